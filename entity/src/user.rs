@@ -1,0 +1,40 @@
+//! `users`: people who log in to the admin API.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// Lower-cased; unique.
+    #[sea_orm(unique)]
+    pub email: String,
+    pub display_name: String,
+    /// An argon2id PHC string.
+    pub password_hash: String,
+    /// `admin`, `editor`, `author` or `viewer`.
+    pub role: String,
+    /// JSON array of country codes the user may work on; empty means all.
+    pub scope_countries: Json,
+    /// JSON array of locales the user may work on; empty means all.
+    pub scope_locales: Json,
+    pub must_change_password: bool,
+    pub disabled_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::session::Entity")]
+    Session,
+}
+
+impl Related<super::session::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Session.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,165 @@
+//! `Application`: everything wired together, shared by `main` and the tests.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use poem::Server;
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+
+use crate::auth::password::PasswordHasher;
+use crate::clock::Clock;
+use crate::error::AppError;
+use crate::metrics::Metrics;
+use crate::services::users::{self, Bootstrap};
+use crate::settings::Settings;
+use crate::state::AppState;
+use crate::{db, http, storage};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] db::DbSetupError),
+    #[error(transparent)]
+    Storage(#[from] storage::StorageError),
+    #[error("server.bind: cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("bootstrap: {0}")]
+    Bootstrap(String),
+    #[error("server: {0}")]
+    Serve(std::io::Error),
+}
+
+pub struct Application {
+    state: AppState,
+    acceptor: TcpAcceptor,
+    local_addr: SocketAddr,
+    bootstrap: Bootstrap,
+}
+
+impl Application {
+    /// Connects, migrates, creates the first admin if needed, and binds the listener.
+    pub async fn build(settings: Settings) -> Result<Self, StartError> {
+        Self::build_with_clock(settings, Clock::system()).await
+    }
+
+    pub async fn build_with_clock(settings: Settings, clock: Clock) -> Result<Self, StartError> {
+        let state = build_state(settings, clock).await?;
+        let bootstrap = users::bootstrap_admin(&state)
+            .await
+            .map_err(describe_bootstrap_error)?;
+        let addr = state.settings.server.bind;
+        let acceptor = TcpListener::bind(addr)
+            .into_acceptor()
+            .await
+            .map_err(|source| StartError::Bind { addr, source })?;
+        let local_addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .unwrap_or(addr);
+        Ok(Self {
+            state,
+            acceptor,
+            local_addr,
+            bootstrap,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    pub fn port(&self) -> u16 {
+        self.local_addr.port()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// What happened about the first admin during `build`.
+    pub fn bootstrap(&self) -> &Bootstrap {
+        &self.bootstrap
+    }
+
+    /// Serves until SIGINT/SIGTERM, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> Result<(), StartError> {
+        let grace = self.state.settings.server.shutdown_grace();
+        self.run_until(shutdown_signal(), grace).await
+    }
+
+    /// Serves until `stop` completes.
+    pub async fn run_until(
+        self,
+        stop: impl std::future::Future<Output = ()> + Send,
+        grace: Duration,
+    ) -> Result<(), StartError> {
+        let endpoint = http::endpoint(self.state);
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(endpoint, stop, Some(grace))
+            .await
+            .map_err(StartError::Serve)
+    }
+}
+
+/// Connects to the database (migrating it) and to the object store.
+pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, StartError> {
+    let db = db::connect(&settings.database).await?;
+    db::migrate(&db).await?;
+    let store = storage::build(&settings.storage)?;
+    let auth = &settings.auth;
+    let hasher = PasswordHasher::new(
+        auth.max_concurrent_hashes,
+        Duration::from_millis(auth.hash_queue_timeout_ms),
+    )
+    .map_err(|err| StartError::Bootstrap(err.to_string()))?;
+    Ok(AppState {
+        db,
+        store,
+        settings: Arc::new(settings),
+        hasher,
+        clock,
+        metrics: Metrics::new(),
+        instance_id: uuid::Uuid::new_v4().to_string().into(),
+    })
+}
+
+fn describe_bootstrap_error(err: AppError) -> StartError {
+    match err {
+        AppError::Validation(errors) => StartError::Bootstrap(
+            errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        other => StartError::Bootstrap(format!("{other}: {:?}", std::error::Error::source(&other))),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("SIGINT received; shutting down"),
+        () = terminate => tracing::info!("SIGTERM received; shutting down"),
+    }
+}

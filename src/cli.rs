@@ -1,0 +1,172 @@
+//! The command line: `serve` (default), `migrate`, `user create`, `openapi`.
+
+use std::io::{BufRead, IsTerminal};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::app::{self, Application, StartError};
+use crate::clock::Clock;
+use crate::domain::Role;
+use crate::services::users::{self, Bootstrap, NewUser};
+use crate::settings::{DatabaseUrl, Settings, StorageUrl};
+use crate::{db, http, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "buysocial",
+    version,
+    about = "Headless CMS for multilingual campaigns"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Print the OpenAPI document (JSON) and exit.
+    Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. The password is asked for, or read as one line from stdin.
+    Create(CreateUserArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateUserArgs {
+    #[arg(long)]
+    pub email: String,
+    /// admin, editor, author or viewer.
+    #[arg(long, value_parser = parse_role)]
+    pub role: Role,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Make the user choose a new password at first login.
+    #[arg(long)]
+    pub must_change_password: bool,
+}
+
+fn parse_role(raw: &str) -> Result<Role, String> {
+    raw.parse()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Settings(#[from] crate::settings::SettingsError),
+    #[error(transparent)]
+    Start(#[from] StartError),
+    #[error("{0}")]
+    Input(String),
+    #[error("{0}")]
+    Service(String),
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve().await,
+        Command::Migrate => migrate().await,
+        Command::User(UserCommand::Create(args)) => create_user(args).await,
+        Command::Openapi => {
+            println!("{}", openapi().await?);
+            Ok(())
+        }
+    }
+}
+
+async fn serve() -> Result<(), CliError> {
+    let settings = Settings::load()?;
+    telemetry::init(&settings.log);
+    let app = Application::build(settings).await?;
+    let url = format!("http://{}", app.local_addr());
+    match app.bootstrap() {
+        Bootstrap::Generated { email, password } => eprintln!(
+            "\nCreated the first admin account. This password is shown only once:\n\n    \
+             email:    {email}\n    password: {password}\n\n\
+             Log in:   curl -s -X POST {url}/api/v1/auth/login -H 'content-type: application/json' \
+             -d '{{\"email\":\"{email}\",\"password\":\"{password}\"}}'\n\
+             Then change it: POST {url}/api/v1/auth/password\n"
+        ),
+        Bootstrap::FromSettings { email } => {
+            eprintln!("Created the first admin account {email} from the bootstrap settings.")
+        }
+        Bootstrap::NotNeeded => {}
+    }
+    eprintln!("buysocial listening on {url}  (API docs: {url}/api/docs)");
+    tracing::info!(%url, "listening");
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn migrate() -> Result<(), CliError> {
+    let settings = Settings::load()?;
+    telemetry::init(&settings.log);
+    let connection = db::connect(&settings.database)
+        .await
+        .map_err(StartError::from)?;
+    db::migrate(&connection).await.map_err(StartError::from)?;
+    eprintln!("migrations applied");
+    Ok(())
+}
+
+async fn create_user(args: CreateUserArgs) -> Result<(), CliError> {
+    let settings = Settings::load()?;
+    telemetry::init(&settings.log);
+    let password = read_password()?;
+    let state = app::build_state(settings, Clock::system()).await?;
+    let new = NewUser {
+        email: args.email,
+        display_name: args.name,
+        role: args.role,
+        password,
+        must_change_password: args.must_change_password,
+    };
+    let user = users::create(&state, new).await.map_err(|err| match err {
+        crate::error::AppError::Validation(errors) => CliError::Input(
+            errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        other => CliError::Service(other.to_string()),
+    })?;
+    eprintln!("created {} {} ({})", user.role, user.email, user.id);
+    Ok(())
+}
+
+/// Prompts twice on a terminal; otherwise reads the first line of stdin.
+fn read_password() -> Result<String, CliError> {
+    let io = |err: std::io::Error| CliError::Input(format!("cannot read the password: {err}"));
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ").map_err(io)?;
+        let second = rpassword::prompt_password("Repeat password: ").map_err(io)?;
+        if first != second {
+            return Err(CliError::Input("the passwords differ".into()));
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(io)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+/// The OpenAPI document, built without touching the configured database or store.
+async fn openapi() -> Result<String, CliError> {
+    let mut settings = Settings::defaults()?;
+    settings.database.url = DatabaseUrl::Sqlite("sqlite::memory:".into());
+    settings.database.max_connections = 1;
+    settings.storage.url = StorageUrl::Memory;
+    let state = app::build_state(settings, Clock::system()).await?;
+    Ok(http::openapi_json(&state))
+}

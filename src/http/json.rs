@@ -1,0 +1,165 @@
+//! `JsonBody<T>`: a JSON request body parsed with serde, so that a refusal names the
+//! field at fault (`email: invalid type: integer, expected a string`), which
+//! poem-openapi's own `Json` cannot. The OpenAPI schema still comes from `T`.
+
+use poem::{FromRequest, Request, RequestBody};
+use poem_openapi::payload::{ParsePayload, Payload};
+use poem_openapi::registry::{MetaSchemaRef, Registry};
+use poem_openapi::types::Type;
+use serde::de::DeserializeOwned;
+
+use crate::error::{AppError, FieldError};
+use crate::http::problem::{ApiError, Problem};
+
+/// A JSON request body; declare `T` with both `Object` (for the spec) and
+/// `Deserialize` with `deny_unknown_fields` (for parsing).
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<T: Type> Payload for JsonBody<T> {
+    const CONTENT_TYPE: &'static str = "application/json";
+
+    fn check_content_type(content_type: &str) -> bool {
+        matches!(content_type.parse::<mime::Mime>(), Ok(mime)
+            if mime.type_() == "application" && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json")))
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        T::schema_ref()
+    }
+
+    fn register(registry: &mut Registry) {
+        T::register(registry);
+    }
+}
+
+poem_openapi::impl_apirequest_for_payload!(JsonBody<T>, T: Type + DeserializeOwned);
+
+impl<T: Type + DeserializeOwned> ParsePayload for JsonBody<T> {
+    const IS_REQUIRED: bool = true;
+
+    async fn from_request(request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let bytes = Vec::<u8>::from_request(request, body).await?;
+        parse(&bytes).map(Self).map_err(poem::Error::from)
+    }
+}
+
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErrorOrApp> {
+    if bytes.is_empty() {
+        return Err(bad_request(
+            "the request body is empty; a JSON object is expected",
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+    let value = match parsed {
+        Ok(value) => value,
+        Err(err) => {
+            let inner = err.inner();
+            if inner.is_syntax() || inner.is_eof() {
+                return Err(bad_request(&format!(
+                    "the request body is not valid JSON: {inner}"
+                )));
+            }
+            let path = err.path().to_string();
+            let field = if path == "." { "body".to_owned() } else { path };
+            return Err(ApiErrorOrApp::App(AppError::Validation(vec![
+                FieldError::new(field, strip_position(&inner.to_string())),
+            ])));
+        }
+    };
+    deserializer
+        .end()
+        .map_err(|err| bad_request(&format!("the request body is not valid JSON: {err}")))?;
+    Ok(value)
+}
+
+/// serde_json appends " at line 1 column 17"; the field path is more useful.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+enum ApiErrorOrApp {
+    Api(ApiError),
+    App(AppError),
+}
+
+fn bad_request(detail: &str) -> ApiErrorOrApp {
+    ApiErrorOrApp::Api(ApiError::BadRequest(poem_openapi::payload::Json(
+        Problem::new(poem::http::StatusCode::BAD_REQUEST, detail),
+    )))
+}
+
+impl From<ApiErrorOrApp> for poem::Error {
+    fn from(err: ApiErrorOrApp) -> Self {
+        match err {
+            ApiErrorOrApp::Api(api) => {
+                poem::Error::from_response(poem::IntoResponse::into_response(api))
+            }
+            ApiErrorOrApp::App(app) => app.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Login {
+        email: String,
+        password: String,
+    }
+
+    fn field_of(body: &str) -> (String, String) {
+        match parse::<Login>(body.as_bytes()) {
+            Err(ApiErrorOrApp::App(AppError::Validation(errors))) => {
+                (errors[0].field.clone(), errors[0].message.clone())
+            }
+            Err(ApiErrorOrApp::Api(api)) => panic!("expected a field error, got {api:?}"),
+            other => panic!("expected a field error, got {:?}", other.is_ok()),
+        }
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_field() {
+        let (field, message) = field_of(r#"{"email": 5, "password": "x"}"#);
+        assert_eq!(field, "email");
+        assert!(message.contains("invalid type"), "{message}");
+        assert!(!message.contains("line"), "{message}");
+    }
+
+    #[test]
+    fn an_unknown_field_is_refused_by_name() {
+        let (_, message) = field_of(r#"{"email": "a@b.c", "password": "x", "role": "admin"}"#);
+        assert!(message.contains("unknown field `role`"), "{message}");
+    }
+
+    #[test]
+    fn a_missing_field_is_named() {
+        let (_, message) = field_of(r#"{"email": "a@b.c"}"#);
+        assert!(message.contains("missing field `password`"), "{message}");
+    }
+
+    #[test]
+    fn broken_json_is_a_bad_request() {
+        assert!(matches!(
+            parse::<Login>(b"{\"email\": "),
+            Err(ApiErrorOrApp::Api(ApiError::BadRequest(_)))
+        ));
+        assert!(matches!(
+            parse::<Login>(b""),
+            Err(ApiErrorOrApp::Api(ApiError::BadRequest(_)))
+        ));
+        assert!(matches!(
+            parse::<Login>(b"{} trailing"),
+            Err(ApiErrorOrApp::Api(ApiError::BadRequest(_)))
+        ));
+    }
+}

@@ -1,0 +1,99 @@
+//! Cross-cutting request handling: request ids, access logs, metrics, body limits.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use poem::http::HeaderValue;
+use poem::{Endpoint, IntoResponse, Request, Response};
+use poem_openapi::OperationId;
+use tracing::Instrument;
+use uuid::Uuid;
+
+use crate::metrics::Metrics;
+
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// The id of the request being served, available to handlers as request data.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// Gives each request an id (a client's own `X-Request-Id` when it is sane), logs one
+/// line when it is answered, and counts it in the metrics.
+pub async fn observe<E: Endpoint>(
+    ep: Arc<E>,
+    mut req: Request,
+    metrics: Metrics,
+) -> poem::Result<Response> {
+    let started = Instant::now();
+    let request_id = req
+        .header(REQUEST_ID_HEADER)
+        .filter(|id| is_sane_request_id(id))
+        .map(str::to_owned)
+        .unwrap_or_else(|| Uuid::new_v4().to_string());
+    req.set_data(RequestId(request_id.clone()));
+    let method = req.method().to_string();
+    let path = req.uri().path().to_owned();
+
+    let span = tracing::info_span!("request", request_id = %request_id, %method, %path);
+    let mut response = ep.call(req).instrument(span.clone()).await?.into_response();
+
+    let status = response.status().as_u16();
+    let route = response
+        .data::<OperationId>()
+        .map_or("unmatched", |op| op.0);
+    let elapsed = started.elapsed();
+    metrics.observe_request(&method, route, status, elapsed);
+    span.in_scope(|| {
+        tracing::info!(
+            status,
+            route,
+            latency_ms = elapsed.as_secs_f64() * 1000.0,
+            "request answered"
+        );
+    });
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    Ok(response)
+}
+
+/// Letters, digits and `-_.:`, at most 128 characters: safe to log and echo back.
+fn is_sane_request_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+/// Refuses bodies above `max_bytes` with 413, whether they declare a length or are
+/// chunked, reading at most `max_bytes` of them into memory.
+pub async fn limit_body<E: Endpoint>(
+    ep: Arc<E>,
+    mut req: Request,
+    max_bytes: usize,
+) -> poem::Result<Response> {
+    let declared = req
+        .header(poem::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max_bytes as u64) {
+        return Err(poem::error::ReadBodyError::PayloadTooLarge.into());
+    }
+    let body = req.take_body().into_bytes_limit(max_bytes).await?;
+    req.set_body(body);
+    Ok(ep.call(req).await?.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_sane_request_id;
+
+    #[test]
+    fn only_plain_request_ids_are_echoed() {
+        assert!(is_sane_request_id("4f1c2c1e-9f7e-4a53-8d1a-0d2e3c4b5a69"));
+        assert!(is_sane_request_id("lb:abc.123_x"));
+        assert!(!is_sane_request_id(""));
+        assert!(!is_sane_request_id("a\r\nSet-Cookie: x"));
+        assert!(!is_sane_request_id(&"a".repeat(129)));
+    }
+}

@@ -1,0 +1,88 @@
+//! The HTTP edge (poem only): the route tree, the OpenAPI service and middleware.
+
+mod auth;
+mod client;
+mod json;
+pub mod middleware;
+pub mod problem;
+mod security;
+mod service;
+
+use poem::endpoint::BoxEndpoint;
+use poem::http::Method;
+use poem::middleware::{Cors, SetHeader};
+use poem::{EndpointExt, IntoEndpoint, Route};
+use poem_openapi::{OpenApiService, Tags};
+
+use crate::state::AppState;
+
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Health and metrics, for operators and load balancers.
+    Service,
+    /// Sessions: log in, log out, who am I, change password.
+    Auth,
+}
+
+type Apis = (service::ServiceApi, auth::AuthApi);
+
+/// The OpenAPI service: every operation, described.
+pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
+    let apis = (
+        service::ServiceApi {
+            state: state.clone(),
+        },
+        auth::AuthApi {
+            state: state.clone(),
+        },
+    );
+    OpenApiService::new(apis, "buysocial", env!("CARGO_PKG_VERSION")).description(
+        "Headless CMS for multilingual public-interest campaigns. Every error is \
+         `application/problem+json` (RFC 9457); validation errors list the fields at fault.",
+    )
+}
+
+/// The OpenAPI document as JSON, as served at `/api/openapi.json`.
+pub fn openapi_json(state: &AppState) -> String {
+    api_service(state).spec()
+}
+
+/// The whole application: routes plus middleware, outermost last.
+pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
+    let api = api_service(&state);
+    let docs = api.swagger_ui();
+    let spec = api.spec_endpoint();
+    let max_body = usize::try_from(state.settings.server.max_json_body_bytes).unwrap_or(usize::MAX);
+    let metrics = state.metrics.clone();
+    let origins = state.settings.server.cors_allowed_origins.clone();
+
+    let app = Route::new()
+        .nest("/", api)
+        .at("/api/openapi.json", spec)
+        .nest("/api/docs", docs)
+        .data(state)
+        .around(move |ep, req| middleware::limit_body(ep, req, max_body))
+        .catch_all_error(problem::render)
+        .around(move |ep, req| middleware::observe(ep, req, metrics.clone()))
+        .with(SetHeader::new().overriding("X-Content-Type-Options", "nosniff"));
+    if origins.is_empty() {
+        return app.boxed();
+    }
+    let cors = Cors::new()
+        .allow_origins(origins)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers(["authorization", "content-type", "if-match", "if-none-match"])
+        .expose_headers(["etag", "x-request-id", "retry-after", "location"])
+        .max_age(600);
+    // Refusals by CORS itself happen outside the inner renderer.
+    app.with(cors)
+        .catch_all_error(problem::render)
+        .into_endpoint()
+        .boxed()
+}

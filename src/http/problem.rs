@@ -1,0 +1,202 @@
+//! Every error leaves the server as `application/problem+json` (RFC 9457): errors
+//! of our services, poem-openapi's parse failures, 404, 405 and 413 alike.
+
+use poem::http::StatusCode;
+use poem::{IntoResponse, Response};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OperationId};
+
+use crate::error::{AppError, FieldError};
+
+pub const CONTENT_TYPE: &str = "application/problem+json";
+
+/// A problem detail (RFC 9457).
+#[derive(Debug, Clone, Object)]
+pub struct Problem {
+    /// A URI identifying the kind of problem; `about:blank` when the status says it all.
+    #[oai(rename = "type")]
+    pub problem_type: String,
+    /// A short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this occurrence, for people.
+    pub detail: String,
+    /// The request fields at fault, when the request was refused for its content.
+    #[oai(skip_serializing_if_is_empty)]
+    pub errors: Vec<ProblemField>,
+}
+
+/// One request field at fault.
+#[derive(Debug, Clone, Object)]
+pub struct ProblemField {
+    /// The field's path in the request, e.g. `email` or `scope.countries[1]`.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self {
+            problem_type: "about:blank".into(),
+            title: status.canonical_reason().unwrap_or("Error").into(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn typed(mut self, slug: &str) -> Self {
+        self.problem_type = format!("urn:buysocial:problem:{slug}");
+        self
+    }
+
+    pub fn invalid_fields(errors: Vec<FieldError>) -> Self {
+        let detail = match errors.as_slice() {
+            [one] => format!("{}: {}", one.field, one.message),
+            many => format!("{} fields are invalid", many.len()),
+        };
+        let mut problem =
+            Self::new(StatusCode::UNPROCESSABLE_ENTITY, detail).typed("invalid-fields");
+        problem.errors = errors
+            .into_iter()
+            .map(|e| ProblemField {
+                field: e.field,
+                message: e.message,
+            })
+            .collect();
+        problem
+    }
+}
+
+/// The error responses of every operation.
+#[derive(Debug, ApiResponse)]
+pub enum ApiError {
+    /// The request is malformed (not JSON, a bad parameter).
+    #[oai(status = 400, content_type = "application/problem+json")]
+    BadRequest(Json<Problem>),
+    /// Credentials are missing or wrong.
+    #[oai(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Json<Problem>, #[oai(header = "WWW-Authenticate")] String),
+    /// The caller may not do this.
+    #[oai(status = 403, content_type = "application/problem+json")]
+    Forbidden(Json<Problem>),
+    /// No such resource.
+    #[oai(status = 404, content_type = "application/problem+json")]
+    NotFound(Json<Problem>),
+    /// The request conflicts with the current state (e.g. a duplicate).
+    #[oai(status = 409, content_type = "application/problem+json")]
+    Conflict(Json<Problem>),
+    /// Fields of the request are invalid; `errors` names each of them.
+    #[oai(status = 422, content_type = "application/problem+json")]
+    Unprocessable(Json<Problem>),
+    /// Too many attempts; retry after the given number of seconds.
+    #[oai(status = 429, content_type = "application/problem+json")]
+    TooManyRequests(Json<Problem>, #[oai(header = "Retry-After")] u64),
+    /// An unexpected failure; the server logged it.
+    #[oai(status = 500, content_type = "application/problem+json")]
+    Internal(Json<Problem>),
+    /// A dependency is unavailable or the server is saturated; retry later.
+    #[oai(status = 503, content_type = "application/problem+json")]
+    Unavailable(Json<Problem>),
+}
+
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
+        let problem = |status, detail: String| Json(Problem::new(status, detail));
+        match err {
+            AppError::Validation(errors) => {
+                Self::Unprocessable(Json(Problem::invalid_fields(errors)))
+            }
+            AppError::Unauthorized(detail) => Self::Unauthorized(
+                Json(Problem::new(StatusCode::UNAUTHORIZED, detail).typed("unauthorized")),
+                "Bearer".into(),
+            ),
+            AppError::Forbidden(detail) => Self::Forbidden(problem(StatusCode::FORBIDDEN, detail)),
+            AppError::NotFound(detail) => Self::NotFound(problem(StatusCode::NOT_FOUND, detail)),
+            AppError::Conflict(detail) => Self::Conflict(problem(StatusCode::CONFLICT, detail)),
+            AppError::TooManyRequests { retry_after } => {
+                let seconds = retry_after.as_secs();
+                Self::TooManyRequests(
+                    Json(
+                        Problem::new(
+                            StatusCode::TOO_MANY_REQUESTS,
+                            format!("too many failed attempts; try again in {seconds} s"),
+                        )
+                        .typed("throttled"),
+                    ),
+                    seconds,
+                )
+            }
+            AppError::Unavailable(detail) => {
+                Self::Unavailable(problem(StatusCode::SERVICE_UNAVAILABLE, detail))
+            }
+            AppError::Internal(cause) => {
+                // The one place where an internal cause is logged; the client gets no detail.
+                tracing::error!(error = %cause, cause = ?cause, "internal error");
+                Self::Internal(problem(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "an unexpected error occurred; it has been logged".into(),
+                ))
+            }
+        }
+    }
+}
+
+impl From<AppError> for poem::Error {
+    fn from(err: AppError) -> Self {
+        poem::Error::from_response(ApiError::from(err).into_response())
+    }
+}
+
+/// Renders any error that reached the edge as problem+json.
+pub async fn render(err: poem::Error) -> Response {
+    if err.is_from_response() {
+        // Already one of our problem responses.
+        return err.into_response();
+    }
+    let operation = err.data::<OperationId>().copied();
+    let status = err.status();
+    let detail = describe(&err, status);
+    if status.is_server_error() {
+        tracing::error!(error = %err, "request failed");
+    }
+    let mut response = problem_response(Problem::new(status, detail));
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            poem::http::header::WWW_AUTHENTICATE,
+            poem::http::HeaderValue::from_static("Bearer"),
+        );
+    }
+    if let Some(operation) = operation {
+        response.set_data(operation);
+    }
+    response
+}
+
+pub fn problem_response(problem: Problem) -> Response {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body =
+        serde_json::to_string(&poem_openapi::types::ToJSON::to_json(&problem)).unwrap_or_default();
+    Response::builder()
+        .status(status)
+        .content_type(CONTENT_TYPE)
+        .body(body)
+}
+
+/// A message for a framework error: specific where we know the error, never internal details.
+fn describe(err: &poem::Error, status: StatusCode) -> String {
+    match status {
+        StatusCode::NOT_FOUND => "no resource at this path".into(),
+        StatusCode::METHOD_NOT_ALLOWED => "this method is not allowed on this path".into(),
+        StatusCode::PAYLOAD_TOO_LARGE => "the request body is too large".into(),
+        StatusCode::UNAUTHORIZED => {
+            "a bearer token is required: Authorization: Bearer <token>".into()
+        }
+        status if status.is_server_error() => {
+            "an unexpected error occurred; it has been logged".into()
+        }
+        _ => err.to_string(),
+    }
+}

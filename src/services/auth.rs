@@ -1,0 +1,209 @@
+//! Logging in and out, sessions, and changing one's password.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use entity::session::{self, Column as SessionColumn, Entity as Sessions};
+use entity::user::{self, Entity as Users};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use uuid::Uuid;
+
+use crate::auth::throttle::{self, ThrottleKey};
+use crate::auth::token;
+use crate::domain::NewPassword;
+use crate::error::AppError;
+use crate::services::users::{self, User};
+use crate::state::AppState;
+
+/// The one answer for any bad email/password pair, so that it reveals nothing.
+pub const INVALID_CREDENTIALS: &str = "the email or password is incorrect";
+const INVALID_SESSION: &str = "the session token is missing, invalid or expired";
+
+/// Who is calling, as told by the connection.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub address: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A successful login: the secret token is shown to the client once.
+#[derive(Debug)]
+pub struct LoginOutcome {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: User,
+}
+
+/// A request authenticated by a session token.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: User,
+    pub session_id: Uuid,
+    /// When the session ends if it stays idle (never later than its absolute end).
+    pub session_expires_at: DateTime<Utc>,
+}
+
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: ClientInfo,
+) -> Result<LoginOutcome, AppError> {
+    let settings = &state.settings.auth;
+    let now = state.clock.now();
+    let email = email.trim().to_lowercase();
+    let mut keys = vec![ThrottleKey::account(&email, &settings.throttle)];
+    if let Some(address) = &client.address {
+        keys.push(ThrottleKey::address(address, &settings.throttle));
+    }
+    throttle::check(&state.db, &keys, now).await?;
+
+    let user = users::find_by_email(&state.db, &email).await?;
+    let accepted = match &user {
+        Some(user) => {
+            state.hasher.verify(password, &user.password_hash).await? && user.disabled_at.is_none()
+        }
+        None => {
+            state.hasher.verify_dummy(password).await?;
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| accepted) else {
+        for key in &keys {
+            throttle::record_failure(&state.db, key, &settings.throttle, now).await?;
+        }
+        return Err(AppError::Unauthorized(INVALID_CREDENTIALS.into()));
+    };
+    throttle::clear(&state.db, &keys[0]).await?;
+
+    let token = token::generate(token::SESSION_PREFIX);
+    let absolute_end = now + TimeDelta::hours(settings.session_absolute_hours.into());
+    let session = session::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user.id),
+        token_hash: Set(token::hash(&token)),
+        created_at: Set(now),
+        last_used_at: Set(now),
+        expires_at: Set(absolute_end),
+        revoked_at: Set(None),
+        client_addr: Set(client.address.map(|a| truncate(&a, 64))),
+        user_agent: Set(client.user_agent.map(|a| truncate(&a, 512))),
+    };
+    Sessions::insert(session)
+        .exec_without_returning(&state.db)
+        .await?;
+    Ok(LoginOutcome {
+        token,
+        expires_at: idle_end(state, now).min(absolute_end),
+        user: user.try_into()?,
+    })
+}
+
+/// Resolves a bearer token to its session and user, refusing revoked, expired and
+/// disabled ones, and marks the session as used.
+pub async fn authenticate(state: &AppState, bearer: &str) -> Result<Actor, AppError> {
+    let now = state.clock.now();
+    let found = Sessions::find()
+        .filter(SessionColumn::TokenHash.eq(token::hash(bearer)))
+        .find_also_related(Users)
+        .one(&state.db)
+        .await?;
+    let Some((session, Some(user))) = found else {
+        return Err(AppError::Unauthorized(INVALID_SESSION.into()));
+    };
+    let idle_deadline = session.last_used_at + idle_timeout(state);
+    let live = session.revoked_at.is_none() && session.expires_at > now && idle_deadline > now;
+    if !live || user.disabled_at.is_some() {
+        return Err(AppError::Unauthorized(INVALID_SESSION.into()));
+    }
+    // Writing on every request would turn reads into writes; a minute of slack in
+    // the idle timeout is harmless.
+    if now - session.last_used_at > TimeDelta::minutes(1) {
+        Sessions::update_many()
+            .col_expr(SessionColumn::LastUsedAt, Expr::value(now))
+            .filter(SessionColumn::Id.eq(session.id))
+            .exec(&state.db)
+            .await?;
+    }
+    Ok(Actor {
+        session_id: session.id,
+        session_expires_at: idle_end(state, now).min(session.expires_at),
+        user: user.try_into()?,
+    })
+}
+
+/// Ends the caller's session.
+pub async fn logout(state: &AppState, actor: &Actor) -> Result<(), AppError> {
+    Sessions::update_many()
+        .col_expr(
+            SessionColumn::RevokedAt,
+            Expr::value(Some(state.clock.now())),
+        )
+        .filter(SessionColumn::Id.eq(actor.session_id))
+        .exec(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// Changes the caller's password after checking the current one, and ends every
+/// other session of the user.
+pub async fn change_password(
+    state: &AppState,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let throttle_settings = &state.settings.auth.throttle;
+    let account = ThrottleKey::account(&actor.user.email, throttle_settings);
+    throttle::check(&state.db, std::slice::from_ref(&account), now).await?;
+
+    let new = NewPassword::parse(new, users::password_rules(state))
+        .map_err(|m| AppError::invalid("new_password", m))?;
+    let stored = Users::find_by_id(actor.user.id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::Unauthorized(INVALID_SESSION.into()))?;
+    if !state.hasher.verify(current, &stored.password_hash).await? {
+        throttle::record_failure(&state.db, &account, throttle_settings, now).await?;
+        return Err(AppError::invalid("current_password", "is incorrect"));
+    }
+    if current == new.expose() {
+        return Err(AppError::invalid(
+            "new_password",
+            "must differ from the current password",
+        ));
+    }
+    let password_hash = state.hasher.hash(new.expose()).await?;
+
+    let txn = state.db.begin().await?;
+    Users::update(user::ActiveModel {
+        id: Set(stored.id),
+        password_hash: Set(password_hash),
+        must_change_password: Set(false),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await?;
+    Sessions::update_many()
+        .col_expr(SessionColumn::RevokedAt, Expr::value(Some(now)))
+        .filter(SessionColumn::UserId.eq(stored.id))
+        .filter(SessionColumn::Id.ne(actor.session_id))
+        .filter(SessionColumn::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn idle_timeout(state: &AppState) -> TimeDelta {
+    TimeDelta::minutes(state.settings.auth.session_idle_minutes.into())
+}
+
+fn idle_end(state: &AppState, from: DateTime<Utc>) -> DateTime<Utc> {
+    from + idle_timeout(state)
+}
+
+fn truncate(value: &str, max_chars: usize) -> String {
+    value.chars().take(max_chars).collect()
+}

@@ -1,0 +1,451 @@
+//! The typed configuration tree and its layered loading.
+//!
+//! Layers, later ones win: `config/default.toml` (compiled in), the file named by
+//! `BUYSOCIAL_CONFIG`, then `BUYSOCIAL__SECTION__KEY` env vars. Every value is parsed
+//! here, so a bad setting stops the start with a message naming the key.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use serde::Deserialize;
+
+/// The defaults, compiled in so the binary runs from any working directory.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// Env var naming an extra configuration file.
+pub const CONFIG_FILE_ENV: &str = "BUYSOCIAL_CONFIG";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub storage: StorageSettings,
+    pub auth: AuthSettings,
+    pub bootstrap: BootstrapSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub bind: SocketAddr,
+    pub max_json_body_bytes: u64,
+    pub cors_allowed_origins: Vec<String>,
+    pub shutdown_grace_seconds: u64,
+    pub trust_proxy_headers: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: DatabaseUrl,
+    pub max_connections: u32,
+    pub connect_timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSettings {
+    pub url: StorageUrl,
+    pub endpoint: String,
+    pub region: String,
+    pub allow_http: bool,
+    pub timeout_seconds: u64,
+    pub connect_timeout_seconds: u64,
+    pub max_retries: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    pub session_idle_minutes: u32,
+    pub session_absolute_hours: u32,
+    pub password_min_length: usize,
+    pub max_concurrent_hashes: usize,
+    pub hash_queue_timeout_ms: u64,
+    pub throttle: ThrottleSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThrottleSettings {
+    pub max_failures_per_account: u32,
+    pub max_failures_per_address: u32,
+    pub window_seconds: u32,
+    pub lockout_seconds: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BootstrapSettings {
+    pub admin_email: String,
+    pub admin_password: Secret,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A configured secret; never printed by `Debug`.
+#[derive(Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "\"***\"" })
+    }
+}
+
+/// Where the database lives; only SQLite and PostgreSQL are supported.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum DatabaseUrl {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sqlite(url) | Self::Postgres(url) => url,
+        }
+    }
+
+    /// The SQLite file, when the URL names one (not `:memory:`), so its directory can be created.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        let Self::Sqlite(url) = self else { return None };
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or_default();
+        (!path.is_empty() && !path.starts_with(":memory:")).then(|| PathBuf::from(path))
+    }
+}
+
+impl TryFrom<String> for DatabaseUrl {
+    type Error = String;
+
+    fn try_from(url: String) -> Result<Self, Self::Error> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite(url))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url))
+        } else {
+            Err(format!(
+                "unsupported database URL {:?}: expected sqlite://PATH or postgres://...",
+                redact_url(&url)
+            ))
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", redact_url(self.as_str()))
+    }
+}
+
+/// Where uploaded files live.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum StorageUrl {
+    /// A directory on the local filesystem.
+    File(PathBuf),
+    /// A bucket, and a key prefix inside it (possibly empty), on S3 or an S3-compatible server.
+    S3 { bucket: String, prefix: String },
+    /// Process memory; for tests and trials.
+    Memory,
+}
+
+impl TryFrom<String> for StorageUrl {
+    type Error = String;
+
+    fn try_from(url: String) -> Result<Self, Self::Error> {
+        if let Some(path) = url.strip_prefix("file://") {
+            if path.is_empty() {
+                return Err("file:// needs a directory, e.g. file://data/files".into());
+            }
+            Ok(Self::File(PathBuf::from(path)))
+        } else if let Some(rest) = url.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            if bucket.is_empty() {
+                return Err("s3:// needs a bucket name, e.g. s3://buysocial-files".into());
+            }
+            Ok(Self::S3 {
+                bucket: bucket.to_owned(),
+                prefix: prefix.trim_matches('/').to_owned(),
+            })
+        } else if url == "memory://" {
+            Ok(Self::Memory)
+        } else {
+            Err(format!(
+                "unsupported storage URL {url:?}: expected file://PATH, s3://BUCKET or memory://"
+            ))
+        }
+    }
+}
+
+/// Why the configuration could not be loaded; the message names the key at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("configuration error: {0}")]
+    Load(#[from] Box<figment::Error>),
+    #[error("configuration error: {key}: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+impl Settings {
+    /// Loads the layered configuration from the process environment.
+    pub fn load() -> Result<Self, SettingsError> {
+        let file = std::env::var_os(CONFIG_FILE_ENV).map(PathBuf::from);
+        Self::from_figment(Self::figment(file))
+    }
+
+    /// The built-in defaults alone.
+    pub fn defaults() -> Result<Self, SettingsError> {
+        Self::from_figment(Figment::from(Toml::string(DEFAULT_TOML)))
+    }
+
+    fn figment(file: Option<PathBuf>) -> Figment {
+        let mut figment = Figment::from(Toml::string(DEFAULT_TOML));
+        if let Some(file) = file {
+            // `file_exact` makes a missing file an error instead of silently skipping it.
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment.merge(Env::prefixed("BUYSOCIAL__").split("__"))
+    }
+
+    fn from_figment(figment: Figment) -> Result<Self, SettingsError> {
+        let settings: Self = figment.extract().map_err(Box::new)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        let invalid = |key, message: &str| {
+            Err(SettingsError::Invalid {
+                key,
+                message: message.to_owned(),
+            })
+        };
+        if self.server.max_json_body_bytes == 0 {
+            return invalid("server.max_json_body_bytes", "must be greater than 0");
+        }
+        for origin in &self.server.cors_allowed_origins {
+            let parsed = url::Url::parse(origin).ok();
+            if parsed.is_none_or(|url| url.origin().ascii_serialization() != *origin) {
+                return Err(SettingsError::Invalid {
+                    key: "server.cors_allowed_origins",
+                    message: format!(
+                        "{origin:?} is not an origin like https://example.org (scheme, host, optional port, no path)"
+                    ),
+                });
+            }
+        }
+        if self.database.max_connections == 0 {
+            return invalid("database.max_connections", "must be greater than 0");
+        }
+        if !self.storage.endpoint.is_empty() && url::Url::parse(&self.storage.endpoint).is_err() {
+            return invalid(
+                "storage.endpoint",
+                "must be a URL like http://127.0.0.1:9000",
+            );
+        }
+        if self.auth.password_min_length < 8 {
+            return invalid("auth.password_min_length", "must be at least 8");
+        }
+        if self.auth.max_concurrent_hashes == 0 {
+            return invalid("auth.max_concurrent_hashes", "must be greater than 0");
+        }
+        if self.auth.session_idle_minutes == 0 || self.auth.session_absolute_hours == 0 {
+            return invalid(
+                "auth.session_idle_minutes",
+                "session lifetimes must be greater than 0",
+            );
+        }
+        let bootstrap = &self.bootstrap;
+        if bootstrap.admin_email.is_empty() != bootstrap.admin_password.is_empty() {
+            return invalid(
+                "bootstrap.admin_password",
+                "set both bootstrap.admin_email and bootstrap.admin_password, or neither",
+            );
+        }
+        if let Err(err) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
+            return Err(SettingsError::Invalid {
+                key: "log.level",
+                message: err.to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl ServerSettings {
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_seconds)
+    }
+}
+
+/// Hides the password in `scheme://user:password@host` URLs.
+fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::Jail;
+
+    fn load_in(jail: &Jail) -> Result<Settings, SettingsError> {
+        let file = std::env::var_os(CONFIG_FILE_ENV).map(|f| jail.directory().join(f));
+        Settings::from_figment(Settings::figment(file))
+    }
+
+    #[test]
+    fn defaults_follow_the_operator_contract() {
+        let settings = Settings::defaults().unwrap();
+        assert_eq!(settings.server.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(
+            settings.database.url,
+            DatabaseUrl::Sqlite("sqlite://data/buysocial.db?mode=rwc".into())
+        );
+        assert_eq!(
+            settings.database.url.sqlite_file(),
+            Some(PathBuf::from("data/buysocial.db"))
+        );
+        assert_eq!(settings.storage.url, StorageUrl::File("data/files".into()));
+        assert_eq!(settings.server.max_json_body_bytes, 1024 * 1024);
+    }
+
+    #[test]
+    fn env_overrides_win_over_the_config_file() {
+        Jail::expect_with(|jail| {
+            jail.create_file(
+                "prod.toml",
+                "[server]\nbind = \"0.0.0.0:9000\"\n[log]\nformat = \"json\"",
+            )?;
+            jail.set_env(CONFIG_FILE_ENV, "prod.toml");
+            jail.set_env("BUYSOCIAL__SERVER__BIND", "127.0.0.1:9999");
+            jail.set_env("BUYSOCIAL__STORAGE__URL", "s3://files/buysocial");
+            let settings = load_in(jail).unwrap();
+            assert_eq!(settings.server.bind.to_string(), "127.0.0.1:9999");
+            assert_eq!(settings.log.format, LogFormat::Json);
+            assert_eq!(
+                settings.storage.url,
+                StorageUrl::S3 {
+                    bucket: "files".into(),
+                    prefix: "buysocial".into()
+                }
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key() {
+        Jail::expect_with(|jail| {
+            jail.set_env("BUYSOCIAL__SERVER__BIND", "not-an-address");
+            let err = load_in(jail).unwrap_err().to_string();
+            assert!(err.contains("server.bind"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused() {
+        Jail::expect_with(|jail| {
+            jail.set_env("BUYSOCIAL__SERVER__BINDD", "127.0.0.1:1");
+            let err = load_in(jail).unwrap_err().to_string();
+            assert!(err.contains("bindd"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn an_unsupported_database_is_refused_with_its_key() {
+        Jail::expect_with(|jail| {
+            jail.set_env(
+                "BUYSOCIAL__DATABASE__URL",
+                "mysql://root:hunter2@localhost/db",
+            );
+            let err = load_in(jail).unwrap_err().to_string();
+            assert!(err.contains("database.url"), "{err}");
+            assert!(!err.contains("hunter2"), "the password leaked: {err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn half_a_bootstrap_admin_is_refused() {
+        Jail::expect_with(|jail| {
+            jail.set_env("BUYSOCIAL__BOOTSTRAP__ADMIN_EMAIL", "admin@example.org");
+            let err = load_in(jail).unwrap_err().to_string();
+            assert!(err.contains("bootstrap.admin_password"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_missing_config_file_is_an_error() {
+        Jail::expect_with(|jail| {
+            jail.set_env(CONFIG_FILE_ENV, "nowhere.toml");
+            assert!(load_in(jail).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn cors_origins_must_be_bare_origins() {
+        Jail::expect_with(|jail| {
+            jail.set_env(
+                "BUYSOCIAL__SERVER__CORS_ALLOWED_ORIGINS",
+                "[\"https://a.eu/path\"]",
+            );
+            let err = load_in(jail).unwrap_err().to_string();
+            assert!(err.contains("server.cors_allowed_origins"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn secrets_are_not_printed() {
+        let secret = Secret::new("hunter2hunter2");
+        assert_eq!(format!("{secret:?}"), "\"***\"");
+    }
+}

@@ -1,0 +1,23 @@
+//! What every request handler and service can reach, passed explicitly.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::auth::password::PasswordHasher;
+use crate::clock::Clock;
+use crate::metrics::Metrics;
+use crate::settings::Settings;
+use crate::storage::Store;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub store: Store,
+    pub settings: Arc<Settings>,
+    pub hasher: PasswordHasher,
+    pub clock: Clock,
+    pub metrics: Metrics,
+    /// Identifies this process, e.g. in the readiness probe's object key.
+    pub instance_id: Arc<str>,
+}
