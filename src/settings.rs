@@ -219,7 +219,7 @@ impl TryFrom<String> for StorageUrl {
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("configuration error: {0}")]
-    Load(#[from] Box<figment::Error>),
+    Load(String),
     #[error("configuration error: {key}: {message}")]
     Invalid { key: &'static str, message: String },
 }
@@ -246,7 +246,9 @@ impl Settings {
     }
 
     fn from_figment(figment: Figment) -> Result<Self, SettingsError> {
-        let settings: Self = figment.extract().map_err(Box::new)?;
+        let settings: Self = figment
+            .extract()
+            .map_err(|err| SettingsError::Load(describe(err)))?;
         settings.validate()?;
         Ok(settings)
     }
@@ -314,6 +316,28 @@ impl ServerSettings {
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_seconds)
     }
+}
+
+/// One line per problem, each naming the key in lower case (`server.bind`) and where
+/// the value came from.
+fn describe(errors: figment::Error) -> String {
+    errors
+        .into_iter()
+        .map(|err| {
+            let key = err.path.join(".").to_lowercase();
+            let source = err
+                .metadata
+                .as_ref()
+                .map(|meta| format!(" (from {})", meta.name))
+                .unwrap_or_default();
+            if key.is_empty() {
+                format!("{}{source}", err.kind)
+            } else {
+                format!("{key}: {}{source}", err.kind)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Hides the password in `scheme://user:password@host` URLs.

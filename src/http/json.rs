@@ -158,7 +158,7 @@ mod tests {
             Err(ApiErrorOrApp::Api(ApiError::BadRequest(_)))
         ));
         assert!(matches!(
-            parse::<Login>(b"{} trailing"),
+            parse::<Login>(br#"{"email": "a", "password": "b"} trailing"#),
             Err(ApiErrorOrApp::Api(ApiError::BadRequest(_)))
         ));
     }

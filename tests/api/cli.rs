@@ -1,0 +1,200 @@
+//! The binary itself: configuration errors, `user create`, `openapi`, serving and
+//! graceful shutdown.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_buysocial");
+
+/// A command with a clean buysocial environment, working in `dir`.
+fn buysocial(dir: &std::path::Path) -> Command {
+    let mut command = Command::new(BINARY);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("BUYSOCIAL") {
+            command.env_remove(key);
+        }
+    }
+    command
+        .current_dir(dir)
+        .env("BUYSOCIAL__LOG__LEVEL", "warn");
+    command
+}
+
+#[test]
+fn a_bad_setting_stops_the_start_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = buysocial(dir.path())
+        .env("BUYSOCIAL__SERVER__BIND", "localhost-ish")
+        .output()
+        .unwrap();
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("server.bind"), "{stderr}");
+    assert!(
+        !dir.path().join("data").exists(),
+        "nothing was created before failing"
+    );
+}
+
+#[test]
+fn a_bad_setting_in_the_config_file_names_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("prod.toml"),
+        "[storage]\nurl = \"ftp://files\"\n",
+    )
+    .unwrap();
+
+    let output = buysocial(dir.path())
+        .env("BUYSOCIAL_CONFIG", "prod.toml")
+        .output()
+        .unwrap();
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("storage.url"), "{stderr}");
+}
+
+#[test]
+fn openapi_prints_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = buysocial(dir.path()).arg("openapi").output().unwrap();
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let spec: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(spec["paths"]["/api/v1/auth/login"].is_object());
+    assert!(
+        !dir.path().join("data").exists(),
+        "openapi touches no database"
+    );
+}
+
+#[tokio::test]
+async fn user_create_then_serve_then_log_in_then_stop_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrate = buysocial(dir.path()).arg("migrate").output().unwrap();
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
+    let mut create = buysocial(dir.path())
+        .args([
+            "user",
+            "create",
+            "--email",
+            "Ona@VMI.lt",
+            "--role",
+            "editor",
+            "--name",
+            "Ona",
+        ])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    create
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long lithuanian passphrase\n")
+        .unwrap();
+    let created = create.wait_with_output().unwrap();
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+
+    // `serve` is the default subcommand; port 0 picks a free port, printed on stderr.
+    let mut server = buysocial(dir.path())
+        .env("BUYSOCIAL__SERVER__BIND", "127.0.0.1:0")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(server.stderr.take().unwrap());
+    let mut line = String::new();
+    let url = loop {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "the server exited early"
+        );
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    // The database had a user, so no admin was generated.
+    assert!(!line.contains("password"));
+
+    let client = reqwest::Client::new();
+    let login = client
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&json!({ "email": "ona@vmi.lt", "password": "a long lithuanian passphrase" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    let body: Value = login.json().await.unwrap();
+    assert_eq!(body["user"]["role"], "editor");
+    assert_eq!(body["user"]["display_name"], "Ona");
+    assert!(dir.path().join("data/buysocial.db").exists());
+    assert!(dir.path().join("data/files").is_dir());
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no exit after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "exit after SIGTERM: {status:?}");
+}
+
+#[test]
+fn user_create_refuses_a_short_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut create = buysocial(dir.path())
+        .args([
+            "user",
+            "create",
+            "--email",
+            "a@example.org",
+            "--role",
+            "viewer",
+        ])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    create.stdin.take().unwrap().write_all(b"short\n").unwrap();
+
+    let output = create.wait_with_output().unwrap();
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("password: must be at least 12 characters"),
+        "{stderr}"
+    );
+}

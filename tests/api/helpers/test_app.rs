@@ -1,0 +1,276 @@
+//! A running application on a random port, with its own database and store.
+
+use std::time::Duration;
+
+use buysocial::app::Application;
+use buysocial::clock::Clock;
+use buysocial::domain::Role;
+use buysocial::services::users::{self, NewUser};
+use buysocial::settings::{DatabaseUrl, Secret, Settings, StorageUrl};
+use buysocial::state::AppState;
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+use super::databases::{Backend, TestDatabase};
+
+pub const ADMIN_EMAIL: &str = "admin@example.org";
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub clock: Clock,
+    pub state: AppState,
+    pub database: TestDatabase,
+    stop: Option<oneshot::Sender<()>>,
+    _dir: TempDir,
+}
+
+pub struct TestAppBuilder {
+    backend: Backend,
+    bootstrap_admin: bool,
+    customise: Vec<Box<dyn FnOnce(&mut Settings)>>,
+}
+
+impl TestAppBuilder {
+    /// Changes settings before the app starts.
+    pub fn with(mut self, change: impl FnOnce(&mut Settings) + 'static) -> Self {
+        self.customise.push(Box::new(change));
+        self
+    }
+
+    /// Leaves the bootstrap settings empty, so the app generates an admin password.
+    pub fn without_configured_admin(mut self) -> Self {
+        self.bootstrap_admin = false;
+        self
+    }
+
+    pub async fn spawn(self) -> TestApp {
+        let (app, rest) = self.build().await;
+        rest.start(app)
+    }
+
+    /// Builds without serving, for tests of `Application::build` itself.
+    pub async fn build(self) -> (Application, Unstarted) {
+        let dir = tempfile::tempdir().unwrap();
+        let database = TestDatabase::create(self.backend, dir.path()).await;
+        let files_dir = dir.path().join("files");
+        let mut settings = Settings::defaults().unwrap();
+        settings.server.bind = "127.0.0.1:0".parse().unwrap();
+        settings.database.url = DatabaseUrl::try_from(database.url.clone()).unwrap();
+        settings.database.max_connections = 4;
+        settings.storage.url = StorageUrl::File(files_dir.clone());
+        if self.backend == Backend::Postgres
+            && let Some(endpoint) = s3_endpoint()
+        {
+            let bucket = create_bucket(&endpoint).await;
+            settings.storage.url = StorageUrl::S3 {
+                bucket,
+                prefix: String::new(),
+            };
+            settings.storage.endpoint = endpoint;
+            settings.storage.allow_http = true;
+            settings.storage.region = "us-east-1".into();
+        }
+        if self.bootstrap_admin {
+            settings.bootstrap.admin_email = ADMIN_EMAIL.into();
+            settings.bootstrap.admin_password = Secret::new(ADMIN_PASSWORD);
+        }
+        for change in self.customise {
+            change(&mut settings);
+        }
+        let clock = Clock::system();
+        let app = Application::build_with_clock(settings, clock.clone())
+            .await
+            .expect("the test application starts");
+        let rest = Unstarted {
+            dir,
+            database,
+            clock,
+        };
+        (app, rest)
+    }
+}
+
+/// What `TestApp` keeps besides the application, before it is started.
+pub struct Unstarted {
+    dir: TempDir,
+    database: TestDatabase,
+    clock: Clock,
+}
+
+impl Unstarted {
+    pub fn start(self, app: Application) -> TestApp {
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(app.run_until(
+            async {
+                let _ = stopped.await;
+            },
+            Duration::from_secs(1),
+        ));
+        TestApp {
+            address,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            clock: self.clock,
+            state,
+            database: self.database,
+            stop: Some(stop),
+            _dir: self.dir,
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl TestApp {
+    pub fn builder(backend: Backend) -> TestAppBuilder {
+        TestAppBuilder {
+            backend,
+            bootstrap_admin: true,
+            customise: Vec::new(),
+        }
+    }
+
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::builder(backend).spawn().await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_authed(&self, path: &str, token: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_json_authed(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post_json(
+            "/api/v1/auth/login",
+            &json!({ "email": email, "password": password }),
+        )
+        .await
+    }
+
+    /// Logs in and returns the session token, failing the test otherwise.
+    pub async fn login_token(&self, email: &str, password: &str) -> String {
+        let response = self.login(email, password).await;
+        assert_eq!(response.status(), StatusCode::OK, "login of {email} failed");
+        let body: Value = response.json().await.unwrap();
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.login_token(ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+
+    /// Creates a user directly through the service, as an admin would.
+    pub async fn create_user(&self, email: &str, role: Role, password: &str) {
+        users::create(
+            &self.state,
+            NewUser {
+                email: email.into(),
+                display_name: None,
+                role,
+                password: password.into(),
+                must_change_password: false,
+            },
+        )
+        .await
+        .unwrap();
+    }
+}
+
+/// Asserts an `application/problem+json` response with `status`; returns its body.
+pub async fn assert_problem(response: Response, status: StatusCode) -> Value {
+    assert_eq!(response.status(), status, "unexpected status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status.as_u16());
+    assert!(body["title"].is_string(), "{body}");
+    assert!(body["type"].is_string(), "{body}");
+    assert!(body["detail"].is_string(), "{body}");
+    body
+}
+
+fn s3_endpoint() -> Option<String> {
+    std::env::var("TEST_S3_ENDPOINT")
+        .ok()
+        .filter(|e| !e.is_empty())
+}
+
+/// A fresh bucket on the S3-compatible test server, signed with the AWS_* credentials.
+async fn create_bucket(endpoint: &str) -> String {
+    use rusty_s3::{Bucket, Credentials, S3Action as _, UrlStyle};
+    let name = format!(
+        "bs-test-{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..20]
+    );
+    let key = std::env::var("AWS_ACCESS_KEY_ID").expect("AWS_ACCESS_KEY_ID for TEST_S3_ENDPOINT");
+    let secret =
+        std::env::var("AWS_SECRET_ACCESS_KEY").expect("AWS_SECRET_ACCESS_KEY for TEST_S3_ENDPOINT");
+    let bucket = Bucket::new(
+        endpoint.parse().unwrap(),
+        UrlStyle::Path,
+        name.clone(),
+        "us-east-1",
+    )
+    .unwrap();
+    let credentials = Credentials::new(key, secret);
+    let url = bucket
+        .create_bucket(&credentials)
+        .sign(Duration::from_secs(60));
+    let response = reqwest::Client::new().put(url).send().await.unwrap();
+    assert!(
+        response.status().is_success(),
+        "create bucket: {}",
+        response.status()
+    );
+    name
+}

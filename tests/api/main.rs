@@ -1,0 +1,11 @@
+//! Integration tests: real HTTP against a spawned application, on SQLite always and
+//! on PostgreSQL (with S3 when `TEST_S3_ENDPOINT` is set) when `TEST_DATABASE_URL` is set.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod helpers;
+
+mod auth;
+mod cli;
+mod errors;
+mod migrations;
+mod service;
