@@ -352,6 +352,8 @@ fn redact_url(url: &str) -> String {
 }
 
 #[cfg(test)]
+// figment's `Jail` closures return its own large error type.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
     use figment::Jail;

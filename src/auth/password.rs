@@ -66,14 +66,13 @@ impl PasswordHasher {
             .await
             .map_err(|_| AppError::Unavailable("the server is busy; try again shortly".into()))?
             .map_err(AppError::internal)?;
-        let outcome = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             let outcome = work();
             drop(permit);
             outcome
         })
         .await
-        .map_err(AppError::internal)?;
-        outcome
+        .map_err(AppError::internal)?
     }
 }
 

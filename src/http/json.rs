@@ -44,7 +44,7 @@ impl<T: Type + DeserializeOwned> ParsePayload for JsonBody<T> {
     }
 }
 
-fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErrorOrApp> {
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyError> {
     if bytes.is_empty() {
         return Err(bad_request(
             "the request body is empty; a JSON object is expected",
@@ -63,7 +63,7 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErrorOrApp> {
             }
             let path = err.path().to_string();
             let field = if path == "." { "body".to_owned() } else { path };
-            return Err(ApiErrorOrApp::App(AppError::Validation(vec![
+            return Err(BodyError::Invalid(AppError::Validation(vec![
                 FieldError::new(field, strip_position(&inner.to_string())),
             ])));
         }
@@ -82,24 +82,26 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-enum ApiErrorOrApp {
-    Api(ApiError),
-    App(AppError),
+/// Why a body was refused: not JSON at all (400), or JSON of the wrong shape (422).
+#[derive(Debug)]
+enum BodyError {
+    Malformed(String),
+    Invalid(AppError),
 }
 
-fn bad_request(detail: &str) -> ApiErrorOrApp {
-    ApiErrorOrApp::Api(ApiError::BadRequest(poem_openapi::payload::Json(
-        Problem::new(poem::http::StatusCode::BAD_REQUEST, detail),
-    )))
+fn bad_request(detail: &str) -> BodyError {
+    BodyError::Malformed(detail.to_owned())
 }
 
-impl From<ApiErrorOrApp> for poem::Error {
-    fn from(err: ApiErrorOrApp) -> Self {
+impl From<BodyError> for poem::Error {
+    fn from(err: BodyError) -> Self {
         match err {
-            ApiErrorOrApp::Api(api) => {
-                poem::Error::from_response(poem::IntoResponse::into_response(api))
+            BodyError::Malformed(detail) => {
+                let problem = Problem::new(poem::http::StatusCode::BAD_REQUEST, detail);
+                let response = ApiError::BadRequest(poem_openapi::payload::Json(problem));
+                poem::Error::from_response(poem::IntoResponse::into_response(response))
             }
-            ApiErrorOrApp::App(app) => app.into(),
+            BodyError::Invalid(app) => app.into(),
         }
     }
 }
@@ -119,10 +121,10 @@ mod tests {
 
     fn field_of(body: &str) -> (String, String) {
         match parse::<Login>(body.as_bytes()) {
-            Err(ApiErrorOrApp::App(AppError::Validation(errors))) => {
+            Err(BodyError::Invalid(AppError::Validation(errors))) => {
                 (errors[0].field.clone(), errors[0].message.clone())
             }
-            Err(ApiErrorOrApp::Api(api)) => panic!("expected a field error, got {api:?}"),
+            Err(BodyError::Malformed(detail)) => panic!("expected a field error, got {detail}"),
             other => panic!("expected a field error, got {:?}", other.is_ok()),
         }
     }
@@ -151,15 +153,12 @@ mod tests {
     fn broken_json_is_a_bad_request() {
         assert!(matches!(
             parse::<Login>(b"{\"email\": "),
-            Err(ApiErrorOrApp::Api(ApiError::BadRequest(_)))
+            Err(BodyError::Malformed(_))
         ));
-        assert!(matches!(
-            parse::<Login>(b""),
-            Err(ApiErrorOrApp::Api(ApiError::BadRequest(_)))
-        ));
+        assert!(matches!(parse::<Login>(b""), Err(BodyError::Malformed(_))));
         assert!(matches!(
             parse::<Login>(br#"{"email": "a", "password": "b"} trailing"#),
-            Err(ApiErrorOrApp::Api(ApiError::BadRequest(_)))
+            Err(BodyError::Malformed(_))
         ));
     }
 }

@@ -28,10 +28,13 @@ pub struct TestApp {
     _dir: TempDir,
 }
 
+/// A change to the settings, applied before the app starts.
+type SettingsChange = Box<dyn FnOnce(&mut Settings)>;
+
 pub struct TestAppBuilder {
     backend: Backend,
     bootstrap_admin: bool,
-    customise: Vec<Box<dyn FnOnce(&mut Settings)>>,
+    customise: Vec<SettingsChange>,
 }
 
 impl TestAppBuilder {
