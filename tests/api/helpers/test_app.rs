@@ -269,7 +269,12 @@ async fn create_bucket(endpoint: &str) -> String {
     let url = bucket
         .create_bucket(&credentials)
         .sign(Duration::from_secs(60));
-    let response = reqwest::Client::new().put(url).send().await.unwrap();
+    let response = reqwest::Client::new()
+        .put(url)
+        .header("content-length", "0")
+        .send()
+        .await
+        .unwrap();
     assert!(
         response.status().is_success(),
         "create bucket: {}",
