@@ -11,7 +11,7 @@ use crate::domain::Role;
 use crate::http::ApiTags;
 use crate::http::client::client_info;
 use crate::http::json::JsonBody;
-use crate::http::problem::ApiError;
+use crate::http::problem::{ApiError, error_set};
 use crate::http::security::SessionAuth;
 use crate::services::auth;
 use crate::services::users::User;
@@ -132,10 +132,24 @@ enum NoContent {
     Done,
 }
 
+error_set!(
+    /// Login failures: bad pair, throttled, busy hashing, malformed body.
+    LoginErrors: 400, 401, 422, 429, 503
+);
+error_set!(
+    /// Failures of an authenticated call without a body.
+    SessionErrors: 401
+);
+error_set!(
+    /// Password change failures.
+    PasswordErrors: 400, 401, 422, 429, 503
+);
+
 #[OpenApi(prefix_path = "/api/v1/auth", tag = "ApiTags::Auth")]
 impl AuthApi {
-    /// Log in with email and password; returns a session token.
+    /// Log in with email and password.
     ///
+    /// Returns a session token to send as `Authorization: Bearer <token>`.
     /// Any wrong email/password pair gets the same 401. After repeated failures for
     /// an account or from an address, attempts get 429 with `Retry-After`.
     #[oai(path = "/login", method = "post", operation_id = "auth_login")]
@@ -143,7 +157,7 @@ impl AuthApi {
         &self,
         req: &Request,
         body: JsonBody<LoginRequest>,
-    ) -> Result<Json<LoginResponse>, ApiError> {
+    ) -> Result<Json<LoginResponse>, ApiError<LoginErrors>> {
         let client = client_info(req, self.state.settings.server.trust_proxy_headers);
         let outcome = auth::login(&self.state, &body.0.email, &body.0.password, client).await?;
         Ok(Json(LoginResponse {
@@ -153,14 +167,18 @@ impl AuthApi {
         }))
     }
 
-    /// End the current session; its token stops working at once.
+    /// Log out.
+    ///
+    /// Ends the current session; its token stops working at once.
     #[oai(path = "/logout", method = "post", operation_id = "auth_logout")]
-    async fn logout(&self, session: SessionAuth) -> Result<NoContent, ApiError> {
+    async fn logout(&self, session: SessionAuth) -> Result<NoContent, ApiError<SessionErrors>> {
         auth::logout(&self.state, &session.0).await?;
         Ok(NoContent::Done)
     }
 
-    /// The logged-in user, with role and scope.
+    /// Who am I.
+    ///
+    /// The logged-in user, with role and scope, and when the session ends if unused.
     #[oai(path = "/me", method = "get", operation_id = "auth_me")]
     async fn me(&self, session: SessionAuth) -> Json<MeResponse> {
         Json(MeResponse {
@@ -169,7 +187,9 @@ impl AuthApi {
         })
     }
 
-    /// Change your own password. Every other session of yours ends; this one stays.
+    /// Change your own password.
+    ///
+    /// Every other session of yours ends; this one stays.
     #[oai(
         path = "/password",
         method = "post",
@@ -179,7 +199,7 @@ impl AuthApi {
         &self,
         session: SessionAuth,
         body: JsonBody<ChangePasswordRequest>,
-    ) -> Result<NoContent, ApiError> {
+    ) -> Result<NoContent, ApiError<PasswordErrors>> {
         let body = body.0;
         auth::change_password(
             &self.state,

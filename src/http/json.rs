@@ -9,7 +9,7 @@ use poem_openapi::types::Type;
 use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, FieldError};
-use crate::http::problem::{ApiError, Problem};
+use crate::http::problem::{Problem, ProblemResponse};
 
 /// A JSON request body; declare `T` with both `Object` (for the spec) and
 /// `Deserialize` with `deny_unknown_fields` (for parsing).
@@ -98,7 +98,7 @@ impl From<BodyError> for poem::Error {
         match err {
             BodyError::Malformed(detail) => {
                 let problem = Problem::new(poem::http::StatusCode::BAD_REQUEST, detail);
-                let response = ApiError::BadRequest(poem_openapi::payload::Json(problem));
+                let response = ProblemResponse::BadRequest(poem_openapi::payload::Json(problem));
                 poem::Error::from_response(poem::IntoResponse::into_response(response))
             }
             BodyError::Invalid(app) => app.into(),

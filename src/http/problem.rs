@@ -4,6 +4,9 @@
 use poem::http::StatusCode;
 use poem::{IntoResponse, Response};
 use poem_openapi::payload::Json;
+use std::marker::PhantomData;
+
+use poem_openapi::registry::{MetaResponses, Registry};
 use poem_openapi::{ApiResponse, Object, OperationId};
 
 use crate::error::{AppError, FieldError};
@@ -70,9 +73,10 @@ impl Problem {
     }
 }
 
-/// The error responses of every operation.
+/// Every error response the API can give. Operations return [`ApiError`], which
+/// documents only the statuses of its [`ErrorSet`].
 #[derive(Debug, ApiResponse)]
-pub enum ApiError {
+pub enum ProblemResponse {
     /// The request is malformed (not JSON, a bad parameter).
     #[oai(status = 400, content_type = "application/problem+json")]
     BadRequest(Json<Problem>),
@@ -102,7 +106,7 @@ pub enum ApiError {
     Unavailable(Json<Problem>),
 }
 
-impl From<AppError> for ApiError {
+impl From<AppError> for ProblemResponse {
     fn from(err: AppError) -> Self {
         let problem = |status, detail: String| Json(Problem::new(status, detail));
         match err {
@@ -146,7 +150,62 @@ impl From<AppError> for ApiError {
 
 impl From<AppError> for poem::Error {
     fn from(err: AppError) -> Self {
-        poem::Error::from_response(ApiError::from(err).into_response())
+        poem::Error::from_response(ProblemResponse::from(err).into_response())
+    }
+}
+
+/// The statuses an operation documents in the OpenAPI spec (500 always is).
+pub trait ErrorSet: Send + Sync {
+    const STATUSES: &'static [u16];
+}
+
+/// Declares an [`ErrorSet`]: `error_set!(LoginErrors: 401, 422, 429, 503);`.
+macro_rules! error_set {
+    ($(#[$meta:meta])* $name:ident: $($status:literal),* $(,)?) => {
+        $(#[$meta])*
+        pub struct $name;
+        impl $crate::http::problem::ErrorSet for $name {
+            const STATUSES: &'static [u16] = &[$($status),*];
+        }
+    };
+}
+pub(crate) use error_set;
+
+/// The error of an operation: any problem at run time, but only the statuses of `S`
+/// in the spec, so that each operation documents the failures it can really have.
+#[derive(Debug)]
+pub struct ApiError<S>(ProblemResponse, PhantomData<S>);
+
+impl<S> From<AppError> for ApiError<S> {
+    fn from(err: AppError) -> Self {
+        Self(err.into(), PhantomData)
+    }
+}
+
+impl<S: ErrorSet> IntoResponse for ApiError<S> {
+    fn into_response(self) -> Response {
+        self.0.into_response()
+    }
+}
+
+impl<S> From<ApiError<S>> for poem::Error {
+    fn from(err: ApiError<S>) -> Self {
+        poem::Error::from_response(err.0.into_response())
+    }
+}
+
+impl<S: ErrorSet> ApiResponse for ApiError<S> {
+    fn meta() -> MetaResponses {
+        let mut meta = ProblemResponse::meta();
+        meta.responses.retain(|r| {
+            r.status
+                .is_some_and(|status| status == 500 || S::STATUSES.contains(&status))
+        });
+        meta
+    }
+
+    fn register(registry: &mut Registry) {
+        ProblemResponse::register(registry);
     }
 }
 

@@ -5,7 +5,7 @@ use poem_openapi::payload::{Json, PlainText};
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use crate::http::ApiTags;
-use crate::http::problem::{ApiError, Problem};
+use crate::http::problem::Problem;
 use crate::services::health;
 use crate::state::AppState;
 
@@ -53,8 +53,10 @@ enum MetricsResponse {
 
 #[OpenApi(tag = "ApiTags::Service")]
 impl ServiceApi {
-    /// Liveness: the process answers. It checks nothing else, so an orchestrator
-    /// restarts the process only when it is really stuck.
+    /// Liveness: the process answers.
+    ///
+    /// It checks nothing else, so an orchestrator restarts the process only when it
+    /// is really stuck.
     #[oai(path = "/health/live", method = "get", operation_id = "health_live")]
     async fn live(&self) -> Json<Live> {
         Json(Live {
@@ -62,8 +64,10 @@ impl ServiceApi {
         })
     }
 
-    /// Readiness: the database answers a query and the object store accepts a write.
-    /// A load balancer should send traffic only while this answers 200.
+    /// Readiness: the database and the object store are reachable.
+    ///
+    /// The database must answer a query and the object store must accept a write and
+    /// a delete. A load balancer should send traffic only while this answers 200.
     #[oai(path = "/health/ready", method = "get", operation_id = "health_ready")]
     async fn ready(&self) -> ReadyResponse {
         let readiness = health::readiness(&self.state).await;
@@ -90,14 +94,11 @@ impl ServiceApi {
         ReadyResponse::NotReady(Json(Problem::new(StatusCode::SERVICE_UNAVAILABLE, detail)))
     }
 
-    /// Metrics in Prometheus format: requests by method, route and status, with latencies.
+    /// Metrics in Prometheus text format.
+    ///
+    /// Requests by method, route (operation id) and status, with latency histograms.
     #[oai(path = "/metrics", method = "get", operation_id = "metrics")]
-    async fn metrics(&self) -> Result<MetricsResponse, ApiError> {
-        let text = self
-            .state
-            .metrics
-            .render()
-            .map_err(|err| ApiError::from(crate::error::AppError::internal(err.to_string())))?;
-        Ok(MetricsResponse::Ok(PlainText(text)))
+    async fn metrics(&self) -> MetricsResponse {
+        MetricsResponse::Ok(PlainText(self.state.metrics.render()))
     }
 }

@@ -198,3 +198,16 @@ fn user_create_refuses_a_short_password() {
         "{stderr}"
     );
 }
+
+/// The API contract as a reviewed file: any change to it shows up as a diff of
+/// `tests/api/snapshots/api__cli__openapi.snap`. Accept intended changes with
+/// `INSTA_UPDATE=always cargo test --test api openapi_document_is_the_reviewed_contract`.
+#[test]
+fn openapi_document_is_the_reviewed_contract() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = buysocial(dir.path()).arg("openapi").output().unwrap();
+
+    assert!(output.status.success());
+    insta::assert_snapshot!("openapi", String::from_utf8(output.stdout).unwrap());
+}

@@ -151,25 +151,36 @@ async fn an_oversized_body_is_a_413_problem(backend: Backend) {
 }
 
 async fn an_oversized_chunked_body_is_a_413_problem(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let app = TestApp::builder(backend)
         .with(|s| s.server.max_json_body_bytes = 1024)
         .spawn()
         .await;
-    // A streamed body has no Content-Length; the limit must hold while reading it.
-    let chunks: Vec<Result<String, std::io::Error>> =
-        (0..64).map(|_| Ok("x".repeat(100))).collect();
-    let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
-
-    let response = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
+    // A chunked body declares no length: the limit must hold while reading it. Raw
+    // TCP, and no final chunk, so that the server has read everything that was sent
+    // when it answers early, and its close cannot reset the connection under us.
+    let mut stream = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://"))
         .await
         .unwrap();
+    let chunk = "x".repeat(1500);
+    let request = format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\n\r\n{:x}\r\n{chunk}\r\n",
+        chunk.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
 
-    assert_problem(response, StatusCode::PAYLOAD_TOO_LARGE).await;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+
+    let response = String::from_utf8_lossy(&response);
+    assert!(response.starts_with("HTTP/1.1 413 "), "{response}");
+    assert!(
+        response
+            .to_lowercase()
+            .contains("content-type: application/problem+json"),
+        "{response}"
+    );
 }
 
 async fn every_response_carries_a_request_id_and_nosniff(backend: Backend) {
