@@ -211,3 +211,47 @@ fn openapi_document_is_the_reviewed_contract() {
     assert!(output.status.success());
     insta::assert_snapshot!("openapi", String::from_utf8(output.stdout).unwrap());
 }
+
+/// The operator contract for S3: `s3://BUCKET` plus the standard `AWS_*` variables,
+/// `AWS_ENDPOINT` and `AWS_ALLOW_HTTP` for an S3-compatible server; no other setting.
+#[tokio::test]
+async fn serve_uses_an_s3_compatible_store_from_the_standard_aws_variables() {
+    let Ok(endpoint) = std::env::var("TEST_S3_ENDPOINT") else {
+        eprintln!("skipped: TEST_S3_ENDPOINT is not set");
+        return;
+    };
+    let bucket = crate::helpers::create_bucket(&endpoint).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = buysocial(dir.path())
+        .env("BUYSOCIAL__SERVER__BIND", "127.0.0.1:0")
+        .env("BUYSOCIAL__STORAGE__URL", format!("s3://{bucket}/cms"))
+        .env("AWS_ENDPOINT", &endpoint)
+        .env("AWS_ALLOW_HTTP", "true")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let url = listening_url(&mut server);
+
+    let ready = reqwest::get(format!("{url}/health/ready")).await.unwrap();
+
+    let status = ready.status();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!(status, StatusCode::OK, "{}", ready.text().await.unwrap());
+}
+
+/// Reads the server's stderr until it says where it listens.
+fn listening_url(server: &mut std::process::Child) -> String {
+    let mut stderr = BufReader::new(server.stderr.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "the server exited early"
+        );
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            return rest.split_whitespace().next().unwrap().to_owned();
+        }
+    }
+}

@@ -4,7 +4,7 @@ mod databases;
 mod test_app;
 
 pub use databases::Backend;
-pub use test_app::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, assert_problem};
+pub use test_app::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, assert_problem, create_bucket};
 
 /// Runs each listed `async fn name(backend: Backend)` once per backend, as
 /// `sqlite::name` and `postgres::name`. The PostgreSQL variant passes without

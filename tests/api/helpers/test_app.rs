@@ -249,7 +249,7 @@ fn s3_endpoint() -> Option<String> {
 }
 
 /// A fresh bucket on the S3-compatible test server, signed with the AWS_* credentials.
-async fn create_bucket(endpoint: &str) -> String {
+pub async fn create_bucket(endpoint: &str) -> String {
     use rusty_s3::{Bucket, Credentials, S3Action as _, UrlStyle};
     let name = format!(
         "bs-test-{}",
