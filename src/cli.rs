@@ -123,13 +123,9 @@ async fn create_user(args: CreateUserArgs) -> Result<(), CliError> {
     telemetry::init(&settings.log);
     let password = read_password()?;
     let state = app::build_state(settings, Clock::system()).await?;
-    let new = NewUser {
-        email: args.email,
-        display_name: args.name,
-        role: args.role,
-        password,
-        must_change_password: args.must_change_password,
-    };
+    let mut new = NewUser::unscoped(&args.email, args.role, &password);
+    new.display_name = args.name;
+    new.must_change_password = args.must_change_password;
     let user = users::create(&state, new).await.map_err(|err| match err {
         crate::error::AppError::Validation(errors) => CliError::Input(
             errors

@@ -24,6 +24,9 @@ pub enum AppError {
     /// The request is well-formed but its values are not acceptable (422).
     #[error("the request has invalid fields")]
     Validation(Vec<FieldError>),
+    /// Query or path parameters are invalid (400), e.g. a page size over the limit.
+    #[error("the request has invalid parameters")]
+    InvalidParameters(Vec<FieldError>),
     /// Missing or bad credentials (401). The message is safe to show.
     #[error("{0}")]
     Unauthorized(String),
@@ -48,6 +51,11 @@ pub enum AppError {
 impl AppError {
     pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         Self::Internal(cause.into())
+    }
+
+    /// A single invalid query or path parameter.
+    pub fn invalid_parameter(name: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::InvalidParameters(vec![FieldError::new(name, message)])
     }
 
     /// A single invalid field.

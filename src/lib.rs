@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod metrics;
+pub mod policy;
 pub mod services;
 pub mod settings;
 pub mod state;

@@ -25,6 +25,8 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub storage: StorageSettings,
+    pub api: ApiSettings,
+    pub content: ContentSettings,
     pub auth: AuthSettings,
     pub bootstrap: BootstrapSettings,
     pub log: LogSettings,
@@ -58,6 +60,19 @@ pub struct StorageSettings {
     pub timeout_seconds: u64,
     pub connect_timeout_seconds: u64,
     pub max_retries: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiSettings {
+    pub default_page_size: u64,
+    pub max_page_size: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentSettings {
+    pub locales: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -282,6 +297,35 @@ impl Settings {
                 "storage.endpoint",
                 "must be a URL like http://127.0.0.1:9000",
             );
+        }
+        if self.api.max_page_size == 0
+            || self.api.default_page_size == 0
+            || self.api.default_page_size > self.api.max_page_size
+        {
+            return invalid(
+                "api.default_page_size",
+                "page sizes must be positive, the default no larger than api.max_page_size",
+            );
+        }
+        let locales = &self.content.locales;
+        if locales.is_empty() {
+            return invalid("content.locales", "must list at least one locale");
+        }
+        for (i, locale) in locales.iter().enumerate() {
+            if !crate::domain::locale::is_well_formed(locale) {
+                return Err(SettingsError::Invalid {
+                    key: "content.locales",
+                    message: format!(
+                        "{locale:?} is not a lower-case BCP 47 tag like \"fr\" or \"pt-br\""
+                    ),
+                });
+            }
+            if locales[..i].contains(locale) {
+                return Err(SettingsError::Invalid {
+                    key: "content.locales",
+                    message: format!("{locale:?} is listed twice"),
+                });
+            }
         }
         if self.auth.password_min_length < 8 {
             return invalid("auth.password_min_length", "must be at least 8");

@@ -10,6 +10,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_users_and_sessions;
 mod m20261125_000002_login_throttle;
+mod m20261125_000003_sites_tokens_audit;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_users_and_sessions::Migration),
             Box::new(m20261125_000002_login_throttle::Migration),
+            Box::new(m20261125_000003_sites_tokens_audit::Migration),
         ]
     }
 }

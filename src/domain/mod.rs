@@ -1,9 +1,17 @@
 //! Parsed value types: valid by construction, no I/O.
 
+mod country;
 mod email;
+pub mod locale;
 mod password;
 mod role;
+mod scope;
+mod site_code;
 
+pub use country::{CountryCode, EU_MEMBER_STATES};
 pub use email::Email;
+pub use locale::Locale;
 pub use password::{NewPassword, PasswordRules};
 pub use role::Role;
+pub use scope::Scope;
+pub use site_code::SiteCode;

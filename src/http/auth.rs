@@ -3,18 +3,18 @@
 use chrono::{DateTime, Utc};
 use poem::Request;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
+use poem_openapi::{ApiResponse, Object, OpenApi};
 use serde::Deserialize;
-use uuid::Uuid;
 
-use crate::domain::Role;
 use crate::http::ApiTags;
+use crate::http::admin::tokens::TokenResponse;
+use crate::http::admin::users::UserResponse;
 use crate::http::client::client_info;
 use crate::http::json::JsonBody;
 use crate::http::problem::{ApiError, error_set};
-use crate::http::security::SessionAuth;
+use crate::http::security::{AnyAuth, SessionAuth};
+use crate::services::actor::Credential;
 use crate::services::auth;
-use crate::services::users::User;
 use crate::state::AppState;
 
 pub struct AuthApi {
@@ -44,74 +44,17 @@ struct LoginResponse {
     user: UserResponse,
 }
 
-/// The logged-in user and its session.
+/// Who a token belongs to.
 #[derive(Object)]
 struct MeResponse {
-    user: UserResponse,
-    /// When the session ends if unused from now on.
-    session_expires_at: DateTime<Utc>,
-}
-
-/// A user account.
-#[derive(Object)]
-pub struct UserResponse {
-    pub id: Uuid,
-    pub email: String,
-    pub display_name: String,
-    pub role: RoleName,
-    /// Where the user may work; empty lists mean everywhere.
-    pub scope: ScopeResponse,
-    /// The password was set by someone else (or generated) and must be changed.
-    pub must_change_password: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-/// Countries and locales a user may work on.
-#[derive(Object)]
-pub struct ScopeResponse {
-    /// ISO 3166-1 alpha-2 codes; empty means all countries.
-    pub countries: Vec<String>,
-    /// BCP 47 locale codes; empty means all locales.
-    pub locales: Vec<String>,
-}
-
-/// What a user may do: `admin` everything; `editor` write and publish in scope;
-/// `author` write drafts in scope; `viewer` read only.
-#[derive(Enum)]
-#[oai(rename_all = "lowercase")]
-pub enum RoleName {
-    Admin,
-    Editor,
-    Author,
-    Viewer,
-}
-
-impl From<Role> for RoleName {
-    fn from(role: Role) -> Self {
-        match role {
-            Role::Admin => Self::Admin,
-            Role::Editor => Self::Editor,
-            Role::Author => Self::Author,
-            Role::Viewer => Self::Viewer,
-        }
-    }
-}
-
-impl From<User> for UserResponse {
-    fn from(user: User) -> Self {
-        Self {
-            id: user.id,
-            email: user.email,
-            display_name: user.display_name,
-            role: user.role.into(),
-            scope: ScopeResponse {
-                countries: user.scope.countries,
-                locales: user.scope.locales,
-            },
-            must_change_password: user.must_change_password,
-            created_at: user.created_at,
-        }
-    }
+    /// `session` (a logged-in user) or `token` (an API token).
+    kind: String,
+    /// The logged-in user, for a session.
+    user: Option<UserResponse>,
+    /// The API token, for a token.
+    token: Option<TokenResponse>,
+    /// When a session ends if unused from now on; when a token expires (if ever).
+    expires_at: Option<DateTime<Utc>>,
 }
 
 /// A change of one's own password.
@@ -178,12 +121,25 @@ impl AuthApi {
 
     /// Who am I.
     ///
-    /// The logged-in user, with role and scope, and when the session ends if unused.
+    /// For a session: the logged-in user with role and scope. For an API token of any
+    /// kind: the token, so a frontend can check its own token.
     #[oai(path = "/me", method = "get", operation_id = "auth_me")]
-    async fn me(&self, session: SessionAuth) -> Json<MeResponse> {
-        Json(MeResponse {
-            session_expires_at: session.0.session_expires_at,
-            user: session.0.user.into(),
+    async fn me(&self, auth: AnyAuth) -> Json<MeResponse> {
+        Json(match auth.0 {
+            Credential::Session {
+                user, expires_at, ..
+            } => MeResponse {
+                kind: "session".into(),
+                user: Some(user.into()),
+                token: None,
+                expires_at: Some(expires_at),
+            },
+            Credential::Token(token) => MeResponse {
+                kind: "token".into(),
+                expires_at: token.expires_at,
+                user: None,
+                token: Some(token.into()),
+            },
         })
     }
 

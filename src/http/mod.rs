@@ -1,5 +1,6 @@
 //! The HTTP edge (poem only): the route tree, the OpenAPI service and middleware.
 
+mod admin;
 mod auth;
 mod client;
 mod json;
@@ -22,9 +23,24 @@ pub enum ApiTags {
     Service,
     /// Sessions: log in, log out, who am I, change password.
     Auth,
+    /// User accounts, roles and national scopes (admins).
+    Users,
+    /// API tokens for frontends, previews and automation (admins).
+    Tokens,
+    /// National frontends: their countries, locales and fallback chains.
+    Sites,
+    /// Who did what, when (admins).
+    Audit,
 }
 
-type Apis = (service::ServiceApi, auth::AuthApi);
+type Apis = (
+    service::ServiceApi,
+    auth::AuthApi,
+    admin::users::UsersApi,
+    admin::tokens::TokensApi,
+    admin::sites::SitesApi,
+    admin::audit::AuditApi,
+);
 
 /// The OpenAPI service: every operation, described.
 pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -33,6 +49,18 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         auth::AuthApi {
+            state: state.clone(),
+        },
+        admin::users::UsersApi {
+            state: state.clone(),
+        },
+        admin::tokens::TokensApi {
+            state: state.clone(),
+        },
+        admin::sites::SitesApi {
+            state: state.clone(),
+        },
+        admin::audit::AuditApi {
             state: state.clone(),
         },
     );

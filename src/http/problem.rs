@@ -55,13 +55,22 @@ impl Problem {
         self
     }
 
+    /// 422: fields of the body are invalid.
     pub fn invalid_fields(errors: Vec<FieldError>) -> Self {
+        Self::listing(StatusCode::UNPROCESSABLE_ENTITY, "invalid-fields", errors)
+    }
+
+    /// 400: query or path parameters are invalid.
+    pub fn invalid_parameters(errors: Vec<FieldError>) -> Self {
+        Self::listing(StatusCode::BAD_REQUEST, "invalid-parameters", errors)
+    }
+
+    fn listing(status: StatusCode, slug: &str, errors: Vec<FieldError>) -> Self {
         let detail = match errors.as_slice() {
             [one] => format!("{}: {}", one.field, one.message),
             many => format!("{} fields are invalid", many.len()),
         };
-        let mut problem =
-            Self::new(StatusCode::UNPROCESSABLE_ENTITY, detail).typed("invalid-fields");
+        let mut problem = Self::new(status, detail).typed(slug);
         problem.errors = errors
             .into_iter()
             .map(|e| ProblemField {
@@ -112,6 +121,9 @@ impl From<AppError> for ProblemResponse {
         match err {
             AppError::Validation(errors) => {
                 Self::Unprocessable(Json(Problem::invalid_fields(errors)))
+            }
+            AppError::InvalidParameters(errors) => {
+                Self::BadRequest(Json(Problem::invalid_parameters(errors)))
             }
             AppError::Unauthorized(detail) => Self::Unauthorized(
                 Json(Problem::new(StatusCode::UNAUTHORIZED, detail).typed("unauthorized")),

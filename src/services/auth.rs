@@ -5,12 +5,15 @@ use entity::session::{self, Column as SessionColumn, Entity as Sessions};
 use entity::user::{self, Entity as Users};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::auth::throttle::{self, ThrottleKey};
 use crate::auth::token;
 use crate::domain::NewPassword;
 use crate::error::AppError;
+use crate::services::actor::Credential;
+use crate::services::audit::{self, Event, Outcome, Who};
 use crate::services::users::{self, User};
 use crate::state::AppState;
 
@@ -35,11 +38,21 @@ pub struct LoginOutcome {
 
 /// A request authenticated by a session token.
 #[derive(Debug, Clone)]
-pub struct Actor {
+pub struct SessionCaller {
     pub user: User,
     pub session_id: Uuid,
-    /// When the session ends if it stays idle (never later than its absolute end).
-    pub session_expires_at: DateTime<Utc>,
+    pub client: ClientInfo,
+}
+
+impl From<&SessionCaller> for Who {
+    fn from(caller: &SessionCaller) -> Self {
+        Who {
+            kind: "user",
+            id: Some(caller.user.id),
+            label: caller.user.email.clone(),
+            client_addr: caller.client.address.clone(),
+        }
+    }
 }
 
 pub async fn login(
@@ -71,26 +84,51 @@ pub async fn login(
         for key in &keys {
             throttle::record_failure(&state.db, key, &settings.throttle, now).await?;
         }
+        let who = Who {
+            kind: "anonymous",
+            id: None,
+            label: email.clone(),
+            client_addr: client.address.clone(),
+        };
+        let event = Event {
+            action: "auth.login",
+            outcome: Outcome::Failure,
+            resource_kind: "session",
+            resource_id: None,
+            details: json!({}),
+        };
+        audit::record(&state.db, now, who, event).await?;
         return Err(AppError::Unauthorized(INVALID_CREDENTIALS.into()));
     };
     throttle::clear(&state.db, &keys[0]).await?;
 
     let token = token::generate(token::SESSION_PREFIX);
     let absolute_end = now + TimeDelta::hours(settings.session_absolute_hours.into());
+    let session_id = Uuid::now_v7();
     let session = session::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(session_id),
         user_id: Set(user.id),
         token_hash: Set(token::hash(&token)),
         created_at: Set(now),
         last_used_at: Set(now),
         expires_at: Set(absolute_end),
         revoked_at: Set(None),
-        client_addr: Set(client.address.map(|a| truncate(&a, 64))),
-        user_agent: Set(client.user_agent.map(|a| truncate(&a, 512))),
+        client_addr: Set(client.address.as_deref().map(|a| truncate(a, 64))),
+        user_agent: Set(client.user_agent.as_deref().map(|a| truncate(a, 512))),
     };
+    let who = Who {
+        kind: "user",
+        id: Some(user.id),
+        label: user.email.clone(),
+        client_addr: client.address.clone(),
+    };
+    let txn = state.db.begin().await?;
     Sessions::insert(session)
-        .exec_without_returning(&state.db)
+        .exec_without_returning(&txn)
         .await?;
+    let event = Event::success("auth.login", "session", session_id);
+    audit::record(&txn, now, who, event).await?;
+    txn.commit().await?;
     Ok(LoginOutcome {
         token,
         expires_at: idle_end(state, now).min(absolute_end),
@@ -98,9 +136,9 @@ pub async fn login(
     })
 }
 
-/// Resolves a bearer token to its session and user, refusing revoked, expired and
+/// Resolves a session token to its session and user, refusing revoked, expired and
 /// disabled ones, and marks the session as used.
-pub async fn authenticate(state: &AppState, bearer: &str) -> Result<Actor, AppError> {
+pub async fn authenticate_session(state: &AppState, bearer: &str) -> Result<Credential, AppError> {
     let now = state.clock.now();
     let found = Sessions::find()
         .filter(SessionColumn::TokenHash.eq(token::hash(bearer)))
@@ -124,23 +162,25 @@ pub async fn authenticate(state: &AppState, bearer: &str) -> Result<Actor, AppEr
             .exec(&state.db)
             .await?;
     }
-    Ok(Actor {
+    Ok(Credential::Session {
         session_id: session.id,
-        session_expires_at: idle_end(state, now).min(session.expires_at),
+        expires_at: idle_end(state, now).min(session.expires_at),
         user: user.try_into()?,
     })
 }
 
 /// Ends the caller's session.
-pub async fn logout(state: &AppState, actor: &Actor) -> Result<(), AppError> {
+pub async fn logout(state: &AppState, caller: &SessionCaller) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
     Sessions::update_many()
-        .col_expr(
-            SessionColumn::RevokedAt,
-            Expr::value(Some(state.clock.now())),
-        )
-        .filter(SessionColumn::Id.eq(actor.session_id))
-        .exec(&state.db)
+        .col_expr(SessionColumn::RevokedAt, Expr::value(Some(now)))
+        .filter(SessionColumn::Id.eq(caller.session_id))
+        .exec(&txn)
         .await?;
+    let event = Event::success("auth.logout", "session", caller.session_id);
+    audit::record(&txn, now, caller, event).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -148,18 +188,18 @@ pub async fn logout(state: &AppState, actor: &Actor) -> Result<(), AppError> {
 /// other session of the user.
 pub async fn change_password(
     state: &AppState,
-    actor: &Actor,
+    caller: &SessionCaller,
     current: &str,
     new: &str,
 ) -> Result<(), AppError> {
     let now = state.clock.now();
     let throttle_settings = &state.settings.auth.throttle;
-    let account = ThrottleKey::account(&actor.user.email, throttle_settings);
+    let account = ThrottleKey::account(&caller.user.email, throttle_settings);
     throttle::check(&state.db, std::slice::from_ref(&account), now).await?;
 
     let new = NewPassword::parse(new, users::password_rules(state))
         .map_err(|m| AppError::invalid("new_password", m))?;
-    let stored = Users::find_by_id(actor.user.id)
+    let stored = Users::find_by_id(caller.user.id)
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::Unauthorized(INVALID_SESSION.into()))?;
@@ -188,10 +228,17 @@ pub async fn change_password(
     Sessions::update_many()
         .col_expr(SessionColumn::RevokedAt, Expr::value(Some(now)))
         .filter(SessionColumn::UserId.eq(stored.id))
-        .filter(SessionColumn::Id.ne(actor.session_id))
+        .filter(SessionColumn::Id.ne(caller.session_id))
         .filter(SessionColumn::RevokedAt.is_null())
         .exec(&txn)
         .await?;
+    audit::record(
+        &txn,
+        now,
+        caller,
+        Event::success("auth.password_change", "user", stored.id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

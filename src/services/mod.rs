@@ -1,6 +1,12 @@
-//! Domain logic: transactions, validation and the order of side effects.
+//! Domain logic: transactions, validation, permissions and the order of side effects.
 //! Services never import poem; handlers call exactly one of their functions.
 
+pub mod actor;
+pub mod audit;
 pub mod auth;
 pub mod health;
+pub mod pagination;
+pub mod scopes;
+pub mod sites;
+pub mod tokens;
 pub mod users;

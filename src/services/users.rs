@@ -1,23 +1,25 @@
-//! User accounts: creation, lookup and the first admin.
+//! User accounts: creation, administration and the first admin.
 
 use chrono::{DateTime, Utc};
+use entity::session::{Column as SessionColumn, Entity as Sessions};
 use entity::user::{self, Column, Entity as Users};
 use rand::RngExt as _;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, SqlErr, TransactionTrait,
 };
+use serde_json::json;
 use uuid::Uuid;
 
-use crate::domain::{Email, NewPassword, PasswordRules, Role};
+use crate::domain::{CountryCode, Email, NewPassword, PasswordRules, Role, Scope};
 use crate::error::{AppError, FieldErrors};
+use crate::policy::Action;
+use crate::services::actor::Actor;
+use crate::services::audit::{self, Event};
+use crate::services::pagination::{PageRequest, Paged};
+use crate::services::scopes;
 use crate::state::AppState;
-
-/// Users can be scoped to countries and locales; empty lists mean all.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Scope {
-    pub countries: Vec<String>,
-    pub locales: Vec<String>,
-}
 
 /// A user as the rest of the application sees it (never with its password hash).
 #[derive(Debug, Clone)]
@@ -28,29 +30,25 @@ pub struct User {
     pub role: Role,
     pub scope: Scope,
     pub must_change_password: bool,
-    pub disabled: bool,
+    pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl TryFrom<user::Model> for User {
     type Error = AppError;
 
     fn try_from(model: user::Model) -> Result<Self, Self::Error> {
-        let strings = |json: serde_json::Value| -> Result<Vec<String>, AppError> {
-            serde_json::from_value(json).map_err(AppError::internal)
-        };
         Ok(Self {
             role: model.role.parse().map_err(AppError::internal)?,
-            scope: Scope {
-                countries: strings(model.scope_countries)?,
-                locales: strings(model.scope_locales)?,
-            },
+            scope: scopes::from_json(model.scope_countries, model.scope_locales)?,
             id: model.id,
             email: model.email,
             display_name: model.display_name,
             must_change_password: model.must_change_password,
-            disabled: model.disabled_at.is_some(),
+            disabled_at: model.disabled_at,
             created_at: model.created_at,
+            updated_at: model.updated_at,
         })
     }
 }
@@ -61,8 +59,46 @@ pub struct NewUser {
     pub email: String,
     pub display_name: Option<String>,
     pub role: Role,
+    pub countries: Vec<String>,
+    pub locales: Vec<String>,
     pub password: String,
     pub must_change_password: bool,
+}
+
+impl NewUser {
+    /// An unrestricted user (no scope), as the CLI and the bootstrap create.
+    pub fn unscoped(email: &str, role: Role, password: &str) -> Self {
+        Self {
+            email: email.to_owned(),
+            display_name: None,
+            role,
+            countries: Vec::new(),
+            locales: Vec::new(),
+            password: password.to_owned(),
+            must_change_password: false,
+        }
+    }
+}
+
+/// A change to a user; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChanges {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    pub countries: Option<Vec<String>>,
+    pub locales: Option<Vec<String>>,
+    pub disabled: Option<bool>,
+    pub must_change_password: Option<bool>,
+    /// A new password set by an admin; the user's sessions end.
+    pub password: Option<String>,
+}
+
+/// Filters of the user list.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    /// Users who may work on this country (explicitly, or with all countries).
+    pub country: Option<String>,
 }
 
 pub fn password_rules(state: &AppState) -> PasswordRules {
@@ -71,8 +107,28 @@ pub fn password_rules(state: &AppState) -> PasswordRules {
     }
 }
 
-/// Creates a user; 422 for bad fields, 409 when the email is taken.
+/// Creates a user as an admin does, with the audit entry.
+pub async fn create_by(state: &AppState, actor: &Actor, new: NewUser) -> Result<User, AppError> {
+    audit::authorize(state, actor, Action::ManageUsers, "user", None).await?;
+    let txn = state.db.begin().await?;
+    let user = insert(state, &txn, new).await?;
+    let event = Event::success("user.create", "user", user.id)
+        .with_details(json!({ "email": user.email, "role": user.role.as_str() }));
+    audit::record(&txn, state.clock.now(), actor, event).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Creates a user without an acting user: the CLI and the first start.
 pub async fn create(state: &AppState, new: NewUser) -> Result<User, AppError> {
+    insert(state, &state.db, new).await
+}
+
+async fn insert(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    new: NewUser,
+) -> Result<User, AppError> {
     let mut errors = FieldErrors::new();
     let email = errors.check("email", Email::parse(&new.email));
     let password = errors.check(
@@ -83,6 +139,13 @@ pub async fn create(state: &AppState, new: NewUser) -> Result<User, AppError> {
     if display_name.chars().count() > 200 {
         errors.push("display_name", "must be at most 200 characters");
     }
+    let scope = scopes::parse(
+        &new.countries,
+        &new.locales,
+        &state.settings.content.locales,
+        "scope",
+        &mut errors,
+    );
     errors.finish()?;
     let (Some(email), Some(password)) = (email, password) else {
         return Err(AppError::internal("validated fields are missing"));
@@ -99,26 +162,261 @@ pub async fn create(state: &AppState, new: NewUser) -> Result<User, AppError> {
     } else {
         display_name
     };
+    let (countries, locales) = scopes::to_json(&scope);
     let model = user::ActiveModel {
         id: Set(Uuid::now_v7()),
         email: Set(email.as_str().to_owned()),
         display_name: Set(display_name),
         password_hash: Set(password_hash),
         role: Set(new.role.as_str().to_owned()),
-        scope_countries: Set(serde_json::json!([])),
-        scope_locales: Set(serde_json::json!([])),
+        scope_countries: Set(countries),
+        scope_locales: Set(locales),
         must_change_password: Set(new.must_change_password),
         disabled_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     };
-    match Users::insert(model).exec_with_returning(&state.db).await {
+    match Users::insert(model).exec_with_returning(db).await {
         Ok(model) => model.try_into(),
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(
             AppError::Conflict(format!("a user with the email {email} already exists")),
         ),
         Err(err) => Err(err.into()),
     }
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    filter: UserFilter,
+    page: PageRequest,
+) -> Result<Paged<User>, AppError> {
+    audit::authorize(state, actor, Action::ManageUsers, "user", None).await?;
+    let mut query = Users::find().order_by_asc(Column::Email);
+    if let Some(role) = filter.role {
+        query = query.filter(Column::Role.eq(role.as_str()));
+    }
+    let Some(raw_country) = filter.country else {
+        let paginator = query.paginate(&state.db, page.size);
+        let total = paginator.num_items().await?;
+        let items = paginator.fetch_page(page.index()).await?;
+        return Paged::new(items, total, page).try_map(User::try_from);
+    };
+    let country =
+        CountryCode::parse(&raw_country).map_err(|m| AppError::invalid_parameter("country", m))?;
+    // Scopes are JSON arrays, which SQLite and PostgreSQL query differently; an
+    // organisation has hundreds of users at most, so filter them here.
+    let matching: Vec<User> = query
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(User::try_from)
+        .filter(|user| {
+            user.as_ref()
+                .map_or(true, |u| u.scope.covers_country(&country))
+        })
+        .collect::<Result<_, _>>()?;
+    let total = matching.len() as u64;
+    let items = matching
+        .into_iter()
+        .skip(usize::try_from(page.index() * page.size).unwrap_or(usize::MAX))
+        .take(usize::try_from(page.size).unwrap_or(usize::MAX))
+        .collect();
+    Ok(Paged::new(items, total, page))
+}
+
+pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> Result<User, AppError> {
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageUsers,
+        "user",
+        Some(id.to_string()),
+    )
+    .await?;
+    find(&state.db, id).await?.try_into()
+}
+
+/// Changes a user. Disabling, and setting a password, end the user's sessions.
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    changes: UserChanges,
+) -> Result<User, AppError> {
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageUsers,
+        "user",
+        Some(id.to_string()),
+    )
+    .await?;
+    let mut errors = FieldErrors::new();
+    let display_name = changes.display_name.as_ref().map(|n| n.trim().to_owned());
+    if display_name
+        .as_ref()
+        .is_some_and(|n| n.is_empty() || n.chars().count() > 200)
+    {
+        errors.push("display_name", "must be 1 to 200 characters");
+    }
+    let scope_given = changes.countries.is_some() || changes.locales.is_some();
+    let new_password = changes
+        .password
+        .as_ref()
+        .and_then(|raw| errors.check("password", NewPassword::parse(raw, password_rules(state))));
+    let parsed_scope = scopes::parse(
+        changes.countries.as_deref().unwrap_or_default(),
+        changes.locales.as_deref().unwrap_or_default(),
+        &state.settings.content.locales,
+        "scope",
+        &mut errors,
+    );
+    errors.finish()?;
+    let password_hash = match &new_password {
+        Some(password) => Some(state.hasher.hash(password.expose()).await?),
+        None => None,
+    };
+
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let current: User = find(&txn, id).await?.try_into()?;
+    let stays_active_admin = changes.role.unwrap_or(current.role) == Role::Admin
+        && !changes.disabled.unwrap_or(current.disabled_at.is_some());
+    if current.role == Role::Admin && current.disabled_at.is_none() && !stays_active_admin {
+        ensure_another_active_admin(&txn, id).await?;
+    }
+    let scope = if scope_given {
+        Scope {
+            countries: match changes.countries {
+                Some(_) => parsed_scope.countries,
+                None => current.scope.countries.clone(),
+            },
+            locales: match changes.locales {
+                Some(_) => parsed_scope.locales,
+                None => current.scope.locales.clone(),
+            },
+        }
+    } else {
+        current.scope.clone()
+    };
+    let (countries, locales) = scopes::to_json(&scope);
+    let disabled_at = match changes.disabled {
+        Some(true) => current.disabled_at.or(Some(now)),
+        Some(false) => None,
+        None => current.disabled_at,
+    };
+    let mut model = user::ActiveModel {
+        id: Set(id),
+        display_name: Set(display_name.unwrap_or_else(|| current.display_name.clone())),
+        role: Set(changes.role.unwrap_or(current.role).as_str().to_owned()),
+        scope_countries: Set(countries),
+        scope_locales: Set(locales),
+        must_change_password: Set(changes
+            .must_change_password
+            .unwrap_or(current.must_change_password)),
+        disabled_at: Set(disabled_at),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    if let Some(hash) = password_hash {
+        model.password_hash = Set(hash);
+    }
+    let updated: User = Users::update(model).exec(&txn).await?.try_into()?;
+    let ends_sessions = changes.disabled == Some(true) || changes.password.is_some();
+    if ends_sessions {
+        revoke_sessions(&txn, id, now).await?;
+    }
+    let changed: Vec<&str> = [
+        ("display_name", changes.display_name.is_some()),
+        ("role", changes.role.is_some()),
+        ("scope.countries", changes.countries.is_some()),
+        ("scope.locales", changes.locales.is_some()),
+        ("disabled", changes.disabled.is_some()),
+        (
+            "must_change_password",
+            changes.must_change_password.is_some(),
+        ),
+        ("password", changes.password.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, set)| set.then_some(name))
+    .collect();
+    let event = Event::success("user.update", "user", id).with_details(json!({
+        "changed": changed, "role": updated.role.as_str(), "disabled": updated.disabled_at.is_some(),
+    }));
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Deletes a user and their sessions; the audit log keeps their email.
+pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppError> {
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageUsers,
+        "user",
+        Some(id.to_string()),
+    )
+    .await?;
+    let txn = state.db.begin().await?;
+    let current: User = find(&txn, id).await?.try_into()?;
+    if current.role == Role::Admin && current.disabled_at.is_none() {
+        ensure_another_active_admin(&txn, id).await?;
+    }
+    Sessions::delete_many()
+        .filter(SessionColumn::UserId.eq(id))
+        .exec(&txn)
+        .await?;
+    Users::delete_by_id(id).exec(&txn).await?;
+    let event =
+        Event::success("user.delete", "user", id).with_details(json!({ "email": current.email }));
+    audit::record(&txn, state.clock.now(), actor, event).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Refuses to leave the organisation without an active admin. The other admins'
+/// rows are locked (on PostgreSQL), so two admins cannot demote each other at once.
+async fn ensure_another_active_admin(
+    txn: &impl ConnectionTrait,
+    except: Uuid,
+) -> Result<(), AppError> {
+    let others = Users::find()
+        .filter(Column::Role.eq(Role::Admin.as_str()))
+        .filter(Column::DisabledAt.is_null())
+        .filter(Column::Id.ne(except))
+        .lock_exclusive()
+        .all(txn)
+        .await?;
+    if others.is_empty() {
+        return Err(AppError::Conflict(
+            "this is the last active admin; make another user admin first".into(),
+        ));
+    }
+    Ok(())
+}
+
+pub async fn revoke_sessions(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    Sessions::update_many()
+        .col_expr(SessionColumn::RevokedAt, Expr::value(Some(now)))
+        .filter(SessionColumn::UserId.eq(user_id))
+        .filter(SessionColumn::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<user::Model, AppError> {
+    Users::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there is no user {id}")))
 }
 
 pub async fn find_by_email(
@@ -164,18 +462,10 @@ pub async fn bootstrap_admin(state: &AppState) -> Result<Bootstrap, AppError> {
             false,
         )
     };
-    let created = create(
-        state,
-        NewUser {
-            email,
-            display_name: Some("Administrator".into()),
-            role: Role::Admin,
-            password: password.clone(),
-            must_change_password: generated,
-        },
-    )
-    .await;
-    match created {
+    let mut new = NewUser::unscoped(&email, Role::Admin, &password);
+    new.display_name = Some("Administrator".into());
+    new.must_change_password = generated;
+    match create(state, new).await {
         Ok(user) if generated => Ok(Bootstrap::Generated {
             email: user.email,
             password,

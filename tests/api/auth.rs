@@ -55,7 +55,8 @@ async fn login_returns_a_token_that_identifies_the_user(backend: Backend) {
         me["user"]["scope"],
         json!({ "countries": [], "locales": [] })
     );
-    assert!(me["session_expires_at"].is_string());
+    assert_eq!(me["kind"], "session");
+    assert!(me["expires_at"].is_string());
 }
 
 async fn login_ignores_the_case_of_the_email(backend: Backend) {

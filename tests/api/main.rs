@@ -4,8 +4,13 @@
 
 mod helpers;
 
+mod audit;
 mod auth;
 mod cli;
 mod errors;
 mod migrations;
+mod permissions;
 mod service;
+mod sites;
+mod tokens;
+mod users;

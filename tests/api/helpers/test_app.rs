@@ -8,7 +8,7 @@ use buysocial::domain::Role;
 use buysocial::services::users::{self, NewUser};
 use buysocial::settings::{DatabaseUrl, Secret, Settings, StorageUrl};
 use buysocial::state::AppState;
-use reqwest::{Response, StatusCode};
+use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -187,6 +187,77 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Any request: `token` as bearer, `body` as JSON.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn patch_json_authed(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.send(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn delete_authed(&self, path: &str, token: &str) -> Response {
+        self.send(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// Creates a user with a scope (as an admin would) and returns a session token.
+    pub async fn scoped_user_token(
+        &self,
+        email: &str,
+        role: Role,
+        countries: &[&str],
+        locales: &[&str],
+    ) -> String {
+        let password = "a password for tests";
+        let mut new = NewUser::unscoped(email, role, password);
+        new.countries = countries.iter().map(|c| c.to_string()).collect();
+        new.locales = locales.iter().map(|l| l.to_string()).collect();
+        users::create(&self.state, new).await.unwrap();
+        self.login_token(email, password).await
+    }
+
+    /// Creates an API token through the admin API; returns `(id, secret)`.
+    pub async fn api_token(&self, admin: &str, body: Value) -> (String, String) {
+        let response = self
+            .post_json_authed("/api/v1/admin/tokens", admin, &body)
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "{}",
+            response.text().await.unwrap()
+        );
+        let created: Value = response.json().await.unwrap();
+        (
+            created["token"]["id"].as_str().unwrap().to_owned(),
+            created["secret"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// The audit log's entries, newest first, as the admin reads them.
+    pub async fn audit(&self, admin: &str, query: &str) -> Vec<Value> {
+        let response = self
+            .get_authed(&format!("/api/v1/admin/audit?per_page=100&{query}"), admin)
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.unwrap();
+        body["items"].as_array().unwrap().clone()
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> Response {
         self.post_json(
             "/api/v1/auth/login",
@@ -209,18 +280,9 @@ impl TestApp {
 
     /// Creates a user directly through the service, as an admin would.
     pub async fn create_user(&self, email: &str, role: Role, password: &str) {
-        users::create(
-            &self.state,
-            NewUser {
-                email: email.into(),
-                display_name: None,
-                role,
-                password: password.into(),
-                must_change_password: false,
-            },
-        )
-        .await
-        .unwrap();
+        users::create(&self.state, NewUser::unscoped(email, role, password))
+            .await
+            .unwrap();
     }
 }
 

@@ -1,0 +1,32 @@
+//! `api_tokens`: delivery, preview and admin tokens. Only a hash of the secret is kept.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "api_tokens")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub name: String,
+    /// `delivery`, `preview` or `admin`.
+    pub kind: String,
+    #[sea_orm(unique)]
+    pub token_hash: String,
+    /// The first characters of the secret, e.g. `bsd_3f9a…`.
+    pub hint: String,
+    pub site_code: Option<String>,
+    /// For admin tokens: the role they act with.
+    pub role: Option<String>,
+    pub scope_countries: Json,
+    pub scope_locales: Json,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+    pub expires_at: Option<DateTimeUtc>,
+    pub last_used_at: Option<DateTimeUtc>,
+    pub revoked_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,29 @@
+//! `audit_log`: who did what, when, from where. Append-only.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "audit_log")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub at: DateTimeUtc,
+    /// `user`, `token` or `anonymous`.
+    pub actor_kind: String,
+    pub actor_id: Option<Uuid>,
+    /// The user's email or the token's name, as it was at the time.
+    pub actor_label: String,
+    /// e.g. `user.create`, `auth.login`, `permission.denied`.
+    pub action: String,
+    /// `success`, `failure` or `denied`.
+    pub outcome: String,
+    pub resource_kind: String,
+    pub resource_id: Option<String>,
+    pub client_addr: Option<String>,
+    pub details: Json,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,25 @@
+//! `sites`: configured national frontends.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "sites")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub code: String,
+    pub name: String,
+    /// JSON array of country codes.
+    pub countries: Json,
+    /// JSON array of locales, in the site's order.
+    pub locales: Json,
+    pub default_locale: String,
+    /// JSON array: locales to try, in order, when a translation is missing.
+    pub fallback: Json,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

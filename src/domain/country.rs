@@ -1,0 +1,59 @@
+//! Country codes: the EU member states, as ISO 3166-1 alpha-2 codes.
+
+use std::fmt;
+
+/// The 27 EU member states. Greece is `GR` (ISO), not the EU's own `EL`.
+pub const EU_MEMBER_STATES: [&str; 27] = [
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
+    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+];
+
+/// An EU member state's ISO code, upper case.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CountryCode(String);
+
+impl CountryCode {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let code = raw.trim().to_ascii_uppercase();
+        if EU_MEMBER_STATES.contains(&code.as_str()) {
+            Ok(Self(code))
+        } else {
+            Err(format!(
+                "{raw:?} is not the ISO 3166-1 alpha-2 code of an EU member state (e.g. BE, LT, PT)"
+            ))
+        }
+    }
+
+    /// A code read back from the database, which was validated when written.
+    pub fn from_stored(code: String) -> Self {
+        Self(code)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CountryCode;
+
+    #[test]
+    fn member_states_are_accepted_in_any_case() {
+        assert_eq!(CountryCode::parse("be").unwrap().as_str(), "BE");
+        assert_eq!(CountryCode::parse("LT").unwrap().as_str(), "LT");
+    }
+
+    #[test]
+    fn other_codes_are_refused() {
+        for bad in ["", "XX", "UK", "NO", "EL", "BEL", "EU"] {
+            assert!(CountryCode::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! `/api/v1/admin/audit`: who did what, when, from where (admins only; read-only).
+
+use chrono::{DateTime, Utc};
+use poem_openapi::param::Query;
+use poem_openapi::payload::Json;
+use poem_openapi::{Object, OpenApi};
+use uuid::Uuid;
+
+use super::pagination::PageInfo;
+use crate::http::ApiTags;
+use crate::http::problem::{ApiError, error_set};
+use crate::http::security::AdminAuth;
+use crate::services::audit::{self, AuditFilter};
+use crate::services::pagination::PageRequest;
+use crate::state::AppState;
+
+pub struct AuditApi {
+    pub state: AppState,
+}
+
+/// One recorded action.
+#[derive(Debug, Object)]
+struct AuditEntry {
+    id: Uuid,
+    at: DateTime<Utc>,
+    /// `user`, `token` or `anonymous` (e.g. a failed login).
+    actor_kind: String,
+    /// The user's or token's id.
+    actor_id: Option<Uuid>,
+    /// The user's email or the token's name at the time (for a failed login: the email tried).
+    actor_label: String,
+    /// e.g. `auth.login`, `user.create`, `token.revoke`, `permission.denied`.
+    action: String,
+    /// `success`, `failure` or `denied`.
+    outcome: String,
+    /// e.g. `user`, `token`, `site`, `session`.
+    resource_kind: String,
+    resource_id: Option<String>,
+    client_addr: Option<String>,
+    /// What changed, or why it was refused.
+    details: serde_json::Value,
+}
+
+/// A page of audit entries, newest first.
+#[derive(Debug, Object)]
+struct AuditList {
+    items: Vec<AuditEntry>,
+    page: PageInfo,
+}
+
+error_set!(
+    /// Reading the audit log.
+    ReadErrors: 400, 401, 403
+);
+
+#[OpenApi(prefix_path = "/api/v1/admin/audit", tag = "ApiTags::Audit")]
+impl AuditApi {
+    /// Read the audit log.
+    ///
+    /// Every write, login (success and failure), logout and permission refusal, newest
+    /// first. Filters: `actor` (a user or token id), `action`, `resource` (kind), and
+    /// the time range `from` (inclusive) to `to` (exclusive).
+    #[oai(path = "/", method = "get", operation_id = "audit_list")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list(
+        &self,
+        auth: AdminAuth,
+        actor: Query<Option<Uuid>>,
+        action: Query<Option<String>>,
+        resource: Query<Option<String>>,
+        from: Query<Option<DateTime<Utc>>>,
+        to: Query<Option<DateTime<Utc>>>,
+        page: Query<Option<u64>>,
+        per_page: Query<Option<u64>>,
+    ) -> Result<Json<AuditList>, ApiError<ReadErrors>> {
+        let page = PageRequest::parse(page.0, per_page.0, &self.state.settings.api)?;
+        let filter = AuditFilter {
+            actor_id: actor.0,
+            action: action.0,
+            resource_kind: resource.0,
+            from: from.0,
+            to: to.0,
+        };
+        let paged = audit::list(&self.state, &auth.0, filter, page).await?;
+        Ok(Json(AuditList {
+            page: PageInfo::of(&paged),
+            items: paged
+                .items
+                .into_iter()
+                .map(|e| AuditEntry {
+                    id: e.id,
+                    at: e.at,
+                    actor_kind: e.actor_kind,
+                    actor_id: e.actor_id,
+                    actor_label: e.actor_label,
+                    action: e.action,
+                    outcome: e.outcome,
+                    resource_kind: e.resource_kind,
+                    resource_id: e.resource_id,
+                    client_addr: e.client_addr,
+                    details: e.details,
+                })
+                .collect(),
+        }))
+    }
+}

@@ -1,0 +1,116 @@
+//! Who is calling: resolves a bearer token to a session user or an API token, and
+//! turns it into an [`Actor`] for the admin API.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::auth::token;
+use crate::error::AppError;
+use crate::policy::Principal;
+use crate::services::auth::{self, ClientInfo};
+use crate::services::tokens::{self, ApiToken, TokenKind};
+use crate::services::users::User;
+use crate::state::AppState;
+
+/// A verified bearer credential of any kind.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    Session {
+        user: User,
+        session_id: Uuid,
+        /// When the session ends if unused from now on.
+        expires_at: DateTime<Utc>,
+    },
+    Token(ApiToken),
+}
+
+/// Someone acting in the admin API: a user through a session, or an admin token.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub principal: Principal,
+    pub credential: Credential,
+    pub client: ClientInfo,
+}
+
+impl Actor {
+    /// The id recorded in the audit log: the user's or the token's.
+    pub fn id(&self) -> Uuid {
+        match &self.credential {
+            Credential::Session { user, .. } => user.id,
+            Credential::Token(token) => token.id,
+        }
+    }
+
+    pub fn label(&self) -> &str {
+        match &self.credential {
+            Credential::Session { user, .. } => &user.email,
+            Credential::Token(token) => &token.name,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self.credential {
+            Credential::Session { .. } => "user",
+            Credential::Token(_) => "token",
+        }
+    }
+
+    /// The logged-in user, when the actor is one (not a token).
+    pub fn user(&self) -> Option<&User> {
+        match &self.credential {
+            Credential::Session { user, .. } => Some(user),
+            Credential::Token(_) => None,
+        }
+    }
+}
+
+/// Verifies any bearer token: a session (`bss_`) or an API token (`bsd_`, `bsp_`, `bsa_`).
+pub async fn authenticate(state: &AppState, bearer: &str) -> Result<Credential, AppError> {
+    if bearer.starts_with(token::SESSION_PREFIX) {
+        auth::authenticate_session(state, bearer).await
+    } else {
+        tokens::authenticate(state, bearer)
+            .await
+            .map(Credential::Token)
+    }
+}
+
+/// Verifies a bearer token for the admin API: a session of a user who need not change
+/// their password first, or an admin token. Delivery and preview tokens are refused.
+pub async fn authenticate_admin(
+    state: &AppState,
+    bearer: &str,
+    client: ClientInfo,
+) -> Result<Actor, AppError> {
+    let credential = authenticate(state, bearer).await?;
+    let principal = match &credential {
+        Credential::Session { user, .. } => {
+            if user.must_change_password {
+                return Err(AppError::Forbidden(
+                    "your password must be changed first: POST /api/v1/auth/password".into(),
+                ));
+            }
+            Principal {
+                role: user.role,
+                scope: user.scope.clone(),
+            }
+        }
+        Credential::Token(token) => match (token.kind, token.role) {
+            (TokenKind::Admin, Some(role)) => Principal {
+                role,
+                scope: token.scope.clone(),
+            },
+            (kind, _) => {
+                return Err(AppError::Forbidden(format!(
+                    "a {} token cannot use the admin API; use a session or an admin token",
+                    kind.as_str()
+                )));
+            }
+        },
+    };
+    Ok(Actor {
+        principal,
+        credential,
+        client,
+    })
+}

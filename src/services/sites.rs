@@ -1,0 +1,386 @@
+//! Sites: the national frontends, with their countries, locales and fallback chain.
+
+use chrono::{DateTime, Utc};
+use entity::site::{self, Column, Entity as Sites};
+use sea_orm::{
+    ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Set, SqlErr, TransactionTrait,
+};
+use serde_json::{Value, json};
+
+use crate::domain::{CountryCode, Locale, SiteCode};
+use crate::error::{AppError, FieldErrors};
+use crate::policy::Action;
+use crate::services::actor::Actor;
+use crate::services::audit::{self, Event};
+use crate::services::pagination::{PageRequest, Paged};
+use crate::services::tokens;
+use crate::state::AppState;
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub code: String,
+    pub name: String,
+    /// The countries whose content the site shows; empty: EU-wide.
+    pub countries: Vec<CountryCode>,
+    pub locales: Vec<Locale>,
+    pub default_locale: Locale,
+    /// Locales tried, in order, when a translation is missing.
+    pub fallback: Vec<Locale>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<site::Model> for Site {
+    type Error = AppError;
+
+    fn try_from(model: site::Model) -> Result<Self, AppError> {
+        let strings = |value: Value| -> Result<Vec<String>, AppError> {
+            serde_json::from_value(value).map_err(AppError::internal)
+        };
+        Ok(Self {
+            countries: strings(model.countries)?
+                .into_iter()
+                .map(CountryCode::from_stored)
+                .collect(),
+            locales: strings(model.locales)?
+                .into_iter()
+                .map(Locale::from_stored)
+                .collect(),
+            fallback: strings(model.fallback)?
+                .into_iter()
+                .map(Locale::from_stored)
+                .collect(),
+            default_locale: Locale::from_stored(model.default_locale),
+            code: model.code,
+            name: model.name,
+            created_at: model.created_at,
+            updated_at: model.updated_at,
+        })
+    }
+}
+
+/// The fields of a site as received; `None` leaves a field as it is (on update).
+#[derive(Debug, Clone, Default)]
+pub struct SiteFields {
+    pub name: Option<String>,
+    pub countries: Option<Vec<String>>,
+    pub locales: Option<Vec<String>>,
+    pub default_locale: Option<String>,
+    pub fallback: Option<Vec<String>>,
+}
+
+pub async fn exists(db: &impl ConnectionTrait, code: &str) -> Result<bool, AppError> {
+    Ok(Sites::find_by_id(code.to_owned()).count(db).await? > 0)
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    page: PageRequest,
+) -> Result<Paged<Site>, AppError> {
+    audit::authorize(state, actor, Action::ReadSites, "site", None).await?;
+    let paginator = Sites::find()
+        .order_by_asc(Column::Code)
+        .paginate(&state.db, page.size);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page.index()).await?;
+    Paged::new(items, total, page).try_map(Site::try_from)
+}
+
+pub async fn get(state: &AppState, actor: &Actor, code: &str) -> Result<Site, AppError> {
+    audit::authorize(
+        state,
+        actor,
+        Action::ReadSites,
+        "site",
+        Some(code.to_owned()),
+    )
+    .await?;
+    find(&state.db, code).await?.try_into()
+}
+
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    fields: SiteFields,
+) -> Result<Site, AppError> {
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageSites,
+        "site",
+        Some(code.to_owned()),
+    )
+    .await?;
+    let mut errors = FieldErrors::new();
+    let code = errors.check("code", SiteCode::parse(code));
+    for (field, missing) in [
+        ("name", fields.name.is_none()),
+        ("locales", fields.locales.is_none()),
+        ("default_locale", fields.default_locale.is_none()),
+    ] {
+        if missing {
+            errors.push(field, "is required");
+        }
+    }
+    let valid = validate(state, &fields, &mut errors);
+    errors.finish()?;
+    let Some(code) = code else {
+        return Err(AppError::internal("validated site fields are missing"));
+    };
+    let now = state.clock.now();
+    let model = site::ActiveModel {
+        code: Set(code.as_str().to_owned()),
+        name: Set(valid.name.unwrap_or_default()),
+        countries: Set(codes(
+            valid
+                .countries
+                .unwrap_or_default()
+                .iter()
+                .map(CountryCode::as_str),
+        )),
+        locales: Set(codes(
+            valid.locales.unwrap_or_default().iter().map(Locale::as_str),
+        )),
+        default_locale: Set(valid
+            .default_locale
+            .map(|l| l.as_str().to_owned())
+            .unwrap_or_default()),
+        fallback: Set(codes(
+            valid
+                .fallback
+                .unwrap_or_default()
+                .iter()
+                .map(Locale::as_str),
+        )),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let txn = state.db.begin().await?;
+    let created = match Sites::insert(model).exec_with_returning(&txn).await {
+        Ok(created) => created,
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(AppError::Conflict(format!(
+                "a site with the code {code} already exists"
+            )));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    audit::record(
+        &txn,
+        now,
+        actor,
+        Event::success("site.create", "site", &code),
+    )
+    .await?;
+    txn.commit().await?;
+    created.try_into()
+}
+
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    fields: SiteFields,
+) -> Result<Site, AppError> {
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageSites,
+        "site",
+        Some(code.to_owned()),
+    )
+    .await?;
+    let txn = state.db.begin().await?;
+    let current: Site = find(&txn, code).await?.try_into()?;
+    // Check the result as a whole: a new default locale must be among the locales,
+    // whether or not those change in the same request.
+    let merged = SiteFields {
+        name: fields.name.clone().or(Some(current.name.clone())),
+        countries: fields
+            .countries
+            .clone()
+            .or_else(|| Some(strings(&current.countries))),
+        locales: fields
+            .locales
+            .clone()
+            .or_else(|| Some(strings(&current.locales))),
+        default_locale: fields
+            .default_locale
+            .clone()
+            .or(Some(current.default_locale.to_string())),
+        fallback: fields
+            .fallback
+            .clone()
+            .or_else(|| Some(strings(&current.fallback))),
+    };
+    let mut errors = FieldErrors::new();
+    let valid = validate(state, &merged, &mut errors);
+    errors.finish()?;
+    let now = state.clock.now();
+    let model = site::ActiveModel {
+        code: Set(current.code.clone()),
+        name: Set(valid.name.unwrap_or_default()),
+        countries: Set(codes(
+            valid
+                .countries
+                .unwrap_or_default()
+                .iter()
+                .map(CountryCode::as_str),
+        )),
+        locales: Set(codes(
+            valid.locales.unwrap_or_default().iter().map(Locale::as_str),
+        )),
+        default_locale: Set(valid
+            .default_locale
+            .map(|l| l.as_str().to_owned())
+            .unwrap_or_default()),
+        fallback: Set(codes(
+            valid
+                .fallback
+                .unwrap_or_default()
+                .iter()
+                .map(Locale::as_str),
+        )),
+        created_at: Set(current.created_at),
+        updated_at: Set(now),
+    };
+    let updated = Sites::update(model).exec(&txn).await?;
+    let changed: Vec<&str> = [
+        ("name", fields.name.is_some()),
+        ("countries", fields.countries.is_some()),
+        ("locales", fields.locales.is_some()),
+        ("default_locale", fields.default_locale.is_some()),
+        ("fallback", fields.fallback.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, set)| set.then_some(name))
+    .collect();
+    let event =
+        Event::success("site.update", "site", code).with_details(json!({ "changed": changed }));
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    updated.try_into()
+}
+
+/// Deletes a site and revokes the tokens bound to it.
+pub async fn delete(state: &AppState, actor: &Actor, code: &str) -> Result<(), AppError> {
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageSites,
+        "site",
+        Some(code.to_owned()),
+    )
+    .await?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    find(&txn, code).await?;
+    Sites::delete_by_id(code.to_owned()).exec(&txn).await?;
+    let revoked = tokens::revoke_for_site(&txn, code, now).await?;
+    let event = Event::success("site.delete", "site", code)
+        .with_details(json!({ "revoked_tokens": revoked }));
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn find(db: &impl ConnectionTrait, code: &str) -> Result<site::Model, AppError> {
+    Sites::find_by_id(code.to_owned())
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there is no site {code}")))
+}
+
+/// Parsed site fields; each is `Some` when it was given and valid.
+struct ValidSite {
+    name: Option<String>,
+    countries: Option<Vec<CountryCode>>,
+    locales: Option<Vec<Locale>>,
+    default_locale: Option<Locale>,
+    fallback: Option<Vec<Locale>>,
+}
+
+fn validate(state: &AppState, fields: &SiteFields, errors: &mut FieldErrors) -> ValidSite {
+    let configured = &state.settings.content.locales;
+    let name = fields.name.as_ref().map(|n| n.trim().to_owned());
+    if name
+        .as_ref()
+        .is_some_and(|n| n.is_empty() || n.chars().count() > 200)
+    {
+        errors.push("name", "must be 1 to 200 characters");
+    }
+    let countries = fields
+        .countries
+        .as_ref()
+        .map(|list| unique(list, "countries", errors, CountryCode::parse));
+    let locales = fields.locales.as_ref().map(|list| {
+        unique(list, "locales", errors, |raw| {
+            Locale::parse(raw, configured)
+        })
+    });
+    if locales.as_ref().is_some_and(Vec::is_empty) {
+        errors.push("locales", "must list at least one locale");
+    }
+    let default_locale = fields
+        .default_locale
+        .as_ref()
+        .and_then(|raw| errors.check("default_locale", Locale::parse(raw, configured)));
+    if let (Some(default), Some(locales)) = (&default_locale, &locales)
+        && !locales.contains(default)
+    {
+        errors.push(
+            "default_locale",
+            format!("{default} is not one of the site's locales"),
+        );
+    }
+    let fallback = fields.fallback.as_ref().map(|list| {
+        unique(list, "fallback", errors, |raw| {
+            Locale::parse(raw, configured)
+        })
+    });
+    if let (Some(default), Some(fallback)) = (&default_locale, &fallback)
+        && fallback.contains(default)
+    {
+        errors.push(
+            "fallback",
+            format!("lists the default locale {default}, which is always tried first"),
+        );
+    }
+    ValidSite {
+        name,
+        countries,
+        locales,
+        default_locale,
+        fallback,
+    }
+}
+
+/// Parses each entry of `list`, refusing duplicates, with errors under `field[i]`.
+fn unique<T: PartialEq>(
+    list: &[String],
+    field: &str,
+    errors: &mut FieldErrors,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Vec<T> {
+    let mut parsed = Vec::with_capacity(list.len());
+    for (i, raw) in list.iter().enumerate() {
+        if let Some(value) = errors.check(&format!("{field}[{i}]"), parse(raw)) {
+            if parsed.contains(&value) {
+                errors.push(&format!("{field}[{i}]"), format!("{raw:?} is listed twice"));
+            } else {
+                parsed.push(value);
+            }
+        }
+    }
+    parsed
+}
+
+fn codes<'a>(values: impl Iterator<Item = &'a str>) -> Value {
+    Value::Array(values.map(Value::from).collect())
+}
+
+fn strings<T: ToString>(values: &[T]) -> Vec<String> {
+    values.iter().map(ToString::to_string).collect()
+}

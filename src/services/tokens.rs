@@ -1,0 +1,289 @@
+//! API tokens: `delivery` (read published content), `preview` (read drafts through
+//! the delivery API), `admin` (automation, acting with a role and scope). The secret
+//! is returned once; only its SHA-256 is stored.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use entity::api_token::{self, Column, Entity as Tokens};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::auth::token;
+use crate::domain::{Role, Scope, SiteCode};
+use crate::error::{AppError, FieldErrors};
+use crate::policy::Action;
+use crate::services::actor::Actor;
+use crate::services::audit::{self, Event};
+use crate::services::pagination::{PageRequest, Paged};
+use crate::services::{scopes, sites};
+use crate::state::AppState;
+
+const INVALID_TOKEN: &str = "the token is missing, invalid, revoked or expired";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Delivery,
+    Preview,
+    Admin,
+}
+
+impl TokenKind {
+    pub const ALL: [TokenKind; 3] = [TokenKind::Delivery, TokenKind::Preview, TokenKind::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Delivery => "delivery",
+            TokenKind::Preview => "preview",
+            TokenKind::Admin => "admin",
+        }
+    }
+
+    /// The secret's prefix, so that a leaked token is recognisable.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            TokenKind::Delivery => "bsd_",
+            TokenKind::Preview => "bsp_",
+            TokenKind::Admin => "bsa_",
+        }
+    }
+
+    fn parse(raw: &str) -> Result<Self, AppError> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == raw)
+            .ok_or_else(|| {
+                AppError::internal(format!("unknown token kind {raw:?} in the database"))
+            })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: TokenKind,
+    /// The first characters of the secret, to tell tokens apart.
+    pub hint: String,
+    pub site: Option<String>,
+    pub role: Option<Role>,
+    pub scope: Scope,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<api_token::Model> for ApiToken {
+    type Error = AppError;
+
+    fn try_from(model: api_token::Model) -> Result<Self, AppError> {
+        Ok(Self {
+            kind: TokenKind::parse(&model.kind)?,
+            role: model
+                .role
+                .map(|r| r.parse().map_err(AppError::internal))
+                .transpose()?,
+            scope: scopes::from_json(model.scope_countries, model.scope_locales)?,
+            id: model.id,
+            name: model.name,
+            hint: model.hint,
+            site: model.site_code,
+            created_by: model.created_by,
+            created_at: model.created_at,
+            expires_at: model.expires_at,
+            last_used_at: model.last_used_at,
+            revoked_at: model.revoked_at,
+        })
+    }
+}
+
+/// A token request as received.
+#[derive(Debug, Clone, Default)]
+pub struct NewToken {
+    pub name: String,
+    pub kind: Option<TokenKind>,
+    pub site: Option<String>,
+    pub role: Option<Role>,
+    pub countries: Vec<String>,
+    pub locales: Vec<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Creates a token; returns it with its secret, which is never shown again.
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    new: NewToken,
+) -> Result<(ApiToken, String), AppError> {
+    audit::authorize(state, actor, Action::ManageTokens, "token", None).await?;
+    let now = state.clock.now();
+    let mut errors = FieldErrors::new();
+    let name = new.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.push("name", "must be 1 to 200 characters");
+    }
+    let kind = new.kind.unwrap_or(TokenKind::Delivery);
+    let site = match &new.site {
+        Some(_) if kind == TokenKind::Admin => {
+            errors.push("site", "admin tokens act by role and scope, not for a site");
+            None
+        }
+        Some(raw) => errors.check("site", SiteCode::parse(raw)),
+        None => None,
+    };
+    let scope = scopes::parse(
+        &new.countries,
+        &new.locales,
+        &state.settings.content.locales,
+        "scope",
+        &mut errors,
+    );
+    match (kind, new.role) {
+        (TokenKind::Admin, None) => errors.push("role", "admin tokens need the role they act with"),
+        (TokenKind::Delivery | TokenKind::Preview, Some(_)) => {
+            errors.push("role", "only admin tokens have a role")
+        }
+        _ => {}
+    }
+    if kind != TokenKind::Admin && scope != Scope::default() {
+        errors.push(
+            "scope",
+            "only admin tokens have a scope; bind delivery and preview tokens to a site",
+        );
+    }
+    if new.expires_at.is_some_and(|at| at <= now) {
+        errors.push("expires_at", "must be in the future");
+    }
+    errors.finish()?;
+    if let Some(site) = &site
+        && !sites::exists(&state.db, site.as_str()).await?
+    {
+        return Err(AppError::invalid(
+            "site",
+            format!("there is no site {site}"),
+        ));
+    }
+
+    let secret = token::generate(kind.prefix());
+    let (countries, locales) = scopes::to_json(&scope);
+    let model = api_token::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(name),
+        kind: Set(kind.as_str().to_owned()),
+        token_hash: Set(token::hash(&secret)),
+        hint: Set(secret.chars().take(10).collect()),
+        site_code: Set(site.map(|s| s.as_str().to_owned())),
+        role: Set(new.role.map(|r| r.as_str().to_owned())),
+        scope_countries: Set(countries),
+        scope_locales: Set(locales),
+        created_by: Set(actor.user().map(|u| u.id)),
+        created_at: Set(now),
+        expires_at: Set(new.expires_at),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    };
+    let txn = state.db.begin().await?;
+    let created: ApiToken = Tokens::insert(model)
+        .exec_with_returning(&txn)
+        .await?
+        .try_into()?;
+    let event = Event::success("token.create", "token", created.id).with_details(json!({
+        "name": created.name, "kind": kind.as_str(), "site": created.site,
+        "role": created.role.map(Role::as_str),
+    }));
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    Ok((created, secret))
+}
+
+/// Tokens, newest first; revoked ones too, so their history stays visible.
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    page: PageRequest,
+) -> Result<Paged<ApiToken>, AppError> {
+    audit::authorize(state, actor, Action::ManageTokens, "token", None).await?;
+    let paginator = Tokens::find()
+        .order_by_desc(Column::Id)
+        .paginate(&state.db, page.size);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page.index()).await?;
+    Paged::new(items, total, page).try_map(ApiToken::try_from)
+}
+
+/// Revokes a token; it is refused from the next request on.
+pub async fn revoke(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppError> {
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageTokens,
+        "token",
+        Some(id.to_string()),
+    )
+    .await?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let Some(found) = Tokens::find_by_id(id).one(&txn).await? else {
+        return Err(AppError::NotFound(format!("there is no token {id}")));
+    };
+    if found.revoked_at.is_none() {
+        Tokens::update_many()
+            .col_expr(Column::RevokedAt, Expr::value(Some(now)))
+            .filter(Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        audit::record(
+            &txn,
+            now,
+            actor,
+            Event::success("token.revoke", "token", id),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Revokes every live token bound to `site`, inside the caller's transaction.
+pub async fn revoke_for_site(
+    txn: &impl sea_orm::ConnectionTrait,
+    site: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let revoked = Tokens::update_many()
+        .col_expr(Column::RevokedAt, Expr::value(Some(now)))
+        .filter(Column::SiteCode.eq(site))
+        .filter(Column::RevokedAt.is_null())
+        .exec(txn)
+        .await?;
+    Ok(revoked.rows_affected)
+}
+
+/// Verifies an API token's secret: known, not revoked, not expired.
+pub async fn authenticate(state: &AppState, secret: &str) -> Result<ApiToken, AppError> {
+    let now = state.clock.now();
+    let found = Tokens::find()
+        .filter(Column::TokenHash.eq(token::hash(secret)))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::Unauthorized(INVALID_TOKEN.into()))?;
+    if found.revoked_at.is_some() || found.expires_at.is_some_and(|at| at <= now) {
+        return Err(AppError::Unauthorized(INVALID_TOKEN.into()));
+    }
+    // Recording every use would turn each read into a write; once a minute is enough.
+    if found
+        .last_used_at
+        .is_none_or(|at| now - at > TimeDelta::minutes(1))
+    {
+        Tokens::update_many()
+            .col_expr(Column::LastUsedAt, Expr::value(Some(now)))
+            .filter(Column::Id.eq(found.id))
+            .exec(&state.db)
+            .await?;
+    }
+    found.try_into()
+}
