@@ -14,7 +14,7 @@ use crate::metrics::Metrics;
 use crate::services::users::{self, Bootstrap};
 use crate::settings::Settings;
 use crate::state::AppState;
-use crate::{db, http, storage};
+use crate::{db, http, jobs, storage};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -98,11 +98,14 @@ impl Application {
         stop: impl std::future::Future<Output = ()> + Send,
         grace: Duration,
     ) -> Result<(), StartError> {
+        let jobs = jobs::spawn(self.state.clone());
         let endpoint = http::endpoint(self.state);
-        Server::new_with_acceptor(self.acceptor)
+        let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(endpoint, stop, Some(grace))
             .await
-            .map_err(StartError::Serve)
+            .map_err(StartError::Serve);
+        jobs.abort();
+        served
     }
 }
 

@@ -37,6 +37,15 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A write to an existing resource came without `If-Match` (428).
+    #[error("{0}")]
+    PreconditionRequired(String),
+    /// `If-Match` names a version that is no longer current (412).
+    #[error("{detail}")]
+    PreconditionFailed {
+        detail: String,
+        current_etag: Option<String>,
+    },
     /// Too many attempts; the client may retry after the given time (429).
     #[error("too many attempts; try again later")]
     TooManyRequests { retry_after: Duration },

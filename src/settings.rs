@@ -27,6 +27,7 @@ pub struct Settings {
     pub storage: StorageSettings,
     pub api: ApiSettings,
     pub content: ContentSettings,
+    pub jobs: JobSettings,
     pub auth: AuthSettings,
     pub bootstrap: BootstrapSettings,
     pub log: LogSettings,
@@ -73,6 +74,15 @@ pub struct ApiSettings {
 #[serde(deny_unknown_fields)]
 pub struct ContentSettings {
     pub locales: Vec<String>,
+    pub max_title_chars: usize,
+    pub max_body_bytes: usize,
+    pub max_summary_chars: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobSettings {
+    pub poll_interval_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -326,6 +336,9 @@ impl Settings {
                     message: format!("{locale:?} is listed twice"),
                 });
             }
+        }
+        if self.jobs.poll_interval_ms == 0 {
+            return invalid("jobs.poll_interval_ms", "must be greater than 0");
         }
         if self.auth.password_min_length < 8 {
             return invalid("auth.password_min_length", "must be at least 8");

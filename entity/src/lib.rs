@@ -2,7 +2,14 @@
 
 pub mod api_token;
 pub mod audit_entry;
+pub mod document;
 pub mod login_throttle;
+pub mod outbox_event;
+pub mod published_translation;
+pub mod revision;
+pub mod schedule;
 pub mod session;
 pub mod site;
+pub mod slug_redirect;
+pub mod translation;
 pub mod user;

@@ -11,6 +11,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_users_and_sessions;
 mod m20261125_000002_login_throttle;
 mod m20261125_000003_sites_tokens_audit;
+mod m20261125_000004_content;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_users_and_sessions::Migration),
             Box::new(m20261125_000002_login_throttle::Migration),
             Box::new(m20261125_000003_sites_tokens_audit::Migration),
+            Box::new(m20261125_000004_content::Migration),
         ]
     }
 }

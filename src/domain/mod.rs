@@ -1,5 +1,6 @@
 //! Parsed value types: valid by construction, no I/O.
 
+pub mod content;
 mod country;
 mod email;
 pub mod locale;

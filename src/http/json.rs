@@ -44,6 +44,71 @@ impl<T: Type + DeserializeOwned> ParsePayload for JsonBody<T> {
     }
 }
 
+/// An optional JSON body: an empty body is `None` (e.g. "publish now" without `{at}`).
+#[derive(Debug)]
+pub struct OptionalJsonBody<T>(pub Option<T>);
+
+impl<T: Type> Payload for OptionalJsonBody<T> {
+    const CONTENT_TYPE: &'static str = "application/json";
+
+    fn check_content_type(content_type: &str) -> bool {
+        JsonBody::<T>::check_content_type(content_type)
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        T::schema_ref()
+    }
+
+    fn register(registry: &mut Registry) {
+        T::register(registry);
+    }
+}
+
+impl<'a, T: Type + DeserializeOwned> poem_openapi::ApiExtractor<'a> for OptionalJsonBody<T> {
+    const TYPES: &'static [poem_openapi::ApiExtractorType] =
+        &[poem_openapi::ApiExtractorType::RequestObject];
+
+    type ParamType = ();
+    type ParamRawType = ();
+
+    fn register(registry: &mut Registry) {
+        T::register(registry);
+    }
+
+    fn request_meta() -> Option<poem_openapi::registry::MetaRequest> {
+        Some(poem_openapi::registry::MetaRequest {
+            description: None,
+            content: vec![poem_openapi::registry::MetaMediaType {
+                content_type: <Self as Payload>::CONTENT_TYPE,
+                schema: T::schema_ref(),
+            }],
+            required: false,
+        })
+    }
+
+    async fn from_request(
+        request: &'a Request,
+        body: &mut RequestBody,
+        _param_opts: poem_openapi::ExtractParamOptions<Self::ParamType>,
+    ) -> poem::Result<Self> {
+        let bytes = <Vec<u8> as FromRequest>::from_request(request, body).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(None));
+        }
+        if let Some(content_type) = request.content_type()
+            && !Self::check_content_type(content_type)
+        {
+            return Err(poem_openapi::error::ContentTypeError::NotSupported {
+                content_type: content_type.to_owned(),
+            }
+            .into());
+        }
+        parse(&bytes)
+            .map(|v| Self(Some(v)))
+            .map_err(poem::Error::from)
+    }
+}
+
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyError> {
     if bytes.is_empty() {
         return Err(bad_request(

@@ -31,6 +31,8 @@ pub enum ApiTags {
     Sites,
     /// Who did what, when (admins).
     Audit,
+    /// Pages, news, events and materials: drafts, publishing, revisions, trash.
+    Content,
 }
 
 type Apis = (
@@ -40,6 +42,7 @@ type Apis = (
     admin::tokens::TokensApi,
     admin::sites::SitesApi,
     admin::audit::AuditApi,
+    admin::content::ContentApi,
 );
 
 /// The OpenAPI service: every operation, described.
@@ -61,6 +64,9 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         admin::audit::AuditApi {
+            state: state.clone(),
+        },
+        admin::content::ContentApi {
             state: state.clone(),
         },
     );

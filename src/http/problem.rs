@@ -101,6 +101,12 @@ pub enum ProblemResponse {
     /// The request conflicts with the current state (e.g. a duplicate).
     #[oai(status = 409, content_type = "application/problem+json")]
     Conflict(Json<Problem>),
+    /// The resource changed since it was read (`If-Match` is stale); `ETag` is the current version.
+    #[oai(status = 412, content_type = "application/problem+json")]
+    PreconditionFailed(Json<Problem>, #[oai(header = "ETag")] Option<String>),
+    /// Changing this resource needs `If-Match` with its ETag.
+    #[oai(status = 428, content_type = "application/problem+json")]
+    PreconditionRequired(Json<Problem>),
     /// Fields of the request are invalid; `errors` names each of them.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
@@ -129,6 +135,16 @@ impl From<AppError> for ProblemResponse {
                 Json(Problem::new(StatusCode::UNAUTHORIZED, detail).typed("unauthorized")),
                 "Bearer".into(),
             ),
+            AppError::PreconditionFailed {
+                detail,
+                current_etag,
+            } => Self::PreconditionFailed(
+                Json(Problem::new(StatusCode::PRECONDITION_FAILED, detail).typed("stale-version")),
+                current_etag,
+            ),
+            AppError::PreconditionRequired(detail) => Self::PreconditionRequired(Json(
+                Problem::new(StatusCode::PRECONDITION_REQUIRED, detail).typed("if-match-required"),
+            )),
             AppError::Forbidden(detail) => Self::Forbidden(problem(StatusCode::FORBIDDEN, detail)),
             AppError::NotFound(detail) => Self::NotFound(problem(StatusCode::NOT_FOUND, detail)),
             AppError::Conflict(detail) => Self::Conflict(problem(StatusCode::CONFLICT, detail)),

@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod audit;
 pub mod auth;
+pub mod content;
 pub mod health;
 pub mod pagination;
 pub mod scopes;

@@ -1,6 +1,7 @@
 //! `/api/v1/admin`: administration of users, tokens, sites and the audit log.
 
 pub mod audit;
+pub mod content;
 mod pagination;
 pub mod sites;
 pub mod tokens;

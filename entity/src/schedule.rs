@@ -1,0 +1,25 @@
+//! `schedules`: publish or unpublish one translation at a given time.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "schedules")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub document_id: Uuid,
+    pub locale: String,
+    /// `publish` or `unpublish`.
+    pub action: String,
+    pub run_at: DateTimeUtc,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+    pub done_at: Option<DateTimeUtc>,
+    /// `done`, `cancelled`, or why it failed.
+    pub outcome: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

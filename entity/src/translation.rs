@@ -1,0 +1,31 @@
+//! `translations`: the working draft of one locale of a document.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "translations")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub document_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub locale: String,
+    pub kind: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    /// Markdown.
+    pub body: String,
+    pub seo_title: String,
+    pub seo_description: String,
+    /// Kind-specific per-locale fields (JSON object).
+    pub fields: Json,
+    /// Increases with every saved draft; the translation's ETag.
+    pub version: i64,
+    pub updated_by: Option<Uuid>,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,566 @@
+//! Content: documents (pages, news, events, materials) with per-locale draft
+//! translations, the published read model, revisions, schedules, slug redirects and
+//! an outbox for webhooks.
+//!
+//! Drafts live in `translations`; what readers see lives only in
+//! `published_translations`, written by publishing. The delivery API reads the latter
+//! alone, so a draft cannot leak through a forgotten filter.
+
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Documents::Table)
+                    .col(
+                        ColumnDef::new(Documents::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(ColumnDef::new(Documents::Kind).string_len(16).not_null())
+                    // Kind-specific language-neutral fields, validated by the service.
+                    .col(ColumnDef::new(Documents::Fields).json().not_null())
+                    .col(ColumnDef::new(Documents::Countries).json().not_null())
+                    .col(ColumnDef::new(Documents::Tags).json().not_null())
+                    .col(ColumnDef::new(Documents::ParentId).uuid().null())
+                    .col(ColumnDef::new(Documents::Position).integer().not_null())
+                    .col(
+                        ColumnDef::new(Documents::SourceLocale)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(Documents::Version).big_integer().not_null())
+                    .col(ColumnDef::new(Documents::CreatedBy).uuid().null())
+                    .col(ColumnDef::new(Documents::UpdatedBy).uuid().null())
+                    .col(
+                        ColumnDef::new(Documents::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Documents::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Documents::DeletedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_documents_kind")
+                    .table(Documents::Table)
+                    .col(Documents::Kind)
+                    .col(Documents::UpdatedAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Translations::Table)
+                    .col(ColumnDef::new(Translations::DocumentId).uuid().not_null())
+                    .col(
+                        ColumnDef::new(Translations::Locale)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(Translations::Kind).string_len(16).not_null())
+                    .col(
+                        ColumnDef::new(Translations::Slug)
+                            .string_len(200)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Translations::Title)
+                            .string_len(1200)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(Translations::Summary).text().not_null())
+                    .col(ColumnDef::new(Translations::Body).text().not_null())
+                    .col(
+                        ColumnDef::new(Translations::SeoTitle)
+                            .string_len(1200)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Translations::SeoDescription)
+                            .text()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(Translations::Fields).json().not_null())
+                    .col(
+                        ColumnDef::new(Translations::Version)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(Translations::UpdatedBy).uuid().null())
+                    .col(
+                        ColumnDef::new(Translations::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .primary_key(
+                        Index::create()
+                            .col(Translations::DocumentId)
+                            .col(Translations::Locale),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_translations_document")
+                            .from(Translations::Table, Translations::DocumentId)
+                            .to(Documents::Table, Documents::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("uq_translations_slug")
+                    .table(Translations::Table)
+                    .col(Translations::Kind)
+                    .col(Translations::Locale)
+                    .col(Translations::Slug)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(PublishedTranslations::Table)
+                    .col(
+                        ColumnDef::new(PublishedTranslations::DocumentId)
+                            .uuid()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::Locale)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::Kind)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::Slug)
+                            .string_len(200)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::Title)
+                            .string_len(1200)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::Summary)
+                            .text()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::Body)
+                            .text()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::BodyHtml)
+                            .text()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::SeoTitle)
+                            .string_len(1200)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::SeoDescription)
+                            .text()
+                            .not_null(),
+                    )
+                    // The translation's own fields and the document's neutral fields, as published.
+                    .col(
+                        ColumnDef::new(PublishedTranslations::Fields)
+                            .json()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::DocumentFields)
+                            .json()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::Countries)
+                            .json()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::Tags)
+                            .json()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::ParentId)
+                            .uuid()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::Position)
+                            .integer()
+                            .not_null(),
+                    )
+                    // Events: the start, for upcoming/past filters and sorting.
+                    .col(
+                        ColumnDef::new(PublishedTranslations::SortAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::DraftVersion)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::DocumentVersion)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::RevisionId)
+                            .uuid()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::PublishedBy)
+                            .uuid()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(PublishedTranslations::PublishedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .primary_key(
+                        Index::create()
+                            .col(PublishedTranslations::DocumentId)
+                            .col(PublishedTranslations::Locale),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_published_document")
+                            .from(
+                                PublishedTranslations::Table,
+                                PublishedTranslations::DocumentId,
+                            )
+                            .to(Documents::Table, Documents::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("uq_published_slug")
+                    .table(PublishedTranslations::Table)
+                    .col(PublishedTranslations::Kind)
+                    .col(PublishedTranslations::Locale)
+                    .col(PublishedTranslations::Slug)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Revisions::Table)
+                    .col(
+                        ColumnDef::new(Revisions::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(ColumnDef::new(Revisions::DocumentId).uuid().not_null())
+                    .col(ColumnDef::new(Revisions::Locale).string_len(16).null())
+                    .col(ColumnDef::new(Revisions::Action).string_len(16).not_null())
+                    .col(ColumnDef::new(Revisions::Snapshot).json().not_null())
+                    .col(ColumnDef::new(Revisions::CreatedBy).uuid().null())
+                    .col(
+                        ColumnDef::new(Revisions::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_revisions_document")
+                            .from(Revisions::Table, Revisions::DocumentId)
+                            .to(Documents::Table, Documents::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_revisions_document")
+                    .table(Revisions::Table)
+                    .col(Revisions::DocumentId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Schedules::Table)
+                    .col(
+                        ColumnDef::new(Schedules::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(ColumnDef::new(Schedules::DocumentId).uuid().not_null())
+                    .col(ColumnDef::new(Schedules::Locale).string_len(16).not_null())
+                    .col(ColumnDef::new(Schedules::Action).string_len(16).not_null())
+                    .col(
+                        ColumnDef::new(Schedules::RunAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(Schedules::CreatedBy).uuid().null())
+                    .col(
+                        ColumnDef::new(Schedules::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Schedules::DoneAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(ColumnDef::new(Schedules::Outcome).string_len(300).null())
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_schedules_document")
+                            .from(Schedules::Table, Schedules::DocumentId)
+                            .to(Documents::Table, Documents::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_schedules_due")
+                    .table(Schedules::Table)
+                    .col(Schedules::DoneAt)
+                    .col(Schedules::RunAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(SlugRedirects::Table)
+                    .col(
+                        ColumnDef::new(SlugRedirects::Kind)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SlugRedirects::Locale)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SlugRedirects::Slug)
+                            .string_len(200)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(SlugRedirects::DocumentId).uuid().not_null())
+                    .col(
+                        ColumnDef::new(SlugRedirects::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .primary_key(
+                        Index::create()
+                            .col(SlugRedirects::Kind)
+                            .col(SlugRedirects::Locale)
+                            .col(SlugRedirects::Slug),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_redirects_document")
+                            .from(SlugRedirects::Table, SlugRedirects::DocumentId)
+                            .to(Documents::Table, Documents::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Outbox::Table)
+                    .col(ColumnDef::new(Outbox::Id).uuid().not_null().primary_key())
+                    .col(ColumnDef::new(Outbox::Topic).string_len(64).not_null())
+                    .col(ColumnDef::new(Outbox::Payload).json().not_null())
+                    .col(
+                        ColumnDef::new(Outbox::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Outbox::ProcessedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            Outbox::Table.into_iden(),
+            SlugRedirects::Table.into_iden(),
+            Schedules::Table.into_iden(),
+            Revisions::Table.into_iden(),
+            PublishedTranslations::Table.into_iden(),
+            Translations::Table.into_iden(),
+            Documents::Table.into_iden(),
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum Documents {
+    Table,
+    Id,
+    Kind,
+    Fields,
+    Countries,
+    Tags,
+    ParentId,
+    Position,
+    SourceLocale,
+    Version,
+    CreatedBy,
+    UpdatedBy,
+    CreatedAt,
+    UpdatedAt,
+    DeletedAt,
+}
+
+#[derive(DeriveIden)]
+enum Translations {
+    Table,
+    DocumentId,
+    Locale,
+    Kind,
+    Slug,
+    Title,
+    Summary,
+    Body,
+    SeoTitle,
+    SeoDescription,
+    Fields,
+    Version,
+    UpdatedBy,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum PublishedTranslations {
+    Table,
+    DocumentId,
+    Locale,
+    Kind,
+    Slug,
+    Title,
+    Summary,
+    Body,
+    BodyHtml,
+    SeoTitle,
+    SeoDescription,
+    Fields,
+    DocumentFields,
+    Countries,
+    Tags,
+    ParentId,
+    Position,
+    SortAt,
+    DraftVersion,
+    DocumentVersion,
+    RevisionId,
+    PublishedBy,
+    PublishedAt,
+}
+
+#[derive(DeriveIden)]
+enum Revisions {
+    Table,
+    Id,
+    DocumentId,
+    Locale,
+    Action,
+    Snapshot,
+    CreatedBy,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Schedules {
+    Table,
+    Id,
+    DocumentId,
+    Locale,
+    Action,
+    RunAt,
+    CreatedBy,
+    CreatedAt,
+    DoneAt,
+    Outcome,
+}
+
+#[derive(DeriveIden)]
+enum SlugRedirects {
+    Table,
+    Kind,
+    Locale,
+    Slug,
+    DocumentId,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Outbox {
+    Table,
+    Id,
+    Topic,
+    Payload,
+    CreatedAt,
+    ProcessedAt,
+}

@@ -1,0 +1,371 @@
+//! The language-neutral fields of each kind of item, and their rules.
+//!
+//! One flat structure serves every kind (and is what the database stores as JSON);
+//! [`ItemFields::validate`] refuses the fields that do not belong to a kind and checks
+//! those that do.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::ContentKind;
+use crate::domain::{CountryCode, Locale};
+use crate::error::FieldErrors;
+
+/// How readers express interest in an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationMode {
+    /// buysocial's own form (`POST /api/v1/events/{slug}/registrations`).
+    Form,
+    /// A form elsewhere, at `registration_url`.
+    External,
+    /// No registration.
+    Closed,
+}
+
+/// What kind of downloadable a material is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialKind {
+    Presentation,
+    Report,
+    Guide,
+    Handout,
+    Video,
+    Other,
+}
+
+/// Language-neutral fields; which ones apply depends on the kind.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemFields {
+    // news
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    // events
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<DateTime<FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends_at: Option<DateTime<FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workshop_languages: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_mode: Option<RegistrationMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_opens_at: Option<DateTime<FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_closes_at: Option<DateTime<FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled: Option<bool>,
+    /// Events: linked materials, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub materials: Option<Vec<Uuid>>,
+    // materials
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub material_kind: Option<MaterialKind>,
+}
+
+impl ItemFields {
+    /// `patch`'s fields where given, this one's elsewhere.
+    pub fn merged(&self, patch: &ItemFields) -> ItemFields {
+        macro_rules! pick {
+            ($($field:ident),*) => {
+                ItemFields { $($field: patch.$field.clone().or_else(|| self.$field.clone())),* }
+            };
+        }
+        pick!(
+            date,
+            city,
+            venue,
+            online_url,
+            starts_at,
+            ends_at,
+            time_zone,
+            workshop_languages,
+            capacity,
+            registration_mode,
+            registration_url,
+            registration_opens_at,
+            registration_closes_at,
+            cancelled,
+            materials,
+            material_kind
+        )
+    }
+
+    /// The names of the fields that are set.
+    fn set_fields(&self) -> Vec<&'static str> {
+        let mut set = Vec::new();
+        macro_rules! collect {
+            ($($field:ident),*) => { $( if self.$field.is_some() { set.push(stringify!($field)); } )* };
+        }
+        collect!(
+            date,
+            city,
+            venue,
+            online_url,
+            starts_at,
+            ends_at,
+            time_zone,
+            workshop_languages,
+            capacity,
+            registration_mode,
+            registration_url,
+            registration_opens_at,
+            registration_closes_at,
+            cancelled,
+            materials,
+            material_kind
+        );
+        set
+    }
+
+    /// Checks the fields for `kind`, with the item's `countries`, recording every
+    /// error under `fields.<name>`. Locales are checked against `locales`.
+    pub fn validate(
+        &self,
+        kind: ContentKind,
+        countries: &[CountryCode],
+        locales: &[String],
+        errors: &mut FieldErrors,
+    ) {
+        let allowed: &[&str] = match kind {
+            ContentKind::Page => &[],
+            ContentKind::News => &["date"],
+            ContentKind::Material => &["material_kind"],
+            ContentKind::Event => &[
+                "city",
+                "venue",
+                "online_url",
+                "starts_at",
+                "ends_at",
+                "time_zone",
+                "workshop_languages",
+                "capacity",
+                "registration_mode",
+                "registration_url",
+                "registration_opens_at",
+                "registration_closes_at",
+                "cancelled",
+                "materials",
+            ],
+        };
+        for field in self.set_fields() {
+            if !allowed.contains(&field) {
+                errors.push(
+                    &format!("fields.{field}"),
+                    format!("is not a field of {} items", kind),
+                );
+            }
+        }
+        match kind {
+            ContentKind::Event => self.validate_event(countries, locales, errors),
+            ContentKind::Material if self.material_kind.is_none() => {
+                errors.push("fields.material_kind", "is required for materials");
+            }
+            _ => {}
+        }
+    }
+
+    fn validate_event(
+        &self,
+        countries: &[CountryCode],
+        locales: &[String],
+        errors: &mut FieldErrors,
+    ) {
+        if countries.len() != 1 {
+            errors.push("countries", "an event takes place in exactly one country");
+        }
+        for (field, value) in [("city", &self.city), ("venue", &self.venue)] {
+            if value
+                .as_ref()
+                .is_some_and(|v| v.trim().is_empty() || v.chars().count() > 300)
+            {
+                errors.push(&format!("fields.{field}"), "must be 1 to 300 characters");
+            }
+        }
+        if self.city.is_none() && self.online_url.is_none() {
+            errors.push(
+                "fields.city",
+                "is required unless the event is online (fields.online_url)",
+            );
+        }
+        if let Some(url) = &self.online_url {
+            check_url("fields.online_url", url, errors);
+        }
+        match (self.starts_at, self.ends_at) {
+            (Some(start), Some(end)) if end <= start => {
+                errors.push("fields.ends_at", "must be after starts_at")
+            }
+            (None, _) => errors.push("fields.starts_at", "is required for events"),
+            (_, None) => errors.push("fields.ends_at", "is required for events"),
+            _ => {}
+        }
+        match &self.time_zone {
+            Some(zone) if zone.parse::<chrono_tz::Tz>().is_err() => {
+                errors.push(
+                    "fields.time_zone",
+                    format!("{zone:?} is not an IANA time zone like Europe/Vilnius"),
+                );
+            }
+            None => errors.push(
+                "fields.time_zone",
+                "is required for events (e.g. Europe/Vilnius)",
+            ),
+            _ => {}
+        }
+        for (i, language) in self.workshop_languages.iter().flatten().enumerate() {
+            if let Err(message) = Locale::parse(language, locales) {
+                errors.push(&format!("fields.workshop_languages[{i}]"), message);
+            }
+        }
+        if self.capacity.is_some_and(|c| c <= 0) {
+            errors.push(
+                "fields.capacity",
+                "must be positive (or absent for no limit)",
+            );
+        }
+        match (self.registration_mode, &self.registration_url) {
+            (Some(RegistrationMode::External), None) => {
+                errors.push(
+                    "fields.registration_url",
+                    "is required when registration_mode is external",
+                );
+            }
+            (Some(RegistrationMode::External), Some(url)) => {
+                check_url("fields.registration_url", url, errors)
+            }
+            (_, Some(_)) => errors.push(
+                "fields.registration_url",
+                "is only for registration_mode external",
+            ),
+            _ => {}
+        }
+        if let (Some(opens), Some(closes)) =
+            (self.registration_opens_at, self.registration_closes_at)
+            && closes <= opens
+        {
+            errors.push(
+                "fields.registration_closes_at",
+                "must be after registration_opens_at",
+            );
+        }
+        if let Some(materials) = &self.materials {
+            for (i, id) in materials.iter().enumerate() {
+                if materials[..i].contains(id) {
+                    errors.push(&format!("fields.materials[{i}]"), "is listed twice");
+                }
+            }
+        }
+    }
+}
+
+fn check_url(field: &str, raw: &str, errors: &mut FieldErrors) {
+    match url::Url::parse(raw) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {}
+        _ => errors.push(
+            field,
+            "must be an http(s) URL like https://example.org/register",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event() -> ItemFields {
+        serde_json::from_value(serde_json::json!({
+            "city": "Vilnius", "venue": "Ministry of Economy",
+            "starts_at": "2024-05-23T09:00:00+03:00", "ends_at": "2024-05-23T16:00:00+03:00",
+            "time_zone": "Europe/Vilnius", "workshop_languages": ["lt"], "capacity": 40,
+            "registration_mode": "form"
+        }))
+        .unwrap()
+    }
+
+    fn errors_of(fields: &ItemFields, kind: ContentKind, countries: &[&str]) -> Vec<String> {
+        let countries: Vec<_> = countries
+            .iter()
+            .map(|c| CountryCode::parse(c).unwrap())
+            .collect();
+        let mut errors = FieldErrors::new();
+        fields.validate(kind, &countries, &["lt".into(), "en".into()], &mut errors);
+        match errors.finish() {
+            Ok(()) => vec![],
+            Err(crate::error::AppError::Validation(list)) => {
+                list.into_iter().map(|e| e.field).collect()
+            }
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_well_formed_event_passes() {
+        assert!(errors_of(&event(), ContentKind::Event, &["LT"]).is_empty());
+    }
+
+    #[test]
+    fn event_rules_are_enforced() {
+        let mut bad = event();
+        bad.ends_at = bad.starts_at;
+        bad.time_zone = Some("Mars/Olympus".into());
+        bad.capacity = Some(0);
+        bad.registration_mode = Some(RegistrationMode::External);
+        bad.online_url = Some("javascript:alert(1)".into());
+        bad.workshop_languages = Some(vec!["xx".into()]);
+        assert_eq!(
+            errors_of(&bad, ContentKind::Event, &["LT", "BE"]),
+            [
+                "countries",
+                "fields.online_url",
+                "fields.ends_at",
+                "fields.time_zone",
+                "fields.workshop_languages[0]",
+                "fields.capacity",
+                "fields.registration_url"
+            ]
+        );
+    }
+
+    #[test]
+    fn fields_of_other_kinds_are_refused() {
+        assert_eq!(errors_of(&event(), ContentKind::Page, &[]).len(), 8);
+        let news = ItemFields {
+            capacity: Some(3),
+            ..Default::default()
+        };
+        assert_eq!(
+            errors_of(&news, ContentKind::News, &[]),
+            ["fields.capacity"]
+        );
+        assert_eq!(
+            errors_of(&ItemFields::default(), ContentKind::Material, &[]),
+            ["fields.material_kind"]
+        );
+    }
+
+    #[test]
+    fn a_patch_overrides_only_what_it_sets() {
+        let patch = ItemFields {
+            capacity: Some(25),
+            ..Default::default()
+        };
+        let merged = event().merged(&patch);
+        assert_eq!(merged.capacity, Some(25));
+        assert_eq!(merged.city.as_deref(), Some("Vilnius"));
+    }
+}

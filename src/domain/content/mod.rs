@@ -1,0 +1,10 @@
+//! Content values: kinds, slugs, Markdown, and the fields of each kind. No I/O.
+
+mod fields;
+mod kind;
+pub mod markdown;
+mod slug;
+
+pub use fields::{ItemFields, MaterialKind, RegistrationMode};
+pub use kind::ContentKind;
+pub use slug::{Slug, slugify};

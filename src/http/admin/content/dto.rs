@@ -1,0 +1,568 @@
+//! Request and response bodies of the content API.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{Enum, Object};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::domain::content::{ContentKind, ItemFields, MaterialKind, RegistrationMode};
+use crate::services::content::{
+    Draft, Item, ItemSummary, Live, RevisionDetail, RevisionSummary, ScheduleView,
+    TranslationInput, TranslationState, etag_of_document, etag_of_translation,
+};
+
+/// The kind of content, as the path segment: `pages`, `news`, `events`, `materials`.
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum KindPath {
+    Pages,
+    News,
+    Events,
+    Materials,
+}
+
+impl From<KindPath> for ContentKind {
+    fn from(kind: KindPath) -> Self {
+        match kind {
+            KindPath::Pages => ContentKind::Page,
+            KindPath::News => ContentKind::News,
+            KindPath::Events => ContentKind::Event,
+            KindPath::Materials => ContentKind::Material,
+        }
+    }
+}
+
+/// How readers express interest in an event.
+#[derive(Debug, Clone, Copy, Enum, Deserialize)]
+#[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationModeName {
+    /// buysocial's own form.
+    Form,
+    /// A form elsewhere, at `registration_url`.
+    External,
+    /// No registration.
+    Closed,
+}
+
+/// What kind of downloadable a material is.
+#[derive(Debug, Clone, Copy, Enum, Deserialize)]
+#[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialKindName {
+    Presentation,
+    Report,
+    Guide,
+    Handout,
+    Video,
+    Other,
+}
+
+/// Language-neutral fields by kind. News: `date`. Events: everything from `city` to
+/// `materials` (`starts_at`, `ends_at`, `time_zone` required; `city` unless online).
+/// Materials: `material_kind` (required). Pages: none. A field of another kind is refused.
+#[derive(Debug, Clone, Default, Object, Deserialize)]
+#[oai(deny_unknown_fields, skip_serializing_if_is_none)]
+#[serde(deny_unknown_fields)]
+pub struct FieldsBody {
+    /// News: the date it is about.
+    pub date: Option<NaiveDate>,
+    /// Events: the city.
+    pub city: Option<String>,
+    /// Events: the venue.
+    pub venue: Option<String>,
+    /// Events: the URL of an online event.
+    pub online_url: Option<String>,
+    /// Events: start, with its UTC offset, e.g. `2024-05-23T09:00:00+03:00`.
+    pub starts_at: Option<DateTime<FixedOffset>>,
+    /// Events: end, after the start.
+    pub ends_at: Option<DateTime<FixedOffset>>,
+    /// Events: the IANA time zone, e.g. `Europe/Vilnius`.
+    pub time_zone: Option<String>,
+    /// Events: the languages the workshop is held in (configured locales).
+    pub workshop_languages: Option<Vec<String>>,
+    /// Events: places available; absent: no limit.
+    pub capacity: Option<i64>,
+    /// Events: how readers register.
+    pub registration_mode: Option<RegistrationModeName>,
+    /// Events with external registration: where.
+    pub registration_url: Option<String>,
+    /// Events: registration opens (absent: now).
+    pub registration_opens_at: Option<DateTime<FixedOffset>>,
+    /// Events: registration closes (absent: at the start).
+    pub registration_closes_at: Option<DateTime<FixedOffset>>,
+    /// Events: called off.
+    pub cancelled: Option<bool>,
+    /// Events: linked materials, in order.
+    pub materials: Option<Vec<Uuid>>,
+    /// Materials: what kind of material.
+    pub material_kind: Option<MaterialKindName>,
+}
+
+impl From<FieldsBody> for ItemFields {
+    fn from(body: FieldsBody) -> Self {
+        Self {
+            date: body.date,
+            city: body.city,
+            venue: body.venue,
+            online_url: body.online_url,
+            starts_at: body.starts_at,
+            ends_at: body.ends_at,
+            time_zone: body.time_zone,
+            workshop_languages: body.workshop_languages,
+            capacity: body.capacity,
+            registration_mode: body.registration_mode.map(|m| match m {
+                RegistrationModeName::Form => RegistrationMode::Form,
+                RegistrationModeName::External => RegistrationMode::External,
+                RegistrationModeName::Closed => RegistrationMode::Closed,
+            }),
+            registration_url: body.registration_url,
+            registration_opens_at: body.registration_opens_at,
+            registration_closes_at: body.registration_closes_at,
+            cancelled: body.cancelled,
+            materials: body.materials,
+            material_kind: body.material_kind.map(|k| match k {
+                MaterialKindName::Presentation => MaterialKind::Presentation,
+                MaterialKindName::Report => MaterialKind::Report,
+                MaterialKindName::Guide => MaterialKind::Guide,
+                MaterialKindName::Handout => MaterialKind::Handout,
+                MaterialKindName::Video => MaterialKind::Video,
+                MaterialKindName::Other => MaterialKind::Other,
+            }),
+        }
+    }
+}
+
+impl From<ItemFields> for FieldsBody {
+    fn from(fields: ItemFields) -> Self {
+        Self {
+            date: fields.date,
+            city: fields.city,
+            venue: fields.venue,
+            online_url: fields.online_url,
+            starts_at: fields.starts_at,
+            ends_at: fields.ends_at,
+            time_zone: fields.time_zone,
+            workshop_languages: fields.workshop_languages,
+            capacity: fields.capacity,
+            registration_mode: fields.registration_mode.map(|m| match m {
+                RegistrationMode::Form => RegistrationModeName::Form,
+                RegistrationMode::External => RegistrationModeName::External,
+                RegistrationMode::Closed => RegistrationModeName::Closed,
+            }),
+            registration_url: fields.registration_url,
+            registration_opens_at: fields.registration_opens_at,
+            registration_closes_at: fields.registration_closes_at,
+            cancelled: fields.cancelled,
+            materials: fields.materials,
+            material_kind: fields.material_kind.map(|k| match k {
+                MaterialKind::Presentation => MaterialKindName::Presentation,
+                MaterialKind::Report => MaterialKindName::Report,
+                MaterialKind::Guide => MaterialKindName::Guide,
+                MaterialKind::Handout => MaterialKindName::Handout,
+                MaterialKind::Video => MaterialKindName::Video,
+                MaterialKind::Other => MaterialKindName::Other,
+            }),
+        }
+    }
+}
+
+/// One locale's text.
+#[derive(Debug, Object, Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationBody {
+    /// Absent: keep the current slug, or make one from the title (transliterated,
+    /// made unique with `-2`, `-3`...).
+    pub slug: Option<String>,
+    pub title: String,
+    #[serde(default)]
+    #[oai(default)]
+    pub summary: String,
+    /// Markdown (CommonMark with tables).
+    #[serde(default)]
+    #[oai(default)]
+    pub body: String,
+    #[serde(default)]
+    #[oai(default)]
+    pub seo_title: String,
+    #[serde(default)]
+    #[oai(default)]
+    pub seo_description: String,
+}
+
+impl From<TranslationBody> for TranslationInput {
+    fn from(body: TranslationBody) -> Self {
+        Self {
+            slug: body.slug,
+            title: body.title,
+            summary: body.summary,
+            body: body.body,
+            seo_title: body.seo_title,
+            seo_description: body.seo_description,
+        }
+    }
+}
+
+/// The first translation of a new item.
+#[derive(Debug, Object, Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct FirstTranslation {
+    /// The locale; it becomes the item's source locale.
+    pub locale: String,
+    /// Absent: made from the title.
+    pub slug: Option<String>,
+    pub title: String,
+    #[serde(default)]
+    #[oai(default)]
+    pub summary: String,
+    /// Markdown (CommonMark with tables).
+    #[serde(default)]
+    #[oai(default)]
+    pub body: String,
+    #[serde(default)]
+    #[oai(default)]
+    pub seo_title: String,
+    #[serde(default)]
+    #[oai(default)]
+    pub seo_description: String,
+}
+
+impl FirstTranslation {
+    pub fn into_parts(self) -> (String, TranslationInput) {
+        let input = TranslationInput {
+            slug: self.slug,
+            title: self.title,
+            summary: self.summary,
+            body: self.body,
+            seo_title: self.seo_title,
+            seo_description: self.seo_description,
+        };
+        (self.locale, input)
+    }
+}
+
+/// A new item with its first translation.
+#[derive(Debug, Object, Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct CreateItemRequest {
+    /// EU member states the item concerns (events: exactly one); absent: EU-wide.
+    pub countries: Option<Vec<String>>,
+    /// Lower-case labels, e.g. `srpp`, `training`.
+    pub tags: Option<Vec<String>>,
+    /// Pages: the parent page.
+    pub parent_id: Option<Uuid>,
+    /// Pages: order among siblings.
+    pub position: Option<i32>,
+    pub fields: Option<FieldsBody>,
+    pub translation: FirstTranslation,
+}
+
+/// Changes to neutral fields; absent ones stay as they are.
+#[derive(Debug, Object, Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateItemRequest {
+    pub countries: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+    /// Pages: the parent page; `null` makes it a top-level page.
+    #[serde(default)]
+    pub parent_id: MaybeUndefined<Uuid>,
+    pub position: Option<i32>,
+    /// Only the fields given change.
+    pub fields: Option<FieldsBody>,
+}
+
+/// When to publish or unpublish; absent or in the past: now.
+#[derive(Debug, Object, Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct WhenRequest {
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// A whole item: neutral fields and every translation's draft and live state.
+#[derive(Debug, Object)]
+pub struct ItemResponse {
+    pub id: Uuid,
+    /// `page`, `news`, `event` or `material`.
+    pub kind: String,
+    /// The ETag of the neutral fields, for `If-Match` on PATCH and DELETE.
+    pub etag: String,
+    pub countries: Vec<String>,
+    pub tags: Vec<String>,
+    pub parent_id: Option<Uuid>,
+    pub position: i32,
+    pub fields: FieldsBody,
+    /// The locale translations are made from; others are `outdated` when it changes after them.
+    pub source_locale: String,
+    pub translations: Vec<TranslationResponse>,
+    /// Locales of sites showing this item that have no translation yet.
+    pub missing_locales: Vec<String>,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_by: Option<Uuid>,
+    pub updated_at: DateTime<Utc>,
+    /// Set while the item is in the trash.
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// One locale of an item.
+#[derive(Debug, Object)]
+pub struct TranslationResponse {
+    pub locale: String,
+    /// The draft's ETag, for `If-Match` on PUT and DELETE of this translation.
+    pub etag: String,
+    /// `draft` (never published), `published`, or `changed` (live, and changed since).
+    pub status: String,
+    /// The source locale's draft changed after this one was last edited.
+    pub outdated: bool,
+    pub draft: DraftResponse,
+    /// What readers see; absent when not published.
+    pub live: Option<LiveResponse>,
+    /// Pending scheduled publishing.
+    pub schedules: Vec<ScheduleResponse>,
+}
+
+/// The working draft.
+#[derive(Debug, Object)]
+pub struct DraftResponse {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub seo_title: String,
+    pub seo_description: String,
+    pub version: i64,
+    pub updated_by: Option<Uuid>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The published version.
+#[derive(Debug, Object)]
+pub struct LiveResponse {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    /// The body as sanitized HTML.
+    pub body_html: String,
+    pub seo_title: String,
+    pub seo_description: String,
+    pub published_by: Option<Uuid>,
+    pub published_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Object)]
+pub struct ScheduleResponse {
+    pub id: Uuid,
+    /// `publish` or `unpublish`.
+    pub action: String,
+    pub at: DateTime<Utc>,
+}
+
+impl From<Item> for ItemResponse {
+    fn from(item: Item) -> Self {
+        Self {
+            id: item.id,
+            kind: item.kind.as_str().to_owned(),
+            etag: etag_of_document(item.version),
+            countries: item.countries.iter().map(ToString::to_string).collect(),
+            tags: item.tags,
+            parent_id: item.parent_id,
+            position: item.position,
+            fields: item.fields.into(),
+            source_locale: item.source_locale.to_string(),
+            translations: item
+                .translations
+                .into_iter()
+                .map(TranslationResponse::from)
+                .collect(),
+            missing_locales: item.missing_locales,
+            created_by: item.created_by,
+            created_at: item.created_at,
+            updated_by: item.updated_by,
+            updated_at: item.updated_at,
+            deleted_at: item.deleted_at,
+        }
+    }
+}
+
+impl From<TranslationState> for TranslationResponse {
+    fn from(state: TranslationState) -> Self {
+        let status = match (&state.live, state.changed_since_publish) {
+            (None, _) => "draft",
+            (Some(_), false) => "published",
+            (Some(_), true) => "changed",
+        };
+        Self {
+            locale: state.locale.to_string(),
+            etag: etag_of_translation(state.draft.version),
+            status: status.into(),
+            outdated: state.outdated,
+            draft: state.draft.into(),
+            live: state.live.map(LiveResponse::from),
+            schedules: state
+                .schedules
+                .into_iter()
+                .map(ScheduleResponse::from)
+                .collect(),
+        }
+    }
+}
+
+impl From<Draft> for DraftResponse {
+    fn from(d: Draft) -> Self {
+        Self {
+            slug: d.slug,
+            title: d.title,
+            summary: d.summary,
+            body: d.body,
+            seo_title: d.seo_title,
+            seo_description: d.seo_description,
+            version: d.version,
+            updated_by: d.updated_by,
+            updated_at: d.updated_at,
+        }
+    }
+}
+
+impl From<Live> for LiveResponse {
+    fn from(l: Live) -> Self {
+        Self {
+            slug: l.slug,
+            title: l.title,
+            summary: l.summary,
+            body: l.body,
+            body_html: l.body_html,
+            seo_title: l.seo_title,
+            seo_description: l.seo_description,
+            published_by: l.published_by,
+            published_at: l.published_at,
+        }
+    }
+}
+
+impl From<ScheduleView> for ScheduleResponse {
+    fn from(s: ScheduleView) -> Self {
+        Self {
+            id: s.id,
+            action: s.action,
+            at: s.run_at,
+        }
+    }
+}
+
+/// One item in a list.
+#[derive(Debug, Object)]
+pub struct ItemSummaryResponse {
+    pub id: Uuid,
+    pub kind: String,
+    pub countries: Vec<String>,
+    pub tags: Vec<String>,
+    pub created_by: Option<Uuid>,
+    pub updated_at: DateTime<Utc>,
+    pub trashed: bool,
+    pub translations: Vec<TranslationSummary>,
+}
+
+/// One locale of an item in a list.
+#[derive(Debug, Object)]
+pub struct TranslationSummary {
+    pub locale: String,
+    pub title: String,
+    pub slug: String,
+    pub live: bool,
+    /// Live, and changed since publishing.
+    pub changed: bool,
+}
+
+impl From<ItemSummary> for ItemSummaryResponse {
+    fn from(item: ItemSummary) -> Self {
+        Self {
+            id: item.id,
+            kind: item.kind.as_str().to_owned(),
+            countries: item.countries.iter().map(ToString::to_string).collect(),
+            tags: item.tags,
+            created_by: item.created_by,
+            updated_at: item.updated_at,
+            trashed: item.deleted_at.is_some(),
+            translations: item
+                .translations
+                .into_iter()
+                .map(|(locale, title, slug, live, changed)| TranslationSummary {
+                    locale,
+                    title,
+                    slug,
+                    live,
+                    changed,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One revision in the history.
+#[derive(Debug, Object)]
+pub struct RevisionResponse {
+    pub id: Uuid,
+    /// The translation's locale; absent for a change of neutral fields.
+    pub locale: Option<String>,
+    /// `create`, `draft`, `fields`, `publish`, `unpublish`, `restore` or `drop`.
+    pub action: String,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<RevisionSummary> for RevisionResponse {
+    fn from(r: RevisionSummary) -> Self {
+        Self {
+            id: r.id,
+            locale: r.locale,
+            action: r.action,
+            created_by: r.created_by,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// A revision's content, and what differs from another revision.
+#[derive(Debug, Object)]
+pub struct RevisionDetailResponse {
+    pub revision: RevisionResponse,
+    /// The content as it was.
+    pub snapshot: serde_json::Value,
+    /// The revision compared against; absent when this is the first.
+    pub compared_to: Option<Uuid>,
+    /// Each field that differs.
+    pub changes: Vec<FieldChange>,
+}
+
+#[derive(Debug, Object)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: serde_json::Value,
+    pub after: serde_json::Value,
+}
+
+impl From<RevisionDetail> for RevisionDetailResponse {
+    fn from(d: RevisionDetail) -> Self {
+        Self {
+            revision: d.summary.into(),
+            snapshot: d.snapshot,
+            compared_to: d.compared_to,
+            changes: d
+                .changes
+                .into_iter()
+                .map(|(field, before, after)| FieldChange {
+                    field,
+                    before,
+                    after,
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,697 @@
+//! Items as wholes: create, read, list, change neutral fields, trash, restore, purge.
+
+use entity::document::{self, Column, Entity as Documents};
+use entity::published_translation::{self, Entity as Published};
+use entity::schedule::{self, Entity as Schedules};
+use entity::translation::{self, Entity as Translations};
+use sea_orm::sea_query::{Expr, ExprTrait as _, Func, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::load::{self, json_strings};
+use super::revisions::{self, RevisionAction};
+use super::translations::{self, TranslationInput};
+use super::view::{Item, ItemSummary, etag_of_document};
+use crate::domain::content::{ContentKind, ItemFields};
+use crate::domain::{CountryCode, Locale};
+use crate::error::{AppError, FieldErrors};
+use crate::policy::Action;
+use crate::services::actor::Actor;
+use crate::services::audit::{self, Event};
+use crate::services::pagination::{PageRequest, Paged};
+use crate::state::AppState;
+
+/// Language-neutral fields as received; `None` leaves a field as it is (on update).
+#[derive(Debug, Clone, Default)]
+pub struct ItemInput {
+    pub countries: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+    /// `Some(None)` removes the parent.
+    pub parent_id: Option<Option<Uuid>>,
+    pub position: Option<i32>,
+    pub fields: ItemFields,
+}
+
+/// Where an item stands in the editorial workflow, for list filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// No translation is live.
+    Draft,
+    /// At least one translation is live.
+    Published,
+    /// A live translation's draft, or the neutral fields, changed since publishing.
+    Changed,
+    /// A publish or unpublish is scheduled.
+    Scheduled,
+    Trashed,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    pub locale: Option<String>,
+    pub status: Option<Status>,
+    pub country: Option<String>,
+    pub tag: Option<String>,
+    pub author: Option<Uuid>,
+    /// Words in a title, any locale, case-insensitive.
+    pub q: Option<String>,
+}
+
+/// Creates an item with its first translation.
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    input: ItemInput,
+    locale: &str,
+    translation: TranslationInput,
+) -> Result<Item, AppError> {
+    let configured = &state.settings.content.locales;
+    let mut errors = FieldErrors::new();
+    let locale = errors.check("translation.locale", Locale::parse(locale, configured));
+    let neutral = validate_neutral(
+        state,
+        kind,
+        &ItemFields::default(),
+        &input,
+        None,
+        &mut errors,
+    )
+    .await?;
+    translations::validate(state, &translation, "translation.", &mut errors);
+    errors.finish()?;
+    let Some(locale) = locale else {
+        return Err(AppError::internal("validated locale is missing"));
+    };
+    audit::authorize(
+        state,
+        actor,
+        Action::EditItem {
+            countries: &neutral.countries,
+        },
+        kind.as_str(),
+        None,
+    )
+    .await?;
+    let edit = Action::EditTranslation {
+        countries: &neutral.countries,
+        locale: &locale,
+    };
+    audit::authorize(state, actor, edit, kind.as_str(), None).await?;
+
+    let now = state.clock.now();
+    let id = Uuid::now_v7();
+    let txn = state.db.begin().await?;
+    let model = document::ActiveModel {
+        id: Set(id),
+        kind: Set(kind.as_str().to_owned()),
+        fields: Set(serde_json::to_value(&neutral.fields).map_err(AppError::internal)?),
+        countries: Set(json_strings(
+            neutral.countries.iter().map(CountryCode::as_str),
+        )),
+        tags: Set(json_strings(neutral.tags.iter().map(String::as_str))),
+        parent_id: Set(neutral.parent_id),
+        position: Set(neutral.position),
+        source_locale: Set(locale.to_string()),
+        version: Set(1),
+        created_by: Set(Some(actor.id())),
+        updated_by: Set(Some(actor.id())),
+        created_at: Set(now),
+        updated_at: Set(now),
+        deleted_at: Set(None),
+    };
+    let created = Documents::insert(model).exec_with_returning(&txn).await?;
+    revisions::record_fields(&txn, &created, RevisionAction::Create, actor, now).await?;
+    translations::write_draft(&txn, &created, &locale, None, translation, actor, now).await?;
+    let event = Event::success("content.create", kind.as_str(), id)
+        .with_details(json!({ "locale": locale.as_str() }));
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    load::item(&state.db, created).await
+}
+
+/// The whole item, trashed or not.
+pub async fn get(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+) -> Result<Item, AppError> {
+    let found = load::document(&state.db, kind, id).await?;
+    audit::authorize(
+        state,
+        actor,
+        Action::ReadContent,
+        kind.as_str(),
+        Some(id.to_string()),
+    )
+    .await?;
+    load::item(&state.db, found).await
+}
+
+/// Changes neutral fields. `if_match` must be the item's current ETag.
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    if_match: Option<&str>,
+    input: ItemInput,
+) -> Result<Item, AppError> {
+    let current = load::live_document(&state.db, kind, id).await?;
+    let current_countries = load::countries(&current)?;
+    audit::authorize(
+        state,
+        actor,
+        Action::EditItem {
+            countries: &current_countries,
+        },
+        kind.as_str(),
+        Some(id.to_string()),
+    )
+    .await?;
+    check_precondition(if_match, current.version)?;
+    let mut errors = FieldErrors::new();
+    let neutral = validate_neutral(
+        state,
+        kind,
+        &load::fields(&current)?,
+        &input,
+        Some(&current),
+        &mut errors,
+    )
+    .await?;
+    errors.finish()?;
+    if neutral.countries != current_countries {
+        let action = Action::EditItem {
+            countries: &neutral.countries,
+        };
+        audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
+    }
+
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let updated = Documents::update_many()
+        .col_expr(
+            Column::Fields,
+            Expr::value(serde_json::to_value(&neutral.fields).map_err(AppError::internal)?),
+        )
+        .col_expr(
+            Column::Countries,
+            Expr::value(json_strings(
+                neutral.countries.iter().map(CountryCode::as_str),
+            )),
+        )
+        .col_expr(
+            Column::Tags,
+            Expr::value(json_strings(neutral.tags.iter().map(String::as_str))),
+        )
+        .col_expr(Column::ParentId, Expr::value(neutral.parent_id))
+        .col_expr(Column::Position, Expr::value(neutral.position))
+        .col_expr(Column::Version, Expr::value(current.version + 1))
+        .col_expr(Column::UpdatedBy, Expr::value(Some(actor.id())))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(id))
+        // Guards against a concurrent write between the check above and this one.
+        .filter(Column::Version.eq(current.version))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(stale(current.version + 1));
+    }
+    let changed = load::document(&txn, kind, id).await?;
+    revisions::record_fields(&txn, &changed, RevisionAction::Fields, actor, now).await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        Event::success("content.update", kind.as_str(), id),
+    )
+    .await?;
+    txn.commit().await?;
+    load::item(&state.db, changed).await
+}
+
+/// Moves an item to the trash: every translation goes offline, pending schedules are
+/// cancelled, and the drafts stay, to be restored.
+pub async fn trash(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    if_match: Option<&str>,
+) -> Result<(), AppError> {
+    let current = load::live_document(&state.db, kind, id).await?;
+    let countries = load::countries(&current)?;
+    let is_live = Published::find()
+        .filter(published_translation::Column::DocumentId.eq(id))
+        .count(&state.db)
+        .await?
+        > 0;
+    audit::authorize(
+        state,
+        actor,
+        Action::DeleteItem {
+            countries: &countries,
+            is_live,
+        },
+        kind.as_str(),
+        Some(id.to_string()),
+    )
+    .await?;
+    if if_match.is_some() {
+        check_precondition(if_match, current.version)?;
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let offline = Published::delete_many()
+        .filter(published_translation::Column::DocumentId.eq(id))
+        .exec(&txn)
+        .await?;
+    cancel_schedules(&txn, id, None, now).await?;
+    Documents::update_many()
+        .col_expr(Column::DeletedAt, Expr::value(Some(now)))
+        .col_expr(Column::UpdatedBy, Expr::value(Some(actor.id())))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    super::publishing::announce(
+        &txn,
+        "item.trashed",
+        json!({ "id": id, "kind": kind.as_str() }),
+        now,
+    )
+    .await?;
+    let event = Event::success("content.trash", kind.as_str(), id)
+        .with_details(json!({ "unpublished_translations": offline.rows_affected }));
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Brings an item back from the trash, with every translation as a draft.
+pub async fn restore(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+) -> Result<Item, AppError> {
+    let current = load::document(&state.db, kind, id).await?;
+    let countries = load::countries(&current)?;
+    audit::authorize(
+        state,
+        actor,
+        Action::DeleteItem {
+            countries: &countries,
+            is_live: false,
+        },
+        kind.as_str(),
+        Some(id.to_string()),
+    )
+    .await?;
+    if current.deleted_at.is_none() {
+        return Err(AppError::Conflict(format!(
+            "{kind} {id} is not in the trash"
+        )));
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    Documents::update_many()
+        .col_expr(
+            Column::DeletedAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .col_expr(Column::UpdatedBy, Expr::value(Some(actor.id())))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        Event::success("content.restore", kind.as_str(), id),
+    )
+    .await?;
+    txn.commit().await?;
+    load::item(&state.db, load::document(&state.db, kind, id).await?).await
+}
+
+/// Deletes a trashed item for good, with its translations and revisions (admins).
+pub async fn purge(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+) -> Result<(), AppError> {
+    let current = load::document(&state.db, kind, id).await?;
+    audit::authorize(
+        state,
+        actor,
+        Action::PurgeItem,
+        kind.as_str(),
+        Some(id.to_string()),
+    )
+    .await?;
+    if current.deleted_at.is_none() {
+        return Err(AppError::Conflict(format!(
+            "{kind} {id} must be moved to the trash before it is purged"
+        )));
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    // Children first: SQLite enforces the foreign keys, and so must we, explicitly.
+    Documents::update_many()
+        .col_expr(Column::ParentId, Expr::value(Option::<Uuid>::None))
+        .filter(Column::ParentId.eq(id))
+        .exec(&txn)
+        .await?;
+    Documents::delete_by_id(id).exec(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        Event::success("content.purge", kind.as_str(), id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Items of `kind`, most recently changed first.
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    filter: ItemFilter,
+    page: PageRequest,
+) -> Result<Paged<ItemSummary>, AppError> {
+    audit::authorize(state, actor, Action::ReadContent, kind.as_str(), None).await?;
+    let mut query = Documents::find().filter(Column::Kind.eq(kind.as_str()));
+    query = match filter.status {
+        Some(Status::Trashed) => query.filter(Column::DeletedAt.is_not_null()),
+        _ => query.filter(Column::DeletedAt.is_null()),
+    };
+    let published_ids = Query::select()
+        .column(published_translation::Column::DocumentId)
+        .from(Published)
+        .to_owned();
+    query = match filter.status {
+        Some(Status::Draft) => query.filter(Column::Id.not_in_subquery(published_ids)),
+        Some(Status::Published) => query.filter(Column::Id.in_subquery(published_ids)),
+        Some(Status::Changed) => query.filter(Expr::cust(
+            "documents.id IN (SELECT p.document_id FROM published_translations p \
+             JOIN translations t ON t.document_id = p.document_id AND t.locale = p.locale \
+             WHERE p.draft_version <> t.version) \
+             OR documents.id IN (SELECT p.document_id FROM published_translations p \
+             WHERE p.document_version <> documents.version)",
+        )),
+        Some(Status::Scheduled) => query.filter(
+            Column::Id.in_subquery(
+                Query::select()
+                    .column(schedule::Column::DocumentId)
+                    .from(Schedules)
+                    .and_where(schedule::Column::DoneAt.is_null())
+                    .to_owned(),
+            ),
+        ),
+        Some(Status::Trashed) | None => query,
+    };
+    if let Some(raw) = &filter.locale {
+        let locale = Locale::parse(raw, &state.settings.content.locales)
+            .map_err(|m| AppError::invalid_parameter("locale", m))?;
+        query = query.filter(
+            Column::Id.in_subquery(
+                Query::select()
+                    .column(translation::Column::DocumentId)
+                    .from(Translations)
+                    .and_where(translation::Column::Locale.eq(locale.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(raw) = &filter.country {
+        let country =
+            CountryCode::parse(raw).map_err(|m| AppError::invalid_parameter("country", m))?;
+        // Country codes are two capital letters, so the pattern needs no escaping.
+        query = query.filter(Expr::cust(format!(
+            "CAST(documents.countries AS TEXT) LIKE '%\"{country}\"%'"
+        )));
+    }
+    if let Some(raw) = &filter.tag {
+        let tag = parse_tag(raw).map_err(|m| AppError::invalid_parameter("tag", m))?;
+        // Tags are lower-case letters, digits and hyphens: no escaping needed either.
+        query = query.filter(Expr::cust(format!(
+            "CAST(documents.tags AS TEXT) LIKE '%\"{tag}\"%'"
+        )));
+    }
+    if let Some(author) = filter.author {
+        query = query.filter(Column::CreatedBy.eq(author));
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
+        query = query.filter(
+            Column::Id.in_subquery(
+                Query::select()
+                    .column(translation::Column::DocumentId)
+                    .from(Translations)
+                    .and_where(
+                        Expr::expr(Func::lower(Expr::col(translation::Column::Title)))
+                            .like(pattern),
+                    )
+                    .to_owned(),
+            ),
+        );
+    }
+    let paginator = query
+        .order_by_desc(Column::UpdatedAt)
+        .order_by_desc(Column::Id)
+        .paginate(&state.db, page.size);
+    let total = paginator.num_items().await?;
+    let documents = paginator.fetch_page(page.index()).await?;
+    let ids: Vec<Uuid> = documents.iter().map(|d| d.id).collect();
+    // Two queries for the whole page, not two per item.
+    let drafts = Translations::find()
+        .filter(translation::Column::DocumentId.is_in(ids.clone()))
+        .order_by_asc(translation::Column::Locale)
+        .all(&state.db)
+        .await?;
+    let lives = Published::find()
+        .filter(published_translation::Column::DocumentId.is_in(ids))
+        .all(&state.db)
+        .await?;
+    let items = documents
+        .into_iter()
+        .map(|doc| {
+            let translations = drafts
+                .iter()
+                .filter(|t| t.document_id == doc.id)
+                .map(|t| {
+                    let live = lives
+                        .iter()
+                        .find(|l| l.document_id == doc.id && l.locale == t.locale);
+                    let changed = live.is_some_and(|l| {
+                        l.draft_version != t.version || l.document_version != doc.version
+                    });
+                    (
+                        t.locale.clone(),
+                        t.title.clone(),
+                        t.slug.clone(),
+                        live.is_some(),
+                        changed,
+                    )
+                })
+                .collect();
+            Ok(ItemSummary {
+                id: doc.id,
+                kind,
+                countries: load::countries(&doc)?,
+                tags: load::tags(&doc)?,
+                created_by: doc.created_by,
+                updated_at: doc.updated_at,
+                deleted_at: doc.deleted_at,
+                translations,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(Paged::new(items, total, page))
+}
+
+/// 428 without `If-Match`, 412 when it is not the current version.
+pub fn check_precondition(if_match: Option<&str>, version: i64) -> Result<(), AppError> {
+    let current = etag_of_document(version);
+    match if_match {
+        None => Err(AppError::PreconditionRequired(
+            "send If-Match with the item's ETag (from GET) to change it".into(),
+        )),
+        Some(given)
+            if given
+                .split(',')
+                .any(|tag| tag.trim() == current || tag.trim() == "*") =>
+        {
+            Ok(())
+        }
+        Some(_) => Err(stale(version)),
+    }
+}
+
+fn stale(version: i64) -> AppError {
+    AppError::PreconditionFailed {
+        detail: "the item changed since you read it; read it again and reapply your change".into(),
+        current_etag: Some(etag_of_document(version)),
+    }
+}
+
+pub async fn cancel_schedules(
+    txn: &impl ConnectionTrait,
+    id: Uuid,
+    locale: Option<&Locale>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let mut pending = Schedules::update_many()
+        .col_expr(schedule::Column::DoneAt, Expr::value(Some(now)))
+        .col_expr(
+            schedule::Column::Outcome,
+            Expr::value(Some("cancelled".to_owned())),
+        )
+        .filter(schedule::Column::DocumentId.eq(id))
+        .filter(schedule::Column::DoneAt.is_null());
+    if let Some(locale) = locale {
+        pending = pending.filter(schedule::Column::Locale.eq(locale.as_str()));
+    }
+    pending.exec(txn).await?;
+    Ok(())
+}
+
+/// Validated neutral fields.
+struct Neutral {
+    fields: ItemFields,
+    countries: Vec<CountryCode>,
+    tags: Vec<String>,
+    parent_id: Option<Uuid>,
+    position: i32,
+}
+
+/// Merges `input` into the current values (or defaults, on create) and checks the result.
+async fn validate_neutral(
+    state: &AppState,
+    kind: ContentKind,
+    current_fields: &ItemFields,
+    input: &ItemInput,
+    current: Option<&document::Model>,
+    errors: &mut FieldErrors,
+) -> Result<Neutral, AppError> {
+    let countries = match (&input.countries, current) {
+        (Some(raw), _) => raw
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| errors.check(&format!("countries[{i}]"), CountryCode::parse(c)))
+            .collect::<Vec<_>>(),
+        (None, Some(current)) => load::countries(current)?,
+        (None, None) => Vec::new(),
+    };
+    let tags = match (&input.tags, current) {
+        (Some(raw), _) => {
+            if raw.len() > 20 {
+                errors.push("tags", "at most 20 tags");
+            }
+            raw.iter()
+                .enumerate()
+                .filter_map(|(i, t)| errors.check(&format!("tags[{i}]"), parse_tag(t)))
+                .collect()
+        }
+        (None, Some(current)) => load::tags(current)?,
+        (None, None) => Vec::new(),
+    };
+    let fields = current_fields.merged(&input.fields);
+    fields.validate(kind, &countries, &state.settings.content.locales, errors);
+    let parent_id = match (input.parent_id, current) {
+        (Some(parent), _) => parent,
+        (None, Some(current)) => current.parent_id,
+        (None, None) => None,
+    };
+    let position = input.position.or(current.map(|c| c.position)).unwrap_or(0);
+    if kind != ContentKind::Page
+        && (input.parent_id.flatten().is_some() || input.position.is_some())
+    {
+        errors.push("parent_id", "only pages have a parent and a position");
+    }
+    if kind == ContentKind::Page
+        && let Some(parent) = parent_id
+    {
+        check_parent(state, current.map(|c| c.id), parent, errors).await?;
+    }
+    if let Some(materials) = &fields.materials {
+        for (i, id) in materials.iter().enumerate() {
+            let found = Documents::find_by_id(*id).one(&state.db).await?;
+            if !found
+                .is_some_and(|d| d.kind == ContentKind::Material.as_str() && d.deleted_at.is_none())
+            {
+                errors.push(
+                    &format!("fields.materials[{i}]"),
+                    format!("there is no material {id}"),
+                );
+            }
+        }
+    }
+    Ok(Neutral {
+        fields,
+        countries,
+        tags,
+        parent_id,
+        position,
+    })
+}
+
+/// The parent must be an existing page, and not the page itself or one of its descendants.
+async fn check_parent(
+    state: &AppState,
+    page: Option<Uuid>,
+    parent: Uuid,
+    errors: &mut FieldErrors,
+) -> Result<(), AppError> {
+    let mut cursor = Some(parent);
+    let mut hops = 0;
+    while let Some(id) = cursor {
+        if Some(id) == page {
+            errors.push(
+                "parent_id",
+                "would make a cycle: a page cannot be below itself",
+            );
+            return Ok(());
+        }
+        let Some(found) = Documents::find_by_id(id).one(&state.db).await? else {
+            errors.push("parent_id", format!("there is no page {id}"));
+            return Ok(());
+        };
+        if found.kind != ContentKind::Page.as_str() {
+            errors.push("parent_id", format!("{id} is not a page"));
+            return Ok(());
+        }
+        cursor = found.parent_id;
+        hops += 1;
+        if hops > 64 {
+            errors.push("parent_id", "the page tree is deeper than 64 levels");
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+fn parse_tag(raw: &str) -> Result<String, String> {
+    let tag = raw.trim().to_lowercase();
+    let valid = (1..=50).contains(&tag.len())
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        Ok(tag)
+    } else {
+        Err("tags are 1 to 50 lower-case letters, digits and hyphens (e.g. srpp, training)".into())
+    }
+}

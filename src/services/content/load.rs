@@ -1,0 +1,204 @@
+//! Reading documents and assembling their admin view.
+
+use std::collections::BTreeSet;
+
+use entity::document::{self, Entity as Documents};
+use entity::published_translation::{self, Entity as Published};
+use entity::schedule::{self, Entity as Schedules};
+use entity::site::Entity as Sites;
+use entity::translation::{self, Entity as Translations};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::view::{Draft, Item, Live, ScheduleView, TranslationState};
+use crate::domain::content::{ContentKind, ItemFields};
+use crate::domain::{CountryCode, Locale};
+use crate::error::AppError;
+
+/// The document of `kind` with `id`; 404 when there is none (or it is of another kind).
+pub async fn document(
+    db: &impl ConnectionTrait,
+    kind: ContentKind,
+    id: Uuid,
+) -> Result<document::Model, AppError> {
+    Documents::find_by_id(id)
+        .filter(document::Column::Kind.eq(kind.as_str()))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there is no {kind} {id}")))
+}
+
+/// The same, refusing items in the trash with 404 (restore them first).
+pub async fn live_document(
+    db: &impl ConnectionTrait,
+    kind: ContentKind,
+    id: Uuid,
+) -> Result<document::Model, AppError> {
+    let found = document(db, kind, id).await?;
+    if found.deleted_at.is_some() {
+        return Err(AppError::NotFound(format!(
+            "{kind} {id} is in the trash; restore it first"
+        )));
+    }
+    Ok(found)
+}
+
+pub async fn translation(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    locale: &Locale,
+) -> Result<Option<translation::Model>, AppError> {
+    Ok(Translations::find_by_id((id, locale.to_string()))
+        .one(db)
+        .await?)
+}
+
+pub async fn published(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    locale: &Locale,
+) -> Result<Option<published_translation::Model>, AppError> {
+    Ok(Published::find_by_id((id, locale.to_string()))
+        .one(db)
+        .await?)
+}
+
+pub fn countries(model: &document::Model) -> Result<Vec<CountryCode>, AppError> {
+    let codes: Vec<String> =
+        serde_json::from_value(model.countries.clone()).map_err(AppError::internal)?;
+    Ok(codes.into_iter().map(CountryCode::from_stored).collect())
+}
+
+pub fn tags(model: &document::Model) -> Result<Vec<String>, AppError> {
+    serde_json::from_value(model.tags.clone()).map_err(AppError::internal)
+}
+
+pub fn fields(model: &document::Model) -> Result<ItemFields, AppError> {
+    serde_json::from_value(model.fields.clone()).map_err(AppError::internal)
+}
+
+pub fn kind(model: &document::Model) -> Result<ContentKind, AppError> {
+    model.kind.parse().map_err(AppError::internal)
+}
+
+/// The whole admin view of a document: every translation's draft and live state.
+pub async fn item(db: &impl ConnectionTrait, model: document::Model) -> Result<Item, AppError> {
+    let drafts = Translations::find()
+        .filter(translation::Column::DocumentId.eq(model.id))
+        .order_by_asc(translation::Column::Locale)
+        .all(db)
+        .await?;
+    let lives = Published::find()
+        .filter(published_translation::Column::DocumentId.eq(model.id))
+        .all(db)
+        .await?;
+    let pending = Schedules::find()
+        .filter(schedule::Column::DocumentId.eq(model.id))
+        .filter(schedule::Column::DoneAt.is_null())
+        .order_by_asc(schedule::Column::RunAt)
+        .all(db)
+        .await?;
+    let countries = countries(&model)?;
+    let source_updated_at = drafts
+        .iter()
+        .find(|t| t.locale == model.source_locale)
+        .map(|t| t.updated_at);
+    let translations = drafts
+        .into_iter()
+        .map(|draft| {
+            let live = lives.iter().find(|l| l.locale == draft.locale);
+            TranslationState {
+                locale: Locale::from_stored(draft.locale.clone()),
+                outdated: draft.locale != model.source_locale
+                    && source_updated_at.is_some_and(|source| source > draft.updated_at),
+                changed_since_publish: live.is_some_and(|l| {
+                    l.draft_version != draft.version || l.document_version != model.version
+                }),
+                live: live.map(|l| Live {
+                    slug: l.slug.clone(),
+                    title: l.title.clone(),
+                    summary: l.summary.clone(),
+                    body: l.body.clone(),
+                    body_html: l.body_html.clone(),
+                    seo_title: l.seo_title.clone(),
+                    seo_description: l.seo_description.clone(),
+                    published_by: l.published_by,
+                    published_at: l.published_at,
+                }),
+                schedules: pending
+                    .iter()
+                    .filter(|s| s.locale == draft.locale)
+                    .map(|s| ScheduleView {
+                        id: s.id,
+                        action: s.action.clone(),
+                        run_at: s.run_at,
+                    })
+                    .collect(),
+                draft: Draft {
+                    slug: draft.slug,
+                    title: draft.title,
+                    summary: draft.summary,
+                    body: draft.body,
+                    seo_title: draft.seo_title,
+                    seo_description: draft.seo_description,
+                    version: draft.version,
+                    updated_by: draft.updated_by,
+                    updated_at: draft.updated_at,
+                },
+            }
+        })
+        .collect::<Vec<_>>();
+    let missing_locales = missing_locales(db, &countries, &translations).await?;
+    Ok(Item {
+        id: model.id,
+        kind: kind(&model)?,
+        fields: fields(&model)?,
+        tags: tags(&model)?,
+        countries,
+        parent_id: model.parent_id,
+        position: model.position,
+        source_locale: Locale::from_stored(model.source_locale),
+        version: model.version,
+        created_by: model.created_by,
+        updated_by: model.updated_by,
+        created_at: model.created_at,
+        updated_at: model.updated_at,
+        deleted_at: model.deleted_at,
+        translations,
+        missing_locales,
+    })
+}
+
+/// Locales of the sites that show this item, which it has no translation for. A site
+/// shows an item when the site is EU-wide, the item is EU-wide, or they share a country.
+async fn missing_locales(
+    db: &impl ConnectionTrait,
+    countries: &[CountryCode],
+    translations: &[TranslationState],
+) -> Result<Vec<String>, AppError> {
+    let mut needed = BTreeSet::new();
+    for site in Sites::find().all(db).await? {
+        let site_countries: Vec<String> =
+            serde_json::from_value(site.countries).map_err(AppError::internal)?;
+        let shows = site_countries.is_empty()
+            || countries.is_empty()
+            || countries
+                .iter()
+                .any(|c| site_countries.iter().any(|s| s == c.as_str()));
+        if shows {
+            let locales: Vec<String> =
+                serde_json::from_value(site.locales).map_err(AppError::internal)?;
+            needed.extend(locales);
+        }
+    }
+    for translation in translations {
+        needed.remove(translation.locale.as_str());
+    }
+    Ok(needed.into_iter().collect())
+}
+
+/// JSON array of strings, as stored.
+pub fn json_strings<'a>(values: impl Iterator<Item = &'a str>) -> Value {
+    Value::Array(values.map(Value::from).collect())
+}

@@ -1,0 +1,20 @@
+//! Content: pages, news items, events and materials, each a document with
+//! language-neutral fields and one translation per locale. Drafts and published
+//! versions live in separate tables; publishing copies one into the other.
+
+mod items;
+mod load;
+mod publishing;
+mod revisions;
+mod slugs;
+mod translations;
+mod view;
+
+pub use items::{ItemFilter, ItemInput, Status, create, get, list, purge, restore, trash, update};
+pub use publishing::{run_due_schedules, schedule_or_publish, schedule_or_unpublish};
+pub use revisions::{RevisionDetail, list_revisions, read_revision, restore_revision};
+pub use translations::{TranslationInput, drop_translation, put_translation};
+pub use view::{
+    Draft, Item, ItemSummary, Live, RevisionSummary, ScheduleView, TranslationState,
+    etag_of_document, etag_of_translation,
+};

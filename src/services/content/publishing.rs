@@ -1,0 +1,395 @@
+//! Publishing: copying a draft into the read model, now or at a given time, and
+//! taking it offline again. Each runs in one transaction with its revision and an
+//! outbox event, so a failure leaves the previous live version as it was.
+
+use chrono::{DateTime, NaiveTime, Utc};
+use entity::document;
+use entity::outbox_event::{self, Entity as Outbox};
+use entity::published_translation::{self, Entity as Published};
+use entity::schedule::{self, Column as ScheduleColumn, Entity as Schedules};
+use entity::slug_redirect::{self, Entity as Redirects};
+use entity::translation;
+use sea_orm::sea_query::{Expr, LockBehavior, LockType};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, SqlErr, TransactionTrait,
+};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::items::cancel_schedules;
+use super::load;
+use super::revisions::{self, RevisionAction};
+use super::view::Item;
+use crate::domain::Locale;
+use crate::domain::content::{ContentKind, markdown};
+use crate::error::AppError;
+use crate::policy::Action;
+use crate::services::actor::Actor;
+use crate::services::audit::{self, Event, Who};
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Publication {
+    Publish,
+    Unpublish,
+}
+
+impl Publication {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Publish => "publish",
+            Self::Unpublish => "unpublish",
+        }
+    }
+}
+
+/// Publishes `locale` now, or at `at` when that is in the future.
+pub async fn schedule_or_publish(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    locale: &str,
+    at: Option<DateTime<Utc>>,
+) -> Result<Item, AppError> {
+    act(state, actor, kind, id, locale, at, Publication::Publish).await
+}
+
+/// Takes `locale` offline now, or at `at` when that is in the future.
+pub async fn schedule_or_unpublish(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    locale: &str,
+    at: Option<DateTime<Utc>>,
+) -> Result<Item, AppError> {
+    act(state, actor, kind, id, locale, at, Publication::Unpublish).await
+}
+
+async fn act(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    locale: &str,
+    at: Option<DateTime<Utc>>,
+    what: Publication,
+) -> Result<Item, AppError> {
+    let locale = Locale::parse(locale, &state.settings.content.locales)
+        .map_err(|m| AppError::invalid_parameter("locale", m))?;
+    let document = load::live_document(&state.db, kind, id).await?;
+    let draft = load::translation(&state.db, id, &locale)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("{kind} {id} has no {locale} translation")))?;
+    let countries = load::countries(&document)?;
+    let action = Action::Publish {
+        countries: &countries,
+        locale: &locale,
+    };
+    audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    match at.filter(|at| *at > now) {
+        Some(at) => {
+            // A new schedule replaces a pending one for the same locale.
+            cancel_schedules(&txn, id, Some(&locale), now).await?;
+            let model = schedule::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                document_id: Set(id),
+                locale: Set(locale.to_string()),
+                action: Set(what.as_str().to_owned()),
+                run_at: Set(at),
+                created_by: Set(Some(actor.id())),
+                created_at: Set(now),
+                done_at: Set(None),
+                outcome: Set(None),
+            };
+            Schedules::insert(model)
+                .exec_without_returning(&txn)
+                .await?;
+            let event = Event::success(schedule_action(what), kind.as_str(), id)
+                .with_details(json!({ "locale": locale.as_str(), "at": at }));
+            audit::record(&txn, now, actor, event).await?;
+        }
+        None => {
+            match what {
+                Publication::Publish => {
+                    publish_in(&txn, &document, &draft, Some(actor), now).await?
+                }
+                Publication::Unpublish => {
+                    unpublish_in(&txn, &document, &locale, Some(actor), now).await?
+                }
+            }
+            // Doing it now settles any pending schedule for this locale.
+            cancel_schedules(&txn, id, Some(&locale), now).await?;
+            let event = Event::success(now_action(what), kind.as_str(), id)
+                .with_details(json!({ "locale": locale.as_str() }));
+            audit::record(&txn, now, actor, event).await?;
+        }
+    }
+    txn.commit().await?;
+    load::item(&state.db, load::document(&state.db, kind, id).await?).await
+}
+
+fn schedule_action(what: Publication) -> &'static str {
+    match what {
+        Publication::Publish => "content.schedule_publish",
+        Publication::Unpublish => "content.schedule_unpublish",
+    }
+}
+
+fn now_action(what: Publication) -> &'static str {
+    match what {
+        Publication::Publish => "content.publish",
+        Publication::Unpublish => "content.unpublish",
+    }
+}
+
+/// Copies `draft` (with the document's neutral fields) into the read model.
+async fn publish_in(
+    txn: &impl ConnectionTrait,
+    document: &document::Model,
+    draft: &translation::Model,
+    actor: Option<&Actor>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let kind = load::kind(document)?;
+    let locale = Locale::from_stored(draft.locale.clone());
+    let previous = load::published(txn, document.id, &locale).await?;
+    let body_html = markdown::to_safe_html(&draft.body);
+    let fields = load::fields(document)?;
+    let sort_at = match kind {
+        ContentKind::Event => fields.starts_at.map(|at| at.with_timezone(&Utc)),
+        ContentKind::News => fields
+            .date
+            .map(|date| date.and_time(NaiveTime::MIN).and_utc()),
+        ContentKind::Page | ContentKind::Material => None,
+    };
+    let snapshot = json!({
+        "slug": draft.slug, "title": draft.title, "summary": draft.summary, "body": draft.body,
+        "seo_title": draft.seo_title, "seo_description": draft.seo_description,
+        "fields": document.fields, "countries": document.countries, "tags": document.tags,
+        "draft_version": draft.version, "document_version": document.version,
+    });
+    let revision = revisions::record_publication(
+        txn,
+        document.id,
+        &locale,
+        RevisionAction::Publish,
+        snapshot,
+        actor,
+        now,
+    )
+    .await?;
+    Published::delete_many()
+        .filter(published_translation::Column::DocumentId.eq(document.id))
+        .filter(published_translation::Column::Locale.eq(locale.as_str()))
+        .exec(txn)
+        .await?;
+    let live = published_translation::ActiveModel {
+        document_id: Set(document.id),
+        locale: Set(locale.to_string()),
+        kind: Set(kind.as_str().to_owned()),
+        slug: Set(draft.slug.clone()),
+        title: Set(draft.title.clone()),
+        summary: Set(draft.summary.clone()),
+        body: Set(draft.body.clone()),
+        body_html: Set(body_html),
+        seo_title: Set(draft.seo_title.clone()),
+        seo_description: Set(draft.seo_description.clone()),
+        fields: Set(draft.fields.clone()),
+        document_fields: Set(document.fields.clone()),
+        countries: Set(document.countries.clone()),
+        tags: Set(document.tags.clone()),
+        parent_id: Set(document.parent_id),
+        position: Set(document.position),
+        sort_at: Set(sort_at),
+        draft_version: Set(draft.version),
+        document_version: Set(document.version),
+        revision_id: Set(revision),
+        published_by: Set(actor.map(Actor::id)),
+        published_at: Set(now),
+    };
+    if let Err(err) = Published::insert(live).exec_without_returning(txn).await {
+        return Err(match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(format!(
+                "another {kind} is live in {locale} with the slug {}; change one of the slugs",
+                draft.slug
+            )),
+            _ => err.into(),
+        });
+    }
+    // The live slug can no longer redirect elsewhere; a replaced one now redirects here.
+    Redirects::delete_many()
+        .filter(slug_redirect::Column::Kind.eq(kind.as_str()))
+        .filter(slug_redirect::Column::Locale.eq(locale.as_str()))
+        .filter(slug_redirect::Column::Slug.eq(draft.slug.as_str()))
+        .exec(txn)
+        .await?;
+    if let Some(previous) = previous.filter(|p| p.slug != draft.slug) {
+        Redirects::delete_many()
+            .filter(slug_redirect::Column::Kind.eq(kind.as_str()))
+            .filter(slug_redirect::Column::Locale.eq(locale.as_str()))
+            .filter(slug_redirect::Column::Slug.eq(previous.slug.as_str()))
+            .exec(txn)
+            .await?;
+        let redirect = slug_redirect::ActiveModel {
+            kind: Set(kind.as_str().to_owned()),
+            locale: Set(locale.to_string()),
+            slug: Set(previous.slug),
+            document_id: Set(document.id),
+            created_at: Set(now),
+        };
+        Redirects::insert(redirect)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    let payload = json!({ "id": document.id, "kind": kind.as_str(), "locale": locale.as_str(), "slug": draft.slug });
+    announce(txn, "translation.published", payload, now).await
+}
+
+async fn unpublish_in(
+    txn: &impl ConnectionTrait,
+    document: &document::Model,
+    locale: &Locale,
+    actor: Option<&Actor>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let removed = Published::delete_many()
+        .filter(published_translation::Column::DocumentId.eq(document.id))
+        .filter(published_translation::Column::Locale.eq(locale.as_str()))
+        .exec(txn)
+        .await?;
+    if removed.rows_affected == 0 {
+        return Err(AppError::Conflict(format!(
+            "the {locale} translation is not live"
+        )));
+    }
+    revisions::record_publication(
+        txn,
+        document.id,
+        locale,
+        RevisionAction::Unpublish,
+        json!({}),
+        actor,
+        now,
+    )
+    .await?;
+    let payload = json!({ "id": document.id, "kind": document.kind, "locale": locale.as_str() });
+    announce(txn, "translation.unpublished", payload, now).await
+}
+
+/// Writes an outbox event in the caller's transaction, for webhooks to deliver.
+pub async fn announce(
+    txn: &impl ConnectionTrait,
+    topic: &str,
+    payload: Value,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let event = outbox_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        topic: Set(topic.to_owned()),
+        payload: Set(payload),
+        created_at: Set(now),
+        processed_at: Set(None),
+    };
+    Outbox::insert(event).exec_without_returning(txn).await?;
+    Ok(())
+}
+
+/// Runs the schedules that are due; returns how many ran. Safe with several instances:
+/// on PostgreSQL each due row is locked with `SKIP LOCKED`, so exactly one instance
+/// takes it; SQLite has a single writer anyway.
+pub async fn run_due_schedules(state: &AppState) -> Result<usize, AppError> {
+    let mut ran = 0;
+    loop {
+        let now = state.clock.now();
+        let txn = state.db.begin().await?;
+        let mut due = Schedules::find()
+            .filter(ScheduleColumn::DoneAt.is_null())
+            .filter(ScheduleColumn::RunAt.lte(now))
+            .order_by_asc(ScheduleColumn::RunAt)
+            .limit(1);
+        if txn.get_database_backend() == DatabaseBackend::Postgres {
+            due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        }
+        let Some(job) = due.one(&txn).await? else {
+            txn.commit().await?;
+            return Ok(ran);
+        };
+        let outcome = run_one(&txn, &job, now).await;
+        let outcome_text = match &outcome {
+            Ok(()) => "done".to_owned(),
+            Err(err) => {
+                tracing::warn!(schedule = %job.id, error = %err, "scheduled publishing failed");
+                err.to_string().chars().take(300).collect()
+            }
+        };
+        if outcome.is_err() {
+            // Nothing of a failed run may stay; record the failure on its own.
+            txn.rollback().await?;
+            let txn = state.db.begin().await?;
+            finish(&txn, job.id, now, &outcome_text).await?;
+            txn.commit().await?;
+        } else {
+            finish(&txn, job.id, now, &outcome_text).await?;
+            txn.commit().await?;
+        }
+        ran += 1;
+    }
+}
+
+async fn run_one(
+    txn: &impl ConnectionTrait,
+    job: &schedule::Model,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let document = entity::document::Entity::find_by_id(job.document_id)
+        .one(txn)
+        .await?
+        .filter(|d| d.deleted_at.is_none())
+        .ok_or_else(|| AppError::NotFound("the item is gone or in the trash".into()))?;
+    let locale = Locale::from_stored(job.locale.clone());
+    let who = Who {
+        kind: "schedule",
+        id: job.created_by,
+        label: "scheduled publishing".into(),
+        client_addr: None,
+    };
+    let action = match job.action.as_str() {
+        "publish" => {
+            let draft = load::translation(txn, job.document_id, &locale)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("the {locale} translation is gone")))?;
+            publish_in(txn, &document, &draft, None, now).await?;
+            "content.publish"
+        }
+        _ => {
+            unpublish_in(txn, &document, &locale, None, now).await?;
+            "content.unpublish"
+        }
+    };
+    let event = Event::success(action, "schedule", job.id)
+        .with_details(json!({ "document": job.document_id, "locale": job.locale, "scheduled_by": job.created_by }));
+    audit::record(txn, now, who, event).await
+}
+
+async fn finish(
+    txn: &impl ConnectionTrait,
+    id: Uuid,
+    now: DateTime<Utc>,
+    outcome: &str,
+) -> Result<(), AppError> {
+    Schedules::update_many()
+        .col_expr(ScheduleColumn::DoneAt, Expr::value(Some(now)))
+        .col_expr(
+            ScheduleColumn::Outcome,
+            Expr::value(Some(outcome.to_owned())),
+        )
+        .filter(ScheduleColumn::Id.eq(id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}

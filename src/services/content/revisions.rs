@@ -1,0 +1,366 @@
+//! Revisions: a snapshot at every saved draft, change of neutral fields, publish,
+//! unpublish and restore. Any two can be compared field by field; any one can be
+//! restored, which makes a new draft.
+
+use chrono::{DateTime, Utc};
+use entity::document::{self, Column as DocumentColumn, Entity as Documents};
+use entity::revision::{self, Column, Entity as Revisions};
+use entity::translation;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use super::load;
+use super::translations::{self, TranslationInput};
+use super::view::{Item, RevisionSummary};
+use crate::domain::Locale;
+use crate::domain::content::{ContentKind, ItemFields};
+use crate::error::AppError;
+use crate::policy::Action;
+use crate::services::actor::Actor;
+use crate::services::audit::{self, Event};
+use crate::services::pagination::{PageRequest, Paged};
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevisionAction {
+    Create,
+    Draft,
+    Fields,
+    Publish,
+    Unpublish,
+    Restore,
+    Drop,
+}
+
+impl RevisionAction {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Draft => "draft",
+            Self::Fields => "fields",
+            Self::Publish => "publish",
+            Self::Unpublish => "unpublish",
+            Self::Restore => "restore",
+            Self::Drop => "drop",
+        }
+    }
+}
+
+/// One revision with its snapshot, and what changed against another.
+#[derive(Debug, Clone)]
+pub struct RevisionDetail {
+    pub summary: RevisionSummary,
+    pub snapshot: Value,
+    /// The revision compared against (by default the previous one of the same locale).
+    pub compared_to: Option<Uuid>,
+    /// `(field, before, after)` for every field that differs.
+    pub changes: Vec<(String, Value, Value)>,
+}
+
+pub async fn record_draft(
+    txn: &impl ConnectionTrait,
+    draft: &translation::Model,
+    action: RevisionAction,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Uuid, AppError> {
+    let snapshot = json!({
+        "slug": draft.slug, "title": draft.title, "summary": draft.summary, "body": draft.body,
+        "seo_title": draft.seo_title, "seo_description": draft.seo_description, "version": draft.version,
+    });
+    insert(
+        txn,
+        draft.document_id,
+        Some(&draft.locale),
+        action,
+        snapshot,
+        actor,
+        now,
+    )
+    .await
+}
+
+pub async fn record_fields(
+    txn: &impl ConnectionTrait,
+    document: &document::Model,
+    action: RevisionAction,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Uuid, AppError> {
+    let snapshot = json!({
+        "fields": document.fields, "countries": document.countries, "tags": document.tags,
+        "parent_id": document.parent_id, "position": document.position, "version": document.version,
+    });
+    insert(txn, document.id, None, action, snapshot, actor, now).await
+}
+
+/// Records publishing or unpublishing one locale, with what readers see from then on.
+pub async fn record_publication(
+    txn: &impl ConnectionTrait,
+    document: Uuid,
+    locale: &Locale,
+    action: RevisionAction,
+    snapshot: Value,
+    actor: Option<&Actor>,
+    now: DateTime<Utc>,
+) -> Result<Uuid, AppError> {
+    let id = Uuid::now_v7();
+    let model = revision::ActiveModel {
+        id: Set(id),
+        document_id: Set(document),
+        locale: Set(Some(locale.to_string())),
+        action: Set(action.as_str().to_owned()),
+        snapshot: Set(snapshot),
+        created_by: Set(actor.map(Actor::id)),
+        created_at: Set(now),
+    };
+    Revisions::insert(model).exec_without_returning(txn).await?;
+    Ok(id)
+}
+
+async fn insert(
+    txn: &impl ConnectionTrait,
+    document: Uuid,
+    locale: Option<&str>,
+    action: RevisionAction,
+    snapshot: Value,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Uuid, AppError> {
+    let id = Uuid::now_v7();
+    let model = revision::ActiveModel {
+        id: Set(id),
+        document_id: Set(document),
+        locale: Set(locale.map(str::to_owned)),
+        action: Set(action.as_str().to_owned()),
+        snapshot: Set(snapshot),
+        created_by: Set(Some(actor.id())),
+        created_at: Set(now),
+    };
+    Revisions::insert(model).exec_without_returning(txn).await?;
+    Ok(id)
+}
+
+/// The item's revisions, newest first.
+pub async fn list_revisions(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    page: PageRequest,
+) -> Result<Paged<RevisionSummary>, AppError> {
+    load::document(&state.db, kind, id).await?;
+    audit::authorize(
+        state,
+        actor,
+        Action::ReadContent,
+        kind.as_str(),
+        Some(id.to_string()),
+    )
+    .await?;
+    let paginator = Revisions::find()
+        .filter(Column::DocumentId.eq(id))
+        .order_by_desc(Column::Id)
+        .paginate(&state.db, page.size);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page.index()).await?;
+    Ok(Paged::new(items, total, page).map(summary))
+}
+
+/// One revision, compared with `compare_to` or else the previous one of the same locale.
+pub async fn read_revision(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    revision: Uuid,
+    compare_to: Option<Uuid>,
+) -> Result<RevisionDetail, AppError> {
+    load::document(&state.db, kind, id).await?;
+    audit::authorize(
+        state,
+        actor,
+        Action::ReadContent,
+        kind.as_str(),
+        Some(id.to_string()),
+    )
+    .await?;
+    let found = find(&state.db, id, revision).await?;
+    let other = match compare_to {
+        Some(other) => Some(find(&state.db, id, other).await?),
+        None => {
+            let mut previous = Revisions::find()
+                .filter(Column::DocumentId.eq(id))
+                .filter(Column::Id.lt(revision))
+                .order_by_desc(Column::Id);
+            previous = match &found.locale {
+                Some(locale) => previous.filter(Column::Locale.eq(locale.as_str())),
+                None => previous.filter(Column::Locale.is_null()),
+            };
+            previous.one(&state.db).await?
+        }
+    };
+    let changes = diff(other.as_ref().map(|o| &o.snapshot), &found.snapshot);
+    Ok(RevisionDetail {
+        compared_to: other.map(|o| o.id),
+        snapshot: found.snapshot.clone(),
+        summary: summary(found),
+        changes,
+    })
+}
+
+/// Makes a revision's content the current draft (or neutral fields) again.
+pub async fn restore_revision(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    revision: Uuid,
+) -> Result<Item, AppError> {
+    let document = load::live_document(&state.db, kind, id).await?;
+    let found = find(&state.db, id, revision).await?;
+    let countries = load::countries(&document)?;
+    let now = state.clock.now();
+    match &found.locale {
+        Some(locale) => {
+            let locale = Locale::from_stored(locale.clone());
+            let action = Action::EditTranslation {
+                countries: &countries,
+                locale: &locale,
+            };
+            audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
+            let text = |key: &str| found.snapshot[key].as_str().unwrap_or_default().to_owned();
+            let input = TranslationInput {
+                slug: Some(text("slug")),
+                title: text("title"),
+                summary: text("summary"),
+                body: text("body"),
+                seo_title: text("seo_title"),
+                seo_description: text("seo_description"),
+            };
+            let current = load::translation(&state.db, id, &locale).await?;
+            let txn = state.db.begin().await?;
+            translations::write_draft(
+                &txn,
+                &document,
+                &locale,
+                current.as_ref(),
+                input,
+                actor,
+                now,
+            )
+            .await?;
+            let event = Event::success("content.restore_revision", kind.as_str(), id)
+                .with_details(json!({ "revision": revision, "locale": locale.as_str() }));
+            audit::record(&txn, now, actor, event).await?;
+            txn.commit().await?;
+        }
+        None => {
+            audit::authorize(
+                state,
+                actor,
+                Action::EditItem {
+                    countries: &countries,
+                },
+                kind.as_str(),
+                Some(id.to_string()),
+            )
+            .await?;
+            let snapshot = &found.snapshot;
+            // The snapshot was valid when taken; materials or parents may have gone since.
+            let fields: ItemFields =
+                serde_json::from_value(snapshot["fields"].clone()).map_err(AppError::internal)?;
+            let txn = state.db.begin().await?;
+            Documents::update_many()
+                .col_expr(
+                    DocumentColumn::Fields,
+                    Expr::value(serde_json::to_value(&fields).map_err(AppError::internal)?),
+                )
+                .col_expr(
+                    DocumentColumn::Countries,
+                    Expr::value(snapshot["countries"].clone()),
+                )
+                .col_expr(DocumentColumn::Tags, Expr::value(snapshot["tags"].clone()))
+                .col_expr(DocumentColumn::Version, Expr::value(document.version + 1))
+                .col_expr(DocumentColumn::UpdatedBy, Expr::value(Some(actor.id())))
+                .col_expr(DocumentColumn::UpdatedAt, Expr::value(now))
+                .filter(DocumentColumn::Id.eq(id))
+                .exec(&txn)
+                .await?;
+            let changed = load::document(&txn, kind, id).await?;
+            record_fields(&txn, &changed, RevisionAction::Restore, actor, now).await?;
+            let event = Event::success("content.restore_revision", kind.as_str(), id)
+                .with_details(json!({ "revision": revision }));
+            audit::record(&txn, now, actor, event).await?;
+            txn.commit().await?;
+        }
+    }
+    load::item(&state.db, load::document(&state.db, kind, id).await?).await
+}
+
+async fn find(
+    db: &impl ConnectionTrait,
+    document: Uuid,
+    id: Uuid,
+) -> Result<revision::Model, AppError> {
+    Revisions::find_by_id(id)
+        .filter(Column::DocumentId.eq(document))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there is no revision {id} of {document}")))
+}
+
+fn summary(model: revision::Model) -> RevisionSummary {
+    RevisionSummary {
+        id: model.id,
+        locale: model.locale,
+        action: model.action,
+        created_by: model.created_by,
+        created_at: model.created_at,
+    }
+}
+
+/// Field-by-field differences of two snapshots (objects); `before` may be absent.
+fn diff(before: Option<&Value>, after: &Value) -> Vec<(String, Value, Value)> {
+    let empty = Map::new();
+    let before = before.and_then(Value::as_object).unwrap_or(&empty);
+    let after_map = after.as_object().unwrap_or(&empty);
+    let mut keys: Vec<&String> = before.keys().chain(after_map.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|key| key.as_str() != "version")
+        .filter_map(|key| {
+            let (old, new) = (
+                before.get(key).cloned().unwrap_or(Value::Null),
+                after_map.get(key).cloned().unwrap_or(Value::Null),
+            );
+            (old != new).then(|| (key.clone(), old, new))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::diff;
+    use serde_json::json;
+
+    #[test]
+    fn only_changed_fields_are_listed() {
+        let before = json!({ "title": "A", "body": "x", "version": 1 });
+        let after = json!({ "title": "B", "body": "x", "summary": "s", "version": 2 });
+        let changes = diff(Some(&before), &after);
+        assert_eq!(
+            changes,
+            vec![
+                ("summary".to_owned(), json!(null), json!("s")),
+                ("title".to_owned(), json!("A"), json!("B")),
+            ]
+        );
+    }
+}

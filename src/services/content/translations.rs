@@ -1,0 +1,320 @@
+//! Translation drafts: write one locale's draft, drop a translation.
+
+use chrono::{DateTime, Utc};
+use entity::document::{self, Column as DocumentColumn, Entity as Documents};
+use entity::published_translation::{self, Entity as Published};
+use entity::translation::{self, Column, Entity as Translations};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr,
+    TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::items::cancel_schedules;
+use super::load;
+use super::revisions::{self, RevisionAction};
+use super::slugs;
+use super::view::{Item, etag_of_translation};
+use crate::domain::Locale;
+use crate::domain::content::ContentKind;
+use crate::error::{AppError, FieldErrors};
+use crate::policy::Action;
+use crate::services::actor::Actor;
+use crate::services::audit::{self, Event};
+use crate::state::AppState;
+
+/// One locale's text as received.
+#[derive(Debug, Clone, Default)]
+pub struct TranslationInput {
+    /// Absent: keep the current slug, or make one from the title.
+    pub slug: Option<String>,
+    pub title: String,
+    pub summary: String,
+    /// Markdown.
+    pub body: String,
+    pub seo_title: String,
+    pub seo_description: String,
+}
+
+/// Checks sizes, recording errors under `prefix` + field name.
+pub fn validate(
+    state: &AppState,
+    input: &TranslationInput,
+    prefix: &str,
+    errors: &mut FieldErrors,
+) {
+    let limits = &state.settings.content;
+    let chars = |s: &str| s.chars().count();
+    if input.title.trim().is_empty() {
+        errors.push(&format!("{prefix}title"), "must not be empty");
+    }
+    for (field, value, max) in [
+        ("title", &input.title, limits.max_title_chars),
+        ("seo_title", &input.seo_title, limits.max_title_chars),
+        ("summary", &input.summary, limits.max_summary_chars),
+        (
+            "seo_description",
+            &input.seo_description,
+            limits.max_summary_chars,
+        ),
+    ] {
+        if chars(value) > max {
+            errors.push(
+                &format!("{prefix}{field}"),
+                format!("must be at most {max} characters"),
+            );
+        }
+    }
+    if input.body.len() > limits.max_body_bytes {
+        errors.push(
+            &format!("{prefix}body"),
+            format!("must be at most {} bytes", limits.max_body_bytes),
+        );
+    }
+    if let Some(slug) = &input.slug
+        && let Err(message) = crate::domain::content::Slug::parse(slug)
+    {
+        errors.push(&format!("{prefix}slug"), message);
+    }
+}
+
+/// Writes `locale`'s draft: creates the translation, or replaces its draft when
+/// `if_match` is its current ETag. The live version does not change.
+#[allow(clippy::too_many_arguments)]
+pub async fn put_translation(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    locale: &str,
+    if_match: Option<&str>,
+    input: TranslationInput,
+) -> Result<(Item, String), AppError> {
+    let locale = Locale::parse(locale, &state.settings.content.locales)
+        .map_err(|m| AppError::invalid_parameter("locale", m))?;
+    let document = load::live_document(&state.db, kind, id).await?;
+    let countries = load::countries(&document)?;
+    let action = Action::EditTranslation {
+        countries: &countries,
+        locale: &locale,
+    };
+    audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
+    let current = load::translation(&state.db, id, &locale).await?;
+    check_precondition(if_match, current.as_ref())?;
+    let mut errors = FieldErrors::new();
+    validate(state, &input, "", &mut errors);
+    errors.finish()?;
+
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let version = write_draft(
+        &txn,
+        &document,
+        &locale,
+        current.as_ref(),
+        input,
+        actor,
+        now,
+    )
+    .await?;
+    let event = Event::success("content.draft", kind.as_str(), id)
+        .with_details(json!({ "locale": locale.as_str() }));
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    let item = load::item(&state.db, load::document(&state.db, kind, id).await?).await?;
+    Ok((item, etag_of_translation(version)))
+}
+
+/// Inserts or replaces a draft inside `txn`, with its revision; returns its new version.
+pub async fn write_draft(
+    txn: &impl ConnectionTrait,
+    document: &document::Model,
+    locale: &Locale,
+    current: Option<&translation::Model>,
+    input: TranslationInput,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let kind = load::kind(document)?;
+    let slug = slugs::choose(
+        txn,
+        kind,
+        locale,
+        document.id,
+        input.slug.as_deref(),
+        current.map(|c| c.slug.as_str()),
+        &input.title,
+    )
+    .await?;
+    let version = current.map_or(1, |c| c.version + 1);
+    let draft = translation::ActiveModel {
+        document_id: Set(document.id),
+        locale: Set(locale.to_string()),
+        kind: Set(kind.as_str().to_owned()),
+        slug: Set(slug.to_string()),
+        title: Set(input.title.trim().to_owned()),
+        summary: Set(input.summary),
+        body: Set(input.body),
+        seo_title: Set(input.seo_title),
+        seo_description: Set(input.seo_description),
+        fields: Set(json!({})),
+        version: Set(version),
+        updated_by: Set(Some(actor.id())),
+        updated_at: Set(now),
+    };
+    let written = match current {
+        None => Translations::insert(draft)
+            .exec_without_returning(txn)
+            .await
+            .map(|_| 1),
+        Some(current) => Translations::update_many()
+            .set(draft)
+            .filter(Column::DocumentId.eq(document.id))
+            .filter(Column::Locale.eq(locale.as_str()))
+            // Guards against a concurrent write since the precondition was checked.
+            .filter(Column::Version.eq(current.version))
+            .exec(txn)
+            .await
+            .map(|r| r.rows_affected),
+    };
+    match written {
+        Ok(0) => return Err(stale(version)),
+        Ok(_) => {}
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            // Another draft took the slug (or the translation) a moment ago.
+            return Err(AppError::Conflict(format!(
+                "the {locale} translation or its slug {slug} was just taken; try again"
+            )));
+        }
+        Err(err) => return Err(err.into()),
+    }
+    let saved = Translations::find_by_id((document.id, locale.to_string()))
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::internal("the draft just written is missing"))?;
+    let action = if current.is_some() {
+        RevisionAction::Draft
+    } else {
+        RevisionAction::Create
+    };
+    revisions::record_draft(txn, &saved, action, actor, now).await?;
+    Ok(version)
+}
+
+/// Drops a translation: its draft, its live version and its schedules. The last
+/// translation cannot be dropped; trash the item instead.
+pub async fn drop_translation(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    locale: &str,
+    if_match: Option<&str>,
+) -> Result<Item, AppError> {
+    let locale = Locale::parse(locale, &state.settings.content.locales)
+        .map_err(|m| AppError::invalid_parameter("locale", m))?;
+    let document = load::live_document(&state.db, kind, id).await?;
+    let current = load::translation(&state.db, id, &locale)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("{kind} {id} has no {locale} translation")))?;
+    let countries = load::countries(&document)?;
+    let is_live = load::published(&state.db, id, &locale).await?.is_some();
+    // Taking a live translation offline is publishing work.
+    let action = if is_live {
+        Action::Publish {
+            countries: &countries,
+            locale: &locale,
+        }
+    } else {
+        Action::EditTranslation {
+            countries: &countries,
+            locale: &locale,
+        }
+    };
+    audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
+    if if_match.is_some() {
+        check_precondition(if_match, Some(&current))?;
+    }
+    let others = Translations::find()
+        .filter(Column::DocumentId.eq(id))
+        .filter(Column::Locale.ne(locale.as_str()))
+        .count(&state.db)
+        .await?;
+    if others == 0 {
+        return Err(AppError::Conflict(
+            "this is the item's only translation; move the item to the trash instead".into(),
+        ));
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    revisions::record_draft(&txn, &current, RevisionAction::Drop, actor, now).await?;
+    Published::delete_many()
+        .filter(published_translation::Column::DocumentId.eq(id))
+        .filter(published_translation::Column::Locale.eq(locale.as_str()))
+        .exec(&txn)
+        .await?;
+    cancel_schedules(&txn, id, Some(&locale), now).await?;
+    Translations::delete_by_id((id, locale.to_string()))
+        .exec(&txn)
+        .await?;
+    if document.source_locale == locale.as_str() {
+        // Another translation becomes the source, so "outdated" keeps a meaning.
+        let next = Translations::find()
+            .filter(Column::DocumentId.eq(id))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| AppError::internal("no translation is left"))?;
+        Documents::update_many()
+            .col_expr(DocumentColumn::SourceLocale, Expr::value(next.locale))
+            .filter(DocumentColumn::Id.eq(id))
+            .exec(&txn)
+            .await?;
+    }
+    if is_live {
+        let payload = json!({ "id": id, "kind": kind.as_str(), "locale": locale.as_str() });
+        super::publishing::announce(&txn, "translation.unpublished", payload, now).await?;
+    }
+    let event = Event::success("content.drop_translation", kind.as_str(), id)
+        .with_details(json!({ "locale": locale.as_str(), "was_live": is_live }));
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    load::item(&state.db, load::document(&state.db, kind, id).await?).await
+}
+
+/// Replacing an existing draft needs its ETag; creating a new one needs none.
+fn check_precondition(
+    if_match: Option<&str>,
+    current: Option<&translation::Model>,
+) -> Result<(), AppError> {
+    match (current, if_match) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => Err(AppError::PreconditionFailed {
+            detail: "there is no such translation (any more); send no If-Match to create it".into(),
+            current_etag: None,
+        }),
+        (Some(_), None) => Err(AppError::PreconditionRequired(
+            "send If-Match with the translation's ETag (from GET) to change it".into(),
+        )),
+        (Some(current), Some(given)) => {
+            let etag = etag_of_translation(current.version);
+            if given
+                .split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+            {
+                Ok(())
+            } else {
+                Err(stale(current.version))
+            }
+        }
+    }
+}
+
+fn stale(version: i64) -> AppError {
+    AppError::PreconditionFailed {
+        detail: "the translation changed since you read it; read it again and reapply your change"
+            .into(),
+        current_etag: Some(etag_of_translation(version)),
+    }
+}

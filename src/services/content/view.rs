@@ -1,0 +1,108 @@
+//! What the admin API shows of an item: neutral fields, and per locale the draft,
+//! the live version and their state.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::domain::content::{ContentKind, ItemFields};
+use crate::domain::{CountryCode, Locale};
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: Uuid,
+    pub kind: ContentKind,
+    pub fields: ItemFields,
+    pub countries: Vec<CountryCode>,
+    pub tags: Vec<String>,
+    pub parent_id: Option<Uuid>,
+    pub position: i32,
+    pub source_locale: Locale,
+    pub version: i64,
+    pub created_by: Option<Uuid>,
+    pub updated_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub translations: Vec<TranslationState>,
+    /// Locales that sites showing this item use, without a translation.
+    pub missing_locales: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TranslationState {
+    pub locale: Locale,
+    pub draft: Draft,
+    pub live: Option<Live>,
+    /// The source locale's draft changed after this one was last edited.
+    pub outdated: bool,
+    /// Live, and the draft or the neutral fields changed since it was published.
+    pub changed_since_publish: bool,
+    pub schedules: Vec<ScheduleView>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub seo_title: String,
+    pub seo_description: String,
+    pub version: i64,
+    pub updated_by: Option<Uuid>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Live {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub body_html: String,
+    pub seo_title: String,
+    pub seo_description: String,
+    pub published_by: Option<Uuid>,
+    pub published_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScheduleView {
+    pub id: Uuid,
+    /// `publish` or `unpublish`.
+    pub action: String,
+    pub run_at: DateTime<Utc>,
+}
+
+/// One line of a list: enough to find and recognise an item.
+#[derive(Debug, Clone)]
+pub struct ItemSummary {
+    pub id: Uuid,
+    pub kind: ContentKind,
+    pub countries: Vec<CountryCode>,
+    pub tags: Vec<String>,
+    pub created_by: Option<Uuid>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    /// `(locale, title, slug, live, changed_since_publish)` per translation.
+    pub translations: Vec<(String, String, String, bool, bool)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RevisionSummary {
+    pub id: Uuid,
+    pub locale: Option<String>,
+    pub action: String,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The strong ETag of an item's neutral fields.
+pub fn etag_of_document(version: i64) -> String {
+    format!("\"d{version}\"")
+}
+
+/// The strong ETag of one translation's draft.
+pub fn etag_of_translation(version: i64) -> String {
+    format!("\"t{version}\"")
+}
