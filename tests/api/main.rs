@@ -7,6 +7,8 @@ mod helpers;
 mod audit;
 mod auth;
 mod cli;
+mod content;
+mod content_permissions;
 mod errors;
 mod migrations;
 mod permissions;
