@@ -9,7 +9,7 @@ use crate::clock::Clock;
 use crate::domain::Role;
 use crate::services::users::{self, Bootstrap, NewUser};
 use crate::settings::{DatabaseUrl, Settings, StorageUrl};
-use crate::{db, http, telemetry};
+use crate::{db, demo, http, telemetry};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -25,7 +25,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP server (the default).
-    Serve,
+    Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
     /// Manage user accounts.
@@ -33,6 +33,15 @@ pub enum Command {
     User(UserCommand),
     /// Print the OpenAPI document (JSON) and exit.
     Openapi,
+    /// Load the WeBuySocialEU demo content (sites, pages, events, materials, news).
+    SeedDemo,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ServeArgs {
+    /// Load the demo content first, if it is not there yet.
+    #[arg(long)]
+    pub seed_demo: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,8 +81,9 @@ pub enum CliError {
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve().await,
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(args).await,
+        Command::SeedDemo => seed_demo().await,
         Command::Migrate => migrate().await,
         Command::User(UserCommand::Create(args)) => create_user(args).await,
         Command::Openapi => {
@@ -83,10 +93,17 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-async fn serve() -> Result<(), CliError> {
+async fn serve(args: ServeArgs) -> Result<(), CliError> {
     let settings = Settings::load()?;
     telemetry::init(&settings.log);
     let app = Application::build(settings).await?;
+    if args.seed_demo {
+        report_seed(
+            demo::seed(app.state())
+                .await
+                .map_err(|e| CliError::Service(e.to_string()))?,
+        );
+    }
     let url = format!("http://{}", app.local_addr());
     match app.bootstrap() {
         Bootstrap::Generated { email, password } => eprintln!(
@@ -105,6 +122,38 @@ async fn serve() -> Result<(), CliError> {
     tracing::info!(%url, "listening");
     app.run_until_stopped().await?;
     Ok(())
+}
+
+async fn seed_demo() -> Result<(), CliError> {
+    let settings = Settings::load()?;
+    telemetry::init(&settings.log);
+    let state = app::build_state(settings, Clock::system()).await?;
+    // The content needs an admin to act as; on an empty database, create one as `serve` would.
+    let bootstrap = users::bootstrap_admin(&state)
+        .await
+        .map_err(|e| CliError::Service(e.to_string()))?;
+    if let Bootstrap::Generated { email, password } = &bootstrap {
+        eprintln!(
+            "Created the first admin account. This password is shown only once:\n\n    email:    {email}\n    password: {password}\n"
+        );
+    }
+    report_seed(
+        demo::seed(&state)
+            .await
+            .map_err(|e| CliError::Service(e.to_string()))?,
+    );
+    Ok(())
+}
+
+fn report_seed(report: demo::SeedReport) {
+    if report.already_present {
+        eprintln!("demo content is already present; nothing was loaded");
+    } else {
+        eprintln!(
+            "loaded demo content: {} sites, {} items, {} published translations",
+            report.sites, report.items, report.published_translations
+        );
+    }
 }
 
 async fn migrate() -> Result<(), CliError> {

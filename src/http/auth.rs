@@ -126,6 +126,13 @@ impl AuthApi {
     #[oai(path = "/me", method = "get", operation_id = "auth_me")]
     async fn me(&self, auth: AnyAuth) -> Json<MeResponse> {
         Json(match auth.0 {
+            // Not reachable over HTTP: local credentials exist only in the CLI.
+            Credential::Local(user) => MeResponse {
+                kind: "session".into(),
+                user: Some(user.into()),
+                token: None,
+                expires_at: None,
+            },
             Credential::Session {
                 user, expires_at, ..
             } => MeResponse {

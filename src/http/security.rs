@@ -47,7 +47,7 @@ async fn check_session(req: &Request, bearer: Bearer) -> poem::Result<SessionCal
             session_id,
             client: client_info(req, state.settings.server.trust_proxy_headers),
         }),
-        Credential::Token(_) => Err(AppError::Forbidden(
+        Credential::Token(_) | Credential::Local(_) => Err(AppError::Forbidden(
             "this needs a session token from POST /api/v1/auth/login".into(),
         )
         .into()),

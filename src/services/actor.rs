@@ -22,6 +22,8 @@ pub enum Credential {
         expires_at: DateTime<Utc>,
     },
     Token(ApiToken),
+    /// A user acting through the command line on this machine (e.g. `seed-demo`).
+    Local(User),
 }
 
 /// Someone acting in the admin API: a user through a session, or an admin token.
@@ -36,21 +38,21 @@ impl Actor {
     /// The id recorded in the audit log: the user's or the token's.
     pub fn id(&self) -> Uuid {
         match &self.credential {
-            Credential::Session { user, .. } => user.id,
+            Credential::Session { user, .. } | Credential::Local(user) => user.id,
             Credential::Token(token) => token.id,
         }
     }
 
     pub fn label(&self) -> &str {
         match &self.credential {
-            Credential::Session { user, .. } => &user.email,
+            Credential::Session { user, .. } | Credential::Local(user) => &user.email,
             Credential::Token(token) => &token.name,
         }
     }
 
     pub fn kind(&self) -> &'static str {
         match self.credential {
-            Credential::Session { .. } => "user",
+            Credential::Session { .. } | Credential::Local(_) => "user",
             Credential::Token(_) => "token",
         }
     }
@@ -58,8 +60,25 @@ impl Actor {
     /// The logged-in user, when the actor is one (not a token).
     pub fn user(&self) -> Option<&User> {
         match &self.credential {
-            Credential::Session { user, .. } => Some(user),
+            Credential::Session { user, .. } | Credential::Local(user) => Some(user),
             Credential::Token(_) => None,
+        }
+    }
+}
+
+impl Actor {
+    /// `user` acting from the command line, with their own role and scope.
+    pub fn local(user: User) -> Self {
+        Self {
+            principal: Principal {
+                role: user.role,
+                scope: user.scope.clone(),
+            },
+            credential: Credential::Local(user),
+            client: ClientInfo {
+                address: Some("local".into()),
+                user_agent: None,
+            },
         }
     }
 }
@@ -84,7 +103,7 @@ pub async fn authenticate_admin(
 ) -> Result<Actor, AppError> {
     let credential = authenticate(state, bearer).await?;
     let principal = match &credential {
-        Credential::Session { user, .. } => {
+        Credential::Local(user) | Credential::Session { user, .. } => {
             if user.must_change_password {
                 return Err(AppError::Forbidden(
                     "your password must be changed first: POST /api/v1/auth/password".into(),

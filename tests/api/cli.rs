@@ -255,3 +255,22 @@ fn listening_url(server: &mut std::process::Child) -> String {
         }
     }
 }
+
+#[test]
+fn seed_demo_loads_once_and_prints_the_generated_admin_password() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let first = buysocial(dir.path()).arg("seed-demo").output().unwrap();
+    let second = buysocial(dir.path()).arg("seed-demo").output().unwrap();
+
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(first.status.success(), "{stderr}");
+    assert!(stderr.contains("password:"), "{stderr}");
+    assert!(
+        stderr.contains("loaded demo content: 13 sites, 14 items"),
+        "{stderr}"
+    );
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains("already present"), "{stderr}");
+    assert!(!stderr.contains("password:"), "{stderr}");
+}

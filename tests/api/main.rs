@@ -6,6 +6,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod campaign;
 mod cli;
 mod content;
 mod content_permissions;

@@ -1,0 +1,406 @@
+//! Demo content from the WeBuySocialEU campaign page, loaded through the same services
+//! editors use: the campaign's sites, the SRPP pages, the five training events of
+//! 2024 with their materials, and a news item, published locale by locale.
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::domain::Role;
+use crate::domain::content::{ContentKind, ItemFields, MaterialKind, RegistrationMode};
+use crate::error::AppError;
+use crate::services::actor::Actor;
+use crate::services::content::{self, ItemInput, TranslationInput};
+use crate::services::sites::{self, SiteFields};
+use crate::services::users::User;
+use crate::state::AppState;
+
+/// What was loaded.
+#[derive(Debug, Default)]
+pub struct SeedReport {
+    pub sites: usize,
+    pub items: usize,
+    pub published_translations: usize,
+    /// The content was there already; nothing was done.
+    pub already_present: bool,
+}
+
+/// A site: code, name, countries, locales (the first is the default), fallback chain.
+type SiteSeed = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+/// The sites of the campaign: the EU level and its 12 member states.
+const SITES: [SiteSeed; 13] = [
+    ("eu", "WeBuySocialEU", &[], &["en", "fr", "de"], &[]),
+    ("at", "WeBuySocial Österreich", &["AT"], &["de"], &["en"]),
+    (
+        "be",
+        "WeBuySocial Belgique / België",
+        &["BE"],
+        &["fr", "nl"],
+        &["en"],
+    ),
+    ("bg", "WeBuySocial България", &["BG"], &["bg"], &["en"]),
+    ("cy", "WeBuySocial Κύπρος", &["CY"], &["el"], &["en"]),
+    ("ee", "WeBuySocial Eesti", &["EE"], &["et"], &["en"]),
+    ("es", "WeBuySocial España", &["ES"], &["es"], &["en"]),
+    ("fi", "WeBuySocial Suomi", &["FI"], &["fi", "sv"], &["en"]),
+    ("lt", "WeBuySocial Lietuva", &["LT"], &["lt"], &["en"]),
+    (
+        "lu",
+        "WeBuySocial Luxembourg",
+        &["LU"],
+        &["fr", "de"],
+        &["en"],
+    ),
+    ("mt", "WeBuySocial Malta", &["MT"], &["mt", "en"], &[]),
+    ("pt", "WeBuySocial Portugal", &["PT"], &["pt"], &["en"]),
+    ("si", "WeBuySocial Slovenija", &["SI"], &["sl"], &["en"]),
+];
+
+/// Loads the demo content, unless the `eu` site exists already. Acts as the first admin.
+pub async fn seed(state: &AppState) -> Result<SeedReport, AppError> {
+    if sites::exists(&state.db, "eu").await? {
+        return Ok(SeedReport {
+            already_present: true,
+            ..SeedReport::default()
+        });
+    }
+    let actor = Actor::local(first_admin(state).await?);
+    let mut report = SeedReport::default();
+    for (code, name, countries, locales, fallback) in SITES {
+        let fields = SiteFields {
+            name: Some(name.into()),
+            countries: Some(strings(countries)),
+            locales: Some(strings(locales)),
+            default_locale: locales.first().map(|l| (*l).to_owned()),
+            fallback: Some(strings(fallback)),
+        };
+        sites::create(state, &actor, code, fields).await?;
+        report.sites += 1;
+    }
+    seed_pages(state, &actor, &mut report).await?;
+    seed_events(state, &actor, &mut report).await?;
+    seed_news(state, &actor, &mut report).await?;
+    Ok(report)
+}
+
+async fn first_admin(state: &AppState) -> Result<User, AppError> {
+    let model = entity::user::Entity::find()
+        .filter(entity::user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(entity::user::Column::DisabledAt.is_null())
+        .order_by_asc(entity::user::Column::CreatedAt)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| {
+            AppError::Conflict("demo content needs an active admin; create one first".into())
+        })?;
+    model.try_into()
+}
+
+async fn seed_pages(
+    state: &AppState,
+    actor: &Actor,
+    report: &mut SeedReport,
+) -> Result<(), AppError> {
+    let home = create(
+        state,
+        actor,
+        ContentKind::Page,
+        ItemInput::default(),
+        "en",
+        text(
+            "WeBuySocialEU",
+            "Harnessing the power of public procurement for social good.",
+            "In a world where every purchase can make a difference, harnessing the power of public \
+             procurement for social good is not just a choice but a unique opportunity!\n\n\
+             Public buyers are major investors and market signallers in Europe, with public procurement \
+             accounting for about **14% of the EU’s GDP**. Imagine: could this be done more responsibly and socially?\n\n\
+             WeBuySocialEU is a European Commission initiative showcasing how the use of public procurement \
+             can help to achieve far-reaching social goals across the EU.\n\n*Think social and act smart by using \
+             the power of public purchasing for the greater good!*",
+        ),
+    )
+    .await?;
+    let what = create(
+        state,
+        actor,
+        ContentKind::Page,
+        ItemInput {
+            parent_id: Some(Some(home)),
+            position: Some(1),
+            ..ItemInput::default()
+        },
+        "en",
+        text(
+            "What is socially responsible public procurement?",
+            "SRPP asks public buyers to look beyond the price.",
+            "Socially responsible public procurement, or SRPP for short, asks public buyers to look beyond the \
+             price of products or services, and also consider how they are produced, sourced and delivered.\n\n\
+             SRPP helps public authorities achieve additional social and ethical benefits even when budgets are constrained.",
+        ),
+    )
+    .await?;
+    translate(
+        state,
+        actor,
+        ContentKind::Page,
+        what,
+        "fr",
+        text(
+            "Qu'est-ce que les marchés publics socialement responsables ?",
+            "Regarder au-delà du prix.",
+            "Les marchés publics socialement responsables (MPSR) demandent aux acheteurs publics de regarder \
+             au-delà du prix des produits ou des services.",
+        ),
+    )
+    .await?;
+    let why = create(
+        state,
+        actor,
+        ContentKind::Page,
+        ItemInput {
+            parent_id: Some(Some(home)),
+            position: Some(2),
+            ..ItemInput::default()
+        },
+        "en",
+        text(
+            "Why should the public sector 'buy social'?",
+            "Buying social means buying into a better future.",
+            "Some specific benefits include:\n\n\
+             - Promoting the social inclusion and employability of persons with disabilities\n\
+             - Improving working conditions especially in low-paid, low-skill sectors\n\
+             - Enabling a better work-life balance and promoting gender equality\n\
+             - Prioritising transparent supply chains and strategic autonomy\n\
+             - Using public money in a more strategic way to achieve social and societal goals.",
+        ),
+    )
+    .await?;
+    report.items += 3;
+    for (id, locale) in [(home, "en"), (what, "en"), (what, "fr"), (why, "en")] {
+        publish(state, actor, ContentKind::Page, id, locale, report).await?;
+    }
+    Ok(())
+}
+
+/// The five training events of the page, each in its workshop language and English.
+async fn seed_events(
+    state: &AppState,
+    actor: &Actor,
+    report: &mut SeedReport,
+) -> Result<(), AppError> {
+    let events = [
+        (
+            "LT",
+            "Vilnius",
+            "2024-05-23T09:30:00+03:00",
+            "2024-05-23T16:30:00+03:00",
+            "Europe/Vilnius",
+            "lt",
+            "Socialiai atsakingi viešieji pirkimai: mokymai Vilniuje",
+            "Lithuania – 23 May 2024, workshop in Lithuanian",
+            40,
+        ),
+        (
+            "BE",
+            "Bruxelles",
+            "2024-05-24T09:30:00+02:00",
+            "2024-05-24T16:30:00+02:00",
+            "Europe/Brussels",
+            "fr",
+            "Marchés publics socialement responsables : formation à Bruxelles",
+            "Belgium (French-speaking) – 24 May 2024, workshop in French",
+            40,
+        ),
+        (
+            "EE",
+            "Tallinn",
+            "2024-06-04T09:30:00+03:00",
+            "2024-06-04T16:30:00+03:00",
+            "Europe/Tallinn",
+            "et",
+            "Sotsiaalselt vastutustundlikud hanked: koolitus Tallinnas",
+            "Estonia – 4 June 2024, workshop in Estonian",
+            40,
+        ),
+        (
+            "PT",
+            "Lisboa",
+            "2024-06-04T09:30:00+01:00",
+            "2024-06-04T16:30:00+01:00",
+            "Europe/Lisbon",
+            "pt",
+            "Contratação pública socialmente responsável: formação em Lisboa",
+            "Portugal – 4 June 2024, workshop in Portuguese",
+            30,
+        ),
+        (
+            "BE",
+            "Brussel",
+            "2024-06-05T09:30:00+02:00",
+            "2024-06-05T16:30:00+02:00",
+            "Europe/Brussels",
+            "nl",
+            "Maatschappelijk verantwoord aankopen: opleiding in Brussel",
+            "Belgium (Dutch-speaking) – 5 June 2024, workshop in Dutch",
+            40,
+        ),
+    ];
+    for (country, city, starts, ends, zone, language, native_title, english_title, capacity) in
+        events
+    {
+        let material = create(
+            state,
+            actor,
+            ContentKind::Material,
+            ItemInput {
+                countries: Some(vec![country.into()]),
+                fields: ItemFields {
+                    material_kind: Some(MaterialKind::Presentation),
+                    ..ItemFields::default()
+                },
+                ..ItemInput::default()
+            },
+            "en",
+            text(
+                &format!("Training Materials and Presentations – {city}"),
+                "Slides of the workshop.",
+                "The presentations used during the workshop.",
+            ),
+        )
+        .await?;
+        let fields: ItemFields = serde_json::from_value(json!({
+            "city": city, "starts_at": starts, "ends_at": ends, "time_zone": zone,
+            "workshop_languages": [language], "capacity": capacity, "materials": [material],
+        }))
+        .map_err(AppError::internal)?;
+        let fields = ItemFields {
+            registration_mode: Some(RegistrationMode::Form),
+            ..fields
+        };
+        let event = create(
+            state,
+            actor,
+            ContentKind::Event,
+            ItemInput {
+                countries: Some(vec![country.into()]),
+                tags: Some(vec!["training".into()]),
+                fields,
+                ..ItemInput::default()
+            },
+            language,
+            text(
+                native_title,
+                english_title,
+                "Express your interest to participate: places are limited.",
+            ),
+        )
+        .await?;
+        translate(
+            state,
+            actor,
+            ContentKind::Event,
+            event,
+            "en",
+            text(english_title, english_title, "Express your interest here."),
+        )
+        .await?;
+        report.items += 2;
+        publish(state, actor, ContentKind::Material, material, "en", report).await?;
+        publish(state, actor, ContentKind::Event, event, language, report).await?;
+        publish(state, actor, ContentKind::Event, event, "en", report).await?;
+    }
+    Ok(())
+}
+
+async fn seed_news(
+    state: &AppState,
+    actor: &Actor,
+    report: &mut SeedReport,
+) -> Result<(), AppError> {
+    let news = create(
+        state,
+        actor,
+        ContentKind::News,
+        ItemInput {
+            tags: Some(vec!["training".into(), "campaign".into()]),
+            fields: ItemFields {
+                date: chrono::NaiveDate::from_ymd_opt(2024, 4, 15),
+                ..ItemFields::default()
+            },
+            ..ItemInput::default()
+        },
+        "en",
+        text(
+            "Join the WeBuySocialEU events and movement!",
+            "Training events in 12 EU Member States throughout 2024.",
+            "Throughout 2024, WeBuySocialEU will conduct a comprehensive campaign and targeted training events in \
+             12 EU Member States (Austria, Belgium, Bulgaria, Cyprus, Estonia, Finland, Lithuania, Luxembourg, \
+             Malta, Portugal, Slovenia, Spain) to promote socially responsible public procurement (SRPP).",
+        ),
+    )
+    .await?;
+    report.items += 1;
+    publish(state, actor, ContentKind::News, news, "en", report).await
+}
+
+fn text(title: &str, summary: &str, body: &str) -> TranslationInput {
+    TranslationInput {
+        slug: None,
+        title: title.into(),
+        summary: summary.into(),
+        body: body.into(),
+        seo_title: String::new(),
+        seo_description: summary.into(),
+    }
+}
+
+async fn create(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    input: ItemInput,
+    locale: &str,
+    translation: TranslationInput,
+) -> Result<Uuid, AppError> {
+    Ok(
+        content::create(state, actor, kind, input, locale, translation)
+            .await?
+            .id,
+    )
+}
+
+async fn translate(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    locale: &str,
+    translation: TranslationInput,
+) -> Result<(), AppError> {
+    content::put_translation(state, actor, kind, id, locale, None, translation).await?;
+    Ok(())
+}
+
+async fn publish(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    locale: &str,
+    report: &mut SeedReport,
+) -> Result<(), AppError> {
+    content::schedule_or_publish(state, actor, kind, id, locale, None).await?;
+    report.published_translations += 1;
+    Ok(())
+}
+
+fn strings(values: &[&str]) -> Vec<String> {
+    values.iter().map(|v| (*v).to_owned()).collect()
+}
