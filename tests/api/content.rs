@@ -26,6 +26,7 @@ backend_tests!(
     bodies_are_published_as_sanitized_html,
     missing_locales_follow_the_sites,
     items_are_listed_with_filters,
+    a_failed_publish_leaves_the_live_version_as_it_was,
 );
 
 fn vilnius_event() -> Value {
@@ -1056,4 +1057,69 @@ async fn items_are_listed_with_filters(backend: Backend) {
         StatusCode::BAD_REQUEST,
     )
     .await;
+}
+
+async fn a_failed_publish_leaves_the_live_version_as_it_was(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let page = |title: &str, slug: &str| json!({ "translation": { "locale": "en", "title": title, "slug": slug } });
+    let first = create(&app, &admin, "pages", &page("Training", "training")).await;
+    let first_id = first["id"].as_str().unwrap();
+    publish(&app, &admin, "pages", first_id, "en").await;
+    // The first page's draft moves to another slug; the old one is still live...
+    put_translation(
+        &app,
+        &admin,
+        &format!("/api/v1/admin/pages/{first_id}/translations/en"),
+        Some("\"t1\""),
+        json!({ "title": "Trainings", "slug": "trainings" }),
+    )
+    .await;
+    // ...when a second page takes it for its draft, and a published version exists too.
+    let second = create(
+        &app,
+        &admin,
+        "pages",
+        &page("Training, take two", "training-2"),
+    )
+    .await;
+    let second_id = second["id"].as_str().unwrap();
+    publish(&app, &admin, "pages", second_id, "en").await;
+    put_translation(
+        &app,
+        &admin,
+        &format!("/api/v1/admin/pages/{second_id}/translations/en"),
+        Some("\"t1\""),
+        json!({ "title": "Training, take three", "slug": "training" }),
+    )
+    .await;
+
+    let refused = publish(&app, &admin, "pages", second_id, "en").await;
+
+    let body = assert_problem(refused, StatusCode::CONFLICT).await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("training"),
+        "{body}"
+    );
+    assert_eq!(
+        live_rows(&app, second_id).await,
+        [(
+            "en".to_owned(),
+            "training-2".to_owned(),
+            "Training, take two".to_owned()
+        )]
+    );
+    let revisions: Value = app
+        .get_authed(
+            &format!("/api/v1/admin/pages/{second_id}/revisions"),
+            &admin,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(
+        revisions["items"][0]["action"], "publish",
+        "no revision of the failed publish"
+    );
 }
