@@ -358,6 +358,7 @@ fn text(title: &str, summary: &str, body: &str) -> TranslationInput {
         body: body.into(),
         seo_title: String::new(),
         seo_description: summary.into(),
+        file_asset_id: None,
     }
 }
 

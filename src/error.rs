@@ -46,6 +46,15 @@ pub enum AppError {
         detail: String,
         current_etag: Option<String>,
     },
+    /// The body (e.g. an upload) is larger than allowed (413).
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// The body's type (decided from its content) is not accepted (415).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// A requested byte range lies outside the file (416); `size` is the file's length.
+    #[error("the requested range is outside the file of {size} bytes")]
+    RangeNotSatisfiable { size: u64 },
     /// Too many attempts; the client may retry after the given time (429).
     #[error("too many attempts; try again later")]
     TooManyRequests { retry_after: Duration },

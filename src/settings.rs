@@ -27,6 +27,7 @@ pub struct Settings {
     pub storage: StorageSettings,
     pub api: ApiSettings,
     pub content: ContentSettings,
+    pub assets: AssetSettings,
     pub jobs: JobSettings,
     pub auth: AuthSettings,
     pub bootstrap: BootstrapSettings,
@@ -77,6 +78,18 @@ pub struct ContentSettings {
     pub max_title_chars: usize,
     pub max_body_bytes: usize,
     pub max_summary_chars: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssetSettings {
+    pub max_file_bytes: u64,
+    pub allowed_types: Vec<String>,
+    pub part_size_bytes: usize,
+    pub upload_concurrency: usize,
+    pub download_cache_seconds: u64,
+    pub orphan_grace_seconds: u64,
+    pub sweep_interval_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -336,6 +349,18 @@ impl Settings {
                     message: format!("{locale:?} is listed twice"),
                 });
             }
+        }
+        if self.assets.part_size_bytes < 5 * 1024 * 1024 {
+            return invalid(
+                "assets.part_size_bytes",
+                "must be at least 5 MiB (5242880), S3's minimum part size",
+            );
+        }
+        if self.assets.upload_concurrency == 0 || self.assets.sweep_interval_seconds == 0 {
+            return invalid(
+                "assets.upload_concurrency",
+                "upload_concurrency and sweep_interval_seconds must be positive",
+            );
         }
         if self.jobs.poll_interval_ms == 0 {
             return invalid("jobs.poll_interval_ms", "must be greater than 0");

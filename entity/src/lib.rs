@@ -1,6 +1,7 @@
 //! sea-orm entities: the database tables as Rust types. No logic lives here.
 
 pub mod api_token;
+pub mod asset;
 pub mod audit_entry;
 pub mod document;
 pub mod login_throttle;

@@ -12,6 +12,7 @@ mod m20261125_000001_users_and_sessions;
 mod m20261125_000002_login_throttle;
 mod m20261125_000003_sites_tokens_audit;
 mod m20261125_000004_content;
+mod m20261125_000005_assets;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_login_throttle::Migration),
             Box::new(m20261125_000003_sites_tokens_audit::Migration),
             Box::new(m20261125_000004_content::Migration),
+            Box::new(m20261125_000005_assets::Migration),
         ]
     }
 }

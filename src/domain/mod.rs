@@ -3,6 +3,7 @@
 pub mod content;
 mod country;
 mod email;
+pub mod files;
 pub mod locale;
 mod password;
 mod role;

@@ -68,11 +68,20 @@ fn is_sane_request_id(id: &str) -> bool {
 
 /// Refuses bodies above `max_bytes` with 413, whether they declare a length or are
 /// chunked, reading at most `max_bytes` of them into memory.
+///
+/// File uploads (`multipart/form-data`, `application/octet-stream`) pass untouched:
+/// their route streams them and enforces `assets.max_file_bytes` itself.
 pub async fn limit_body<E: Endpoint>(
     ep: Arc<E>,
     mut req: Request,
     max_bytes: usize,
 ) -> poem::Result<Response> {
+    let content_type = req.content_type().unwrap_or_default().to_ascii_lowercase();
+    if content_type.starts_with("multipart/form-data")
+        || content_type.starts_with("application/octet-stream")
+    {
+        return Ok(ep.call(req).await?.into_response());
+    }
     let declared = req
         .header(poem::http::header::CONTENT_LENGTH)
         .and_then(|v| v.parse::<u64>().ok());

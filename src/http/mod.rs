@@ -3,6 +3,7 @@
 mod admin;
 mod auth;
 mod client;
+mod files;
 mod json;
 pub mod middleware;
 pub mod problem;
@@ -33,6 +34,10 @@ pub enum ApiTags {
     Audit,
     /// Pages, news, events and materials: drafts, publishing, revisions, trash.
     Content,
+    /// Uploaded files and the media library.
+    Assets,
+    /// What frontends read: published content and files.
+    Delivery,
 }
 
 type Apis = (
@@ -43,6 +48,8 @@ type Apis = (
     admin::sites::SitesApi,
     admin::audit::AuditApi,
     admin::content::ContentApi,
+    admin::assets::AssetsApi,
+    files::FilesApi,
 );
 
 /// The OpenAPI service: every operation, described.
@@ -67,6 +74,12 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         admin::content::ContentApi {
+            state: state.clone(),
+        },
+        admin::assets::AssetsApi {
+            state: state.clone(),
+        },
+        files::FilesApi {
             state: state.clone(),
         },
     );

@@ -107,6 +107,15 @@ pub enum ProblemResponse {
     /// Changing this resource needs `If-Match` with its ETag.
     #[oai(status = 428, content_type = "application/problem+json")]
     PreconditionRequired(Json<Problem>),
+    /// The body is larger than allowed.
+    #[oai(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Json<Problem>),
+    /// The body's type is not accepted (for files: decided from the content).
+    #[oai(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Json<Problem>),
+    /// The requested range lies outside the file; `Content-Range` gives its size.
+    #[oai(status = 416, content_type = "application/problem+json")]
+    RangeNotSatisfiable(Json<Problem>, #[oai(header = "Content-Range")] String),
     /// Fields of the request are invalid; `errors` names each of them.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
@@ -145,6 +154,19 @@ impl From<AppError> for ProblemResponse {
             AppError::PreconditionRequired(detail) => Self::PreconditionRequired(Json(
                 Problem::new(StatusCode::PRECONDITION_REQUIRED, detail).typed("if-match-required"),
             )),
+            AppError::PayloadTooLarge(detail) => Self::PayloadTooLarge(Json(
+                Problem::new(StatusCode::PAYLOAD_TOO_LARGE, detail).typed("too-large"),
+            )),
+            AppError::UnsupportedMediaType(detail) => Self::UnsupportedMediaType(Json(
+                Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, detail).typed("unsupported-type"),
+            )),
+            AppError::RangeNotSatisfiable { size } => Self::RangeNotSatisfiable(
+                Json(Problem::new(
+                    StatusCode::RANGE_NOT_SATISFIABLE,
+                    format!("the requested range is outside the file of {size} bytes"),
+                )),
+                format!("bytes */{size}"),
+            ),
             AppError::Forbidden(detail) => Self::Forbidden(problem(StatusCode::FORBIDDEN, detail)),
             AppError::NotFound(detail) => Self::NotFound(problem(StatusCode::NOT_FOUND, detail)),
             AppError::Conflict(detail) => Self::Conflict(problem(StatusCode::CONFLICT, detail)),

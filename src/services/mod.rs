@@ -2,6 +2,7 @@
 //! Services never import poem; handlers call exactly one of their functions.
 
 pub mod actor;
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod content;

@@ -76,6 +76,9 @@ pub struct ItemFields {
     // materials
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub material_kind: Option<MaterialKind>,
+    /// News and events: an image asset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover_asset_id: Option<Uuid>,
 }
 
 impl ItemFields {
@@ -102,7 +105,8 @@ impl ItemFields {
             registration_closes_at,
             cancelled,
             materials,
-            material_kind
+            material_kind,
+            cover_asset_id
         )
     }
 
@@ -128,7 +132,8 @@ impl ItemFields {
             registration_closes_at,
             cancelled,
             materials,
-            material_kind
+            material_kind,
+            cover_asset_id
         );
         set
     }
@@ -144,7 +149,7 @@ impl ItemFields {
     ) {
         let allowed: &[&str] = match kind {
             ContentKind::Page => &[],
-            ContentKind::News => &["date"],
+            ContentKind::News => &["date", "cover_asset_id"],
             ContentKind::Material => &["material_kind"],
             ContentKind::Event => &[
                 "city",
@@ -161,6 +166,7 @@ impl ItemFields {
                 "registration_closes_at",
                 "cancelled",
                 "materials",
+                "cover_asset_id",
             ],
         };
         for field in self.set_fields() {

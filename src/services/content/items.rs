@@ -83,6 +83,7 @@ pub async fn create(
     )
     .await?;
     translations::validate(state, &translation, "translation.", &mut errors);
+    translations::check_file(state, kind, &translation, "translation.", &mut errors).await?;
     errors.finish()?;
     let Some(locale) = locale else {
         return Err(AppError::internal("validated locale is missing"));
@@ -625,6 +626,24 @@ async fn validate_neutral(
         && let Some(parent) = parent_id
     {
         check_parent(state, current.map(|c| c.id), parent, errors).await?;
+    }
+    if let Some(cover) = fields.cover_asset_id {
+        let asset = entity::asset::Entity::find_by_id(cover)
+            .one(&state.db)
+            .await?;
+        match asset {
+            None => errors.push(
+                "fields.cover_asset_id",
+                format!("there is no asset {cover}"),
+            ),
+            Some(asset) if !asset.content_type.starts_with("image/") => {
+                errors.push(
+                    "fields.cover_asset_id",
+                    format!("{cover} is {}, not an image", asset.content_type),
+                );
+            }
+            Some(_) => {}
+        }
     }
     if let Some(materials) = &fields.materials {
         for (i, id) in materials.iter().enumerate() {

@@ -116,6 +116,7 @@ pub async fn item(db: &impl ConnectionTrait, model: document::Model) -> Result<I
                     l.draft_version != draft.version || l.document_version != model.version
                 }),
                 live: live.map(|l| Live {
+                    file_asset_id: file_of(&l.fields),
                     slug: l.slug.clone(),
                     title: l.title.clone(),
                     summary: l.summary.clone(),
@@ -136,6 +137,7 @@ pub async fn item(db: &impl ConnectionTrait, model: document::Model) -> Result<I
                     })
                     .collect(),
                 draft: Draft {
+                    file_asset_id: file_of(&draft.fields),
                     slug: draft.slug,
                     title: draft.title,
                     summary: draft.summary,
@@ -196,6 +198,11 @@ async fn missing_locales(
         needed.remove(translation.locale.as_str());
     }
     Ok(needed.into_iter().collect())
+}
+
+/// A material translation's file, from its per-locale fields.
+pub fn file_of(fields: &Value) -> Option<Uuid> {
+    fields.get("file_asset_id")?.as_str()?.parse().ok()
 }
 
 /// JSON array of strings, as stored.

@@ -72,6 +72,7 @@ pub async fn record_draft(
     let snapshot = json!({
         "slug": draft.slug, "title": draft.title, "summary": draft.summary, "body": draft.body,
         "seo_title": draft.seo_title, "seo_description": draft.seo_description, "version": draft.version,
+        "file_asset_id": load::file_of(&draft.fields),
     });
     insert(
         txn,
@@ -242,6 +243,9 @@ pub async fn restore_revision(
                 body: text("body"),
                 seo_title: text("seo_title"),
                 seo_description: text("seo_description"),
+                file_asset_id: found.snapshot["file_asset_id"]
+                    .as_str()
+                    .and_then(|id| id.parse().ok()),
             };
             let current = load::translation(&state.db, id, &locale).await?;
             let txn = state.db.begin().await?;

@@ -36,6 +36,8 @@ pub struct TranslationInput {
     pub body: String,
     pub seo_title: String,
     pub seo_description: String,
+    /// Materials: the asset downloaded in this locale.
+    pub file_asset_id: Option<Uuid>,
 }
 
 /// Checks sizes, recording errors under `prefix` + field name.
@@ -80,6 +82,35 @@ pub fn validate(
     }
 }
 
+/// Materials may name a file per locale; it must be an existing asset.
+pub async fn check_file(
+    state: &AppState,
+    kind: ContentKind,
+    input: &TranslationInput,
+    prefix: &str,
+    errors: &mut FieldErrors,
+) -> Result<(), AppError> {
+    let Some(file) = input.file_asset_id else {
+        return Ok(());
+    };
+    if kind != ContentKind::Material {
+        errors.push(
+            &format!("{prefix}file_asset_id"),
+            "only materials have a file per locale",
+        );
+    } else if entity::asset::Entity::find_by_id(file)
+        .one(&state.db)
+        .await?
+        .is_none()
+    {
+        errors.push(
+            &format!("{prefix}file_asset_id"),
+            format!("there is no asset {file}"),
+        );
+    }
+    Ok(())
+}
+
 /// Writes `locale`'s draft: creates the translation, or replaces its draft when
 /// `if_match` is its current ETag. The live version does not change.
 #[allow(clippy::too_many_arguments)]
@@ -105,6 +136,7 @@ pub async fn put_translation(
     check_precondition(if_match, current.as_ref())?;
     let mut errors = FieldErrors::new();
     validate(state, &input, "", &mut errors);
+    check_file(state, kind, &input, "", &mut errors).await?;
     errors.finish()?;
 
     let now = state.clock.now();
@@ -159,7 +191,10 @@ pub async fn write_draft(
         body: Set(input.body),
         seo_title: Set(input.seo_title),
         seo_description: Set(input.seo_description),
-        fields: Set(json!({})),
+        fields: Set(match input.file_asset_id {
+            Some(file) => json!({ "file_asset_id": file }),
+            None => json!({}),
+        }),
         version: Set(version),
         updated_by: Set(Some(actor.id())),
         updated_at: Set(now),

@@ -42,6 +42,7 @@ pub struct TranslationState {
 
 #[derive(Debug, Clone)]
 pub struct Draft {
+    pub file_asset_id: Option<Uuid>,
     pub slug: String,
     pub title: String,
     pub summary: String,
@@ -55,6 +56,7 @@ pub struct Draft {
 
 #[derive(Debug, Clone)]
 pub struct Live {
+    pub file_asset_id: Option<Uuid>,
     pub slug: String,
     pub title: String,
     pub summary: String,

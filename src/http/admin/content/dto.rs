@@ -98,6 +98,8 @@ pub struct FieldsBody {
     pub materials: Option<Vec<Uuid>>,
     /// Materials: what kind of material.
     pub material_kind: Option<MaterialKindName>,
+    /// News and events: the id of an image asset to show with it.
+    pub cover_asset_id: Option<Uuid>,
 }
 
 impl From<FieldsBody> for ItemFields {
@@ -130,6 +132,7 @@ impl From<FieldsBody> for ItemFields {
                 MaterialKindName::Video => MaterialKind::Video,
                 MaterialKindName::Other => MaterialKind::Other,
             }),
+            cover_asset_id: body.cover_asset_id,
         }
     }
 }
@@ -164,6 +167,7 @@ impl From<ItemFields> for FieldsBody {
                 MaterialKind::Video => MaterialKindName::Video,
                 MaterialKind::Other => MaterialKindName::Other,
             }),
+            cover_asset_id: fields.cover_asset_id,
         }
     }
 }
@@ -190,6 +194,8 @@ pub struct TranslationBody {
     #[serde(default)]
     #[oai(default)]
     pub seo_description: String,
+    /// Materials: the asset downloaded in this locale.
+    pub file_asset_id: Option<Uuid>,
 }
 
 impl From<TranslationBody> for TranslationInput {
@@ -201,6 +207,7 @@ impl From<TranslationBody> for TranslationInput {
             body: body.body,
             seo_title: body.seo_title,
             seo_description: body.seo_description,
+            file_asset_id: body.file_asset_id,
         }
     }
 }
@@ -228,6 +235,8 @@ pub struct FirstTranslation {
     #[serde(default)]
     #[oai(default)]
     pub seo_description: String,
+    /// Materials: the asset downloaded in this locale.
+    pub file_asset_id: Option<Uuid>,
 }
 
 impl FirstTranslation {
@@ -239,6 +248,7 @@ impl FirstTranslation {
             body: self.body,
             seo_title: self.seo_title,
             seo_description: self.seo_description,
+            file_asset_id: self.file_asset_id,
         };
         (self.locale, input)
     }
@@ -330,6 +340,8 @@ pub struct TranslationResponse {
 /// The working draft.
 #[derive(Debug, Object)]
 pub struct DraftResponse {
+    /// Materials: the file of this locale.
+    pub file_asset_id: Option<Uuid>,
     pub slug: String,
     pub title: String,
     pub summary: String,
@@ -344,6 +356,8 @@ pub struct DraftResponse {
 /// The published version.
 #[derive(Debug, Object)]
 pub struct LiveResponse {
+    /// Materials: the file of this locale.
+    pub file_asset_id: Option<Uuid>,
     pub slug: String,
     pub title: String,
     pub summary: String,
@@ -417,6 +431,7 @@ impl From<TranslationState> for TranslationResponse {
 impl From<Draft> for DraftResponse {
     fn from(d: Draft) -> Self {
         Self {
+            file_asset_id: d.file_asset_id,
             slug: d.slug,
             title: d.title,
             summary: d.summary,
@@ -433,6 +448,7 @@ impl From<Draft> for DraftResponse {
 impl From<Live> for LiveResponse {
     fn from(l: Live) -> Self {
         Self {
+            file_asset_id: l.file_asset_id,
             slug: l.slug,
             title: l.title,
             summary: l.summary,

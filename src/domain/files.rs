@@ -1,0 +1,137 @@
+//! Uploaded files: cleaning their names and deciding their type from their content.
+
+use std::path::Path;
+
+/// The longest file name kept, in characters.
+const MAX_NAME_CHARS: usize = 255;
+
+/// A file name safe to store and to show: no directories, no control or bidirectional
+/// formatting characters, at most 255 characters (keeping the extension), never empty.
+pub fn clean_file_name(raw: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !is_bidi_control(*c))
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim().to_owned();
+    if cleaned.is_empty() {
+        return "file".into();
+    }
+    if cleaned.chars().count() <= MAX_NAME_CHARS {
+        return cleaned;
+    }
+    let extension = Path::new(&cleaned)
+        .extension()
+        .and_then(|e| e.to_str())
+        .filter(|e| e.chars().count() <= 16)
+        .map(|e| format!(".{e}"))
+        .unwrap_or_default();
+    let keep = MAX_NAME_CHARS - extension.chars().count();
+    let stem: String = cleaned.chars().take(keep).collect();
+    format!("{}{extension}", stem.trim_end())
+}
+
+/// Characters that reorder text and can disguise an extension (`exe.pdf` shown as `fdp.exe`).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}')
+}
+
+/// The MIME type of a file from its first bytes, or `None` when unknown.
+pub fn sniff(head: &[u8]) -> Option<&'static str> {
+    // Checked first: infer calls any XML document text/xml.
+    if looks_like_svg(head) {
+        return Some("image/svg+xml");
+    }
+    infer::get(head).map(|kind| kind.mime_type())
+}
+
+/// SVG is XML text, which magic numbers cannot tell; look for an `<svg` root early on.
+fn looks_like_svg(head: &[u8]) -> bool {
+    let start = &head[..head.len().min(4096)];
+    let Ok(text) =
+        std::str::from_utf8(start).or_else(|e| std::str::from_utf8(&start[..e.valid_up_to()]))
+    else {
+        return false;
+    };
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    (text.starts_with("<?xml") || text.starts_with("<svg") || text.starts_with("<!--"))
+        && text.contains("<svg")
+}
+
+/// The MIME type a file name's extension claims, for the extensions we serve.
+pub fn type_of_extension(file_name: &str) -> Option<&'static str> {
+    let extension = Path::new(file_name)
+        .extension()?
+        .to_str()?
+        .to_ascii_lowercase();
+    Some(match extension.as_str() {
+        "pdf" => "application/pdf",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "ppt" => "application/vnd.ms-powerpoint",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "odp" => "application/vnd.oasis.opendocument.presentation",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "mp4" => "video/mp4",
+        "zip" => "application/zip",
+        _ => return None,
+    })
+}
+
+/// Whether a browser could run code from this type if shown inline.
+pub fn is_active_content(content_type: &str) -> bool {
+    content_type == "image/svg+xml" || content_type.contains("html") || content_type.contains("xml")
+}
+
+/// Types that are safe and useful to show in the browser rather than download.
+pub fn is_inline_safe(content_type: &str) -> bool {
+    matches!(
+        content_type,
+        "application/pdf" | "image/png" | "image/jpeg" | "image/webp" | "image/gif" | "video/mp4"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_names_are_cleaned() {
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name("C:\\Users\\x\\slides.pptx"), "slides.pptx");
+        assert_eq!(clean_file_name("report\0.pdf"), "report.pdf");
+        assert_eq!(clean_file_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
+        assert_eq!(clean_file_name("  ..hidden "), "hidden");
+        assert_eq!(clean_file_name("../"), "file");
+        let long = clean_file_name(&format!("{}.pdf", "ą".repeat(1000)));
+        assert_eq!(long.chars().count(), 255);
+        assert!(long.ends_with(".pdf"));
+    }
+
+    #[test]
+    fn types_come_from_the_content() {
+        assert_eq!(sniff(b"%PDF-1.7\n%\xe2\xe3"), Some("application/pdf"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some("image/png"));
+        assert_eq!(
+            sniff(b"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+            Some("image/svg+xml")
+        );
+        assert_eq!(
+            sniff(b"MZ\x90\0\x03\0\0\0"),
+            Some("application/vnd.microsoft.portable-executable")
+        );
+        assert_eq!(sniff(b"just some text"), None);
+    }
+
+    #[test]
+    fn extensions_name_their_types() {
+        assert_eq!(type_of_extension("Slides.PDF"), Some("application/pdf"));
+        assert_eq!(type_of_extension("archive.tar.gz"), None);
+        assert_eq!(type_of_extension("noextension"), None);
+    }
+}

@@ -1,0 +1,267 @@
+//! `GET /api/v1/files/{asset_id}/{file_name}`: downloads for readers, streamed from
+//! object storage, with ranges, validators and a safe `Content-Disposition`.
+
+use poem::http::{HeaderValue, StatusCode, header};
+use poem::{Body, IntoResponse, Request, Response};
+use poem_openapi::param::Path;
+use poem_openapi::registry::{
+    MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
+};
+use poem_openapi::{ApiResponse, OpenApi};
+use uuid::Uuid;
+
+use crate::domain::files::{is_active_content, is_inline_safe};
+use crate::error::AppError;
+use crate::http::ApiTags;
+use crate::http::problem::{ApiError, error_set};
+use crate::services::actor::{self, Credential};
+use crate::services::assets::{self, ByteRange, Download};
+use crate::services::tokens::TokenKind;
+use crate::state::AppState;
+
+pub struct FilesApi {
+    pub state: AppState,
+}
+
+/// A file's bytes, whole or in part, or "not modified".
+pub struct FileResponse(Response);
+
+impl IntoResponse for FileResponse {
+    fn into_response(self) -> Response {
+        self.0
+    }
+}
+
+impl ApiResponse for FileResponse {
+    fn meta() -> MetaResponses {
+        let binary = || {
+            vec![MetaMediaType {
+                content_type: "application/octet-stream",
+                schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format(
+                    "string", "binary",
+                ))),
+            }]
+        };
+        let header = |name: &str, description: &'static str| MetaHeader {
+            name: name.to_owned(),
+            description: Some(description.to_owned()),
+            required: false,
+            deprecated: false,
+            schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new("string"))),
+        };
+        let headers = || {
+            vec![
+                header("ETag", "the file's SHA-256"),
+                header(
+                    "Content-Disposition",
+                    "inline or attachment, with the file name (RFC 6266)",
+                ),
+                header(
+                    "Cache-Control",
+                    "long-lived for published files, no-store for previews",
+                ),
+            ]
+        };
+        MetaResponses {
+            responses: vec![
+                MetaResponse {
+                    description: "The whole file, with its real type as Content-Type.",
+                    status: Some(200),
+                    status_range: None,
+                    content: binary(),
+                    headers: headers(),
+                },
+                MetaResponse {
+                    description: "The requested range (`Range: bytes=...`), with Content-Range.",
+                    status: Some(206),
+                    status_range: None,
+                    content: binary(),
+                    headers: headers(),
+                },
+                MetaResponse {
+                    description: "Not modified (`If-None-Match` matched).",
+                    status: Some(304),
+                    status_range: None,
+                    content: vec![],
+                    headers: vec![],
+                },
+            ],
+        }
+    }
+
+    fn register(_registry: &mut Registry) {}
+}
+
+error_set!(
+    /// Downloading.
+    FileErrors: 401, 404, 416, 503
+);
+
+#[OpenApi(tag = "ApiTags::Delivery")]
+impl FilesApi {
+    /// Download a file.
+    ///
+    /// Files of published content are public; others only with a preview token (or an
+    /// editor's session) as `Authorization: Bearer`. Supports a single `Range`,
+    /// `If-None-Match` (304) and `If-Range`.
+    #[oai(
+        path = "/api/v1/files/:asset_id/:file_name",
+        method = "get",
+        operation_id = "files_download"
+    )]
+    async fn download(
+        &self,
+        req: &Request,
+        asset_id: Path<Uuid>,
+        file_name: Path<String>,
+    ) -> Result<FileResponse, ApiError<FileErrors>> {
+        let preview = can_see_drafts(&self.state, req).await?;
+        let range = requested_range(req);
+        let download = assets::open(&self.state, asset_id.0, &file_name.0, preview, range).await?;
+        Ok(FileResponse(respond(&self.state, req, download, preview)))
+    }
+}
+
+/// Whether the caller may fetch files of unpublished content.
+async fn can_see_drafts(state: &AppState, req: &Request) -> Result<bool, AppError> {
+    let Some(bearer) = req.header(header::AUTHORIZATION).and_then(|value| {
+        value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("bearer "))
+    }) else {
+        return Ok(false);
+    };
+    Ok(match actor::authenticate(state, bearer.trim()).await? {
+        Credential::Token(token) => matches!(token.kind, TokenKind::Preview | TokenKind::Admin),
+        Credential::Session { .. } | Credential::Local(_) => true,
+    })
+}
+
+/// A single `bytes=` range; anything else (several ranges, bad syntax, a stale
+/// `If-Range`) means the whole file, as RFC 9110 allows.
+fn requested_range(req: &Request) -> Option<ByteRange> {
+    let spec = req.header(header::RANGE)?.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') {
+        return None;
+    }
+    let (first, last) = spec.split_once('-')?;
+    let (first, last) = (first.trim(), last.trim());
+    match (first.is_empty(), last.is_empty()) {
+        (false, false) => Some(ByteRange::Bounded(first.parse().ok()?, last.parse().ok()?)),
+        (false, true) => Some(ByteRange::From(first.parse().ok()?)),
+        (true, false) => Some(ByteRange::Suffix(last.parse().ok()?)),
+        (true, true) => None,
+    }
+}
+
+fn respond(state: &AppState, req: &Request, download: Download, preview: bool) -> Response {
+    let asset = &download.asset;
+    let etag = format!("\"{}\"", asset.sha256);
+    let cache_control = if preview {
+        "private, no-store".to_owned()
+    } else {
+        format!(
+            "public, max-age={}, immutable",
+            state.settings.assets.download_cache_seconds
+        )
+    };
+    if req.header(header::IF_NONE_MATCH).is_some_and(|tags| {
+        tags.split(',')
+            .any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*")
+    }) {
+        return Response::builder()
+            .status(StatusCode::NOT_MODIFIED)
+            .header(header::ETAG, etag)
+            .header(header::CACHE_CONTROL, cache_control)
+            .finish();
+    }
+    let stale_if_range = req
+        .header(header::IF_RANGE)
+        .is_some_and(|tag| tag.trim() != etag);
+    let range = download.range.filter(|_| !stale_if_range);
+    let mut builder = Response::builder()
+        .header(header::CONTENT_TYPE, asset.content_type.as_str())
+        .header(header::ETAG, etag)
+        .header(
+            header::LAST_MODIFIED,
+            download
+                .last_modified
+                .format("%a, %d %b %Y %H:%M:%S GMT")
+                .to_string(),
+        )
+        .header(header::ACCEPT_RANGES, "bytes")
+        .header(header::CACHE_CONTROL, cache_control)
+        .header(
+            header::CONTENT_DISPOSITION,
+            content_disposition(&asset.file_name, &asset.content_type),
+        );
+    if is_active_content(&asset.content_type) {
+        // A browser must never run an uploaded SVG or HTML in the API's origin.
+        builder = builder.header(header::CONTENT_SECURITY_POLICY, "sandbox");
+    }
+    match range {
+        Some((first, last)) => builder
+            .status(StatusCode::PARTIAL_CONTENT)
+            .header(
+                header::CONTENT_RANGE,
+                format!("bytes {first}-{last}/{}", asset.size),
+            )
+            .header(header::CONTENT_LENGTH, last - first + 1)
+            .body(Body::from_bytes_stream(download.body)),
+        None => builder
+            .status(StatusCode::OK)
+            .header(header::CONTENT_LENGTH, asset.size)
+            .body(Body::from_bytes_stream(download.body)),
+    }
+}
+
+/// `inline` for types browsers show safely, `attachment` for the rest, with an ASCII
+/// `filename` and the exact name as `filename*` (RFC 6266, RFC 8187).
+fn content_disposition(file_name: &str, content_type: &str) -> HeaderValue {
+    let disposition = if is_inline_safe(content_type) {
+        "inline"
+    } else {
+        "attachment"
+    };
+    let fallback: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && !matches!(c, '"' | '\\' | ';' | ',' | '%') || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for byte in file_name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    let value = format!("{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}");
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_disposition;
+
+    #[test]
+    fn dispositions_are_safe_for_any_name() {
+        assert_eq!(
+            content_disposition("Mokymai Vilniuje – skaidrės.pdf", "application/pdf"),
+            "inline; filename=\"Mokymai Vilniuje _ skaidr_s.pdf\"; \
+             filename*=UTF-8''Mokymai%20Vilniuje%20%E2%80%93%20skaidr%C4%97s.pdf"
+        );
+        let hostile = content_disposition("a\"; filename=evil.exe\r\n.svg", "image/svg+xml");
+        let text = hostile.to_str().unwrap();
+        assert!(
+            text.starts_with("attachment; filename=\"a__ filename=evil.exe__.svg\""),
+            "{text}"
+        );
+        assert!(!text.contains('\r') && !text.contains('\n'));
+    }
+}

@@ -1,0 +1,382 @@
+//! The media library: list, read, describe and delete assets.
+
+use chrono::{DateTime, Utc};
+use entity::asset::{self, Column, Entity as Assets};
+use entity::{document, published_translation, translation};
+use object_store::ObjectStoreExt;
+use sea_orm::sea_query::{Expr, ExprTrait as _, Func, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{object_key, store_error};
+use crate::domain::Locale;
+use crate::error::{AppError, FieldErrors};
+use crate::policy::Action;
+use crate::services::actor::Actor;
+use crate::services::audit::{self, Event};
+use crate::services::pagination::{PageRequest, Paged};
+use crate::state::AppState;
+
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub id: Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub title: String,
+    pub alt: String,
+    pub locale: Option<String>,
+    pub uploaded_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Asset {
+    /// Where readers download it.
+    pub fn url(&self) -> String {
+        format!(
+            "/api/v1/files/{}/{}",
+            self.id,
+            percent_encode_path(&self.file_name)
+        )
+    }
+}
+
+impl From<asset::Model> for Asset {
+    fn from(model: asset::Model) -> Self {
+        Self {
+            id: model.id,
+            file_name: model.file_name,
+            content_type: model.content_type,
+            size: u64::try_from(model.size).unwrap_or_default(),
+            sha256: model.sha256,
+            title: model.title,
+            alt: model.alt,
+            locale: model.locale,
+            uploaded_by: model.uploaded_by,
+            created_at: model.created_at,
+            updated_at: model.updated_at,
+        }
+    }
+}
+
+/// A file name as one URL path segment.
+fn percent_encode_path(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AssetFilter {
+    /// A MIME type (`application/pdf`) or a family (`image/`).
+    pub content_type: Option<String>,
+    pub uploaded_by: Option<Uuid>,
+    /// Used by some content (drafts included), or not.
+    pub used: Option<bool>,
+    /// Words of the file name or title.
+    pub q: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AssetChanges {
+    pub file_name: Option<String>,
+    pub title: Option<String>,
+    pub alt: Option<String>,
+    /// `Some(None)` clears the locale.
+    pub locale: Option<Option<String>>,
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    filter: AssetFilter,
+    page: PageRequest,
+) -> Result<Paged<Asset>, AppError> {
+    audit::authorize(state, actor, Action::ReadContent, "asset", None).await?;
+    let mut query = Assets::find();
+    if let Some(content_type) = &filter.content_type {
+        query = if content_type.ends_with('/') {
+            query.filter(Column::ContentType.starts_with(content_type.as_str()))
+        } else {
+            query.filter(Column::ContentType.eq(content_type.as_str()))
+        };
+    }
+    if let Some(uploader) = filter.uploaded_by {
+        query = query.filter(Column::UploadedBy.eq(uploader));
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
+        query = query.filter(
+            Expr::expr(Func::lower(Expr::col(Column::FileName)))
+                .like(pattern.clone())
+                .or(Expr::expr(Func::lower(Expr::col(Column::Title))).like(pattern)),
+        );
+    }
+    if let Some(used) = filter.used {
+        let referenced = referenced_ids(&state.db).await?;
+        query = if used {
+            query.filter(Column::Id.is_in(referenced))
+        } else {
+            query.filter(Column::Id.is_not_in(referenced))
+        };
+    }
+    let paginator = query
+        .order_by_desc(Column::CreatedAt)
+        .order_by_desc(Column::Id)
+        .paginate(&state.db, page.size);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page.index()).await?;
+    Ok(Paged::new(items, total, page).map(Asset::from))
+}
+
+pub async fn get(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<(Asset, Vec<(String, Uuid)>), AppError> {
+    let found = find(&state.db, id).await?;
+    audit::authorize(
+        state,
+        actor,
+        Action::ReadContent,
+        "asset",
+        Some(id.to_string()),
+    )
+    .await?;
+    let users = usages(&state.db, id).await?;
+    Ok((found.into(), users))
+}
+
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    changes: AssetChanges,
+) -> Result<Asset, AppError> {
+    let found = find(&state.db, id).await?;
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageAssets,
+        "asset",
+        Some(id.to_string()),
+    )
+    .await?;
+    let mut errors = FieldErrors::new();
+    let file_name = changes
+        .file_name
+        .as_deref()
+        .map(crate::domain::files::clean_file_name);
+    if let (Some(name), Some(claimed)) = (
+        &file_name,
+        file_name
+            .as_deref()
+            .and_then(crate::domain::files::type_of_extension),
+    ) && claimed != found.content_type
+    {
+        errors.push(
+            "file_name",
+            format!(
+                "{name:?} would claim {claimed}, but the file is {}",
+                found.content_type
+            ),
+        );
+    }
+    if changes
+        .title
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > 300)
+    {
+        errors.push("title", "must be at most 300 characters");
+    }
+    if changes
+        .alt
+        .as_ref()
+        .is_some_and(|a| a.chars().count() > 1000)
+    {
+        errors.push("alt", "must be at most 1000 characters");
+    }
+    let locale = match &changes.locale {
+        Some(Some(raw)) => errors
+            .check(
+                "locale",
+                Locale::parse(raw, &state.settings.content.locales),
+            )
+            .map(|l| Some(l.to_string())),
+        Some(None) => Some(None),
+        None => None,
+    };
+    errors.finish()?;
+    let now = state.clock.now();
+    let mut model: asset::ActiveModel = found.into();
+    if let Some(name) = file_name {
+        model.file_name = Set(name);
+    }
+    if let Some(title) = changes.title {
+        model.title = Set(title.trim().to_owned());
+    }
+    if let Some(alt) = changes.alt {
+        model.alt = Set(alt.trim().to_owned());
+    }
+    if let Some(locale) = locale {
+        model.locale = Set(locale);
+    }
+    model.updated_at = Set(now);
+    let txn = state.db.begin().await?;
+    let updated = Assets::update(model).exec(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        Event::success("asset.update", "asset", id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated.into())
+}
+
+/// Deletes an unused asset: the row, then the object. 409 naming the items that use it.
+pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppError> {
+    let found = find(&state.db, id).await?;
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageAssets,
+        "asset",
+        Some(id.to_string()),
+    )
+    .await?;
+    let users = usages(&state.db, id).await?;
+    if !users.is_empty() {
+        let names: Vec<String> = users
+            .iter()
+            .map(|(kind, id)| format!("{kind} {id}"))
+            .collect();
+        return Err(AppError::Conflict(format!(
+            "the asset is used by {}; remove it there first",
+            names.join(", ")
+        )));
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    Assets::delete_by_id(id).exec(&txn).await?;
+    let event = Event::success("asset.delete", "asset", id)
+        .with_details(json!({ "file_name": found.file_name }));
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    // The row is gone, so readers can no longer reach the object; if this fails, the
+    // orphan sweep removes it later.
+    if let Err(err) = state.store.delete(&object_key(id)).await {
+        let _ = store_error(err);
+    }
+    Ok(())
+}
+
+/// The items (kind, id) whose drafts or published versions refer to the asset.
+pub async fn usages(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<(String, Uuid)>, AppError> {
+    // The id is a UUID, so it is safe inside the pattern.
+    let pattern = format!("%{id}%");
+    let mut users: Vec<(String, Uuid)> = document::Entity::find()
+        .filter(Expr::cust(format!(
+            "CAST(documents.fields AS TEXT) LIKE '{pattern}'"
+        )))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.kind, d.id))
+        .collect();
+    let in_drafts = translation::Entity::find()
+        .filter(Expr::cust(format!(
+            "CAST(translations.fields AS TEXT) LIKE '{pattern}'"
+        )))
+        .all(db)
+        .await?;
+    let in_published = published_translation::Entity::find()
+        .filter(
+            published_translation::Column::DocumentId.in_subquery(
+                Query::select()
+                    .column(published_translation::Column::DocumentId)
+                    .from(published_translation::Entity)
+                    .and_where(
+                        Expr::cust(format!(
+                            "CAST(published_translations.fields AS TEXT) LIKE '{pattern}'"
+                        ))
+                        .or(Expr::cust(format!(
+                            "CAST(published_translations.document_fields AS TEXT) LIKE '{pattern}'"
+                        ))),
+                    )
+                    .to_owned(),
+            ),
+        )
+        .all(db)
+        .await?;
+    users.extend(in_drafts.into_iter().map(|t| (t.kind, t.document_id)));
+    users.extend(in_published.into_iter().map(|p| (p.kind, p.document_id)));
+    users.sort();
+    users.dedup();
+    Ok(users)
+}
+
+/// Every asset id that content refers to, in drafts or published versions.
+async fn referenced_ids(db: &impl ConnectionTrait) -> Result<Vec<Uuid>, AppError> {
+    // Content refers to assets inside its JSON fields (`cover_asset_id`, `file_asset_id`);
+    // the LIKE only narrows the rows to read.
+    let mentions =
+        |table: &str, column: &str| format!("CAST({table}.{column} AS TEXT) LIKE '%asset_id%'");
+    let mut ids = Vec::new();
+    for model in document::Entity::find()
+        .filter(Expr::cust(mentions("documents", "fields")))
+        .all(db)
+        .await?
+    {
+        ids.extend(asset_ids_in(&model.fields));
+    }
+    for model in translation::Entity::find()
+        .filter(Expr::cust(mentions("translations", "fields")))
+        .all(db)
+        .await?
+    {
+        ids.extend(asset_ids_in(&model.fields));
+    }
+    let live = Expr::cust(mentions("published_translations", "fields")).or(Expr::cust(mentions(
+        "published_translations",
+        "document_fields",
+    )));
+    for model in published_translation::Entity::find()
+        .filter(live)
+        .all(db)
+        .await?
+    {
+        ids.extend(asset_ids_in(&model.fields));
+        ids.extend(asset_ids_in(&model.document_fields));
+    }
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+fn asset_ids_in(fields: &serde_json::Value) -> Vec<Uuid> {
+    ["cover_asset_id", "file_asset_id"]
+        .iter()
+        .filter_map(|key| fields.get(key)?.as_str()?.parse().ok())
+        .collect()
+}
+
+async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<asset::Model, AppError> {
+    Assets::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there is no asset {id}")))
+}

@@ -1,0 +1,58 @@
+//! The orphan sweep: objects under `assets/` without a database row, older than the
+//! grace period, are what a crash between storing and committing leaves behind.
+
+use std::collections::HashSet;
+
+use chrono::TimeDelta;
+use entity::asset::Entity as Assets;
+use futures_util::TryStreamExt;
+use object_store::{ObjectStore, ObjectStoreExt};
+use sea_orm::{EntityTrait, QuerySelect};
+use uuid::Uuid;
+
+use super::store_error;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Removes orphaned objects; returns their keys.
+pub async fn sweep_orphans(state: &AppState) -> Result<Vec<String>, AppError> {
+    let grace = TimeDelta::seconds(
+        i64::try_from(state.settings.assets.orphan_grace_seconds).unwrap_or(i64::MAX),
+    );
+    let cutoff = state.clock.now() - grace;
+    let prefix = object_store::path::Path::from("assets");
+    let objects: Vec<_> = state
+        .store
+        .list(Some(&prefix))
+        .try_collect()
+        .await
+        .map_err(store_error)?;
+    let known: HashSet<Uuid> = Assets::find()
+        .select_only()
+        .column(entity::asset::Column::Id)
+        .into_tuple::<Uuid>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut removed = Vec::new();
+    for object in objects {
+        let id = object
+            .location
+            .filename()
+            .and_then(|name| name.parse::<Uuid>().ok());
+        let orphan = id.is_none_or(|id| !known.contains(&id));
+        if orphan && object.last_modified < cutoff {
+            state
+                .store
+                .delete(&object.location)
+                .await
+                .map_err(store_error)?;
+            removed.push(object.location.to_string());
+        }
+    }
+    if !removed.is_empty() {
+        tracing::info!(count = removed.len(), keys = ?removed, "removed orphaned objects");
+    }
+    Ok(removed)
+}

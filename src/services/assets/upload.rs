@@ -1,0 +1,243 @@
+//! Streaming uploads: from the socket to object storage in parts, hashing and checking
+//! size and type on the way; memory stays near `part_size × upload_concurrency`
+//! whatever the file's size. The database row is written only once the object is
+//! fully stored; a failed or interrupted upload leaves neither.
+
+use bytes::{Bytes, BytesMut};
+use entity::asset::{self, Entity as Assets};
+use futures_util::{Stream, StreamExt};
+use object_store::{ObjectStoreExt, PutPayload, WriteMultipart};
+use sea_orm::{EntityTrait, Set, TransactionTrait};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::library::Asset;
+use super::{object_key, store_error};
+use crate::domain::Locale;
+use crate::domain::files::{clean_file_name, sniff, type_of_extension};
+use crate::error::{AppError, FieldErrors};
+use crate::policy::Action;
+use crate::services::actor::Actor;
+use crate::services::audit::{self, Event};
+use crate::state::AppState;
+use crate::storage::Store;
+
+/// What comes with the bytes.
+#[derive(Debug, Clone, Default)]
+pub struct UploadMeta {
+    pub file_name: String,
+    pub title: Option<String>,
+    pub alt: Option<String>,
+    pub locale: Option<String>,
+    /// The body's declared length, when the client sent one.
+    pub declared_size: Option<u64>,
+}
+
+/// Stores `body` as a new asset.
+pub async fn upload<S>(
+    state: &AppState,
+    actor: &Actor,
+    meta: UploadMeta,
+    mut body: S,
+) -> Result<Asset, AppError>
+where
+    S: Stream<Item = Result<Bytes, std::io::Error>> + Unpin,
+{
+    audit::authorize(state, actor, Action::UploadAsset, "asset", None).await?;
+    let settings = &state.settings.assets;
+    let mut errors = FieldErrors::new();
+    let file_name = clean_file_name(&meta.file_name);
+    let title = meta.title.unwrap_or_default().trim().to_owned();
+    let alt = meta.alt.unwrap_or_default().trim().to_owned();
+    if title.chars().count() > 300 {
+        errors.push("title", "must be at most 300 characters");
+    }
+    if alt.chars().count() > 1000 {
+        errors.push("alt", "must be at most 1000 characters");
+    }
+    let locale = meta.locale.as_deref().and_then(|raw| {
+        errors.check(
+            "locale",
+            Locale::parse(raw, &state.settings.content.locales),
+        )
+    });
+    errors.finish()?;
+    let too_large = || {
+        AppError::PayloadTooLarge(format!(
+            "files may be at most {} bytes",
+            settings.max_file_bytes
+        ))
+    };
+    if meta
+        .declared_size
+        .is_some_and(|size| size > settings.max_file_bytes)
+    {
+        return Err(too_large());
+    }
+
+    // The first part decides the type and whether one request is enough.
+    let mut hasher = Sha256::new();
+    let mut size: u64 = 0;
+    let mut head = BytesMut::with_capacity(settings.part_size_bytes.min(1 << 20));
+    let mut finished = false;
+    while head.len() < settings.part_size_bytes {
+        match body.next().await {
+            Some(chunk) => {
+                let chunk = chunk.map_err(interrupted)?;
+                size += chunk.len() as u64;
+                if size > settings.max_file_bytes {
+                    return Err(too_large());
+                }
+                hasher.update(&chunk);
+                head.extend_from_slice(&chunk);
+            }
+            None => {
+                finished = true;
+                break;
+            }
+        }
+    }
+    if head.is_empty() {
+        return Err(AppError::invalid("file", "the file is empty"));
+    }
+    let content_type = check_type(state, &head, &file_name)?;
+
+    let id = Uuid::now_v7();
+    let key = object_key(id);
+    let store = &state.store;
+    let mut guard = Uncommitted::new(store.clone(), key.clone());
+    if finished {
+        store
+            .put(&key, PutPayload::from(head.freeze()))
+            .await
+            .map_err(store_error)?;
+    } else {
+        let upload = store.put_multipart(&key).await.map_err(store_error)?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, settings.part_size_bytes);
+        writer.put(head.freeze());
+        let streamed = async {
+            while let Some(chunk) = body.next().await {
+                let chunk = chunk.map_err(interrupted)?;
+                size += chunk.len() as u64;
+                if size > settings.max_file_bytes {
+                    return Err(too_large());
+                }
+                hasher.update(&chunk);
+                // Backpressure: stop reading the socket while enough parts are in flight.
+                writer
+                    .wait_for_capacity(settings.upload_concurrency)
+                    .await
+                    .map_err(store_error)?;
+                writer.put(chunk);
+            }
+            Ok(())
+        }
+        .await;
+        match streamed {
+            Ok(()) => {
+                writer.finish().await.map_err(store_error)?;
+            }
+            Err(err) => {
+                if let Err(abort) = writer.abort().await {
+                    tracing::warn!(error = %abort, "could not abort a multipart upload; the sweep will catch it");
+                }
+                return Err(err);
+            }
+        }
+    }
+
+    let now = state.clock.now();
+    let model = asset::ActiveModel {
+        id: Set(id),
+        object_key: Set(key.to_string()),
+        file_name: Set(file_name),
+        content_type: Set(content_type.to_owned()),
+        size: Set(i64::try_from(size).map_err(AppError::internal)?),
+        sha256: Set(hex::encode(hasher.finalize())),
+        title: Set(title),
+        alt: Set(alt),
+        locale: Set(locale.map(|l| l.to_string())),
+        uploaded_by: Set(Some(actor.id())),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let txn = state.db.begin().await?;
+    let saved = Assets::insert(model).exec_with_returning(&txn).await?;
+    let event = Event::success("asset.upload", "asset", id).with_details(
+        json!({ "file_name": saved.file_name, "size": size, "content_type": content_type }),
+    );
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    guard.commit();
+    Ok(saved.into())
+}
+
+/// The type from the content; refused when not allowed, or when the name claims another.
+fn check_type(state: &AppState, head: &[u8], file_name: &str) -> Result<&'static str, AppError> {
+    let allowed = &state.settings.assets.allowed_types;
+    let Some(sniffed) = sniff(head) else {
+        return Err(AppError::UnsupportedMediaType(
+            "the file's type cannot be recognised from its content".into(),
+        ));
+    };
+    // A ZIP is also the container of Office and OpenDocument files; those are told apart by sniffing.
+    if !allowed.iter().any(|t| t == sniffed) {
+        return Err(AppError::UnsupportedMediaType(format!(
+            "files of type {sniffed} are not accepted"
+        )));
+    }
+    if let Some(claimed) = type_of_extension(file_name)
+        && claimed != sniffed
+    {
+        return Err(AppError::UnsupportedMediaType(format!(
+            "the file's content is {sniffed}, but its name {file_name:?} says {claimed}"
+        )));
+    }
+    Ok(sniffed)
+}
+
+fn interrupted(err: std::io::Error) -> AppError {
+    AppError::invalid("file", format!("the upload was interrupted: {err}"))
+}
+
+/// Deletes a stored object unless committed: an upload that fails after storing its
+/// bytes, or whose request is dropped midway, leaves no orphan behind.
+struct Uncommitted {
+    store: Store,
+    key: object_store::path::Path,
+    committed: bool,
+}
+
+impl Uncommitted {
+    fn new(store: Store, key: object_store::path::Path) -> Self {
+        Self {
+            store,
+            key,
+            committed: false,
+        }
+    }
+
+    fn commit(&mut self) {
+        self.committed = true;
+    }
+}
+
+impl Drop for Uncommitted {
+    fn drop(&mut self) {
+        if self.committed {
+            return;
+        }
+        let (store, key) = (self.store.clone(), self.key.clone());
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                match store.delete(&key).await {
+                    Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                    Err(err) => {
+                        tracing::warn!(%key, error = %err, "could not remove an uncommitted upload")
+                    }
+                }
+            });
+        }
+    }
+}
