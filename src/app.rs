@@ -113,7 +113,7 @@ impl Application {
 pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, StartError> {
     let db = db::connect(&settings.database).await?;
     db::migrate(&db).await?;
-    let store = storage::build(&settings.storage)?;
+    let storage::Built { store, presigner } = storage::build(&settings.storage)?;
     let auth = &settings.auth;
     let hasher = PasswordHasher::new(
         auth.max_concurrent_hashes,
@@ -123,6 +123,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     Ok(AppState {
         db,
         store,
+        presigner,
         settings: Arc::new(settings),
         hasher,
         clock,

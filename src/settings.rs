@@ -88,6 +88,8 @@ pub struct AssetSettings {
     pub part_size_bytes: usize,
     pub upload_concurrency: usize,
     pub download_cache_seconds: u64,
+    pub download_redirect: bool,
+    pub redirect_expiry_seconds: u64,
     pub orphan_grace_seconds: u64,
     pub sweep_interval_seconds: u64,
 }

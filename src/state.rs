@@ -8,12 +8,14 @@ use crate::auth::password::PasswordHasher;
 use crate::clock::Clock;
 use crate::metrics::Metrics;
 use crate::settings::Settings;
-use crate::storage::Store;
+use crate::storage::{Presigner, Store};
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub store: Store,
+    /// Present when the store is S3: for redirecting downloads to presigned URLs.
+    pub presigner: Option<Presigner>,
     pub settings: Arc<Settings>,
     pub hasher: PasswordHasher,
     pub clock: Clock,

@@ -15,6 +15,37 @@ use crate::settings::{StorageSettings, StorageUrl};
 
 pub type Store = Arc<dyn ObjectStore>;
 
+/// Makes short-lived URLs that let a client fetch an object straight from S3.
+#[derive(Debug, Clone)]
+pub struct Presigner {
+    signer: Arc<dyn object_store::signer::Signer>,
+    /// The key prefix of `s3://bucket/prefix`, which the signer does not add itself.
+    prefix: String,
+}
+
+impl Presigner {
+    pub async fn get_url(
+        &self,
+        key: &object_store::path::Path,
+        expires_in: Duration,
+    ) -> Result<url::Url, object_store::Error> {
+        let full = if self.prefix.is_empty() {
+            key.clone()
+        } else {
+            object_store::path::Path::from(format!("{}/{key}", self.prefix))
+        };
+        self.signer
+            .signed_url(object_store::signer::Method::GET, &full, expires_in)
+            .await
+    }
+}
+
+/// The store, and a presigner when it is S3.
+pub struct Built {
+    pub store: Store,
+    pub presigner: Option<Presigner>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     #[error("storage.url: cannot use directory {path}: {source}")]
@@ -27,16 +58,20 @@ pub enum StorageError {
 }
 
 /// Builds the object store named by `storage.url`.
-pub fn build(settings: &StorageSettings) -> Result<Store, StorageError> {
+pub fn build(settings: &StorageSettings) -> Result<Built, StorageError> {
+    let plain = |store: Store| Built {
+        store,
+        presigner: None,
+    };
     match &settings.url {
         StorageUrl::File(path) => {
             std::fs::create_dir_all(path).map_err(|source| StorageError::Directory {
                 path: path.display().to_string(),
                 source,
             })?;
-            Ok(Arc::new(LocalFileSystem::new_with_prefix(path)?))
+            Ok(plain(Arc::new(LocalFileSystem::new_with_prefix(path)?)))
         }
-        StorageUrl::Memory => Ok(Arc::new(InMemory::new())),
+        StorageUrl::Memory => Ok(plain(Arc::new(InMemory::new()))),
         StorageUrl::S3 { bucket, prefix } => {
             // Credentials, region and AWS_ENDPOINT come from the standard AWS_* variables;
             // explicit settings win over them.
@@ -66,12 +101,17 @@ pub fn build(settings: &StorageSettings) -> Result<Store, StorageError> {
                 // Set after the client options, which would otherwise reset it.
                 builder = builder.with_allow_http(true);
             }
-            let store: Store = Arc::new(builder.build()?);
-            if prefix.is_empty() {
-                Ok(store)
+            let s3 = Arc::new(builder.build()?);
+            let presigner = Some(Presigner {
+                signer: s3.clone(),
+                prefix: prefix.clone(),
+            });
+            let store: Store = if prefix.is_empty() {
+                s3
             } else {
-                Ok(Arc::new(PrefixStore::new(store, prefix.as_str())))
-            }
+                Arc::new(PrefixStore::new(s3, prefix.as_str()))
+            };
+            Ok(Built { store, presigner })
         }
     }
 }

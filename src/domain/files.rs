@@ -96,9 +96,53 @@ pub fn is_inline_safe(content_type: &str) -> bool {
     )
 }
 
+/// A `Content-Disposition` value: `inline` for types browsers show safely, `attachment`
+/// for the rest, with an ASCII `filename` and the exact name as `filename*`
+/// (RFC 6266, RFC 8187). Safe for any name: quotes, separators and control characters
+/// never reach the header.
+pub fn content_disposition(file_name: &str, content_type: &str) -> String {
+    let disposition = if is_inline_safe(content_type) {
+        "inline"
+    } else {
+        "attachment"
+    };
+    let fallback: String = file_name
+        .chars()
+        .map(|c| {
+            let plain =
+                c == ' ' || (c.is_ascii_graphic() && !matches!(c, '"' | '\\' | ';' | ',' | '%'));
+            if plain { c } else { '_' }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for byte in file_name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    format!("{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dispositions_are_safe_for_any_name() {
+        assert_eq!(
+            content_disposition("Mokymai Vilniuje – skaidrės.pdf", "application/pdf"),
+            "inline; filename=\"Mokymai Vilniuje _ skaidr_s.pdf\"; \
+             filename*=UTF-8''Mokymai%20Vilniuje%20%E2%80%93%20skaidr%C4%97s.pdf"
+        );
+        let hostile = content_disposition("a\"; filename=evil.exe\r\n.svg", "image/svg+xml");
+        assert!(
+            hostile.starts_with("attachment; filename=\"a__ filename=evil.exe__.svg\""),
+            "{hostile}"
+        );
+        assert!(!hostile.contains('\r') && !hostile.contains('\n'));
+    }
 
     #[test]
     fn hostile_names_are_cleaned() {

@@ -1,7 +1,7 @@
 //! `GET /api/v1/files/{asset_id}/{file_name}`: downloads for readers, streamed from
 //! object storage, with ranges, validators and a safe `Content-Disposition`.
 
-use poem::http::{HeaderValue, StatusCode, header};
+use poem::http::{StatusCode, header};
 use poem::{Body, IntoResponse, Request, Response};
 use poem_openapi::param::Path;
 use poem_openapi::registry::{
@@ -10,7 +10,7 @@ use poem_openapi::registry::{
 use poem_openapi::{ApiResponse, OpenApi};
 use uuid::Uuid;
 
-use crate::domain::files::{is_active_content, is_inline_safe};
+use crate::domain::files::{content_disposition, is_active_content};
 use crate::error::AppError;
 use crate::http::ApiTags;
 use crate::http::problem::{ApiError, error_set};
@@ -79,6 +79,13 @@ impl ApiResponse for FileResponse {
                     headers: headers(),
                 },
                 MetaResponse {
+                    description: "With S3 and `assets.download_redirect`: the file's presigned URL in `Location`.",
+                    status: Some(307),
+                    status_range: None,
+                    content: vec![],
+                    headers: vec![],
+                },
+                MetaResponse {
                     description: "Not modified (`If-None-Match` matched).",
                     status: Some(304),
                     status_range: None,
@@ -116,6 +123,17 @@ impl FilesApi {
         file_name: Path<String>,
     ) -> Result<FileResponse, ApiError<FileErrors>> {
         let preview = can_see_drafts(&self.state, req).await?;
+        if let Some(url) =
+            assets::presigned_url(&self.state, asset_id.0, &file_name.0, preview).await?
+        {
+            // The signature expires, so the redirect must not be cached for long.
+            let redirect = Response::builder()
+                .status(StatusCode::TEMPORARY_REDIRECT)
+                .header(header::LOCATION, url.as_str())
+                .header(header::CACHE_CONTROL, "private, max-age=60")
+                .finish();
+            return Ok(FileResponse(redirect));
+        }
         let range = requested_range(req);
         let download = assets::open(&self.state, asset_id.0, &file_name.0, preview, range).await?;
         Ok(FileResponse(respond(&self.state, req, download, preview)))
@@ -212,56 +230,5 @@ fn respond(state: &AppState, req: &Request, download: Download, preview: bool) -
             .status(StatusCode::OK)
             .header(header::CONTENT_LENGTH, asset.size)
             .body(Body::from_bytes_stream(download.body)),
-    }
-}
-
-/// `inline` for types browsers show safely, `attachment` for the rest, with an ASCII
-/// `filename` and the exact name as `filename*` (RFC 6266, RFC 8187).
-fn content_disposition(file_name: &str, content_type: &str) -> HeaderValue {
-    let disposition = if is_inline_safe(content_type) {
-        "inline"
-    } else {
-        "attachment"
-    };
-    let fallback: String = file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && !matches!(c, '"' | '\\' | ';' | ',' | '%') || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut encoded = String::new();
-    for byte in file_name.bytes() {
-        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    let value = format!("{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}");
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("attachment"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::content_disposition;
-
-    #[test]
-    fn dispositions_are_safe_for_any_name() {
-        assert_eq!(
-            content_disposition("Mokymai Vilniuje – skaidrės.pdf", "application/pdf"),
-            "inline; filename=\"Mokymai Vilniuje _ skaidr_s.pdf\"; \
-             filename*=UTF-8''Mokymai%20Vilniuje%20%E2%80%93%20skaidr%C4%97s.pdf"
-        );
-        let hostile = content_disposition("a\"; filename=evil.exe\r\n.svg", "image/svg+xml");
-        let text = hostile.to_str().unwrap();
-        assert!(
-            text.starts_with("attachment; filename=\"a__ filename=evil.exe__.svg\""),
-            "{text}"
-        );
-        assert!(!text.contains('\r') && !text.contains('\n'));
     }
 }

@@ -23,6 +23,7 @@ backend_tests!(
     an_unreachable_store_gives_503,
     the_sweep_removes_old_orphans_only,
     covers_must_be_images,
+    downloads_redirect_to_presigned_urls_only_on_s3_and_for_safe_types,
 );
 
 /// A small valid-looking PDF of `size` bytes.
@@ -620,4 +621,59 @@ async fn covers_must_be_images(backend: Backend) {
         .post_json_authed("/api/v1/admin/pages", &admin, &json!({ "translation": { "locale": "en", "title": "P", "file_asset_id": document["id"] } }))
         .await;
     assert_problem(on_page, StatusCode::UNPROCESSABLE_ENTITY).await;
+}
+
+async fn downloads_redirect_to_presigned_urls_only_on_s3_and_for_safe_types(backend: Backend) {
+    let app = TestApp::builder(backend)
+        .with(|s| s.assets.download_redirect = true)
+        .spawn()
+        .await;
+    let admin = app.admin_token().await;
+    let bytes = pdf(20_000);
+    let asset = created(upload_raw(&app, &admin, "slides.pdf", bytes.clone()).await).await;
+    let svg = created(
+        upload_raw(
+            &app,
+            &admin,
+            "logo.svg",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec(),
+        )
+        .await,
+    )
+    .await;
+    publish_material_with(&app, &admin, asset["id"].as_str().unwrap()).await;
+    let (_, preview) = app
+        .api_token(&admin, json!({ "name": "p", "kind": "preview" }))
+        .await;
+
+    let response = app.get(asset["url"].as_str().unwrap()).await;
+    let svg_response = app.get_authed(svg["url"].as_str().unwrap(), &preview).await;
+
+    assert_eq!(
+        svg_response.status(),
+        StatusCode::OK,
+        "SVG is always streamed with safe headers"
+    );
+    if app.state.presigner.is_none() {
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "a local store always streams"
+        );
+        return;
+    }
+    assert_eq!(response.status(), StatusCode::TEMPORARY_REDIRECT);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("X-Amz-Signature"), "{location}");
+    let fetched = reqwest::get(&location).await.unwrap();
+    assert_eq!(fetched.status(), StatusCode::OK);
+    assert_eq!(fetched.headers()["content-type"], "application/pdf");
+    assert_eq!(sha256(&fetched.bytes().await.unwrap()), sha256(&bytes));
+    // Unpublished files are still refused before any redirect.
+    let unpublished = created(upload_raw(&app, &admin, "draft.pdf", pdf(1000)).await).await;
+    assert_problem(
+        app.get(unpublished["url"].as_str().unwrap()).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 }

@@ -102,6 +102,57 @@ pub async fn open(
     })
 }
 
+/// With S3 and `assets.download_redirect`, a presigned URL for the file, for types a
+/// browser shows safely (others are streamed with buysocial's own safe headers).
+pub async fn presigned_url(
+    state: &AppState,
+    id: Uuid,
+    file_name: &str,
+    can_see_drafts: bool,
+) -> Result<Option<url::Url>, AppError> {
+    let settings = &state.settings.assets;
+    let Some(presigner) = state
+        .presigner
+        .as_ref()
+        .filter(|_| settings.download_redirect)
+    else {
+        return Ok(None);
+    };
+    let asset = visible(state, id, file_name, can_see_drafts).await?;
+    if !crate::domain::files::is_inline_safe(&asset.content_type) {
+        return Ok(None);
+    }
+    let expiry = std::time::Duration::from_secs(settings.redirect_expiry_seconds);
+    presigner
+        .get_url(&object_key(id), expiry)
+        .await
+        .map(Some)
+        .map_err(store_error)
+}
+
+/// The asset, if `file_name` is its name and the caller may see it; 404 otherwise, as
+/// if it did not exist.
+async fn visible(
+    state: &AppState,
+    id: Uuid,
+    file_name: &str,
+    can_see_drafts: bool,
+) -> Result<Asset, AppError> {
+    let not_found = || AppError::NotFound("no such file".into());
+    let asset: Asset = Assets::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(not_found)?
+        .into();
+    if asset.file_name != file_name {
+        return Err(not_found());
+    }
+    if !can_see_drafts && !is_published(state, id).await? {
+        return Err(not_found());
+    }
+    Ok(asset)
+}
+
 /// Whether any live translation uses the asset (as a material's file or a cover).
 async fn is_published(state: &AppState, id: Uuid) -> Result<bool, AppError> {
     let pattern = format!("%{id}%");

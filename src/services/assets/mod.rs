@@ -6,7 +6,7 @@ mod library;
 mod sweep;
 mod upload;
 
-pub use download::{ByteRange, Download, open};
+pub use download::{ByteRange, Download, open, presigned_url};
 pub use library::{Asset, AssetChanges, AssetFilter, delete, get, list, update, usages};
 pub use sweep::sweep_orphans;
 pub use upload::{UploadMeta, upload};

@@ -6,7 +6,10 @@
 use bytes::{Bytes, BytesMut};
 use entity::asset::{self, Entity as Assets};
 use futures_util::{Stream, StreamExt};
-use object_store::{ObjectStoreExt, PutPayload, WriteMultipart};
+use object_store::{
+    Attribute, Attributes, ObjectStore, ObjectStoreExt, PutMultipartOptions, PutOptions,
+    PutPayload, WriteMultipart,
+};
 use sea_orm::{EntityTrait, Set, TransactionTrait};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -15,7 +18,7 @@ use uuid::Uuid;
 use super::library::Asset;
 use super::{object_key, store_error};
 use crate::domain::Locale;
-use crate::domain::files::{clean_file_name, sniff, type_of_extension};
+use crate::domain::files::{clean_file_name, content_disposition, sniff, type_of_extension};
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
 use crate::services::actor::Actor;
@@ -107,13 +110,33 @@ where
     let key = object_key(id);
     let store = &state.store;
     let mut guard = Uncommitted::new(store.clone(), key.clone());
+    // S3 serves presigned downloads with the object's own headers; the local store
+    // keeps no attributes (and buysocial always adds its own when streaming).
+    let mut attributes = Attributes::new();
+    if state.presigner.is_some() {
+        attributes.insert(Attribute::ContentType, content_type.into());
+        let disposition = content_disposition(&file_name, content_type);
+        attributes.insert(Attribute::ContentDisposition, disposition.into());
+    }
     if finished {
+        let options = PutOptions {
+            attributes,
+            ..PutOptions::default()
+        };
+        let payload = PutPayload::from(head.freeze());
         store
-            .put(&key, PutPayload::from(head.freeze()))
+            .put_opts(&key, payload, options)
             .await
             .map_err(store_error)?;
     } else {
-        let upload = store.put_multipart(&key).await.map_err(store_error)?;
+        let options = PutMultipartOptions {
+            attributes,
+            ..PutMultipartOptions::default()
+        };
+        let upload = store
+            .put_multipart_opts(&key, options)
+            .await
+            .map_err(store_error)?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, settings.part_size_bytes);
         writer.put(head.freeze());
         let streamed = async {
