@@ -21,6 +21,8 @@ pub struct Model {
     pub alt: String,
     pub locale: Option<String>,
     pub uploaded_by: Option<Uuid>,
+    /// The asset whose file replaced this one; this one stays while published content uses it.
+    pub replaced_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -13,6 +13,7 @@ mod m20261125_000002_login_throttle;
 mod m20261125_000003_sites_tokens_audit;
 mod m20261125_000004_content;
 mod m20261125_000005_assets;
+mod m20261125_000006_asset_replacement;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_sites_tokens_audit::Migration),
             Box::new(m20261125_000004_content::Migration),
             Box::new(m20261125_000005_assets::Migration),
+            Box::new(m20261125_000006_asset_replacement::Migration),
         ]
     }
 }

@@ -24,6 +24,7 @@ backend_tests!(
     the_sweep_removes_old_orphans_only,
     covers_must_be_images,
     downloads_redirect_to_presigned_urls_only_on_s3_and_for_safe_types,
+    a_replaced_file_reaches_readers_only_when_published,
 );
 
 /// A small valid-looking PDF of `size` bytes.
@@ -676,4 +677,91 @@ async fn downloads_redirect_to_presigned_urls_only_on_s3_and_for_safe_types(back
         StatusCode::NOT_FOUND,
     )
     .await;
+}
+
+async fn a_replaced_file_reaches_readers_only_when_published(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let author = app
+        .scoped_user_token("author@example.org", Role::Author, &[], &[])
+        .await;
+    let (first, second) = (pdf(4000), pdf(5000));
+    let old = created(upload_raw(&app, &admin, "slides.pdf", first.clone()).await).await;
+    let old_id = old["id"].as_str().unwrap().to_owned();
+    let material = publish_material_with(&app, &admin, &old_id).await;
+    let replace_path = format!("/api/v1/admin/assets/{old_id}/file");
+    let replace = |token: &str, bytes: Vec<u8>| {
+        let url =
+            url::Url::parse_with_params(&app.url(&replace_path), [("file_name", "slides-v2.pdf")])
+                .unwrap();
+        app.client
+            .post(url)
+            .bearer_auth(token.to_owned())
+            .header("content-type", "application/octet-stream")
+            .body(bytes)
+            .send()
+    };
+
+    assert_problem(
+        replace(&author, second.clone()).await.unwrap(),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let new = created(replace(&admin, second.clone()).await.unwrap()).await;
+    let new_id = new["id"].as_str().unwrap().to_owned();
+
+    let item: Value = app
+        .get_authed(&format!("/api/v1/admin/materials/{material}"), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let en = &item["translations"][0];
+    assert_eq!(en["draft"]["file_asset_id"], new_id.as_str());
+    assert_eq!(en["live"]["file_asset_id"], old_id.as_str());
+    assert_eq!(en["status"], "changed");
+    let public_old = app.get(old["url"].as_str().unwrap()).await;
+    assert_eq!(
+        sha256(&public_old.bytes().await.unwrap()),
+        sha256(&first),
+        "readers keep the published file"
+    );
+    assert_problem(
+        app.get(new["url"].as_str().unwrap()).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert!(
+        buysocial::services::assets::sweep_orphans(&app.state)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the old file is still live"
+    );
+    assert_problem(
+        replace(&admin, pdf(6000)).await.unwrap(),
+        StatusCode::CONFLICT,
+    )
+    .await;
+
+    app.send(
+        Method::POST,
+        &format!("/api/v1/admin/materials/{material}/translations/en/publish"),
+        Some(&admin),
+        None,
+    )
+    .await;
+
+    let public_new = app.get(new["url"].as_str().unwrap()).await;
+    assert_eq!(sha256(&public_new.bytes().await.unwrap()), sha256(&second));
+    let swept = buysocial::services::assets::sweep_orphans(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(swept, [format!("assets/{old_id}")]);
+    assert_problem(
+        app.get(old["url"].as_str().unwrap()).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_eq!(object_keys(&app).await, [format!("assets/{new_id}")]);
 }

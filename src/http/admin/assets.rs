@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
 use poem::web::Multipart;
 use poem::{FromRequest, Request, RequestBody};
 use poem_openapi::param::{Path, Query};
@@ -254,7 +255,51 @@ impl AssetsApi {
                 };
                 assets::upload(&self.state, &auth.0, meta, body.into_bytes_stream().boxed()).await?
             }
-            UploadSource::Multipart(form) => upload_form(&self.state, &auth.0, meta, form).await?,
+            UploadSource::Multipart(form) => {
+                let (meta, stream) = form_file(meta, form).await?;
+                assets::upload(&self.state, &auth.0, meta, stream).await?
+            }
+        };
+        let location = format!("/api/v1/admin/assets/{}", asset.id);
+        Ok(Created::Asset(Json(asset.into()), location))
+    }
+
+    /// Replace an asset's file.
+    ///
+    /// The new file becomes a new asset (returned), and drafts using the old one switch
+    /// to it. Published content keeps the old file until it is published again; the
+    /// old asset is then removed by the sweep. Same body as an upload.
+    #[oai(path = "/:id/file", method = "post", operation_id = "assets_replace")]
+    async fn replace(
+        &self,
+        auth: AdminAuth,
+        id: Path<Uuid>,
+        file_name: Query<Option<String>>,
+        body: UploadBody,
+    ) -> Result<Created, ApiError<UploadErrors>> {
+        let meta = UploadMeta {
+            file_name: file_name.0.unwrap_or_default(),
+            ..UploadMeta::default()
+        };
+        let asset = match body.0 {
+            UploadSource::Raw(body, length) => {
+                let meta = UploadMeta {
+                    declared_size: length,
+                    ..meta
+                };
+                assets::replace(
+                    &self.state,
+                    &auth.0,
+                    id.0,
+                    meta,
+                    body.into_bytes_stream().boxed(),
+                )
+                .await?
+            }
+            UploadSource::Multipart(form) => {
+                let (meta, stream) = form_file(meta, form).await?;
+                assets::replace(&self.state, &auth.0, id.0, meta, stream).await?
+            }
         };
         let location = format!("/api/v1/admin/assets/{}", asset.id);
         Ok(Created::Asset(Json(asset.into()), location))
@@ -345,13 +390,17 @@ impl AssetsApi {
     }
 }
 
-/// Reads text fields until the `file` field, then streams the file to the service.
-async fn upload_form(
-    state: &AppState,
-    actor: &crate::services::actor::Actor,
+/// Reads text fields until the `file` field; returns them with the file's stream.
+async fn form_file(
     mut meta: UploadMeta,
     mut form: Multipart,
-) -> Result<Asset, AppError> {
+) -> Result<
+    (
+        UploadMeta,
+        BoxStream<'static, Result<bytes::Bytes, std::io::Error>>,
+    ),
+    AppError,
+> {
     let bad = |e: poem::error::ParseMultipartError| {
         AppError::invalid("file", format!("the form is malformed: {e}"))
     };
@@ -361,9 +410,9 @@ async fn upload_form(
                 if meta.file_name.is_empty() {
                     meta.file_name = field.file_name().unwrap_or_default().to_owned();
                 }
+                // The field borrows nothing from the form, so the stream can outlive it.
                 let reader = Box::pin(field.into_async_read());
-                let stream = tokio_util::io::ReaderStream::new(reader).boxed();
-                return assets::upload(state, actor, meta, stream).await;
+                return Ok((meta, tokio_util::io::ReaderStream::new(reader).boxed()));
             }
             name @ ("title" | "alt" | "locale" | "file_name") => {
                 let name = name.to_owned();

@@ -3,11 +3,13 @@
 
 mod download;
 mod library;
+mod replace;
 mod sweep;
 mod upload;
 
 pub use download::{ByteRange, Download, open, presigned_url};
 pub use library::{Asset, AssetChanges, AssetFilter, delete, get, list, update, usages};
+pub use replace::replace;
 pub use sweep::sweep_orphans;
 pub use upload::{UploadMeta, upload};
 

@@ -14,8 +14,24 @@ use super::store_error;
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// Removes orphaned objects; returns their keys.
+/// Removes orphaned objects, and replaced files that nothing uses any more; returns
+/// the keys removed.
 pub async fn sweep_orphans(state: &AppState) -> Result<Vec<String>, AppError> {
+    let mut removed = Vec::new();
+    for superseded in super::replace::unused_superseded(&state.db).await? {
+        // Row first: once it is gone the object is an orphan, which a later sweep removes
+        // if deleting it fails now.
+        Assets::delete_by_id(superseded.id).exec(&state.db).await?;
+        let key = object_store::path::Path::from(superseded.object_key.as_str());
+        match state.store.delete(&key).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => {
+                removed.push(superseded.object_key)
+            }
+            Err(err) => {
+                tracing::warn!(key = %superseded.object_key, error = %err, "could not delete a replaced file")
+            }
+        }
+    }
     let grace = TimeDelta::seconds(
         i64::try_from(state.settings.assets.orphan_grace_seconds).unwrap_or(i64::MAX),
     );
@@ -35,7 +51,6 @@ pub async fn sweep_orphans(state: &AppState) -> Result<Vec<String>, AppError> {
         .await?
         .into_iter()
         .collect();
-    let mut removed = Vec::new();
     for object in objects {
         let id = object
             .location
@@ -52,7 +67,7 @@ pub async fn sweep_orphans(state: &AppState) -> Result<Vec<String>, AppError> {
         }
     }
     if !removed.is_empty() {
-        tracing::info!(count = removed.len(), keys = ?removed, "removed orphaned objects");
+        tracing::info!(count = removed.len(), keys = ?removed, "removed orphaned and replaced objects");
     }
     Ok(removed)
 }

@@ -42,12 +42,81 @@ pub async fn upload<S>(
     state: &AppState,
     actor: &Actor,
     meta: UploadMeta,
-    mut body: S,
+    body: S,
 ) -> Result<Asset, AppError>
 where
     S: Stream<Item = Result<Bytes, std::io::Error>> + Unpin,
 {
     audit::authorize(state, actor, Action::UploadAsset, "asset", None).await?;
+    let mut stored = store_stream(state, meta, body).await?;
+    let txn = state.db.begin().await?;
+    let saved = insert(&txn, state, actor, &stored).await?;
+    txn.commit().await?;
+    stored.commit();
+    Ok(saved)
+}
+
+/// A fully stored object, not yet recorded; dropping it removes the object.
+pub struct StoredObject {
+    id: Uuid,
+    key: object_store::path::Path,
+    file_name: String,
+    content_type: &'static str,
+    size: u64,
+    sha256: String,
+    title: String,
+    alt: String,
+    locale: Option<String>,
+    guard: Uncommitted,
+}
+
+impl StoredObject {
+    /// The row is committed: keep the object.
+    pub fn commit(&mut self) {
+        self.guard.commit();
+    }
+}
+
+/// Records a stored object as an asset, with its audit entry, in `txn`.
+pub async fn insert(
+    txn: &impl sea_orm::ConnectionTrait,
+    state: &AppState,
+    actor: &Actor,
+    stored: &StoredObject,
+) -> Result<Asset, AppError> {
+    let now = state.clock.now();
+    let model = asset::ActiveModel {
+        id: Set(stored.id),
+        object_key: Set(stored.key.to_string()),
+        file_name: Set(stored.file_name.clone()),
+        content_type: Set(stored.content_type.to_owned()),
+        size: Set(i64::try_from(stored.size).map_err(AppError::internal)?),
+        sha256: Set(stored.sha256.clone()),
+        title: Set(stored.title.clone()),
+        alt: Set(stored.alt.clone()),
+        locale: Set(stored.locale.clone()),
+        uploaded_by: Set(Some(actor.id())),
+        replaced_by: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let saved = Assets::insert(model).exec_with_returning(txn).await?;
+    let event = Event::success("asset.upload", "asset", stored.id).with_details(json!({
+        "file_name": saved.file_name, "size": stored.size, "content_type": stored.content_type,
+    }));
+    audit::record(txn, now, actor, event).await?;
+    Ok(saved.into())
+}
+
+/// Streams `body` into the store under a new key, checking type and size on the way.
+pub async fn store_stream<S>(
+    state: &AppState,
+    meta: UploadMeta,
+    mut body: S,
+) -> Result<StoredObject, AppError>
+where
+    S: Stream<Item = Result<Bytes, std::io::Error>> + Unpin,
+{
     let settings = &state.settings.assets;
     let mut errors = FieldErrors::new();
     let file_name = clean_file_name(&meta.file_name);
@@ -109,7 +178,7 @@ where
     let id = Uuid::now_v7();
     let key = object_key(id);
     let store = &state.store;
-    let mut guard = Uncommitted::new(store.clone(), key.clone());
+    let guard = Uncommitted::new(store.clone(), key.clone());
     // S3 serves presigned downloads with the object's own headers; the local store
     // keeps no attributes (and buysocial always adds its own when streaming).
     let mut attributes = Attributes::new();
@@ -170,30 +239,18 @@ where
         }
     }
 
-    let now = state.clock.now();
-    let model = asset::ActiveModel {
-        id: Set(id),
-        object_key: Set(key.to_string()),
-        file_name: Set(file_name),
-        content_type: Set(content_type.to_owned()),
-        size: Set(i64::try_from(size).map_err(AppError::internal)?),
-        sha256: Set(hex::encode(hasher.finalize())),
-        title: Set(title),
-        alt: Set(alt),
-        locale: Set(locale.map(|l| l.to_string())),
-        uploaded_by: Set(Some(actor.id())),
-        created_at: Set(now),
-        updated_at: Set(now),
-    };
-    let txn = state.db.begin().await?;
-    let saved = Assets::insert(model).exec_with_returning(&txn).await?;
-    let event = Event::success("asset.upload", "asset", id).with_details(
-        json!({ "file_name": saved.file_name, "size": size, "content_type": content_type }),
-    );
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
-    guard.commit();
-    Ok(saved.into())
+    Ok(StoredObject {
+        id,
+        key,
+        file_name,
+        content_type,
+        size,
+        sha256: hex::encode(hasher.finalize()),
+        title,
+        alt,
+        locale: locale.map(|l| l.to_string()),
+        guard,
+    })
 }
 
 /// The type from the content; refused when not allowed, or when the name claims another.

@@ -1,0 +1,151 @@
+//! Replacing an asset's file. The new file becomes a new asset, and every *draft* that
+//! used the old one now uses the new one. Published content keeps the old file, so
+//! readers see the change only when it is published; the old asset is removed by the
+//! sweep once nothing uses it any more.
+
+use bytes::Bytes;
+use entity::asset::{self, Column, Entity as Assets};
+use entity::document::{self, Entity as Documents};
+use entity::translation::{self, Entity as Translations};
+use futures_util::Stream;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::library::Asset;
+use super::upload::{UploadMeta, insert, store_stream};
+use crate::error::AppError;
+use crate::policy::Action;
+use crate::services::actor::Actor;
+use crate::services::audit::{self, Event};
+use crate::state::AppState;
+
+/// Stores a new file for asset `id`; returns the asset that now holds it.
+pub async fn replace<S>(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    meta: UploadMeta,
+    body: S,
+) -> Result<Asset, AppError>
+where
+    S: Stream<Item = Result<Bytes, std::io::Error>> + Unpin,
+{
+    let old = Assets::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there is no asset {id}")))?;
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageAssets,
+        "asset",
+        Some(id.to_string()),
+    )
+    .await?;
+    if let Some(newer) = old.replaced_by {
+        return Err(AppError::Conflict(format!(
+            "this file was replaced already, by asset {newer}; replace that one"
+        )));
+    }
+    let meta = UploadMeta {
+        file_name: if meta.file_name.is_empty() {
+            old.file_name.clone()
+        } else {
+            meta.file_name
+        },
+        title: meta.title.or_else(|| Some(old.title.clone())),
+        alt: meta.alt.or_else(|| Some(old.alt.clone())),
+        locale: meta.locale.or_else(|| old.locale.clone()),
+        declared_size: meta.declared_size,
+    };
+    let mut stored = store_stream(state, meta, body).await?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let new = insert(&txn, state, actor, &stored).await?;
+    Assets::update_many()
+        .col_expr(Column::ReplacedBy, Expr::value(Some(new.id)))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    let drafts = repoint_drafts(&txn, id, new.id, actor.id(), now).await?;
+    let event = Event::success("asset.replace", "asset", id)
+        .with_details(json!({ "replaced_by": new.id, "drafts_updated": drafts }));
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    stored.commit();
+    Ok(new)
+}
+
+/// Points drafts (covers and material files) from `old` to `new`; returns how many.
+async fn repoint_drafts(
+    txn: &impl ConnectionTrait,
+    old: Uuid,
+    new: Uuid,
+    by: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, AppError> {
+    let mentions = |table: &str| Expr::cust(format!("CAST({table}.fields AS TEXT) LIKE '%{old}%'"));
+    let mut updated = 0;
+    for doc in Documents::find()
+        .filter(mentions("documents"))
+        .all(txn)
+        .await?
+    {
+        let Some(fields) = swapped(&doc.fields, "cover_asset_id", old, new) else {
+            continue;
+        };
+        let version = doc.version + 1;
+        let mut model: document::ActiveModel = doc.into();
+        model.fields = Set(fields);
+        model.version = Set(version);
+        model.updated_by = Set(Some(by));
+        model.updated_at = Set(now);
+        Documents::update(model).exec(txn).await?;
+        updated += 1;
+    }
+    for draft in Translations::find()
+        .filter(mentions("translations"))
+        .all(txn)
+        .await?
+    {
+        let Some(fields) = swapped(&draft.fields, "file_asset_id", old, new) else {
+            continue;
+        };
+        let version = draft.version + 1;
+        let mut model: translation::ActiveModel = draft.into();
+        model.fields = Set(fields);
+        model.version = Set(version);
+        model.updated_by = Set(Some(by));
+        model.updated_at = Set(now);
+        Translations::update(model).exec(txn).await?;
+        updated += 1;
+    }
+    Ok(updated)
+}
+
+/// `fields` with `key` set to `new`, when it was `old`.
+fn swapped(fields: &Value, key: &str, old: Uuid, new: Uuid) -> Option<Value> {
+    (fields.get(key)?.as_str()? == old.to_string()).then(|| {
+        let mut changed = fields.clone();
+        changed[key] = json!(new);
+        changed
+    })
+}
+
+/// Superseded assets that nothing uses any more, for the sweep.
+pub async fn unused_superseded(db: &impl ConnectionTrait) -> Result<Vec<asset::Model>, AppError> {
+    let mut unused = Vec::new();
+    for asset in Assets::find()
+        .filter(Column::ReplacedBy.is_not_null())
+        .all(db)
+        .await?
+    {
+        if super::library::usages(db, asset.id).await?.is_empty() {
+            unused.push(asset);
+        }
+    }
+    Ok(unused)
+}
