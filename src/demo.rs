@@ -397,7 +397,7 @@ async fn publish(
     locale: &str,
     report: &mut SeedReport,
 ) -> Result<(), AppError> {
-    content::schedule_or_publish(state, actor, kind, id, locale, None).await?;
+    content::schedule_or_publish(state, actor, kind, id, locale, None, None).await?;
     report.published_translations += 1;
     Ok(())
 }

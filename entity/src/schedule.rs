@@ -17,6 +17,9 @@ pub struct Model {
     pub done_at: Option<DateTimeUtc>,
     /// `done`, `cancelled`, or why it failed.
     pub outcome: Option<String>,
+    /// For a publish: the draft and neutral-field versions that were scheduled.
+    pub draft_version: Option<i64>,
+    pub document_version: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ mod m20261125_000003_sites_tokens_audit;
 mod m20261125_000004_content;
 mod m20261125_000005_assets;
 mod m20261125_000006_asset_replacement;
+mod m20261125_000007_schedule_versions;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_content::Migration),
             Box::new(m20261125_000005_assets::Migration),
             Box::new(m20261125_000006_asset_replacement::Migration),
+            Box::new(m20261125_000007_schedule_versions::Migration),
         ]
     }
 }

@@ -135,7 +135,16 @@ impl FilesApi {
             return Ok(FileResponse(redirect));
         }
         let range = requested_range(req);
-        let download = assets::open(&self.state, asset_id.0, &file_name.0, preview, range).await?;
+        let if_range = req.header(header::IF_RANGE);
+        let download = assets::open(
+            &self.state,
+            asset_id.0,
+            &file_name.0,
+            preview,
+            range,
+            if_range,
+        )
+        .await?;
         Ok(FileResponse(respond(&self.state, req, download, preview)))
     }
 }
@@ -149,9 +158,12 @@ async fn can_see_drafts(state: &AppState, req: &Request) -> Result<bool, AppErro
     }) else {
         return Ok(false);
     };
-    Ok(match actor::authenticate(state, bearer.trim()).await? {
-        Credential::Token(token) => matches!(token.kind, TokenKind::Preview | TokenKind::Admin),
-        Credential::Session { .. } | Credential::Local(_) => true,
+    // A bad or expired token only means "no preview": the file may still be public.
+    Ok(match actor::authenticate(state, bearer.trim()).await {
+        Ok(Credential::Token(token)) => matches!(token.kind, TokenKind::Preview | TokenKind::Admin),
+        Ok(Credential::Session { .. } | Credential::Local(_)) => true,
+        Err(AppError::Unauthorized(_)) => false,
+        Err(other) => return Err(other),
     })
 }
 
@@ -193,10 +205,7 @@ fn respond(state: &AppState, req: &Request, download: Download, preview: bool) -
             .header(header::CACHE_CONTROL, cache_control)
             .finish();
     }
-    let stale_if_range = req
-        .header(header::IF_RANGE)
-        .is_some_and(|tag| tag.trim() != etag);
-    let range = download.range.filter(|_| !stale_if_range);
+    let range = download.range;
     let mut builder = Response::builder()
         .header(header::CONTENT_TYPE, asset.content_type.as_str())
         .header(header::ETAG, etag)

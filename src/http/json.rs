@@ -91,10 +91,7 @@ impl<'a, T: Type + DeserializeOwned> poem_openapi::ApiExtractor<'a> for Optional
         body: &mut RequestBody,
         _param_opts: poem_openapi::ExtractParamOptions<Self::ParamType>,
     ) -> poem::Result<Self> {
-        let bytes = <Vec<u8> as FromRequest>::from_request(request, body).await?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Self(None));
-        }
+        // The type first: a body of another type is refused before it is read.
         if let Some(content_type) = request.content_type()
             && !Self::check_content_type(content_type)
         {
@@ -102,6 +99,10 @@ impl<'a, T: Type + DeserializeOwned> poem_openapi::ApiExtractor<'a> for Optional
                 content_type: content_type.to_owned(),
             }
             .into());
+        }
+        let bytes = <Vec<u8> as FromRequest>::from_request(request, body).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(None));
         }
         parse(&bytes)
             .map(|v| Self(Some(v)))

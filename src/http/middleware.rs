@@ -57,6 +57,21 @@ pub async fn observe<E: Endpoint>(
     Ok(response)
 }
 
+/// The two upload operations: `POST /api/v1/admin/assets` and `POST
+/// /api/v1/admin/assets/{id}/file`, with a file body. Nothing else escapes the limit.
+fn is_upload(req: &Request) -> bool {
+    let content_type = req.content_type().unwrap_or_default().to_ascii_lowercase();
+    let file_body = content_type.starts_with("multipart/form-data")
+        || content_type.starts_with("application/octet-stream");
+    let path = req.uri().path().trim_end_matches('/');
+    let upload_path = path == "/api/v1/admin/assets"
+        || path
+            .strip_prefix("/api/v1/admin/assets/")
+            .and_then(|rest| rest.strip_suffix("/file"))
+            .is_some_and(|id| !id.contains('/'));
+    req.method() == poem::http::Method::POST && file_body && upload_path
+}
+
 /// Letters, digits and `-_.:`, at most 128 characters: safe to log and echo back.
 fn is_sane_request_id(id: &str) -> bool {
     !id.is_empty()
@@ -76,10 +91,7 @@ pub async fn limit_body<E: Endpoint>(
     mut req: Request,
     max_bytes: usize,
 ) -> poem::Result<Response> {
-    let content_type = req.content_type().unwrap_or_default().to_ascii_lowercase();
-    if content_type.starts_with("multipart/form-data")
-        || content_type.starts_with("application/octet-stream")
-    {
+    if is_upload(&req) {
         return Ok(ep.call(req).await?.into_response());
     }
     let declared = req

@@ -18,8 +18,13 @@ impl PageRequest {
     ) -> Result<Self, AppError> {
         let number = number.unwrap_or(1);
         let size = size.unwrap_or(limits.default_page_size);
-        if number == 0 {
-            return Err(AppError::invalid_parameter("page", "must be 1 or more"));
+        // Far beyond any real list, and keeps offsets within what databases accept.
+        const MAX_PAGE: u64 = 1_000_000;
+        if number == 0 || number > MAX_PAGE {
+            return Err(AppError::invalid_parameter(
+                "page",
+                format!("must be between 1 and {MAX_PAGE}"),
+            ));
         }
         if size == 0 || size > limits.max_page_size {
             return Err(AppError::invalid_parameter(

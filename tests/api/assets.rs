@@ -24,6 +24,9 @@ backend_tests!(
     the_sweep_removes_old_orphans_only,
     covers_must_be_images,
     downloads_redirect_to_presigned_urls_only_on_s3_and_for_safe_types,
+    files_linked_from_published_bodies_are_public,
+    only_upload_routes_escape_the_json_body_limit,
+    replacing_needs_the_right_to_edit_every_user_and_the_same_kind_of_file,
     a_replaced_file_reaches_readers_only_when_published,
 );
 
@@ -764,4 +767,118 @@ async fn a_replaced_file_reaches_readers_only_when_published(backend: Backend) {
     )
     .await;
     assert_eq!(object_keys(&app).await, [format!("assets/{new_id}")]);
+}
+
+async fn files_linked_from_published_bodies_are_public(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let image = created(upload_raw(&app, &admin, "chart.png", png()).await).await;
+    let url = image["url"].as_str().unwrap().to_owned();
+    let page = created(
+        app.post_json_authed(
+            "/api/v1/admin/pages",
+            &admin,
+            &json!({ "translation": { "locale": "en", "title": "Figures", "body": format!("![chart]({url})") } }),
+        )
+        .await,
+    )
+    .await;
+    assert_problem(app.get(&url).await, StatusCode::NOT_FOUND).await;
+
+    let id = page["id"].as_str().unwrap();
+    app.send(
+        Method::POST,
+        &format!("/api/v1/admin/pages/{id}/translations/en/publish"),
+        Some(&admin),
+        None,
+    )
+    .await;
+
+    assert_eq!(app.get(&url).await.status(), StatusCode::OK);
+}
+
+async fn only_upload_routes_escape_the_json_body_limit(backend: Backend) {
+    let app = TestApp::builder(backend)
+        .with(|s| s.server.max_json_body_bytes = 1024)
+        .spawn()
+        .await;
+    let admin = app.admin_token().await;
+    let created_event = app
+        .post_json_authed(
+            "/api/v1/admin/pages",
+            &admin,
+            &json!({ "translation": { "locale": "en", "title": "T" } }),
+        )
+        .await;
+    let id = created(created_event).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let publish = app
+        .client
+        .post(app.url(&format!("/api/v1/admin/pages/{id}/translations/en/publish")))
+        .bearer_auth(&admin)
+        .header("content-type", "application/octet-stream")
+        .body(vec![b'x'; 64 * 1024])
+        .send()
+        .await
+        .unwrap();
+
+    assert_problem(publish, StatusCode::PAYLOAD_TOO_LARGE).await;
+    assert_eq!(
+        upload_raw(&app, &admin, "a.pdf", pdf(64 * 1024))
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+}
+
+async fn replacing_needs_the_right_to_edit_every_user_and_the_same_kind_of_file(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let belgian = app
+        .scoped_user_token("be@example.org", Role::Editor, &["BE"], &["fr"])
+        .await;
+    let cover = created(upload_raw(&app, &admin, "cover.png", png()).await).await;
+    let cover_id = cover["id"].as_str().unwrap().to_owned();
+    app.post_json_authed(
+        "/api/v1/admin/news",
+        &admin,
+        &json!({ "countries": ["LT"], "fields": { "cover_asset_id": cover_id }, "translation": { "locale": "lt", "title": "Naujiena" } }),
+    )
+    .await;
+    let replace = |token: &str, name: &'static str, bytes: Vec<u8>| {
+        let url = url::Url::parse_with_params(
+            &app.url(&format!("/api/v1/admin/assets/{cover_id}/file")),
+            [("file_name", name)],
+        )
+        .unwrap();
+        app.client
+            .post(url)
+            .bearer_auth(token.to_owned())
+            .header("content-type", "application/octet-stream")
+            .body(bytes)
+            .send()
+    };
+
+    assert_problem(
+        replace(&belgian, "new.png", png()).await.unwrap(),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_problem(
+        replace(&admin, "new.pdf", pdf(1000)).await.unwrap(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+    )
+    .await;
+    assert_eq!(
+        object_keys(&app).await.len(),
+        1,
+        "refused replacements leave no file behind"
+    );
+    assert_eq!(
+        replace(&admin, "new.png", png()).await.unwrap().status(),
+        StatusCode::CREATED
+    );
 }

@@ -27,6 +27,10 @@ backend_tests!(
     missing_locales_follow_the_sites,
     items_are_listed_with_filters,
     a_failed_publish_leaves_the_live_version_as_it_was,
+    a_schedule_publishes_only_what_was_reviewed_by_someone_still_allowed,
+    publishing_with_a_stale_etag_is_refused,
+    restoring_a_revision_cannot_move_an_item_out_of_scope,
+    absurd_pages_are_refused,
 );
 
 fn vilnius_event() -> Value {
@@ -1122,4 +1126,195 @@ async fn a_failed_publish_leaves_the_live_version_as_it_was(backend: Backend) {
         revisions["items"][0]["action"], "publish",
         "no revision of the failed publish"
     );
+}
+
+async fn a_schedule_publishes_only_what_was_reviewed_by_someone_still_allowed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let editor = app
+        .scoped_user_token("editor@example.org", Role::Editor, &["LT"], &["lt"])
+        .await;
+    let second_editor = app
+        .scoped_user_token("editor2@example.org", Role::Editor, &["LT"], &["lt"])
+        .await;
+    let author = app
+        .scoped_user_token("author@example.org", Role::Author, &["LT"], &["lt"])
+        .await;
+    let at = Utc::now() + TimeDelta::hours(1);
+    let schedule = |id: String, editor: String| {
+        let app = &app;
+        async move {
+            let path = format!("/api/v1/admin/events/{id}/translations/lt/publish");
+            let response = app
+                .post_json_authed(&path, &editor, &json!({ "at": at }))
+                .await;
+            assert_eq!(response.status(), StatusCode::OK);
+        }
+    };
+    // 1. The author rewrites the draft after the editor scheduled it: nothing goes live.
+    let edited = create(&app, &admin, "events", &vilnius_event()).await;
+    let edited_id = edited["id"].as_str().unwrap().to_owned();
+    schedule(edited_id.clone(), editor.clone()).await;
+    put_translation(
+        &app,
+        &author,
+        &format!("/api/v1/admin/events/{edited_id}/translations/lt"),
+        Some("\"t1\""),
+        json!({ "title": "Unreviewed" }),
+    )
+    .await;
+    // 2. The editor who scheduled it is demoted before it runs: nothing goes live.
+    let mut other = vilnius_event();
+    other["translation"]["title"] = json!("Antras renginys");
+    let demoted = create(&app, &admin, "events", &other).await;
+    let demoted_id = demoted["id"].as_str().unwrap().to_owned();
+    schedule(demoted_id.clone(), second_editor.clone()).await;
+    let editor_id = buysocial::services::users::find_by_email(&app.state.db, "editor2@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    app.patch_json_authed(
+        &format!("/api/v1/admin/users/{editor_id}"),
+        &admin,
+        &json!({ "role": "author" }),
+    )
+    .await;
+
+    app.clock.advance(TimeDelta::hours(2));
+    assert_eq!(content::run_due_schedules(&app.state).await.unwrap(), 2);
+
+    assert!(
+        live_rows(&app, &edited_id).await.is_empty(),
+        "an unreviewed draft went live"
+    );
+    assert!(
+        live_rows(&app, &demoted_id).await.is_empty(),
+        "a demoted editor's schedule ran"
+    );
+    let outcomes: Vec<String> = entity::schedule::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|s| s.outcome)
+        .collect();
+    assert!(
+        outcomes
+            .iter()
+            .any(|o| o.contains("changed after publishing was scheduled")),
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes.iter().any(|o| o.contains("may no longer publish")),
+        "{outcomes:?}"
+    );
+}
+
+async fn publishing_with_a_stale_etag_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let created = create(&app, &admin, "events", &vilnius_event()).await;
+    let id = created["id"].as_str().unwrap();
+    put_translation(
+        &app,
+        &admin,
+        &format!("/api/v1/admin/events/{id}/translations/lt"),
+        Some("\"t1\""),
+        json!({ "title": "Changed after review" }),
+    )
+    .await;
+    let publish_with = |etag: &'static str| {
+        app.client
+            .post(app.url(&format!(
+                "/api/v1/admin/events/{id}/translations/lt/publish"
+            )))
+            .bearer_auth(&admin)
+            .header("if-match", etag)
+            .send()
+    };
+
+    let stale = publish_with("\"t1\"").await.unwrap();
+    assert_eq!(stale.headers()["etag"], "\"t2\"");
+    assert_problem(stale, StatusCode::PRECONDITION_FAILED).await;
+    assert!(live_rows(&app, id).await.is_empty());
+    assert_eq!(
+        publish_with("\"t2\"").await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(live_rows(&app, id).await[0].2, "Changed after review");
+}
+
+async fn restoring_a_revision_cannot_move_an_item_out_of_scope(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let belgian = app
+        .scoped_user_token("be@example.org", Role::Editor, &["BE"], &["fr"])
+        .await;
+    let created = create(
+        &app,
+        &admin,
+        "news",
+        &json!({ "countries": ["BE", "LT"],
+        "translation": { "locale": "fr", "title": "Formation" } }),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap();
+    patch(
+        &app,
+        &admin,
+        &format!("/api/v1/admin/news/{id}"),
+        Some("\"d1\""),
+        json!({ "countries": ["BE"] }),
+    )
+    .await;
+    let list: Value = app
+        .get_authed(&format!("/api/v1/admin/news/{id}/revisions"), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let original = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["action"] == "create" && r["locale"].is_null())
+        .unwrap();
+    let path = format!(
+        "/api/v1/admin/news/{id}/revisions/{}/restore",
+        original["id"].as_str().unwrap()
+    );
+
+    let refused = app.send(Method::POST, &path, Some(&belgian), None).await;
+
+    assert_problem(refused, StatusCode::FORBIDDEN).await;
+    assert_eq!(
+        get(&app, &admin, "news", id).await["countries"],
+        json!(["BE"])
+    );
+    assert_eq!(
+        app.send(Method::POST, &path, Some(&admin), None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&app, &admin, "news", id).await["countries"],
+        json!(["BE", "LT"])
+    );
+}
+
+async fn absurd_pages_are_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+
+    let response = app
+        .get_authed(
+            "/api/v1/admin/news?page=100000000000000001&per_page=100",
+            &admin,
+        )
+        .await;
+
+    let body = assert_problem(response, StatusCode::BAD_REQUEST).await;
+    assert_eq!(body["errors"][0]["field"], "page");
 }

@@ -390,6 +390,26 @@ impl AssetsApi {
     }
 }
 
+/// A metadata field of a form, read up to 4 KiB: such fields are never longer, and
+/// reading more would let anyone fill the server's memory.
+async fn short_text(field: poem::web::Field) -> Result<String, AppError> {
+    use tokio::io::AsyncReadExt as _;
+    const LIMIT: u64 = 4096;
+    let mut bytes = Vec::new();
+    Box::pin(field.into_async_read())
+        .take(LIMIT + 1)
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(|e| AppError::invalid("file", format!("the form is malformed: {e}")))?;
+    if bytes.len() as u64 > LIMIT {
+        return Err(AppError::PayloadTooLarge(
+            "form fields other than the file may be at most 4 KiB".into(),
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| AppError::invalid("file", "form fields must be UTF-8 text"))
+}
+
 /// Reads text fields until the `file` field; returns them with the file's stream.
 async fn form_file(
     mut meta: UploadMeta,
@@ -416,7 +436,7 @@ async fn form_file(
             }
             name @ ("title" | "alt" | "locale" | "file_name") => {
                 let name = name.to_owned();
-                let value = field.text().await.map_err(bad)?;
+                let value = short_text(field).await?;
                 match name.as_str() {
                     "title" => meta.title = Some(value),
                     "alt" => meta.alt = Some(value),

@@ -59,19 +59,13 @@ pub async fn open(
     file_name: &str,
     can_see_drafts: bool,
     range: Option<ByteRange>,
+    if_range: Option<&str>,
 ) -> Result<Download, AppError> {
-    let not_found = || AppError::NotFound("no such file".into());
-    let asset: Asset = Assets::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(not_found)?
-        .into();
-    if asset.file_name != file_name {
-        return Err(not_found());
-    }
-    if !can_see_drafts && !is_published(state, id).await? {
-        return Err(not_found());
-    }
+    let asset = visible(state, id, file_name, can_see_drafts).await?;
+    // A range of a file that changed since the client's copy would corrupt it: with a
+    // stale `If-Range` (strong comparison), send the whole file instead.
+    let etag = format!("\"{}\"", asset.sha256);
+    let range = range.filter(|_| if_range.is_none_or(|tag| tag.trim() == etag));
     let range = match range {
         Some(requested) => Some(
             requested
@@ -158,12 +152,14 @@ async fn is_published(state: &AppState, id: Uuid) -> Result<bool, AppError> {
     let pattern = format!("%{id}%");
     let uses = Published::find()
         .filter(
-            Expr::cust(format!(
-                "CAST(published_translations.fields AS TEXT) LIKE '{pattern}'"
-            ))
-            .or(Expr::cust(format!(
-                "CAST(published_translations.document_fields AS TEXT) LIKE '{pattern}'"
-            ))),
+            // Covers, material files, and files linked from published bodies.
+            Expr::cust(format!("published_translations.body LIKE '{pattern}'"))
+                .or(Expr::cust(format!(
+                    "CAST(published_translations.fields AS TEXT) LIKE '{pattern}'"
+                )))
+                .or(Expr::cust(format!(
+                    "CAST(published_translations.document_fields AS TEXT) LIKE '{pattern}'"
+                ))),
         )
         .count(&state.db)
         .await?;

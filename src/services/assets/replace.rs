@@ -9,16 +9,18 @@ use entity::document::{self, Entity as Documents};
 use entity::translation::{self, Entity as Translations};
 use futures_util::Stream;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::library::Asset;
 use super::upload::{UploadMeta, insert, store_stream};
+use crate::domain::{CountryCode, Locale};
 use crate::error::AppError;
 use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
+use crate::services::content;
 use crate::state::AppState;
 
 /// Stores a new file for asset `id`; returns the asset that now holds it.
@@ -49,6 +51,20 @@ where
             "this file was replaced already, by asset {newer}; replace that one"
         )));
     }
+    // Replacing rewrites the drafts that use the file: the caller must be allowed to
+    // edit each of them, as if editing by hand.
+    for (countries, locale) in touched(&state.db, id).await? {
+        let action = match &locale {
+            Some(locale) => Action::EditTranslation {
+                countries: &countries,
+                locale,
+            },
+            None => Action::EditItem {
+                countries: &countries,
+            },
+        };
+        audit::authorize(state, actor, action, "asset", Some(id.to_string())).await?;
+    }
     let meta = UploadMeta {
         file_name: if meta.file_name.is_empty() {
             old.file_name.clone()
@@ -61,6 +77,23 @@ where
         declared_size: meta.declared_size,
     };
     let mut stored = store_stream(state, meta, body).await?;
+    // A cover stays an image, a PDF a document: items using the file expect its kind.
+    let family = |content_type: &str| {
+        content_type
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    if family(stored.content_type()) != family(&old.content_type) {
+        let refused = AppError::UnsupportedMediaType(format!(
+            "the new file is {}; it must be of the same kind as the old one ({})",
+            stored.content_type(),
+            old.content_type
+        ));
+        stored.discard(&state.store).await;
+        return Err(refused);
+    }
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let new = insert(&txn, state, actor, &stored).await?;
@@ -70,7 +103,7 @@ where
         .filter(Column::Id.eq(id))
         .exec(&txn)
         .await?;
-    let drafts = repoint_drafts(&txn, id, new.id, actor.id(), now).await?;
+    let drafts = repoint_drafts(&txn, id, new.id, actor, now).await?;
     let event = Event::success("asset.replace", "asset", id)
         .with_details(json!({ "replaced_by": new.id, "drafts_updated": drafts }));
     audit::record(&txn, now, actor, event).await?;
@@ -84,9 +117,10 @@ async fn repoint_drafts(
     txn: &impl ConnectionTrait,
     old: Uuid,
     new: Uuid,
-    by: Uuid,
+    by: &Actor,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<usize, AppError> {
+    let stale = || AppError::Conflict("a draft using the file changed meanwhile; try again".into());
     let mentions = |table: &str| Expr::cust(format!("CAST({table}.fields AS TEXT) LIKE '%{old}%'"));
     let mut updated = 0;
     for doc in Documents::find()
@@ -97,13 +131,23 @@ async fn repoint_drafts(
         let Some(fields) = swapped(&doc.fields, "cover_asset_id", old, new) else {
             continue;
         };
-        let version = doc.version + 1;
-        let mut model: document::ActiveModel = doc.into();
-        model.fields = Set(fields);
-        model.version = Set(version);
-        model.updated_by = Set(Some(by));
-        model.updated_at = Set(now);
-        Documents::update(model).exec(txn).await?;
+        let changed = Documents::update_many()
+            .col_expr(document::Column::Fields, Expr::value(fields))
+            .col_expr(document::Column::Version, Expr::value(doc.version + 1))
+            .col_expr(document::Column::UpdatedBy, Expr::value(Some(by.id())))
+            .col_expr(document::Column::UpdatedAt, Expr::value(now))
+            .filter(document::Column::Id.eq(doc.id))
+            .filter(document::Column::Version.eq(doc.version))
+            .exec(txn)
+            .await?;
+        if changed.rows_affected == 0 {
+            return Err(stale());
+        }
+        let saved = Documents::find_by_id(doc.id)
+            .one(txn)
+            .await?
+            .ok_or_else(stale)?;
+        content::record_fields(txn, &saved, content::RevisionAction::Fields, by, now).await?;
         updated += 1;
     }
     for draft in Translations::find()
@@ -114,16 +158,63 @@ async fn repoint_drafts(
         let Some(fields) = swapped(&draft.fields, "file_asset_id", old, new) else {
             continue;
         };
-        let version = draft.version + 1;
-        let mut model: translation::ActiveModel = draft.into();
-        model.fields = Set(fields);
-        model.version = Set(version);
-        model.updated_by = Set(Some(by));
-        model.updated_at = Set(now);
-        Translations::update(model).exec(txn).await?;
+        let changed = Translations::update_many()
+            .col_expr(translation::Column::Fields, Expr::value(fields))
+            .col_expr(translation::Column::Version, Expr::value(draft.version + 1))
+            .col_expr(translation::Column::UpdatedBy, Expr::value(Some(by.id())))
+            .col_expr(translation::Column::UpdatedAt, Expr::value(now))
+            .filter(translation::Column::DocumentId.eq(draft.document_id))
+            .filter(translation::Column::Locale.eq(draft.locale.as_str()))
+            .filter(translation::Column::Version.eq(draft.version))
+            .exec(txn)
+            .await?;
+        if changed.rows_affected == 0 {
+            return Err(stale());
+        }
+        let saved = Translations::find_by_id((draft.document_id, draft.locale.clone()))
+            .one(txn)
+            .await?
+            .ok_or_else(stale)?;
+        content::record_draft(txn, &saved, content::RevisionAction::Draft, by, now).await?;
         updated += 1;
     }
     Ok(updated)
+}
+
+/// The scopes of the drafts using asset `id`: `(countries, None)` for covers,
+/// `(countries, Some(locale))` for material files.
+async fn touched(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Vec<(Vec<CountryCode>, Option<Locale>)>, AppError> {
+    let mentions = |table: &str| Expr::cust(format!("CAST({table}.fields AS TEXT) LIKE '%{id}%'"));
+    let countries_of = |doc: &document::Model| -> Result<Vec<CountryCode>, AppError> {
+        let codes: Vec<String> =
+            serde_json::from_value(doc.countries.clone()).map_err(AppError::internal)?;
+        Ok(codes.into_iter().map(CountryCode::from_stored).collect())
+    };
+    let mut scopes = Vec::new();
+    for doc in Documents::find()
+        .filter(mentions("documents"))
+        .all(db)
+        .await?
+    {
+        if swapped(&doc.fields, "cover_asset_id", id, id).is_some() {
+            scopes.push((countries_of(&doc)?, None));
+        }
+    }
+    for draft in Translations::find()
+        .filter(mentions("translations"))
+        .all(db)
+        .await?
+    {
+        if swapped(&draft.fields, "file_asset_id", id, id).is_some()
+            && let Some(doc) = Documents::find_by_id(draft.document_id).one(db).await?
+        {
+            scopes.push((countries_of(&doc)?, Some(Locale::from_stored(draft.locale))));
+        }
+    }
+    Ok(scopes)
 }
 
 /// `fields` with `key` set to `new`, when it was `old`.

@@ -49,11 +49,18 @@ where
 {
     audit::authorize(state, actor, Action::UploadAsset, "asset", None).await?;
     let mut stored = store_stream(state, meta, body).await?;
-    let txn = state.db.begin().await?;
-    let saved = insert(&txn, state, actor, &stored).await?;
-    txn.commit().await?;
-    stored.commit();
-    Ok(saved)
+    // Recorded in a task of its own: if the client goes away now, the row and the
+    // object are kept together rather than the object deleted under a committed row.
+    let (state, actor) = (state.clone(), actor.clone());
+    tokio::spawn(async move {
+        let txn = state.db.begin().await?;
+        let saved = insert(&txn, &state, &actor, &stored).await?;
+        txn.commit().await?;
+        stored.commit();
+        Ok::<_, AppError>(saved)
+    })
+    .await
+    .map_err(AppError::internal)?
 }
 
 /// A fully stored object, not yet recorded; dropping it removes the object.
@@ -71,6 +78,21 @@ pub struct StoredObject {
 }
 
 impl StoredObject {
+    pub fn content_type(&self) -> &'static str {
+        self.content_type
+    }
+
+    /// Removes the object now (rather than in the background, as dropping does).
+    pub async fn discard(mut self, store: &Store) {
+        self.guard.commit();
+        match store.delete(&self.key).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+            Err(err) => {
+                tracing::warn!(key = %self.key, error = %err, "could not remove a refused upload")
+            }
+        }
+    }
+
     /// The row is committed: keep the object.
     pub fn commit(&mut self) {
         self.guard.commit();
@@ -232,7 +254,9 @@ where
             }
             Err(err) => {
                 if let Err(abort) = writer.abort().await {
-                    tracing::warn!(error = %abort, "could not abort a multipart upload; the sweep will catch it");
+                    // Incomplete multipart uploads are invisible to listings, so the sweep
+                    // cannot find them: an S3 lifecycle rule must abort them (see README).
+                    tracing::warn!(error = %abort, "could not abort a multipart upload");
                 }
                 return Err(err);
             }

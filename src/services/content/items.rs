@@ -246,11 +246,16 @@ pub async fn trash(
     id: Uuid,
     if_match: Option<&str>,
 ) -> Result<(), AppError> {
-    let current = load::live_document(&state.db, kind, id).await?;
+    load::live_document(&state.db, kind, id).await?;
+    let now = state.clock.now();
+    // Decide on what is live now, under lock: a publish that lands in between must
+    // neither slip past an author's limits nor survive the trash.
+    let txn = state.db.begin().await?;
+    let current = load::lock_document(&txn, kind, id).await?;
     let countries = load::countries(&current)?;
     let is_live = Published::find()
         .filter(published_translation::Column::DocumentId.eq(id))
-        .count(&state.db)
+        .count(&txn)
         .await?
         > 0;
     audit::authorize(
@@ -267,8 +272,6 @@ pub async fn trash(
     if if_match.is_some() {
         check_precondition(if_match, current.version)?;
     }
-    let now = state.clock.now();
-    let txn = state.db.begin().await?;
     let offline = Published::delete_many()
         .filter(published_translation::Column::DocumentId.eq(id))
         .exec(&txn)

@@ -7,7 +7,7 @@ use entity::published_translation::{self, Entity as Published};
 use entity::schedule::{self, Entity as Schedules};
 use entity::site::Entity as Sites;
 use entity::translation::{self, Entity as Translations};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -36,6 +36,30 @@ pub async fn live_document(
     id: Uuid,
 ) -> Result<document::Model, AppError> {
     let found = document(db, kind, id).await?;
+    if found.deleted_at.is_some() {
+        return Err(AppError::NotFound(format!(
+            "{kind} {id} is in the trash; restore it first"
+        )));
+    }
+    Ok(found)
+}
+
+/// The document, re-read inside a transaction that is about to change what readers
+/// see; on PostgreSQL its row stays locked until the transaction ends, so a concurrent
+/// trash or publish waits instead of interleaving.
+pub async fn lock_document(
+    txn: &impl ConnectionTrait,
+    kind: ContentKind,
+    id: Uuid,
+) -> Result<document::Model, AppError> {
+    let mut query = Documents::find_by_id(id).filter(document::Column::Kind.eq(kind.as_str()));
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        query = query.lock_exclusive();
+    }
+    let found = query
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there is no {kind} {id}")))?;
     if found.deleted_at.is_some() {
         return Err(AppError::NotFound(format!(
             "{kind} {id} is in the trash; restore it first"

@@ -12,6 +12,7 @@ mod view;
 
 pub use items::{ItemFilter, ItemInput, Status, create, get, list, purge, restore, trash, update};
 pub use publishing::{run_due_schedules, schedule_or_publish, schedule_or_unpublish};
+pub(crate) use revisions::{RevisionAction, record_draft, record_fields};
 pub use revisions::{RevisionDetail, list_revisions, read_revision, restore_revision};
 pub use translations::{TranslationInput, drop_translation, put_translation};
 pub use view::{

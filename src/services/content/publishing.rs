@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::items::cancel_schedules;
 use super::load;
 use super::revisions::{self, RevisionAction};
-use super::view::Item;
+use super::view::{Item, etag_of_translation};
 use crate::domain::Locale;
 use crate::domain::content::{ContentKind, markdown};
 use crate::error::AppError;
@@ -44,7 +44,10 @@ impl Publication {
     }
 }
 
-/// Publishes `locale` now, or at `at` when that is in the future.
+/// Publishes `locale` now, or at `at` when that is in the future. With `if_match`
+/// (the translation's ETag), only if the draft is still the one reviewed; a
+/// scheduled publish always publishes the version it was scheduled with, or nothing.
+#[allow(clippy::too_many_arguments)]
 pub async fn schedule_or_publish(
     state: &AppState,
     actor: &Actor,
@@ -52,8 +55,19 @@ pub async fn schedule_or_publish(
     id: Uuid,
     locale: &str,
     at: Option<DateTime<Utc>>,
+    if_match: Option<&str>,
 ) -> Result<Item, AppError> {
-    act(state, actor, kind, id, locale, at, Publication::Publish).await
+    act(
+        state,
+        actor,
+        kind,
+        id,
+        locale,
+        at,
+        if_match,
+        Publication::Publish,
+    )
+    .await
 }
 
 /// Takes `locale` offline now, or at `at` when that is in the future.
@@ -65,9 +79,20 @@ pub async fn schedule_or_unpublish(
     locale: &str,
     at: Option<DateTime<Utc>>,
 ) -> Result<Item, AppError> {
-    act(state, actor, kind, id, locale, at, Publication::Unpublish).await
+    act(
+        state,
+        actor,
+        kind,
+        id,
+        locale,
+        at,
+        None,
+        Publication::Unpublish,
+    )
+    .await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn act(
     state: &AppState,
     actor: &Actor,
@@ -75,6 +100,7 @@ async fn act(
     id: Uuid,
     locale: &str,
     at: Option<DateTime<Utc>>,
+    if_match: Option<&str>,
     what: Publication,
 ) -> Result<Item, AppError> {
     let locale = Locale::parse(locale, &state.settings.content.locales)
@@ -89,8 +115,38 @@ async fn act(
         locale: &locale,
     };
     audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
+    if let Some(given) = if_match {
+        let current = etag_of_translation(draft.version);
+        if !given
+            .split(',')
+            .any(|tag| tag.trim() == current || tag.trim() == "*")
+        {
+            return Err(AppError::PreconditionFailed {
+                detail: "the draft changed since you read it; review it again before publishing"
+                    .into(),
+                current_etag: Some(current),
+            });
+        }
+    }
     let now = state.clock.now();
     let txn = state.db.begin().await?;
+    // Everything read above may have changed meanwhile (a trash, another edit): read
+    // it again under lock, and publish exactly what was checked.
+    let document = load::lock_document(&txn, kind, id).await?;
+    let locked_draft = load::translation(&txn, id, &locale)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("{kind} {id} has no {locale} translation")))?;
+    if locked_draft.version != draft.version {
+        return Err(AppError::PreconditionFailed {
+            detail: "the draft changed a moment ago; review it again before publishing".into(),
+            current_etag: Some(etag_of_translation(locked_draft.version)),
+        });
+    }
+    if load::countries(&document)? != countries {
+        return Err(AppError::Conflict(
+            "the item's countries changed a moment ago; try again".into(),
+        ));
+    }
     match at.filter(|at| *at > now) {
         Some(at) => {
             // A new schedule replaces a pending one for the same locale.
@@ -105,6 +161,9 @@ async fn act(
                 created_at: Set(now),
                 done_at: Set(None),
                 outcome: Set(None),
+                // What was reviewed is what goes live, or nothing does.
+                draft_version: Set((what == Publication::Publish).then_some(draft.version)),
+                document_version: Set((what == Publication::Publish).then_some(document.version)),
             };
             Schedules::insert(model)
                 .exec_without_returning(&txn)
@@ -172,6 +231,7 @@ async fn publish_in(
         "seo_title": draft.seo_title, "seo_description": draft.seo_description,
         "fields": document.fields, "countries": document.countries, "tags": document.tags,
         "draft_version": draft.version, "document_version": document.version,
+        "file_asset_id": load::file_of(&draft.fields),
     });
     let revision = revisions::record_publication(
         txn,
@@ -346,11 +406,14 @@ async fn run_one(
     job: &schedule::Model,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let document = entity::document::Entity::find_by_id(job.document_id)
+    let kind: ContentKind = entity::document::Entity::find_by_id(job.document_id)
         .one(txn)
         .await?
-        .filter(|d| d.deleted_at.is_none())
-        .ok_or_else(|| AppError::NotFound("the item is gone or in the trash".into()))?;
+        .ok_or_else(|| AppError::NotFound("the item is gone".into()))?
+        .kind
+        .parse()
+        .map_err(AppError::internal)?;
+    let document = load::lock_document(txn, kind, job.document_id).await?;
     let locale = Locale::from_stored(job.locale.clone());
     let who = Who {
         kind: "schedule",
@@ -358,11 +421,19 @@ async fn run_one(
         label: "scheduled publishing".into(),
         client_addr: None,
     };
+    let countries = load::countries(&document)?;
+    scheduler_may_publish(txn, job, &countries, &locale).await?;
     let action = match job.action.as_str() {
         "publish" => {
             let draft = load::translation(txn, job.document_id, &locale)
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("the {locale} translation is gone")))?;
+            let pinned = (job.draft_version, job.document_version);
+            if pinned != (None, None) && pinned != (Some(draft.version), Some(document.version)) {
+                return Err(AppError::Conflict(
+                    "the draft or the item changed after publishing was scheduled; review and schedule it again".into(),
+                ));
+            }
             publish_in(txn, &document, &draft, None, now).await?;
             "content.publish"
         }
@@ -374,6 +445,33 @@ async fn run_one(
     let event = Event::success(action, "schedule", job.id)
         .with_details(json!({ "document": job.document_id, "locale": job.locale, "scheduled_by": job.created_by }));
     audit::record(txn, now, who, event).await
+}
+
+/// Whoever scheduled the job must still be allowed to publish it when it runs.
+async fn scheduler_may_publish(
+    txn: &impl ConnectionTrait,
+    job: &schedule::Model,
+    countries: &[crate::domain::CountryCode],
+    locale: &Locale,
+) -> Result<(), AppError> {
+    let refused = || AppError::Forbidden("whoever scheduled this may no longer publish it".into());
+    let Some(user_id) = job.created_by else {
+        return Err(refused());
+    };
+    let user: crate::services::users::User = entity::user::Entity::find_by_id(user_id)
+        .one(txn)
+        .await?
+        .ok_or_else(refused)?
+        .try_into()?;
+    let principal = crate::policy::Principal {
+        role: user.role,
+        scope: user.scope,
+    };
+    let action = Action::Publish { countries, locale };
+    if user.disabled_at.is_some() || crate::policy::authorize(&principal, action).is_err() {
+        return Err(refused());
+    }
+    Ok(())
 }
 
 async fn finish(

@@ -227,6 +227,12 @@ pub async fn restore_revision(
     let found = find(&state.db, id, revision).await?;
     let countries = load::countries(&document)?;
     let now = state.clock.now();
+    if found.action == RevisionAction::Unpublish.as_str() {
+        return Err(AppError::Conflict(
+            "an unpublish revision has no content to restore; pick a draft or publish revision"
+                .into(),
+        ));
+    }
     match &found.locale {
         Some(locale) => {
             let locale = Locale::from_stored(locale.clone());
@@ -247,6 +253,11 @@ pub async fn restore_revision(
                     .as_str()
                     .and_then(|id| id.parse().ok()),
             };
+            // The revision was valid when taken; limits and files may have changed since.
+            let mut errors = crate::error::FieldErrors::new();
+            translations::validate(state, &input, "", &mut errors);
+            translations::check_file(state, kind, &input, "", &mut errors).await?;
+            errors.finish()?;
             let current = load::translation(&state.db, id, &locale).await?;
             let txn = state.db.begin().await?;
             translations::write_draft(
@@ -276,11 +287,24 @@ pub async fn restore_revision(
             )
             .await?;
             let snapshot = &found.snapshot;
-            // The snapshot was valid when taken; materials or parents may have gone since.
+            // Restoring must not reach further than editing would: the restored
+            // countries must be in scope too.
+            let restored: Vec<String> = serde_json::from_value(snapshot["countries"].clone())
+                .map_err(AppError::internal)?;
+            let restored: Vec<crate::domain::CountryCode> = restored
+                .into_iter()
+                .map(crate::domain::CountryCode::from_stored)
+                .collect();
+            if restored != countries {
+                let action = Action::EditItem {
+                    countries: &restored,
+                };
+                audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
+            }
             let fields: ItemFields =
                 serde_json::from_value(snapshot["fields"].clone()).map_err(AppError::internal)?;
             let txn = state.db.begin().await?;
-            Documents::update_many()
+            let updated = Documents::update_many()
                 .col_expr(
                     DocumentColumn::Fields,
                     Expr::value(serde_json::to_value(&fields).map_err(AppError::internal)?),
@@ -294,8 +318,15 @@ pub async fn restore_revision(
                 .col_expr(DocumentColumn::UpdatedBy, Expr::value(Some(actor.id())))
                 .col_expr(DocumentColumn::UpdatedAt, Expr::value(now))
                 .filter(DocumentColumn::Id.eq(id))
+                .filter(DocumentColumn::Version.eq(document.version))
                 .exec(&txn)
                 .await?;
+            if updated.rows_affected == 0 {
+                return Err(AppError::PreconditionFailed {
+                    detail: "the item changed a moment ago; read it again".into(),
+                    current_etag: None,
+                });
+            }
             let changed = load::document(&txn, kind, id).await?;
             record_fields(&txn, &changed, RevisionAction::Restore, actor, now).await?;
             let event = Event::success("content.restore_revision", kind.as_str(), id)

@@ -98,15 +98,22 @@ pub async fn check_file(
             &format!("{prefix}file_asset_id"),
             "only materials have a file per locale",
         );
-    } else if entity::asset::Entity::find_by_id(file)
+        return Ok(());
+    }
+    match entity::asset::Entity::find_by_id(file)
         .one(&state.db)
         .await?
-        .is_none()
     {
-        errors.push(
+        None => errors.push(
             &format!("{prefix}file_asset_id"),
             format!("there is no asset {file}"),
-        );
+        ),
+        // A replaced file is on its way out; its successor is the one to use.
+        Some(asset) if asset.replaced_by.is_some() => errors.push(
+            &format!("{prefix}file_asset_id"),
+            format!("asset {file} was replaced; use its replacement"),
+        ),
+        Some(_) => {}
     }
     Ok(())
 }

@@ -340,7 +340,11 @@ impl ContentApi {
     /// Publish a translation now, or schedule it with `{"at": ...}`.
     ///
     /// Publishing copies the draft and the neutral fields into what readers see, in
-    /// one transaction with a revision. Other locales are not affected.
+    /// one transaction with a revision. Other locales are not affected. Send `If-Match`
+    /// with the translation's ETag to publish only the draft you reviewed (412 if it
+    /// changed). A scheduled publish goes live only if neither the draft nor the
+    /// neutral fields changed since it was scheduled, and only if its scheduler may
+    /// still publish.
     #[oai(
         path = "/:kind/:id/translations/:locale/publish",
         method = "post",
@@ -352,12 +356,20 @@ impl ContentApi {
         kind: Path<KindPath>,
         id: Path<Uuid>,
         locale: Path<String>,
+        #[oai(name = "If-Match")] if_match: Header<Option<String>>,
         body: OptionalJsonBody<WhenRequest>,
     ) -> Result<ItemWithTag, ApiError<WriteErrors>> {
         let at = body.0.and_then(|w| w.at);
-        let item =
-            content::schedule_or_publish(&self.state, &auth.0, kind.0.into(), id.0, &locale.0, at)
-                .await?;
+        let item = content::schedule_or_publish(
+            &self.state,
+            &auth.0,
+            kind.0.into(),
+            id.0,
+            &locale.0,
+            at,
+            if_match.0.as_deref(),
+        )
+        .await?;
         Ok(item_response(item))
     }
 
