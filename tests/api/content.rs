@@ -31,6 +31,7 @@ backend_tests!(
     publishing_with_a_stale_etag_is_refused,
     restoring_a_revision_cannot_move_an_item_out_of_scope,
     absurd_pages_are_refused,
+    an_etag_from_before_a_dropped_translation_never_matches_again,
 );
 
 fn vilnius_event() -> Value {
@@ -1317,4 +1318,45 @@ async fn absurd_pages_are_refused(backend: Backend) {
 
     let body = assert_problem(response, StatusCode::BAD_REQUEST).await;
     assert_eq!(body["errors"][0]["field"], "page");
+}
+
+async fn an_etag_from_before_a_dropped_translation_never_matches_again(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let created = create(
+        &app,
+        &admin,
+        "pages",
+        &json!({ "translation": { "locale": "en", "title": "SRPP" } }),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap();
+    let fr = format!("/api/v1/admin/pages/{id}/translations/fr");
+    put_translation(&app, &admin, &fr, None, json!({ "title": "MPSR" })).await;
+    let old_etag = put_translation(
+        &app,
+        &admin,
+        &fr,
+        Some("\"t1\""),
+        json!({ "title": "MPSR 2" }),
+    )
+    .await
+    .headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    app.delete_authed(&fr, &admin).await;
+
+    let recreated = put_translation(&app, &admin, &fr, None, json!({ "title": "Nouvelle" })).await;
+
+    assert_ne!(recreated.headers()["etag"].to_str().unwrap(), old_etag);
+    let stale = put_translation(
+        &app,
+        &admin,
+        &fr,
+        Some(&old_etag),
+        json!({ "title": "Écrasé ?" }),
+    )
+    .await;
+    assert_problem(stale, StatusCode::PRECONDITION_FAILED).await;
 }

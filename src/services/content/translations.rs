@@ -187,7 +187,12 @@ pub async fn write_draft(
         &input.title,
     )
     .await?;
-    let version = current.map_or(1, |c| c.version + 1);
+    let version = match current {
+        Some(current) => current.version + 1,
+        // A translation dropped and written again continues its numbering, so that an
+        // ETag held from before the drop can never match the new draft.
+        None => last_version(txn, document.id, locale).await? + 1,
+    };
     let draft = translation::ActiveModel {
         document_id: Set(document.id),
         locale: Set(locale.to_string()),
@@ -243,6 +248,28 @@ pub async fn write_draft(
     };
     revisions::record_draft(txn, &saved, action, actor, now).await?;
     Ok(version)
+}
+
+/// The highest draft version the locale ever had, from its revisions (0 if none).
+async fn last_version(
+    txn: &impl ConnectionTrait,
+    document: Uuid,
+    locale: &Locale,
+) -> Result<i64, AppError> {
+    let revisions = entity::revision::Entity::find()
+        .filter(entity::revision::Column::DocumentId.eq(document))
+        .filter(entity::revision::Column::Locale.eq(locale.as_str()))
+        .all(txn)
+        .await?;
+    Ok(revisions
+        .iter()
+        .filter_map(|r| {
+            r.snapshot["version"]
+                .as_i64()
+                .or(r.snapshot["draft_version"].as_i64())
+        })
+        .max()
+        .unwrap_or(0))
 }
 
 /// Drops a translation: its draft, its live version and its schedules. The last
