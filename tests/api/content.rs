@@ -90,11 +90,8 @@ async fn put_translation(
     etag: Option<&str>,
     body: Value,
 ) -> reqwest::Response {
-    let mut request = app.client.put(app.url(path)).bearer_auth(token).json(&body);
-    if let Some(etag) = etag {
-        request = request.header("if-match", etag);
-    }
-    request.send().await.unwrap()
+    app.send_if_match(Method::PUT, path, token, etag, &body)
+        .await
 }
 
 async fn patch(
@@ -104,15 +101,8 @@ async fn patch(
     etag: Option<&str>,
     body: Value,
 ) -> reqwest::Response {
-    let mut request = app
-        .client
-        .patch(app.url(path))
-        .bearer_auth(token)
-        .json(&body);
-    if let Some(etag) = etag {
-        request = request.header("if-match", etag);
-    }
-    request.send().await.unwrap()
+    app.send_if_match(Method::PATCH, path, token, etag, &body)
+        .await
 }
 
 async fn publish(

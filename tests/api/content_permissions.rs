@@ -42,11 +42,8 @@ async fn put(
     etag: Option<&str>,
     body: Value,
 ) -> reqwest::Response {
-    let mut request = app.client.put(app.url(path)).bearer_auth(token).json(&body);
-    if let Some(etag) = etag {
-        request = request.header("if-match", etag);
-    }
-    request.send().await.unwrap()
+    app.send_if_match(Method::PUT, path, token, etag, &body)
+        .await
 }
 
 async fn a_belgian_editor_works_on_belgian_items_and_french_and_dutch_translations(

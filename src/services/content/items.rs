@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::load::{self, json_strings};
 use super::revisions::{self, RevisionAction};
 use super::translations::{self, TranslationInput};
-use super::view::{Item, ItemSummary, etag_of_document};
+use super::view::{Item, ItemSummary, etag_of_document, if_match_names};
 use crate::domain::content::{ContentKind, ItemFields};
 use crate::domain::{CountryCode, Locale};
 use crate::error::{AppError, FieldErrors};
@@ -533,13 +533,7 @@ pub fn check_precondition(if_match: Option<&str>, version: i64) -> Result<(), Ap
         None => Err(AppError::PreconditionRequired(
             "send If-Match with the item's ETag (from GET) to change it".into(),
         )),
-        Some(given)
-            if given
-                .split(',')
-                .any(|tag| tag.trim() == current || tag.trim() == "*") =>
-        {
-            Ok(())
-        }
+        Some(given) if if_match_names(given, &current) => Ok(()),
         Some(_) => Err(stale(version)),
     }
 }

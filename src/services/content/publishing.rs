@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::items::cancel_schedules;
 use super::load;
 use super::revisions::{self, RevisionAction};
-use super::view::{Item, etag_of_translation};
+use super::view::{Item, etag_of_translation, if_match_names};
 use crate::domain::Locale;
 use crate::domain::content::{ContentKind, markdown};
 use crate::error::AppError;
@@ -117,10 +117,7 @@ async fn act(
     audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
     if let Some(given) = if_match {
         let current = etag_of_translation(draft.version);
-        if !given
-            .split(',')
-            .any(|tag| tag.trim() == current || tag.trim() == "*")
-        {
+        if !if_match_names(given, &current) {
             return Err(AppError::PreconditionFailed {
                 detail: "the draft changed since you read it; review it again before publishing"
                     .into(),

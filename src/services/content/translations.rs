@@ -16,7 +16,7 @@ use super::items::cancel_schedules;
 use super::load;
 use super::revisions::{self, RevisionAction};
 use super::slugs;
-use super::view::{Item, etag_of_translation};
+use super::view::{Item, etag_of_translation, if_match_names};
 use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::{AppError, FieldErrors};
@@ -368,10 +368,7 @@ fn check_precondition(
         )),
         (Some(current), Some(given)) => {
             let etag = etag_of_translation(current.version);
-            if given
-                .split(',')
-                .any(|tag| tag.trim() == etag || tag.trim() == "*")
-            {
+            if if_match_names(given, &etag) {
                 Ok(())
             } else {
                 Err(stale(current.version))

@@ -205,6 +205,26 @@ impl TestApp {
         request.send().await.unwrap()
     }
 
+    /// A JSON write with `If-Match` when `etag` is given.
+    pub async fn send_if_match(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        etag: Option<&str>,
+        body: &Value,
+    ) -> Response {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .json(body);
+        if let Some(etag) = etag {
+            request = request.header("if-match", etag);
+        }
+        request.send().await.unwrap()
+    }
+
     pub async fn patch_json_authed(&self, path: &str, token: &str, body: &Value) -> Response {
         self.send(Method::PATCH, path, Some(token), Some(body))
             .await
