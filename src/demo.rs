@@ -10,6 +10,7 @@ use crate::domain::Role;
 use crate::domain::content::{ContentKind, ItemFields, MaterialKind, RegistrationMode};
 use crate::error::AppError;
 use crate::services::actor::Actor;
+use crate::services::assets;
 use crate::services::content::{self, ItemInput, TranslationInput};
 use crate::services::sites::{self, SiteFields};
 use crate::services::users::User;
@@ -268,11 +269,14 @@ async fn seed_events(
                 ..ItemInput::default()
             },
             "en",
-            text(
-                &format!("Training Materials and Presentations – {city}"),
-                "Slides of the workshop.",
-                "The presentations used during the workshop.",
-            ),
+            TranslationInput {
+                file_asset_id: Some(sample_file(state, actor, city).await?),
+                ..text(
+                    &format!("Training Materials and Presentations – {city}"),
+                    "Slides of the workshop.",
+                    "The presentations used during the workshop.",
+                )
+            },
         )
         .await?;
         let fields: ItemFields = serde_json::from_value(json!({
@@ -348,6 +352,61 @@ async fn seed_news(
     .await?;
     report.items += 1;
     publish(state, actor, ContentKind::News, news, "en", report).await
+}
+
+/// Uploads a one-page PDF as the slides of the workshop in `city`.
+async fn sample_file(state: &AppState, actor: &Actor, city: &str) -> Result<Uuid, AppError> {
+    let pdf = sample_pdf(&format!("WeBuySocialEU - SRPP training in {city}"));
+    let meta = assets::UploadMeta {
+        file_name: format!("webuysocialeu-training-{}.pdf", city.to_lowercase()),
+        title: Some(format!("Workshop slides – {city}")),
+        declared_size: Some(pdf.len() as u64),
+        ..assets::UploadMeta::default()
+    };
+    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(pdf))]);
+    Ok(assets::upload(state, actor, meta, body).await?.id)
+}
+
+/// A minimal valid PDF with one line of text.
+fn sample_pdf(line: &str) -> Vec<u8> {
+    let text: String = line
+        .chars()
+        .filter(|c| c.is_ascii() && !matches!(c, '(' | ')' | '\\'))
+        .collect();
+    let stream = format!("BT /F1 18 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!(
+            "<< /Length {} >>\nstream\n{stream}\nendstream",
+            stream.len()
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
 }
 
 fn text(title: &str, summary: &str, body: &str) -> TranslationInput {

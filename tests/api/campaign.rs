@@ -116,6 +116,35 @@ async fn the_campaign_page_is_modelled_and_published_locale_by_locale(backend: B
         .any(|p| p.title.contains("Brouillon"));
     assert!(!leaked, "a draft reached the read model");
 
+    // Each material has a sample PDF, public since the material is published.
+    let materials: Value = app
+        .get_authed("/api/v1/admin/materials", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(materials["page"]["total"], 5);
+    let material = materials["items"][0]["id"].as_str().unwrap();
+    let item: Value = app
+        .get_authed(&format!("/api/v1/admin/materials/{material}"), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let file = item["translations"][0]["live"]["file_asset_id"]
+        .as_str()
+        .unwrap();
+    let asset: Value = app
+        .get_authed(&format!("/api/v1/admin/assets/{file}"), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let download = app.get(asset["asset"]["url"].as_str().unwrap()).await;
+    assert_eq!(download.status(), StatusCode::OK);
+    assert_eq!(download.headers()["content-type"], "application/pdf");
+    assert!(download.bytes().await.unwrap().starts_with(b"%PDF-1.4"));
+
     // Seeding twice does nothing.
     assert!(
         buysocial::demo::seed(&app.state)
