@@ -258,7 +258,15 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
         Some(id.to_string()),
     )
     .await?;
-    let users = usages(&state.db, id).await?;
+    // Check and delete in one transaction, with the row deleted first: a draft that
+    // starts using the asset meanwhile finds it gone (and gets a 422) instead of
+    // keeping a reference to a deleted file.
+    let txn = state.db.begin().await?;
+    let gone = Assets::delete_by_id(id).exec(&txn).await?;
+    if gone.rows_affected == 0 {
+        return Err(AppError::NotFound(format!("there is no asset {id}")));
+    }
+    let users = usages(&txn, id).await?;
     if !users.is_empty() {
         let names: Vec<String> = users
             .iter()
@@ -270,8 +278,6 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
         )));
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
-    Assets::delete_by_id(id).exec(&txn).await?;
     let event = Event::success("asset.delete", "asset", id)
         .with_details(json!({ "file_name": found.file_name }));
     audit::record(&txn, now, actor, event).await?;

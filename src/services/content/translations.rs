@@ -284,12 +284,16 @@ pub async fn drop_translation(
 ) -> Result<Item, AppError> {
     let locale = Locale::parse(locale, &state.settings.content.locales)
         .map_err(|m| AppError::invalid_parameter("locale", m))?;
-    let document = load::live_document(&state.db, kind, id).await?;
-    let current = load::translation(&state.db, id, &locale)
+    load::live_document(&state.db, kind, id).await?;
+    // Decide under lock, so that a publish landing meanwhile is neither missed by the
+    // permission check nor left live without its draft.
+    let txn = state.db.begin().await?;
+    let document = load::lock_document(&txn, kind, id).await?;
+    let current = load::translation(&txn, id, &locale)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("{kind} {id} has no {locale} translation")))?;
     let countries = load::countries(&document)?;
-    let is_live = load::published(&state.db, id, &locale).await?.is_some();
+    let is_live = load::published(&txn, id, &locale).await?.is_some();
     // Taking a live translation offline is publishing work.
     let action = if is_live {
         Action::Publish {
@@ -309,7 +313,7 @@ pub async fn drop_translation(
     let others = Translations::find()
         .filter(Column::DocumentId.eq(id))
         .filter(Column::Locale.ne(locale.as_str()))
-        .count(&state.db)
+        .count(&txn)
         .await?;
     if others == 0 {
         return Err(AppError::Conflict(
@@ -317,7 +321,6 @@ pub async fn drop_translation(
         ));
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
     revisions::record_draft(&txn, &current, RevisionAction::Drop, actor, now).await?;
     Published::delete_many()
         .filter(published_translation::Column::DocumentId.eq(id))
