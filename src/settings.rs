@@ -27,6 +27,7 @@ pub struct Settings {
     pub storage: StorageSettings,
     pub api: ApiSettings,
     pub content: ContentSettings,
+    pub delivery: DeliverySettings,
     pub assets: AssetSettings,
     pub jobs: JobSettings,
     pub auth: AuthSettings,
@@ -78,6 +79,13 @@ pub struct ContentSettings {
     pub max_title_chars: usize,
     pub max_body_bytes: usize,
     pub max_summary_chars: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverySettings {
+    pub require_token: bool,
+    pub cache_control: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -363,6 +371,9 @@ impl Settings {
                 "assets.upload_concurrency",
                 "upload_concurrency and sweep_interval_seconds must be positive",
             );
+        }
+        if poem::http::HeaderValue::from_str(&self.delivery.cache_control).is_err() {
+            return invalid("delivery.cache_control", "must be a valid header value");
         }
         if self.jobs.poll_interval_ms == 0 {
             return invalid("jobs.poll_interval_ms", "must be greater than 0");

@@ -3,6 +3,7 @@
 mod admin;
 mod auth;
 mod client;
+mod delivery;
 mod files;
 mod json;
 pub mod middleware;
@@ -50,6 +51,7 @@ type Apis = (
     admin::content::ContentApi,
     admin::assets::AssetsApi,
     files::FilesApi,
+    delivery::DeliveryApi,
 );
 
 /// The OpenAPI service: every operation, described.
@@ -80,6 +82,9 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         files::FilesApi {
+            state: state.clone(),
+        },
+        delivery::DeliveryApi {
             state: state.clone(),
         },
     );

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod content;
+pub mod delivery;
 pub mod health;
 pub mod pagination;
 pub mod scopes;

@@ -73,6 +73,15 @@ pub async fn exists(db: &impl ConnectionTrait, code: &str) -> Result<bool, AppEr
     Ok(Sites::find_by_id(code.to_owned()).count(db).await? > 0)
 }
 
+/// A site by code, for the delivery API (no actor: sites are public configuration).
+pub async fn find_public(db: &impl ConnectionTrait, code: &str) -> Result<Option<Site>, AppError> {
+    Sites::find_by_id(code.to_owned())
+        .one(db)
+        .await?
+        .map(Site::try_from)
+        .transpose()
+}
+
 pub async fn list(
     state: &AppState,
     actor: &Actor,

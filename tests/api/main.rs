@@ -11,6 +11,7 @@ mod campaign;
 mod cli;
 mod content;
 mod content_permissions;
+mod delivery;
 mod errors;
 mod migrations;
 mod permissions;

@@ -120,7 +120,7 @@ async fn metrics_count_requests_by_route_and_status(backend: Backend) {
     app.get("/health/live").await;
     app.get("/health/live").await;
     app.login("nobody@example.org", "wrong wrong wrong").await;
-    app.get("/api/v1/documents/123").await;
+    app.get("/nothing/here/at/all").await;
 
     let response = app.get("/metrics").await;
 

@@ -3,7 +3,7 @@
 pub mod assets;
 pub mod audit;
 pub mod content;
-mod pagination;
+pub(crate) mod pagination;
 pub mod sites;
 pub mod tokens;
 pub mod users;

@@ -1,7 +1,7 @@
 //! `/api/v1/admin/{kind}`: pages, news, events and materials, with per-locale drafts,
 //! publishing, revisions and the trash.
 
-mod dto;
+pub(crate) mod dto;
 
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;

@@ -1,0 +1,114 @@
+//! Who is reading, for which site, in which locales.
+
+use crate::domain::{CountryCode, Locale};
+use crate::error::AppError;
+use crate::services::actor::{self, Credential};
+use crate::services::sites::{self, Site};
+use crate::services::tokens::TokenKind;
+use crate::state::AppState;
+
+/// The shared parameters of a delivery request, as received.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub site: Option<String>,
+    pub locale: Option<String>,
+    /// Comma-separated locales.
+    pub fallback: Option<String>,
+    pub preview: bool,
+    /// The bearer token, if any.
+    pub bearer: Option<String>,
+}
+
+/// A resolved reader: the locales to try in order, the site's countries, and whether
+/// drafts may be shown.
+#[derive(Debug, Clone)]
+pub struct Audience {
+    pub locales: Vec<Locale>,
+    /// The site's countries (empty: EU-wide site, or no site).
+    pub site_countries: Vec<CountryCode>,
+    pub preview: bool,
+}
+
+/// Checks the token (required by `delivery.require_token`, and for previews) and works
+/// out the locale chain: `locale` then `fallback`, or the site's default then its chain.
+pub async fn resolve(state: &AppState, request: Request) -> Result<Audience, AppError> {
+    let token = match request.bearer.as_deref() {
+        Some(bearer) => match actor::authenticate(state, bearer).await? {
+            Credential::Token(token)
+                if matches!(token.kind, TokenKind::Delivery | TokenKind::Preview) =>
+            {
+                Some(token)
+            }
+            _ => {
+                return Err(AppError::Forbidden(
+                    "the delivery API takes a delivery or preview token".into(),
+                ));
+            }
+        },
+        None => None,
+    };
+    if state.settings.delivery.require_token && token.is_none() {
+        return Err(AppError::Unauthorized(
+            "a delivery token is required".into(),
+        ));
+    }
+    if request.preview && !token.as_ref().is_some_and(|t| t.kind == TokenKind::Preview) {
+        return Err(AppError::Unauthorized(
+            "preview=true needs a preview token".into(),
+        ));
+    }
+    // A token bound to a site reads only that site.
+    let site_code = match (
+        request.site.as_deref(),
+        token.as_ref().and_then(|t| t.site.as_deref()),
+    ) {
+        (Some(asked), Some(bound)) if asked != bound => {
+            return Err(AppError::Forbidden(format!(
+                "this token is for the site {bound}"
+            )));
+        }
+        (Some(asked), _) => Some(asked.to_owned()),
+        (None, bound) => bound.map(str::to_owned),
+    };
+    let site: Option<Site> = match site_code {
+        Some(code) => Some(sites::find_public(&state.db, &code).await?.ok_or_else(|| {
+            AppError::invalid_parameter("site", format!("there is no site {code:?}"))
+        })?),
+        None => None,
+    };
+    let configured = &state.settings.content.locales;
+    let parse = |raw: &str, name: &str| {
+        Locale::parse(raw, configured).map_err(|m| AppError::invalid_parameter(name.to_owned(), m))
+    };
+    let mut locales = Vec::new();
+    match (&request.locale, &site) {
+        (Some(raw), _) => locales.push(parse(raw, "locale")?),
+        (None, Some(site)) => locales.push(site.default_locale.clone()),
+        (None, None) => {
+            return Err(AppError::invalid_parameter(
+                "locale",
+                "name a site (?site=be) or a locale (?locale=fr)",
+            ));
+        }
+    }
+    match (&request.fallback, &site) {
+        (Some(raw), _) => {
+            for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                locales.push(parse(part, "fallback")?);
+            }
+        }
+        (None, Some(site)) => locales.extend(site.fallback.iter().cloned()),
+        (None, None) => {}
+    }
+    let mut seen = Vec::new();
+    locales.retain(|l| {
+        let first = !seen.contains(l);
+        seen.push(l.clone());
+        first
+    });
+    Ok(Audience {
+        locales,
+        site_countries: site.map(|s| s.countries).unwrap_or_default(),
+        preview: request.preview,
+    })
+}
