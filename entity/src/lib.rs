@@ -7,6 +7,7 @@ pub mod document;
 pub mod login_throttle;
 pub mod outbox_event;
 pub mod published_translation;
+pub mod registration;
 pub mod revision;
 pub mod schedule;
 pub mod session;

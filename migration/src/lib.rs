@@ -15,6 +15,7 @@ mod m20261125_000004_content;
 mod m20261125_000005_assets;
 mod m20261125_000006_asset_replacement;
 mod m20261125_000007_schedule_versions;
+mod m20261125_000008_registrations;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_assets::Migration),
             Box::new(m20261125_000006_asset_replacement::Migration),
             Box::new(m20261125_000007_schedule_versions::Migration),
+            Box::new(m20261125_000008_registrations::Migration),
         ]
     }
 }

@@ -20,6 +20,7 @@ use crate::http::problem::{ApiError, error_set};
 use crate::services::assets::Asset;
 use crate::services::delivery::{self, Audience, DeliveredItem, ListFilter, Lookup};
 use crate::services::pagination::PageRequest;
+use crate::services::registrations;
 use crate::state::AppState;
 
 pub struct DeliveryApi {
@@ -69,7 +70,7 @@ struct LocaleLink {
 
 #[derive(Debug, Object)]
 struct EventStatus {
-    /// `upcoming`, `past` or `cancelled`.
+    /// `upcoming`, `full`, `past` or `cancelled`.
     status: String,
     registration_open: bool,
 }
@@ -192,6 +193,39 @@ enum ItemResponse {
 error_set!(
     /// Reading published content.
     DeliveryErrors: 400, 401, 403, 404
+);
+
+/// An expression of interest in an event.
+#[derive(Debug, Object, serde::Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+struct RegistrationRequest {
+    name: String,
+    email: String,
+    organisation: String,
+    /// `public_buyer`, `social_economy_entity` or `other`.
+    organisation_type: String,
+    /// The participant's country (an EU member state).
+    country: String,
+    /// Agreement to the use of these details for organising the event; must be `true`.
+    consent: bool,
+}
+
+#[derive(Debug, Object)]
+struct RegistrationCreated {
+    id: Uuid,
+}
+
+#[derive(ApiResponse)]
+enum Registered {
+    /// Registered.
+    #[oai(status = 201)]
+    Created(Json<RegistrationCreated>),
+}
+
+error_set!(
+    /// Registering.
+    RegistrationErrors: 400, 401, 403, 404, 409, 410, 422
 );
 
 /// The query parameters each operation understands; anything else is refused (400).
@@ -345,6 +379,36 @@ impl DeliveryApi {
             cache,
             "Authorization".into(),
         ))
+    }
+
+    /// Express interest in a published event.
+    ///
+    /// For events whose registration mode is `form`. 409 when the event is full,
+    /// cancelled, or not taking registrations now (or elsewhere); 410 once it is over.
+    #[oai(
+        path = "/api/v1/events/:slug/registrations",
+        method = "post",
+        operation_id = "delivery_register"
+    )]
+    async fn register(
+        &self,
+        req: &Request,
+        slug: Path<String>,
+        body: crate::http::json::JsonBody<RegistrationRequest>,
+    ) -> Result<Registered, ApiError<RegistrationErrors>> {
+        check_parameters(req, ContentKind::Event, true)?;
+        let audience = audience(&self.state, req).await?;
+        let body = body.0;
+        let new = registrations::NewRegistration {
+            name: body.name,
+            email: body.email,
+            organisation: body.organisation,
+            organisation_type: body.organisation_type,
+            country: body.country,
+            consent: body.consent,
+        };
+        let id = registrations::register(&self.state, &audience, &slug.0, new).await?;
+        Ok(Registered::Created(Json(RegistrationCreated { id })))
     }
 
     /// One published item by its slug in any locale of the chain.

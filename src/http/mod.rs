@@ -52,6 +52,7 @@ type Apis = (
     admin::assets::AssetsApi,
     files::FilesApi,
     delivery::DeliveryApi,
+    admin::registrations::RegistrationsApi,
 );
 
 /// The OpenAPI service: every operation, described.
@@ -85,6 +86,9 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         delivery::DeliveryApi {
+            state: state.clone(),
+        },
+        admin::registrations::RegistrationsApi {
             state: state.clone(),
         },
     );

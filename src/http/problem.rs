@@ -107,6 +107,9 @@ pub enum ProblemResponse {
     /// Changing this resource needs `If-Match` with its ETag.
     #[oai(status = 428, content_type = "application/problem+json")]
     PreconditionRequired(Json<Problem>),
+    /// Over for good (e.g. a past event).
+    #[oai(status = 410, content_type = "application/problem+json")]
+    Gone(Json<Problem>),
     /// The body is larger than allowed.
     #[oai(status = 413, content_type = "application/problem+json")]
     PayloadTooLarge(Json<Problem>),
@@ -154,6 +157,7 @@ impl From<AppError> for ProblemResponse {
             AppError::PreconditionRequired(detail) => Self::PreconditionRequired(Json(
                 Problem::new(StatusCode::PRECONDITION_REQUIRED, detail).typed("if-match-required"),
             )),
+            AppError::Gone(detail) => Self::Gone(Json(Problem::new(StatusCode::GONE, detail))),
             AppError::PayloadTooLarge(detail) => Self::PayloadTooLarge(Json(
                 Problem::new(StatusCode::PAYLOAD_TOO_LARGE, detail).typed("too-large"),
             )),

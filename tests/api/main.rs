@@ -15,6 +15,7 @@ mod delivery;
 mod errors;
 mod migrations;
 mod permissions;
+mod registrations;
 mod service;
 mod sites;
 mod tokens;

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod audit;
 pub mod content;
 pub(crate) mod pagination;
+pub mod registrations;
 pub mod sites;
 pub mod tokens;
 pub mod users;

@@ -51,7 +51,7 @@ pub struct DeliveredItem {
 /// An event's state for readers, computed from its facts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventState {
-    /// `upcoming`, `past` or `cancelled`.
+    /// `upcoming`, `full`, `past` or `cancelled`.
     pub status: &'static str,
     pub registration_open: bool,
 }
@@ -475,6 +475,14 @@ async fn deliver(
             .map(Into::into)
             .collect()
     };
+    let taken: BTreeMap<Uuid, i64> = if kind == ContentKind::Event {
+        crate::services::registrations::counts(&state.db, &ids)
+            .await?
+            .into_iter()
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
     let mut seen = HashSet::new();
     Ok(rows
         .into_iter()
@@ -482,7 +490,8 @@ async fn deliver(
         .map(|row| {
             let fields: ItemFields =
                 serde_json::from_value(row.document_fields.clone()).unwrap_or_default();
-            let event = (kind == ContentKind::Event).then(|| event_state(&fields, now));
+            let registered = taken.get(&row.document_id).copied().unwrap_or(0);
+            let event = (kind == ContentKind::Event).then(|| event_state(&fields, registered, now));
             let mut locales = available.remove(&row.document_id).unwrap_or_default();
             locales.sort();
             let file_asset_id: Option<Uuid> = row
@@ -522,9 +531,12 @@ async fn deliver(
         .collect())
 }
 
-/// Cancelled, past or upcoming; registration open while the mode allows it, the window
-/// is open and the event has not started.
-fn event_state(fields: &ItemFields, now: DateTime<Utc>) -> EventState {
+/// Cancelled, past, full or upcoming; registration open while the mode allows it, the
+/// window is open, there are places left and the event has not started.
+fn event_state(fields: &ItemFields, registered: i64, now: DateTime<Utc>) -> EventState {
+    let full = fields
+        .capacity
+        .is_some_and(|capacity| registered >= capacity);
     let started = fields
         .starts_at
         .is_some_and(|s| s.with_timezone(&Utc) <= now);
@@ -534,6 +546,8 @@ fn event_state(fields: &ItemFields, now: DateTime<Utc>) -> EventState {
         "cancelled"
     } else if ended {
         "past"
+    } else if full {
+        "full"
     } else {
         "upcoming"
     };
@@ -549,7 +563,7 @@ fn event_state(fields: &ItemFields, now: DateTime<Utc>) -> EventState {
     );
     EventState {
         status,
-        registration_open: !cancelled && !started && takes_registrations && window_open,
+        registration_open: !cancelled && !started && !full && takes_registrations && window_open,
     }
 }
 

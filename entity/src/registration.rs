@@ -1,0 +1,25 @@
+//! `registrations`: a reader's expression of interest in an event.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "registrations")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub organisation: String,
+    /// `public_buyer`, `social_economy_entity` or `other`.
+    pub organisation_type: String,
+    pub country: String,
+    pub locale: Option<String>,
+    pub consented_at: DateTimeUtc,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,258 @@
+//! Expressions of interest in events: readers register through a frontend; editors of
+//! the event's country read them (or a CSV of them) and erase them on request (GDPR).
+
+use chrono::Utc;
+use entity::registration::{self, Column, Entity as Registrations};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::domain::content::{ContentKind, ItemFields, RegistrationMode};
+use crate::domain::{CountryCode, Email};
+use crate::error::{AppError, FieldErrors};
+use crate::policy::Action;
+use crate::services::actor::Actor;
+use crate::services::audit::{self, Event};
+use crate::services::delivery::{self, Audience, Lookup};
+use crate::state::AppState;
+
+/// Who may register, by the kind of organisation they come from.
+pub const ORGANISATION_TYPES: [&str; 3] = ["public_buyer", "social_economy_entity", "other"];
+
+/// A registration as received from a frontend.
+#[derive(Debug, Clone, Default)]
+pub struct NewRegistration {
+    pub name: String,
+    pub email: String,
+    pub organisation: String,
+    pub organisation_type: String,
+    pub country: String,
+    pub consent: bool,
+}
+
+/// Registers interest in the published event `slug`. Refused with 409 when it is full,
+/// cancelled or not taking registrations here, and 410 once it is over.
+pub async fn register(
+    state: &AppState,
+    audience: &Audience,
+    slug: &str,
+    new: NewRegistration,
+) -> Result<Uuid, AppError> {
+    let event = match delivery::get(
+        state,
+        &Audience {
+            preview: false,
+            ..audience.clone()
+        },
+        ContentKind::Event,
+        slug,
+    )
+    .await?
+    {
+        Lookup::Found(event) => event,
+        Lookup::MovedTo(_) => {
+            return Err(AppError::NotFound(format!(
+                "no event {slug:?}; it has moved"
+            )));
+        }
+    };
+    let mut errors = FieldErrors::new();
+    let name = new.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.push("name", "must be 1 to 200 characters");
+    }
+    let email = errors.check("email", Email::parse(&new.email));
+    let organisation = new.organisation.trim().to_owned();
+    if organisation.is_empty() || organisation.chars().count() > 300 {
+        errors.push("organisation", "must be 1 to 300 characters");
+    }
+    if !ORGANISATION_TYPES.contains(&new.organisation_type.as_str()) {
+        errors.push(
+            "organisation_type",
+            "must be public_buyer, social_economy_entity or other",
+        );
+    }
+    let country = errors.check("country", CountryCode::parse(&new.country));
+    if !new.consent {
+        errors.push(
+            "consent",
+            "must be given: we keep these details only to organise the event",
+        );
+    }
+    errors.finish()?;
+    let (Some(email), Some(country)) = (email, country) else {
+        return Err(AppError::internal("validated fields are missing"));
+    };
+    check_open(&event.fields, state.clock.now())?;
+
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    // One registration at a time per event on PostgreSQL, so the last seat goes once.
+    let mut lock = entity::document::Entity::find_by_id(event.id);
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        lock = lock.lock_exclusive();
+    }
+    lock.one(&txn).await?;
+    let taken = Registrations::find()
+        .filter(Column::EventId.eq(event.id))
+        .count(&txn)
+        .await?;
+    if event
+        .fields
+        .capacity
+        .is_some_and(|capacity| taken >= u64::try_from(capacity).unwrap_or(0))
+    {
+        return Err(AppError::Conflict("the event is full".into()));
+    }
+    let id = Uuid::now_v7();
+    let model = registration::ActiveModel {
+        id: Set(id),
+        event_id: Set(event.id),
+        name: Set(name),
+        email: Set(email.as_str().to_owned()),
+        organisation: Set(organisation),
+        organisation_type: Set(new.organisation_type),
+        country: Set(country.as_str().to_owned()),
+        locale: Set(Some(event.locale.clone())),
+        consented_at: Set(now),
+        created_at: Set(now),
+    };
+    match Registrations::insert(model)
+        .exec_without_returning(&txn)
+        .await
+    {
+        Ok(_) => {}
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(AppError::Conflict(
+                "this email is registered for the event already".into(),
+            ));
+        }
+        Err(err) => return Err(err.into()),
+    }
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// 410 once over; 409 when cancelled, not taking registrations here, or outside its window.
+fn check_open(fields: &ItemFields, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
+    if fields
+        .ends_at
+        .is_some_and(|end| end.with_timezone(&Utc) < now)
+    {
+        return Err(AppError::Gone("the event is over".into()));
+    }
+    if fields.cancelled == Some(true) {
+        return Err(AppError::Conflict("the event is cancelled".into()));
+    }
+    match (fields.registration_mode, &fields.registration_url) {
+        (Some(RegistrationMode::Form), _) => {}
+        (Some(RegistrationMode::External), Some(url)) => {
+            return Err(AppError::Conflict(format!(
+                "registration for this event is at {url}"
+            )));
+        }
+        _ => return Err(AppError::Conflict("registration is closed".into())),
+    }
+    let started = fields
+        .starts_at
+        .is_some_and(|start| start.with_timezone(&Utc) <= now);
+    let before_window = fields
+        .registration_opens_at
+        .is_some_and(|at| at.with_timezone(&Utc) > now);
+    let after_window = fields
+        .registration_closes_at
+        .is_some_and(|at| at.with_timezone(&Utc) <= now);
+    if started || before_window || after_window {
+        return Err(AppError::Conflict("registration is not open now".into()));
+    }
+    Ok(())
+}
+
+/// Registrations per event, for the "full" status (one query for many events).
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    events: &[Uuid],
+) -> Result<Vec<(Uuid, i64)>, AppError> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(Registrations::find()
+        .select_only()
+        .column(Column::EventId)
+        .column_as(Column::Id.count(), "count")
+        .filter(Column::EventId.is_in(events.iter().copied()))
+        .group_by(Column::EventId)
+        .into_tuple::<(Uuid, i64)>()
+        .all(db)
+        .await?)
+}
+
+/// The registrations of an event, oldest first, for its country's editors.
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    event: Uuid,
+) -> Result<Vec<registration::Model>, AppError> {
+    let country = event_country(state, event).await?;
+    let action = Action::ReadRegistrations { country: &country };
+    audit::authorize(
+        state,
+        actor,
+        action,
+        "registration",
+        Some(event.to_string()),
+    )
+    .await?;
+    Ok(Registrations::find()
+        .filter(Column::EventId.eq(event))
+        .order_by_asc(Column::Id)
+        .all(&state.db)
+        .await?)
+}
+
+/// Erases one registration for good (a reader's right to erasure).
+pub async fn erase(state: &AppState, actor: &Actor, event: Uuid, id: Uuid) -> Result<(), AppError> {
+    let country = event_country(state, event).await?;
+    let action = Action::ReadRegistrations { country: &country };
+    audit::authorize(state, actor, action, "registration", Some(id.to_string())).await?;
+    let txn = state.db.begin().await?;
+    let gone = Registrations::delete_many()
+        .filter(Column::Id.eq(id))
+        .filter(Column::EventId.eq(event))
+        .exec(&txn)
+        .await?;
+    if gone.rows_affected == 0 {
+        return Err(AppError::NotFound(format!(
+            "there is no registration {id} for this event"
+        )));
+    }
+    // The log keeps that it happened, not who it was about.
+    let event_details = json!({ "event": event });
+    audit::record(
+        &txn,
+        state.clock.now(),
+        actor,
+        Event::success("registration.erase", "registration", id).with_details(event_details),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn event_country(state: &AppState, event: Uuid) -> Result<CountryCode, AppError> {
+    let found = entity::document::Entity::find_by_id(event)
+        .filter(entity::document::Column::Kind.eq(ContentKind::Event.as_str()))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there is no event {event}")))?;
+    let countries: Vec<String> =
+        serde_json::from_value(found.countries).map_err(AppError::internal)?;
+    countries
+        .into_iter()
+        .next()
+        .map(CountryCode::from_stored)
+        .ok_or_else(|| AppError::internal("an event without a country"))
+}
