@@ -253,6 +253,14 @@ fn check_parameters(req: &Request, kind: ContentKind, single: bool) -> Result<()
 }
 
 async fn audience(state: &AppState, req: &Request) -> Result<Audience, AppError> {
+    audience_of(state, req, false).await
+}
+
+async fn audience_of(
+    state: &AppState,
+    req: &Request,
+    any_locale: bool,
+) -> Result<Audience, AppError> {
     let query: Vec<(String, String)> =
         url::form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes())
             .into_owned()
@@ -286,6 +294,7 @@ async fn audience(state: &AppState, req: &Request) -> Result<Audience, AppError>
         fallback: get("fallback"),
         preview,
         bearer,
+        any_locale,
     };
     delivery::resolve(state, request).await
 }
@@ -397,7 +406,8 @@ impl DeliveryApi {
         body: crate::http::json::JsonBody<RegistrationRequest>,
     ) -> Result<Registered, ApiError<RegistrationErrors>> {
         check_parameters(req, ContentKind::Event, true)?;
-        let audience = audience(&self.state, req).await?;
+        // The slug names the event; a site or locale only narrows where to look.
+        let audience = audience_of(&self.state, req, true).await?;
         let body = body.0;
         let new = registrations::NewRegistration {
             name: body.name,

@@ -17,6 +17,9 @@ pub struct Request {
     pub preview: bool,
     /// The bearer token, if any.
     pub bearer: Option<String>,
+    /// Without a site or locale, look in every configured locale (for registrations,
+    /// where the slug alone names the event) instead of refusing.
+    pub any_locale: bool,
 }
 
 /// A resolved reader: the locales to try in order, the site's countries, and whether
@@ -84,6 +87,9 @@ pub async fn resolve(state: &AppState, request: Request) -> Result<Audience, App
     match (&request.locale, &site) {
         (Some(raw), _) => locales.push(parse(raw, "locale")?),
         (None, Some(site)) => locales.push(site.default_locale.clone()),
+        (None, None) if request.any_locale => {
+            locales.extend(configured.iter().map(|l| Locale::from_stored(l.clone())));
+        }
         (None, None) => {
             return Err(AppError::invalid_parameter(
                 "locale",
