@@ -565,6 +565,16 @@ mod tests {
     }
 
     #[test]
+    fn parts_smaller_than_s3_allows_are_refused() {
+        Jail::expect_with(|jail| {
+            jail.set_env("BUYSOCIAL__ASSETS__PART_SIZE_BYTES", "1048576");
+            let err = load_in(jail).unwrap_err().to_string();
+            assert!(err.contains("assets.part_size_bytes"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
     fn secrets_are_not_printed() {
         let secret = Secret::new("hunter2hunter2");
         assert_eq!(format!("{secret:?}"), "\"***\"");

@@ -32,6 +32,7 @@ backend_tests!(
     restoring_a_revision_cannot_move_an_item_out_of_scope,
     absurd_pages_are_refused,
     an_etag_from_before_a_dropped_translation_never_matches_again,
+    impossible_workflow_steps_are_refused_with_conflicts,
 );
 
 fn vilnius_event() -> Value {
@@ -1349,4 +1350,66 @@ async fn an_etag_from_before_a_dropped_translation_never_matches_again(backend: 
     )
     .await;
     assert_problem(stale, StatusCode::PRECONDITION_FAILED).await;
+}
+
+async fn impossible_workflow_steps_are_refused_with_conflicts(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let created = create(
+        &app,
+        &admin,
+        "pages",
+        &json!({ "translation": { "locale": "en", "title": "Only one" } }),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap();
+    let path = format!("/api/v1/admin/pages/{id}");
+
+    let last = app
+        .delete_authed(&format!("{path}/translations/en"), &admin)
+        .await;
+    assert!(
+        assert_problem(last, StatusCode::CONFLICT).await["detail"]
+            .as_str()
+            .unwrap()
+            .contains("only translation")
+    );
+    let not_trashed = app
+        .send(Method::POST, &format!("{path}/restore"), Some(&admin), None)
+        .await;
+    assert_problem(not_trashed, StatusCode::CONFLICT).await;
+    publish(&app, &admin, "pages", id, "en").await;
+    app.send(
+        Method::POST,
+        &format!("{path}/translations/en/unpublish"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    let list: Value = app
+        .get_authed(&format!("{path}/revisions"), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let unpublish = list["items"][0]["id"].as_str().unwrap();
+    assert_eq!(list["items"][0]["action"], "unpublish");
+    let restore = app
+        .send(
+            Method::POST,
+            &format!("{path}/revisions/{unpublish}/restore"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_problem(restore, StatusCode::CONFLICT).await;
+    let missing_locale = app
+        .send(
+            Method::POST,
+            &format!("{path}/translations/fr/publish"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_problem(missing_locale, StatusCode::NOT_FOUND).await;
 }
