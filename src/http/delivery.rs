@@ -166,6 +166,7 @@ enum ListResponse {
     NotModified(
         #[oai(header = "ETag")] String,
         #[oai(header = "Cache-Control")] String,
+        #[oai(header = "Vary")] String,
     ),
 }
 
@@ -181,12 +182,17 @@ enum ItemResponse {
     ),
     /// The slug changed: `Location` has the current one.
     #[oai(status = 301)]
-    Moved(#[oai(header = "Location")] String),
+    Moved(
+        #[oai(header = "Location")] String,
+        #[oai(header = "Cache-Control")] String,
+        #[oai(header = "Vary")] String,
+    ),
     /// Unchanged since the `If-None-Match` ETag.
     #[oai(status = 304)]
     NotModified(
         #[oai(header = "ETag")] String,
         #[oai(header = "Cache-Control")] String,
+        #[oai(header = "Vary")] String,
     ),
 }
 
@@ -380,7 +386,11 @@ impl DeliveryApi {
         let (etag, cached) = etag_of(req, &body);
         let cache = cache_control(&self.state, &audience);
         if cached {
-            return Ok(ListResponse::NotModified(etag, cache));
+            return Ok(ListResponse::NotModified(
+                etag,
+                cache,
+                "Authorization".into(),
+            ));
         }
         Ok(ListResponse::Ok(
             Json(body),
@@ -447,16 +457,20 @@ impl DeliveryApi {
                     .query()
                     .map(|q| format!("?{q}"))
                     .unwrap_or_default();
-                return Ok(ItemResponse::Moved(format!(
-                    "/api/v1/{}/{current}{query}",
-                    kind.plural()
-                )));
+                // Cached like the content: a later publish may give the slug to another item.
+                let location = format!("/api/v1/{}/{current}{query}", kind.plural());
+                let cache = cache_control(&self.state, &audience);
+                return Ok(ItemResponse::Moved(location, cache, "Authorization".into()));
             }
         };
         let (etag, cached) = etag_of(req, &item);
         let cache = cache_control(&self.state, &audience);
         if cached {
-            return Ok(ItemResponse::NotModified(etag, cache));
+            return Ok(ItemResponse::NotModified(
+                etag,
+                cache,
+                "Authorization".into(),
+            ));
         }
         Ok(ItemResponse::Ok(
             Json(Box::new(item)),

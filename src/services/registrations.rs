@@ -3,9 +3,10 @@
 
 use chrono::Utc;
 use entity::registration::{self, Column, Entity as Registrations};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, SqlErr, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -63,11 +64,18 @@ pub async fn register(
     let name = new.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
         errors.push("name", "must be 1 to 200 characters");
+    } else if !is_plain_text(&name) {
+        errors.push("name", "must not contain control characters or semicolons");
     }
     let email = errors.check("email", Email::parse(&new.email));
     let organisation = new.organisation.trim().to_owned();
     if organisation.is_empty() || organisation.chars().count() > 300 {
         errors.push("organisation", "must be 1 to 300 characters");
+    } else if !is_plain_text(&organisation) {
+        errors.push(
+            "organisation",
+            "must not contain control characters or semicolons",
+        );
     }
     if !ORGANISATION_TYPES.contains(&new.organisation_type.as_str()) {
         errors.push(
@@ -90,18 +98,31 @@ pub async fn register(
 
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    // One registration at a time per event on PostgreSQL, so the last seat goes once.
-    let mut lock = entity::document::Entity::find_by_id(event.id);
-    if txn.get_database_backend() == DatabaseBackend::Postgres {
-        lock = lock.lock_exclusive();
-    }
-    lock.one(&txn).await?;
+    // One registration at a time per event, so the last place goes once: a no-op write
+    // takes the row lock on PostgreSQL and the write lock on SQLite, so that writers
+    // queue (busy_timeout) instead of failing when the read turns into a write.
+    entity::document::Entity::update_many()
+        .col_expr(
+            entity::document::Column::Position,
+            Expr::col(entity::document::Column::Position),
+        )
+        .filter(entity::document::Column::Id.eq(event.id))
+        .exec(&txn)
+        .await?;
+    // Decide on the event as it is now, not as it was before the lock.
+    let live = entity::published_translation::Entity::find()
+        .filter(entity::published_translation::Column::DocumentId.eq(event.id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no event {slug:?}")))?;
+    let fields: ItemFields =
+        serde_json::from_value(live.document_fields).map_err(AppError::internal)?;
+    check_open(&fields, now)?;
     let taken = Registrations::find()
         .filter(Column::EventId.eq(event.id))
         .count(&txn)
         .await?;
-    if event
-        .fields
+    if fields
         .capacity
         .is_some_and(|capacity| taken >= u64::try_from(capacity).unwrap_or(0))
     {
@@ -134,6 +155,13 @@ pub async fn register(
     }
     txn.commit().await?;
     Ok(id)
+}
+
+/// Text that stays one cell in any spreadsheet: no control characters, no `;`.
+fn is_plain_text(value: &str) -> bool {
+    !value.chars().any(|c| {
+        c.is_control() || c == ';' || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    })
 }
 
 /// 410 once over; 409 when cancelled, not taking registrations here, or outside its window.

@@ -16,6 +16,8 @@ backend_tests!(
     events_have_status_and_materials,
     bad_parameters_are_refused,
     the_demo_site_for_belgium_renders_from_the_delivery_api,
+    a_site_bound_token_never_reaches_other_countries,
+    a_slug_shared_by_two_locales_follows_the_chain,
 );
 
 async fn create(app: &TestApp, token: &str, kind: &str, body: Value) -> String {
@@ -495,5 +497,64 @@ async fn the_demo_site_for_belgium_renders_from_the_delivery_api(backend: Backen
             .unwrap()
             .iter()
             .all(|m| m["file"]["url"].is_string())
+    );
+}
+
+async fn a_site_bound_token_never_reaches_other_countries(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let site = json!({ "code": "be", "name": "Belgium", "countries": ["BE"], "locales": ["fr", "en"], "default_locale": "fr" });
+    app.post_json_authed("/api/v1/admin/sites", &admin, &site)
+        .await;
+    let (_, preview) = app
+        .api_token(
+            &admin,
+            json!({ "name": "be preview", "kind": "preview", "site": "be" }),
+        )
+        .await;
+    create(&app, &admin, "news", json!({ "countries": ["LT"], "translation": { "locale": "en", "title": "Lithuanian draft" } })).await;
+    let published = create(&app, &admin, "news", json!({ "countries": ["LT"], "translation": { "locale": "en", "title": "Lithuanian news" } })).await;
+    publish(&app, &admin, "news", &published, "en").await;
+
+    let draft = app
+        .get_authed(
+            "/api/v1/news/lithuanian-draft?locale=en&preview=true",
+            &preview,
+        )
+        .await;
+    assert_problem(draft, StatusCode::NOT_FOUND).await;
+    assert_problem(
+        app.get("/api/v1/news/lithuanian-news?site=be&locale=en")
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_eq!(
+        app.get("/api/v1/news/lithuanian-news?locale=en")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+async fn a_slug_shared_by_two_locales_follows_the_chain(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let german = create(&app, &admin, "events", json!({ "countries": ["AT"], "fields": { "city": "Wien",
+        "starts_at": "2030-05-01T09:00:00+02:00", "ends_at": "2030-05-01T12:00:00+02:00", "time_zone": "Europe/Vienna",
+        "registration_mode": "closed" }, "translation": { "locale": "de", "title": "Webinar", "slug": "webinar" } })).await;
+    let english = create(&app, &admin, "events", json!({ "countries": ["MT"], "fields": { "city": "Valletta",
+        "starts_at": "2030-05-02T09:00:00+02:00", "ends_at": "2030-05-02T12:00:00+02:00", "time_zone": "Europe/Malta",
+        "registration_mode": "closed" }, "translation": { "locale": "en", "title": "Webinar", "slug": "webinar" } })).await;
+    publish(&app, &admin, "events", &german, "de").await;
+    publish(&app, &admin, "events", &english, "en").await;
+
+    assert_eq!(
+        read(&app, "/api/v1/events/webinar?locale=de&fallback=en").await["id"],
+        german.as_str()
+    );
+    assert_eq!(
+        read(&app, "/api/v1/events/webinar?locale=en&fallback=de").await["id"],
+        english.as_str()
     );
 }

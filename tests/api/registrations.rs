@@ -147,6 +147,14 @@ async fn registrations_are_validated(backend: Backend) {
             "consent"
         ]
     );
+    let mut hidden = person("a@example.pt");
+    hidden["name"] = json!("Ana;=HYPERLINK(\"x\")");
+    let body = assert_problem(
+        register(&app, &slug, &hidden).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "name");
     let mut sneaky = person("a@example.pt");
     sneaky["event_id"] = json!("x");
     assert_problem(

@@ -133,17 +133,34 @@ impl RegistrationsApi {
     }
 }
 
-/// A CSV field, quoted when needed; a leading `=`, `+`, `-` or `@` is defused so that
-/// spreadsheets do not run a reader's input as a formula.
+/// A CSV field, quoted when needed. A value that a spreadsheet could read as a formula,
+/// at its start or after a separator some locales use (`;`, tab), is defused with a
+/// leading `'`.
 fn csv_field(value: &str) -> String {
-    let defused = if value.starts_with(['=', '+', '-', '@']) {
+    let risky = value
+        .split([';', '\t'])
+        .any(|part| part.trim_start().starts_with(['=', '+', '-', '@']));
+    let defused = if risky {
         format!("'{value}")
     } else {
         value.to_owned()
     };
-    if defused.contains([',', '"', '\r', '\n']) {
+    if defused.contains([',', ';', '"', '\r', '\n', '\t']) {
         format!("\"{}\"", defused.replace('"', "\"\""))
     } else {
         defused
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn formulas_never_reach_a_spreadsheet() {
+        assert_eq!(csv_field("Ana Silva"), "Ana Silva");
+        assert_eq!(csv_field("=1+1"), "'=1+1");
+        assert_eq!(csv_field("a;=HYPERLINK(x)"), "\"'a;=HYPERLINK(x)\"");
+        assert_eq!(csv_field("say \"hi\", ok"), "\"say \"\"hi\"\", ok\"");
     }
 }

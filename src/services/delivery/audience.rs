@@ -32,6 +32,19 @@ pub struct Audience {
     pub preview: bool,
 }
 
+impl Audience {
+    /// Whether the site shows an item of `countries`: EU-wide items always, others when
+    /// they share a country with the site (every item when there is no site, or the
+    /// site is EU-wide).
+    pub fn shows(&self, countries: &[String]) -> bool {
+        self.site_countries.is_empty()
+            || countries.is_empty()
+            || countries
+                .iter()
+                .any(|c| self.site_countries.iter().any(|s| s.as_str() == c))
+    }
+}
+
 /// Checks the token (required by `delivery.require_token`, and for previews) and works
 /// out the locale chain: `locale` then `fallback`, or the site's default then its chain.
 pub async fn resolve(state: &AppState, request: Request) -> Result<Audience, AppError> {
@@ -99,19 +112,26 @@ pub async fn resolve(state: &AppState, request: Request) -> Result<Audience, App
     }
     match (&request.fallback, &site) {
         (Some(raw), _) => {
-            for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let parts: Vec<&str> = raw
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            if parts.len() > configured.len() {
+                return Err(AppError::invalid_parameter(
+                    "fallback",
+                    format!("at most {} locales", configured.len()),
+                ));
+            }
+            for part in parts {
                 locales.push(parse(part, "fallback")?);
             }
         }
         (None, Some(site)) => locales.extend(site.fallback.iter().cloned()),
         (None, None) => {}
     }
-    let mut seen = Vec::new();
-    locales.retain(|l| {
-        let first = !seen.contains(l);
-        seen.push(l.clone());
-        first
-    });
+    let mut seen = std::collections::HashSet::new();
+    locales.retain(|l| seen.insert(l.clone()));
     Ok(Audience {
         locales,
         site_countries: site.map(|s| s.countries).unwrap_or_default(),

@@ -132,6 +132,24 @@ async fn rows(
     audience: &Audience,
     locales: Option<&[String]>,
     only: Option<&[Uuid]>,
+    slug: Option<&str>,
+) -> Result<Vec<Row>, AppError> {
+    let found = source_rows(state, kind, audience, locales, only, slug).await?;
+    // A site shows EU-wide items and those of its countries, and nothing else: this
+    // also holds for slugs, redirects and registrations, and bounds site-bound tokens.
+    Ok(found
+        .into_iter()
+        .filter(|row| audience.shows(&strings(&row.countries)))
+        .collect())
+}
+
+async fn source_rows(
+    state: &AppState,
+    kind: ContentKind,
+    audience: &Audience,
+    locales: Option<&[String]>,
+    only: Option<&[Uuid]>,
+    slug: Option<&str>,
 ) -> Result<Vec<Row>, AppError> {
     if !audience.preview {
         let mut query =
@@ -143,6 +161,9 @@ async fn rows(
         if let Some(ids) = only {
             query =
                 query.filter(published_translation::Column::DocumentId.is_in(ids.iter().copied()));
+        }
+        if let Some(slug) = slug {
+            query = query.filter(published_translation::Column::Slug.eq(slug));
         }
         return Ok(query
             .all(&state.db)
@@ -161,6 +182,9 @@ async fn rows(
     if let Some(ids) = only {
         query = query.filter(translation::Column::DocumentId.is_in(ids.iter().copied()));
     }
+    if let Some(slug) = slug {
+        query = query.filter(translation::Column::Slug.eq(slug));
+    }
     let drafts = query.all(&state.db).await?;
     Ok(drafts
         .into_iter()
@@ -173,7 +197,8 @@ fn draft_row(draft: translation::Model, doc: document::Model, kind: ContentKind)
     let fields: ItemFields = serde_json::from_value(doc.fields.clone()).unwrap_or_default();
     Row {
         document_id: draft.document_id,
-        body_html: markdown::to_safe_html(&draft.body),
+        // Rendered in `deliver`, only for the drafts that are actually shown.
+        body_html: String::new(),
         sort_at: sort_at(kind, &fields),
         locale: draft.locale,
         slug: draft.slug,
@@ -274,6 +299,7 @@ pub async fn list(
                     audience,
                     Some(&chain),
                     Some(&[event]),
+                    None,
                 )
                 .await?,
                 &audience.locales,
@@ -287,7 +313,7 @@ pub async fn list(
     };
 
     let mut chosen: Vec<Row> = choose(
-        rows(state, kind, audience, Some(&chain), linked.as_deref()).await?,
+        rows(state, kind, audience, Some(&chain), linked.as_deref(), None).await?,
         &audience.locales,
     )
     .into_iter()
@@ -295,11 +321,6 @@ pub async fn list(
         let countries = strings(&row.countries);
         let fields: ItemFields =
             serde_json::from_value(row.document_fields.clone()).unwrap_or_default();
-        let for_site = audience.site_countries.is_empty()
-            || countries.is_empty()
-            || countries
-                .iter()
-                .any(|c| audience.site_countries.iter().any(|s| s.as_str() == c));
         let for_country = country
             .as_ref()
             .is_none_or(|c| countries.iter().any(|x| x == c.as_str()));
@@ -324,7 +345,7 @@ pub async fn list(
                 _ => true,
             };
         let for_material_kind = material_kind.is_none_or(|k| fields.material_kind == Some(k));
-        for_site && for_country && for_tag && for_language && for_time && for_material_kind
+        for_country && for_tag && for_language && for_time && for_material_kind
     })
     .collect();
     sort(&mut chosen, kind, when, linked.as_deref());
@@ -377,12 +398,19 @@ pub async fn get(
     let not_found =
         || AppError::NotFound(format!("no {kind} {slug:?} in {}", locales_text(audience)));
     let chain: Vec<String> = audience.locales.iter().map(ToString::to_string).collect();
-    let with_slug: Vec<Row> = rows(state, kind, audience, Some(&chain), None)
-        .await?
+    let with_slug = rows(state, kind, audience, Some(&chain), None, Some(slug)).await?;
+    // Slugs are unique per kind and locale only: the chain's order decides.
+    let rank = |locale: &str| {
+        audience
+            .locales
+            .iter()
+            .position(|l| l.as_str() == locale)
+            .unwrap_or(usize::MAX)
+    };
+    let Some(first) = with_slug
         .into_iter()
-        .filter(|r| r.slug == slug)
-        .collect();
-    let Some(first) = choose(with_slug, &audience.locales).into_iter().next() else {
+        .min_by_key(|r| (rank(&r.locale), r.document_id))
+    else {
         if audience.preview {
             return Err(not_found());
         }
@@ -392,7 +420,7 @@ pub async fn get(
     };
     let id = first.document_id;
     let best = choose(
-        rows(state, kind, audience, Some(&chain), Some(&[id])).await?,
+        rows(state, kind, audience, Some(&chain), Some(&[id]), None).await?,
         &audience.locales,
     );
     let row = best.into_iter().next().ok_or_else(not_found)?;
@@ -425,6 +453,7 @@ async fn moved(
             audience,
             Some(std::slice::from_ref(&redirect.locale)),
             Some(&[redirect.document_id]),
+            None,
         )
         .await?;
         if let Some(row) = live.into_iter().next() {
@@ -445,7 +474,7 @@ async fn deliver(
     let ids: Vec<Uuid> = rows.iter().map(|r| r.document_id).collect();
     let mut available: BTreeMap<Uuid, Vec<(String, String)>> = BTreeMap::new();
     if !ids.is_empty() {
-        for row in self::rows(state, kind, audience, None, Some(&ids)).await? {
+        for row in self::rows(state, kind, audience, None, Some(&ids), None).await? {
             available
                 .entry(row.document_id)
                 .or_default()
@@ -505,6 +534,11 @@ async fn deliver(
                 .filter(|a| shown.contains(&Some(a.id)))
                 .cloned()
                 .collect();
+            let body_html = if audience.preview {
+                markdown::to_safe_html(&row.body)
+            } else {
+                row.body_html.clone()
+            };
             DeliveredItem {
                 assets: item_assets,
                 id: row.document_id,
@@ -517,7 +551,7 @@ async fn deliver(
                 title: row.title,
                 summary: row.summary,
                 body: row.body,
-                body_html: row.body_html,
+                body_html,
                 seo_title: row.seo_title,
                 seo_description: row.seo_description,
                 fields,
