@@ -11,6 +11,7 @@ use crate::auth::password::PasswordHasher;
 use crate::clock::Clock;
 use crate::error::AppError;
 use crate::metrics::Metrics;
+use crate::ratelimit::RateLimit;
 use crate::services::users::{self, Bootstrap};
 use crate::settings::Settings;
 use crate::state::AppState;
@@ -114,6 +115,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let db = db::connect(&settings.database).await?;
     db::migrate(&db).await?;
     let storage::Built { store, presigner } = storage::build(&settings.storage)?;
+    let settings_registrations_per_hour = settings.delivery.registrations_per_address_per_hour;
     let auth = &settings.auth;
     let hasher = PasswordHasher::new(
         auth.max_concurrent_hashes,
@@ -128,6 +130,10 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         hasher,
         clock,
         metrics: Metrics::new(),
+        registration_limit: RateLimit::new(
+            settings_registrations_per_hour,
+            Duration::from_secs(3600),
+        ),
         instance_id: uuid::Uuid::new_v4().to_string().into(),
     })
 }

@@ -15,6 +15,7 @@ pub mod http;
 pub mod jobs;
 pub mod metrics;
 pub mod policy;
+pub mod ratelimit;
 pub mod services;
 pub mod settings;
 pub mod state;

@@ -86,6 +86,7 @@ pub struct ContentSettings {
 pub struct DeliverySettings {
     pub require_token: bool,
     pub cache_control: String,
+    pub registrations_per_address_per_hour: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

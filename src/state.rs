@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::password::PasswordHasher;
 use crate::clock::Clock;
 use crate::metrics::Metrics;
+use crate::ratelimit::RateLimit;
 use crate::settings::Settings;
 use crate::storage::{Presigner, Store};
 
@@ -20,6 +21,8 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     pub clock: Clock,
     pub metrics: Metrics,
+    /// Registrations per client address.
+    pub registration_limit: RateLimit,
     /// Identifies this process, e.g. in the readiness probe's object key.
     pub instance_id: Arc<str>,
 }

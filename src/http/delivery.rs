@@ -231,7 +231,7 @@ enum Registered {
 
 error_set!(
     /// Registering.
-    RegistrationErrors: 400, 401, 403, 404, 409, 410, 422
+    RegistrationErrors: 400, 401, 403, 404, 409, 410, 422, 429
 );
 
 /// The query parameters each operation understands; anything else is refused (400).
@@ -427,7 +427,16 @@ impl DeliveryApi {
             country: body.country,
             consent: body.consent,
         };
-        let id = registrations::register(&self.state, &audience, &slug.0, new).await?;
+        let client =
+            crate::http::client::client_info(req, self.state.settings.server.trust_proxy_headers);
+        let id = registrations::register(
+            &self.state,
+            &audience,
+            &slug.0,
+            new,
+            client.address.as_deref(),
+        )
+        .await?;
         Ok(Registered::Created(Json(RegistrationCreated { id })))
     }
 

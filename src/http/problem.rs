@@ -180,7 +180,7 @@ impl From<AppError> for ProblemResponse {
                     Json(
                         Problem::new(
                             StatusCode::TOO_MANY_REQUESTS,
-                            format!("too many failed attempts; try again in {seconds} s"),
+                            format!("too many attempts; try again in {seconds} s"),
                         )
                         .typed("throttled"),
                     ),

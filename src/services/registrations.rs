@@ -41,7 +41,12 @@ pub async fn register(
     audience: &Audience,
     slug: &str,
     new: NewRegistration,
+    client_address: Option<&str>,
 ) -> Result<Uuid, AppError> {
+    // Every attempt counts, so that nobody fills an event (or probes) from one address.
+    if let Some(address) = client_address {
+        state.registration_limit.check(address, state.clock.now())?;
+    }
     let event = match delivery::get(
         state,
         &Audience {

@@ -12,6 +12,7 @@ backend_tests!(
     registrations_are_validated,
     past_cancelled_and_external_events_refuse_registrations,
     editors_of_the_country_read_export_and_erase_registrations,
+    one_address_cannot_flood_registrations,
 );
 
 /// A published event in `country`, `days` from now, with `fields` merged in; returns its slug and id.
@@ -291,5 +292,38 @@ async fn editors_of_the_country_read_export_and_erase_registrations(backend: Bac
     assert!(
         !entries[0].to_string().contains("ana@example.pt"),
         "the log forgets who it was"
+    );
+}
+
+async fn one_address_cannot_flood_registrations(backend: Backend) {
+    let app = TestApp::builder(backend)
+        .with(|s| s.delivery.registrations_per_address_per_hour = 2)
+        .spawn()
+        .await;
+    let admin = app.admin_token().await;
+    let (slug, _) = event(&app, &admin, "PT", 10, json!({})).await;
+    assert_eq!(
+        register(&app, &slug, &person("a@example.pt"))
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        register(&app, &slug, &person("b@example.pt"))
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+
+    let third = register(&app, &slug, &person("c@example.pt")).await;
+
+    assert!(third.headers().contains_key("retry-after"));
+    assert_problem(third, StatusCode::TOO_MANY_REQUESTS).await;
+    app.clock.advance(TimeDelta::minutes(61));
+    assert_eq!(
+        register(&app, &slug, &person("c@example.pt"))
+            .await
+            .status(),
+        StatusCode::CREATED
     );
 }

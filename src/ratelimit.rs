@@ -1,0 +1,92 @@
+//! A fixed-window rate limit per key (e.g. a client address), in this instance's
+//! memory. Behind a load balancer each instance counts on its own, so the effective
+//! limit is the configured one times the number of instances.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::error::AppError;
+
+/// How many keys are kept before expired windows are swept, so memory stays bounded.
+const SWEEP_AT: usize = 10_000;
+
+/// Per key: when its current window started, and how many requests it has had in it.
+type Windows = HashMap<String, (DateTime<Utc>, u32)>;
+
+#[derive(Debug, Clone)]
+pub struct RateLimit {
+    max: u32,
+    window: TimeDelta,
+    counts: Arc<Mutex<Windows>>,
+}
+
+impl RateLimit {
+    pub fn new(max: u32, window: Duration) -> Self {
+        Self {
+            max,
+            window: TimeDelta::from_std(window).unwrap_or(TimeDelta::hours(1)),
+            counts: Arc::default(),
+        }
+    }
+
+    /// Counts one request for `key` at `now`; 429 once the window's allowance is used.
+    pub fn check(&self, key: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+        if self.max == 0 {
+            return Ok(());
+        }
+        let mut counts = self
+            .counts
+            .lock()
+            .map_err(|_| AppError::internal("the rate limit's lock is poisoned"))?;
+        if counts.len() >= SWEEP_AT {
+            let window = self.window;
+            counts.retain(|_, (start, _)| now - *start < window);
+        }
+        let entry = counts.entry(key.to_owned()).or_insert((now, 0));
+        if now - entry.0 >= self.window {
+            *entry = (now, 0);
+        }
+        if entry.1 >= self.max {
+            let left = (entry.0 + self.window - now).num_seconds().max(1);
+            return Err(AppError::TooManyRequests {
+                retry_after: Duration::from_secs(u64::try_from(left).unwrap_or(1)),
+            });
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_allowance_renews_each_window() {
+        let limit = RateLimit::new(2, Duration::from_secs(60));
+        let start = Utc::now();
+        assert!(limit.check("1.2.3.4", start).is_ok());
+        assert!(limit.check("1.2.3.4", start).is_ok());
+        assert!(matches!(
+            limit.check("1.2.3.4", start),
+            Err(AppError::TooManyRequests { .. })
+        ));
+        assert!(limit.check("5.6.7.8", start).is_ok(), "keys count apart");
+        assert!(
+            limit
+                .check("1.2.3.4", start + TimeDelta::seconds(61))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn zero_means_unlimited() {
+        let limit = RateLimit::new(0, Duration::from_secs(60));
+        for _ in 0..100 {
+            assert!(limit.check("k", Utc::now()).is_ok());
+        }
+    }
+}
