@@ -20,3 +20,20 @@ pub fn client_info(req: &Request, trust_proxy_headers: bool) -> ClientInfo {
         user_agent: req.header("user-agent").map(str::to_owned),
     }
 }
+
+/// The token of an `Authorization: Bearer …` header, if there is one.
+pub fn bearer(req: &Request) -> Option<&str> {
+    let value = req.header("authorization")?;
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+}
+
+/// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 asks for it) or `*`.
+pub fn if_none_match_hits(req: &Request, etag: &str) -> bool {
+    req.header("if-none-match").is_some_and(|tags| {
+        tags.split(',')
+            .any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*")
+    })
+}

@@ -16,6 +16,7 @@ use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::http::ApiTags;
 use crate::http::admin::pagination::PageInfo;
+use crate::http::client;
 use crate::http::problem::{ApiError, error_set};
 use crate::services::assets::Asset;
 use crate::services::delivery::{self, Audience, DeliveredItem, ListFilter, Lookup};
@@ -287,13 +288,7 @@ async fn audience_of(
             ));
         }
     };
-    let bearer = req
-        .header(poem::http::header::AUTHORIZATION)
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(|v| v.trim().to_owned());
+    let bearer = client::bearer(req).map(str::to_owned);
     let request = delivery::Request {
         site: get("site"),
         locale: get("locale"),
@@ -312,12 +307,7 @@ fn etag_of(req: &Request, body: &impl ToJSON) -> (String, bool) {
         "\"{}\"",
         &hex::encode(Sha256::digest(bytes.as_bytes()))[..32]
     );
-    let cached = req
-        .header(poem::http::header::IF_NONE_MATCH)
-        .is_some_and(|tags| {
-            tags.split(',')
-                .any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*")
-        });
+    let cached = client::if_none_match_hits(req, &etag);
     (etag, cached)
 }
 

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::domain::files::{content_disposition, is_active_content};
 use crate::error::AppError;
 use crate::http::ApiTags;
+use crate::http::client;
 use crate::http::problem::{ApiError, error_set};
 use crate::services::actor::{self, Credential};
 use crate::services::assets::{self, ByteRange, Download};
@@ -151,15 +152,11 @@ impl FilesApi {
 
 /// Whether the caller may fetch files of unpublished content.
 async fn can_see_drafts(state: &AppState, req: &Request) -> Result<bool, AppError> {
-    let Some(bearer) = req.header(header::AUTHORIZATION).and_then(|value| {
-        value
-            .strip_prefix("Bearer ")
-            .or_else(|| value.strip_prefix("bearer "))
-    }) else {
+    let Some(bearer) = client::bearer(req) else {
         return Ok(false);
     };
     // A bad or expired token only means "no preview": the file may still be public.
-    Ok(match actor::authenticate(state, bearer.trim()).await {
+    Ok(match actor::authenticate(state, bearer).await {
         Ok(Credential::Token(token)) => matches!(token.kind, TokenKind::Preview | TokenKind::Admin),
         Ok(Credential::Session { .. } | Credential::Local(_)) => true,
         Err(AppError::Unauthorized(_)) => false,
@@ -195,10 +192,7 @@ fn respond(state: &AppState, req: &Request, download: Download, preview: bool) -
             state.settings.assets.download_cache_seconds
         )
     };
-    if req.header(header::IF_NONE_MATCH).is_some_and(|tags| {
-        tags.split(',')
-            .any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*")
-    }) {
+    if client::if_none_match_hits(req, &etag) {
         return Response::builder()
             .status(StatusCode::NOT_MODIFIED)
             .header(header::ETAG, etag)

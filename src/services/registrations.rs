@@ -239,11 +239,16 @@ pub async fn list(
         Some(event.to_string()),
     )
     .await?;
-    Ok(Registrations::find()
+    let found = Registrations::find()
         .filter(Column::EventId.eq(event))
         .order_by_asc(Column::Id)
         .all(&state.db)
-        .await?)
+        .await?;
+    // Reading personal data is recorded too (how many, not whose).
+    let read = Event::success("registration.read", "event", event)
+        .with_details(json!({ "count": found.len() }));
+    audit::record(&state.db, state.clock.now(), actor, read).await?;
+    Ok(found)
 }
 
 /// Erases one registration for good (a reader's right to erasure).

@@ -27,6 +27,7 @@ backend_tests!(
     files_linked_from_published_bodies_are_public,
     only_upload_routes_escape_the_json_body_limit,
     replacing_needs_the_right_to_edit_every_user_and_the_same_kind_of_file,
+    a_rename_cannot_make_a_file_claim_another_type,
     a_replaced_file_reaches_readers_only_when_published,
 );
 
@@ -880,5 +881,45 @@ async fn replacing_needs_the_right_to_edit_every_user_and_the_same_kind_of_file(
     assert_eq!(
         replace(&admin, "new.png", png()).await.unwrap().status(),
         StatusCode::CREATED
+    );
+}
+
+async fn a_rename_cannot_make_a_file_claim_another_type(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let asset = created(upload_raw(&app, &admin, "slides.pdf", pdf(1000)).await).await;
+    let path = format!("/api/v1/admin/assets/{}", asset["id"].as_str().unwrap());
+
+    let refused = app
+        .patch_json_authed(
+            &path,
+            &admin,
+            &json!({ "file_name": "slides.png", "locale": "xx" }),
+        )
+        .await;
+
+    let body = assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["file_name", "locale"]);
+    let renamed = app
+        .patch_json_authed(
+            &path,
+            &admin,
+            &json!({ "file_name": "../Slides 2024.pdf", "locale": "lt" }),
+        )
+        .await;
+    let renamed: Value = renamed.json().await.unwrap();
+    assert_eq!(renamed["file_name"], "Slides 2024.pdf");
+    assert_eq!(
+        renamed["url"],
+        format!(
+            "/api/v1/files/{}/Slides%202024.pdf",
+            asset["id"].as_str().unwrap()
+        )
     );
 }

@@ -287,6 +287,12 @@ async fn editors_of_the_country_read_export_and_erase_registrations(backend: Bac
     );
     let after: Value = app.get_authed(&path, &admin).await.json().await.unwrap();
     assert_eq!(after.as_array().unwrap().len(), 1);
+    assert!(
+        !app.audit(&admin, "action=registration.read")
+            .await
+            .is_empty(),
+        "reading personal data is logged"
+    );
     let entries = app.audit(&admin, "action=registration.erase").await;
     assert_eq!(entries.len(), 1);
     assert!(

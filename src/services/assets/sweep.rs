@@ -58,11 +58,11 @@ pub async fn sweep_orphans(state: &AppState) -> Result<Vec<String>, AppError> {
             .and_then(|name| name.parse::<Uuid>().ok());
         let orphan = id.is_none_or(|id| !known.contains(&id));
         if orphan && object.last_modified < cutoff {
-            state
-                .store
-                .delete(&object.location)
-                .await
-                .map_err(store_error)?;
+            // Another instance may be sweeping too: gone already is fine.
+            match state.store.delete(&object.location).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(err) => return Err(store_error(err)),
+            }
             removed.push(object.location.to_string());
         }
     }
