@@ -112,8 +112,12 @@ impl Application {
 
 /// Connects to the database (migrating it) and to the object store.
 pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, StartError> {
-    let db = db::connect(&settings.database).await?;
+    let mut db = db::connect(&settings.database).await?;
     db::migrate(&db).await?;
+    let metrics = Metrics::new();
+    // Counting every statement is what shows that a request's queries stay bounded.
+    let counter = metrics.clone();
+    db.set_metric_callback(move |_| counter.count_query());
     let storage::Built { store, presigner } = storage::build(&settings.storage)?;
     let settings_registrations_per_hour = settings.delivery.registrations_per_address_per_hour;
     let auth = &settings.auth;
@@ -129,7 +133,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         settings: Arc::new(settings),
         hasher,
         clock,
-        metrics: Metrics::new(),
+        metrics,
         registration_limit: RateLimit::new(
             settings_registrations_per_hour,
             Duration::from_secs(3600),

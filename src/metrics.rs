@@ -18,11 +18,19 @@ struct RequestLabels {
     status: u16,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CacheLabels {
+    /// `hit` or `miss`.
+    result: &'static str,
+}
+
 #[derive(Clone)]
 pub struct Metrics {
     registry: Arc<Registry>,
     requests: Family<RequestLabels, Counter>,
     durations: Family<RequestLabels, Histogram>,
+    db_queries: Counter,
+    delivery_cache: Family<CacheLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -47,11 +55,38 @@ impl Metrics {
             "Time to answer HTTP requests",
             durations.clone(),
         );
+        let db_queries = Counter::default();
+        registry.register(
+            "db_queries",
+            "SQL statements sent to the database",
+            db_queries.clone(),
+        );
+        let delivery_cache = Family::<CacheLabels, Counter>::default();
+        registry.register(
+            "delivery_cache_lookups",
+            "Delivery responses looked up in the response cache, by result",
+            delivery_cache.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             requests,
             durations,
+            db_queries,
+            delivery_cache,
         }
+    }
+
+    /// Counts one SQL statement (called by the connection for each one it runs).
+    pub fn count_query(&self) {
+        self.db_queries.inc();
+    }
+
+    /// Counts one lookup in the delivery response cache.
+    pub fn count_cache_lookup(&self, hit: bool) {
+        let result = if hit { "hit" } else { "miss" };
+        self.delivery_cache
+            .get_or_create(&CacheLabels { result })
+            .inc();
     }
 
     pub fn observe_request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {

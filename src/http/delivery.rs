@@ -19,7 +19,9 @@ use crate::http::admin::pagination::PageInfo;
 use crate::http::client;
 use crate::http::problem::{ApiError, error_set};
 use crate::services::assets::Asset;
-use crate::services::delivery::{self, Audience, DeliveredItem, ListFilter, Lookup};
+use crate::services::delivery::{
+    self, Audience, DeliveredItem, LinkedMaterial, ListFilter, Lookup,
+};
 use crate::services::pagination::PageRequest;
 use crate::services::registrations;
 use crate::state::AppState;
@@ -61,6 +63,40 @@ struct DeliveryItem {
     file: Option<AssetInfo>,
     /// News and events: the cover image.
     cover: Option<AssetInfo>,
+    /// Events: the linked materials, in the event's order, each in the first locale of
+    /// the chain it has; only published ones the reader may see.
+    materials: Vec<MaterialLink>,
+}
+
+/// A material linked from an event.
+#[derive(Debug, Object)]
+struct MaterialLink {
+    id: Uuid,
+    locale: String,
+    slug: String,
+    title: String,
+    summary: String,
+    /// `presentation`, `report`, `guide`, `video`, …
+    material_kind: Option<String>,
+    /// The file of this locale, with its download URL.
+    file: Option<AssetInfo>,
+}
+
+impl From<LinkedMaterial> for MaterialLink {
+    fn from(material: LinkedMaterial) -> Self {
+        Self {
+            id: material.id,
+            locale: material.locale,
+            slug: material.slug,
+            title: material.title,
+            summary: material.summary,
+            material_kind: material
+                .material_kind
+                .and_then(|k| serde_json::to_value(k).ok())
+                .and_then(|v| v.as_str().map(str::to_owned)),
+            file: material.file.as_ref().map(AssetInfo::from),
+        }
+    }
 }
 
 #[derive(Debug, Object)]
@@ -114,6 +150,7 @@ impl From<DeliveredItem> for DeliveryItem {
         Self {
             file,
             cover,
+            materials: item.materials.into_iter().map(MaterialLink::from).collect(),
             id: item.id,
             kind: item.kind.as_str().to_owned(),
             locale: item.locale,

@@ -18,6 +18,7 @@ backend_tests!(
     the_demo_site_for_belgium_renders_from_the_delivery_api,
     a_site_bound_token_never_reaches_other_countries,
     a_slug_shared_by_two_locales_follows_the_chain,
+    a_list_takes_the_same_number_of_queries_for_1_or_10_events,
 );
 
 async fn create(app: &TestApp, token: &str, kind: &str, body: Value) -> String {
@@ -414,6 +415,10 @@ async fn events_have_status_and_materials(backend: Backend) {
         coming["items"][0]["event"],
         json!({ "status": "upcoming", "registration_open": true })
     );
+    let linked = &coming["items"][0]["materials"];
+    assert_eq!(linked.as_array().unwrap().len(), 1, "{linked}");
+    assert_eq!(linked[0]["title"], "Slides");
+    assert_eq!(linked[0]["material_kind"], "presentation");
     let gone = read(&app, "/api/v1/events?locale=en&when=past").await;
     assert_eq!(titles(&gone), ["Past"]);
     assert_eq!(
@@ -557,4 +562,65 @@ async fn a_slug_shared_by_two_locales_follows_the_chain(backend: Backend) {
         read(&app, "/api/v1/events/webinar?locale=en&fallback=de").await["id"],
         english.as_str()
     );
+}
+
+/// The SQL statements the server has run so far, from `/metrics`.
+async fn queries_so_far(app: &TestApp) -> u64 {
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("buysocial_db_queries_total "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+async fn queries_for(app: &TestApp, path: &str) -> (u64, Value) {
+    let before = queries_so_far(app).await;
+    let list = read(app, path).await;
+    (queries_so_far(app).await - before, list)
+}
+
+async fn publish_event_with_materials(app: &TestApp, admin: &str, n: usize, materials: usize) {
+    let mut linked = Vec::new();
+    for m in 0..materials {
+        let material = create(
+            app,
+            admin,
+            "materials",
+            json!({ "fields": { "material_kind": "guide" },
+            "translation": { "locale": "en", "title": format!("Guide {n}.{m}") } }),
+        )
+        .await;
+        publish(app, admin, "materials", &material, "en").await;
+        linked.push(material);
+    }
+    let event = create(app, admin, "events", json!({ "countries": ["BE"], "fields": { "city": "Gent",
+        "starts_at": "2030-06-05T09:30:00+02:00", "ends_at": "2030-06-05T16:30:00+02:00",
+        "time_zone": "Europe/Brussels", "workshop_languages": ["nl"], "registration_mode": "form",
+        "capacity": 30, "materials": linked }, "translation": { "locale": "en", "title": format!("Event {n}") } })).await;
+    publish(app, admin, "events", &event, "en").await;
+}
+
+async fn a_list_takes_the_same_number_of_queries_for_1_or_10_events(backend: Backend) {
+    // No background polling while statements are counted.
+    let app = TestApp::builder(backend)
+        .with(|s| s.jobs.poll_interval_ms = 3_600_000)
+        .spawn()
+        .await;
+    let admin = app.admin_token().await;
+    publish_event_with_materials(&app, &admin, 0, 1).await;
+    let path = "/api/v1/events?locale=fr&fallback=en&country=BE";
+    let (one, list) = queries_for(&app, path).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+
+    for n in 1..10 {
+        publish_event_with_materials(&app, &admin, n, 2).await;
+    }
+    let (ten, list) = queries_for(&app, path).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 10);
+    assert_eq!(list["items"][9]["materials"].as_array().unwrap().len(), 2);
+    assert!(one > 0, "the statement counter counts");
+    assert_eq!(one, ten, "queries must not grow with the number of events");
 }

@@ -2,7 +2,10 @@
 //! the read model (`published_translations`); drafts only with a preview token.
 
 mod audience;
+mod items;
 mod read;
+mod rows;
 
 pub use audience::{Audience, Request, resolve};
-pub use read::{DeliveredItem, EventState, ListFilter, Lookup, get, list};
+pub use items::{DeliveredItem, EventState, LinkedMaterial};
+pub use read::{ListFilter, Lookup, get, list};

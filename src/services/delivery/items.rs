@@ -1,0 +1,266 @@
+//! Turning chosen rows into what frontends get: every locale of each item, its assets,
+//! an event's status and linked materials, in a fixed number of queries per list.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::Audience;
+use super::rows::{Row, choose, rows, strings};
+use crate::domain::content::{ContentKind, ItemFields, MaterialKind, RegistrationMode, markdown};
+use crate::error::AppError;
+use crate::services::assets::Asset;
+use crate::state::AppState;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+/// One item as a frontend sees it, in the first locale of the chain it exists in.
+#[derive(Debug, Clone)]
+pub struct DeliveredItem {
+    pub id: Uuid,
+    pub kind: ContentKind,
+    /// The locale served (the first of the chain that the item has).
+    pub locale: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub body_html: String,
+    pub seo_title: String,
+    pub seo_description: String,
+    pub fields: ItemFields,
+    /// Materials: the file of the served locale.
+    pub file_asset_id: Option<Uuid>,
+    pub countries: Vec<String>,
+    pub tags: Vec<String>,
+    pub parent_id: Option<Uuid>,
+    pub position: i32,
+    pub published_at: Option<DateTime<Utc>>,
+    /// Every locale the item can be read in, with its slug (for language switchers).
+    pub locales: Vec<(String, String)>,
+    /// Events: what readers are told.
+    pub event: Option<EventState>,
+    /// The assets the item shows (its file, its cover), by id.
+    pub assets: Vec<Asset>,
+    /// Events: the linked materials a reader may see, in the event's order.
+    pub materials: Vec<LinkedMaterial>,
+}
+
+/// A material as an event shows it: in the first locale of the chain it has.
+#[derive(Debug, Clone)]
+pub struct LinkedMaterial {
+    pub id: Uuid,
+    pub locale: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub material_kind: Option<MaterialKind>,
+    /// The file of the served locale.
+    pub file: Option<Asset>,
+}
+
+/// An event's state for readers, computed from its facts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventState {
+    /// `upcoming`, `full`, `past` or `cancelled`.
+    pub status: &'static str,
+    pub registration_open: bool,
+}
+
+/// Turns chosen rows into items. Whatever the number of rows, this takes a fixed number
+/// of queries: every item's locales, linked materials, assets and registration counts
+/// are each read in one.
+pub(super) async fn deliver(
+    state: &AppState,
+    audience: &Audience,
+    kind: ContentKind,
+    rows: Vec<Row>,
+    now: DateTime<Utc>,
+) -> Result<Vec<DeliveredItem>, AppError> {
+    let mut seen = HashSet::new();
+    let rows: Vec<(Row, ItemFields)> = rows
+        .into_iter()
+        .filter(|row| seen.insert(row.document_id))
+        .map(|row| {
+            let fields = serde_json::from_value(row.document_fields.clone()).unwrap_or_default();
+            (row, fields)
+        })
+        .collect();
+    let ids: Vec<Uuid> = rows.iter().map(|(r, _)| r.document_id).collect();
+    let mut available: BTreeMap<Uuid, Vec<(String, String)>> = BTreeMap::new();
+    if !ids.is_empty() {
+        for row in self::rows(state, kind, audience, None, Some(&ids), None).await? {
+            available
+                .entry(row.document_id)
+                .or_default()
+                .push((row.locale, row.slug));
+        }
+    }
+    let linked_ids: Vec<Uuid> = rows
+        .iter()
+        .flat_map(|(_, fields)| fields.materials.iter().flatten().copied())
+        .collect();
+    let linked = linked_materials(state, audience, &linked_ids).await?;
+
+    let mut wanted: Vec<Uuid> = Vec::new();
+    for (row, fields) in &rows {
+        wanted.extend(fields.cover_asset_id);
+        wanted.extend(file_of(row));
+    }
+    wanted.extend(linked.values().filter_map(file_of));
+    let assets: BTreeMap<Uuid, Asset> = if wanted.is_empty() {
+        BTreeMap::new()
+    } else {
+        entity::asset::Entity::find()
+            .filter(entity::asset::Column::Id.is_in(wanted))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|model| (model.id, Asset::from(model)))
+            .collect()
+    };
+    let taken: BTreeMap<Uuid, i64> = if kind == ContentKind::Event {
+        crate::services::registrations::counts(&state.db, &ids)
+            .await?
+            .into_iter()
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(row, fields)| {
+            let registered = taken.get(&row.document_id).copied().unwrap_or(0);
+            let event = (kind == ContentKind::Event).then(|| event_state(&fields, registered, now));
+            let mut locales = available.remove(&row.document_id).unwrap_or_default();
+            locales.sort();
+            let file_asset_id = file_of(&row);
+            let item_assets = [file_asset_id, fields.cover_asset_id]
+                .into_iter()
+                .flatten()
+                .filter_map(|id| assets.get(&id).cloned())
+                .collect();
+            let materials = fields
+                .materials
+                .iter()
+                .flatten()
+                .filter_map(|id| linked.get(id))
+                .map(|material| LinkedMaterial::of(material, &assets))
+                .collect();
+            let body_html = if audience.preview {
+                markdown::to_safe_html(&row.body)
+            } else {
+                row.body_html.clone()
+            };
+            DeliveredItem {
+                assets: item_assets,
+                materials,
+                id: row.document_id,
+                kind,
+                file_asset_id,
+                countries: strings(&row.countries),
+                tags: strings(&row.tags),
+                locale: row.locale,
+                slug: row.slug,
+                title: row.title,
+                summary: row.summary,
+                body: row.body,
+                body_html,
+                seo_title: row.seo_title,
+                seo_description: row.seo_description,
+                fields,
+                parent_id: row.parent_id,
+                position: row.position,
+                published_at: row.published_at,
+                locales,
+                event,
+            }
+        })
+        .collect())
+}
+
+/// The materials that `ids` name and the audience may see, each in its best locale.
+async fn linked_materials(
+    state: &AppState,
+    audience: &Audience,
+    ids: &[Uuid],
+) -> Result<BTreeMap<Uuid, Row>, AppError> {
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let chain: Vec<String> = audience.locales.iter().map(ToString::to_string).collect();
+    let found = rows(
+        state,
+        ContentKind::Material,
+        audience,
+        Some(&chain),
+        Some(ids),
+        None,
+    )
+    .await?;
+    Ok(choose(found, &audience.locales)
+        .into_iter()
+        .map(|row| (row.document_id, row))
+        .collect())
+}
+
+/// A material row's file in its locale.
+fn file_of(row: &Row) -> Option<Uuid> {
+    row.fields
+        .get("file_asset_id")
+        .and_then(Value::as_str)
+        .and_then(|v| v.parse().ok())
+}
+
+impl LinkedMaterial {
+    fn of(row: &Row, assets: &BTreeMap<Uuid, Asset>) -> Self {
+        let fields: ItemFields =
+            serde_json::from_value(row.document_fields.clone()).unwrap_or_default();
+        Self {
+            id: row.document_id,
+            locale: row.locale.clone(),
+            slug: row.slug.clone(),
+            title: row.title.clone(),
+            summary: row.summary.clone(),
+            material_kind: fields.material_kind,
+            file: file_of(row).and_then(|id| assets.get(&id).cloned()),
+        }
+    }
+}
+
+/// Cancelled, past, full or upcoming; registration open while the mode allows it, the
+/// window is open, there are places left and the event has not started.
+fn event_state(fields: &ItemFields, registered: i64, now: DateTime<Utc>) -> EventState {
+    let full = fields
+        .capacity
+        .is_some_and(|capacity| registered >= capacity);
+    let started = fields
+        .starts_at
+        .is_some_and(|s| s.with_timezone(&Utc) <= now);
+    let ended = fields.ends_at.is_some_and(|e| e.with_timezone(&Utc) < now);
+    let cancelled = fields.cancelled == Some(true);
+    let status = if cancelled {
+        "cancelled"
+    } else if ended {
+        "past"
+    } else if full {
+        "full"
+    } else {
+        "upcoming"
+    };
+    let window_open = fields
+        .registration_opens_at
+        .is_none_or(|o| o.with_timezone(&Utc) <= now)
+        && fields
+            .registration_closes_at
+            .is_none_or(|c| c.with_timezone(&Utc) > now);
+    let takes_registrations = matches!(
+        fields.registration_mode,
+        Some(RegistrationMode::Form | RegistrationMode::External)
+    );
+    EventState {
+        status,
+        registration_open: !cancelled && !started && !full && takes_registrations && window_open,
+    }
+}
