@@ -9,9 +9,10 @@ use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 
 use crate::auth::password::PasswordHasher;
 use crate::clock::Clock;
+use crate::delivery_cache::ResponseCache;
 use crate::error::AppError;
 use crate::metrics::Metrics;
-use crate::ratelimit::RateLimit;
+use crate::ratelimit::{RateLimit, ReadLimits};
 use crate::services::users::{self, Bootstrap};
 use crate::settings::Settings;
 use crate::state::AppState;
@@ -119,7 +120,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let counter = metrics.clone();
     db.set_metric_callback(move |_| counter.count_query());
     let storage::Built { store, presigner } = storage::build(&settings.storage)?;
-    let settings_registrations_per_hour = settings.delivery.registrations_per_address_per_hour;
+    let delivery = settings.delivery.clone();
     let auth = &settings.auth;
     let hasher = PasswordHasher::new(
         auth.max_concurrent_hashes,
@@ -135,9 +136,14 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         clock,
         metrics,
         registration_limit: RateLimit::new(
-            settings_registrations_per_hour,
+            delivery.registrations_per_address_per_hour,
             Duration::from_secs(3600),
         ),
+        read_limits: ReadLimits::per_minute(
+            delivery.reads_per_address_per_minute,
+            delivery.reads_per_token_per_minute,
+        ),
+        delivery_cache: ResponseCache::new(delivery.response_cache_bytes),
         instance_id: uuid::Uuid::new_v4().to_string().into(),
     })
 }

@@ -24,8 +24,15 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
             tokio::time::sleep(interval).await;
             match content::run_due_schedules(&state).await {
                 Ok(0) => {}
-                Ok(ran) => tracing::info!(ran, "scheduled publishing ran"),
-                Err(err) => tracing::warn!(error = %err, "scheduled publishing failed; will retry"),
+                Ok(ran) => {
+                    state.delivery_cache.invalidate();
+                    tracing::info!(ran, "scheduled publishing ran");
+                }
+                Err(err) => {
+                    // Some schedules may have run before the failure.
+                    state.delivery_cache.invalidate();
+                    tracing::warn!(error = %err, "scheduled publishing failed; will retry");
+                }
             }
         }
     })

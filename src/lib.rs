@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod db;
+pub mod delivery_cache;
 pub mod demo;
 pub mod domain;
 pub mod error;

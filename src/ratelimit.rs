@@ -32,6 +32,11 @@ impl RateLimit {
         }
     }
 
+    /// Whether it limits anything (a limit of 0 does not).
+    pub fn is_enabled(&self) -> bool {
+        self.max > 0
+    }
+
     /// Counts one request for `key` at `now`; 429 once the window's allowance is used.
     pub fn check(&self, key: &str, now: DateTime<Utc>) -> Result<(), AppError> {
         if self.max == 0 {
@@ -57,6 +62,25 @@ impl RateLimit {
         }
         entry.1 += 1;
         Ok(())
+    }
+}
+
+/// The limits on delivery reads.
+#[derive(Debug, Clone)]
+pub struct ReadLimits {
+    /// Requests without a token, per client address.
+    pub per_address: RateLimit,
+    /// Requests with a token, per token.
+    pub per_token: RateLimit,
+}
+
+impl ReadLimits {
+    pub fn per_minute(per_address: u32, per_token: u32) -> Self {
+        let minute = Duration::from_secs(60);
+        Self {
+            per_address: RateLimit::new(per_address, minute),
+            per_token: RateLimit::new(per_token, minute),
+        }
     }
 }
 

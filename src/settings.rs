@@ -87,6 +87,9 @@ pub struct DeliverySettings {
     pub require_token: bool,
     pub cache_control: String,
     pub registrations_per_address_per_hour: u32,
+    pub response_cache_bytes: usize,
+    pub reads_per_address_per_minute: u32,
+    pub reads_per_token_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -6,8 +6,9 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::password::PasswordHasher;
 use crate::clock::Clock;
+use crate::delivery_cache::ResponseCache;
 use crate::metrics::Metrics;
-use crate::ratelimit::RateLimit;
+use crate::ratelimit::{RateLimit, ReadLimits};
 use crate::settings::Settings;
 use crate::storage::{Presigner, Store};
 
@@ -23,6 +24,10 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Registrations per client address.
     pub registration_limit: RateLimit,
+    /// Delivery reads per client address and per token.
+    pub read_limits: ReadLimits,
+    /// Rendered published responses, until the published state changes.
+    pub delivery_cache: ResponseCache,
     /// Identifies this process, e.g. in the readiness probe's object key.
     pub instance_id: Arc<str>,
 }

@@ -9,6 +9,7 @@ use poem_openapi::OperationId;
 use tracing::Instrument;
 use uuid::Uuid;
 
+use crate::delivery_cache::ResponseCache;
 use crate::metrics::Metrics;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -53,6 +54,24 @@ pub async fn observe<E: Endpoint>(
     });
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    Ok(response)
+}
+
+/// Every successful write may change what readers see (content, sites, tokens, assets,
+/// registrations filling an event), so it invalidates the delivery response cache. It
+/// is done here, at the one door all writes pass through, so that no new write can
+/// forget it; the response is only produced after the write's transaction committed.
+/// Sign-in traffic changes nothing readers see and is left out.
+pub async fn invalidate_on_write<E: Endpoint>(
+    ep: Arc<E>,
+    req: Request,
+    cache: ResponseCache,
+) -> poem::Result<Response> {
+    let writes = !req.method().is_safe() && !req.uri().path().starts_with("/api/v1/auth/");
+    let response = ep.call(req).await?.into_response();
+    if writes && !response.status().is_client_error() {
+        cache.invalidate();
     }
     Ok(response)
 }

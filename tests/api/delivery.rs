@@ -21,7 +21,7 @@ backend_tests!(
     a_list_takes_the_same_number_of_queries_for_1_or_10_events,
 );
 
-async fn create(app: &TestApp, token: &str, kind: &str, body: Value) -> String {
+pub(crate) async fn create(app: &TestApp, token: &str, kind: &str, body: Value) -> String {
     let response = app
         .post_json_authed(&format!("/api/v1/admin/{kind}"), token, &body)
         .await;
@@ -37,7 +37,7 @@ async fn create(app: &TestApp, token: &str, kind: &str, body: Value) -> String {
         .to_owned()
 }
 
-async fn publish(app: &TestApp, token: &str, kind: &str, id: &str, locale: &str) {
+pub(crate) async fn publish(app: &TestApp, token: &str, kind: &str, id: &str, locale: &str) {
     let path = format!("/api/v1/admin/{kind}/{id}/translations/{locale}/publish");
     assert_eq!(
         app.send(Method::POST, &path, Some(token), None)
@@ -60,13 +60,13 @@ async fn translate(app: &TestApp, token: &str, kind: &str, id: &str, locale: &st
     assert_eq!(response.status(), StatusCode::OK);
 }
 
-async fn read(app: &TestApp, path: &str) -> Value {
+pub(crate) async fn read(app: &TestApp, path: &str) -> Value {
     let response = app.get(path).await;
     assert_eq!(response.status(), StatusCode::OK, "{path}");
     response.json().await.unwrap()
 }
 
-fn titles(list: &Value) -> Vec<String> {
+pub(crate) fn titles(list: &Value) -> Vec<String> {
     list["items"]
         .as_array()
         .unwrap()

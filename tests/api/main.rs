@@ -12,6 +12,7 @@ mod cli;
 mod content;
 mod content_permissions;
 mod delivery;
+mod delivery_cache;
 mod errors;
 mod migrations;
 mod permissions;

@@ -16,7 +16,7 @@ backend_tests!(
 );
 
 /// A published event in `country`, `days` from now, with `fields` merged in; returns its slug and id.
-async fn event(
+pub(crate) async fn event(
     app: &TestApp,
     admin: &str,
     country: &str,
@@ -65,12 +65,12 @@ async fn event(
     )
 }
 
-fn person(email: &str) -> Value {
+pub(crate) fn person(email: &str) -> Value {
     json!({ "name": "Ana Silva", "email": email, "organisation": "Câmara Municipal",
             "organisation_type": "public_buyer", "country": "PT", "consent": true })
 }
 
-async fn register(app: &TestApp, slug: &str, body: &Value) -> reqwest::Response {
+pub(crate) async fn register(app: &TestApp, slug: &str, body: &Value) -> reqwest::Response {
     app.post_json(
         &format!("/api/v1/events/{slug}/registrations?locale=en"),
         body,

@@ -2,10 +2,12 @@
 //! the read model (`published_translations`); drafts only with a preview token.
 
 mod audience;
+mod horizon;
 mod items;
 mod read;
 mod rows;
 
 pub use audience::{Audience, Request, resolve};
+pub use horizon::next_status_change;
 pub use items::{DeliveredItem, EventState, LinkedMaterial};
 pub use read::{ListFilter, Lookup, get, list};

@@ -1,0 +1,226 @@
+//! The delivery response cache: rendered bodies of published (never preview) responses,
+//! so a repeated request costs no query and no rendering.
+//!
+//! An entry is served only while both of these hold:
+//! - the published state has not changed since it was rendered: every successful write
+//!   through this instance (and every scheduled publication it runs) moves the version;
+//! - the clock has not reached the next instant at which some event's status can change
+//!   (a start, an end, a registration window opening or closing).
+//!
+//! That is exact for one instance. Several instances each see only their own writes, so
+//! there the cache must be switched off (`delivery.response_cache_bytes = 0`) until the
+//! version is shared.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+
+/// A rendered response, as the client gets it.
+#[derive(Debug)]
+pub struct CachedResponse {
+    pub body: Bytes,
+    pub etag: String,
+    stamp: Stamp,
+}
+
+/// When a response was rendered: the published-state version, and the instant from
+/// which it may be stale (`None`: no event status will change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    version: u64,
+    expires: Option<DateTime<Utc>>,
+}
+
+impl Stamp {
+    fn is_fresh(&self, version: u64, now: DateTime<Utc>) -> bool {
+        self.version == version && self.expires.is_none_or(|at| now < at)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ResponseCache {
+    /// `None` when switched off.
+    inner: Option<Arc<Inner>>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    max_bytes: usize,
+    version: AtomicU64,
+    entries: RwLock<Entries>,
+    /// The next status change, worked out once per version.
+    horizon: Mutex<Option<Stamp>>,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    by_key: HashMap<String, Arc<CachedResponse>>,
+    bytes: usize,
+}
+
+impl ResponseCache {
+    /// A cache holding at most `max_bytes` of bodies; 0 switches it off.
+    pub fn new(max_bytes: usize) -> Self {
+        Self {
+            inner: (max_bytes > 0).then(|| {
+                Arc::new(Inner {
+                    max_bytes,
+                    version: AtomicU64::new(0),
+                    entries: RwLock::default(),
+                    horizon: Mutex::default(),
+                })
+            }),
+        }
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        self.inner.is_some()
+    }
+
+    /// The published state changed: nothing rendered before is served again.
+    pub fn invalidate(&self) {
+        if let Some(inner) = &self.inner {
+            inner.version.fetch_add(1, Ordering::SeqCst);
+            if let Ok(mut entries) = inner.entries.write() {
+                *entries = Entries::default();
+            }
+        }
+    }
+
+    /// A fresh response for `key`, if there is one.
+    pub fn get(&self, key: &str, now: DateTime<Utc>) -> Option<Arc<CachedResponse>> {
+        let inner = self.inner.as_ref()?;
+        let version = inner.version.load(Ordering::SeqCst);
+        let entries = inner.entries.read().ok()?;
+        entries
+            .by_key
+            .get(key)
+            .filter(|hit| hit.stamp.is_fresh(version, now))
+            .cloned()
+    }
+
+    /// The stamp for a response about to be rendered at `now`, when the next status
+    /// change is already known for the current version. Take it *before* reading the
+    /// database, so a write that lands meanwhile makes the response stale at once.
+    pub fn known_stamp(&self, now: DateTime<Utc>) -> Option<Stamp> {
+        let inner = self.inner.as_ref()?;
+        let version = inner.version.load(Ordering::SeqCst);
+        let horizon = inner.horizon.lock().ok()?;
+        horizon.filter(|h| h.is_fresh(version, now))
+    }
+
+    /// The current version, to build a stamp from a freshly worked-out next change.
+    pub fn version(&self) -> u64 {
+        self.inner
+            .as_ref()
+            .map_or(0, |inner| inner.version.load(Ordering::SeqCst))
+    }
+
+    /// A stamp for `version` expiring at `next_change`, remembered for later requests.
+    pub fn stamp(&self, version: u64, next_change: Option<DateTime<Utc>>) -> Stamp {
+        let stamp = Stamp {
+            version,
+            expires: next_change,
+        };
+        if let Some(inner) = &self.inner
+            && let Ok(mut horizon) = inner.horizon.lock()
+        {
+            *horizon = Some(stamp);
+        }
+        stamp
+    }
+
+    /// Keeps a rendered response, unless the state moved on while it was rendered.
+    /// When the byte budget is spent the cache starts over: simple, and bounded.
+    pub fn put(&self, key: String, body: Bytes, etag: String, stamp: Stamp) {
+        let Some(inner) = &self.inner else { return };
+        if body.len() > inner.max_bytes || stamp.version != inner.version.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(mut entries) = inner.entries.write() else {
+            return;
+        };
+        if entries.bytes + body.len() > inner.max_bytes {
+            *entries = Entries::default();
+        }
+        entries.bytes += body.len();
+        let replaced = entries
+            .by_key
+            .insert(key, Arc::new(CachedResponse { body, etag, stamp }));
+        if let Some(old) = replaced {
+            entries.bytes -= old.body.len();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeDelta;
+
+    use super::*;
+
+    fn body(text: &str) -> Bytes {
+        Bytes::from(text.to_owned())
+    }
+
+    #[test]
+    fn an_entry_is_served_until_the_state_changes() {
+        let cache = ResponseCache::new(1024);
+        let now = Utc::now();
+        let stamp = cache.stamp(cache.version(), None);
+        cache.put("k".into(), body("a"), "\"e\"".into(), stamp);
+        assert_eq!(cache.get("k", now).unwrap().body, body("a"));
+        cache.invalidate();
+        assert!(cache.get("k", now).is_none());
+    }
+
+    #[test]
+    fn a_response_rendered_across_a_write_is_not_kept() {
+        let cache = ResponseCache::new(1024);
+        let stamp = cache.stamp(cache.version(), None);
+        cache.invalidate();
+        cache.put("k".into(), body("old"), "\"e\"".into(), stamp);
+        assert!(cache.get("k", Utc::now()).is_none());
+        assert!(
+            cache.known_stamp(Utc::now()).is_none(),
+            "the horizon is stale too"
+        );
+    }
+
+    #[test]
+    fn entries_expire_when_an_event_status_can_change() {
+        let cache = ResponseCache::new(1024);
+        let now = Utc::now();
+        let change = now + TimeDelta::minutes(5);
+        let stamp = cache.stamp(cache.version(), Some(change));
+        cache.put("k".into(), body("a"), "\"e\"".into(), stamp);
+        assert!(cache.get("k", change - TimeDelta::seconds(1)).is_some());
+        assert!(cache.get("k", change).is_none());
+        assert!(cache.known_stamp(change).is_none());
+    }
+
+    #[test]
+    fn the_byte_budget_bounds_memory() {
+        let cache = ResponseCache::new(10);
+        let stamp = cache.stamp(cache.version(), None);
+        cache.put("a".into(), body("123456"), "\"a\"".into(), stamp);
+        cache.put("b".into(), body("123456"), "\"b\"".into(), stamp);
+        let now = Utc::now();
+        assert!(cache.get("a", now).is_none(), "started over");
+        assert!(cache.get("b", now).is_some());
+        cache.put("c".into(), body("12345678901"), "\"c\"".into(), stamp);
+        assert!(cache.get("c", now).is_none(), "larger than the budget");
+    }
+
+    #[test]
+    fn a_switched_off_cache_keeps_nothing() {
+        let cache = ResponseCache::new(0);
+        let stamp = cache.stamp(cache.version(), None);
+        cache.put("k".into(), body("a"), "\"e\"".into(), stamp);
+        assert!(cache.get("k", Utc::now()).is_none());
+        assert!(!cache.is_enabled());
+    }
+}

@@ -1,0 +1,190 @@
+//! What the delivery API returns and accepts, as documented in the OpenAPI spec.
+
+use chrono::{DateTime, Utc};
+use poem_openapi::Object;
+use uuid::Uuid;
+
+use crate::http::admin::content::dto::FieldsBody;
+use crate::http::admin::pagination::PageInfo;
+use crate::services::assets::Asset;
+use crate::services::delivery::{DeliveredItem, LinkedMaterial};
+
+/// An item in one locale.
+#[derive(Debug, Object)]
+pub(super) struct DeliveryItem {
+    pub(super) id: Uuid,
+    /// `page`, `news`, `event` or `material`.
+    pub(super) kind: String,
+    /// The locale served: the first of the chain the item exists in.
+    pub(super) locale: String,
+    pub(super) slug: String,
+    pub(super) title: String,
+    pub(super) summary: String,
+    /// The body as Markdown.
+    pub(super) body_markdown: String,
+    /// The body as sanitized HTML.
+    pub(super) body_html: String,
+    pub(super) seo_title: String,
+    pub(super) seo_description: String,
+    /// Language-neutral fields of the kind (dates, place, capacity, …).
+    pub(super) fields: FieldsBody,
+    pub(super) countries: Vec<String>,
+    pub(super) tags: Vec<String>,
+    pub(super) parent_id: Option<Uuid>,
+    pub(super) position: i32,
+    /// When this locale was published (absent in previews).
+    pub(super) published_at: Option<DateTime<Utc>>,
+    /// Every locale the item exists in, with its slug, for a language switcher.
+    pub(super) locales: Vec<LocaleLink>,
+    /// Events: status for readers and whether registration is open.
+    pub(super) event: Option<EventStatus>,
+    /// Materials: the file of this locale.
+    pub(super) file: Option<AssetInfo>,
+    /// News and events: the cover image.
+    pub(super) cover: Option<AssetInfo>,
+    /// Events: the linked materials, in the event's order, each in the first locale of
+    /// the chain it has; only published ones the reader may see.
+    pub(super) materials: Vec<MaterialLink>,
+}
+
+/// A material linked from an event.
+#[derive(Debug, Object)]
+pub(super) struct MaterialLink {
+    pub(super) id: Uuid,
+    pub(super) locale: String,
+    pub(super) slug: String,
+    pub(super) title: String,
+    pub(super) summary: String,
+    /// `presentation`, `report`, `guide`, `video`, …
+    pub(super) material_kind: Option<String>,
+    /// The file of this locale, with its download URL.
+    pub(super) file: Option<AssetInfo>,
+}
+
+impl From<LinkedMaterial> for MaterialLink {
+    fn from(material: LinkedMaterial) -> Self {
+        Self {
+            id: material.id,
+            locale: material.locale,
+            slug: material.slug,
+            title: material.title,
+            summary: material.summary,
+            material_kind: material
+                .material_kind
+                .and_then(|k| serde_json::to_value(k).ok())
+                .and_then(|v| v.as_str().map(str::to_owned)),
+            file: material.file.as_ref().map(AssetInfo::from),
+        }
+    }
+}
+
+#[derive(Debug, Object)]
+pub(super) struct LocaleLink {
+    pub(super) locale: String,
+    pub(super) slug: String,
+}
+
+#[derive(Debug, Object)]
+pub(super) struct EventStatus {
+    /// `upcoming`, `full`, `past` or `cancelled`.
+    pub(super) status: String,
+    pub(super) registration_open: bool,
+}
+
+/// What a frontend needs to link or show a file.
+#[derive(Debug, Object)]
+pub(super) struct AssetInfo {
+    pub(super) id: Uuid,
+    pub(super) url: String,
+    pub(super) file_name: String,
+    pub(super) content_type: String,
+    pub(super) size: u64,
+    pub(super) title: String,
+    pub(super) alt: String,
+}
+
+impl From<&Asset> for AssetInfo {
+    fn from(asset: &Asset) -> Self {
+        Self {
+            id: asset.id,
+            url: asset.url(),
+            file_name: asset.file_name.clone(),
+            content_type: asset.content_type.clone(),
+            size: asset.size,
+            title: asset.title.clone(),
+            alt: asset.alt.clone(),
+        }
+    }
+}
+
+impl From<DeliveredItem> for DeliveryItem {
+    fn from(item: DeliveredItem) -> Self {
+        let asset = |id: Option<Uuid>| {
+            item.assets
+                .iter()
+                .find(|a| Some(a.id) == id)
+                .map(AssetInfo::from)
+        };
+        let (file, cover) = (asset(item.file_asset_id), asset(item.fields.cover_asset_id));
+        Self {
+            file,
+            cover,
+            materials: item.materials.into_iter().map(MaterialLink::from).collect(),
+            id: item.id,
+            kind: item.kind.as_str().to_owned(),
+            locale: item.locale,
+            slug: item.slug,
+            title: item.title,
+            summary: item.summary,
+            body_markdown: item.body,
+            body_html: item.body_html,
+            seo_title: item.seo_title,
+            seo_description: item.seo_description,
+            fields: item.fields.into(),
+            countries: item.countries,
+            tags: item.tags,
+            parent_id: item.parent_id,
+            position: item.position,
+            published_at: item.published_at,
+            locales: item
+                .locales
+                .into_iter()
+                .map(|(locale, slug)| LocaleLink { locale, slug })
+                .collect(),
+            event: item.event.map(|e| EventStatus {
+                status: e.status.to_owned(),
+                registration_open: e.registration_open,
+            }),
+        }
+    }
+}
+
+/// A page of items.
+#[derive(Debug, Object)]
+pub(super) struct DeliveryList {
+    pub(super) items: Vec<DeliveryItem>,
+    pub(super) page: PageInfo,
+    /// The locales tried, in order.
+    pub(super) locales: Vec<String>,
+}
+
+/// An expression of interest in an event.
+#[derive(Debug, Object, serde::Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RegistrationRequest {
+    pub(super) name: String,
+    pub(super) email: String,
+    pub(super) organisation: String,
+    /// `public_buyer`, `social_economy_entity` or `other`.
+    pub(super) organisation_type: String,
+    /// The participant's country (an EU member state).
+    pub(super) country: String,
+    /// Agreement to the use of these details for organising the event; must be `true`.
+    pub(super) consent: bool,
+}
+
+#[derive(Debug, Object)]
+pub(super) struct RegistrationCreated {
+    pub(super) id: Uuid,
+}

@@ -1,0 +1,259 @@
+//! `/api/v1/{kind}`: what national frontends read. Every response has a strong ETag
+//! (304 on `If-None-Match`) and `Cache-Control` from `delivery.cache_control`;
+//! previews (`?preview=true` with a preview token) are `no-store`. Published responses
+//! are kept in the response cache until the published state changes.
+
+mod dto;
+mod params;
+mod respond;
+
+use poem::Request;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, OpenApi};
+use uuid::Uuid;
+
+use self::dto::{DeliveryItem, DeliveryList, RegistrationCreated, RegistrationRequest};
+use self::params::{audience_of, check_parameters, kind_of};
+use self::respond::{Answer, JsonBytes, Rendered, respond};
+use crate::domain::content::ContentKind;
+use crate::error::AppError;
+use crate::http::ApiTags;
+use crate::http::admin::pagination::PageInfo;
+use crate::http::problem::{ApiError, error_set};
+use crate::services::delivery::{self, ListFilter, Lookup};
+use crate::services::pagination::PageRequest;
+use crate::services::registrations;
+use crate::state::AppState;
+
+/// Responses differ by token (site-bound tokens, previews), so shared caches must key on it.
+const VARY: &str = "Authorization";
+
+pub struct DeliveryApi {
+    pub state: AppState,
+}
+
+#[derive(ApiResponse)]
+enum ListResponse {
+    /// The items.
+    #[oai(status = 200)]
+    Ok(
+        JsonBytes<DeliveryList>,
+        #[oai(header = "ETag")] String,
+        #[oai(header = "Cache-Control")] String,
+        #[oai(header = "Vary")] String,
+    ),
+    /// Unchanged since the `If-None-Match` ETag.
+    #[oai(status = 304)]
+    NotModified(
+        #[oai(header = "ETag")] String,
+        #[oai(header = "Cache-Control")] String,
+        #[oai(header = "Vary")] String,
+    ),
+}
+
+#[derive(ApiResponse)]
+enum ItemResponse {
+    /// The item.
+    #[oai(status = 200)]
+    Ok(
+        JsonBytes<DeliveryItem>,
+        #[oai(header = "ETag")] String,
+        #[oai(header = "Cache-Control")] String,
+        #[oai(header = "Vary")] String,
+    ),
+    /// The slug changed: `Location` has the current one.
+    #[oai(status = 301)]
+    Moved(
+        #[oai(header = "Location")] String,
+        #[oai(header = "Cache-Control")] String,
+        #[oai(header = "Vary")] String,
+    ),
+    /// Unchanged since the `If-None-Match` ETag.
+    #[oai(status = 304)]
+    NotModified(
+        #[oai(header = "ETag")] String,
+        #[oai(header = "Cache-Control")] String,
+        #[oai(header = "Vary")] String,
+    ),
+}
+
+error_set!(
+    /// Reading published content.
+    DeliveryErrors: 400, 401, 403, 404
+);
+
+#[derive(ApiResponse)]
+enum Registered {
+    /// Registered.
+    #[oai(status = 201)]
+    Created(Json<RegistrationCreated>),
+}
+
+error_set!(
+    /// Registering.
+    RegistrationErrors: 400, 401, 403, 404, 409, 410, 422, 429
+);
+
+#[OpenApi(tag = "ApiTags::Delivery")]
+impl DeliveryApi {
+    /// List published items of a kind, each in the first locale of the chain it has.
+    ///
+    /// Name a site (`?site=be`: its default locale, fallback chain and countries) or
+    /// give `locale` and `fallback` (comma list). Filters: news `country`, `tag`;
+    /// events `country`, `when` (`upcoming` default, `past`, `all`), `language`, `tag`;
+    /// materials `event`, `kind`. Unknown parameters are refused (400).
+    #[oai(path = "/api/v1/:kind", method = "get", operation_id = "delivery_list")]
+    async fn list(
+        &self,
+        req: &Request,
+        /// `pages`, `news`, `events` or `materials`.
+        kind: Path<String>,
+        page: Query<Option<u64>>,
+        per_page: Query<Option<u64>>,
+    ) -> Result<ListResponse, ApiError<DeliveryErrors>> {
+        let kind = kind_of(&kind.0)?;
+        check_parameters(req, kind, false)?;
+        let page = PageRequest::parse(page.0, per_page.0, &self.state.settings.api)?;
+        let filter = list_filter(req)?;
+        let state = &self.state;
+        let answer = respond(state, req, |audience| async move {
+            let paged = delivery::list(state, &audience, kind, filter, page).await?;
+            Ok(Rendered::Body(DeliveryList {
+                page: PageInfo::of(&paged),
+                items: paged.items.into_iter().map(DeliveryItem::from).collect(),
+                locales: audience.locales.iter().map(ToString::to_string).collect(),
+            }))
+        })
+        .await?;
+        Ok(match answer {
+            Answer::Body {
+                body,
+                etag,
+                cache_control,
+            } => ListResponse::Ok(JsonBytes::new(body), etag, cache_control, VARY.into()),
+            Answer::NotModified {
+                etag,
+                cache_control,
+            } => ListResponse::NotModified(etag, cache_control, VARY.into()),
+            Answer::Moved { .. } => {
+                return Err(AppError::internal("a list cannot move").into());
+            }
+        })
+    }
+
+    /// Express interest in a published event.
+    ///
+    /// For events whose registration mode is `form`. 409 when the event is full,
+    /// cancelled, or not taking registrations now (or elsewhere); 410 once it is over.
+    #[oai(
+        path = "/api/v1/events/:slug/registrations",
+        method = "post",
+        operation_id = "delivery_register"
+    )]
+    async fn register(
+        &self,
+        req: &Request,
+        slug: Path<String>,
+        body: crate::http::json::JsonBody<RegistrationRequest>,
+    ) -> Result<Registered, ApiError<RegistrationErrors>> {
+        check_parameters(req, ContentKind::Event, true)?;
+        // The slug names the event; a site or locale only narrows where to look.
+        let audience = audience_of(&self.state, req, true).await?;
+        let body = body.0;
+        let new = registrations::NewRegistration {
+            name: body.name,
+            email: body.email,
+            organisation: body.organisation,
+            organisation_type: body.organisation_type,
+            country: body.country,
+            consent: body.consent,
+        };
+        let client =
+            crate::http::client::client_info(req, self.state.settings.server.trust_proxy_headers);
+        let id = registrations::register(
+            &self.state,
+            &audience,
+            &slug.0,
+            new,
+            client.address.as_deref(),
+        )
+        .await?;
+        Ok(Registered::Created(Json(RegistrationCreated { id })))
+    }
+
+    /// One published item by its slug in any locale of the chain.
+    ///
+    /// A slug the item had before answers 301 to the current one.
+    #[oai(
+        path = "/api/v1/:kind/:slug",
+        method = "get",
+        operation_id = "delivery_get"
+    )]
+    async fn get(
+        &self,
+        req: &Request,
+        /// `pages`, `news`, `events` or `materials`.
+        kind: Path<String>,
+        slug: Path<String>,
+    ) -> Result<ItemResponse, ApiError<DeliveryErrors>> {
+        let kind = kind_of(&kind.0)?;
+        check_parameters(req, kind, true)?;
+        let state = &self.state;
+        let answer = respond(state, req, |audience| async move {
+            Ok(
+                match delivery::get(state, &audience, kind, &slug.0).await? {
+                    Lookup::Found(item) => Rendered::Body(DeliveryItem::from(*item)),
+                    Lookup::MovedTo(current) => {
+                        let query = req
+                            .uri()
+                            .query()
+                            .map(|q| format!("?{q}"))
+                            .unwrap_or_default();
+                        Rendered::Moved(format!("/api/v1/{}/{current}{query}", kind.plural()))
+                    }
+                },
+            )
+        })
+        .await?;
+        Ok(match answer {
+            Answer::Body {
+                body,
+                etag,
+                cache_control,
+            } => ItemResponse::Ok(JsonBytes::new(body), etag, cache_control, VARY.into()),
+            Answer::NotModified {
+                etag,
+                cache_control,
+            } => ItemResponse::NotModified(etag, cache_control, VARY.into()),
+            // Cached like the content: a later publish may give the slug to another item.
+            Answer::Moved {
+                location,
+                cache_control,
+            } => ItemResponse::Moved(location, cache_control, VARY.into()),
+        })
+    }
+}
+
+/// The list filters of the query string (`check_parameters` has refused unknown ones).
+fn list_filter(req: &Request) -> Result<ListFilter, AppError> {
+    let param = |name: &str| {
+        url::form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    let event = param("event")
+        .map(|raw| {
+            raw.parse::<Uuid>()
+                .map_err(|_| AppError::invalid_parameter("event", "must be an event id"))
+        })
+        .transpose()?;
+    Ok(ListFilter {
+        country: param("country"),
+        tag: param("tag"),
+        when: param("when"),
+        language: param("language"),
+        event,
+        material_kind: param("kind"),
+    })
+}

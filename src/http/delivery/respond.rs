@@ -1,0 +1,204 @@
+//! The way every delivery read goes: rate limits, the response cache, then rendering.
+//! A response is rendered to bytes once; its ETag is their hash, and the bytes are
+//! what the cache keeps and what clients get.
+
+use std::future::Future;
+use std::marker::PhantomData;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use poem::{IntoResponse, Request, Response};
+use poem_openapi::payload::Payload;
+use poem_openapi::registry::{MetaSchemaRef, Registry};
+use poem_openapi::types::{ToJSON, Type};
+use sha2::{Digest, Sha256};
+
+use super::params;
+use crate::delivery_cache::{CachedResponse, Stamp};
+use crate::error::AppError;
+use crate::http::client;
+use crate::services::delivery::{self, Audience};
+use crate::state::AppState;
+
+/// A JSON body rendered ahead of time; documented in the spec as `T`.
+pub(super) struct JsonBytes<T>(Bytes, PhantomData<fn() -> T>);
+
+impl<T> JsonBytes<T> {
+    pub(super) fn new(bytes: Bytes) -> Self {
+        Self(bytes, PhantomData)
+    }
+}
+
+impl<T: Type> Payload for JsonBytes<T> {
+    const CONTENT_TYPE: &'static str = "application/json; charset=utf-8";
+
+    fn schema_ref() -> MetaSchemaRef {
+        T::schema_ref()
+    }
+
+    fn register(registry: &mut Registry) {
+        T::register(registry);
+    }
+}
+
+impl<T: Type> IntoResponse for JsonBytes<T> {
+    fn into_response(self) -> Response {
+        Response::builder()
+            .content_type(Self::CONTENT_TYPE)
+            .body(self.0)
+    }
+}
+
+/// What a handler produced for a reader.
+pub(super) enum Rendered<T> {
+    Body(T),
+    /// An old slug: the current location.
+    Moved(String),
+}
+
+/// What the client gets.
+pub(super) enum Answer {
+    Body {
+        body: Bytes,
+        etag: String,
+        cache_control: String,
+    },
+    NotModified {
+        etag: String,
+        cache_control: String,
+    },
+    Moved {
+        location: String,
+        cache_control: String,
+    },
+}
+
+/// Answers a delivery read: from the cache when an identical request was answered since
+/// the published state last changed, otherwise by `render` (whose result is kept).
+///
+/// Anonymous requests are looked up before anything touches the database: their answer
+/// depends only on the request line and the published state. Requests with a token are
+/// looked up after the token is checked, under the token's own key.
+pub(super) async fn respond<T, F, Fut>(
+    state: &AppState,
+    req: &Request,
+    render: F,
+) -> Result<Answer, AppError>
+where
+    T: ToJSON,
+    F: FnOnce(Audience) -> Fut,
+    Fut: Future<Output = Result<Rendered<T>, AppError>>,
+{
+    let now = state.clock.now();
+    let token = client::bearer(req).map(token_key);
+    let target = req.uri().path_and_query().map_or("", |p| p.as_str());
+    let key = format!("{}|{target}", token.as_deref().unwrap_or("-"));
+    if token.is_none() {
+        let limit = &state.read_limits.per_address;
+        if limit.is_enabled() {
+            let client = client::client_info(req, state.settings.server.trust_proxy_headers);
+            limit.check(client.address.as_deref().unwrap_or("unknown"), now)?;
+        }
+        if !state.settings.delivery.require_token
+            && let Some(hit) = lookup(state, &key, now)
+        {
+            return Ok(answer(
+                req,
+                hit.body.clone(),
+                hit.etag.clone(),
+                cache_control(state),
+            ));
+        }
+    }
+    let audience = params::audience(state, req).await?;
+    if let Some(token) = &token {
+        state.read_limits.per_token.check(token, now)?;
+        if !audience.preview
+            && let Some(hit) = lookup(state, &key, now)
+        {
+            return Ok(answer(
+                req,
+                hit.body.clone(),
+                hit.etag.clone(),
+                cache_control(state),
+            ));
+        }
+    }
+    let cache_control = params::cache_control(state, &audience);
+    let stamp = if audience.preview || !state.delivery_cache.is_enabled() {
+        None
+    } else {
+        Some(stamp(state, now).await?)
+    };
+    match render(audience).await? {
+        Rendered::Moved(location) => Ok(Answer::Moved {
+            location,
+            cache_control,
+        }),
+        Rendered::Body(body) => {
+            let bytes = Bytes::from(body.to_json_string());
+            let etag = etag_of(&bytes);
+            if let Some(stamp) = stamp {
+                state
+                    .delivery_cache
+                    .put(key, bytes.clone(), etag.clone(), stamp);
+            }
+            Ok(answer(req, bytes, etag, cache_control))
+        }
+    }
+}
+
+/// Cached answers are never previews: they carry the configured `Cache-Control`.
+fn cache_control(state: &AppState) -> String {
+    state.settings.delivery.cache_control.clone()
+}
+
+fn lookup(
+    state: &AppState,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Option<std::sync::Arc<CachedResponse>> {
+    if !state.delivery_cache.is_enabled() {
+        return None;
+    }
+    let hit = state.delivery_cache.get(key, now);
+    state.metrics.count_cache_lookup(hit.is_some());
+    hit
+}
+
+/// The stamp a response rendered now gets. The version is read before the database, so
+/// a write landing meanwhile leaves the response stale rather than wrong.
+async fn stamp(state: &AppState, now: DateTime<Utc>) -> Result<Stamp, AppError> {
+    let cache = &state.delivery_cache;
+    if let Some(known) = cache.known_stamp(now) {
+        return Ok(known);
+    }
+    let version = cache.version();
+    let next_change = delivery::next_status_change(state, now).await?;
+    Ok(cache.stamp(version, next_change))
+}
+
+fn answer(req: &Request, body: Bytes, etag: String, cache_control: String) -> Answer {
+    if client::if_none_match_hits(req, &etag) {
+        Answer::NotModified {
+            etag,
+            cache_control,
+        }
+    } else {
+        Answer::Body {
+            body,
+            etag,
+            cache_control,
+        }
+    }
+}
+
+/// A strong ETag: the first 128 bits of the body's SHA-256.
+fn etag_of(body: &[u8]) -> String {
+    format!("\"{}\"", &hex::encode(Sha256::digest(body))[..32])
+}
+
+/// Tokens are keyed by a hash, so the cache and the limits never hold a secret.
+fn token_key(bearer: &str) -> String {
+    hex::encode(&Sha256::digest(bearer.as_bytes())[..16])
+}

@@ -1,0 +1,42 @@
+//! When published responses can change without any write: an event's status and the
+//! `when=upcoming|past` filters move with the clock at each start, end and registration
+//! window edge. Caches keep responses no later than the next such instant.
+
+use chrono::{DateTime, Utc};
+use entity::published_translation::{self, Entity as Published};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use serde_json::Value;
+
+use crate::domain::content::{ContentKind, ItemFields};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The first instant at or after `now` at which some published event's status can
+/// change; `None` when none will.
+pub async fn next_status_change(
+    state: &AppState,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, AppError> {
+    let fields: Vec<Value> = Published::find()
+        .select_only()
+        .column(published_translation::Column::DocumentFields)
+        .filter(published_translation::Column::Kind.eq(ContentKind::Event.as_str()))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    Ok(fields
+        .into_iter()
+        .filter_map(|value| serde_json::from_value::<ItemFields>(value).ok())
+        .flat_map(|f| {
+            [
+                f.starts_at,
+                f.ends_at,
+                f.registration_opens_at,
+                f.registration_closes_at,
+            ]
+        })
+        .flatten()
+        .map(|at| at.with_timezone(&Utc))
+        .filter(|at| *at >= now)
+        .min())
+}
