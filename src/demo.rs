@@ -91,7 +91,7 @@ pub async fn seed(state: &AppState) -> Result<SeedReport, AppError> {
     Ok(report)
 }
 
-async fn first_admin(state: &AppState) -> Result<User, AppError> {
+pub async fn first_admin(state: &AppState) -> Result<User, AppError> {
     let model = entity::user::Entity::find()
         .filter(entity::user::Column::Role.eq(Role::Admin.as_str()))
         .filter(entity::user::Column::DisabledAt.is_null())
@@ -355,7 +355,7 @@ async fn seed_news(
 }
 
 /// Uploads a one-page PDF as the slides of the workshop in `city`.
-async fn sample_file(state: &AppState, actor: &Actor, city: &str) -> Result<Uuid, AppError> {
+pub async fn sample_file(state: &AppState, actor: &Actor, city: &str) -> Result<Uuid, AppError> {
     let pdf = sample_pdf(&format!("WeBuySocialEU - SRPP training in {city}"));
     let meta = assets::UploadMeta {
         file_name: format!("webuysocialeu-training-{}.pdf", city.to_lowercase()),

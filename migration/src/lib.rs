@@ -16,6 +16,7 @@ mod m20261125_000005_assets;
 mod m20261125_000006_asset_replacement;
 mod m20261125_000007_schedule_versions;
 mod m20261125_000008_registrations;
+mod m20261125_000009_search;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_asset_replacement::Migration),
             Box::new(m20261125_000007_schedule_versions::Migration),
             Box::new(m20261125_000008_registrations::Migration),
+            Box::new(m20261125_000009_search::Migration),
         ]
     }
 }

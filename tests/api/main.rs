@@ -17,6 +17,7 @@ mod errors;
 mod migrations;
 mod permissions;
 mod registrations;
+mod search;
 mod service;
 mod sites;
 mod tokens;

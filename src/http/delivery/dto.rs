@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::http::admin::content::dto::FieldsBody;
 use crate::http::admin::pagination::PageInfo;
 use crate::services::assets::Asset;
-use crate::services::delivery::{DeliveredItem, LinkedMaterial};
+use crate::services::delivery::{DeliveredItem, LinkedMaterial, SearchHit};
 
 /// An item in one locale.
 #[derive(Debug, Object)]
@@ -187,4 +187,46 @@ pub(super) struct RegistrationRequest {
 #[derive(Debug, Object)]
 pub(super) struct RegistrationCreated {
     pub(super) id: Uuid,
+}
+
+/// One search result.
+#[derive(Debug, Object)]
+pub(super) struct SearchResult {
+    pub(super) id: Uuid,
+    /// `page`, `news`, `event` or `material`.
+    pub(super) kind: String,
+    /// The locale the item is served (and was found) in.
+    pub(super) locale: String,
+    pub(super) slug: String,
+    pub(super) title: String,
+    pub(super) summary: String,
+    /// A passage around the matching words, as HTML: the text is escaped and the
+    /// matching words are in `<mark>`, so it can be inserted as it is.
+    pub(super) snippet: String,
+    /// Relevance, higher first; comparable within one response only.
+    pub(super) score: f64,
+}
+
+impl From<SearchHit> for SearchResult {
+    fn from(hit: SearchHit) -> Self {
+        Self {
+            id: hit.id,
+            kind: hit.kind.as_str().to_owned(),
+            locale: hit.locale,
+            slug: hit.slug,
+            title: hit.title,
+            summary: hit.summary,
+            snippet: hit.snippet,
+            score: hit.score,
+        }
+    }
+}
+
+/// A page of search results, best first.
+#[derive(Debug, Object)]
+pub(super) struct SearchResults {
+    pub(super) items: Vec<SearchResult>,
+    pub(super) page: PageInfo,
+    /// The locales searched, in order.
+    pub(super) locales: Vec<String>,
 }

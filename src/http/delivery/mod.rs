@@ -13,8 +13,11 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 use uuid::Uuid;
 
-use self::dto::{DeliveryItem, DeliveryList, RegistrationCreated, RegistrationRequest};
-use self::params::{audience_of, check_parameters, kind_of};
+use self::dto::{
+    DeliveryItem, DeliveryList, RegistrationCreated, RegistrationRequest, SearchResult,
+    SearchResults,
+};
+use self::params::{audience_of, check_parameters, check_search_parameters, kind_of};
 use self::respond::{Answer, JsonBytes, Rendered, respond};
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
@@ -78,6 +81,25 @@ enum ItemResponse {
     ),
 }
 
+#[derive(ApiResponse)]
+enum SearchResponse {
+    /// The results, best first.
+    #[oai(status = 200)]
+    Ok(
+        JsonBytes<SearchResults>,
+        #[oai(header = "ETag")] String,
+        #[oai(header = "Cache-Control")] String,
+        #[oai(header = "Vary")] String,
+    ),
+    /// Unchanged since the `If-None-Match` ETag.
+    #[oai(status = 304)]
+    NotModified(
+        #[oai(header = "ETag")] String,
+        #[oai(header = "Cache-Control")] String,
+        #[oai(header = "Vary")] String,
+    ),
+}
+
 error_set!(
     /// Reading published content.
     DeliveryErrors: 400, 401, 403, 404
@@ -117,7 +139,7 @@ impl DeliveryApi {
         let page = PageRequest::parse(page.0, per_page.0, &self.state.settings.api)?;
         let filter = list_filter(req)?;
         let state = &self.state;
-        let answer = respond(state, req, |audience| async move {
+        let answer: Answer = respond(state, req, |audience| async move {
             let paged = delivery::list(state, &audience, kind, filter, page).await?;
             Ok(Rendered::Body(DeliveryList {
                 page: PageInfo::of(&paged),
@@ -136,9 +158,67 @@ impl DeliveryApi {
                 etag,
                 cache_control,
             } => ListResponse::NotModified(etag, cache_control, VARY.into()),
-            Answer::Moved { .. } => {
-                return Err(AppError::internal("a list cannot move").into());
-            }
+            Answer::Moved { location, .. } => match location {},
+        })
+    }
+
+    /// Search published content of the reader's locales.
+    ///
+    /// Every word of `q` must appear; the last may be the start of a word. Results are
+    /// ranked (title above summary above body), each in the first locale of the chain
+    /// the item has, with a snippet whose matching words are in `<mark>`. Words are
+    /// stemmed per language on PostgreSQL (its text search configurations, `simple`
+    /// where it has none) and with the Porter stemmer on SQLite. `kind` (`pages`,
+    /// `news`, `events`, `materials`) narrows the search. Drafts are never searched.
+    #[oai(
+        path = "/api/v1/search",
+        method = "get",
+        operation_id = "delivery_search"
+    )]
+    async fn search(
+        &self,
+        req: &Request,
+        /// The words to look for (at most 200 characters).
+        q: Query<Option<String>>,
+        /// `pages`, `news`, `events` or `materials`.
+        kind: Query<Option<String>>,
+        page: Query<Option<u64>>,
+        per_page: Query<Option<u64>>,
+    ) -> Result<SearchResponse, ApiError<DeliveryErrors>> {
+        check_search_parameters(req)?;
+        let query =
+            q.0.ok_or_else(|| AppError::invalid_parameter("q", "is required"))?;
+        let kind = kind
+            .0
+            .as_deref()
+            .map(|k| {
+                kind_of(k).map_err(|_| {
+                    AppError::invalid_parameter("kind", "is not pages, news, events or materials")
+                })
+            })
+            .transpose()?;
+        let page = PageRequest::parse(page.0, per_page.0, &self.state.settings.api)?;
+        let state = &self.state;
+        let answer: Answer = respond(state, req, |audience| async move {
+            let paged = delivery::search(state, &audience, &query, kind, page).await?;
+            Ok(Rendered::Body(SearchResults {
+                page: PageInfo::of(&paged),
+                items: paged.items.into_iter().map(SearchResult::from).collect(),
+                locales: audience.locales.iter().map(ToString::to_string).collect(),
+            }))
+        })
+        .await?;
+        Ok(match answer {
+            Answer::Body {
+                body,
+                etag,
+                cache_control,
+            } => SearchResponse::Ok(JsonBytes::new(body), etag, cache_control, VARY.into()),
+            Answer::NotModified {
+                etag,
+                cache_control,
+            } => SearchResponse::NotModified(etag, cache_control, VARY.into()),
+            Answer::Moved { location, .. } => match location {},
         })
     }
 

@@ -37,6 +37,19 @@ pub(super) fn check_parameters(
     Ok(())
 }
 
+/// Search takes the shared parameters, `q` and `kind`.
+pub(super) fn check_search_parameters(req: &Request) -> Result<(), AppError> {
+    for (name, _) in url::form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes()) {
+        if !SHARED.contains(&name.as_ref()) && name != "q" && name != "kind" {
+            return Err(AppError::invalid_parameter(
+                name.into_owned(),
+                "is not a parameter of this request",
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub(super) async fn audience(state: &AppState, req: &Request) -> Result<Audience, AppError> {
     audience_of(state, req, false).await
 }

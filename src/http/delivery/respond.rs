@@ -2,6 +2,7 @@
 //! A response is rendered to bytes once; its ETag is their hash, and the bytes are
 //! what the cache keeps and what clients get.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::marker::PhantomData;
 
@@ -49,15 +50,16 @@ impl<T: Type> IntoResponse for JsonBytes<T> {
     }
 }
 
-/// What a handler produced for a reader.
-pub(super) enum Rendered<T> {
+/// What a handler produced for a reader. `M` is the location of a moved item, or
+/// `Infallible` where nothing can move (lists, search).
+pub(super) enum Rendered<T, M = Infallible> {
     Body(T),
     /// An old slug: the current location.
-    Moved(String),
+    Moved(M),
 }
 
 /// What the client gets.
-pub(super) enum Answer {
+pub(super) enum Answer<M = Infallible> {
     Body {
         body: Bytes,
         etag: String,
@@ -68,7 +70,7 @@ pub(super) enum Answer {
         cache_control: String,
     },
     Moved {
-        location: String,
+        location: M,
         cache_control: String,
     },
 }
@@ -79,15 +81,15 @@ pub(super) enum Answer {
 /// Anonymous requests are looked up before anything touches the database: their answer
 /// depends only on the request line and the published state. Requests with a token are
 /// looked up after the token is checked, under the token's own key.
-pub(super) async fn respond<T, F, Fut>(
+pub(super) async fn respond<T, M, F, Fut>(
     state: &AppState,
     req: &Request,
     render: F,
-) -> Result<Answer, AppError>
+) -> Result<Answer<M>, AppError>
 where
     T: ToJSON,
     F: FnOnce(Audience) -> Fut,
-    Fut: Future<Output = Result<Rendered<T>, AppError>>,
+    Fut: Future<Output = Result<Rendered<T, M>, AppError>>,
 {
     let now = state.clock.now();
     let token = client::bearer(req).map(token_key);
@@ -178,7 +180,7 @@ async fn stamp(state: &AppState, now: DateTime<Utc>) -> Result<Stamp, AppError> 
     Ok(cache.stamp(version, next_change))
 }
 
-fn answer(req: &Request, body: Bytes, etag: String, cache_control: String) -> Answer {
+fn answer<M>(req: &Request, body: Bytes, etag: String, cache_control: String) -> Answer<M> {
     if client::if_none_match_hits(req, &etag) {
         Answer::NotModified {
             etag,

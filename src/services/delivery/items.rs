@@ -8,7 +8,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::Audience;
-use super::rows::{Row, choose, rows, strings};
+use super::rows::{Row, choose, hydrate, rows, strings};
 use crate::domain::content::{ContentKind, ItemFields, MaterialKind, RegistrationMode, markdown};
 use crate::error::AppError;
 use crate::services::assets::Asset;
@@ -78,6 +78,7 @@ pub(super) async fn deliver(
     rows: Vec<Row>,
     now: DateTime<Utc>,
 ) -> Result<Vec<DeliveredItem>, AppError> {
+    let rows = hydrate(state, audience, rows).await?;
     let mut seen = HashSet::new();
     let rows: Vec<(Row, ItemFields)> = rows
         .into_iter()

@@ -6,8 +6,10 @@ mod horizon;
 mod items;
 mod read;
 mod rows;
+mod search;
 
 pub use audience::{Audience, Request, resolve};
 pub use horizon::next_status_change;
 pub use items::{DeliveredItem, EventState, LinkedMaterial};
 pub use read::{ListFilter, Lookup, get, list};
+pub use search::{SearchHit, search};

@@ -108,16 +108,22 @@ pub async fn list(
     )
     .into_iter()
     .filter(|row| {
-        let countries = strings(&row.countries);
-        let fields: ItemFields =
-            serde_json::from_value(row.document_fields.clone()).unwrap_or_default();
+        // Only what a filter needs is parsed: lists of thousands of news stay cheap.
         let for_country = country
             .as_ref()
-            .is_none_or(|c| countries.iter().any(|x| x == c.as_str()));
+            .is_none_or(|c| strings(&row.countries).iter().any(|x| x == c.as_str()));
         let for_tag = filter
             .tag
             .as_ref()
             .is_none_or(|t| strings(&row.tags).contains(t));
+        if !(for_country && for_tag) {
+            return false;
+        }
+        if !matches!(kind, ContentKind::Event | ContentKind::Material) {
+            return true;
+        }
+        let fields: ItemFields =
+            serde_json::from_value(row.document_fields.clone()).unwrap_or_default();
         let for_language = language.as_ref().is_none_or(|l| {
             fields
                 .workshop_languages
@@ -135,7 +141,7 @@ pub async fn list(
                 _ => true,
             };
         let for_material_kind = material_kind.is_none_or(|k| fields.material_kind == Some(k));
-        for_country && for_tag && for_language && for_time && for_material_kind
+        for_language && for_time && for_material_kind
     })
     .collect();
     sort(&mut chosen, kind, when, linked.as_deref());

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveTime, Utc};
 use entity::published_translation::{self, Entity as Published};
 use entity::{document, translation};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -39,18 +39,53 @@ pub(super) struct Row {
     pub(super) published_at: Option<DateTime<Utc>>,
 }
 
-impl From<published_translation::Model> for Row {
-    fn from(p: published_translation::Model) -> Self {
+/// A published row without its bodies and SEO texts: what choosing, filtering, sorting
+/// and paging need. Bodies are read only for the rows shown (`hydrate`).
+#[derive(Debug, FromQueryResult)]
+struct LightRow {
+    document_id: Uuid,
+    locale: String,
+    slug: String,
+    title: String,
+    summary: String,
+    fields: Value,
+    document_fields: Value,
+    countries: Value,
+    tags: Value,
+    parent_id: Option<Uuid>,
+    position: i32,
+    sort_at: Option<DateTime<Utc>>,
+    published_at: DateTime<Utc>,
+}
+
+const LIGHT_COLUMNS: [published_translation::Column; 13] = [
+    published_translation::Column::DocumentId,
+    published_translation::Column::Locale,
+    published_translation::Column::Slug,
+    published_translation::Column::Title,
+    published_translation::Column::Summary,
+    published_translation::Column::Fields,
+    published_translation::Column::DocumentFields,
+    published_translation::Column::Countries,
+    published_translation::Column::Tags,
+    published_translation::Column::ParentId,
+    published_translation::Column::Position,
+    published_translation::Column::SortAt,
+    published_translation::Column::PublishedAt,
+];
+
+impl From<LightRow> for Row {
+    fn from(p: LightRow) -> Self {
         Self {
             document_id: p.document_id,
             locale: p.locale,
             slug: p.slug,
             title: p.title,
             summary: p.summary,
-            body: p.body,
-            body_html: p.body_html,
-            seo_title: p.seo_title,
-            seo_description: p.seo_description,
+            body: String::new(),
+            body_html: String::new(),
+            seo_title: String::new(),
+            seo_description: String::new(),
             fields: p.fields,
             document_fields: p.document_fields,
             countries: p.countries,
@@ -63,8 +98,53 @@ impl From<published_translation::Model> for Row {
     }
 }
 
-/// Rows of `kind` in `locales` (all locales when `None`), from the read model or, for
-/// a preview, from the drafts of items not in the trash.
+/// Reads the bodies and SEO texts of published rows about to be shown, in one query.
+/// Preview rows are drafts, read whole already.
+pub(super) async fn hydrate(
+    state: &AppState,
+    audience: &Audience,
+    mut rows: Vec<Row>,
+) -> Result<Vec<Row>, AppError> {
+    if audience.preview || rows.is_empty() {
+        return Ok(rows);
+    }
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.document_id).collect();
+    let locales: Vec<String> = rows.iter().map(|r| r.locale.clone()).collect();
+    let texts: BTreeMap<(Uuid, String), (String, String, String, String)> = Published::find()
+        .select_only()
+        .columns([
+            published_translation::Column::DocumentId,
+            published_translation::Column::Locale,
+            published_translation::Column::Body,
+            published_translation::Column::BodyHtml,
+            published_translation::Column::SeoTitle,
+            published_translation::Column::SeoDescription,
+        ])
+        .filter(published_translation::Column::DocumentId.is_in(ids))
+        .filter(published_translation::Column::Locale.is_in(locales))
+        .into_tuple::<(Uuid, String, String, String, String, String)>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|(id, locale, body, html, seo_title, seo_description)| {
+            ((id, locale), (body, html, seo_title, seo_description))
+        })
+        .collect();
+    for row in &mut rows {
+        if let Some((body, html, seo_title, seo_description)) =
+            texts.get(&(row.document_id, row.locale.clone()))
+        {
+            row.body.clone_from(body);
+            row.body_html.clone_from(html);
+            row.seo_title.clone_from(seo_title);
+            row.seo_description.clone_from(seo_description);
+        }
+    }
+    Ok(rows)
+}
+
+/// Rows of `kind` in `locales` (all locales when `None`), from the read model (without
+/// bodies: see `hydrate`) or, for a preview, from the drafts of items not in the trash.
 pub(super) async fn rows(
     state: &AppState,
     kind: ContentKind,
@@ -78,7 +158,9 @@ pub(super) async fn rows(
     // also holds for slugs, redirects and registrations, and bounds site-bound tokens.
     Ok(found
         .into_iter()
-        .filter(|row| audience.shows(&strings(&row.countries)))
+        .filter(|row| {
+            audience.site_countries.is_empty() || audience.shows(&strings(&row.countries))
+        })
         .collect())
 }
 
@@ -105,6 +187,9 @@ async fn source_rows(
             query = query.filter(published_translation::Column::Slug.eq(slug));
         }
         return Ok(query
+            .select_only()
+            .columns(LIGHT_COLUMNS)
+            .into_model::<LightRow>()
             .all(&state.db)
             .await?
             .into_iter()
@@ -184,6 +269,12 @@ pub(super) fn choose(rows: Vec<Row>, chain: &[Locale]) -> Vec<Row> {
     best.into_values().collect()
 }
 
+/// A JSON array of strings (countries, tags); anything else reads as empty.
 pub(super) fn strings(value: &Value) -> Vec<String> {
-    serde_json::from_value(value.clone()).unwrap_or_default()
+    value.as_array().map_or_else(Vec::new, |items| {
+        items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    })
 }

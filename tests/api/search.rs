@@ -1,0 +1,232 @@
+//! `/api/v1/search`: ranked full-text search over published content only.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::delivery::{create, publish, read};
+use crate::helpers::{Backend, TestApp, assert_problem, backend_tests};
+
+backend_tests!(
+    published_content_is_found_ranked_with_snippets,
+    search_follows_the_locale_chain_and_the_site,
+    unpublished_and_trashed_content_never_matches,
+    bad_searches_are_refused,
+);
+
+fn found(results: &Value) -> Vec<String> {
+    results["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn item(
+    app: &TestApp,
+    admin: &str,
+    kind: &str,
+    countries: Value,
+    translation: Value,
+) -> String {
+    let fields = match kind {
+        "news" => json!({ "date": "2026-11-20" }),
+        _ => json!({}),
+    };
+    let id = create(
+        app,
+        admin,
+        kind,
+        json!({ "countries": countries, "fields": fields, "translation": translation }),
+    )
+    .await;
+    let locale = translation["locale"].as_str().unwrap();
+    publish(app, admin, kind, &id, locale).await;
+    id
+}
+
+async fn published_content_is_found_ranked_with_snippets(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    item(
+        &app,
+        &admin,
+        "pages",
+        json!([]),
+        json!({ "locale": "en", "title": "How to buy social",
+        "body": "Public buyers can add social clauses to their tenders." }),
+    )
+    .await;
+    item(&app, &admin, "news", json!([]), json!({ "locale": "en", "title": "Tenders that include people",
+        "summary": "Social clauses in tenders.", "body": "A <script>alert(1)</script> story about tenders." })).await;
+    create(
+        &app,
+        &admin,
+        "news",
+        json!({ "fields": { "date": "2026-11-21" },
+        "translation": { "locale": "en", "title": "Secret tenders draft" } }),
+    )
+    .await;
+
+    let results = read(&app, "/api/v1/search?q=tender&locale=en").await;
+    assert_eq!(
+        found(&results),
+        ["Tenders that include people", "How to buy social"],
+        "stemmed, title matches first, drafts never"
+    );
+    assert_eq!(results["page"]["total"], 2);
+    let top = &results["items"][0];
+    assert_eq!(top["kind"], "news");
+    assert_eq!(top["locale"], "en");
+    assert!(top["slug"].as_str().unwrap().starts_with("tenders-that"));
+    let snippet = top["snippet"].as_str().unwrap();
+    assert!(snippet.contains("<mark>"), "{snippet}");
+    assert!(
+        !snippet.contains("<script>"),
+        "snippets are escaped: {snippet}"
+    );
+    assert!(top["score"].as_f64().unwrap() > results["items"][1]["score"].as_f64().unwrap());
+
+    let pages = read(
+        &app,
+        "/api/v1/search?q=social%20clauses&locale=en&kind=pages",
+    )
+    .await;
+    assert_eq!(found(&pages), ["How to buy social"]);
+    let typed = read(&app, "/api/v1/search?q=social%20clau&locale=en").await;
+    assert_eq!(typed["page"]["total"], 2, "the last word may be unfinished");
+    let one = read(&app, "/api/v1/search?q=tenders&locale=en&per_page=1&page=2").await;
+    assert_eq!(found(&one), ["How to buy social"]);
+    assert_eq!(one["page"]["total"], 2);
+}
+
+async fn search_follows_the_locale_chain_and_the_site(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let site = json!({ "code": "lt", "name": "Lietuva", "countries": ["LT"], "locales": ["lt"],
+        "default_locale": "lt", "fallback": ["en"] });
+    app.post_json_authed("/api/v1/admin/sites", &admin, &site)
+        .await;
+    let both = item(
+        &app,
+        &admin,
+        "news",
+        json!(["LT"]),
+        json!({ "locale": "en", "title": "Procurement training in Vilnius" }),
+    )
+    .await;
+    let path = format!("/api/v1/admin/news/{both}/translations/lt");
+    let response = app
+        .send(
+            Method::PUT,
+            &path,
+            Some(&admin),
+            Some(&json!({ "title": "Viešieji pirkimai: mokymai Vilniuje" })),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    publish(&app, &admin, "news", &both, "lt").await;
+    item(
+        &app,
+        &admin,
+        "news",
+        json!([]),
+        json!({ "locale": "en", "title": "Procurement across Europe" }),
+    )
+    .await;
+    item(
+        &app,
+        &admin,
+        "news",
+        json!(["BE"]),
+        json!({ "locale": "en", "title": "Procurement in Brussels" }),
+    )
+    .await;
+
+    assert_eq!(
+        found(&read(&app, "/api/v1/search?q=viešieji&site=lt").await),
+        ["Viešieji pirkimai: mokymai Vilniuje"]
+    );
+    let fallback = read(&app, "/api/v1/search?q=procurement&site=lt").await;
+    assert_eq!(
+        found(&fallback),
+        ["Procurement across Europe"],
+        "found in the locale it is served in, within the site's countries"
+    );
+    assert_eq!(fallback["locales"], json!(["lt", "en"]));
+    assert_eq!(
+        read(&app, "/api/v1/search?q=procurement&locale=en").await["page"]["total"],
+        3
+    );
+}
+
+async fn unpublished_and_trashed_content_never_matches(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let gone = item(
+        &app,
+        &admin,
+        "news",
+        json!([]),
+        json!({ "locale": "en", "title": "Withdrawn guidance" }),
+    )
+    .await;
+    let binned = item(
+        &app,
+        &admin,
+        "pages",
+        json!([]),
+        json!({ "locale": "en", "title": "Binned guidance" }),
+    )
+    .await;
+    let path = "/api/v1/search?q=guidance&locale=en";
+    assert_eq!(read(&app, path).await["page"]["total"], 2);
+
+    let off = format!("/api/v1/admin/news/{gone}/translations/en/unpublish");
+    assert_eq!(
+        app.send(Method::POST, &off, Some(&admin), None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(found(&read(&app, path).await), ["Binned guidance"]);
+    let trashed = app
+        .delete_authed(&format!("/api/v1/admin/pages/{binned}"), &admin)
+        .await;
+    assert!(trashed.status().is_success());
+    assert_eq!(read(&app, path).await["page"]["total"], 0);
+}
+
+async fn bad_searches_are_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for (query, field) in [
+        ("locale=en", "q"),
+        ("q=%21%21%21&locale=en", "q"),
+        ("q=x&kind=videos&locale=en", "kind"),
+        ("q=x&sort=new&locale=en", "sort"),
+    ] {
+        let body = assert_problem(
+            app.get(&format!("/api/v1/search?{query}")).await,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+        assert_eq!(body["errors"][0]["field"], field, "{query}");
+    }
+    let long = "word ".repeat(41);
+    assert_problem(
+        app.get(&format!("/api/v1/search?q={long}&locale=en")).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    for syntax in [
+        "%22a%22%20OR%20b*",
+        "NEAR(a%20b)",
+        "a%20-b",
+        "%27%3B%20DROP%20TABLE",
+    ] {
+        let response = app
+            .get(&format!("/api/v1/search?q={syntax}&locale=en"))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "{syntax}");
+    }
+}
