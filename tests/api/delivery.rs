@@ -19,6 +19,7 @@ backend_tests!(
     a_site_bound_token_never_reaches_other_countries,
     a_slug_shared_by_two_locales_follows_the_chain,
     a_list_takes_the_same_number_of_queries_for_1_or_10_events,
+    news_pages_follow_the_chain_filters_and_order_with_totals,
 );
 
 pub(crate) async fn create(app: &TestApp, token: &str, kind: &str, body: Value) -> String {
@@ -623,4 +624,59 @@ async fn a_list_takes_the_same_number_of_queries_for_1_or_10_events(backend: Bac
     assert_eq!(list["items"][9]["materials"].as_array().unwrap().len(), 2);
     assert!(one > 0, "the statement counter counts");
     assert_eq!(one, ten, "queries must not grow with the number of events");
+}
+
+async fn news_pages_follow_the_chain_filters_and_order_with_totals(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    // Five news, newest last; the even ones also in French; tags and countries vary.
+    for n in 0..5 {
+        let country = ["BE", "LT"][n % 2];
+        let tag = if n < 3 { "training" } else { "guidance" };
+        let countries = if n == 4 { json!([]) } else { json!([country]) };
+        let id = create(
+            &app,
+            &admin,
+            "news",
+            json!({ "countries": countries,
+            "tags": [tag],
+            "fields": { "date": format!("2026-11-0{}", n + 1) },
+            "translation": { "locale": "en", "title": format!("News {n}") } }),
+        )
+        .await;
+        publish(&app, &admin, "news", &id, "en").await;
+        if n % 2 == 0 {
+            translate(&app, &admin, "news", &id, "fr", &format!("Actualité {n}")).await;
+            publish(&app, &admin, "news", &id, "fr").await;
+        }
+    }
+    let page = |n: u32| format!("/api/v1/news?locale=fr&fallback=en&per_page=2&page={n}");
+    let first = read(&app, &page(1)).await;
+    assert_eq!(titles(&first), ["Actualité 4", "News 3"]);
+    assert_eq!(first["page"]["total"], 5);
+    assert_eq!(
+        titles(&read(&app, &page(2)).await),
+        ["Actualité 2", "News 1"]
+    );
+    assert_eq!(titles(&read(&app, &page(3)).await), ["Actualité 0"]);
+    let beyond = read(&app, &page(9)).await;
+    assert!(titles(&beyond).is_empty());
+    assert_eq!(
+        beyond["page"]["total"], 5,
+        "the total holds past the last page"
+    );
+
+    assert_eq!(
+        titles(&read(&app, "/api/v1/news?locale=en&country=BE").await),
+        ["News 2", "News 0"]
+    );
+    assert_eq!(
+        titles(&read(&app, "/api/v1/news?locale=en&tag=guidance").await),
+        ["News 4", "News 3"]
+    );
+    assert!(
+        titles(&read(&app, "/api/v1/news?locale=en&tag=Guidance").await).is_empty(),
+        "tags match exactly"
+    );
+    assert!(titles(&read(&app, "/api/v1/news?locale=en&tag=%25").await).is_empty());
 }

@@ -2,6 +2,7 @@
 //! the read model (`published_translations`); drafts only with a preview token.
 
 mod audience;
+mod chosen;
 mod horizon;
 mod items;
 mod read;

@@ -9,6 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::Audience;
+use super::chosen::{DocumentFilter, chosen};
 use super::items::{DeliveredItem, deliver};
 use super::rows::{Row, choose, rows, strings};
 use crate::domain::content::{ContentKind, ItemFields, MaterialKind};
@@ -102,48 +103,63 @@ pub async fn list(
         None => None,
     };
 
-    let mut chosen: Vec<Row> = choose(
-        rows(state, kind, audience, Some(&chain), linked.as_deref(), None).await?,
-        &audience.locales,
-    )
-    .into_iter()
-    .filter(|row| {
-        // Only what a filter needs is parsed: lists of thousands of news stay cheap.
-        let for_country = country
-            .as_ref()
-            .is_none_or(|c| strings(&row.countries).iter().any(|x| x == c.as_str()));
-        let for_tag = filter
-            .tag
-            .as_ref()
-            .is_none_or(|t| strings(&row.tags).contains(t));
-        if !(for_country && for_tag) {
-            return false;
-        }
-        if !matches!(kind, ContentKind::Event | ContentKind::Material) {
-            return true;
-        }
-        let fields: ItemFields =
-            serde_json::from_value(row.document_fields.clone()).unwrap_or_default();
-        let for_language = language.as_ref().is_none_or(|l| {
-            fields
-                .workshop_languages
+    // Readers: the database chooses each item's locale and applies the document
+    // filters, and for news and pages cuts the page. Previews read drafts in Rust.
+    let (candidates, paged_total) = if audience.preview {
+        let drafts = rows(state, kind, audience, Some(&chain), linked.as_deref(), None).await?;
+        (choose(drafts, &audience.locales), None)
+    } else {
+        let filter = DocumentFilter {
+            country: country.as_ref().map(CountryCode::as_str),
+            tag: filter.tag.as_deref(),
+            only: linked.as_deref(),
+        };
+        let found = chosen(state, kind, audience, &filter, page).await?;
+        (found.rows, found.total)
+    };
+    if let Some(total) = paged_total {
+        let items = deliver(state, audience, kind, candidates, now).await?;
+        return Ok(Paged::new(items, total, page));
+    }
+    let mut chosen: Vec<Row> = candidates
+        .into_iter()
+        .filter(|row| {
+            // Only what a filter needs is parsed: lists of thousands of news stay cheap.
+            let for_country = country
                 .as_ref()
-                .is_some_and(|ls| ls.iter().any(|x| x == l.as_str()))
-        });
-        let for_time = kind != ContentKind::Event
-            || match when {
-                "upcoming" => fields
-                    .ends_at
-                    .is_none_or(|end| end.with_timezone(&Utc) >= now),
-                "past" => fields
-                    .ends_at
-                    .is_some_and(|end| end.with_timezone(&Utc) < now),
-                _ => true,
-            };
-        let for_material_kind = material_kind.is_none_or(|k| fields.material_kind == Some(k));
-        for_language && for_time && for_material_kind
-    })
-    .collect();
+                .is_none_or(|c| strings(&row.countries).iter().any(|x| x == c.as_str()));
+            let for_tag = filter
+                .tag
+                .as_ref()
+                .is_none_or(|t| strings(&row.tags).contains(t));
+            if !(for_country && for_tag) {
+                return false;
+            }
+            if !matches!(kind, ContentKind::Event | ContentKind::Material) {
+                return true;
+            }
+            let fields: ItemFields =
+                serde_json::from_value(row.document_fields.clone()).unwrap_or_default();
+            let for_language = language.as_ref().is_none_or(|l| {
+                fields
+                    .workshop_languages
+                    .as_ref()
+                    .is_some_and(|ls| ls.iter().any(|x| x == l.as_str()))
+            });
+            let for_time = kind != ContentKind::Event
+                || match when {
+                    "upcoming" => fields
+                        .ends_at
+                        .is_none_or(|end| end.with_timezone(&Utc) >= now),
+                    "past" => fields
+                        .ends_at
+                        .is_some_and(|end| end.with_timezone(&Utc) < now),
+                    _ => true,
+                };
+            let for_material_kind = material_kind.is_none_or(|k| fields.material_kind == Some(k));
+            for_language && for_time && for_material_kind
+        })
+        .collect();
     sort(&mut chosen, kind, when, linked.as_deref());
     let total = chosen.len() as u64;
     let start = usize::try_from(page.index() * page.size).unwrap_or(usize::MAX);

@@ -42,7 +42,7 @@ pub(super) struct Row {
 /// A published row without its bodies and SEO texts: what choosing, filtering, sorting
 /// and paging need. Bodies are read only for the rows shown (`hydrate`).
 #[derive(Debug, FromQueryResult)]
-struct LightRow {
+pub(super) struct LightRow {
     document_id: Uuid,
     locale: String,
     slug: String,
@@ -72,6 +72,23 @@ const LIGHT_COLUMNS: [published_translation::Column; 13] = [
     published_translation::Column::Position,
     published_translation::Column::SortAt,
     published_translation::Column::PublishedAt,
+];
+
+/// The same columns by name, for statements written in SQL.
+pub(super) const LIGHT_COLUMN_NAMES: [&str; 13] = [
+    "document_id",
+    "locale",
+    "slug",
+    "title",
+    "summary",
+    "fields",
+    "document_fields",
+    "countries",
+    "tags",
+    "parent_id",
+    "position",
+    "sort_at",
+    "published_at",
 ];
 
 impl From<LightRow> for Row {

@@ -1,0 +1,201 @@
+//! Choosing, in SQL, each published item's row along the locale chain, with the
+//! document-level filters (site, country, tag) applied by the database, and for kinds
+//! whose order is a column (news, pages) the page itself cut there too: a list of
+//! 20 news out of thousands reads 20 rows, not every translation of every item.
+
+use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, Statement, Value};
+use uuid::Uuid;
+
+use super::Audience;
+use super::rows::{LIGHT_COLUMN_NAMES, LightRow, Row};
+use crate::domain::content::ContentKind;
+use crate::error::AppError;
+use crate::services::pagination::PageRequest;
+use crate::state::AppState;
+
+/// Filters on the document's neutral fields that every row of it carries.
+#[derive(Debug, Default)]
+pub(super) struct DocumentFilter<'a> {
+    /// Items about this country.
+    pub country: Option<&'a str>,
+    /// Items with this tag.
+    pub tag: Option<&'a str>,
+    /// Only these documents (an event's materials).
+    pub only: Option<&'a [Uuid]>,
+}
+
+/// What came back: the rows, and the total when the page was cut in SQL.
+pub(super) struct Chosen {
+    pub rows: Vec<Row>,
+    pub total: Option<u64>,
+}
+
+/// The order of `kind` as SQL, when it is a plain column order; `None` for kinds ordered
+/// by what only Rust computes (events by time window, materials by link order).
+fn sql_order(kind: ContentKind) -> Option<&'static str> {
+    match kind {
+        ContentKind::News => Some("sort_at DESC NULLS LAST, published_at DESC, document_id DESC"),
+        ContentKind::Page => Some("position, document_id"),
+        ContentKind::Event | ContentKind::Material => None,
+    }
+}
+
+/// Published rows of `kind`, one per item in the first locale of the audience's chain it
+/// has, within the audience's site and `filter`. News and pages come as the asked page,
+/// in order, with the total; events and materials come whole, for Rust to finish.
+pub(super) async fn chosen(
+    state: &AppState,
+    kind: ContentKind,
+    audience: &Audience,
+    filter: &DocumentFilter<'_>,
+    page: PageRequest,
+) -> Result<Chosen, AppError> {
+    let backend = state.db.get_database_backend();
+    let mut sql = Sql {
+        backend,
+        values: Vec::new(),
+    };
+    // SQLite's `?` are bound in the order they appear in the text: bind in that order.
+    let chain: Vec<String> = audience.locales.iter().map(ToString::to_string).collect();
+    let preference: Vec<String> = chain
+        .iter()
+        .enumerate()
+        .map(|(rank, locale)| {
+            let param = sql.bind(Value::from(locale.clone()));
+            format!("WHEN {param} THEN {rank}")
+        })
+        .collect();
+    let kind_param = sql.bind(Value::from(kind.as_str()));
+    let locales = sql.bind_all(chain.iter().cloned().map(Value::from));
+    let mut conditions = vec![
+        format!("kind = {kind_param}"),
+        format!("locale IN ({locales})"),
+    ];
+    // EU-wide items (no countries) and those sharing a country with the site.
+    if !audience.site_countries.is_empty() {
+        let mut any = vec!["CAST(countries AS TEXT) = '[]'".to_owned()];
+        for country in &audience.site_countries {
+            any.push(sql.contains("countries", country.as_str()));
+        }
+        conditions.push(format!("({})", any.join(" OR ")));
+    }
+    if let Some(country) = filter.country {
+        conditions.push(sql.contains("countries", country));
+    }
+    if let Some(tag) = filter.tag {
+        conditions.push(sql.contains("tags", tag));
+    }
+    if let Some(only) = filter.only {
+        if only.is_empty() {
+            return Ok(Chosen {
+                rows: Vec::new(),
+                total: Some(0),
+            });
+        }
+        let ids = sql.bind_all(only.iter().copied().map(Value::from));
+        conditions.push(format!("document_id IN ({ids})"));
+    }
+    let columns = LIGHT_COLUMN_NAMES.join(", ");
+    let inner = format!(
+        "SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY document_id ORDER BY CASE locale {} END) AS choice \
+         FROM published_translations WHERE {}",
+        preference.join(" "),
+        conditions.join(" AND ")
+    );
+    match sql_order(kind) {
+        Some(order) => {
+            let size = i64::try_from(page.size).unwrap_or(i64::MAX);
+            let skip = i64::try_from(page.index().saturating_mul(page.size)).unwrap_or(i64::MAX);
+            let limit = sql.bind(Value::from(size));
+            let offset = sql.bind(Value::from(skip));
+            let text = format!(
+                "SELECT {columns}, COUNT(*) OVER () AS total_count FROM ({inner}) chosen \
+                 WHERE choice = 1 ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+            );
+            let found = state.db.query_all_raw(sql.statement(text)).await?;
+            // Past the last page no row carries the total: count without paging.
+            let total = match found.first() {
+                Some(first) => u64::try_from(first.try_get::<i64>("", "total_count")?).unwrap_or(0),
+                None if page.index() == 0 => 0,
+                None => count(state, &inner, sql.values_without_paging()).await?,
+            };
+            let rows = found
+                .iter()
+                .map(|result| LightRow::from_query_result(result, "").map(Row::from))
+                .collect::<Result<Vec<Row>, _>>()?;
+            Ok(Chosen {
+                rows,
+                total: Some(total),
+            })
+        }
+        None => {
+            let text = format!("SELECT {columns} FROM ({inner}) chosen WHERE choice = 1");
+            let rows = LightRow::find_by_statement(sql.statement(text))
+                .all(&state.db)
+                .await?
+                .into_iter()
+                .map(Row::from)
+                .collect();
+            Ok(Chosen { rows, total: None })
+        }
+    }
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Count {
+    total: i64,
+}
+
+async fn count(state: &AppState, inner: &str, values: Vec<Value>) -> Result<u64, AppError> {
+    let text = format!("SELECT COUNT(*) AS total FROM ({inner}) chosen WHERE choice = 1");
+    let statement = Statement::from_sql_and_values(state.db.get_database_backend(), text, values);
+    let counted = Count::find_by_statement(statement).one(&state.db).await?;
+    Ok(counted.map_or(0, |c| u64::try_from(c.total).unwrap_or(0)))
+}
+
+/// A statement under construction; every value is bound, never spliced into the text.
+struct Sql {
+    backend: DatabaseBackend,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    fn bind(&mut self, value: Value) -> String {
+        self.values.push(value);
+        if self.backend == DatabaseBackend::Postgres {
+            format!("${}", self.values.len())
+        } else {
+            "?".to_owned()
+        }
+    }
+
+    fn bind_all(&mut self, values: impl IntoIterator<Item = Value>) -> String {
+        values
+            .into_iter()
+            .map(|v| self.bind(v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Whether the JSON array of strings in `column` holds `item`: the item's JSON
+    /// string, quotes included, inside the array's text. A plain, case-sensitive
+    /// substring test (no LIKE: its wildcards and case folding would need escaping).
+    fn contains(&mut self, column: &str, item: &str) -> String {
+        let quoted = serde_json::to_string(item).unwrap_or_default();
+        let param = self.bind(Value::from(quoted));
+        if self.backend == DatabaseBackend::Postgres {
+            format!("strpos(CAST({column} AS TEXT), {param}) > 0")
+        } else {
+            format!("instr(CAST({column} AS TEXT), {param}) > 0")
+        }
+    }
+
+    /// The bound values of the inner query (the last two are LIMIT and OFFSET).
+    fn values_without_paging(&self) -> Vec<Value> {
+        self.values[..self.values.len().saturating_sub(2)].to_vec()
+    }
+
+    fn statement(&self, text: String) -> Statement {
+        Statement::from_sql_and_values(self.backend, text, self.values.clone())
+    }
+}
