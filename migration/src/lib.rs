@@ -17,6 +17,7 @@ mod m20261125_000006_asset_replacement;
 mod m20261125_000007_schedule_versions;
 mod m20261125_000008_registrations;
 mod m20261125_000009_search;
+mod m20261125_000010_listing_index;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_schedule_versions::Migration),
             Box::new(m20261125_000008_registrations::Migration),
             Box::new(m20261125_000009_search::Migration),
+            Box::new(m20261125_000010_listing_index::Migration),
         ]
     }
 }

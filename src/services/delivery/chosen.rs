@@ -3,11 +3,17 @@
 //! whose order is a column (news, pages) the page itself cut there too: a list of
 //! 20 news out of thousands reads 20 rows, not every translation of every item.
 
-use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, Statement, Value};
+use std::collections::HashMap;
+
+use entity::published_translation::{self, Entity as Published};
+use sea_orm::{
+    ColumnTrait, DatabaseBackend, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    Statement, Value,
+};
 use uuid::Uuid;
 
 use super::Audience;
-use super::rows::{LIGHT_COLUMN_NAMES, LightRow, Row};
+use super::rows::{LIGHT_COLUMN_NAMES, LIGHT_COLUMNS, LightRow, Row};
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::services::pagination::PageRequest;
@@ -95,40 +101,44 @@ pub(super) async fn chosen(
         let ids = sql.bind_all(only.iter().copied().map(Value::from));
         conditions.push(format!("document_id IN ({ids})"));
     }
-    let columns = LIGHT_COLUMN_NAMES.join(", ");
-    let inner = format!(
-        "SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY document_id ORDER BY CASE locale {} END) AS choice \
-         FROM published_translations WHERE {}",
-        preference.join(" "),
-        conditions.join(" AND ")
-    );
+    let inner = |columns: &str| {
+        format!(
+            "SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY document_id ORDER BY CASE locale {} END) AS choice \
+             FROM published_translations WHERE {}",
+            preference.join(" "),
+            conditions.join(" AND ")
+        )
+    };
     match sql_order(kind) {
         Some(order) => {
+            // Only the ordering columns go through choosing and sorting: the listing
+            // index covers them. The page's rows are read afterwards.
+            let inner = inner("document_id, locale, sort_at, published_at, position");
             let size = i64::try_from(page.size).unwrap_or(i64::MAX);
             let skip = i64::try_from(page.index().saturating_mul(page.size)).unwrap_or(i64::MAX);
             let limit = sql.bind(Value::from(size));
             let offset = sql.bind(Value::from(skip));
             let text = format!(
-                "SELECT {columns}, COUNT(*) OVER () AS total_count FROM ({inner}) chosen \
+                "SELECT document_id, locale, COUNT(*) OVER () AS total_count FROM ({inner}) chosen \
                  WHERE choice = 1 ORDER BY {order} LIMIT {limit} OFFSET {offset}"
             );
-            let found = state.db.query_all_raw(sql.statement(text)).await?;
+            let found = Picked::find_by_statement(sql.statement(text))
+                .all(&state.db)
+                .await?;
             // Past the last page no row carries the total: count without paging.
             let total = match found.first() {
-                Some(first) => u64::try_from(first.try_get::<i64>("", "total_count")?).unwrap_or(0),
+                Some(first) => u64::try_from(first.total_count).unwrap_or(0),
                 None if page.index() == 0 => 0,
                 None => count(state, &inner, sql.values_without_paging()).await?,
             };
-            let rows = found
-                .iter()
-                .map(|result| LightRow::from_query_result(result, "").map(Row::from))
-                .collect::<Result<Vec<Row>, _>>()?;
             Ok(Chosen {
-                rows,
+                rows: light_rows(state, &found).await?,
                 total: Some(total),
             })
         }
         None => {
+            let columns = LIGHT_COLUMN_NAMES.join(", ");
+            let inner = inner(&columns);
             let text = format!("SELECT {columns} FROM ({inner}) chosen WHERE choice = 1");
             let rows = LightRow::find_by_statement(sql.statement(text))
                 .all(&state.db)
@@ -139,6 +149,41 @@ pub(super) async fn chosen(
             Ok(Chosen { rows, total: None })
         }
     }
+}
+
+/// An item's chosen row on the page, and the number of items in all pages.
+#[derive(Debug, FromQueryResult)]
+struct Picked {
+    document_id: Uuid,
+    locale: String,
+    total_count: i64,
+}
+
+/// The light rows of the picked (document, locale) pairs, in the picked order.
+async fn light_rows(state: &AppState, picked: &[Picked]) -> Result<Vec<Row>, AppError> {
+    if picked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut found: HashMap<(Uuid, String), Row> = Published::find()
+        .select_only()
+        .columns(LIGHT_COLUMNS)
+        .filter(
+            published_translation::Column::DocumentId.is_in(picked.iter().map(|p| p.document_id)),
+        )
+        .filter(
+            published_translation::Column::Locale.is_in(picked.iter().map(|p| p.locale.clone())),
+        )
+        .into_model::<LightRow>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(Row::from)
+        .map(|row| ((row.document_id, row.locale.clone()), row))
+        .collect();
+    Ok(picked
+        .iter()
+        .filter_map(|p| found.remove(&(p.document_id, p.locale.clone())))
+        .collect())
 }
 
 #[derive(Debug, FromQueryResult)]

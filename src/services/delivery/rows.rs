@@ -58,7 +58,7 @@ pub(super) struct LightRow {
     published_at: DateTime<Utc>,
 }
 
-const LIGHT_COLUMNS: [published_translation::Column; 13] = [
+pub(super) const LIGHT_COLUMNS: [published_translation::Column; 13] = [
     published_translation::Column::DocumentId,
     published_translation::Column::Locale,
     published_translation::Column::Slug,
