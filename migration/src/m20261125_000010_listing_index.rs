@@ -1,6 +1,9 @@
-//! An index that answers delivery lists on its own: for a kind and locales, each item's
-//! rows with the columns lists are ordered by. Choosing each item's locale and cutting
-//! a page of news then reads the index only, not the rows with their bodies.
+//! An index that answers delivery lists on its own: for a kind, each item's rows in
+//! document order (as choosing a locale per item partitions them), with the columns
+//! lists are ordered by. Choosing each item's locale and cutting a page of news then
+//! reads the index only, not the rows with their bodies. `kind` then `document_id`, so
+//! that lookups of a kind's documents by id use it too (`kind, locale` first made
+//! SQLite scan a whole kind for them).
 
 use sea_orm_migration::prelude::*;
 
@@ -18,8 +21,8 @@ impl MigrationTrait for Migration {
                     .name(INDEX)
                     .table(PublishedTranslations::Table)
                     .col(PublishedTranslations::Kind)
-                    .col(PublishedTranslations::Locale)
                     .col(PublishedTranslations::DocumentId)
+                    .col(PublishedTranslations::Locale)
                     .col(PublishedTranslations::SortAt)
                     .col(PublishedTranslations::PublishedAt)
                     .col(PublishedTranslations::Position)
