@@ -102,17 +102,16 @@ impl ResponseCache {
             .cloned()
     }
 
-    /// The stamp for a response about to be rendered at `now`, when the next status
-    /// change is already known for the current version. Take it *before* reading the
-    /// database, so a write that lands meanwhile makes the response stale at once.
-    pub fn known_stamp(&self, now: DateTime<Utc>) -> Option<Stamp> {
+    /// The stamp for a response rendered at `now` from the state of `version`, when the
+    /// next status change is already known for that version.
+    pub fn known_stamp(&self, version: u64, now: DateTime<Utc>) -> Option<Stamp> {
         let inner = self.inner.as_ref()?;
-        let version = inner.version.load(Ordering::SeqCst);
         let horizon = inner.horizon.lock().ok()?;
         horizon.filter(|h| h.is_fresh(version, now))
     }
 
-    /// The current version, to build a stamp from a freshly worked-out next change.
+    /// The current version. Read it *before* reading anything from the database for a
+    /// response, so that a write landing meanwhile leaves the response stale at once.
     pub fn version(&self) -> u64 {
         self.inner
             .as_ref()
@@ -134,26 +133,38 @@ impl ResponseCache {
     }
 
     /// Keeps a rendered response, unless the state moved on while it was rendered.
-    /// When the byte budget is spent the cache starts over: simple, and bounded.
+    /// Keys and bodies both count against the budget (a long query string must not
+    /// buy memory for free); when it is spent the cache starts over: simple, bounded.
     pub fn put(&self, key: String, body: Bytes, etag: String, stamp: Stamp) {
         let Some(inner) = &self.inner else { return };
-        if body.len() > inner.max_bytes || stamp.version != inner.version.load(Ordering::SeqCst) {
+        let size = entry_size(&key, &body);
+        if key.len() > MAX_KEY_BYTES
+            || size > inner.max_bytes
+            || stamp.version != inner.version.load(Ordering::SeqCst)
+        {
             return;
         }
         let Ok(mut entries) = inner.entries.write() else {
             return;
         };
-        if entries.bytes + body.len() > inner.max_bytes {
+        if entries.bytes + size > inner.max_bytes {
             *entries = Entries::default();
         }
-        entries.bytes += body.len();
-        let replaced = entries
-            .by_key
-            .insert(key, Arc::new(CachedResponse { body, etag, stamp }));
-        if let Some(old) = replaced {
-            entries.bytes -= old.body.len();
+        entries.bytes += size;
+        let entry = Arc::new(CachedResponse { body, etag, stamp });
+        if let Some(old) = entries.by_key.insert(key.clone(), entry) {
+            entries.bytes -= entry_size(&key, &old.body);
         }
     }
+}
+
+/// Requests with longer targets are answered but not kept.
+const MAX_KEY_BYTES: usize = 2048;
+/// What an entry costs besides its key and body (map slot, `Arc`, ETag, stamp).
+const ENTRY_OVERHEAD_BYTES: usize = 160;
+
+fn entry_size(key: &str, body: &Bytes) -> usize {
+    key.len() + body.len() + ENTRY_OVERHEAD_BYTES
 }
 
 #[cfg(test)]
@@ -185,7 +196,7 @@ mod tests {
         cache.put("k".into(), body("old"), "\"e\"".into(), stamp);
         assert!(cache.get("k", Utc::now()).is_none());
         assert!(
-            cache.known_stamp(Utc::now()).is_none(),
+            cache.known_stamp(cache.version(), Utc::now()).is_none(),
             "the horizon is stale too"
         );
     }
@@ -199,20 +210,31 @@ mod tests {
         cache.put("k".into(), body("a"), "\"e\"".into(), stamp);
         assert!(cache.get("k", change - TimeDelta::seconds(1)).is_some());
         assert!(cache.get("k", change).is_none());
-        assert!(cache.known_stamp(change).is_none());
+        assert!(cache.known_stamp(cache.version(), change).is_none());
     }
 
     #[test]
     fn the_byte_budget_bounds_memory() {
-        let cache = ResponseCache::new(10);
+        let cache = ResponseCache::new(2 * ENTRY_OVERHEAD_BYTES + 10);
         let stamp = cache.stamp(cache.version(), None);
         cache.put("a".into(), body("123456"), "\"a\"".into(), stamp);
         cache.put("b".into(), body("123456"), "\"b\"".into(), stamp);
         let now = Utc::now();
         assert!(cache.get("a", now).is_none(), "started over");
         assert!(cache.get("b", now).is_some());
-        cache.put("c".into(), body("12345678901"), "\"c\"".into(), stamp);
+        let large = "x".repeat(ENTRY_OVERHEAD_BYTES + 20);
+        cache.put("c".into(), body(&large), "\"c\"".into(), stamp);
         assert!(cache.get("c", now).is_none(), "larger than the budget");
+        cache.put(
+            "k".repeat(MAX_KEY_BYTES + 1),
+            body("1"),
+            "\"d\"".into(),
+            stamp,
+        );
+        assert!(
+            cache.get(&"k".repeat(MAX_KEY_BYTES + 1), now).is_none(),
+            "keys count too"
+        );
     }
 
     #[test]

@@ -43,26 +43,45 @@ ALTER TABLE published_translations DROP COLUMN IF EXISTS search;
 DROP FUNCTION IF EXISTS buysocial_search_config(text);
 "#;
 
+/// `published_search_keys` gives each published row a stable integer key (an explicit
+/// INTEGER PRIMARY KEY survives VACUUM, unlike an implicit rowid), so the triggers find
+/// a row's index entry by key instead of scanning the index's unindexed columns.
 const SQLITE_UP: &str = r#"
+CREATE TABLE published_search_keys (
+  id INTEGER PRIMARY KEY,
+  document_id uuid_text NOT NULL,
+  locale varchar(16) NOT NULL,
+  UNIQUE (document_id, locale)
+);
 CREATE VIRTUAL TABLE published_search USING fts5(
   title, summary, body, document_id UNINDEXED, locale UNINDEXED,
   tokenize = 'porter unicode61 remove_diacritics 2'
 );
-INSERT INTO published_search (title, summary, body, document_id, locale)
-  SELECT title, summary, body, document_id, locale FROM published_translations;
+INSERT INTO published_search_keys (document_id, locale)
+  SELECT document_id, locale FROM published_translations;
+INSERT INTO published_search (rowid, title, summary, body, document_id, locale)
+  SELECT k.id, p.title, p.summary, p.body, p.document_id, p.locale
+  FROM published_translations p
+  JOIN published_search_keys k ON k.document_id = p.document_id AND k.locale = p.locale;
 CREATE TRIGGER published_search_insert AFTER INSERT ON published_translations BEGIN
-  INSERT INTO published_search (title, summary, body, document_id, locale)
-  VALUES (new.title, new.summary, new.body, new.document_id, new.locale);
+  INSERT INTO published_search_keys (document_id, locale) VALUES (new.document_id, new.locale);
+  INSERT INTO published_search (rowid, title, summary, body, document_id, locale)
+  VALUES (last_insert_rowid(), new.title, new.summary, new.body, new.document_id, new.locale);
 END;
 CREATE TRIGGER published_search_delete AFTER DELETE ON published_translations BEGIN
-  DELETE FROM published_search
-  WHERE document_id = old.document_id AND locale = old.locale;
+  DELETE FROM published_search WHERE rowid = (SELECT id FROM published_search_keys
+    WHERE document_id = old.document_id AND locale = old.locale);
+  DELETE FROM published_search_keys
+    WHERE document_id = old.document_id AND locale = old.locale;
 END;
 CREATE TRIGGER published_search_update AFTER UPDATE ON published_translations BEGIN
-  DELETE FROM published_search
-  WHERE document_id = old.document_id AND locale = old.locale;
-  INSERT INTO published_search (title, summary, body, document_id, locale)
-  VALUES (new.title, new.summary, new.body, new.document_id, new.locale);
+  DELETE FROM published_search WHERE rowid = (SELECT id FROM published_search_keys
+    WHERE document_id = old.document_id AND locale = old.locale);
+  DELETE FROM published_search_keys
+    WHERE document_id = old.document_id AND locale = old.locale;
+  INSERT INTO published_search_keys (document_id, locale) VALUES (new.document_id, new.locale);
+  INSERT INTO published_search (rowid, title, summary, body, document_id, locale)
+  VALUES (last_insert_rowid(), new.title, new.summary, new.body, new.document_id, new.locale);
 END;
 "#;
 
@@ -71,6 +90,7 @@ DROP TRIGGER IF EXISTS published_search_update;
 DROP TRIGGER IF EXISTS published_search_delete;
 DROP TRIGGER IF EXISTS published_search_insert;
 DROP TABLE IF EXISTS published_search;
+DROP TABLE IF EXISTS published_search_keys;
 "#;
 
 #[async_trait::async_trait]

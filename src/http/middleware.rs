@@ -58,22 +58,36 @@ pub async fn observe<E: Endpoint>(
     Ok(response)
 }
 
-/// Every successful write may change what readers see (content, sites, tokens, assets,
-/// registrations filling an event), so it invalidates the delivery response cache. It
-/// is done here, at the one door all writes pass through, so that no new write can
-/// forget it; the response is only produced after the write's transaction committed.
-/// Sign-in traffic changes nothing readers see and is left out.
+/// Every write that may have happened can change what readers see (content, sites,
+/// tokens, assets, registrations filling an event), so it invalidates the delivery
+/// response cache. It is done here, at the one door all writes pass through, so that no
+/// new write can forget it; the response is only produced after the write's transaction
+/// committed. Only a refusal (4xx) is known to have changed nothing; a request dropped
+/// midway (the client went away after the commit) invalidates too. Sign-in traffic
+/// changes nothing readers see and is left out.
 pub async fn invalidate_on_write<E: Endpoint>(
     ep: Arc<E>,
     req: Request,
     cache: ResponseCache,
 ) -> poem::Result<Response> {
     let writes = !req.method().is_safe() && !req.uri().path().starts_with("/api/v1/auth/");
+    let mut pending = InvalidateOnDrop(writes.then_some(cache));
     let response = ep.call(req).await?.into_response();
-    if writes && !response.status().is_client_error() {
-        cache.invalidate();
+    if response.status().is_client_error() {
+        pending.0 = None;
     }
     Ok(response)
+}
+
+/// Invalidates the cache it holds when dropped, however the request ended.
+struct InvalidateOnDrop(Option<ResponseCache>);
+
+impl Drop for InvalidateOnDrop {
+    fn drop(&mut self) {
+        if let Some(cache) = self.0.take() {
+            cache.invalidate();
+        }
+    }
 }
 
 /// The two upload operations: `POST /api/v1/admin/assets` and `POST

@@ -182,6 +182,24 @@ async fn unpublished_and_trashed_content_never_matches(backend: Backend) {
     let path = "/api/v1/search?q=guidance&locale=en";
     assert_eq!(read(&app, path).await["page"]["total"], 2);
 
+    // A republished translation is found by its new words only.
+    let renamed = app
+        .send_if_match(
+            Method::PUT,
+            &format!("/api/v1/admin/news/{gone}/translations/en"),
+            &admin,
+            Some("\"t1\""),
+            &json!({ "title": "Withdrawn advice" }),
+        )
+        .await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    publish(&app, &admin, "news", &gone, "en").await;
+    assert_eq!(found(&read(&app, path).await), ["Binned guidance"]);
+    assert_eq!(
+        found(&read(&app, "/api/v1/search?q=advice&locale=en").await),
+        ["Withdrawn advice"]
+    );
+
     let off = format!("/api/v1/admin/news/{gone}/translations/en/unpublish");
     assert_eq!(
         app.send(Method::POST, &off, Some(&admin), None)
@@ -189,7 +207,7 @@ async fn unpublished_and_trashed_content_never_matches(backend: Backend) {
             .status(),
         StatusCode::OK
     );
-    assert_eq!(found(&read(&app, path).await), ["Binned guidance"]);
+    assert!(found(&read(&app, "/api/v1/search?q=advice&locale=en").await).is_empty());
     let trashed = app
         .delete_authed(&format!("/api/v1/admin/pages/{binned}"), &admin)
         .await;

@@ -102,7 +102,7 @@ enum SearchResponse {
 
 error_set!(
     /// Reading published content.
-    DeliveryErrors: 400, 401, 403, 404
+    DeliveryErrors: 400, 401, 403, 404, 429
 );
 
 #[derive(ApiResponse)]
@@ -306,7 +306,8 @@ impl DeliveryApi {
                 etag,
                 cache_control,
             } => ItemResponse::NotModified(etag, cache_control, VARY.into()),
-            // Cached like the content: a later publish may give the slug to another item.
+            // With the content's Cache-Control, for CDNs (this cache keeps bodies only):
+            // a later publish may give the slug to another item.
             Answer::Moved {
                 location,
                 cache_control,

@@ -92,15 +92,13 @@ where
     Fut: Future<Output = Result<Rendered<T, M>, AppError>>,
 {
     let now = state.clock.now();
+    // Before anything is read for this response: see `ResponseCache::version`.
+    let version = state.delivery_cache.version();
     let token = client::bearer(req).map(token_key);
     let target = req.uri().path_and_query().map_or("", |p| p.as_str());
     let key = format!("{}|{target}", token.as_deref().unwrap_or("-"));
     if token.is_none() {
-        let limit = &state.read_limits.per_address;
-        if limit.is_enabled() {
-            let client = client::client_info(req, state.settings.server.trust_proxy_headers);
-            limit.check(client.address.as_deref().unwrap_or("unknown"), now)?;
-        }
+        limit_address(state, req, now)?;
         if !state.settings.delivery.require_token
             && let Some(hit) = lookup(state, &key, now)
         {
@@ -112,7 +110,17 @@ where
             ));
         }
     }
-    let audience = params::audience(state, req).await?;
+    let audience = match params::audience(state, req).await {
+        Ok(audience) => audience,
+        Err(err) => {
+            // A token that does not authenticate counts against the client's address,
+            // so inventing tokens does not escape the limit.
+            if token.is_some() {
+                limit_address(state, req, now)?;
+            }
+            return Err(err);
+        }
+    };
     if let Some(token) = &token {
         state.read_limits.per_token.check(token, now)?;
         if !audience.preview
@@ -130,7 +138,7 @@ where
     let stamp = if audience.preview || !state.delivery_cache.is_enabled() {
         None
     } else {
-        Some(stamp(state, now).await?)
+        Some(stamp(state, version, now).await?)
     };
     match render(audience).await? {
         Rendered::Moved(location) => Ok(Answer::Moved {
@@ -168,16 +176,23 @@ fn lookup(
     hit
 }
 
-/// The stamp a response rendered now gets. The version is read before the database, so
-/// a write landing meanwhile leaves the response stale rather than wrong.
-async fn stamp(state: &AppState, now: DateTime<Utc>) -> Result<Stamp, AppError> {
+/// The stamp a response rendered now from the state of `version` gets.
+async fn stamp(state: &AppState, version: u64, now: DateTime<Utc>) -> Result<Stamp, AppError> {
     let cache = &state.delivery_cache;
-    if let Some(known) = cache.known_stamp(now) {
+    if let Some(known) = cache.known_stamp(version, now) {
         return Ok(known);
     }
-    let version = cache.version();
     let next_change = delivery::next_status_change(state, now).await?;
     Ok(cache.stamp(version, next_change))
+}
+
+fn limit_address(state: &AppState, req: &Request, now: DateTime<Utc>) -> Result<(), AppError> {
+    let limit = &state.read_limits.per_address;
+    if limit.is_enabled() {
+        let client = client::client_info(req, state.settings.server.trust_proxy_headers);
+        limit.check(client.address.as_deref().unwrap_or("unknown"), now)?;
+    }
+    Ok(())
 }
 
 fn answer<M>(req: &Request, body: Bytes, etag: String, cache_control: String) -> Answer<M> {

@@ -6,14 +6,12 @@
 use std::collections::HashMap;
 
 use entity::published_translation::{self, Entity as Published};
-use sea_orm::{
-    ColumnTrait, DatabaseBackend, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
-    Statement, Value,
-};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use super::Audience;
-use super::rows::{LIGHT_COLUMN_NAMES, LIGHT_COLUMNS, LightRow, Row};
+use super::rows::{LIGHT_COLUMN_NAMES, LIGHT_COLUMNS, LightRow, Row, shown};
+use super::sql::Sql;
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::services::pagination::PageRequest;
@@ -56,35 +54,17 @@ pub(super) async fn chosen(
     filter: &DocumentFilter<'_>,
     page: PageRequest,
 ) -> Result<Chosen, AppError> {
-    let backend = state.db.get_database_backend();
-    let mut sql = Sql {
-        backend,
-        values: Vec::new(),
-    };
-    // SQLite's `?` are bound in the order they appear in the text: bind in that order.
+    let mut sql = Sql::new(state.db.get_database_backend());
+    // Bound in text order (see `Sql`): the rank comes first in the statement.
     let chain: Vec<String> = audience.locales.iter().map(ToString::to_string).collect();
-    let preference: Vec<String> = chain
-        .iter()
-        .enumerate()
-        .map(|(rank, locale)| {
-            let param = sql.bind(Value::from(locale.clone()));
-            format!("WHEN {param} THEN {rank}")
-        })
-        .collect();
-    let kind_param = sql.bind(Value::from(kind.as_str()));
-    let locales = sql.bind_all(chain.iter().cloned().map(Value::from));
+    let rank = sql.chain_rank("locale", &chain);
+    let kind_param = sql.bind(kind.as_str());
+    let locales = sql.bind_all(chain.iter().cloned());
     let mut conditions = vec![
         format!("kind = {kind_param}"),
         format!("locale IN ({locales})"),
     ];
-    // EU-wide items (no countries) and those sharing a country with the site.
-    if !audience.site_countries.is_empty() {
-        let mut any = vec!["CAST(countries AS TEXT) = '[]'".to_owned()];
-        for country in &audience.site_countries {
-            any.push(sql.contains("countries", country.as_str()));
-        }
-        conditions.push(format!("({})", any.join(" OR ")));
-    }
+    conditions.extend(sql.shown_to(audience, "countries"));
     if let Some(country) = filter.country {
         conditions.push(sql.contains("countries", country));
     }
@@ -98,14 +78,13 @@ pub(super) async fn chosen(
                 total: Some(0),
             });
         }
-        let ids = sql.bind_all(only.iter().copied().map(Value::from));
+        let ids = sql.bind_all(only.iter().copied());
         conditions.push(format!("document_id IN ({ids})"));
     }
     let inner = |columns: &str| {
         format!(
-            "SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY document_id ORDER BY CASE locale {} END) AS choice \
+            "SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY document_id ORDER BY {rank}) AS choice \
              FROM published_translations WHERE {}",
-            preference.join(" "),
             conditions.join(" AND ")
         )
     };
@@ -116,8 +95,8 @@ pub(super) async fn chosen(
             let inner = inner("document_id, locale, sort_at, published_at, position");
             let size = i64::try_from(page.size).unwrap_or(i64::MAX);
             let skip = i64::try_from(page.index().saturating_mul(page.size)).unwrap_or(i64::MAX);
-            let limit = sql.bind(Value::from(size));
-            let offset = sql.bind(Value::from(skip));
+            let limit = sql.bind(size);
+            let offset = sql.bind(skip);
             let text = format!(
                 "SELECT document_id, locale, COUNT(*) OVER () AS total_count FROM ({inner}) chosen \
                  WHERE choice = 1 ORDER BY {order} LIMIT {limit} OFFSET {offset}"
@@ -129,10 +108,10 @@ pub(super) async fn chosen(
             let total = match found.first() {
                 Some(first) => u64::try_from(first.total_count).unwrap_or(0),
                 None if page.index() == 0 => 0,
-                None => count(state, &inner, sql.values_without_paging()).await?,
+                None => count(state, &sql, &inner).await?,
             };
             Ok(Chosen {
-                rows: light_rows(state, &found).await?,
+                rows: light_rows(state, audience, &found).await?,
                 total: Some(total),
             })
         }
@@ -159,8 +138,14 @@ struct Picked {
     total_count: i64,
 }
 
-/// The light rows of the picked (document, locale) pairs, in the picked order.
-async fn light_rows(state: &AppState, picked: &[Picked]) -> Result<Vec<Row>, AppError> {
+/// The light rows of the picked (document, locale) pairs, in the picked order. The site
+/// is checked again: an item republished for other countries since it was picked must
+/// not slip through.
+async fn light_rows(
+    state: &AppState,
+    audience: &Audience,
+    picked: &[Picked],
+) -> Result<Vec<Row>, AppError> {
     if picked.is_empty() {
         return Ok(Vec::new());
     }
@@ -178,6 +163,7 @@ async fn light_rows(state: &AppState, picked: &[Picked]) -> Result<Vec<Row>, App
         .await?
         .into_iter()
         .map(Row::from)
+        .filter(|row| shown(audience, &row.countries))
         .map(|row| ((row.document_id, row.locale.clone()), row))
         .collect();
     Ok(picked
@@ -191,56 +177,11 @@ struct Count {
     total: i64,
 }
 
-async fn count(state: &AppState, inner: &str, values: Vec<Value>) -> Result<u64, AppError> {
+/// The number of items, for a page past the last (the paged statement's values without
+/// its LIMIT and OFFSET).
+async fn count(state: &AppState, sql: &Sql, inner: &str) -> Result<u64, AppError> {
     let text = format!("SELECT COUNT(*) AS total FROM ({inner}) chosen WHERE choice = 1");
-    let statement = Statement::from_sql_and_values(state.db.get_database_backend(), text, values);
+    let statement = sql.statement_with(text, sql.values_but_last(2));
     let counted = Count::find_by_statement(statement).one(&state.db).await?;
     Ok(counted.map_or(0, |c| u64::try_from(c.total).unwrap_or(0)))
-}
-
-/// A statement under construction; every value is bound, never spliced into the text.
-struct Sql {
-    backend: DatabaseBackend,
-    values: Vec<Value>,
-}
-
-impl Sql {
-    fn bind(&mut self, value: Value) -> String {
-        self.values.push(value);
-        if self.backend == DatabaseBackend::Postgres {
-            format!("${}", self.values.len())
-        } else {
-            "?".to_owned()
-        }
-    }
-
-    fn bind_all(&mut self, values: impl IntoIterator<Item = Value>) -> String {
-        values
-            .into_iter()
-            .map(|v| self.bind(v))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// Whether the JSON array of strings in `column` holds `item`: the item's JSON
-    /// string, quotes included, inside the array's text. A plain, case-sensitive
-    /// substring test (no LIKE: its wildcards and case folding would need escaping).
-    fn contains(&mut self, column: &str, item: &str) -> String {
-        let quoted = serde_json::to_string(item).unwrap_or_default();
-        let param = self.bind(Value::from(quoted));
-        if self.backend == DatabaseBackend::Postgres {
-            format!("strpos(CAST({column} AS TEXT), {param}) > 0")
-        } else {
-            format!("instr(CAST({column} AS TEXT), {param}) > 0")
-        }
-    }
-
-    /// The bound values of the inner query (the last two are LIMIT and OFFSET).
-    fn values_without_paging(&self) -> Vec<Value> {
-        self.values[..self.values.len().saturating_sub(2)].to_vec()
-    }
-
-    fn statement(&self, text: String) -> Statement {
-        Statement::from_sql_and_values(self.backend, text, self.values.clone())
-    }
 }

@@ -8,6 +8,7 @@ mod items;
 mod read;
 mod rows;
 mod search;
+mod sql;
 
 pub use audience::{Audience, Request, resolve};
 pub use horizon::next_status_change;

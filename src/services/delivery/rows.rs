@@ -175,9 +175,7 @@ pub(super) async fn rows(
     // also holds for slugs, redirects and registrations, and bounds site-bound tokens.
     Ok(found
         .into_iter()
-        .filter(|row| {
-            audience.site_countries.is_empty() || audience.shows(&strings(&row.countries))
-        })
+        .filter(|row| shown(audience, &row.countries))
         .collect())
 }
 
@@ -284,6 +282,15 @@ pub(super) fn choose(rows: Vec<Row>, chain: &[Locale]) -> Vec<Row> {
         }
     }
     best.into_values().collect()
+}
+
+/// Whether the audience's site shows an item of `countries` (a JSON array). Anything
+/// unreadable is not shown: an item must never reach a site by accident.
+pub(super) fn shown(audience: &Audience, countries: &Value) -> bool {
+    audience.site_countries.is_empty()
+        || countries
+            .as_array()
+            .is_some_and(|_| audience.shows(&strings(countries)))
 }
 
 /// A JSON array of strings (countries, tags); anything else reads as empty.
