@@ -124,8 +124,10 @@ impl ResponseCache {
             version,
             expires: next_change,
         };
+        // A slow request must not put back the horizon of a version already gone.
         if let Some(inner) = &self.inner
             && let Ok(mut horizon) = inner.horizon.lock()
+            && horizon.is_none_or(|known| known.version <= version)
         {
             *horizon = Some(stamp);
         }

@@ -32,6 +32,24 @@ use crate::state::AppState;
 /// Responses differ by token (site-bound tokens, previews), so shared caches must key on it.
 const VARY: &str = "Authorization";
 
+/// A list's or search's answer as its response type (neither can be moved).
+macro_rules! body_or_not_modified {
+    ($answer:expr, $response:ident) => {
+        match $answer {
+            Answer::Body {
+                body,
+                etag,
+                cache_control,
+            } => $response::Ok(JsonBytes::new(body), etag, cache_control, VARY.into()),
+            Answer::NotModified {
+                etag,
+                cache_control,
+            } => $response::NotModified(etag, cache_control, VARY.into()),
+            Answer::Moved { location, .. } => match location {},
+        }
+    };
+}
+
 pub struct DeliveryApi {
     pub state: AppState,
 }
@@ -148,18 +166,7 @@ impl DeliveryApi {
             }))
         })
         .await?;
-        Ok(match answer {
-            Answer::Body {
-                body,
-                etag,
-                cache_control,
-            } => ListResponse::Ok(JsonBytes::new(body), etag, cache_control, VARY.into()),
-            Answer::NotModified {
-                etag,
-                cache_control,
-            } => ListResponse::NotModified(etag, cache_control, VARY.into()),
-            Answer::Moved { location, .. } => match location {},
-        })
+        Ok(body_or_not_modified!(answer, ListResponse))
     }
 
     /// Search published content of the reader's locales.
@@ -208,18 +215,7 @@ impl DeliveryApi {
             }))
         })
         .await?;
-        Ok(match answer {
-            Answer::Body {
-                body,
-                etag,
-                cache_control,
-            } => SearchResponse::Ok(JsonBytes::new(body), etag, cache_control, VARY.into()),
-            Answer::NotModified {
-                etag,
-                cache_control,
-            } => SearchResponse::NotModified(etag, cache_control, VARY.into()),
-            Answer::Moved { location, .. } => match location {},
-        })
+        Ok(body_or_not_modified!(answer, SearchResponse))
     }
 
     /// Express interest in a published event.

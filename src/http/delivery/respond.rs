@@ -102,12 +102,7 @@ where
         if !state.settings.delivery.require_token
             && let Some(hit) = lookup(state, &key, now)
         {
-            return Ok(answer(
-                req,
-                hit.body.clone(),
-                hit.etag.clone(),
-                cache_control(state),
-            ));
+            return Ok(answer_from_cache(state, req, &hit));
         }
     }
     let audience = match params::audience(state, req).await {
@@ -126,12 +121,7 @@ where
         if !audience.preview
             && let Some(hit) = lookup(state, &key, now)
         {
-            return Ok(answer(
-                req,
-                hit.body.clone(),
-                hit.etag.clone(),
-                cache_control(state),
-            ));
+            return Ok(answer_from_cache(state, req, &hit));
         }
     }
     let cache_control = params::cache_control(state, &audience);
@@ -159,8 +149,9 @@ where
 }
 
 /// Cached answers are never previews: they carry the configured `Cache-Control`.
-fn cache_control(state: &AppState) -> String {
-    state.settings.delivery.cache_control.clone()
+fn answer_from_cache<M>(state: &AppState, req: &Request, hit: &CachedResponse) -> Answer<M> {
+    let cache_control = state.settings.delivery.cache_control.clone();
+    answer(req, hit.body.clone(), hit.etag.clone(), cache_control)
 }
 
 fn lookup(
