@@ -216,6 +216,11 @@ async fn reads_are_limited_per_address_and_per_token(backend: Backend) {
     let refused = app.get(path).await;
     assert!(refused.headers().contains_key("retry-after"));
     assert_problem(refused, StatusCode::TOO_MANY_REQUESTS).await;
+    assert_problem(
+        app.get_authed(path, "bsd_invented").await,
+        StatusCode::TOO_MANY_REQUESTS,
+    )
+    .await;
 
     for _ in 0..2 {
         assert_eq!(
