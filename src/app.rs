@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::metrics::Metrics;
 use crate::ratelimit::{RateLimit, ReadLimits};
 use crate::services::users::{self, Bootstrap};
-use crate::settings::Settings;
+use crate::settings::{CacheScope, Settings};
 use crate::state::AppState;
 use crate::{db, http, jobs, storage};
 
@@ -143,7 +143,10 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
             delivery.reads_per_address_per_minute,
             delivery.reads_per_token_per_minute,
         ),
-        delivery_cache: ResponseCache::new(delivery.response_cache_bytes),
+        delivery_cache: ResponseCache::new(
+            delivery.response_cache_bytes,
+            delivery.response_cache_scope == CacheScope::Shared,
+        ),
         instance_id: uuid::Uuid::new_v4().to_string().into(),
     })
 }

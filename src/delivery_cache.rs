@@ -7,9 +7,10 @@
 //! - the clock has not reached the next instant at which some event's status can change
 //!   (a start, an end, a registration window opening or closing).
 //!
-//! That is exact for one instance. Several instances each see only their own writes, so
-//! there the cache must be switched off (`delivery.response_cache_bytes = 0`) until the
-//! version is shared.
+//! Where the version lives is the cache's scope. `instance`: in this process, moved by
+//! its own writes; exact for one instance. `shared`: in the database, moved by every
+//! instance's writes and read once per request, so several instances can keep a cache
+//! each (see `services::delivery::published_state`).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -49,6 +50,8 @@ pub struct ResponseCache {
 #[derive(Debug)]
 struct Inner {
     max_bytes: usize,
+    shared: bool,
+    /// The newest version seen: the current one for the `instance` scope.
     version: AtomicU64,
     entries: RwLock<Entries>,
     /// The next status change, worked out once per version.
@@ -62,12 +65,14 @@ struct Entries {
 }
 
 impl ResponseCache {
-    /// A cache holding at most `max_bytes` of bodies; 0 switches it off.
-    pub fn new(max_bytes: usize) -> Self {
+    /// A cache holding at most `max_bytes` of bodies (0 switches it off), its version
+    /// kept by this instance or, when `shared`, in the database.
+    pub fn new(max_bytes: usize, shared: bool) -> Self {
         Self {
             inner: (max_bytes > 0).then(|| {
                 Arc::new(Inner {
                     max_bytes,
+                    shared,
                     version: AtomicU64::new(0),
                     entries: RwLock::default(),
                     horizon: Mutex::default(),
@@ -80,20 +85,46 @@ impl ResponseCache {
         self.inner.is_some()
     }
 
-    /// The published state changed: nothing rendered before is served again.
+    /// Whether the version lives in the database (several instances).
+    pub fn is_shared(&self) -> bool {
+        self.inner.as_ref().is_some_and(|inner| inner.shared)
+    }
+
+    /// The published state changed through this instance: nothing rendered before is
+    /// served again. (In the shared scope the database's version moves too; see
+    /// `published_state::changed`.)
     pub fn invalidate(&self) {
         if let Some(inner) = &self.inner {
-            inner.version.fetch_add(1, Ordering::SeqCst);
+            if !inner.shared {
+                inner.version.fetch_add(1, Ordering::SeqCst);
+            }
             if let Ok(mut entries) = inner.entries.write() {
                 *entries = Entries::default();
             }
         }
     }
 
-    /// A fresh response for `key`, if there is one.
-    pub fn get(&self, key: &str, now: DateTime<Utc>) -> Option<Arc<CachedResponse>> {
+    /// The database's version as just read (shared scope): entries of older versions
+    /// are dropped, since they can never be served again.
+    pub fn observe(&self, version: u64) {
+        if let Some(inner) = &self.inner
+            && inner.version.fetch_max(version, Ordering::SeqCst) < version
+            && let Ok(mut entries) = inner.entries.write()
+        {
+            entries
+                .by_key
+                .retain(|_, entry| entry.stamp.version >= version);
+            entries.bytes = entries
+                .by_key
+                .iter()
+                .map(|(key, entry)| entry_size(key, &entry.body))
+                .sum();
+        }
+    }
+
+    /// A response for `key` rendered from the state of `version`, still fresh at `now`.
+    pub fn get(&self, key: &str, version: u64, now: DateTime<Utc>) -> Option<Arc<CachedResponse>> {
         let inner = self.inner.as_ref()?;
-        let version = inner.version.load(Ordering::SeqCst);
         let entries = inner.entries.read().ok()?;
         entries
             .by_key
@@ -142,7 +173,7 @@ impl ResponseCache {
         let size = entry_size(&key, &body);
         if key.len() > MAX_KEY_BYTES
             || size > inner.max_bytes
-            || stamp.version != inner.version.load(Ordering::SeqCst)
+            || stamp.version < inner.version.load(Ordering::SeqCst)
         {
             return;
         }
@@ -181,22 +212,25 @@ mod tests {
 
     #[test]
     fn an_entry_is_served_until_the_state_changes() {
-        let cache = ResponseCache::new(1024);
+        let cache = ResponseCache::new(1024, false);
         let now = Utc::now();
         let stamp = cache.stamp(cache.version(), None);
         cache.put("k".into(), body("a"), "\"e\"".into(), stamp);
-        assert_eq!(cache.get("k", now).unwrap().body, body("a"));
+        assert_eq!(
+            cache.get("k", cache.version(), now).unwrap().body,
+            body("a")
+        );
         cache.invalidate();
-        assert!(cache.get("k", now).is_none());
+        assert!(cache.get("k", cache.version(), now).is_none());
     }
 
     #[test]
     fn a_response_rendered_across_a_write_is_not_kept() {
-        let cache = ResponseCache::new(1024);
+        let cache = ResponseCache::new(1024, false);
         let stamp = cache.stamp(cache.version(), None);
         cache.invalidate();
         cache.put("k".into(), body("old"), "\"e\"".into(), stamp);
-        assert!(cache.get("k", Utc::now()).is_none());
+        assert!(cache.get("k", cache.version(), Utc::now()).is_none());
         assert!(
             cache.known_stamp(cache.version(), Utc::now()).is_none(),
             "the horizon is stale too"
@@ -205,28 +239,38 @@ mod tests {
 
     #[test]
     fn entries_expire_when_an_event_status_can_change() {
-        let cache = ResponseCache::new(1024);
+        let cache = ResponseCache::new(1024, false);
         let now = Utc::now();
         let change = now + TimeDelta::minutes(5);
         let stamp = cache.stamp(cache.version(), Some(change));
         cache.put("k".into(), body("a"), "\"e\"".into(), stamp);
-        assert!(cache.get("k", change - TimeDelta::seconds(1)).is_some());
-        assert!(cache.get("k", change).is_none());
+        assert!(
+            cache
+                .get("k", cache.version(), change - TimeDelta::seconds(1))
+                .is_some()
+        );
+        assert!(cache.get("k", cache.version(), change).is_none());
         assert!(cache.known_stamp(cache.version(), change).is_none());
     }
 
     #[test]
     fn the_byte_budget_bounds_memory() {
-        let cache = ResponseCache::new(2 * ENTRY_OVERHEAD_BYTES + 10);
+        let cache = ResponseCache::new(2 * ENTRY_OVERHEAD_BYTES + 10, false);
         let stamp = cache.stamp(cache.version(), None);
         cache.put("a".into(), body("123456"), "\"a\"".into(), stamp);
         cache.put("b".into(), body("123456"), "\"b\"".into(), stamp);
         let now = Utc::now();
-        assert!(cache.get("a", now).is_none(), "started over");
-        assert!(cache.get("b", now).is_some());
+        assert!(
+            cache.get("a", cache.version(), now).is_none(),
+            "started over"
+        );
+        assert!(cache.get("b", cache.version(), now).is_some());
         let large = "x".repeat(ENTRY_OVERHEAD_BYTES + 20);
         cache.put("c".into(), body(&large), "\"c\"".into(), stamp);
-        assert!(cache.get("c", now).is_none(), "larger than the budget");
+        assert!(
+            cache.get("c", cache.version(), now).is_none(),
+            "larger than the budget"
+        );
         cache.put(
             "k".repeat(MAX_KEY_BYTES + 1),
             body("1"),
@@ -234,17 +278,47 @@ mod tests {
             stamp,
         );
         assert!(
-            cache.get(&"k".repeat(MAX_KEY_BYTES + 1), now).is_none(),
+            cache
+                .get(&"k".repeat(MAX_KEY_BYTES + 1), cache.version(), now)
+                .is_none(),
             "keys count too"
         );
     }
 
     #[test]
+    fn a_shared_cache_serves_the_version_it_is_asked_for() {
+        let cache = ResponseCache::new(1024, true);
+        let now = Utc::now();
+        cache.observe(7);
+        let stamp = cache.stamp(7, None);
+        cache.put("k".into(), body("a"), "\"e\"".into(), stamp);
+        cache.invalidate();
+        assert_eq!(
+            cache.version(),
+            7,
+            "only the database moves a shared version"
+        );
+        cache.put("k".into(), body("a"), "\"e\"".into(), stamp);
+        assert!(cache.get("k", 7, now).is_some());
+        assert!(cache.get("k", 8, now).is_none(), "another instance wrote");
+        cache.observe(8);
+        assert!(
+            cache.get("k", 7, now).is_none(),
+            "older entries are dropped"
+        );
+        cache.put("old".into(), body("b"), "\"f\"".into(), stamp);
+        assert!(
+            cache.get("old", 7, now).is_none(),
+            "a stale render is not kept"
+        );
+    }
+
+    #[test]
     fn a_switched_off_cache_keeps_nothing() {
-        let cache = ResponseCache::new(0);
+        let cache = ResponseCache::new(0, false);
         let stamp = cache.stamp(cache.version(), None);
         cache.put("k".into(), body("a"), "\"e\"".into(), stamp);
-        assert!(cache.get("k", Utc::now()).is_none());
+        assert!(cache.get("k", cache.version(), Utc::now()).is_none());
         assert!(!cache.is_enabled());
     }
 }

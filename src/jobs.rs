@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
+use crate::services::delivery::published_state;
 use crate::services::{assets, content};
 use crate::state::AppState;
 
@@ -25,12 +26,12 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
             match content::run_due_schedules(&state).await {
                 Ok(0) => {}
                 Ok(ran) => {
-                    state.delivery_cache.invalidate();
+                    published_state::changed(&state).await;
                     tracing::info!(ran, "scheduled publishing ran");
                 }
                 Err(err) => {
                     // Some schedules may have run before the failure.
-                    state.delivery_cache.invalidate();
+                    published_state::changed(&state).await;
                     tracing::warn!(error = %err, "scheduled publishing failed; will retry");
                 }
             }

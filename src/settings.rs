@@ -88,6 +88,7 @@ pub struct DeliverySettings {
     pub cache_control: String,
     pub registrations_per_address_per_hour: u32,
     pub response_cache_bytes: usize,
+    pub response_cache_scope: CacheScope,
     pub reads_per_address_per_minute: u32,
     pub reads_per_token_per_minute: u32,
 }
@@ -151,6 +152,15 @@ pub struct LogSettings {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// Where the delivery response cache's version lives: `instance` (this process; exact
+/// for one instance) or `shared` (the database; for several instances).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CacheScope {
+    Instance,
+    Shared,
 }
 
 /// A configured secret; never printed by `Debug`.

@@ -9,8 +9,10 @@
 //! Each request is also served as a static file holding the very same bytes by nginx
 //! (one worker), and the ratio buysocial/nginx is printed: it is the figure to steer
 //! by, since absolute numbers drift on shared machines. The server and nginx run on
-//! core 0, wrk on core 1. Both run with access logs off. The server runs twice: with the
-//! response cache (the default) and without it (every request rendered from SQLite).
+//! core 0, wrk on core 1. Both run with access logs off. The server runs three times:
+//! with the response cache (the default), with the cache in its shared scope (the
+//! version read from the database per request, as several instances need), and
+//! without it (every request rendered from SQLite).
 //!
 //! Run: `cargo bench --bench delivery`. Needs `wrk` and `nginx` (Debian: `apt-get install
 //! wrk nginx`). Settings: `BENCH_NEWS`, `BENCH_EVENTS`, `BENCH_MATERIALS`, `BENCH_SECONDS`
@@ -95,8 +97,21 @@ fn main() {
         options.seconds
     );
     let nginx = Nginx::start(&dir, &static_root);
-    for (label, cache_bytes) in [("response cache on", 33_554_432), ("response cache off", 0)] {
-        let server = Server::start(&dir, cache_bytes);
+    let runs = [
+        (
+            "response cache on (instance scope, the default)",
+            33_554_432,
+            "instance",
+        ),
+        (
+            "response cache on (shared scope: one version read per request)",
+            33_554_432,
+            "shared",
+        ),
+        ("response cache off", 0, "instance"),
+    ];
+    for (label, cache_bytes, scope) in runs {
+        let server = Server::start(&dir, cache_bytes, scope);
         let requests = requests(&server.url);
         println!("\n## {label}");
         println!(
@@ -201,7 +216,7 @@ struct Server {
 }
 
 impl Server {
-    fn start(dir: &Path, cache_bytes: usize) -> Self {
+    fn start(dir: &Path, cache_bytes: usize, scope: &str) -> Self {
         let mut child = Command::new("taskset")
             .args(["-c", "0", env!("CARGO_BIN_EXE_buysocial"), "serve"])
             .current_dir(dir)
@@ -219,6 +234,7 @@ impl Server {
                 "BUYSOCIAL__DELIVERY__RESPONSE_CACHE_BYTES",
                 cache_bytes.to_string(),
             )
+            .env("BUYSOCIAL__DELIVERY__RESPONSE_CACHE_SCOPE", scope)
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();

@@ -18,6 +18,7 @@ mod m20261125_000007_schedule_versions;
 mod m20261125_000008_registrations;
 mod m20261125_000009_search;
 mod m20261125_000010_listing_index;
+mod m20261125_000011_published_state;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000008_registrations::Migration),
             Box::new(m20261125_000009_search::Migration),
             Box::new(m20261125_000010_listing_index::Migration),
+            Box::new(m20261125_000011_published_state::Migration),
         ]
     }
 }

@@ -9,8 +9,9 @@ use poem_openapi::OperationId;
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::delivery_cache::ResponseCache;
 use crate::metrics::Metrics;
+use crate::services::delivery::published_state;
+use crate::state::AppState;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
@@ -68,24 +69,29 @@ pub async fn observe<E: Endpoint>(
 pub async fn invalidate_on_write<E: Endpoint>(
     ep: Arc<E>,
     req: Request,
-    cache: ResponseCache,
+    state: AppState,
 ) -> poem::Result<Response> {
     let writes = !req.method().is_safe() && !req.uri().path().starts_with("/api/v1/auth/");
-    let mut pending = InvalidateOnDrop(writes.then_some(cache));
+    let mut pending = ChangedOnDrop(writes.then_some(state));
     let response = ep.call(req).await?.into_response();
-    if response.status().is_client_error() {
-        pending.0 = None;
+    if let Some(state) = pending.0.take()
+        && !response.status().is_client_error()
+    {
+        published_state::changed(&state).await;
     }
     Ok(response)
 }
 
-/// Invalidates the cache it holds when dropped, however the request ended.
-struct InvalidateOnDrop(Option<ResponseCache>);
+/// Reports a change when dropped with its state still in it: the request was dropped
+/// midway, after a commit perhaps.
+struct ChangedOnDrop(Option<AppState>);
 
-impl Drop for InvalidateOnDrop {
+impl Drop for ChangedOnDrop {
     fn drop(&mut self) {
-        if let Some(cache) = self.0.take() {
-            cache.invalidate();
+        if let Some(state) = self.0.take() {
+            // Invalidate here at once; the shared version moves in the background.
+            state.delivery_cache.invalidate();
+            tokio::spawn(async move { published_state::changed(&state).await });
         }
     }
 }

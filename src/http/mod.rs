@@ -110,7 +110,7 @@ pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
     let spec = api.spec_endpoint();
     let max_body = usize::try_from(state.settings.server.max_json_body_bytes).unwrap_or(usize::MAX);
     let metrics = state.metrics.clone();
-    let cache = state.delivery_cache.clone();
+    let writes = state.clone();
     let origins = state.settings.server.cors_allowed_origins.clone();
 
     let app = Route::new()
@@ -120,7 +120,7 @@ pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
         .data(state)
         .around(move |ep, req| middleware::limit_body(ep, req, max_body))
         .catch_all_error(problem::render)
-        .around(move |ep, req| middleware::invalidate_on_write(ep, req, cache.clone()))
+        .around(move |ep, req| middleware::invalidate_on_write(ep, req, writes.clone()))
         .around(move |ep, req| middleware::observe(ep, req, metrics.clone()))
         .with(SetHeader::new().overriding("X-Content-Type-Options", "nosniff"));
     if origins.is_empty() {

@@ -4,6 +4,8 @@ use chrono::TimeDelta;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use buysocial::settings::CacheScope;
+
 use crate::delivery::{create, publish, read, titles};
 use crate::helpers::{Backend, TestApp, assert_problem, backend_tests};
 use crate::registrations::{event, person, register};
@@ -15,6 +17,7 @@ backend_tests!(
     a_registration_that_fills_an_event_shows_at_once,
     tokens_are_answered_apart_and_revocation_applies_at_once,
     reads_are_limited_per_address_and_per_token,
+    a_shared_cache_sees_the_writes_of_other_instances,
 );
 
 /// Lookups in the response cache that found an answer, from `/metrics`.
@@ -238,4 +241,53 @@ async fn reads_are_limited_per_address_and_per_token(backend: Backend) {
     app.clock.advance(TimeDelta::seconds(61));
     assert_eq!(app.get(path).await.status(), StatusCode::OK);
     assert_eq!(app.get_authed(path, &token).await.status(), StatusCode::OK);
+}
+
+async fn a_shared_cache_sees_the_writes_of_other_instances(backend: Backend) {
+    let first = TestApp::builder(backend)
+        .with(|s| s.delivery.response_cache_scope = CacheScope::Shared)
+        .spawn()
+        .await;
+    let database = first.state.settings.database.url.clone();
+    let storage = first.state.settings.storage.clone();
+    let second = TestApp::builder(backend)
+        .with(move |s| {
+            s.delivery.response_cache_scope = CacheScope::Shared;
+            s.database.url = database;
+            s.storage = storage;
+        })
+        .spawn()
+        .await;
+    let admin = first.admin_token().await;
+    let id = create(
+        &first,
+        &admin,
+        "news",
+        json!({ "fields": { "date": "2026-11-20" },
+        "translation": { "locale": "en", "title": "First" } }),
+    )
+    .await;
+    publish(&first, &admin, "news", &id, "en").await;
+    let path = "/api/v1/news?locale=en";
+    for _ in 0..2 {
+        assert_eq!(titles(&read(&second, path).await), ["First"]);
+    }
+    assert!(cache_hits(&second).await >= 1, "the second instance caches");
+
+    let draft = first
+        .send_if_match(
+            Method::PUT,
+            &format!("/api/v1/admin/news/{id}/translations/en"),
+            &admin,
+            Some("\"t1\""),
+            &json!({ "title": "Second" }),
+        )
+        .await;
+    assert_eq!(draft.status(), StatusCode::OK);
+    publish(&first, &admin, "news", &id, "en").await;
+    assert_eq!(
+        titles(&read(&second, path).await),
+        ["Second"],
+        "a publish through one instance reaches readers of the other at once"
+    );
 }

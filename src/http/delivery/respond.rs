@@ -93,14 +93,18 @@ where
 {
     let now = state.clock.now();
     // Before anything is read for this response: see `ResponseCache::version`.
-    let version = state.delivery_cache.version();
+    let version = if state.delivery_cache.is_enabled() {
+        delivery::published_state::current(state).await?
+    } else {
+        0
+    };
     let token = client::bearer(req).map(token_key);
     let target = req.uri().path_and_query().map_or("", |p| p.as_str());
     let key = format!("{}|{target}", token.as_deref().unwrap_or("-"));
     if token.is_none() {
         limit_address(state, req, now)?;
         if !state.settings.delivery.require_token
-            && let Some(hit) = lookup(state, &key, now)
+            && let Some(hit) = lookup(state, &key, version, now)
         {
             return Ok(answer_from_cache(state, req, &hit));
         }
@@ -119,7 +123,7 @@ where
     if let Some(token) = &token {
         state.read_limits.per_token.check(token, now)?;
         if !audience.preview
-            && let Some(hit) = lookup(state, &key, now)
+            && let Some(hit) = lookup(state, &key, version, now)
         {
             return Ok(answer_from_cache(state, req, &hit));
         }
@@ -157,12 +161,13 @@ fn answer_from_cache<M>(state: &AppState, req: &Request, hit: &CachedResponse) -
 fn lookup(
     state: &AppState,
     key: &str,
+    version: u64,
     now: DateTime<Utc>,
 ) -> Option<std::sync::Arc<CachedResponse>> {
     if !state.delivery_cache.is_enabled() {
         return None;
     }
-    let hit = state.delivery_cache.get(key, now);
+    let hit = state.delivery_cache.get(key, version, now);
     state.metrics.count_cache_lookup(hit.is_some());
     hit
 }

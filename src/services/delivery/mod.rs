@@ -5,6 +5,7 @@ mod audience;
 mod chosen;
 mod horizon;
 mod items;
+pub mod published_state;
 mod read;
 mod rows;
 mod search;
