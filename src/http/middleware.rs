@@ -74,10 +74,12 @@ pub async fn invalidate_on_write<E: Endpoint>(
     let writes = !req.method().is_safe() && !req.uri().path().starts_with("/api/v1/auth/");
     let mut pending = ChangedOnDrop(writes.then_some(state));
     let response = ep.call(req).await?.into_response();
-    if let Some(state) = pending.0.take()
-        && !response.status().is_client_error()
-    {
-        published_state::changed(&state).await;
+    if response.status().is_client_error() {
+        pending.0 = None;
+    } else if let Some(state) = &pending.0 {
+        published_state::changed(state).await;
+        // Only now: dropped during the await above, the guard reports it again.
+        pending.0 = None;
     }
     Ok(response)
 }
