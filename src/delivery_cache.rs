@@ -3,7 +3,7 @@
 //!
 //! An entry is served only while both of these hold:
 //! - the published state has not changed since it was rendered: every successful write
-//!   through this instance (and every scheduled publication it runs) moves the version;
+//!   (and every scheduled publication) moves its version;
 //! - the clock has not reached the next instant at which some event's status can change
 //!   (a start, an end, a registration window opening or closing).
 //!
