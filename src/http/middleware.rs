@@ -69,7 +69,7 @@ pub async fn observe<E: Endpoint>(
 pub async fn invalidate_on_write<E: Endpoint>(
     ep: Arc<E>,
     req: Request,
-    state: AppState,
+    state: Arc<AppState>,
 ) -> poem::Result<Response> {
     let writes = !req.method().is_safe() && !req.uri().path().starts_with("/api/v1/auth/");
     let mut pending = ChangedOnDrop(writes.then_some(state));
@@ -86,7 +86,7 @@ pub async fn invalidate_on_write<E: Endpoint>(
 
 /// Reports a change when dropped with its state still in it: the request was dropped
 /// midway, after a commit perhaps.
-struct ChangedOnDrop(Option<AppState>);
+struct ChangedOnDrop(Option<Arc<AppState>>);
 
 impl Drop for ChangedOnDrop {
     fn drop(&mut self) {

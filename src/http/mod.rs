@@ -110,7 +110,8 @@ pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
     let spec = api.spec_endpoint();
     let max_body = usize::try_from(state.settings.server.max_json_body_bytes).unwrap_or(usize::MAX);
     let metrics = state.metrics.clone();
-    let writes = state.clone();
+    // Shared by reference: every request passes through, reads included.
+    let writes = std::sync::Arc::new(state.clone());
     let origins = state.settings.server.cors_allowed_origins.clone();
 
     let app = Route::new()

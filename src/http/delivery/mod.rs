@@ -17,7 +17,7 @@ use self::dto::{
     DeliveryItem, DeliveryList, RegistrationCreated, RegistrationRequest, SearchResult,
     SearchResults,
 };
-use self::params::{audience_of, check_parameters, check_search_parameters, kind_of};
+use self::params::{QueryParams, audience, kind_of};
 use self::respond::{Answer, JsonBytes, Rendered, respond};
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
@@ -153,11 +153,12 @@ impl DeliveryApi {
         per_page: Query<Option<u64>>,
     ) -> Result<ListResponse, ApiError<DeliveryErrors>> {
         let kind = kind_of(&kind.0)?;
-        check_parameters(req, kind, false)?;
+        let params = QueryParams::of(req);
+        params.check_read(kind, false)?;
         let page = PageRequest::parse(page.0, per_page.0, &self.state.settings.api)?;
-        let filter = list_filter(req)?;
+        let filter = list_filter(&params)?;
         let state = &self.state;
-        let answer: Answer = respond(state, req, |audience| async move {
+        let answer: Answer = respond(state, req, &params, |audience| async move {
             let paged = delivery::list(state, &audience, kind, filter, page).await?;
             Ok(Rendered::Body(DeliveryList {
                 page: PageInfo::of(&paged),
@@ -192,7 +193,8 @@ impl DeliveryApi {
         page: Query<Option<u64>>,
         per_page: Query<Option<u64>>,
     ) -> Result<SearchResponse, ApiError<DeliveryErrors>> {
-        check_search_parameters(req)?;
+        let params = QueryParams::of(req);
+        params.check_search()?;
         let query =
             q.0.ok_or_else(|| AppError::invalid_parameter("q", "is required"))?;
         let kind = kind
@@ -206,7 +208,7 @@ impl DeliveryApi {
             .transpose()?;
         let page = PageRequest::parse(page.0, per_page.0, &self.state.settings.api)?;
         let state = &self.state;
-        let answer: Answer = respond(state, req, |audience| async move {
+        let answer: Answer = respond(state, req, &params, |audience| async move {
             let paged = delivery::search(state, &audience, &query, kind, page).await?;
             Ok(Rendered::Body(SearchResults {
                 page: PageInfo::of(&paged),
@@ -233,9 +235,10 @@ impl DeliveryApi {
         slug: Path<String>,
         body: crate::http::json::JsonBody<RegistrationRequest>,
     ) -> Result<Registered, ApiError<RegistrationErrors>> {
-        check_parameters(req, ContentKind::Event, true)?;
+        let params = QueryParams::of(req);
+        params.check_read(ContentKind::Event, true)?;
         // The slug names the event; a site or locale only narrows where to look.
-        let audience = audience_of(&self.state, req, true).await?;
+        let audience = audience(&self.state, req, &params, true).await?;
         let body = body.0;
         let new = registrations::NewRegistration {
             name: body.name,
@@ -274,9 +277,10 @@ impl DeliveryApi {
         slug: Path<String>,
     ) -> Result<ItemResponse, ApiError<DeliveryErrors>> {
         let kind = kind_of(&kind.0)?;
-        check_parameters(req, kind, true)?;
+        let params = QueryParams::of(req);
+        params.check_read(kind, true)?;
         let state = &self.state;
-        let answer = respond(state, req, |audience| async move {
+        let answer = respond(state, req, &params, |audience| async move {
             Ok(
                 match delivery::get(state, &audience, kind, &slug.0).await? {
                     Lookup::Found(item) => Rendered::Body(DeliveryItem::from(*item)),
@@ -312,14 +316,11 @@ impl DeliveryApi {
     }
 }
 
-/// The list filters of the query string (`check_parameters` has refused unknown ones).
-fn list_filter(req: &Request) -> Result<ListFilter, AppError> {
-    let param = |name: &str| {
-        url::form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes())
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
-    };
-    let event = param("event")
+/// The list filters of the query string (`check_read` has refused unknown ones).
+fn list_filter(params: &QueryParams) -> Result<ListFilter, AppError> {
+    let param = |name: &str| params.get(name).map(str::to_owned);
+    let event = params
+        .get("event")
         .map(|raw| {
             raw.parse::<Uuid>()
                 .map_err(|_| AppError::invalid_parameter("event", "must be an event id"))

@@ -9,67 +9,72 @@ use crate::http::client;
 use crate::services::delivery::{self, Audience};
 use crate::state::AppState;
 
-/// The query parameters each operation understands; anything else is refused (400).
+/// The query parameters every read understands; anything an operation does not name is
+/// refused (400).
 const SHARED: [&str; 6] = ["site", "locale", "fallback", "preview", "page", "per_page"];
 
-pub(super) fn check_parameters(
-    req: &Request,
-    kind: ContentKind,
-    single: bool,
-) -> Result<(), AppError> {
-    let filters: &[&str] = match (single, kind) {
-        (true, _) => &[],
-        (false, ContentKind::News) => &["country", "tag"],
-        (false, ContentKind::Event) => &["country", "when", "language", "tag"],
-        (false, ContentKind::Material) => &["event", "kind"],
-        (false, ContentKind::Page) => &[],
-    };
-    for (name, _) in url::form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes()) {
-        let shared =
-            SHARED.contains(&name.as_ref()) && !(single && (name == "page" || name == "per_page"));
-        if !shared && !filters.contains(&name.as_ref()) {
-            return Err(AppError::invalid_parameter(
-                name.into_owned(),
-                "is not a parameter of this request",
-            ));
-        }
+/// A delivery request's query string, parsed once.
+pub(super) struct QueryParams(Vec<(String, String)>);
+
+impl QueryParams {
+    pub(super) fn of(req: &Request) -> Self {
+        Self(
+            url::form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes())
+                .into_owned()
+                .collect(),
+        )
     }
-    Ok(())
-}
 
-/// Search takes the shared parameters, `q` and `kind`.
-pub(super) fn check_search_parameters(req: &Request) -> Result<(), AppError> {
-    for (name, _) in url::form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes()) {
-        if !SHARED.contains(&name.as_ref()) && name != "q" && name != "kind" {
-            return Err(AppError::invalid_parameter(
-                name.into_owned(),
-                "is not a parameter of this request",
-            ));
-        }
-    }
-    Ok(())
-}
-
-pub(super) async fn audience(state: &AppState, req: &Request) -> Result<Audience, AppError> {
-    audience_of(state, req, false).await
-}
-
-pub(super) async fn audience_of(
-    state: &AppState,
-    req: &Request,
-    any_locale: bool,
-) -> Result<Audience, AppError> {
-    let query: Vec<(String, String)> =
-        url::form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
-    let get = |name: &str| {
-        query
+    /// The first value of `name`.
+    pub(super) fn get(&self, name: &str) -> Option<&str> {
+        self.0
             .iter()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let preview = match get("preview").as_deref() {
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Refuses any parameter other than the shared ones (without `page` and `per_page`
+    /// unless `paged`) and `own`.
+    fn allow_only(&self, own: &[&str], paged: bool) -> Result<(), AppError> {
+        for (name, _) in &self.0 {
+            let shared = SHARED.contains(&name.as_str())
+                && (paged || (name != "page" && name != "per_page"));
+            if !shared && !own.contains(&name.as_str()) {
+                return Err(AppError::invalid_parameter(
+                    name.clone(),
+                    "is not a parameter of this request",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A list (`single: false`) or one item of `kind`.
+    pub(super) fn check_read(&self, kind: ContentKind, single: bool) -> Result<(), AppError> {
+        let filters: &[&str] = match (single, kind) {
+            (true, _) => &[],
+            (false, ContentKind::News) => &["country", "tag"],
+            (false, ContentKind::Event) => &["country", "when", "language", "tag"],
+            (false, ContentKind::Material) => &["event", "kind"],
+            (false, ContentKind::Page) => &[],
+        };
+        self.allow_only(filters, !single)
+    }
+
+    /// Search takes the shared parameters, `q` and `kind`.
+    pub(super) fn check_search(&self) -> Result<(), AppError> {
+        self.allow_only(&["q", "kind"], true)
+    }
+}
+
+/// Who reads: the token's checks and the locale chain of `site`, `locale`, `fallback`.
+pub(super) async fn audience(
+    state: &AppState,
+    req: &Request,
+    params: &QueryParams,
+    any_locale: bool,
+) -> Result<Audience, AppError> {
+    let preview = match params.get("preview") {
         None | Some("false") => false,
         Some("true") => true,
         Some(other) => {
@@ -79,13 +84,12 @@ pub(super) async fn audience_of(
             ));
         }
     };
-    let bearer = client::bearer(req).map(str::to_owned);
     let request = delivery::Request {
-        site: get("site"),
-        locale: get("locale"),
-        fallback: get("fallback"),
+        site: params.get("site").map(str::to_owned),
+        locale: params.get("locale").map(str::to_owned),
+        fallback: params.get("fallback").map(str::to_owned),
         preview,
-        bearer,
+        bearer: client::bearer(req).map(str::to_owned),
         any_locale,
     };
     delivery::resolve(state, request).await

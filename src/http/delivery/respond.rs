@@ -14,7 +14,7 @@ use poem_openapi::registry::{MetaSchemaRef, Registry};
 use poem_openapi::types::{ToJSON, Type};
 use sha2::{Digest, Sha256};
 
-use super::params;
+use super::params::{self, QueryParams};
 use crate::delivery_cache::{CachedResponse, Stamp};
 use crate::error::AppError;
 use crate::http::client;
@@ -84,6 +84,7 @@ pub(super) enum Answer<M = Infallible> {
 pub(super) async fn respond<T, M, F, Fut>(
     state: &AppState,
     req: &Request,
+    params: &QueryParams,
     render: F,
 ) -> Result<Answer<M>, AppError>
 where
@@ -109,7 +110,7 @@ where
             return Ok(answer_from_cache(state, req, &hit));
         }
     }
-    let audience = match params::audience(state, req).await {
+    let audience = match params::audience(state, req, params, false).await {
         Ok(audience) => audience,
         Err(err) => {
             // A token that does not authenticate counts against the client's address,
