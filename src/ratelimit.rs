@@ -13,8 +13,13 @@ use crate::error::AppError;
 /// How many keys are kept before expired windows are swept, so memory stays bounded.
 const SWEEP_AT: usize = 10_000;
 
-/// Per key: when its current window started, and how many requests it has had in it.
-type Windows = HashMap<String, (DateTime<Utc>, u32)>;
+/// Per key: when its current window started, and how many requests it has had in it;
+/// and when expired windows were last swept.
+#[derive(Debug, Default)]
+struct Windows {
+    by_key: HashMap<String, (DateTime<Utc>, u32)>,
+    swept_at: Option<DateTime<Utc>>,
+}
 
 #[derive(Debug, Clone)]
 pub struct RateLimit {
@@ -46,11 +51,13 @@ impl RateLimit {
             .counts
             .lock()
             .map_err(|_| AppError::internal("the rate limit's lock is poisoned"))?;
-        if counts.len() >= SWEEP_AT {
-            let window = self.window;
-            counts.retain(|_, (start, _)| now - *start < window);
+        // At most once a window, so that many live keys do not make every check a sweep.
+        let window = self.window;
+        if counts.by_key.len() >= SWEEP_AT && counts.swept_at.is_none_or(|at| now - at >= window) {
+            counts.by_key.retain(|_, (start, _)| now - *start < window);
+            counts.swept_at = Some(now);
         }
-        let entry = counts.entry(key.to_owned()).or_insert((now, 0));
+        let entry = counts.by_key.entry(key.to_owned()).or_insert((now, 0));
         if now - entry.0 >= self.window {
             *entry = (now, 0);
         }
@@ -104,6 +111,20 @@ mod tests {
                 .check("1.2.3.4", start + TimeDelta::seconds(61))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn expired_windows_are_swept_at_most_once_a_window() {
+        let limit = RateLimit::new(1, Duration::from_secs(60));
+        let start = Utc::now();
+        for n in 0..SWEEP_AT {
+            assert!(limit.check(&n.to_string(), start).is_ok());
+        }
+        let later = start + TimeDelta::seconds(61);
+        assert!(limit.check("new", later).is_ok());
+        let counts = limit.counts.lock().unwrap();
+        assert_eq!(counts.by_key.len(), 1, "the expired windows are gone");
+        assert_eq!(counts.swept_at, Some(later));
     }
 
     #[test]

@@ -124,9 +124,8 @@ impl FilesApi {
         file_name: Path<String>,
     ) -> Result<FileResponse, ApiError<FileErrors>> {
         let preview = can_see_drafts(&self.state, req).await?;
-        if let Some(url) =
-            assets::presigned_url(&self.state, asset_id.0, &file_name.0, preview).await?
-        {
+        let asset = assets::visible(&self.state, asset_id.0, &file_name.0, preview).await?;
+        if let Some(url) = assets::presigned_url(&self.state, &asset).await? {
             // The signature expires, so the redirect must not be cached for long.
             let redirect = Response::builder()
                 .status(StatusCode::TEMPORARY_REDIRECT)
@@ -137,15 +136,7 @@ impl FilesApi {
         }
         let range = requested_range(req);
         let if_range = req.header(header::IF_RANGE);
-        let download = assets::open(
-            &self.state,
-            asset_id.0,
-            &file_name.0,
-            preview,
-            range,
-            if_range,
-        )
-        .await?;
+        let download = assets::open(&self.state, asset, range, if_range).await?;
         Ok(FileResponse(respond(&self.state, req, download, preview)))
     }
 }
@@ -183,7 +174,7 @@ fn requested_range(req: &Request) -> Option<ByteRange> {
 
 fn respond(state: &AppState, req: &Request, download: Download, preview: bool) -> Response {
     let asset = &download.asset;
-    let etag = format!("\"{}\"", asset.sha256);
+    let etag = asset.etag();
     let cache_control = if preview {
         "private, no-store".to_owned()
     } else {

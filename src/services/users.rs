@@ -110,8 +110,10 @@ pub fn password_rules(state: &AppState) -> PasswordRules {
 /// Creates a user as an admin does, with the audit entry.
 pub async fn create_by(state: &AppState, actor: &Actor, new: NewUser) -> Result<User, AppError> {
     audit::authorize(state, actor, Action::ManageUsers, "user", None).await?;
+    // Validated and hashed before the transaction: no connection waits on argon2.
+    let model = prepare(state, new).await?;
     let txn = state.db.begin().await?;
-    let user = insert(state, &txn, new).await?;
+    let user = insert(&txn, model).await?;
     let event = Event::success("user.create", "user", user.id)
         .with_details(json!({ "email": user.email, "role": user.role.as_str() }));
     audit::record(&txn, state.clock.now(), actor, event).await?;
@@ -121,14 +123,12 @@ pub async fn create_by(state: &AppState, actor: &Actor, new: NewUser) -> Result<
 
 /// Creates a user without an acting user: the CLI and the first start.
 pub async fn create(state: &AppState, new: NewUser) -> Result<User, AppError> {
-    insert(state, &state.db, new).await
+    let model = prepare(state, new).await?;
+    insert(&state.db, model).await
 }
 
-async fn insert(
-    state: &AppState,
-    db: &impl ConnectionTrait,
-    new: NewUser,
-) -> Result<User, AppError> {
+/// The new user's row: validated fields and the password's hash.
+async fn prepare(state: &AppState, new: NewUser) -> Result<user::ActiveModel, AppError> {
     let mut errors = FieldErrors::new();
     let email = errors.check("email", Email::parse(&new.email));
     let password = errors.check(
@@ -163,7 +163,7 @@ async fn insert(
         display_name
     };
     let (countries, locales) = scopes::to_json(&scope);
-    let model = user::ActiveModel {
+    Ok(user::ActiveModel {
         id: Set(Uuid::now_v7()),
         email: Set(email.as_str().to_owned()),
         display_name: Set(display_name),
@@ -175,7 +175,11 @@ async fn insert(
         disabled_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
-    };
+    })
+}
+
+async fn insert(db: &impl ConnectionTrait, model: user::ActiveModel) -> Result<User, AppError> {
+    let email = model.email.clone().take().unwrap_or_default();
     match Users::insert(model).exec_with_returning(db).await {
         Ok(model) => model.try_into(),
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(

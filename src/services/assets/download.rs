@@ -51,20 +51,16 @@ pub struct Download {
     pub body: BoxStream<'static, Result<Bytes, std::io::Error>>,
 }
 
-/// Opens a file for download. Without `can_see_drafts`, only files that published
-/// content uses can be fetched; anything else is 404, as if it did not exist.
+/// Opens a file found by `visible` for download.
 pub async fn open(
     state: &AppState,
-    id: Uuid,
-    file_name: &str,
-    can_see_drafts: bool,
+    asset: Asset,
     range: Option<ByteRange>,
     if_range: Option<&str>,
 ) -> Result<Download, AppError> {
-    let asset = visible(state, id, file_name, can_see_drafts).await?;
     // A range of a file that changed since the client's copy would corrupt it: with a
     // stale `If-Range` (strong comparison), send the whole file instead.
-    let etag = format!("\"{}\"", asset.sha256);
+    let etag = asset.etag();
     let range = range.filter(|_| if_range.is_none_or(|tag| tag.trim() == etag));
     let range = match range {
         Some(requested) => Some(
@@ -80,7 +76,7 @@ pub async fn open(
     };
     let fetched = state
         .store
-        .get_opts(&object_key(id), options)
+        .get_opts(&object_key(asset.id), options)
         .await
         .map_err(store_error)?;
     let last_modified = fetched.meta.last_modified;
@@ -98,12 +94,7 @@ pub async fn open(
 
 /// With S3 and `assets.download_redirect`, a presigned URL for the file, for types a
 /// browser shows safely (others are streamed with buysocial's own safe headers).
-pub async fn presigned_url(
-    state: &AppState,
-    id: Uuid,
-    file_name: &str,
-    can_see_drafts: bool,
-) -> Result<Option<url::Url>, AppError> {
+pub async fn presigned_url(state: &AppState, asset: &Asset) -> Result<Option<url::Url>, AppError> {
     let settings = &state.settings.assets;
     let Some(presigner) = state
         .presigner
@@ -112,21 +103,21 @@ pub async fn presigned_url(
     else {
         return Ok(None);
     };
-    let asset = visible(state, id, file_name, can_see_drafts).await?;
     if !crate::domain::files::is_inline_safe(&asset.content_type) {
         return Ok(None);
     }
     let expiry = std::time::Duration::from_secs(settings.redirect_expiry_seconds);
     presigner
-        .get_url(&object_key(id), expiry)
+        .get_url(&object_key(asset.id), expiry)
         .await
         .map(Some)
         .map_err(store_error)
 }
 
 /// The asset, if `file_name` is its name and the caller may see it; 404 otherwise, as
-/// if it did not exist.
-async fn visible(
+/// if it did not exist. Without `can_see_drafts`, only files that published content
+/// uses can be fetched.
+pub async fn visible(
     state: &AppState,
     id: Uuid,
     file_name: &str,

@@ -45,6 +45,11 @@ impl Asset {
             percent_encode_path(&self.file_name)
         )
     }
+
+    /// Its strong ETag: the content's SHA-256, which changes whenever the bytes do.
+    pub fn etag(&self) -> String {
+        format!("\"{}\"", self.sha256)
+    }
 }
 
 impl From<asset::Model> for Asset {

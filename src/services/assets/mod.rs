@@ -7,7 +7,7 @@ mod replace;
 mod sweep;
 mod upload;
 
-pub use download::{ByteRange, Download, open, presigned_url};
+pub use download::{ByteRange, Download, open, presigned_url, visible};
 pub use library::{Asset, AssetChanges, AssetFilter, delete, get, list, update, usages};
 pub use replace::replace;
 pub use sweep::sweep_orphans;
