@@ -1,4 +1,5 @@
-//! Prometheus metrics: request counts and latencies by route and status.
+//! Prometheus metrics: request counts and latencies by route and status, SQL statements,
+//! and delivery response-cache hits and misses.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -81,11 +81,11 @@ error_set!(
 );
 error_set!(
     /// Failures of an authenticated call without a body.
-    SessionErrors: 401
+    SessionErrors: 401, 403
 );
 error_set!(
     /// Password change failures.
-    PasswordErrors: 400, 401, 422, 429, 503
+    PasswordErrors: 400, 401, 403, 422, 429, 503
 );
 
 #[OpenApi(prefix_path = "/api/v1/auth", tag = "ApiTags::Auth")]

@@ -102,15 +102,16 @@ impl ApiResponse for FileResponse {
 
 error_set!(
     /// Downloading.
-    FileErrors: 401, 404, 416, 503
+    FileErrors: 400, 404, 416, 503
 );
 
 #[OpenApi(tag = "ApiTags::Delivery")]
 impl FilesApi {
     /// Download a file.
     ///
-    /// Files of published content are public; others only with a preview token (or an
-    /// editor's session) as `Authorization: Bearer`. Supports a single `Range`,
+    /// Files of published content are public; others only with a preview or admin token
+    /// or any signed-in user's session as `Authorization: Bearer` (a bad token just
+    /// means the public view). Supports a single `Range`,
     /// `If-None-Match` (304) and `If-Range`.
     #[oai(
         path = "/api/v1/files/:asset_id/:file_name",

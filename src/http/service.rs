@@ -96,7 +96,9 @@ impl ServiceApi {
 
     /// Metrics in Prometheus text format.
     ///
-    /// Requests by method, route (operation id) and status, with latency histograms.
+    /// Requests by method, route (operation id) and status, with latency histograms; SQL
+    /// statements run (`buysocial_db_queries_total`); delivery response-cache lookups by
+    /// result (`buysocial_delivery_cache_lookups_total`).
     #[oai(path = "/metrics", method = "get", operation_id = "metrics")]
     async fn metrics(&self) -> MetricsResponse {
         MetricsResponse::Ok(PlainText(self.state.metrics.render()))

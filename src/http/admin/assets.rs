@@ -208,6 +208,10 @@ error_set!(
     UploadErrors: 400, 401, 403, 413, 415, 422, 503
 );
 error_set!(
+    /// Replacing a file.
+    ReplaceErrors: 400, 401, 403, 404, 409, 413, 415, 422, 503
+);
+error_set!(
     /// Reading the library.
     ReadErrors: 400, 401, 403, 404
 );
@@ -276,7 +280,7 @@ impl AssetsApi {
         id: Path<Uuid>,
         file_name: Query<Option<String>>,
         body: UploadBody,
-    ) -> Result<Created, ApiError<UploadErrors>> {
+    ) -> Result<Created, ApiError<ReplaceErrors>> {
         let meta = UploadMeta {
             file_name: file_name.0.unwrap_or_default(),
             ..UploadMeta::default()

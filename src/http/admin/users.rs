@@ -192,7 +192,7 @@ error_set!(
 );
 error_set!(
     /// Writing users.
-    WriteErrors: 400, 401, 403, 404, 409, 422
+    WriteErrors: 400, 401, 403, 404, 409, 422, 503
 );
 
 #[OpenApi(prefix_path = "/api/v1/admin/users", tag = "ApiTags::Users")]

@@ -223,7 +223,9 @@ impl DeliveryApi {
     /// Express interest in a published event.
     ///
     /// For events whose registration mode is `form`. 409 when the event is full,
-    /// cancelled, or not taking registrations now (or elsewhere); 410 once it is over.
+    /// cancelled, not taking registrations now (or elsewhere), or the email is already
+    /// registered; 410 once it is over; 429 past
+    /// `delivery.registrations_per_address_per_hour` attempts from one address.
     #[oai(
         path = "/api/v1/events/:slug/registrations",
         method = "post",
