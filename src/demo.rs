@@ -88,6 +88,9 @@ pub async fn seed(state: &AppState) -> Result<SeedReport, AppError> {
     seed_pages(state, &actor, &mut report).await?;
     seed_events(state, &actor, &mut report).await?;
     seed_news(state, &actor, &mut report).await?;
+    // Run from the CLI next to serving instances, this is what tells their shared-scope
+    // caches that the published state moved.
+    crate::services::delivery::published_state::changed(state).await;
     Ok(report)
 }
 

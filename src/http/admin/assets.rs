@@ -369,11 +369,7 @@ impl AssetsApi {
             file_name: body.file_name,
             title: body.title,
             alt: body.alt,
-            locale: match body.locale {
-                MaybeUndefined::Undefined => None,
-                MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(locale) => Some(Some(locale)),
-            },
+            locale: body.locale.into(),
         };
         Ok(Json(
             assets::update(&self.state, &auth.0, id.0, changes)

@@ -1,13 +1,15 @@
 //! Items as wholes: create, read, list, change neutral fields, trash, restore, purge.
 
+use std::collections::HashSet;
+
 use entity::document::{self, Column, Entity as Documents};
 use entity::published_translation::{self, Entity as Published};
 use entity::schedule::{self, Entity as Schedules};
 use entity::translation::{self, Entity as Translations};
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -246,7 +248,6 @@ pub async fn trash(
     id: Uuid,
     if_match: Option<&str>,
 ) -> Result<(), AppError> {
-    load::live_document(&state.db, kind, id).await?;
     let now = state.clock.now();
     // Decide on what is live now, under lock: a publish that lands in between must
     // neither slip past an author's limits nor survive the trash.
@@ -642,12 +643,21 @@ async fn validate_neutral(
             Some(_) => {}
         }
     }
-    if let Some(materials) = &fields.materials {
+    if let Some(materials) = fields.materials.as_ref().filter(|m| !m.is_empty()) {
+        // One query for all of them, however many an event links.
+        let existing: HashSet<Uuid> = Documents::find()
+            .select_only()
+            .column(document::Column::Id)
+            .filter(document::Column::Id.is_in(materials.iter().copied()))
+            .filter(document::Column::Kind.eq(ContentKind::Material.as_str()))
+            .filter(document::Column::DeletedAt.is_null())
+            .into_tuple::<Uuid>()
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .collect();
         for (i, id) in materials.iter().enumerate() {
-            let found = Documents::find_by_id(*id).one(&state.db).await?;
-            if !found
-                .is_some_and(|d| d.kind == ContentKind::Material.as_str() && d.deleted_at.is_none())
-            {
+            if !existing.contains(id) {
                 errors.push(
                     &format!("fields.materials[{i}]"),
                     format!("there is no material {id}"),

@@ -1,7 +1,11 @@
 //! Slugs: unique per kind and locale among drafts, generated from titles when not given.
 
+use std::collections::HashSet;
+
 use entity::translation::{self, Entity as Translations};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+};
 use uuid::Uuid;
 
 use crate::domain::Locale;
@@ -38,11 +42,25 @@ pub async fn choose(
     if !is_taken(db, kind, locale, document, &base).await? {
         return Ok(base);
     }
-    for n in 2..=100 {
-        let candidate = base.with_suffix(n);
-        if !is_taken(db, kind, locale, document, &candidate).await? {
-            return Ok(candidate);
-        }
+    // The numbered variants, all checked in one query.
+    let candidates: Vec<Slug> = (2..=100).map(|n| base.with_suffix(n)).collect();
+    let taken: HashSet<String> = Translations::find()
+        .select_only()
+        .column(translation::Column::Slug)
+        .filter(translation::Column::Kind.eq(kind.as_str()))
+        .filter(translation::Column::Locale.eq(locale.as_str()))
+        .filter(translation::Column::Slug.is_in(candidates.iter().map(Slug::as_str)))
+        .filter(translation::Column::DocumentId.ne(document))
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    if let Some(free) = candidates
+        .into_iter()
+        .find(|candidate| !taken.contains(candidate.as_str()))
+    {
+        return Ok(free);
     }
     Err(AppError::invalid(
         "slug",

@@ -284,7 +284,6 @@ pub async fn drop_translation(
 ) -> Result<Item, AppError> {
     let locale = Locale::parse(locale, &state.settings.content.locales)
         .map_err(|m| AppError::invalid_parameter("locale", m))?;
-    load::live_document(&state.db, kind, id).await?;
     // Decide under lock, so that a publish landing meanwhile is neither missed by the
     // permission check nor left live without its draft.
     let txn = state.db.begin().await?;

@@ -210,11 +210,7 @@ impl ContentApi {
         let input = ItemInput {
             countries: body.countries,
             tags: body.tags,
-            parent_id: match body.parent_id {
-                poem_openapi::types::MaybeUndefined::Undefined => None,
-                poem_openapi::types::MaybeUndefined::Null => Some(None),
-                poem_openapi::types::MaybeUndefined::Value(id) => Some(Some(id)),
-            },
+            parent_id: body.parent_id.into(),
             position: body.position,
             fields: body.fields.unwrap_or_default().into(),
         };
