@@ -286,11 +286,8 @@ async fn event_country(state: &AppState, event: Uuid) -> Result<CountryCode, App
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("there is no event {event}")))?;
-    let countries: Vec<String> =
-        serde_json::from_value(found.countries).map_err(AppError::internal)?;
-    countries
+    crate::services::scopes::countries_from_json(&found.countries)?
         .into_iter()
         .next()
-        .map(CountryCode::from_stored)
         .ok_or_else(|| AppError::internal("an event without a country"))
 }

@@ -1,5 +1,6 @@
 //! Scopes in requests and in the database (two JSON arrays of codes).
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::domain::{CountryCode, Locale, Scope};
@@ -48,13 +49,16 @@ pub fn to_json(scope: &Scope) -> (Value, Value) {
 }
 
 pub fn from_json(countries: Value, locales: Value) -> Result<Scope, AppError> {
-    let countries: Vec<String> = serde_json::from_value(countries).map_err(AppError::internal)?;
     let locales: Vec<String> = serde_json::from_value(locales).map_err(AppError::internal)?;
     Ok(Scope {
-        countries: countries
-            .into_iter()
-            .map(CountryCode::from_stored)
-            .collect(),
+        countries: countries_from_json(&countries)?.into_iter().collect(),
         locales: locales.into_iter().map(Locale::from_stored).collect(),
     })
+}
+
+/// A stored JSON array of country codes (of a document, a site, a snapshot). Anything
+/// else is a broken row: an internal error, never an empty (EU-wide) list.
+pub fn countries_from_json(value: &Value) -> Result<Vec<CountryCode>, AppError> {
+    let codes = Vec::<String>::deserialize(value).map_err(AppError::internal)?;
+    Ok(codes.into_iter().map(CountryCode::from_stored).collect())
 }

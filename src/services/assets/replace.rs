@@ -188,11 +188,8 @@ async fn touched(
     id: Uuid,
 ) -> Result<Vec<(Vec<CountryCode>, Option<Locale>)>, AppError> {
     let mentions = |table: &str| Expr::cust(format!("CAST({table}.fields AS TEXT) LIKE '%{id}%'"));
-    let countries_of = |doc: &document::Model| -> Result<Vec<CountryCode>, AppError> {
-        let codes: Vec<String> =
-            serde_json::from_value(doc.countries.clone()).map_err(AppError::internal)?;
-        Ok(codes.into_iter().map(CountryCode::from_stored).collect())
-    };
+    let countries_of =
+        |doc: &document::Model| crate::services::scopes::countries_from_json(&doc.countries);
     let mut scopes = Vec::new();
     for doc in Documents::find()
         .filter(mentions("documents"))

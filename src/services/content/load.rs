@@ -89,9 +89,7 @@ pub async fn published(
 }
 
 pub fn countries(model: &document::Model) -> Result<Vec<CountryCode>, AppError> {
-    let codes: Vec<String> =
-        serde_json::from_value(model.countries.clone()).map_err(AppError::internal)?;
-    Ok(codes.into_iter().map(CountryCode::from_stored).collect())
+    crate::services::scopes::countries_from_json(&model.countries)
 }
 
 pub fn tags(model: &document::Model) -> Result<Vec<String>, AppError> {
@@ -205,13 +203,10 @@ async fn missing_locales(
 ) -> Result<Vec<String>, AppError> {
     let mut needed = BTreeSet::new();
     for site in Sites::find().all(db).await? {
-        let site_countries: Vec<String> =
-            serde_json::from_value(site.countries).map_err(AppError::internal)?;
+        let site_countries = crate::services::scopes::countries_from_json(&site.countries)?;
         let shows = site_countries.is_empty()
             || countries.is_empty()
-            || countries
-                .iter()
-                .any(|c| site_countries.iter().any(|s| s == c.as_str()));
+            || countries.iter().any(|c| site_countries.contains(c));
         if shows {
             let locales: Vec<String> =
                 serde_json::from_value(site.locales).map_err(AppError::internal)?;

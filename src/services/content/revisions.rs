@@ -289,12 +289,7 @@ pub async fn restore_revision(
             let snapshot = &found.snapshot;
             // Restoring must not reach further than editing would: the restored
             // countries must be in scope too.
-            let restored: Vec<String> = serde_json::from_value(snapshot["countries"].clone())
-                .map_err(AppError::internal)?;
-            let restored: Vec<crate::domain::CountryCode> = restored
-                .into_iter()
-                .map(crate::domain::CountryCode::from_stored)
-                .collect();
+            let restored = crate::services::scopes::countries_from_json(&snapshot["countries"])?;
             if restored != countries {
                 let action = Action::EditItem {
                     countries: &restored,
