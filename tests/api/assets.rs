@@ -32,7 +32,7 @@ backend_tests!(
 );
 
 /// A small valid-looking PDF of `size` bytes.
-fn pdf(size: usize) -> Vec<u8> {
+pub(crate) fn pdf(size: usize) -> Vec<u8> {
     let mut bytes = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut i: u32 = 0;
     while bytes.len() < size {
@@ -82,7 +82,7 @@ async fn upload_form(
 }
 
 /// Uploads raw bytes, streamed without a Content-Length.
-async fn upload_raw(
+pub(crate) async fn upload_raw(
     app: &TestApp,
     token: &str,
     file_name: &str,
@@ -105,7 +105,7 @@ async fn upload_raw(
         .unwrap()
 }
 
-async fn created(response: reqwest::Response) -> Value {
+pub(crate) async fn created(response: reqwest::Response) -> Value {
     assert_eq!(
         response.status(),
         StatusCode::CREATED,

@@ -14,6 +14,7 @@ mod content_permissions;
 mod delivery;
 mod delivery_cache;
 mod errors;
+mod limits;
 mod migrations;
 mod permissions;
 mod registrations;
