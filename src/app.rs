@@ -121,6 +121,10 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     db.set_metric_callback(move |_| counter.count_query());
     let storage::Built { store, presigner } = storage::build(&settings.storage)?;
     let delivery = settings.delivery.clone();
+    let download_limit = RateLimit::new(
+        settings.assets.downloads_per_address_per_minute,
+        Duration::from_secs(60),
+    );
     let auth = &settings.auth;
     let hasher = PasswordHasher::new(
         auth.max_concurrent_hashes,
@@ -143,6 +147,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
             delivery.reads_per_address_per_minute,
             delivery.reads_per_token_per_minute,
         ),
+        download_limit,
         delivery_cache: ResponseCache::new(
             delivery.response_cache_bytes,
             delivery.response_cache_scope == CacheScope::Shared,

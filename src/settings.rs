@@ -105,6 +105,7 @@ pub struct AssetSettings {
     pub redirect_expiry_seconds: u64,
     pub orphan_grace_seconds: u64,
     pub sweep_interval_seconds: u64,
+    pub downloads_per_address_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -26,6 +26,8 @@ pub struct AppState {
     pub registration_limit: RateLimit,
     /// Delivery reads per client address and per token.
     pub read_limits: ReadLimits,
+    /// File downloads per client address.
+    pub download_limit: RateLimit,
     /// Rendered published responses, until the published state changes.
     pub delivery_cache: ResponseCache,
     /// Identifies this process, e.g. in the readiness probe's object key.

@@ -34,6 +34,23 @@ impl CountryCode {
     }
 }
 
+impl AsRef<str> for CountryCode {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Whether a site of `site` countries shows an item of `item` countries: EU-wide items
+/// always, others when they share a country with the site (every item when the site is
+/// EU-wide, or there is no site).
+pub fn site_shows(site: &[CountryCode], item: &[impl AsRef<str>]) -> bool {
+    site.is_empty()
+        || item.is_empty()
+        || item
+            .iter()
+            .any(|c| site.iter().any(|s| s.as_str() == c.as_ref()))
+}
+
 impl fmt::Display for CountryCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -1,7 +1,7 @@
 //! Parsed value types: valid by construction, no I/O.
 
 pub mod content;
-mod country;
+pub mod country;
 mod email;
 pub mod files;
 pub mod locale;

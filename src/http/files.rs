@@ -15,9 +15,7 @@ use crate::error::AppError;
 use crate::http::ApiTags;
 use crate::http::client;
 use crate::http::problem::{ApiError, error_set};
-use crate::services::actor::{self, Credential};
 use crate::services::assets::{self, ByteRange, Download};
-use crate::services::tokens::TokenKind;
 use crate::state::AppState;
 
 pub struct FilesApi {
@@ -102,16 +100,20 @@ impl ApiResponse for FileResponse {
 
 error_set!(
     /// Downloading.
-    FileErrors: 400, 404, 416, 503
+    FileErrors: 400, 403, 404, 416, 429, 503
 );
 
 #[OpenApi(tag = "ApiTags::Delivery")]
 impl FilesApi {
     /// Download a file.
     ///
-    /// Files of published content are public; others only with a preview or admin token
-    /// or any signed-in user's session as `Authorization: Bearer` (a bad token just
-    /// means the public view). Supports a single `Range`,
+    /// Files that live content uses are public (a plain link works, whatever
+    /// `delivery.require_token` says). Files only drafts use follow the rules of draft
+    /// reads: a signed-in user who need not change their password (403 otherwise), an
+    /// admin token, or a preview token (one bound to a site only for drafts that site
+    /// shows), as `Authorization: Bearer`; anyone else gets 404 (a bad token just means
+    /// the public view). Limited per client address by
+    /// `assets.downloads_per_address_per_minute` (429). Supports a single `Range`,
     /// `If-None-Match` (304) and `If-Range`.
     #[oai(
         path = "/api/v1/files/:asset_id/:file_name",
@@ -124,8 +126,10 @@ impl FilesApi {
         asset_id: Path<Uuid>,
         file_name: Path<String>,
     ) -> Result<FileResponse, ApiError<FileErrors>> {
-        let preview = can_see_drafts(&self.state, req).await?;
-        let asset = assets::visible(&self.state, asset_id.0, &file_name.0, preview).await?;
+        limit_address(&self.state, req)?;
+        let reader = assets::reader(&self.state, client::bearer(req)).await?;
+        let assets::Visible { asset, public } =
+            assets::visible(&self.state, asset_id.0, &file_name.0, &reader).await?;
         if let Some(url) = assets::presigned_url(&self.state, &asset).await? {
             // The signature expires, so the redirect must not be cached for long.
             let redirect = Response::builder()
@@ -138,22 +142,22 @@ impl FilesApi {
         let range = requested_range(req);
         let if_range = req.header(header::IF_RANGE);
         let download = assets::open(&self.state, asset, range, if_range).await?;
-        Ok(FileResponse(respond(&self.state, req, download, preview)))
+        Ok(FileResponse(respond(&self.state, req, download, public)))
     }
 }
 
-/// Whether the caller may fetch files of unpublished content.
-async fn can_see_drafts(state: &AppState, req: &Request) -> Result<bool, AppError> {
-    let Some(bearer) = client::bearer(req) else {
-        return Ok(false);
-    };
-    // A bad or expired token only means "no preview": the file may still be public.
-    Ok(match actor::authenticate(state, bearer).await {
-        Ok(Credential::Token(token)) => matches!(token.kind, TokenKind::Preview | TokenKind::Admin),
-        Ok(Credential::Session { .. } | Credential::Local(_)) => true,
-        Err(AppError::Unauthorized(_)) => false,
-        Err(other) => return Err(other),
-    })
+/// Downloads per client address, apart from delivery reads: files are fetched by
+/// plain links, which no token covers.
+fn limit_address(state: &AppState, req: &Request) -> Result<(), AppError> {
+    let limit = &state.download_limit;
+    if limit.is_enabled() {
+        let client = client::client_info(req, state.settings.server.trust_proxy_headers);
+        limit.check(
+            client.address.as_deref().unwrap_or("unknown"),
+            state.clock.now(),
+        )?;
+    }
+    Ok(())
 }
 
 /// A single `bytes=` range; anything else (several ranges, bad syntax, a stale
@@ -173,16 +177,16 @@ fn requested_range(req: &Request) -> Option<ByteRange> {
     }
 }
 
-fn respond(state: &AppState, req: &Request, download: Download, preview: bool) -> Response {
+fn respond(state: &AppState, req: &Request, download: Download, public: bool) -> Response {
     let asset = &download.asset;
     let etag = asset.etag();
-    let cache_control = if preview {
-        "private, no-store".to_owned()
-    } else {
+    let cache_control = if public {
         format!(
             "public, max-age={}, immutable",
             state.settings.assets.download_cache_seconds
         )
+    } else {
+        "private, no-store".to_owned()
     };
     if client::if_none_match_hits(req, &etag) {
         return Response::builder()

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod asset_usage;
 mod assets;
 mod audit;
 mod auth;

@@ -3,16 +3,19 @@
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use entity::asset::Entity as Assets;
-use entity::published_translation::Entity as Published;
 use futures_util::stream::{BoxStream, StreamExt};
 use object_store::{GetOptions, GetRange, ObjectStore};
-use sea_orm::sea_query::{Expr, ExprTrait as _};
-use sea_orm::{EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use super::library::Asset;
-use super::{object_key, store_error};
+use super::{object_key, store_error, usage};
+use crate::domain::CountryCode;
+use crate::domain::country::site_shows;
 use crate::error::AppError;
+use crate::services::actor::{self, Credential};
+use crate::services::sites;
+use crate::services::tokens::TokenKind;
 use crate::state::AppState;
 
 /// A single byte range as requested (`Range: bytes=...`).
@@ -114,15 +117,72 @@ pub async fn presigned_url(state: &AppState, asset: &Asset) -> Result<Option<url
         .map_err(store_error)
 }
 
-/// The asset, if `file_name` is its name and the caller may see it; 404 otherwise, as
-/// if it did not exist. Without `can_see_drafts`, only files that published content
-/// uses can be fetched.
+/// Who is downloading, as far as files of unpublished content are concerned.
+#[derive(Debug, Clone)]
+pub enum FileReader {
+    /// Anyone: no token, a delivery token, or a token that does not authenticate.
+    Public,
+    /// A signed-in user or an admin token: drafts are theirs to read.
+    Editor,
+    /// A preview token; one bound to a site sees the drafts that site would show.
+    Preview {
+        site_countries: Option<Vec<CountryCode>>,
+    },
+    /// A user who must change their password before reading drafts.
+    PasswordChangePending,
+}
+
+/// A file the caller may download, and whether it is public (used by live content).
+pub struct Visible {
+    pub asset: Asset,
+    pub public: bool,
+}
+
+/// Works out who calls from the bearer token, as the draft reads of the admin and
+/// delivery APIs do. A bad or expired token only means the public view, so it never
+/// hides a public file.
+pub async fn reader(state: &AppState, bearer: Option<&str>) -> Result<FileReader, AppError> {
+    let Some(bearer) = bearer else {
+        return Ok(FileReader::Public);
+    };
+    Ok(match actor::authenticate(state, bearer).await {
+        Ok(Credential::Session { user, .. } | Credential::Local(user)) => {
+            if user.must_change_password {
+                FileReader::PasswordChangePending
+            } else {
+                FileReader::Editor
+            }
+        }
+        Ok(Credential::Token(token)) => match token.kind {
+            TokenKind::Admin => FileReader::Editor,
+            TokenKind::Delivery => FileReader::Public,
+            TokenKind::Preview => match &token.site {
+                None => FileReader::Preview {
+                    site_countries: None,
+                },
+                // A token whose site is gone previews nothing.
+                Some(code) => match sites::find_public(&state.db, code).await? {
+                    Some(site) => FileReader::Preview {
+                        site_countries: Some(site.countries),
+                    },
+                    None => FileReader::Public,
+                },
+            },
+        },
+        Err(AppError::Unauthorized(_)) => FileReader::Public,
+        Err(other) => return Err(other),
+    })
+}
+
+/// The asset, if `file_name` is its name and `reader` may see it; 404 otherwise, as if
+/// it did not exist. Files that live content uses are public; files that only drafts
+/// (or nothing) use follow the rules of draft reads.
 pub async fn visible(
     state: &AppState,
     id: Uuid,
     file_name: &str,
-    can_see_drafts: bool,
-) -> Result<Asset, AppError> {
+    reader: &FileReader,
+) -> Result<Visible, AppError> {
     let not_found = || AppError::NotFound("no such file".into());
     let asset: Asset = Assets::find_by_id(id)
         .one(&state.db)
@@ -132,29 +192,38 @@ pub async fn visible(
     if asset.file_name != file_name {
         return Err(not_found());
     }
-    if !can_see_drafts && !is_published(state, id).await? {
-        return Err(not_found());
+    if !usage::live_users(&state.db, id).await?.is_empty() {
+        return Ok(Visible {
+            asset,
+            public: true,
+        });
     }
-    Ok(asset)
-}
-
-/// Whether any live translation uses the asset (as a material's file or a cover).
-async fn is_published(state: &AppState, id: Uuid) -> Result<bool, AppError> {
-    let pattern = format!("%{id}%");
-    let uses = Published::find()
-        .filter(
-            // Covers, material files, and files linked from published bodies.
-            Expr::cust(format!("published_translations.body LIKE '{pattern}'"))
-                .or(Expr::cust(format!(
-                    "CAST(published_translations.fields AS TEXT) LIKE '{pattern}'"
-                )))
-                .or(Expr::cust(format!(
-                    "CAST(published_translations.document_fields AS TEXT) LIKE '{pattern}'"
-                ))),
-        )
-        .count(&state.db)
-        .await?;
-    Ok(uses > 0)
+    let allowed = match reader {
+        FileReader::Public => false,
+        FileReader::PasswordChangePending => {
+            return Err(AppError::Forbidden(
+                "your password must be changed first: POST /api/v1/auth/password".into(),
+            ));
+        }
+        FileReader::Editor
+        | FileReader::Preview {
+            site_countries: None,
+        } => true,
+        FileReader::Preview {
+            site_countries: Some(site),
+        } => usage::users(&state.db, id)
+            .await?
+            .iter()
+            .any(|user| site_shows(site, &user.countries)),
+    };
+    if allowed {
+        Ok(Visible {
+            asset,
+            public: false,
+        })
+    } else {
+        Err(not_found())
+    }
 }
 
 #[cfg(test)]

@@ -2,9 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use entity::asset::{self, Column, Entity as Assets};
-use entity::{document, published_translation, translation};
 use object_store::ObjectStoreExt;
-use sea_orm::sea_query::{Expr, ExprTrait as _, Func, Query};
+use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
@@ -12,7 +11,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{object_key, store_error};
+use super::{object_key, store_error, usage};
 use crate::domain::Locale;
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
@@ -130,7 +129,7 @@ pub async fn list(
         );
     }
     if let Some(used) = filter.used {
-        let referenced = referenced_ids(&state.db).await?;
+        let referenced = usage::used_ids(&state.db).await?;
         query = if used {
             query.filter(Column::Id.is_in(referenced))
         } else {
@@ -295,94 +294,16 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
     Ok(())
 }
 
-/// The items (kind, id) whose drafts or published versions refer to the asset.
+/// The items (kind, id) that use the asset, in drafts or live versions, each once.
 pub async fn usages(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<(String, Uuid)>, AppError> {
-    // The id is a UUID, so it is safe inside the pattern.
-    let pattern = format!("%{id}%");
-    let mut users: Vec<(String, Uuid)> = document::Entity::find()
-        .filter(Expr::cust(format!(
-            "CAST(documents.fields AS TEXT) LIKE '{pattern}'"
-        )))
-        .all(db)
+    let mut users: Vec<(String, Uuid)> = usage::users(db, id)
         .await?
         .into_iter()
-        .map(|d| (d.kind, d.id))
+        .map(|u| (u.kind, u.document_id))
         .collect();
-    let in_drafts = translation::Entity::find()
-        .filter(Expr::cust(format!(
-            "CAST(translations.fields AS TEXT) LIKE '{pattern}'"
-        )))
-        .all(db)
-        .await?;
-    let in_published = published_translation::Entity::find()
-        .filter(
-            published_translation::Column::DocumentId.in_subquery(
-                Query::select()
-                    .column(published_translation::Column::DocumentId)
-                    .from(published_translation::Entity)
-                    .and_where(
-                        Expr::cust(format!(
-                            "CAST(published_translations.fields AS TEXT) LIKE '{pattern}'"
-                        ))
-                        .or(Expr::cust(format!(
-                            "CAST(published_translations.document_fields AS TEXT) LIKE '{pattern}'"
-                        ))),
-                    )
-                    .to_owned(),
-            ),
-        )
-        .all(db)
-        .await?;
-    users.extend(in_drafts.into_iter().map(|t| (t.kind, t.document_id)));
-    users.extend(in_published.into_iter().map(|p| (p.kind, p.document_id)));
     users.sort();
     users.dedup();
     Ok(users)
-}
-
-/// Every asset id that content refers to, in drafts or published versions.
-async fn referenced_ids(db: &impl ConnectionTrait) -> Result<Vec<Uuid>, AppError> {
-    // Content refers to assets inside its JSON fields (`cover_asset_id`, `file_asset_id`);
-    // the LIKE only narrows the rows to read.
-    let mentions =
-        |table: &str, column: &str| format!("CAST({table}.{column} AS TEXT) LIKE '%asset_id%'");
-    let mut ids = Vec::new();
-    for model in document::Entity::find()
-        .filter(Expr::cust(mentions("documents", "fields")))
-        .all(db)
-        .await?
-    {
-        ids.extend(asset_ids_in(&model.fields));
-    }
-    for model in translation::Entity::find()
-        .filter(Expr::cust(mentions("translations", "fields")))
-        .all(db)
-        .await?
-    {
-        ids.extend(asset_ids_in(&model.fields));
-    }
-    let live = Expr::cust(mentions("published_translations", "fields")).or(Expr::cust(mentions(
-        "published_translations",
-        "document_fields",
-    )));
-    for model in published_translation::Entity::find()
-        .filter(live)
-        .all(db)
-        .await?
-    {
-        ids.extend(asset_ids_in(&model.fields));
-        ids.extend(asset_ids_in(&model.document_fields));
-    }
-    ids.sort();
-    ids.dedup();
-    Ok(ids)
-}
-
-fn asset_ids_in(fields: &serde_json::Value) -> Vec<Uuid> {
-    ["cover_asset_id", "file_asset_id"]
-        .iter()
-        .filter_map(|key| fields.get(key)?.as_str()?.parse().ok())
-        .collect()
 }
 
 async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<asset::Model, AppError> {

@@ -6,8 +6,11 @@ mod library;
 mod replace;
 mod sweep;
 mod upload;
+mod usage;
 
-pub use download::{ByteRange, Download, open, presigned_url, visible};
+pub use download::{
+    ByteRange, Download, FileReader, Visible, open, presigned_url, reader, visible,
+};
 pub use library::{Asset, AssetChanges, AssetFilter, delete, get, list, update, usages};
 pub use replace::replace;
 pub use sweep::sweep_orphans;

@@ -225,15 +225,12 @@ fn swapped(fields: &Value, key: &str, old: Uuid, new: Uuid) -> Option<Value> {
 
 /// Superseded assets that nothing uses any more, for the sweep.
 pub async fn unused_superseded(db: &impl ConnectionTrait) -> Result<Vec<asset::Model>, AppError> {
-    let mut unused = Vec::new();
-    for asset in Assets::find()
+    let used = super::usage::used_ids(db).await?;
+    Ok(Assets::find()
         .filter(Column::ReplacedBy.is_not_null())
         .all(db)
         .await?
-    {
-        if super::library::usages(db, asset.id).await?.is_empty() {
-            unused.push(asset);
-        }
-    }
-    Ok(unused)
+        .into_iter()
+        .filter(|asset| !used.contains(&asset.id))
+        .collect())
 }

@@ -33,15 +33,9 @@ pub struct Audience {
 }
 
 impl Audience {
-    /// Whether the site shows an item of `countries`: EU-wide items always, others when
-    /// they share a country with the site (every item when there is no site, or the
-    /// site is EU-wide).
+    /// Whether the site shows an item of `countries`.
     pub fn shows(&self, countries: &[String]) -> bool {
-        self.site_countries.is_empty()
-            || countries.is_empty()
-            || countries
-                .iter()
-                .any(|c| self.site_countries.iter().any(|s| s.as_str() == c))
+        crate::domain::country::site_shows(&self.site_countries, countries)
     }
 }
 
