@@ -58,29 +58,63 @@ fn looks_like_svg(head: &[u8]) -> bool {
         && text.contains("<svg")
 }
 
-/// The MIME type a file name's extension claims, for the extensions we serve.
-pub fn type_of_extension(file_name: &str) -> Option<&'static str> {
+/// The extensions a file of each type we serve may have; the first is the usual one.
+const EXTENSIONS: [(&str, &[&str]); 14] = [
+    ("application/pdf", &["pdf"]),
+    (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        &["pptx"],
+    ),
+    ("application/vnd.ms-powerpoint", &["ppt"]),
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &["docx"],
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &["xlsx"],
+    ),
+    ("application/vnd.oasis.opendocument.presentation", &["odp"]),
+    ("application/vnd.oasis.opendocument.text", &["odt"]),
+    ("image/png", &["png"]),
+    ("image/jpeg", &["jpg", "jpeg"]),
+    ("image/webp", &["webp"]),
+    ("image/gif", &["gif"]),
+    ("image/svg+xml", &["svg"]),
+    ("video/mp4", &["mp4"]),
+    ("application/zip", &["zip"]),
+];
+
+/// A file name fit for a file of `content_type`: its extension must be one of that
+/// type's, so that no name (`slides.html`, `run.exe`, `x.svg` on a PDF) makes a browser
+/// or a desktop treat the file as something it is not. A name without an extension
+/// gets the type's usual one. `Err` says why the name is refused.
+pub fn name_for_type(file_name: &str, content_type: &str) -> Result<String, String> {
+    let allowed = EXTENSIONS
+        .iter()
+        .find(|(known, _)| *known == content_type)
+        .map_or(&[][..], |(_, extensions)| *extensions);
     let extension = Path::new(file_name)
-        .extension()?
-        .to_str()?
-        .to_ascii_lowercase();
-    Some(match extension.as_str() {
-        "pdf" => "application/pdf",
-        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "ppt" => "application/vnd.ms-powerpoint",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "odp" => "application/vnd.oasis.opendocument.presentation",
-        "odt" => "application/vnd.oasis.opendocument.text",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "webp" => "image/webp",
-        "gif" => "image/gif",
-        "svg" => "image/svg+xml",
-        "mp4" => "video/mp4",
-        "zip" => "application/zip",
-        _ => return None,
-    })
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match (extension, allowed.first()) {
+        (Some(extension), _) if allowed.contains(&extension.as_str()) => Ok(file_name.to_owned()),
+        (None, Some(usual)) => Ok(format!("{file_name}.{usual}")),
+        (None, None) => Ok(file_name.to_owned()),
+        (Some(extension), _) => Err(format!(
+            "the file is {content_type}, so its name must end in {}, not .{extension}",
+            if allowed.is_empty() {
+                "no extension".to_owned()
+            } else {
+                allowed
+                    .iter()
+                    .map(|e| format!(".{e}"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            }
+        )),
+    }
 }
 
 /// Whether a browser could run code from this type if shown inline.
@@ -173,9 +207,36 @@ mod tests {
     }
 
     #[test]
-    fn extensions_name_their_types() {
-        assert_eq!(type_of_extension("Slides.PDF"), Some("application/pdf"));
-        assert_eq!(type_of_extension("archive.tar.gz"), None);
-        assert_eq!(type_of_extension("noextension"), None);
+    fn names_must_carry_an_extension_of_their_type() {
+        assert_eq!(
+            name_for_type("Slides.PDF", "application/pdf").as_deref(),
+            Ok("Slides.PDF")
+        );
+        assert_eq!(
+            name_for_type("photo.jpeg", "image/jpeg").as_deref(),
+            Ok("photo.jpeg")
+        );
+        assert_eq!(
+            name_for_type("slides", "application/pdf").as_deref(),
+            Ok("slides.pdf")
+        );
+        for hostile in [
+            "slides.html",
+            "slides.htm",
+            "slides.js",
+            "slides.exe",
+            "slides.svg",
+            "a.pdf.exe",
+            "x.png",
+        ] {
+            assert!(
+                name_for_type(hostile, "application/pdf").is_err(),
+                "{hostile}"
+            );
+        }
+        assert_eq!(
+            name_for_type("slides.html", "application/pdf"),
+            Err("the file is application/pdf, so its name must end in .pdf, not .html".into())
+        );
     }
 }

@@ -349,13 +349,28 @@ async fn types_come_from_the_content_not_the_name(backend: Backend) {
         ),
         ("report.pdf", png()),
         ("notes.pdf", b"just some text, not a PDF".to_vec()),
+        // A real PDF under a name a browser or a desktop would run or render as
+        // something else.
+        ("slides.html", pdf(2000)),
+        ("slides.htm", pdf(2000)),
+        ("slides.js", pdf(2000)),
+        ("slides.exe", pdf(2000)),
+        ("slides.svg", pdf(2000)),
+        ("slides.pdf.exe", pdf(2000)),
     ] {
         let response = upload_raw(&app, &admin, name, bytes).await;
-        assert_problem(response, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+        let problem = assert_problem(response, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+        assert!(!problem["detail"].as_str().unwrap().is_empty(), "{name}");
     }
-    let renamed = created(upload_raw(&app, &admin, "photo", png()).await).await;
-    assert_eq!(renamed["content_type"], "image/png");
-    assert_eq!(object_keys(&app).await.len(), 1);
+    let named = created(upload_raw(&app, &admin, "photo", png()).await).await;
+    assert_eq!(named["content_type"], "image/png");
+    assert_eq!(
+        named["file_name"], "photo.png",
+        "a missing extension is added"
+    );
+    let kept = created(upload_raw(&app, &admin, "Slides.PDF", pdf(2000)).await).await;
+    assert_eq!(kept["file_name"], "Slides.PDF");
+    assert_eq!(object_keys(&app).await.len(), 2);
 }
 
 async fn hostile_file_names_are_cleaned(backend: Backend) {
@@ -906,6 +921,12 @@ async fn a_rename_cannot_make_a_file_claim_another_type(backend: Backend) {
         .map(|e| e["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["file_name", "locale"]);
+    for hostile in ["x.html", "x.exe", "x.svg", "x.js"] {
+        let refused = app
+            .patch_json_authed(&path, &admin, &json!({ "file_name": hostile }))
+            .await;
+        assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
     let renamed = app
         .patch_json_authed(
             &path,

@@ -183,21 +183,12 @@ pub async fn update(
         .file_name
         .as_deref()
         .map(crate::domain::files::clean_file_name);
-    if let (Some(name), Some(claimed)) = (
-        &file_name,
-        file_name
-            .as_deref()
-            .and_then(crate::domain::files::type_of_extension),
-    ) && claimed != found.content_type
-    {
-        errors.push(
+    let file_name = file_name.and_then(|name| {
+        errors.check(
             "file_name",
-            format!(
-                "{name:?} would claim {claimed}, but the file is {}",
-                found.content_type
-            ),
-        );
-    }
+            crate::domain::files::name_for_type(&name, &found.content_type),
+        )
+    });
     if changes
         .title
         .as_ref()

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::library::Asset;
 use super::{object_key, store_error};
 use crate::domain::Locale;
-use crate::domain::files::{clean_file_name, content_disposition, sniff, type_of_extension};
+use crate::domain::files::{clean_file_name, content_disposition, name_for_type, sniff};
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
 use crate::services::actor::Actor;
@@ -195,7 +195,9 @@ where
     if head.is_empty() {
         return Err(AppError::invalid("file", "the file is empty"));
     }
-    let content_type = check_type(state, &head, &file_name)?;
+    let content_type = check_type(state, &head)?;
+    let file_name =
+        name_for_type(&file_name, content_type).map_err(AppError::UnsupportedMediaType)?;
 
     let id = Uuid::now_v7();
     let key = object_key(id);
@@ -277,8 +279,8 @@ where
     })
 }
 
-/// The type from the content; refused when not allowed, or when the name claims another.
-fn check_type(state: &AppState, head: &[u8], file_name: &str) -> Result<&'static str, AppError> {
+/// The type from the content; refused when not allowed.
+fn check_type(state: &AppState, head: &[u8]) -> Result<&'static str, AppError> {
     let allowed = &state.settings.assets.allowed_types;
     let Some(sniffed) = sniff(head) else {
         return Err(AppError::UnsupportedMediaType(
@@ -289,13 +291,6 @@ fn check_type(state: &AppState, head: &[u8], file_name: &str) -> Result<&'static
     if !allowed.iter().any(|t| t == sniffed) {
         return Err(AppError::UnsupportedMediaType(format!(
             "files of type {sniffed} are not accepted"
-        )));
-    }
-    if let Some(claimed) = type_of_extension(file_name)
-        && claimed != sniffed
-    {
-        return Err(AppError::UnsupportedMediaType(format!(
-            "the file's content is {sniffed}, but its name {file_name:?} says {claimed}"
         )));
     }
     Ok(sniffed)
