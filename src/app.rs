@@ -11,6 +11,7 @@ use crate::auth::password::PasswordHasher;
 use crate::clock::Clock;
 use crate::delivery_cache::ResponseCache;
 use crate::error::AppError;
+use crate::http::connections::{self, ConnectionLimits, GuardedAcceptor};
 use crate::metrics::Metrics;
 use crate::ratelimit::{RateLimit, ReadLimits};
 use crate::services::users::{self, Bootstrap};
@@ -101,13 +102,40 @@ impl Application {
         grace: Duration,
     ) -> Result<(), StartError> {
         let jobs = jobs::spawn(self.state.clone());
+        let limits = connection_limits(&self.state.settings.server);
         let endpoint = http::endpoint(self.state);
-        let served = Server::new_with_acceptor(self.acceptor)
+        let acceptor = GuardedAcceptor::new(self.acceptor, limits);
+        let served = Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(endpoint, stop, Some(grace))
             .await
             .map_err(StartError::Serve);
         jobs.abort();
         served
+    }
+}
+
+/// The connection guard's limits; the open-file limit is raised to its hard limit first,
+/// so that the cap, not the operating system's default of 1,024, decides.
+fn connection_limits(server: &crate::settings::ServerSettings) -> ConnectionLimits {
+    /// Descriptors kept for the database pool, the object store and files.
+    const RESERVED_FILES: u64 = 256;
+    let open_files = match connections::raise_open_files_limit() {
+        Ok(limit) => limit,
+        Err(err) => {
+            tracing::warn!(error = %err, "cannot raise the open-file limit");
+            1024
+        }
+    };
+    let derived = usize::try_from(open_files.saturating_sub(RESERVED_FILES).max(64)).unwrap_or(64);
+    ConnectionLimits {
+        max_connections: if server.max_connections == 0 {
+            derived
+        } else {
+            server.max_connections
+        },
+        head_timeout: Duration::from_secs(server.request_head_timeout_seconds),
+        idle_timeout: Duration::from_secs(server.idle_timeout_seconds),
+        accept_backoff: Duration::from_millis(50),
     }
 }
 
@@ -119,8 +147,38 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     // Counting every statement is what shows that a request's queries stay bounded.
     let counter = metrics.clone();
     db.set_metric_callback(move |_| counter.count_query());
-    let storage::Built { store, presigner } = storage::build(&settings.storage)?;
+    let storage::Built {
+        store,
+        presigner,
+        local_root,
+    } = storage::build(&settings.storage)?;
+    if settings.storage.check_at_start {
+        // A missing bucket or refused credentials found now, with a message naming the
+        // store, rather than at the first upload as a puzzling error.
+        let timeout = Duration::from_secs(settings.storage.timeout_seconds);
+        storage::probe(&store, "start", timeout)
+            .await
+            .map_err(|cause| storage::StorageError::Check {
+                store: storage::describe(&settings.storage),
+                cause,
+            })?;
+    }
     let delivery = settings.delivery.clone();
+    if delivery.response_cache_scope == CacheScope::Instance
+        && delivery.response_cache_bytes > 0
+        && matches!(
+            settings.database.url,
+            crate::settings::DatabaseUrl::Postgres(_)
+        )
+    {
+        // PostgreSQL usually means several instances, which this scope cannot keep exact.
+        tracing::warn!(
+            max_age_seconds = delivery.response_cache_max_age_seconds,
+            "delivery.response_cache_scope is \"instance\" on PostgreSQL: with several \
+             instances, each serves what it cached until the maximum age even after another \
+             instance's write; set it to \"shared\""
+        );
+    }
     let download_limit = RateLimit::new(
         settings.assets.downloads_per_address_per_minute,
         Duration::from_secs(60),
@@ -129,12 +187,14 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let hasher = PasswordHasher::new(
         auth.max_concurrent_hashes,
         Duration::from_millis(auth.hash_queue_timeout_ms),
+        metrics.password_verifications(),
     )
     .map_err(|err| StartError::Bootstrap(err.to_string()))?;
     Ok(AppState {
         db,
         store,
         presigner,
+        local_root,
         settings: Arc::new(settings),
         hasher,
         clock,

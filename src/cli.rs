@@ -1,6 +1,6 @@
 //! The command line: `serve` (default), `migrate`, `user create`, `openapi`.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Write};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -10,6 +10,13 @@ use crate::domain::Role;
 use crate::services::users::{self, Bootstrap, NewUser};
 use crate::settings::{DatabaseUrl, Settings, StorageUrl};
 use crate::{db, demo, http, telemetry};
+
+/// Tells the operator, in the log format in force.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        telemetry::say(&format!($($arg)*))
+    };
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -42,6 +49,10 @@ pub struct ServeArgs {
     /// Load the demo content first, if it is not there yet.
     #[arg(long)]
     pub seed_demo: bool,
+    /// Start even if the object store refuses a probe write (a missing bucket, refused
+    /// credentials); uploads then fail until it is fixed.
+    #[arg(long)]
+    pub skip_storage_check: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,15 +97,25 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::SeedDemo => seed_demo().await,
         Command::Migrate => migrate().await,
         Command::User(UserCommand::Create(args)) => create_user(args).await,
-        Command::Openapi => {
-            println!("{}", openapi().await?);
-            Ok(())
-        }
+        Command::Openapi => print_openapi(&openapi().await?),
+    }
+}
+
+/// Prints the document to stdout; a reader that stops early (`| head`) is no error.
+fn print_openapi(document: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{document}").and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(err) => Err(CliError::Input(format!("cannot write the document: {err}"))),
     }
 }
 
 async fn serve(args: ServeArgs) -> Result<(), CliError> {
-    let settings = Settings::load()?;
+    let mut settings = Settings::load()?;
+    if args.skip_storage_check {
+        settings.storage.check_at_start = false;
+    }
     telemetry::init(&settings.log);
     let app = Application::build(settings).await?;
     if args.seed_demo {
@@ -106,7 +127,7 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
     }
     let url = format!("http://{}", app.local_addr());
     match app.bootstrap() {
-        Bootstrap::Generated { email, password } => eprintln!(
+        Bootstrap::Generated { email, password } => say!(
             "\nCreated the first admin account. This password is shown only once:\n\n    \
              email:    {email}\n    password: {password}\n\n\
              Log in:   curl -s -X POST {url}/api/v1/auth/login -H 'content-type: application/json' \
@@ -114,11 +135,11 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
              Then change it: POST {url}/api/v1/auth/password\n"
         ),
         Bootstrap::FromSettings { email } => {
-            eprintln!("Created the first admin account {email} from the bootstrap settings.")
+            say!("Created the first admin account {email} from the bootstrap settings.")
         }
         Bootstrap::NotNeeded => {}
     }
-    eprintln!("buysocial listening on {url}  (API docs: {url}/api/docs)");
+    say!("buysocial listening on {url}  (API docs: {url}/api/docs)");
     tracing::info!(%url, "listening");
     app.run_until_stopped().await?;
     Ok(())
@@ -133,7 +154,7 @@ async fn seed_demo() -> Result<(), CliError> {
         .await
         .map_err(|e| CliError::Service(e.to_string()))?;
     if let Bootstrap::Generated { email, password } = &bootstrap {
-        eprintln!(
+        say!(
             "Created the first admin account. This password is shown only once:\n\n    email:    {email}\n    password: {password}\n"
         );
     }
@@ -147,11 +168,13 @@ async fn seed_demo() -> Result<(), CliError> {
 
 fn report_seed(report: demo::SeedReport) {
     if report.already_present {
-        eprintln!("demo content is already present; nothing was loaded");
+        say!("demo content is already present; nothing was loaded");
     } else {
-        eprintln!(
+        say!(
             "loaded demo content: {} sites, {} items, {} published translations",
-            report.sites, report.items, report.published_translations
+            report.sites,
+            report.items,
+            report.published_translations
         );
     }
 }
@@ -163,7 +186,7 @@ async fn migrate() -> Result<(), CliError> {
         .await
         .map_err(StartError::from)?;
     db::migrate(&connection).await.map_err(StartError::from)?;
-    eprintln!("migrations applied");
+    say!("migrations applied");
     Ok(())
 }
 
@@ -185,7 +208,7 @@ async fn create_user(args: CreateUserArgs) -> Result<(), CliError> {
         ),
         other => CliError::Service(other.to_string()),
     })?;
-    eprintln!("created {} {} ({})", user.role, user.email, user.id);
+    say!("created {} {} ({})", user.role, user.email, user.id);
     Ok(())
 }
 

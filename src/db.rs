@@ -4,7 +4,10 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 use crate::settings::DatabaseSettings;
 
@@ -36,22 +39,74 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
         })?;
     }
     let mut options = ConnectOptions::new(settings.url.as_str());
+    let busy_timeout = Duration::from_millis(settings.busy_timeout_ms);
     options
         .max_connections(settings.max_connections)
-        .connect_timeout(Duration::from_secs(settings.connect_timeout_seconds))
-        .acquire_timeout(Duration::from_secs(settings.connect_timeout_seconds))
+        // How long a request waits for a connection: an unreachable database answers
+        // 503 after this, not after the operating system's TCP timeout.
+        .connect_timeout(Duration::from_millis(settings.acquire_timeout_ms))
+        .acquire_timeout(Duration::from_millis(settings.acquire_timeout_ms))
+        // PostgreSQL ends any statement running longer (SQLite ignores it).
+        .statement_timeout(Duration::from_secs(settings.statement_timeout_seconds))
         .sqlx_logging(false)
         // WAL lets readers proceed while one writer commits; the busy timeout makes a
-        // second writer wait instead of failing with "database is locked".
-        .map_sqlx_sqlite_opts(|opts| {
+        // second writer wait for the lock instead of failing with "database is locked".
+        .map_sqlx_sqlite_opts(move |opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(5))
+                .busy_timeout(busy_timeout)
                 .foreign_keys(true)
         });
     Database::connect(options)
         .await
         .map_err(DbSetupError::Connect)
+}
+
+/// Opens a transaction that writes. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`): a plain `BEGIN` that reads first and writes later must upgrade
+/// its lock, and SQLite cannot wait for an upgrade (that would deadlock two such
+/// writers), so it fails at once with "database is locked" whenever another writer is
+/// busy, however long the busy timeout. Taken up front, the lock is simply waited for.
+/// PostgreSQL ignores the mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
+}
+
+/// Whether a database error means the database is unreachable, overloaded or locked
+/// (503: retrying later may work) rather than a bug.
+pub fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx};
+    let cause = match err {
+        // Not getting a connection, or not being able to open one, is unavailability
+        // whatever the cause (refused, a database that was dropped, ...).
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(cause)) | DbErr::Query(RuntimeErr::SqlxError(cause)) => {
+            cause
+        }
+        _ => return false,
+    };
+    match &**cause {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            // PostgreSQL: connection exceptions, statement timeout, shutdown, too many
+            // connections, cannot connect now.
+            Some(code) if code.starts_with("08") => true,
+            Some("57014" | "57P01" | "57P02" | "57P03" | "53300") => true,
+            // SQLite: SQLITE_BUSY and SQLITE_LOCKED with their extended codes.
+            Some("5" | "6" | "261" | "262" | "517" | "773") => true,
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Applies every pending migration.

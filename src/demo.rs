@@ -265,10 +265,11 @@ async fn seed_events(
             ContentKind::Material,
             ItemInput {
                 countries: Some(vec![country.into()]),
-                fields: ItemFields {
+                fields: (&ItemFields {
                     material_kind: Some(MaterialKind::Presentation),
                     ..ItemFields::default()
-                },
+                })
+                    .into(),
                 ..ItemInput::default()
             },
             "en",
@@ -298,7 +299,7 @@ async fn seed_events(
             ItemInput {
                 countries: Some(vec![country.into()]),
                 tags: Some(vec!["training".into()]),
-                fields,
+                fields: (&fields).into(),
                 ..ItemInput::default()
             },
             language,
@@ -337,10 +338,11 @@ async fn seed_news(
         ContentKind::News,
         ItemInput {
             tags: Some(vec!["training".into(), "campaign".into()]),
-            fields: ItemFields {
+            fields: (&ItemFields {
                 date: chrono::NaiveDate::from_ymd_opt(2024, 4, 15),
                 ..ItemFields::default()
-            },
+            })
+                .into(),
             ..ItemInput::default()
         },
         "en",

@@ -87,7 +87,12 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        Self::internal(err)
+        if crate::db::is_unavailable(&err) {
+            tracing::warn!(error = %err, "database unavailable");
+            Self::Unavailable("the database is unavailable or busy; try again shortly".into())
+        } else {
+            Self::internal(err)
+        }
     }
 }
 

@@ -8,7 +8,7 @@ async fn main() -> ExitCode {
     match cli::run(Cli::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
+            buysocial::telemetry::say_error(&err.to_string());
             ExitCode::FAILURE
         }
     }

@@ -32,6 +32,7 @@ pub struct Metrics {
     durations: Family<RequestLabels, Histogram>,
     db_queries: Counter,
     delivery_cache: Family<CacheLabels, Counter>,
+    password_verifications: Counter,
 }
 
 impl Default for Metrics {
@@ -68,13 +69,25 @@ impl Metrics {
             "Delivery responses looked up in the response cache, by result",
             delivery_cache.clone(),
         );
+        let password_verifications = Counter::default();
+        registry.register(
+            "password_verifications",
+            "Password verifications (argon2id), for unknown accounts too",
+            password_verifications.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             requests,
             durations,
             db_queries,
             delivery_cache,
+            password_verifications,
         }
+    }
+
+    /// The counter the password hasher moves with each verification.
+    pub fn password_verifications(&self) -> Counter {
+        self.password_verifications.clone()
     }
 
     /// Counts one SQL statement (called by the connection for each one it runs).

@@ -43,6 +43,10 @@ pub struct ServerSettings {
     pub cors_allowed_origins: Vec<String>,
     pub shutdown_grace_seconds: u64,
     pub trust_proxy_headers: bool,
+    pub request_timeout_seconds: u64,
+    pub request_head_timeout_seconds: u64,
+    pub idle_timeout_seconds: u64,
+    pub max_connections: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -50,7 +54,9 @@ pub struct ServerSettings {
 pub struct DatabaseSettings {
     pub url: DatabaseUrl,
     pub max_connections: u32,
-    pub connect_timeout_seconds: u64,
+    pub acquire_timeout_ms: u64,
+    pub statement_timeout_seconds: u64,
+    pub busy_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -63,6 +69,7 @@ pub struct StorageSettings {
     pub timeout_seconds: u64,
     pub connect_timeout_seconds: u64,
     pub max_retries: usize,
+    pub check_at_start: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -89,6 +96,7 @@ pub struct DeliverySettings {
     pub registrations_per_address_per_hour: u32,
     pub response_cache_bytes: usize,
     pub response_cache_scope: CacheScope,
+    pub response_cache_max_age_seconds: u64,
     pub reads_per_address_per_minute: u32,
     pub reads_per_token_per_minute: u32,
 }
@@ -385,6 +393,24 @@ impl Settings {
             return invalid(
                 "assets.upload_concurrency",
                 "upload_concurrency and sweep_interval_seconds must be positive",
+            );
+        }
+        if let Err(message) = crate::telemetry::check_level(&self.log.level) {
+            return invalid("log.level", &message);
+        }
+        let server = &self.server;
+        if server.request_timeout_seconds == 0 || server.request_head_timeout_seconds == 0 {
+            return invalid(
+                "server.request_timeout_seconds",
+                "request_timeout_seconds and request_head_timeout_seconds must be positive",
+            );
+        }
+        if server.idle_timeout_seconds <= server.request_timeout_seconds {
+            // The connection is polled while a handler runs; a shorter idle timeout
+            // would cut requests the request timeout still allows.
+            return invalid(
+                "server.idle_timeout_seconds",
+                "must be longer than server.request_timeout_seconds",
             );
         }
         if poem::http::HeaderValue::from_str(&self.delivery.cache_control).is_err() {

@@ -18,6 +18,8 @@ pub struct AppState {
     pub store: Store,
     /// Present when the store is S3: for redirecting downloads to presigned URLs.
     pub presigner: Option<Presigner>,
+    /// The directory of a local file store, whose crash leftovers the sweep removes.
+    pub local_root: Option<std::path::PathBuf>,
     pub settings: Arc<Settings>,
     pub hasher: PasswordHasher,
     pub clock: Clock,

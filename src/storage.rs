@@ -40,10 +40,11 @@ impl Presigner {
     }
 }
 
-/// The store, and a presigner when it is S3.
+/// The store, a presigner when it is S3, and the directory of a local store.
 pub struct Built {
     pub store: Store,
     pub presigner: Option<Presigner>,
+    pub local_root: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +56,11 @@ pub enum StorageError {
     },
     #[error("storage: {0}")]
     Build(#[from] object_store::Error),
+    #[error(
+        "storage: {store}: {cause}. Fix the storage settings, or start anyway with \
+         --skip-storage-check (storage.check_at_start = false)"
+    )]
+    Check { store: String, cause: String },
 }
 
 /// Builds the object store named by `storage.url`.
@@ -62,6 +68,7 @@ pub fn build(settings: &StorageSettings) -> Result<Built, StorageError> {
     let plain = |store: Store| Built {
         store,
         presigner: None,
+        local_root: None,
     };
     match &settings.url {
         StorageUrl::File(path) => {
@@ -69,7 +76,10 @@ pub fn build(settings: &StorageSettings) -> Result<Built, StorageError> {
                 path: path.display().to_string(),
                 source,
             })?;
-            Ok(plain(Arc::new(LocalFileSystem::new_with_prefix(path)?)))
+            Ok(Built {
+                local_root: Some(path.clone()),
+                ..plain(Arc::new(LocalFileSystem::new_with_prefix(path)?))
+            })
         }
         StorageUrl::Memory => Ok(plain(Arc::new(InMemory::new()))),
         StorageUrl::S3 { bucket, prefix } => {
@@ -111,7 +121,11 @@ pub fn build(settings: &StorageSettings) -> Result<Built, StorageError> {
             } else {
                 Arc::new(PrefixStore::new(s3, prefix.as_str()))
             };
-            Ok(Built { store, presigner })
+            Ok(Built {
+                store,
+                presigner,
+                local_root: None,
+            })
         }
     }
 }
@@ -123,6 +137,39 @@ fn is_truthy(value: &str) -> bool {
     )
 }
 
+/// Why the store failed a request, as an operator needs to hear it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreFailure {
+    /// The object, or on a write the bucket itself, does not exist.
+    NotFound,
+    /// The store refused the credentials or their permissions.
+    AccessDenied,
+    /// No answer, or an answer that says nothing more specific.
+    Unreachable,
+}
+
+impl StoreFailure {
+    pub fn of(err: &object_store::Error) -> Self {
+        match err {
+            object_store::Error::NotFound { .. } => Self::NotFound,
+            object_store::Error::PermissionDenied { .. }
+            | object_store::Error::Unauthenticated { .. } => Self::AccessDenied,
+            _ => Self::Unreachable,
+        }
+    }
+
+    /// What it means for a write (where "not found" can only be the bucket).
+    pub fn describe_write(&self) -> &'static str {
+        match self {
+            Self::NotFound => "the bucket does not exist",
+            Self::AccessDenied => {
+                "access denied: the store refused the credentials or their permissions"
+            }
+            Self::Unreachable => "the store is unreachable",
+        }
+    }
+}
+
 /// Checks that the store accepts a write and a delete, within `timeout`.
 ///
 /// A write is the honest test: a read-only or full store, a missing bucket or a
@@ -130,13 +177,83 @@ fn is_truthy(value: &str) -> bool {
 pub async fn probe(store: &Store, instance_id: &str, timeout: Duration) -> Result<(), String> {
     let key = object_store::path::Path::from(format!(".health/{instance_id}"));
     let check = async {
+        let described = |err: object_store::Error| {
+            format!("{}: {err}", StoreFailure::of(&err).describe_write())
+        };
         store
             .put(&key, PutPayload::from_static(b"ok"))
             .await
-            .map_err(|err| err.to_string())?;
-        store.delete(&key).await.map_err(|err| err.to_string())
+            .map_err(described)?;
+        store.delete(&key).await.map_err(described)
     };
-    tokio::time::timeout(timeout, check)
-        .await
-        .map_err(|_| format!("no answer within {} ms", timeout.as_millis()))?
+    tokio::time::timeout(timeout, check).await.map_err(|_| {
+        format!(
+            "the store is unreachable: no answer within {} ms",
+            timeout.as_millis()
+        )
+    })?
+}
+
+/// Where the store is, for messages: `s3://bucket at endpoint`, or the directory.
+pub fn describe(settings: &StorageSettings) -> String {
+    match &settings.url {
+        StorageUrl::File(path) => format!("file://{}", path.display()),
+        StorageUrl::Memory => "memory://".into(),
+        StorageUrl::S3 { bucket, prefix } => {
+            let endpoint = if settings.endpoint.is_empty() {
+                std::env::var("AWS_ENDPOINT").unwrap_or_else(|_| "AWS".into())
+            } else {
+                settings.endpoint.clone()
+            };
+            let prefix = if prefix.is_empty() {
+                String::new()
+            } else {
+                format!("/{prefix}")
+            };
+            format!("s3://{bucket}{prefix} at {endpoint}")
+        }
+    }
+}
+
+/// Files a crash left in a local store's staging area: the local store writes an
+/// upload to `KEY#N` and renames it when complete, and lists only complete objects, so
+/// the orphan sweep cannot see these. Removes those last modified before `cutoff`;
+/// returns their paths relative to `root`.
+pub async fn remove_stale_staging_files(
+    root: &std::path::Path,
+    cutoff: std::time::SystemTime,
+) -> std::io::Result<Vec<String>> {
+    let mut removed = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let mut entries = match tokio::fs::read_dir(&dir).await {
+            Ok(entries) => entries,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(err) => return Err(err),
+        };
+        while let Some(entry) = entries.next_entry().await? {
+            let kind = entry.file_type().await?;
+            if kind.is_dir() {
+                pending.push(entry.path());
+                continue;
+            }
+            let staging = entry.file_name().to_string_lossy().contains('#');
+            if staging && kind.is_file() && entry.metadata().await?.modified()? < cutoff {
+                match tokio::fs::remove_file(entry.path()).await {
+                    Ok(()) => {}
+                    // Another instance's sweep was first.
+                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(err) => return Err(err),
+                }
+                let path = entry.path();
+                removed.push(
+                    path.strip_prefix(root)
+                        .unwrap_or(&path)
+                        .display()
+                        .to_string(),
+                );
+            }
+        }
+    }
+    Ok(removed)
 }

@@ -1,16 +1,25 @@
-//! Structured logs with `tracing`, as text for people or JSON for collectors.
+//! Structured logs with `tracing`, as text for people or JSON for collectors, and the
+//! operator messages of the command line, which follow the same format.
+
+use std::io::IsTerminal;
+use std::sync::OnceLock;
 
 use tracing_subscriber::EnvFilter;
 
 use crate::settings::{LogFormat, LogSettings};
 
-/// Installs the global subscriber; a second call (as in tests) is a no-op.
+/// The format in force, once logging is set up.
+static FORMAT: OnceLock<LogFormat> = OnceLock::new();
+
+/// Installs the global subscriber; a second call (as in tests) is a no-op. The level
+/// was validated with the settings; colours only on a terminal.
 pub fn init(settings: &LogSettings) {
     let filter = EnvFilter::try_new(&settings.level).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
-    let _ = match settings.format {
+    let installed = match settings.format {
         LogFormat::Json => builder
             .json()
             .flatten_event(true)
@@ -18,4 +27,43 @@ pub fn init(settings: &LogSettings) {
             .try_init(),
         LogFormat::Text => builder.try_init(),
     };
+    if installed.is_ok() {
+        let _ = FORMAT.set(settings.format);
+    }
+}
+
+/// Whether `log.level` is a filter: levels (`info`) or `target=level` directives
+/// (`warn,buysocial=debug`). Stricter than `EnvFilter`, which takes a misspelt level
+/// (`debgu`) for the name of a target and so would silently log nothing of note.
+pub fn check_level(level: &str) -> Result<(), String> {
+    const LEVELS: [&str; 6] = ["trace", "debug", "info", "warn", "error", "off"];
+    let wrong = || {
+        format!(
+            "{level:?} is not a log filter: use trace, debug, info, warn, error or off, optionally per target (\"warn,buysocial=debug\")"
+        )
+    };
+    for directive in level.split(',').map(str::trim) {
+        let named = directive.rsplit('=').next().unwrap_or_default();
+        if !LEVELS.contains(&named.to_ascii_lowercase().as_str()) {
+            return Err(wrong());
+        }
+    }
+    EnvFilter::try_new(level).map(|_| ()).map_err(|_| wrong())
+}
+
+/// A message for the operator: a plain line on stderr, or with `log.format = "json"` a
+/// log event, so that stderr stays one JSON object per line.
+pub fn say(message: &str) {
+    match FORMAT.get() {
+        Some(LogFormat::Json) => tracing::info!(target: "buysocial", "{message}"),
+        _ => eprintln!("{message}"),
+    }
+}
+
+/// A fatal error for the operator, in the same way as [`say`].
+pub fn say_error(message: &str) {
+    match FORMAT.get() {
+        Some(LogFormat::Json) => tracing::error!(target: "buysocial", "{message}"),
+        _ => eprintln!("error: {message}"),
+    }
 }

@@ -113,10 +113,11 @@ pub async fn generate(state: &AppState, actor: &Actor, sizes: Sizes) -> Result<(
         let file = buysocial::demo::sample_file(state, actor, &format!("Material {n}")).await?;
         let input = ItemInput {
             countries: Some(vec![country.into()]),
-            fields: ItemFields {
+            fields: (&ItemFields {
                 material_kind: Some(KINDS[n % KINDS.len()]),
                 ..ItemFields::default()
-            },
+            })
+                .into(),
             ..ItemInput::default()
         };
         let label = "Material";
@@ -166,7 +167,7 @@ pub async fn generate(state: &AppState, actor: &Actor, sizes: Sizes) -> Result<(
         let input = ItemInput {
             countries: Some(vec![country.into()]),
             tags: Some(vec!["training".into()]),
-            fields,
+            fields: (&fields).into(),
             ..ItemInput::default()
         };
         in_every_locale(state, actor, ContentKind::Event, input, "Training", n, None).await?;
@@ -184,10 +185,11 @@ pub async fn generate(state: &AppState, actor: &Actor, sizes: Sizes) -> Result<(
         let input = ItemInput {
             countries: Some(countries),
             tags: Some(vec![TAGS[n % TAGS.len()].into()]),
-            fields: ItemFields {
+            fields: (&ItemFields {
                 date: Some(first_day + Duration::days((n * 9 / 24) as i64)),
                 ..ItemFields::default()
-            },
+            })
+                .into(),
             ..ItemInput::default()
         };
         in_every_locale(state, actor, ContentKind::News, input, "News", n, None).await?;

@@ -1,7 +1,10 @@
 //! Login throttling per account and per client address, kept in the database so
 //! that all instances behind a load balancer share the counts.
 //!
-//! Counters increase with atomic `UPDATE`s, so parallel failures are all counted.
+//! A login attempt is counted before its password is checked, with an atomic
+//! `UPDATE`: parallel attempts (which all wait for a hashing slot) cannot all pass the
+//! check before any failure is counted, so no more than the limit ever get through.
+//! A successful login gives its attempt back.
 
 use std::time::Duration;
 
@@ -59,13 +62,52 @@ pub async fn check(
     }
 }
 
-/// Counts one failure against `key`, locking it once it reaches its maximum.
+/// Counts one login attempt against each of `keys` before the password is checked;
+/// 429 when a key is locked out or this attempt is beyond its allowance.
+pub async fn reserve(
+    db: &impl ConnectionTrait,
+    keys: &[ThrottleKey],
+    settings: &ThrottleSettings,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    check(db, keys, now).await?;
+    for key in keys {
+        if record_failure(db, key, settings, now).await? > key.max_failures {
+            return Err(AppError::TooManyRequests {
+                retry_after: Duration::from_secs(settings.lockout_seconds.into()),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// After a successful login: the account's failures are forgotten, and the attempt
+/// counted against every other key (the client's address) is given back.
+pub async fn succeeded(db: &impl ConnectionTrait, keys: &[ThrottleKey]) -> Result<(), AppError> {
+    let Some((account, others)) = keys.split_first() else {
+        return Ok(());
+    };
+    clear(db, account).await?;
+    for key in others {
+        Throttle::update_many()
+            .col_expr(Column::Failures, Expr::col(Column::Failures).sub(1))
+            .filter(Column::Key.eq(&key.key))
+            .filter(Column::Failures.gt(0))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Counts one failure against `key`, locking it once it reaches its maximum; returns
+/// the failures counted in the window so far (this one included, perhaps parallel
+/// ones too).
 pub async fn record_failure(
     db: &impl ConnectionTrait,
     key: &ThrottleKey,
     settings: &ThrottleSettings,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<u32, AppError> {
     let window_start = now - TimeDelta::seconds(settings.window_seconds.into());
     let counted = Throttle::update_many()
         .col_expr(Column::Failures, Expr::col(Column::Failures).add(1))
@@ -101,7 +143,11 @@ pub async fn record_failure(
         .filter(Column::Failures.gte(i64::from(key.max_failures)))
         .exec(db)
         .await?;
-    Ok(())
+    let failures = Throttle::find_by_id(key.key.clone())
+        .one(db)
+        .await?
+        .map_or(1, |row| row.failures);
+    Ok(u32::try_from(failures).unwrap_or(u32::MAX))
 }
 
 /// Forgets the failures of `key`, after a successful login.

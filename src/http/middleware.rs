@@ -159,3 +159,110 @@ mod tests {
         assert!(!is_sane_request_id(&"a".repeat(129)));
     }
 }
+
+/// Answers 503 (with `Retry-After`) when a request takes longer than `limit` to produce
+/// its response, so that nothing hangs while the database or the store does: a slow
+/// statement, a lock never released, a database that stopped answering mid-query.
+/// Streamed uploads (`multipart/form-data`, `application/octet-stream` bodies) are
+/// exempt: they may take long on a slow line, and the connection's idle timeout bounds
+/// them instead. Downloads stream after the response head, which this does not limit.
+pub async fn time_limit<E: Endpoint>(
+    ep: Arc<E>,
+    req: Request,
+    limit: std::time::Duration,
+) -> poem::Result<Response> {
+    let streamed_upload = req.content_type().is_some_and(|t| {
+        let t = t.trim_start().to_ascii_lowercase();
+        t.starts_with("multipart/form-data") || t.starts_with("application/octet-stream")
+    });
+    if streamed_upload {
+        return Ok(ep.call(req).await?.into_response());
+    }
+    match tokio::time::timeout(limit, ep.call(req)).await {
+        Ok(answer) => Ok(answer?.into_response()),
+        Err(_) => {
+            tracing::warn!(limit_ms = limit.as_millis(), "request timed out");
+            Ok(
+                crate::http::problem::ProblemResponse::from(crate::error::AppError::Unavailable(
+                    "the request took too long; try again shortly".into(),
+                ))
+                .into_response(),
+            )
+        }
+    }
+}
+
+/// Headers a cross-origin script may read.
+pub const EXPOSED_HEADERS: [&str; 4] = ["etag", "x-request-id", "retry-after", "location"];
+
+/// Admin and auth responses carry drafts, personal data, token secrets and session
+/// tokens: no cache, shared or private, may keep them.
+pub async fn no_store_for_private<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
+    let path = req.uri().path();
+    let private = path.starts_with("/api/v1/admin") || path.starts_with("/api/v1/auth");
+    let mut response = ep.call(req).await?.into_response();
+    if private {
+        response.headers_mut().insert(
+            poem::http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        );
+    }
+    Ok(response)
+}
+
+/// Sends a public delivery read (a `GET` or `HEAD` of the delivery API or a file, with
+/// no `Authorization`) and its preflight straight to the application, answering any
+/// origin without credentials; everything else goes through `listed`, the allow-list
+/// of `server.cors_allowed_origins` (or, without one, gets no CORS headers).
+pub async fn route_cors(
+    req: Request,
+    app: Arc<poem::endpoint::BoxEndpoint<'static>>,
+    listed: Option<Arc<poem::endpoint::BoxEndpoint<'static>>>,
+) -> poem::Result<Response> {
+    use poem::http::{Method, header};
+    let path = req.uri().path();
+    let delivery = path.starts_with("/api/v1/")
+        && !path.starts_with("/api/v1/admin")
+        && !path.starts_with("/api/v1/auth");
+    let asks_credentials = |req: &Request| {
+        req.headers().contains_key(header::AUTHORIZATION)
+            || req
+                .header(header::ACCESS_CONTROL_REQUEST_HEADERS)
+                .is_some_and(|h| h.to_ascii_lowercase().contains("authorization"))
+    };
+    let preflight = req.method() == Method::OPTIONS
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let read = matches!(*req.method(), Method::GET | Method::HEAD)
+        || (preflight
+            && req
+                .header(header::ACCESS_CONTROL_REQUEST_METHOD)
+                .is_some_and(|m| m.eq_ignore_ascii_case("GET") || m.eq_ignore_ascii_case("HEAD")));
+    let origin = req.headers().contains_key(header::ORIGIN);
+    if !(delivery && read && origin && !asks_credentials(&req)) {
+        return match listed {
+            Some(listed) => listed.call(req).await,
+            None => app.call(req).await,
+        };
+    }
+    let mut response = if preflight {
+        Response::builder()
+            .status(poem::http::StatusCode::NO_CONTENT)
+            .header(header::ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD")
+            .header(header::ACCESS_CONTROL_ALLOW_HEADERS, "if-none-match")
+            .header(header::ACCESS_CONTROL_MAX_AGE, "600")
+            .finish()
+    } else {
+        app.call(req).await?
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    if let Ok(exposed) = HeaderValue::from_str(&EXPOSED_HEADERS.join(", ")) {
+        headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, exposed);
+    }
+    Ok(response)
+}

@@ -3,6 +3,7 @@
 mod admin;
 mod auth;
 mod client;
+pub mod connections;
 mod delivery;
 mod files;
 mod json;
@@ -14,7 +15,7 @@ mod service;
 use poem::endpoint::BoxEndpoint;
 use poem::http::Method;
 use poem::middleware::{Cors, SetHeader};
-use poem::{EndpointExt, IntoEndpoint, Route};
+use poem::{EndpointExt, Route};
 use poem_openapi::{OpenApiService, Tags};
 
 use crate::state::AppState;
@@ -113,6 +114,7 @@ pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
     // Shared by reference: every request passes through, reads included.
     let writes = std::sync::Arc::new(state.clone());
     let origins = state.settings.server.cors_allowed_origins.clone();
+    let time_limit = std::time::Duration::from_secs(state.settings.server.request_timeout_seconds);
 
     let app = Route::new()
         .nest("/", api)
@@ -121,27 +123,38 @@ pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
         .data(state)
         .around(move |ep, req| middleware::limit_body(ep, req, max_body))
         .catch_all_error(problem::render)
+        .around(move |ep, req| middleware::time_limit(ep, req, time_limit))
         .around(move |ep, req| middleware::invalidate_on_write(ep, req, writes.clone()))
         .around(move |ep, req| middleware::observe(ep, req, metrics.clone()))
-        .with(SetHeader::new().overriding("X-Content-Type-Options", "nosniff"));
-    if origins.is_empty() {
-        return app.boxed();
-    }
-    let cors = Cors::new()
-        .allow_origins(origins)
-        .allow_methods([
-            Method::GET,
-            Method::POST,
-            Method::PUT,
-            Method::PATCH,
-            Method::DELETE,
-        ])
-        .allow_headers(["authorization", "content-type", "if-match", "if-none-match"])
-        .expose_headers(["etag", "x-request-id", "retry-after", "location"])
-        .max_age(600);
-    // Refusals by CORS itself happen outside the inner renderer.
-    app.with(cors)
-        .catch_all_error(problem::render)
-        .into_endpoint()
-        .boxed()
+        .with(SetHeader::new().overriding("X-Content-Type-Options", "nosniff"))
+        .around(middleware::no_store_for_private);
+    let app = std::sync::Arc::new(app.boxed());
+    // Public delivery reads answer any origin, without credentials, as public content
+    // should; the allow-list guards the admin API and requests that carry a token.
+    let listed = (!origins.is_empty()).then(|| {
+        let cors = Cors::new()
+            .allow_origins(origins)
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers(["authorization", "content-type", "if-match", "if-none-match"])
+            .expose_headers(middleware::EXPOSED_HEADERS)
+            .max_age(600);
+        // Refusals by CORS itself happen outside the inner renderer.
+        std::sync::Arc::new(
+            app.clone()
+                .with(cors)
+                .catch_all_error(problem::render)
+                .boxed(),
+        )
+    });
+    poem::endpoint::make(move |req: poem::Request| {
+        let (app, listed) = (app.clone(), listed.clone());
+        async move { middleware::route_cors(req, app, listed).await }
+    })
+    .boxed()
 }

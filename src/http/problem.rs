@@ -128,10 +128,15 @@ pub enum ProblemResponse {
     /// An unexpected failure; the server logged it.
     #[oai(status = 500, content_type = "application/problem+json")]
     Internal(Json<Problem>),
-    /// A dependency is unavailable or the server is saturated; retry later.
+    /// A dependency (the database, the file store) is unavailable or the server is
+    /// saturated; retry after the given number of seconds.
     #[oai(status = 503, content_type = "application/problem+json")]
-    Unavailable(Json<Problem>),
+    Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
 }
+
+/// What a 503 tells clients to wait: long enough for a connection pool, a lock or a
+/// restarting database to come back, short enough not to matter to an editor.
+pub const RETRY_UNAVAILABLE_AFTER_SECONDS: u64 = 5;
 
 impl From<AppError> for ProblemResponse {
     fn from(err: AppError) -> Self {
@@ -187,9 +192,10 @@ impl From<AppError> for ProblemResponse {
                     seconds,
                 )
             }
-            AppError::Unavailable(detail) => {
-                Self::Unavailable(problem(StatusCode::SERVICE_UNAVAILABLE, detail))
-            }
+            AppError::Unavailable(detail) => Self::Unavailable(
+                Json(Problem::new(StatusCode::SERVICE_UNAVAILABLE, detail).typed("unavailable")),
+                RETRY_UNAVAILABLE_AFTER_SECONDS,
+            ),
             AppError::Internal(cause) => {
                 // The one place where an internal cause is logged; the client gets no detail.
                 tracing::error!(error = %cause, cause = ?cause, "internal error");
@@ -208,7 +214,8 @@ impl From<AppError> for poem::Error {
     }
 }
 
-/// The statuses an operation documents in the OpenAPI spec (500 always is).
+/// The statuses an operation documents in the OpenAPI spec (500 and 503 always are:
+/// any operation that touches the database can find it unavailable).
 pub trait ErrorSet: Send + Sync {
     const STATUSES: &'static [u16];
 }
@@ -252,8 +259,9 @@ impl<S: ErrorSet> ApiResponse for ApiError<S> {
     fn meta() -> MetaResponses {
         let mut meta = ProblemResponse::meta();
         meta.responses.retain(|r| {
-            r.status
-                .is_some_and(|status| status == 500 || S::STATUSES.contains(&status))
+            r.status.is_some_and(|status| {
+                status == 500 || status == 503 || S::STATUSES.contains(&status)
+            })
         });
         meta
     }

@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use entity::audit_entry::{self, Column, Entity as AuditLog};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -115,9 +116,41 @@ pub async fn authorize(
     resource_kind: &'static str,
     resource_id: Option<String>,
 ) -> Result<(), AppError> {
-    let Err(denied) = policy::authorize(&actor.principal, action) else {
-        return Ok(());
-    };
+    match policy::authorize(&actor.principal, action) {
+        Ok(()) => Ok(()),
+        Err(denied) => Err(refuse(state, actor, denied, resource_kind, resource_id).await),
+    }
+}
+
+/// [`authorize`] for a decision taken inside a write transaction, on what it locked. A
+/// refusal rolls the transaction back before it is recorded: the record must outlive
+/// the transaction, and on SQLite it would otherwise wait for the very write lock the
+/// transaction holds.
+pub async fn authorize_locked(
+    state: &AppState,
+    txn: DatabaseTransaction,
+    actor: &Actor,
+    action: Action<'_>,
+    resource_kind: &'static str,
+    resource_id: Option<String>,
+) -> Result<DatabaseTransaction, AppError> {
+    match policy::authorize(&actor.principal, action) {
+        Ok(()) => Ok(txn),
+        Err(denied) => {
+            txn.rollback().await?;
+            Err(refuse(state, actor, denied, resource_kind, resource_id).await)
+        }
+    }
+}
+
+/// Records a refusal in the audit log; the 403 to answer.
+async fn refuse(
+    state: &AppState,
+    actor: &Actor,
+    denied: policy::Denied,
+    resource_kind: &'static str,
+    resource_id: Option<String>,
+) -> AppError {
     let event = Event {
         action: "permission.denied",
         outcome: Outcome::Denied,
@@ -125,8 +158,10 @@ pub async fn authorize(
         resource_id,
         details: serde_json::json!({ "permission": denied.permission, "reason": denied.reason }),
     };
-    record(&state.db, state.clock.now(), actor, event).await?;
-    Err(AppError::Forbidden(denied.to_string()))
+    if let Err(err) = record(&state.db, state.clock.now(), actor, event).await {
+        return err;
+    }
+    AppError::Forbidden(denied.to_string())
 }
 
 /// Filters of the audit log; all optional.

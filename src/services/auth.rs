@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use entity::session::{self, Column as SessionColumn, Entity as Sessions};
 use entity::user::{self, Entity as Users};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -68,7 +68,7 @@ pub async fn login(
     if let Some(address) = &client.address {
         keys.push(ThrottleKey::address(address, &settings.throttle));
     }
-    throttle::check(&state.db, &keys, now).await?;
+    throttle::reserve(&state.db, &keys, &settings.throttle, now).await?;
 
     let user = users::find_by_email(&state.db, &email).await?;
     let accepted = match &user {
@@ -81,9 +81,7 @@ pub async fn login(
         }
     };
     let Some(user) = user.filter(|_| accepted) else {
-        for key in &keys {
-            throttle::record_failure(&state.db, key, &settings.throttle, now).await?;
-        }
+        // The failure was counted when the attempt was reserved.
         let who = Who {
             kind: "anonymous",
             id: None,
@@ -100,7 +98,7 @@ pub async fn login(
         audit::record(&state.db, now, who, event).await?;
         return Err(AppError::Unauthorized(INVALID_CREDENTIALS.into()));
     };
-    throttle::clear(&state.db, &keys[0]).await?;
+    throttle::succeeded(&state.db, &keys).await?;
 
     let token = token::generate(token::SESSION_PREFIX);
     let absolute_end = now + TimeDelta::hours(settings.session_absolute_hours.into());
@@ -122,7 +120,7 @@ pub async fn login(
         label: user.email.clone(),
         client_addr: client.address.clone(),
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     Sessions::insert(session)
         .exec_without_returning(&txn)
         .await?;
@@ -172,7 +170,7 @@ pub async fn authenticate_session(state: &AppState, bearer: &str) -> Result<Cred
 /// Ends the caller's session.
 pub async fn logout(state: &AppState, caller: &SessionCaller) -> Result<(), AppError> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     Sessions::update_many()
         .col_expr(SessionColumn::RevokedAt, Expr::value(Some(now)))
         .filter(SessionColumn::Id.eq(caller.session_id))
@@ -195,18 +193,19 @@ pub async fn change_password(
     let now = state.clock.now();
     let throttle_settings = &state.settings.auth.throttle;
     let account = ThrottleKey::account(&caller.user.email, throttle_settings);
-    throttle::check(&state.db, std::slice::from_ref(&account), now).await?;
-
     let new = NewPassword::parse(new, users::password_rules(state))
         .map_err(|m| AppError::invalid("new_password", m))?;
+    let keys = std::slice::from_ref(&account);
+    throttle::reserve(&state.db, keys, throttle_settings, now).await?;
     let stored = Users::find_by_id(caller.user.id)
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::Unauthorized(INVALID_SESSION.into()))?;
     if !state.hasher.verify(current, &stored.password_hash).await? {
-        throttle::record_failure(&state.db, &account, throttle_settings, now).await?;
+        // Counted as a failure when reserved.
         return Err(AppError::invalid("current_password", "is incorrect"));
     }
+    throttle::succeeded(&state.db, keys).await?;
     if current == new.expose() {
         return Err(AppError::invalid(
             "new_password",
@@ -215,7 +214,7 @@ pub async fn change_password(
     }
     let password_hash = state.hasher.hash(new.expose()).await?;
 
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     Users::update(user::ActiveModel {
         id: Set(stored.id),
         password_hash: Set(password_hash),

@@ -6,7 +6,7 @@ use entity::registration::{self, Column, Entity as Registrations};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, SqlErr, TransactionTrait,
+    QuerySelect, Set, SqlErr,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -102,7 +102,7 @@ pub async fn register(
     check_open(&event.fields, state.clock.now())?;
 
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     // One registration at a time per event, so the last place goes once: a no-op write
     // takes the row lock on PostgreSQL and the write lock on SQLite, so that writers
     // queue (busy_timeout) instead of failing when the read turns into a write.
@@ -256,7 +256,7 @@ pub async fn erase(state: &AppState, actor: &Actor, event: Uuid, id: Uuid) -> Re
     let country = event_country(state, event).await?;
     let action = Action::ReadRegistrations { country: &country };
     audit::authorize(state, actor, action, "registration", Some(id.to_string())).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let gone = Registrations::delete_many()
         .filter(Column::Id.eq(id))
         .filter(Column::EventId.eq(event))

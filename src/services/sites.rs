@@ -2,9 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::site::{self, Column, Entity as Sites};
-use sea_orm::{
-    ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Set, SqlErr, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Set, SqlErr};
 use serde_json::{Value, json};
 
 use crate::domain::{CountryCode, Locale, SiteCode};
@@ -166,7 +164,7 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let created = match Sites::insert(model).exec_with_returning(&txn).await {
         Ok(created) => created,
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
@@ -201,7 +199,7 @@ pub async fn update(
         Some(code.to_owned()),
     )
     .await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let current: Site = find(&txn, code).await?.try_into()?;
     // Check the result as a whole: a new default locale must be among the locales,
     // whether or not those change in the same request.
@@ -284,7 +282,7 @@ pub async fn delete(state: &AppState, actor: &Actor, code: &str) -> Result<(), A
     )
     .await?;
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     find(&txn, code).await?;
     Sites::delete_by_id(code.to_owned()).exec(&txn).await?;
     let revoked = tokens::revoke_for_site(&txn, code, now).await?;

@@ -5,9 +5,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use entity::api_token::{self, Column, Entity as Tokens};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -186,7 +184,7 @@ pub async fn create(
         last_used_at: Set(None),
         revoked_at: Set(None),
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let created: ApiToken = Tokens::insert(model)
         .exec_with_returning(&txn)
         .await?
@@ -226,7 +224,7 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
     )
     .await?;
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let Some(found) = Tokens::find_by_id(id).one(&txn).await? else {
         return Err(AppError::NotFound(format!("there is no token {id}")));
     };

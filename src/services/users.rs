@@ -7,7 +7,7 @@ use rand::RngExt as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, SqlErr, TransactionTrait,
+    QuerySelect, Set, SqlErr,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -112,7 +112,7 @@ pub async fn create_by(state: &AppState, actor: &Actor, new: NewUser) -> Result<
     audit::authorize(state, actor, Action::ManageUsers, "user", None).await?;
     // Validated and hashed before the transaction: no connection waits on argon2.
     let model = prepare(state, new).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let user = insert(&txn, model).await?;
     let event = Event::success("user.create", "user", user.id)
         .with_details(json!({ "email": user.email, "role": user.role.as_str() }));
@@ -283,7 +283,7 @@ pub async fn update(
     };
 
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let current: User = find(&txn, id).await?.try_into()?;
     let stays_active_admin = changes.role.unwrap_or(current.role) == Role::Admin
         && !changes.disabled.unwrap_or(current.disabled_at.is_some());
@@ -364,7 +364,7 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
         Some(id.to_string()),
     )
     .await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let current: User = find(&txn, id).await?.try_into()?;
     if current.role == Role::Admin && current.disabled_at.is_none() {
         ensure_another_active_admin(&txn, id).await?;

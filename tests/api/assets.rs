@@ -560,6 +560,7 @@ async fn an_unreachable_store_gives_503(backend: Backend) {
             s.storage.allow_http = true;
             s.storage.region = "us-east-1".into();
             s.storage.max_retries = 0;
+            s.storage.check_at_start = false;
         })
         .spawn()
         .await;

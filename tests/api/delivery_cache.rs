@@ -18,6 +18,7 @@ backend_tests!(
     tokens_are_answered_apart_and_revocation_applies_at_once,
     reads_are_limited_per_address_and_per_token,
     a_shared_cache_sees_the_writes_of_other_instances,
+    instance_caches_of_several_instances_are_stale_at_most_their_maximum_age,
 );
 
 /// Lookups in the response cache that found an answer, from `/metrics`.
@@ -289,5 +290,54 @@ async fn a_shared_cache_sees_the_writes_of_other_instances(backend: Backend) {
         titles(&read(&second, path).await),
         ["Second"],
         "a publish through one instance reaches readers of the other at once"
+    );
+}
+
+async fn instance_caches_of_several_instances_are_stale_at_most_their_maximum_age(
+    backend: Backend,
+) {
+    let first = TestApp::spawn(backend).await;
+    let database = first.state.settings.database.url.clone();
+    let storage = first.state.settings.storage.clone();
+    let second = TestApp::builder(backend)
+        .with(move |s| {
+            s.delivery.response_cache_max_age_seconds = 30;
+            s.database.url = database;
+            s.storage = storage;
+        })
+        .spawn()
+        .await;
+    let admin = first.admin_token().await;
+    let id = create(
+        &first,
+        &admin,
+        "news",
+        json!({ "fields": { "date": "2026-11-20" },
+        "translation": { "locale": "en", "title": "First" } }),
+    )
+    .await;
+    publish(&first, &admin, "news", &id, "en").await;
+    let path = "/api/v1/news?locale=en";
+    assert_eq!(titles(&read(&second, path).await), ["First"]);
+    first
+        .send(
+            Method::POST,
+            &format!("/api/v1/admin/news/{id}/translations/en/unpublish"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(
+        titles(&read(&second, path).await),
+        ["First"],
+        "the misconfigured second instance does not see the other's write"
+    );
+
+    second.clock.advance(TimeDelta::seconds(31));
+
+    assert_eq!(
+        titles(&read(&second, path).await),
+        Vec::<String>::new(),
+        "but only until its entries reach their maximum age"
     );
 }

@@ -78,6 +78,7 @@ async fn readiness_fails_when_the_object_store_is_unreachable(backend: Backend) 
             s.storage.allow_http = true;
             s.storage.region = "us-east-1".into();
             s.storage.max_retries = 0;
+            s.storage.check_at_start = false;
         })
         .spawn()
         .await;

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::ContentKind;
 use crate::domain::{CountryCode, Locale};
-use crate::error::FieldErrors;
+use crate::error::{FieldError, FieldErrors};
 
 /// How readers express interest in an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,33 +81,48 @@ pub struct ItemFields {
     pub cover_asset_id: Option<Uuid>,
 }
 
-impl ItemFields {
-    /// `patch`'s fields where given, this one's elsewhere.
-    pub fn merged(&self, patch: &ItemFields) -> ItemFields {
-        macro_rules! pick {
-            ($($field:ident),*) => {
-                ItemFields { $($field: patch.$field.clone().or_else(|| self.$field.clone())),* }
-            };
+/// Changes to neutral fields, as a client sends them: a field given a value is set, a
+/// field given `null` is cleared, a field left out stays as it is. Applied through the
+/// fields' own serde shape, so a new field needs no change here.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldChanges(serde_json::Map<String, serde_json::Value>);
+
+impl FieldChanges {
+    pub fn from_json(changes: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self(changes)
+    }
+}
+
+impl From<&ItemFields> for FieldChanges {
+    /// Sets every field that `fields` has (for items created in code, as the demo's).
+    fn from(fields: &ItemFields) -> Self {
+        match serde_json::to_value(fields) {
+            Ok(serde_json::Value::Object(set)) => Self(set),
+            _ => Self::default(),
         }
-        pick!(
-            date,
-            city,
-            venue,
-            online_url,
-            starts_at,
-            ends_at,
-            time_zone,
-            workshop_languages,
-            capacity,
-            registration_mode,
-            registration_url,
-            registration_opens_at,
-            registration_closes_at,
-            cancelled,
-            materials,
-            material_kind,
-            cover_asset_id
-        )
+    }
+}
+
+impl ItemFields {
+    /// These fields with `changes` applied; an unknown field or a value of the wrong
+    /// type is the error, named `fields.<name>`.
+    pub fn changed(&self, changes: &FieldChanges) -> Result<ItemFields, FieldError> {
+        let mut merged = match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(current)) => current,
+            _ => serde_json::Map::new(),
+        };
+        // `null` stays in: every field is optional, so it deserializes as "not set",
+        // while an unknown name is still refused.
+        merged.extend(changes.0.iter().map(|(k, v)| (k.clone(), v.clone())));
+        serde_path_to_error::deserialize(serde_json::Value::Object(merged)).map_err(|err| {
+            let path = err.path().to_string();
+            let message = err.into_inner().to_string();
+            let field = match message.strip_prefix("unknown field `") {
+                Some(rest) => rest.split('`').next().unwrap_or_default().to_owned(),
+                None => path,
+            };
+            FieldError::new(format!("fields.{field}"), message)
+        })
     }
 
     /// The names of the fields that are set.
@@ -364,14 +379,39 @@ mod tests {
         );
     }
 
+    fn changes(json: serde_json::Value) -> FieldChanges {
+        match json {
+            serde_json::Value::Object(map) => FieldChanges::from_json(map),
+            _ => unreachable!(),
+        }
+    }
+
     #[test]
-    fn a_patch_overrides_only_what_it_sets() {
-        let patch = ItemFields {
-            capacity: Some(25),
-            ..Default::default()
-        };
-        let merged = event().merged(&patch);
-        assert_eq!(merged.capacity, Some(25));
-        assert_eq!(merged.city.as_deref(), Some("Vilnius"));
+    fn changes_set_what_they_give_clear_what_is_null_and_keep_the_rest() {
+        let mut with_venue = event();
+        with_venue.venue = Some("Hall A".into());
+        with_venue.capacity = Some(40);
+
+        let changed = with_venue
+            .changed(&changes(
+                serde_json::json!({ "capacity": null, "venue": "Hall B" }),
+            ))
+            .unwrap();
+
+        assert_eq!(changed.capacity, None);
+        assert_eq!(changed.venue.as_deref(), Some("Hall B"));
+        assert_eq!(changed.city.as_deref(), Some("Vilnius"));
+    }
+
+    #[test]
+    fn unknown_or_mistyped_changes_name_the_field() {
+        let unknown = event()
+            .changed(&changes(serde_json::json!({ "colour": null })))
+            .unwrap_err();
+        assert_eq!(unknown.field, "fields.colour");
+        let mistyped = event()
+            .changed(&changes(serde_json::json!({ "capacity": "many" })))
+            .unwrap_err();
+        assert_eq!(mistyped.field, "fields.capacity");
     }
 }

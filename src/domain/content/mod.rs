@@ -5,6 +5,6 @@ mod kind;
 pub mod markdown;
 mod slug;
 
-pub use fields::{ItemFields, MaterialKind, RegistrationMode};
+pub use fields::{FieldChanges, ItemFields, MaterialKind, RegistrationMode};
 pub use kind::ContentKind;
 pub use slug::{Slug, slugify};

@@ -7,7 +7,7 @@ use std::future::Future;
 use std::marker::PhantomData;
 
 use bytes::Bytes;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use poem::{IntoResponse, Request, Response};
 use poem_openapi::payload::Payload;
 use poem_openapi::registry::{MetaSchemaRef, Registry};
@@ -179,8 +179,17 @@ async fn stamp(state: &AppState, version: u64, now: DateTime<Utc>) -> Result<Sta
     if let Some(known) = cache.known_stamp(version, now) {
         return Ok(known);
     }
-    let next_change = delivery::next_status_change(state, now).await?;
-    Ok(cache.stamp(version, next_change))
+    // However exact the invalidation, an entry lives at most the configured maximum
+    // age: a misconfiguration (several instances in the `instance` scope) then serves
+    // stale content for that long, not for ever.
+    let max_age = TimeDelta::seconds(
+        i64::try_from(state.settings.delivery.response_cache_max_age_seconds).unwrap_or(i64::MAX),
+    );
+    let oldest = now + max_age;
+    let expires = delivery::next_status_change(state, now)
+        .await?
+        .map_or(oldest, |change| change.min(oldest));
+    Ok(cache.stamp(version, Some(expires)))
 }
 
 fn limit_address(state: &AppState, req: &Request, now: DateTime<Utc>) -> Result<(), AppError> {

@@ -6,7 +6,6 @@ use object_store::ObjectStoreExt;
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -229,7 +228,7 @@ pub async fn update(
         model.locale = Set(locale);
     }
     model.updated_at = Set(now);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let updated = Assets::update(model).exec(&txn).await?;
     audit::record(
         &txn,
@@ -256,7 +255,7 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
     // Check and delete in one transaction, with the row deleted first: a draft that
     // starts using the asset meanwhile finds it gone (and gets a 422) instead of
     // keeping a reference to a deleted file.
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let gone = Assets::delete_by_id(id).exec(&txn).await?;
     if gone.rows_affected == 0 {
         return Err(AppError::NotFound(format!("there is no asset {id}")));

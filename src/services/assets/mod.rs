@@ -17,22 +17,35 @@ pub use sweep::sweep_orphans;
 pub use upload::{UploadMeta, upload};
 
 use crate::error::AppError;
+use crate::storage::StoreFailure;
 
 /// Where an asset's bytes are kept. Generated, never derived from the client's file name.
 fn object_key(id: uuid::Uuid) -> object_store::path::Path {
     object_store::path::Path::from(format!("assets/{id}"))
 }
 
-/// An object-store failure: 404 when the object is missing, otherwise 503 (the store is
-/// down or slow; its timeouts and retries are configured), with the cause logged.
+/// An object-store failure when reading an object: 404 when it is missing, otherwise
+/// 503 saying what is wrong (access refused, or the store down or slow: its timeouts and
+/// retries are configured), with the cause logged.
 fn store_error(err: object_store::Error) -> AppError {
-    match err {
-        object_store::Error::NotFound { .. } => {
-            AppError::NotFound("the file is missing from the store".into())
-        }
-        other => {
-            tracing::error!(error = %other, "object store failure");
-            AppError::Unavailable("the file store is unavailable; try again later".into())
-        }
+    match StoreFailure::of(&err) {
+        StoreFailure::NotFound => AppError::NotFound("the file is missing from the store".into()),
+        _ => store_write_error(err),
     }
+}
+
+/// An object-store failure when writing: always 503 (a missing object on a write can
+/// only be a missing bucket), saying which failure it is.
+fn store_write_error(err: object_store::Error) -> AppError {
+    let failure = StoreFailure::of(&err);
+    tracing::error!(error = %err, failure = failure.describe_write(), "object store failure");
+    AppError::Unavailable(match failure {
+        StoreFailure::NotFound => {
+            "the file store is misconfigured: its bucket does not exist".into()
+        }
+        StoreFailure::AccessDenied => {
+            "the file store refused access: check its credentials and permissions".into()
+        }
+        StoreFailure::Unreachable => "the file store is unavailable; try again later".into(),
+    })
 }

@@ -9,7 +9,7 @@ use entity::document::{self, Entity as Documents};
 use entity::translation::{self, Entity as Translations};
 use futures_util::Stream;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -95,7 +95,7 @@ where
         return Err(refused);
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let new = insert(&txn, state, actor, &stored).await?;
     Assets::update_many()
         .col_expr(Column::ReplacedBy, Expr::value(Some(new.id)))

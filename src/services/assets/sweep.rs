@@ -1,5 +1,6 @@
 //! The orphan sweep: objects under `assets/` without a database row, older than the
-//! grace period, are what a crash between storing and committing leaves behind.
+//! grace period, are what a crash between storing and committing leaves behind; on a
+//! local store, so are half-written staging files of uploads a crash interrupted.
 
 use std::collections::HashSet;
 
@@ -64,6 +65,15 @@ pub async fn sweep_orphans(state: &AppState) -> Result<Vec<String>, AppError> {
                 Err(err) => return Err(store_error(err)),
             }
             removed.push(object.location.to_string());
+        }
+    }
+    if let Some(root) = &state.local_root {
+        let cutoff = std::time::SystemTime::from(cutoff);
+        match crate::storage::remove_stale_staging_files(root, cutoff).await {
+            Ok(staged) => removed.extend(staged),
+            Err(err) => {
+                tracing::warn!(error = %err, "could not sweep the local store's staging files")
+            }
         }
     }
     if !removed.is_empty() {

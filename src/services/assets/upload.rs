@@ -10,13 +10,13 @@ use object_store::{
     Attribute, Attributes, ObjectStore, ObjectStoreExt, PutMultipartOptions, PutOptions,
     PutPayload, WriteMultipart,
 };
-use sea_orm::{EntityTrait, Set, TransactionTrait};
+use sea_orm::{EntityTrait, Set};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::library::Asset;
-use super::{object_key, store_error};
+use super::{object_key, store_write_error};
 use crate::domain::Locale;
 use crate::domain::files::{clean_file_name, content_disposition, name_for_type, sniff};
 use crate::error::{AppError, FieldErrors};
@@ -53,7 +53,7 @@ where
     // object are kept together rather than the object deleted under a committed row.
     let (state, actor) = (state.clone(), actor.clone());
     tokio::spawn(async move {
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let saved = insert(&txn, &state, &actor, &stored).await?;
         txn.commit().await?;
         stored.commit();
@@ -220,7 +220,7 @@ where
         store
             .put_opts(&key, payload, options)
             .await
-            .map_err(store_error)?;
+            .map_err(store_write_error)?;
     } else {
         let options = PutMultipartOptions {
             attributes,
@@ -229,7 +229,7 @@ where
         let upload = store
             .put_multipart_opts(&key, options)
             .await
-            .map_err(store_error)?;
+            .map_err(store_write_error)?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, settings.part_size_bytes);
         writer.put(head.freeze());
         let streamed = async {
@@ -244,7 +244,7 @@ where
                 writer
                     .wait_for_capacity(settings.upload_concurrency)
                     .await
-                    .map_err(store_error)?;
+                    .map_err(store_write_error)?;
                 writer.put(chunk);
             }
             Ok(())
@@ -252,7 +252,7 @@ where
         .await;
         match streamed {
             Ok(()) => {
-                writer.finish().await.map_err(store_error)?;
+                writer.finish().await.map_err(store_write_error)?;
             }
             Err(err) => {
                 if let Err(abort) = writer.abort().await {

@@ -9,7 +9,7 @@ use entity::translation::{self, Entity as Translations};
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -18,7 +18,7 @@ use super::load::{self, json_strings};
 use super::revisions::{self, RevisionAction};
 use super::translations::{self, TranslationInput};
 use super::view::{Item, ItemSummary, etag_of_document, if_match_names};
-use crate::domain::content::{ContentKind, ItemFields};
+use crate::domain::content::{ContentKind, FieldChanges, ItemFields};
 use crate::domain::{CountryCode, Locale};
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
@@ -35,7 +35,7 @@ pub struct ItemInput {
     /// `Some(None)` removes the parent.
     pub parent_id: Option<Option<Uuid>>,
     pub position: Option<i32>,
-    pub fields: ItemFields,
+    pub fields: FieldChanges,
 }
 
 /// Where an item stands in the editorial workflow, for list filters.
@@ -108,7 +108,7 @@ pub async fn create(
 
     let now = state.clock.now();
     let id = Uuid::now_v7();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let model = document::ActiveModel {
         id: Set(id),
         kind: Set(kind.as_str().to_owned()),
@@ -197,7 +197,7 @@ pub async fn update(
     }
 
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let updated = Documents::update_many()
         .col_expr(
             Column::Fields,
@@ -251,7 +251,7 @@ pub async fn trash(
     let now = state.clock.now();
     // Decide on what is live now, under lock: a publish that lands in between must
     // neither slip past an author's limits nor survive the trash.
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let current = load::lock_document(&txn, kind, id).await?;
     let countries = load::countries(&current)?;
     let is_live = Published::find()
@@ -259,8 +259,9 @@ pub async fn trash(
         .count(&txn)
         .await?
         > 0;
-    audit::authorize(
+    let txn = audit::authorize_locked(
         state,
+        txn,
         actor,
         Action::DeleteItem {
             countries: &countries,
@@ -325,7 +326,7 @@ pub async fn restore(
         )));
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     Documents::update_many()
         .col_expr(
             Column::DeletedAt,
@@ -369,7 +370,7 @@ pub async fn purge(
         )));
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     // Children first: SQLite enforces the foreign keys, and so must we, explicitly.
     Documents::update_many()
         .col_expr(Column::ParentId, Expr::value(Option::<Uuid>::None))
@@ -607,7 +608,12 @@ async fn validate_neutral(
         (None, Some(current)) => load::tags(current)?,
         (None, None) => Vec::new(),
     };
-    let fields = current_fields.merged(&input.fields);
+    let fields = current_fields
+        .changed(&input.fields)
+        .unwrap_or_else(|error| {
+            errors.push(&error.field, error.message);
+            current_fields.clone()
+        });
     fields.validate(kind, &countries, &state.settings.content.locales, errors);
     let parent_id = match (input.parent_id, current) {
         (Some(parent), _) => parent,

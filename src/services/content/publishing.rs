@@ -12,7 +12,7 @@ use entity::translation;
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, SqlErr, TransactionTrait,
+    QuerySelect, Set, SqlErr,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -126,7 +126,7 @@ async fn act(
         }
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     // Everything read above may have changed meanwhile (a trash, another edit): read
     // it again under lock, and publish exactly what was checked.
     let document = load::lock_document(&txn, kind, id).await?;
@@ -363,7 +363,7 @@ pub async fn run_due_schedules(state: &AppState) -> Result<usize, AppError> {
     let mut ran = 0;
     loop {
         let now = state.clock.now();
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin_write(&state.db).await?;
         let mut due = Schedules::find()
             .filter(ScheduleColumn::DoneAt.is_null())
             .filter(ScheduleColumn::RunAt.lte(now))
@@ -387,7 +387,7 @@ pub async fn run_due_schedules(state: &AppState) -> Result<usize, AppError> {
         if outcome.is_err() {
             // Nothing of a failed run may stay; record the failure on its own.
             txn.rollback().await?;
-            let txn = state.db.begin().await?;
+            let txn = crate::db::begin_write(&state.db).await?;
             finish(&txn, job.id, now, &outcome_text).await?;
             txn.commit().await?;
         } else {

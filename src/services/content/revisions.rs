@@ -9,7 +9,6 @@ use entity::translation;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -259,7 +258,7 @@ pub async fn restore_revision(
             translations::check_file(state, kind, &input, "", &mut errors).await?;
             errors.finish()?;
             let current = load::translation(&state.db, id, &locale).await?;
-            let txn = state.db.begin().await?;
+            let txn = crate::db::begin_write(&state.db).await?;
             translations::write_draft(
                 &txn,
                 &document,
@@ -298,7 +297,7 @@ pub async fn restore_revision(
             }
             let fields: ItemFields =
                 serde_json::from_value(snapshot["fields"].clone()).map_err(AppError::internal)?;
-            let txn = state.db.begin().await?;
+            let txn = crate::db::begin_write(&state.db).await?;
             let updated = Documents::update_many()
                 .col_expr(
                     DocumentColumn::Fields,

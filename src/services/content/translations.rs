@@ -7,7 +7,6 @@ use entity::translation::{self, Column, Entity as Translations};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, SqlErr,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -147,7 +146,7 @@ pub async fn put_translation(
     errors.finish()?;
 
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let version = write_draft(
         &txn,
         &document,
@@ -286,7 +285,7 @@ pub async fn drop_translation(
         .map_err(|m| AppError::invalid_parameter("locale", m))?;
     // Decide under lock, so that a publish landing meanwhile is neither missed by the
     // permission check nor left live without its draft.
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let document = load::lock_document(&txn, kind, id).await?;
     let current = load::translation(&txn, id, &locale)
         .await?
@@ -305,7 +304,15 @@ pub async fn drop_translation(
             locale: &locale,
         }
     };
-    audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
+    let txn = audit::authorize_locked(
+        state,
+        txn,
+        actor,
+        action,
+        kind.as_str(),
+        Some(id.to_string()),
+    )
+    .await?;
     if if_match.is_some() {
         check_precondition(if_match, Some(&current))?;
     }

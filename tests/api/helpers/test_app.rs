@@ -294,6 +294,17 @@ impl TestApp {
         body["token"].as_str().unwrap().to_owned()
     }
 
+    /// The value of one sample of `/metrics` (the first line starting with `name`).
+    pub async fn metric(&self, name: &str) -> f64 {
+        let text = self.get("/metrics").await.text().await.unwrap();
+        text.lines()
+            .find(|line| line.starts_with(name))
+            .and_then(|line| line.rsplit(' ').next())
+            .unwrap_or_else(|| panic!("no metric {name} in {text}"))
+            .parse()
+            .unwrap()
+    }
+
     pub async fn admin_token(&self) -> String {
         self.login_token(ADMIN_EMAIL, ADMIN_PASSWORD).await
     }

@@ -6,6 +6,7 @@ use poem_openapi::{Enum, Object};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::changes::FieldsChanges;
 use crate::domain::content::{ContentKind, ItemFields, MaterialKind, RegistrationMode};
 use crate::services::content::{
     Draft, Item, ItemSummary, Live, RevisionDetail, RevisionSummary, ScheduleView,
@@ -100,41 +101,6 @@ pub struct FieldsBody {
     pub material_kind: Option<MaterialKindName>,
     /// News and events: the id of an image asset to show with it.
     pub cover_asset_id: Option<Uuid>,
-}
-
-impl From<FieldsBody> for ItemFields {
-    fn from(body: FieldsBody) -> Self {
-        Self {
-            date: body.date,
-            city: body.city,
-            venue: body.venue,
-            online_url: body.online_url,
-            starts_at: body.starts_at,
-            ends_at: body.ends_at,
-            time_zone: body.time_zone,
-            workshop_languages: body.workshop_languages,
-            capacity: body.capacity,
-            registration_mode: body.registration_mode.map(|m| match m {
-                RegistrationModeName::Form => RegistrationMode::Form,
-                RegistrationModeName::External => RegistrationMode::External,
-                RegistrationModeName::Closed => RegistrationMode::Closed,
-            }),
-            registration_url: body.registration_url,
-            registration_opens_at: body.registration_opens_at,
-            registration_closes_at: body.registration_closes_at,
-            cancelled: body.cancelled,
-            materials: body.materials,
-            material_kind: body.material_kind.map(|k| match k {
-                MaterialKindName::Presentation => MaterialKind::Presentation,
-                MaterialKindName::Report => MaterialKind::Report,
-                MaterialKindName::Guide => MaterialKind::Guide,
-                MaterialKindName::Handout => MaterialKind::Handout,
-                MaterialKindName::Video => MaterialKind::Video,
-                MaterialKindName::Other => MaterialKind::Other,
-            }),
-            cover_asset_id: body.cover_asset_id,
-        }
-    }
 }
 
 impl From<ItemFields> for FieldsBody {
@@ -267,7 +233,7 @@ pub struct CreateItemRequest {
     pub parent_id: Option<Uuid>,
     /// Pages: order among siblings.
     pub position: Option<i32>,
-    pub fields: Option<FieldsBody>,
+    pub fields: Option<FieldsChanges>,
     pub translation: FirstTranslation,
 }
 
@@ -282,8 +248,9 @@ pub struct UpdateItemRequest {
     #[serde(default)]
     pub parent_id: MaybeUndefined<Uuid>,
     pub position: Option<i32>,
-    /// Only the fields given change.
-    pub fields: Option<FieldsBody>,
+    /// Only the fields given change; a field given `null` is cleared (an event's
+    /// `capacity`, `venue`, `cover_asset_id`, registration window, `materials`, ...).
+    pub fields: Option<FieldsChanges>,
 }
 
 /// When to publish or unpublish; absent or in the past: now.

@@ -1,6 +1,7 @@
 //! `/api/v1/admin/{kind}`: pages, news, events and materials, with per-locale drafts,
 //! publishing, revisions and the trash.
 
+mod changes;
 pub(crate) mod dto;
 
 use poem_openapi::param::{Header, Path, Query};
