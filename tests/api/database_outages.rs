@@ -10,6 +10,7 @@ use crate::helpers::{Backend, TestApp, assert_problem, backend_tests};
 backend_tests!(
     a_write_that_cannot_get_the_lock_gets_503_with_retry_after,
     a_database_that_is_gone_gets_503_with_retry_after,
+    a_request_that_waits_past_its_time_limit_gets_503,
 );
 
 async fn assert_unavailable(response: reqwest::Response) {
@@ -91,4 +92,49 @@ async fn a_database_that_is_gone_gets_503_with_retry_after(backend: Backend) {
         .await,
     )
     .await;
+}
+
+/// Nothing hangs: a request still waiting (here for a lock the database would wait
+/// much longer for) is answered 503 at the request time limit.
+async fn a_request_that_waits_past_its_time_limit_gets_503(backend: Backend) {
+    let app = TestApp::builder(backend)
+        .with(|s| {
+            s.database.busy_timeout_ms = 60_000;
+            s.database.statement_timeout_seconds = 60;
+            s.server.request_timeout_seconds = 1;
+            s.server.idle_timeout_seconds = 5;
+        })
+        .spawn()
+        .await;
+    let admin = app.admin_token().await;
+    let blocker = crate::helpers::connect_single(&app.database.url).await;
+    let lock = match backend {
+        Backend::Sqlite => "BEGIN EXCLUSIVE",
+        Backend::Postgres => "BEGIN; LOCK TABLE documents IN ACCESS EXCLUSIVE MODE",
+    };
+    blocker.execute_unprepared(lock).await.unwrap();
+
+    let waited = app
+        .post_json_authed(
+            "/api/v1/admin/news",
+            &admin,
+            &json!({ "translation": { "locale": "en", "title": "Waiting" } }),
+        )
+        .await;
+
+    let retry_after = waited.headers().get("retry-after").cloned();
+    let problem = assert_problem(waited, StatusCode::SERVICE_UNAVAILABLE).await;
+    assert!(retry_after.is_some());
+    assert!(
+        problem["detail"].as_str().unwrap().contains("too long"),
+        "{problem}"
+    );
+    blocker.execute_unprepared("ROLLBACK").await.unwrap();
+    let news: serde_json::Value = app
+        .get_authed("/api/v1/admin/news", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(news["page"]["total"], 0, "the abandoned write left nothing");
 }

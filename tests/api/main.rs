@@ -11,6 +11,7 @@ mod auth;
 mod campaign;
 mod cli;
 mod concurrent_writes;
+mod connections;
 mod content;
 mod content_fields;
 mod content_permissions;
