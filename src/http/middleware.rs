@@ -146,20 +146,6 @@ pub async fn limit_body<E: Endpoint>(
     Ok(ep.call(req).await?.into_response())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_sane_request_id;
-
-    #[test]
-    fn only_plain_request_ids_are_echoed() {
-        assert!(is_sane_request_id("4f1c2c1e-9f7e-4a53-8d1a-0d2e3c4b5a69"));
-        assert!(is_sane_request_id("lb:abc.123_x"));
-        assert!(!is_sane_request_id(""));
-        assert!(!is_sane_request_id("a\r\nSet-Cookie: x"));
-        assert!(!is_sane_request_id(&"a".repeat(129)));
-    }
-}
-
 /// Answers 503 (with `Retry-After`) when a request takes longer than `limit` to produce
 /// its response, so that nothing hangs while the database or the store does: a slow
 /// statement, a lock never released, a database that stopped answering mid-query.
@@ -192,9 +178,6 @@ pub async fn time_limit<E: Endpoint>(
     }
 }
 
-/// Headers a cross-origin script may read.
-pub const EXPOSED_HEADERS: [&str; 4] = ["etag", "x-request-id", "retry-after", "location"];
-
 /// Admin and auth responses carry drafts, personal data, token secrets and session
 /// tokens: no cache, shared or private, may keep them.
 pub async fn no_store_for_private<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
@@ -210,59 +193,16 @@ pub async fn no_store_for_private<E: Endpoint>(ep: Arc<E>, req: Request) -> poem
     Ok(response)
 }
 
-/// Sends a public delivery read (a `GET` or `HEAD` of the delivery API or a file, with
-/// no `Authorization`) and its preflight straight to the application, answering any
-/// origin without credentials; everything else goes through `listed`, the allow-list
-/// of `server.cors_allowed_origins` (or, without one, gets no CORS headers).
-pub async fn route_cors(
-    req: Request,
-    app: Arc<poem::endpoint::BoxEndpoint<'static>>,
-    listed: Option<Arc<poem::endpoint::BoxEndpoint<'static>>>,
-) -> poem::Result<Response> {
-    use poem::http::{Method, header};
-    let path = req.uri().path();
-    let delivery = path.starts_with("/api/v1/")
-        && !path.starts_with("/api/v1/admin")
-        && !path.starts_with("/api/v1/auth");
-    let asks_credentials = |req: &Request| {
-        req.headers().contains_key(header::AUTHORIZATION)
-            || req
-                .header(header::ACCESS_CONTROL_REQUEST_HEADERS)
-                .is_some_and(|h| h.to_ascii_lowercase().contains("authorization"))
-    };
-    let preflight = req.method() == Method::OPTIONS
-        && req
-            .headers()
-            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-    let read = matches!(*req.method(), Method::GET | Method::HEAD)
-        || (preflight
-            && req
-                .header(header::ACCESS_CONTROL_REQUEST_METHOD)
-                .is_some_and(|m| m.eq_ignore_ascii_case("GET") || m.eq_ignore_ascii_case("HEAD")));
-    let origin = req.headers().contains_key(header::ORIGIN);
-    if !(delivery && read && origin && !asks_credentials(&req)) {
-        return match listed {
-            Some(listed) => listed.call(req).await,
-            None => app.call(req).await,
-        };
+#[cfg(test)]
+mod tests {
+    use super::is_sane_request_id;
+
+    #[test]
+    fn only_plain_request_ids_are_echoed() {
+        assert!(is_sane_request_id("4f1c2c1e-9f7e-4a53-8d1a-0d2e3c4b5a69"));
+        assert!(is_sane_request_id("lb:abc.123_x"));
+        assert!(!is_sane_request_id(""));
+        assert!(!is_sane_request_id("a\r\nSet-Cookie: x"));
+        assert!(!is_sane_request_id(&"a".repeat(129)));
     }
-    let mut response = if preflight {
-        Response::builder()
-            .status(poem::http::StatusCode::NO_CONTENT)
-            .header(header::ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD")
-            .header(header::ACCESS_CONTROL_ALLOW_HEADERS, "if-none-match")
-            .header(header::ACCESS_CONTROL_MAX_AGE, "600")
-            .finish()
-    } else {
-        app.call(req).await?
-    };
-    let headers = response.headers_mut();
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    if let Ok(exposed) = HeaderValue::from_str(&EXPOSED_HEADERS.join(", ")) {
-        headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, exposed);
-    }
-    Ok(response)
 }

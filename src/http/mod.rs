@@ -4,6 +4,7 @@ mod admin;
 mod auth;
 mod client;
 pub mod connections;
+mod cors;
 mod delivery;
 mod files;
 mod json;
@@ -129,8 +130,6 @@ pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
         .with(SetHeader::new().overriding("X-Content-Type-Options", "nosniff"))
         .around(middleware::no_store_for_private);
     let app = std::sync::Arc::new(app.boxed());
-    // Public delivery reads answer any origin, without credentials, as public content
-    // should; the allow-list guards the admin API and requests that carry a token.
     let listed = (!origins.is_empty()).then(|| {
         let cors = Cors::new()
             .allow_origins(origins)
@@ -142,7 +141,7 @@ pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
                 Method::DELETE,
             ])
             .allow_headers(["authorization", "content-type", "if-match", "if-none-match"])
-            .expose_headers(middleware::EXPOSED_HEADERS)
+            .expose_headers(cors::EXPOSED_HEADERS)
             .max_age(600);
         // Refusals by CORS itself happen outside the inner renderer.
         std::sync::Arc::new(
@@ -154,7 +153,7 @@ pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
     });
     poem::endpoint::make(move |req: poem::Request| {
         let (app, listed) = (app.clone(), listed.clone());
-        async move { middleware::route_cors(req, app, listed).await }
+        async move { cors::route_cors(req, app, listed).await }
     })
     .boxed()
 }

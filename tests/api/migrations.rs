@@ -1,16 +1,18 @@
 //! Migrations run forwards and backwards, and never lose existing rows.
 
-use buysocial::domain::Role;
-use entity::{session, user};
-use migration::{Migrator, MigratorTrait};
-use reqwest::StatusCode;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use std::collections::BTreeMap;
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, backend_tests};
+use migration::{Migrator, MigratorTrait};
+use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::helpers::{Backend, TestApp, backend_tests};
 
 backend_tests!(
     migrations_go_down_and_up_again_on_an_empty_database,
-    redoing_the_latest_migration_keeps_existing_rows,
+    stepping_each_migration_down_and_up_keeps_the_rows_of_the_others,
 );
 
 async fn migrations_go_down_and_up_again_on_an_empty_database(backend: Backend) {
@@ -33,32 +35,178 @@ async fn migrations_go_down_and_up_again_on_an_empty_database(backend: Backend) 
     );
 }
 
-/// With foreign keys on, a SQLite table rebuild in a migration would silently delete
-/// the rows that reference the table through `ON DELETE CASCADE`. Populate every
-/// table, undo and redo the latest migration, and count again.
-async fn redoing_the_latest_migration_keeps_existing_rows(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    app.create_user("editor@example.org", Role::Editor, "editor password 1")
-        .await;
-    let token = app.login_token(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    app.login_token("editor@example.org", "editor password 1")
-        .await;
+/// Every table, with its rows.
+async fn row_counts(db: &DatabaseConnection) -> BTreeMap<String, i64> {
+    let backend = db.get_database_backend();
+    let list = match backend {
+        DbBackend::Postgres => {
+            "SELECT table_name AS name FROM information_schema.tables \
+             WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+        }
+        // FTS5 keeps its index in shadow tables (`name_data`, ...), counted through
+        // the virtual table itself.
+        _ => {
+            "SELECT name FROM sqlite_master t WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.type = 'table' \
+               AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND t.name LIKE v.name || '\\_%' ESCAPE '\\')"
+        }
+    };
+    let tables: Vec<String> = db
+        .query_all_raw(Statement::from_string(backend, list))
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.try_get::<String>("", "name").unwrap())
+        .filter(|name| name != "seaql_migrations")
+        .collect();
+    let mut counts = BTreeMap::new();
+    for table in tables {
+        let row = db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM \"{table}\""),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        counts.insert(table, row.try_get::<i64>("", "n").unwrap());
+    }
+    counts
+}
+
+/// Content, people and traffic in every table, through the API as editors make them.
+async fn populate(app: &TestApp) {
+    buysocial::demo::seed(&app.state).await.unwrap();
+    let admin = app.admin_token().await;
     app.login("editor@example.org", "a wrong password").await;
+    app.api_token(&admin, json!({ "name": "frontend", "kind": "delivery" }))
+        .await;
+    let (slug, id) = crate::registrations::event(app, &admin, "PT", 30, json!({})).await;
+    let registered = crate::registrations::register(
+        app,
+        &slug,
+        &crate::registrations::person("ana@example.org"),
+    )
+    .await;
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    // A published slug that changes leaves a redirect; a publish in the future, a schedule.
+    let path = format!("/api/v1/admin/events/{id}/translations/en");
+    let draft: Value = app
+        .get_authed(&format!("/api/v1/admin/events/{id}"), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let renamed = app
+        .send_if_match(
+            Method::PUT,
+            &path,
+            &admin,
+            draft["translations"][0]["etag"].as_str(),
+            &json!({ "title": "Renamed", "slug": "renamed-training" }),
+        )
+        .await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    for body in [None, Some(json!({ "at": "2099-01-01T00:00:00Z" }))] {
+        let published = app
+            .send(
+                Method::POST,
+                &format!("{path}/publish"),
+                Some(&admin),
+                body.as_ref(),
+            )
+            .await;
+        assert!(published.status().is_success());
+    }
+}
+
+/// With foreign keys on, a SQLite table rebuild in a migration silently deletes the
+/// rows that reference the table through `ON DELETE CASCADE`. With every table
+/// populated, step back over each migration in turn and forward again: the tables
+/// that stay keep every row, both ways.
+async fn stepping_each_migration_down_and_up_keeps_the_rows_of_the_others(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    populate(&app).await;
     let db = &app.state.db;
-    let users_before = user::Entity::find().count(db).await.unwrap();
-    let sessions_before = session::Entity::find().count(db).await.unwrap();
-    assert_eq!((users_before, sessions_before), (2, 2));
-
-    Migrator::down(db, Some(1)).await.unwrap();
-    Migrator::up(db, None).await.unwrap();
-
-    assert_eq!(user::Entity::find().count(db).await.unwrap(), users_before);
-    assert_eq!(
-        session::Entity::find().count(db).await.unwrap(),
-        sessions_before
+    let populated = row_counts(db).await;
+    let empty: Vec<&String> = populated
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(t, _)| t)
+        .collect();
+    assert!(
+        empty.is_empty(),
+        "populate() leaves these tables empty: {empty:?}"
     );
-    assert_eq!(
-        app.get_authed("/api/v1/auth/me", &token).await.status(),
-        StatusCode::OK
-    );
+    let migrations = Migrator::migrations().len();
+
+    for steps in 1..=migrations {
+        let before = row_counts(db).await;
+        Migrator::down(db, Some(u32::try_from(steps).unwrap()))
+            .await
+            .unwrap();
+        let during = row_counts(db).await;
+        for (table, rows) in &during {
+            assert_eq!(
+                Some(rows),
+                before.get(table),
+                "{table} after undoing {steps} migration(s)"
+            );
+        }
+        Migrator::up(db, None).await.unwrap();
+        let after = row_counts(db).await;
+        for (table, rows) in &during {
+            assert_eq!(
+                after.get(table),
+                Some(rows),
+                "{table} after redoing {steps} migration(s)"
+            );
+        }
+        assert_eq!(
+            after.keys().collect::<Vec<_>>(),
+            before.keys().collect::<Vec<_>>(),
+            "the same tables"
+        );
+    }
+}
+
+/// A migration that has landed is never edited: its checksum is in
+/// `migration/checksums.txt`. A new migration adds its line there when it lands.
+#[test]
+fn released_migrations_are_never_edited() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migration");
+    let listed = std::fs::read_to_string(dir.join("checksums.txt")).unwrap();
+    let mut expected = BTreeMap::new();
+    for line in listed
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let (sum, file) = line.split_once("  ").unwrap();
+        expected.insert(file.trim().to_owned(), sum.trim().to_owned());
+    }
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("src"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('m') && name.ends_with(".rs"))
+        .collect();
+    files.sort();
+    for file in &files {
+        let bytes = std::fs::read(dir.join("src").join(file)).unwrap();
+        let sum = hex::encode(Sha256::digest(&bytes));
+        match expected.get(file) {
+            Some(listed) => assert_eq!(
+                &sum, listed,
+                "{file} changed after it landed: add a new migration instead"
+            ),
+            None => {
+                panic!("{file} has no checksum in migration/checksums.txt: add `{sum}  {file}`")
+            }
+        }
+    }
+    for file in expected.keys() {
+        assert!(
+            files.contains(file),
+            "{file} is listed but gone: released migrations stay"
+        );
+    }
 }
