@@ -19,6 +19,7 @@ mod m20261125_000008_registrations;
 mod m20261125_000009_search;
 mod m20261125_000010_listing_index;
 mod m20261125_000011_published_state;
+mod m20261129_000012_search_words;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000009_search::Migration),
             Box::new(m20261125_000010_listing_index::Migration),
             Box::new(m20261125_000011_published_state::Migration),
+            Box::new(m20261129_000012_search_words::Migration),
         ]
     }
 }

@@ -9,9 +9,11 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use entity::login_throttle::{self, Column, Entity as Throttle};
-use sea_orm::sea_query::{Expr, ExprTrait as _, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use entity::login_throttle::{Column, Entity as Throttle};
+use sea_orm::sea_query::{Expr, ExprTrait as _};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement, Value,
+};
 
 use crate::error::AppError;
 use crate::settings::ThrottleSettings;
@@ -100,8 +102,11 @@ pub async fn succeeded(db: &impl ConnectionTrait, keys: &[ThrottleKey]) -> Resul
 }
 
 /// Counts one failure against `key`, locking it once it reaches its maximum; returns
-/// the failures counted in the window so far (this one included, perhaps parallel
-/// ones too).
+/// the failures counted in the window so far, this one included.
+///
+/// One statement counts: an upsert that adds one within the window and starts a new
+/// window otherwise. (Updating first and inserting when nothing was updated let a
+/// burst of parallel attempts all find no row and all start the count again at one.)
 pub async fn record_failure(
     db: &impl ConnectionTrait,
     key: &ThrottleKey,
@@ -109,45 +114,56 @@ pub async fn record_failure(
     now: DateTime<Utc>,
 ) -> Result<u32, AppError> {
     let window_start = now - TimeDelta::seconds(settings.window_seconds.into());
-    let counted = Throttle::update_many()
-        .col_expr(Column::Failures, Expr::col(Column::Failures).add(1))
-        .filter(Column::Key.eq(&key.key))
-        .filter(Column::WindowStartedAt.gt(window_start))
-        .exec(db)
-        .await?;
-    if counted.rows_affected == 0 {
-        // No row, or its window is over: start a new window.
-        let fresh = login_throttle::ActiveModel {
-            key: Set(key.key.clone()),
-            failures: Set(1),
-            window_started_at: Set(now),
-            locked_until: Set(None),
-        };
-        Throttle::insert(fresh)
-            .on_conflict(
-                OnConflict::column(Column::Key)
-                    .update_columns([
-                        Column::Failures,
-                        Column::WindowStartedAt,
-                        Column::LockedUntil,
-                    ])
-                    .to_owned(),
+    let backend = db.get_database_backend();
+    let placeholders: Vec<String> = (1..=5)
+        .map(|n| match backend {
+            DatabaseBackend::Postgres => format!("${n}"),
+            _ => "?".to_owned(),
+        })
+        .collect();
+    let [key_at, now_at, in_window_1, in_window_2, in_window_3] =
+        [0, 1, 2, 3, 4].map(|i| &placeholders[i]);
+    let in_window = |at: &str| format!("login_throttle.window_started_at > {at}");
+    let sql = format!(
+        "INSERT INTO login_throttle (key, failures, window_started_at, locked_until) \
+         VALUES ({key_at}, 1, {now_at}, NULL) \
+         ON CONFLICT (key) DO UPDATE SET \
+           failures = CASE WHEN {} THEN login_throttle.failures + 1 ELSE 1 END, \
+           locked_until = CASE WHEN {} THEN login_throttle.locked_until ELSE NULL END, \
+           window_started_at = CASE WHEN {} THEN login_throttle.window_started_at \
+             ELSE excluded.window_started_at END \
+         RETURNING failures",
+        in_window(in_window_1),
+        in_window(in_window_2),
+        in_window(in_window_3),
+    );
+    let values: Vec<Value> = vec![
+        key.key.clone().into(),
+        now.into(),
+        window_start.into(),
+        window_start.into(),
+        window_start.into(),
+    ];
+    let failures = db
+        .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?
+        .map(|row| row.try_get::<i32>("", "failures"))
+        .transpose()?
+        .unwrap_or(1);
+    if failures >= i32::try_from(key.max_failures).unwrap_or(i32::MAX) {
+        let lockout_end = now + TimeDelta::seconds(settings.lockout_seconds.into());
+        Throttle::update_many()
+            .col_expr(Column::LockedUntil, Expr::value(Some(lockout_end)))
+            .filter(Column::Key.eq(&key.key))
+            .filter(
+                Column::LockedUntil
+                    .is_null()
+                    .or(Column::LockedUntil.lte(now)),
             )
-            .exec_without_returning(db)
+            .exec(db)
             .await?;
     }
-    let lockout_end = now + TimeDelta::seconds(settings.lockout_seconds.into());
-    Throttle::update_many()
-        .col_expr(Column::LockedUntil, Expr::value(Some(lockout_end)))
-        .filter(Column::Key.eq(&key.key))
-        .filter(Column::Failures.gte(i64::from(key.max_failures)))
-        .exec(db)
-        .await?;
-    let failures = Throttle::find_by_id(key.key.clone())
-        .one(db)
-        .await?
-        .map_or(1, |row| row.failures);
-    Ok(u32::try_from(failures).unwrap_or(u32::MAX))
+    Ok(u32::try_from(failures).unwrap_or(0))
 }
 
 /// Forgets the failures of `key`, after a successful login.

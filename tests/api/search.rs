@@ -11,6 +11,7 @@ backend_tests!(
     search_follows_the_locale_chain_and_the_site,
     unpublished_and_trashed_content_never_matches,
     bad_searches_are_refused,
+    every_prefix_of_a_published_word_finds_it,
 );
 
 fn found(results: &Value) -> Vec<String> {
@@ -247,4 +248,74 @@ async fn bad_searches_are_refused(backend: Backend) {
             .await;
         assert_eq!(response.status(), StatusCode::OK, "{syntax}");
     }
+}
+
+/// Search-as-you-type: from the third letter on, every prefix of a published word
+/// finds it, in English, French and Lithuanian; a full English word also finds its
+/// other forms.
+async fn every_prefix_of_a_published_word_finds_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let cases = [
+        (
+            "en",
+            "Socially responsible procurement",
+            "Training in public procurement",
+            ["procurement", "training", "responsible"],
+        ),
+        (
+            "fr",
+            "Marchés publics et coopération",
+            "La coopération entre acheteurs",
+            ["coopération", "acheteurs", "marchés"],
+        ),
+        (
+            "lt",
+            "Socialiai atsakingi viešieji pirkimai",
+            "Mokymai perkančiosioms organizacijoms",
+            ["viešieji", "pirkimai", "organizacijoms"],
+        ),
+    ];
+    for (locale, title, summary, _) in &cases {
+        item(
+            &app,
+            &admin,
+            "pages",
+            json!([]),
+            json!({ "locale": locale, "title": title, "summary": summary }),
+        )
+        .await;
+    }
+
+    for (locale, title, _, words) in &cases {
+        for word in words {
+            let letters: Vec<char> = word.chars().collect();
+            for end in 3..=letters.len() {
+                let prefix: String = letters[..end].iter().collect();
+                let query = format!("/api/v1/search?locale={locale}&q={prefix}");
+                let results = read(&app, &query).await;
+                assert_eq!(found(&results), [title.to_string()], "{locale}: {prefix}");
+            }
+        }
+    }
+    let earlier_words = read(&app, "/api/v1/search?locale=en&q=procur%20train").await;
+    assert_eq!(
+        found(&earlier_words),
+        ["Socially responsible procurement"],
+        "the last word may be unfinished"
+    );
+    let other_form = read(&app, "/api/v1/search?locale=en&q=procurements%20trainings").await;
+    assert_eq!(
+        found(&other_form),
+        ["Socially responsible procurement"],
+        "English stems"
+    );
+    let snippet = read(&app, "/api/v1/search?locale=fr&q=coop%C3%A9rat").await;
+    assert!(
+        snippet["items"][0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>coopération</mark>"),
+        "{snippet}"
+    );
 }

@@ -1,8 +1,9 @@
 //! Full-text search over published content, ranked, with highlighted snippets.
 //!
-//! The index lives in the database next to the read model (see migration
-//! `m20261125_000009_search`): PostgreSQL stems each locale with its own text search
-//! configuration; SQLite uses FTS5 with the Porter stemmer. Only live rows can match,
+//! The index lives in the database next to the read model (see migrations
+//! `m20261125_000009_search` and `m20261129_000012_search_words`): PostgreSQL stems each
+//! locale with its own text search configuration, SQLite stems English with Porter; both
+//! also index the words as written, for prefixes and unstemmed languages. Only live rows can match,
 //! and an item is found in the locale a reader is served: the first of the chain it
 //! has. Previews search published content too: drafts are not indexed.
 
@@ -168,38 +169,78 @@ fn highlight(snippet: &str) -> String {
     html
 }
 
-/// FTS5: every word must appear (the last may be the start of a word, for
-/// search-as-you-type); each is quoted, so it is only ever a word.
-fn fts5_query(words: &[String]) -> String {
-    let last = words.len() - 1;
-    words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let quoted = format!("\"{w}\"");
-            if i == last { quoted + "*" } else { quoted }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The ways a query is asked of the indexes. Every word must appear; the last may be
+/// the start of a word (search-as-you-type). A full word also matches its stemmed
+/// forms where a stemmer is right for the language; a prefix is matched against the
+/// words as written, since stems are shorter than the words a longer prefix begins
+/// (`procurem` begins "procurement", not its stem `procur`).
+struct Terms<'a> {
+    words: &'a [String],
 }
 
-/// PostgreSQL: the words ANDed for `to_tsquery`, the last also as a prefix. Words are
-/// letters and digits only, so they cannot carry tsquery operators.
-fn pg_terms(words: &[String]) -> String {
-    let last = words.len() - 1;
-    words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            if i == last {
-                format!("{w}:*")
-            } else {
-                w.clone()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" & ")
+impl Terms<'_> {
+    fn last(&self) -> &str {
+        self.words.last().map_or("", String::as_str)
+    }
+
+    fn rest(&self) -> &[String] {
+        &self.words[..self.words.len().saturating_sub(1)]
+    }
+
+    /// FTS5: each word quoted, so it is only ever a word.
+    fn fts5(words: &[String], last_as_prefix: bool) -> String {
+        let last = words.len().saturating_sub(1);
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let quoted = format!("\"{w}\"");
+                if i == last && last_as_prefix {
+                    quoted + "*"
+                } else {
+                    quoted
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// PostgreSQL `to_tsquery` text: the words ANDed. Words are letters and digits
+    /// only, so they cannot carry tsquery operators.
+    fn tsquery(words: &[String], last_as_prefix: bool) -> String {
+        let last = words.len().saturating_sub(1);
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if i == last && last_as_prefix {
+                    format!("{w}:*")
+                } else {
+                    w.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" & ")
+    }
+
+    /// For highlighting: any word, as the start of a word.
+    fn any_prefix(&self, fts5: bool) -> String {
+        self.words
+            .iter()
+            .map(|w| {
+                if fts5 {
+                    format!("\"{w}\"*")
+                } else {
+                    format!("{w}:*")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(if fts5 { " OR " } else { " | " })
+    }
 }
+
+/// SQLite has only an English stemmer (Porter); other languages match words as written.
+const SQLITE_STEMMED_LOCALE: &str = "(p.locale = 'en' OR p.locale LIKE 'en-%')";
 
 /// The best matches, each in the locale its item is served in (no row of the item in
 /// a locale earlier in the chain) and within the site, all decided before the limit.
@@ -210,33 +251,70 @@ fn matches(
     chain: &[String],
     kind: Option<ContentKind>,
 ) -> Statement {
+    let terms = Terms { words };
     let (select, from, mut conditions) = if sql.is_postgres() {
-        let terms = sql.bind(pg_terms(words));
+        let stemmed = sql.bind(Terms::tsquery(words, false));
+        let written = sql.bind(Terms::tsquery(words, true));
+        let last = sql.bind(Terms::tsquery(&[terms.last().to_owned()], true));
+        let rest =
+            (!terms.rest().is_empty()).then(|| sql.bind(Terms::tsquery(terms.rest(), false)));
         let per_locale: Vec<String> = chain
             .iter()
             .map(|locale| {
                 let l = sql.bind(locale.clone());
-                format!("(p.locale = {l} AND p.search @@ to_tsquery(buysocial_search_config({l}), {terms}))")
+                let config = format!("buysocial_search_config({l})");
+                let mixed = match &rest {
+                    Some(rest) => format!(
+                        " OR (p.search @@ to_tsquery({config}, {rest}) \
+                         AND p.search_words @@ to_tsquery('pg_catalog.simple', {last}))"
+                    ),
+                    None => String::new(),
+                };
+                format!(
+                    "(p.locale = {l} AND (p.search @@ to_tsquery({config}, {stemmed}) \
+                     OR p.search_words @@ to_tsquery('pg_catalog.simple', {written}){mixed}))"
+                )
             })
             .collect();
         (
             format!(
-                "ts_rank(p.search, to_tsquery(buysocial_search_config(p.locale), {terms}))::float8"
+                "(ts_rank(p.search, to_tsquery(buysocial_search_config(p.locale), {stemmed})) \
+                 + ts_rank(p.search_words, to_tsquery('pg_catalog.simple', {written})))::float8"
             ),
             "published_translations p".to_owned(),
             vec![format!("({})", per_locale.join(" OR "))],
         )
     } else {
-        let query = sql.bind(fts5_query(words));
+        // Bound in text order: the two scored subqueries, then the conditions.
+        let written = sql.bind(Terms::fts5(words, true));
+        let stemmed = sql.bind(Terms::fts5(words, false));
+        let from = format!(
+            "published_translations p \
+             JOIN published_search_keys k ON k.document_id = p.document_id AND k.locale = p.locale \
+             LEFT JOIN (SELECT rowid AS id, -bm25(published_words, 10.0, 4.0, 1.0) AS score \
+               FROM published_words WHERE published_words MATCH {written}) w ON w.id = k.id \
+             LEFT JOIN (SELECT rowid AS id, -bm25(published_search, 10.0, 4.0, 1.0) AS score \
+               FROM published_search WHERE published_search MATCH {stemmed}) s ON s.id = k.id"
+        );
         let locales = sql.bind_all(chain.iter().cloned());
+        let mixed = if terms.rest().is_empty() {
+            String::new()
+        } else {
+            let rest = sql.bind(Terms::fts5(terms.rest(), false));
+            let last = sql.bind(Terms::fts5(&[terms.last().to_owned()], true));
+            format!(
+                " OR (k.id IN (SELECT rowid FROM published_search WHERE published_search MATCH {rest}) \
+                 AND k.id IN (SELECT rowid FROM published_words WHERE published_words MATCH {last}))"
+            )
+        };
         (
-            "-bm25(published_search, 10.0, 4.0, 1.0)".to_owned(),
-            "published_search JOIN published_translations p \
-             ON p.document_id = published_search.document_id AND p.locale = published_search.locale"
-                .to_owned(),
+            "COALESCE(w.score, s.score, 0.0)".to_owned(),
+            from,
             vec![
-                format!("published_search MATCH {query}"),
                 format!("p.locale IN ({locales})"),
+                format!(
+                    "(w.id IS NOT NULL OR ({SQLITE_STEMMED_LOCALE} AND (s.id IS NOT NULL{mixed})))"
+                ),
             ],
         )
     };
@@ -259,12 +337,15 @@ fn matches(
     ))
 }
 
-/// Titles, slugs and snippets of the rows shown.
+/// Titles, slugs and snippets of the rows shown. Snippets mark every word that begins
+/// with a word of the query, as written; a row found through stems alone whose words
+/// none begins with a query word gets the start of its summary and body.
 fn details(mut sql: Sql, words: &[String], rows: &[(Uuid, String)]) -> Statement {
     let start = MARK_START.to_string();
     let end = MARK_END.to_string();
+    let terms = Terms { words };
     if sql.is_postgres() {
-        let terms = sql.bind(pg_terms(words));
+        let any = sql.bind(terms.any_prefix(false));
         let options = sql.bind(format!(
             "StartSel={start}, StopSel={end}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \""
         ));
@@ -278,29 +359,31 @@ fn details(mut sql: Sql, words: &[String], rows: &[(Uuid, String)]) -> Statement
             .collect();
         sql.statement(format!(
             "SELECT p.document_id, p.locale, p.slug, p.title, p.summary, \
-             ts_headline(buysocial_search_config(p.locale), p.summary || ' ' || p.body, \
-             to_tsquery(buysocial_search_config(p.locale), {terms}), {options}) AS snippet \
+             ts_headline('pg_catalog.simple', p.summary || ' ' || p.body, \
+             to_tsquery('pg_catalog.simple', {any}), {options}) AS snippet \
              FROM published_translations p WHERE {}",
             pairs.join(" OR ")
         ))
     } else {
         let open = sql.bind(start);
         let close = sql.bind(end);
-        let query = sql.bind(fts5_query(words));
+        let any = sql.bind(terms.any_prefix(true));
         let pairs: Vec<String> = rows
             .iter()
             .map(|(id, locale)| {
                 let i = sql.bind(*id);
                 let l = sql.bind(locale.clone());
-                format!("(published_search.document_id = {i} AND published_search.locale = {l})")
+                format!("(p.document_id = {i} AND p.locale = {l})")
             })
             .collect();
         sql.statement(format!(
             "SELECT p.document_id, p.locale, p.slug, p.title, p.summary, \
-             snippet(published_search, -1, {open}, {close}, ' … ', 24) AS snippet \
-             FROM published_search JOIN published_translations p \
-             ON p.document_id = published_search.document_id AND p.locale = published_search.locale \
-             WHERE published_search MATCH {query} AND ({})",
+             COALESCE(w.snippet, substr(p.summary || ' ' || p.body, 1, 200)) AS snippet \
+             FROM published_translations p \
+             JOIN published_search_keys k ON k.document_id = p.document_id AND k.locale = p.locale \
+             LEFT JOIN (SELECT rowid AS id, snippet(published_words, -1, {open}, {close}, ' … ', 24) AS snippet \
+               FROM published_words WHERE published_words MATCH {any}) w ON w.id = k.id \
+             WHERE {}",
             pairs.join(" OR ")
         ))
     }
@@ -316,12 +399,21 @@ mod tests {
             words("  achats\" OR publics* NEAR(x) "),
             ["achats", "or", "publics", "near", "x"]
         );
+        let words_of = words("Viešieji pirkimai");
+        assert_eq!(Terms::fts5(&words_of, true), "\"viešieji\" \"pirkimai\"*");
         assert_eq!(
-            fts5_query(&words("Viešieji pirkimai")),
-            "\"viešieji\" \"pirkimai\"*"
+            Terms { words: &words_of }.any_prefix(true),
+            "\"viešieji\"* OR \"pirkimai\"*"
         );
         assert!(words("!!! ---").is_empty());
-        assert_eq!(pg_terms(&words("social clau")), "social & clau:*");
+        assert_eq!(
+            Terms::tsquery(&words("social clau"), true),
+            "social & clau:*"
+        );
+        assert_eq!(
+            Terms::tsquery(&words("social clau"), false),
+            "social & clau"
+        );
     }
 
     #[test]
