@@ -40,11 +40,7 @@ fn main() {
 
 async fn run(base: &str) {
     let mut url = url::Url::parse(base).unwrap();
-    let upstream = format!(
-        "{}:{}",
-        url.host_str().unwrap(),
-        url.port().unwrap_or(5432)
-    );
+    let upstream = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap_or(5432));
     let name = format!("bs_bench_outage_{}", std::process::id());
     let admin = Database::connect(base).await.unwrap();
     admin
@@ -116,7 +112,10 @@ async fn requests(
     let mut pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
     pdf.resize(64 * 1024, b'x');
     let requests = [
-        ("read news (uncached)", client.get(format!("{url}/api/v1/news?locale=en"))),
+        (
+            "read news (uncached)",
+            client.get(format!("{url}/api/v1/news?locale=en")),
+        ),
         (
             "create a news item",
             client

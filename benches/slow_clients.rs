@@ -37,9 +37,10 @@ async fn run(server: &Server, connections: usize) {
     client.get(&read_url).send().await.unwrap();
 
     let started = Instant::now();
+    let held = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut slow = Vec::with_capacity(connections);
     for _ in 0..connections {
-        let address = address.clone();
+        let (address, held) = (address.clone(), held.clone());
         slow.push(tokio::spawn(async move {
             let Ok(mut stream) = TcpStream::connect(&address).await else {
                 return None;
@@ -52,6 +53,7 @@ async fn run(server: &Server, connections: usize) {
             {
                 return Some(opened.elapsed());
             }
+            held.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let mut buffer = [0u8; 256];
             loop {
                 tokio::select! {
@@ -72,12 +74,18 @@ async fn run(server: &Server, connections: usize) {
             }
         }));
     }
+    // Probe once they are all held (the head deadline is 10 s by default).
+    while held.load(std::sync::atomic::Ordering::SeqCst) < connections
+        && started.elapsed() < Duration::from_secs(5)
+    {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let opened = started.elapsed();
-    // Probe while they are held (the head deadline is 10 s by default).
+    let holding = held.load(std::sync::atomic::Ordering::SeqCst);
     let mut health = Vec::new();
     let mut reads = Vec::new();
     let probing = Instant::now();
-    while probing.elapsed() < Duration::from_secs(8) {
+    while probing.elapsed() < Duration::from_secs(6) {
         for (url, samples) in [
             (format!("{}/health/live", server.url), &mut health),
             (read_url.clone(), &mut reads),
@@ -112,7 +120,7 @@ async fn run(server: &Server, connections: usize) {
         "slow clients: {connections} half-sent request heads, trickling a byte every 3 s, release build"
     );
     println!(
-        "  opened in {:.1} s; server RSS {:.1} MiB",
+        "  {holding} held after {:.2} s; server RSS {:.1} MiB",
         opened.as_secs_f64(),
         server.rss_mib()
     );

@@ -6,12 +6,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+mod support;
+
+use std::io::Write;
 use std::time::Instant;
 
 use bytes::Bytes;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const CHUNK: usize = 1024 * 1024;
 
@@ -35,49 +36,19 @@ fn main() {
     let baseline = started.elapsed();
     std::fs::remove_file(dir.path().join("baseline.bin")).unwrap();
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_buysocial"))
-        .current_dir(dir.path())
-        .env("BUYSOCIAL__SERVER__BIND", "127.0.0.1:0")
-        .env("BUYSOCIAL__LOG__LEVEL", "warn")
-        .env(
-            "BUYSOCIAL__ASSETS__MAX_FILE_BYTES",
-            (total + CHUNK).to_string(),
-        )
-        .env("BUYSOCIAL__BOOTSTRAP__ADMIN_EMAIL", "bench@example.org")
-        .env("BUYSOCIAL__BOOTSTRAP__ADMIN_PASSWORD", "benchmark password")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(server.stderr.take().unwrap());
-    let url = loop {
-        let mut line = String::new();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "the server exited early"
-        );
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
+    let server = support::Server::start(&[(
+        "BUYSOCIAL__ASSETS__MAX_FILE_BYTES",
+        (total + CHUNK).to_string(),
+    )]);
+    let url = server.url.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
     let client = reqwest::Client::new();
-    let token = runtime.block_on(async {
-        let login: Value = client
-            .post(format!("{url}/api/v1/auth/login"))
-            .json(&json!({ "email": "bench@example.org", "password": "benchmark password" }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        login["token"].as_str().unwrap().to_owned()
-    });
+    let token = runtime.block_on(server.login(&client));
     // The peak so far includes logging in (an argon2 hash takes 19 MiB).
-    let rss_ready = peak_rss_kib(server.id());
+    let rss_ready = server.peak_rss_mib();
     let upload = |mib: usize| {
         let body = futures_util::stream::iter((0..mib).map({
             let chunk = chunk.clone();
@@ -103,11 +74,10 @@ fn main() {
     // raise the peak far above it.
     let small_mib = (mib / 16).max(16);
     upload(small_mib);
-    let rss_small = peak_rss_kib(server.id());
+    let rss_small = server.peak_rss_mib();
     let (elapsed, response) = upload(mib);
-    let rss_peak = peak_rss_kib(server.id());
-    server.kill().unwrap();
-    server.wait().unwrap();
+    let rss_peak = server.peak_rss_mib();
+    drop(server);
 
     assert_eq!(response["size"].as_u64(), Some(total as u64), "{response}");
     let mib_per_s = |d: std::time::Duration| mib as f64 / d.as_secs_f64();
@@ -128,15 +98,15 @@ fn main() {
     );
     println!(
         "  server peak RSS:        {:>8.1} MiB after login",
-        rss_ready / 1024.0
+        rss_ready
     );
     println!(
         "                          {:>8.1} MiB after a {small_mib} MiB upload",
-        rss_small / 1024.0
+        rss_small
     );
     println!(
         "                          {:>8.1} MiB after the {mib} MiB upload",
-        rss_peak / 1024.0
+        rss_peak
     );
     println!(
         "  sha256 {}",
@@ -155,14 +125,4 @@ fn pdf_chunk() -> Bytes {
         bytes.push(state as u8);
     }
     Bytes::from(bytes)
-}
-
-/// The process's peak resident memory so far, in KiB (Linux).
-fn peak_rss_kib(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(f64::NAN)
 }

@@ -405,6 +405,46 @@ impl Settings {
                 "request_timeout_seconds and request_head_timeout_seconds must be positive",
             );
         }
+        // Durations are added to instants and dates; past a day (a year for the cache)
+        // they would mean "never" and could overflow.
+        const DAY: u64 = 86_400;
+        for (key, seconds, most) in [
+            (
+                "server.request_timeout_seconds",
+                server.request_timeout_seconds,
+                DAY,
+            ),
+            (
+                "server.request_head_timeout_seconds",
+                server.request_head_timeout_seconds,
+                DAY,
+            ),
+            (
+                "server.idle_timeout_seconds",
+                server.idle_timeout_seconds,
+                DAY,
+            ),
+            (
+                "database.statement_timeout_seconds",
+                self.database.statement_timeout_seconds,
+                DAY,
+            ),
+            (
+                "delivery.response_cache_max_age_seconds",
+                self.delivery.response_cache_max_age_seconds,
+                365 * DAY,
+            ),
+        ] {
+            if seconds > most {
+                return invalid(key, &format!("must be at most {most} seconds"));
+            }
+        }
+        if self.delivery.response_cache_max_age_seconds == 0 {
+            return invalid(
+                "delivery.response_cache_max_age_seconds",
+                "must be positive (switch the cache off with response_cache_bytes = 0)",
+            );
+        }
         if server.idle_timeout_seconds <= server.request_timeout_seconds {
             // The connection is polled while a handler runs; a shorter idle timeout
             // would cut requests the request timeout still allows.

@@ -52,18 +52,29 @@ pub fn check_level(level: &str) -> Result<(), String> {
 }
 
 /// A message for the operator: a plain line on stderr, or with `log.format = "json"` a
-/// log event, so that stderr stays one JSON object per line.
+/// JSON object shaped like the log's, so that stderr stays one JSON object per line.
+/// Written whatever `log.level` says: the operator must see it (a generated admin
+/// password is shown this way, once).
 pub fn say(message: &str) {
-    match FORMAT.get() {
-        Some(LogFormat::Json) => tracing::info!(target: "buysocial", "{message}"),
-        _ => eprintln!("{message}"),
-    }
+    tell("INFO", message, message);
 }
 
 /// A fatal error for the operator, in the same way as [`say`].
 pub fn say_error(message: &str) {
+    tell("ERROR", message, &format!("error: {message}"));
+}
+
+fn tell(level: &str, message: &str, text: &str) {
     match FORMAT.get() {
-        Some(LogFormat::Json) => tracing::error!(target: "buysocial", "{message}"),
-        _ => eprintln!("error: {message}"),
+        Some(LogFormat::Json) => eprintln!(
+            "{}",
+            serde_json::json!({
+                "timestamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+                "level": level,
+                "message": message,
+                "target": "buysocial",
+            })
+        ),
+        _ => eprintln!("{text}"),
     }
 }

@@ -90,11 +90,24 @@ pub async fn succeeded(db: &impl ConnectionTrait, keys: &[ThrottleKey]) -> Resul
         return Ok(());
     };
     clear(db, account).await?;
-    for key in others {
+    release(db, others).await
+}
+
+/// Gives back the attempt counted against each key, for an attempt whose password was
+/// right or never checked (the hashing queue was full): a lock that attempt set is
+/// lifted when the count falls below the maximum again.
+pub async fn release(db: &impl ConnectionTrait, keys: &[ThrottleKey]) -> Result<(), AppError> {
+    for key in keys {
         Throttle::update_many()
             .col_expr(Column::Failures, Expr::col(Column::Failures).sub(1))
             .filter(Column::Key.eq(&key.key))
             .filter(Column::Failures.gt(0))
+            .exec(db)
+            .await?;
+        Throttle::update_many()
+            .col_expr(Column::LockedUntil, Expr::value(None::<DateTime<Utc>>))
+            .filter(Column::Key.eq(&key.key))
+            .filter(Column::Failures.lt(i64::from(key.max_failures)))
             .exec(db)
             .await?;
     }

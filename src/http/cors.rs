@@ -12,8 +12,9 @@ pub const EXPOSED_HEADERS: [&str; 4] = ["etag", "x-request-id", "retry-after", "
 
 /// Sends a public delivery read (a `GET` or `HEAD` of the delivery API or a file, with
 /// no `Authorization`) and its preflight straight to the application, answering any
-/// origin without credentials; everything else goes through `listed`, the allow-list
-/// of `server.cors_allowed_origins` (or, without one, gets no CORS headers).
+/// origin without credentials (`Access-Control-Allow-Origin: *` on every such answer);
+/// everything else goes through `listed`, the allow-list of
+/// `server.cors_allowed_origins` (or, without one, gets no CORS headers).
 pub async fn route_cors(
     req: Request,
     app: Arc<poem::endpoint::BoxEndpoint<'static>>,
@@ -39,8 +40,9 @@ pub async fn route_cors(
             && req
                 .header(header::ACCESS_CONTROL_REQUEST_METHOD)
                 .is_some_and(|m| m.eq_ignore_ascii_case("GET") || m.eq_ignore_ascii_case("HEAD")));
-    let origin = req.headers().contains_key(header::ORIGIN);
-    if !(delivery && read && origin && !asks_credentials(&req)) {
+    // Whether or not this request names an origin: a CDN may keep the answer to one
+    // that did not and give it to one that does.
+    if !(delivery && read && !asks_credentials(&req)) {
         return match listed {
             Some(listed) => listed.call(req).await,
             None => app.call(req).await,

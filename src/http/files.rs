@@ -131,11 +131,17 @@ impl FilesApi {
         let assets::Visible { asset, public } =
             assets::visible(&self.state, asset_id.0, &file_name.0, &reader).await?;
         if let Some(url) = assets::presigned_url(&self.state, &asset).await? {
-            // The signature expires, so the redirect must not be cached for long.
+            // The signature expires, so the redirect must not be cached for long; a
+            // draft's file not at all.
+            let cache_control = if public {
+                "private, max-age=60"
+            } else {
+                "private, no-store"
+            };
             let redirect = Response::builder()
                 .status(StatusCode::TEMPORARY_REDIRECT)
                 .header(header::LOCATION, url.as_str())
-                .header(header::CACHE_CONTROL, "private, max-age=60")
+                .header(header::CACHE_CONTROL, cache_control)
                 .finish();
             return Ok(FileResponse(redirect));
         }

@@ -71,13 +71,16 @@ pub async fn login(
     throttle::reserve(&state.db, &keys, &settings.throttle, now).await?;
 
     let user = users::find_by_email(&state.db, &email).await?;
-    let accepted = match &user {
-        Some(user) => {
-            state.hasher.verify(password, &user.password_hash).await? && user.disabled_at.is_none()
-        }
-        None => {
-            state.hasher.verify_dummy(password).await?;
-            false
+    let verified = match &user {
+        Some(user) => state.hasher.verify(password, &user.password_hash).await,
+        None => state.hasher.verify_dummy(password).await.map(|()| false),
+    };
+    let accepted = match verified {
+        Ok(right) => right && user.as_ref().is_some_and(|u| u.disabled_at.is_none()),
+        Err(err) => {
+            // No password was checked (the hashing queue was full): not a failure.
+            throttle::release(&state.db, &keys).await?;
+            return Err(err);
         }
     };
     let Some(user) = user.filter(|_| accepted) else {

@@ -193,6 +193,31 @@ async fn draft_files_follow_the_rules_of_draft_reads(backend: Backend) {
     )
     .await;
     assert_problem(app.get(pt_url).await, StatusCode::NOT_FOUND).await;
+
+    // A trashed item's draft is no preview's to show; editors keep their library.
+    let materials: serde_json::Value = app
+        .get_authed("/api/v1/admin/materials?country=BE", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let belgian_material = materials["items"][0]["id"].as_str().unwrap();
+    let trashed = app
+        .delete_authed(
+            &format!("/api/v1/admin/materials/{belgian_material}"),
+            &admin,
+        )
+        .await;
+    assert_eq!(trashed.status(), StatusCode::NO_CONTENT);
+    assert_problem(
+        app.get_authed(be_url, &be_preview).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_eq!(
+        app.get_authed(be_url, &admin).await.status(),
+        StatusCode::OK
+    );
 }
 
 async fn downloads_have_their_own_limit_per_address(backend: Backend) {

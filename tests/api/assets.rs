@@ -167,13 +167,15 @@ async fn a_presentation_is_uploaded_attached_published_and_downloaded(backend: B
     let url = asset["url"].as_str().unwrap().to_owned();
     // Not used by anything published yet: invisible to the public...
     assert_problem(app.get(&url).await, StatusCode::NOT_FOUND).await;
-    // ...but a preview token sees it, uncached.
+    // ...but editors see it in their library, uncached; a preview token only once a
+    // draft uses it.
+    let seen = app.get_authed(&url, &admin).await;
+    assert_eq!(seen.status(), StatusCode::OK);
+    assert_eq!(seen.headers()["cache-control"], "private, no-store");
     let (_, preview) = app
         .api_token(&admin, json!({ "name": "preview", "kind": "preview" }))
         .await;
-    let previewed = app.get_authed(&url, &preview).await;
-    assert_eq!(previewed.status(), StatusCode::OK);
-    assert_eq!(previewed.headers()["cache-control"], "private, no-store");
+    assert_problem(app.get_authed(&url, &preview).await, StatusCode::NOT_FOUND).await;
     let (_, delivery) = app
         .api_token(&admin, json!({ "name": "frontend", "kind": "delivery" }))
         .await;
@@ -385,12 +387,7 @@ async fn hostile_file_names_are_cleaned(backend: Backend) {
     ] {
         let asset = created(upload_raw(&app, &admin, given, pdf(2000)).await).await;
         assert_eq!(asset["file_name"], kept.as_str());
-        let (_, preview) = app
-            .api_token(&admin, json!({ "name": "p", "kind": "preview" }))
-            .await;
-        let download = app
-            .get_authed(asset["url"].as_str().unwrap(), &preview)
-            .await;
+        let download = app.get_authed(asset["url"].as_str().unwrap(), &admin).await;
         assert_eq!(download.status(), StatusCode::OK, "{kept}");
     }
 }
@@ -401,13 +398,8 @@ async fn svg_is_served_as_a_sandboxed_attachment(backend: Backend) {
     let svg = b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>".to_vec();
     let asset = created(upload_raw(&app, &admin, "logo.svg", svg).await).await;
     assert_eq!(asset["content_type"], "image/svg+xml");
-    let (_, preview) = app
-        .api_token(&admin, json!({ "name": "p", "kind": "preview" }))
-        .await;
 
-    let response = app
-        .get_authed(asset["url"].as_str().unwrap(), &preview)
-        .await;
+    let response = app.get_authed(asset["url"].as_str().unwrap(), &admin).await;
 
     let headers = response.headers();
     assert!(
@@ -663,12 +655,9 @@ async fn downloads_redirect_to_presigned_urls_only_on_s3_and_for_safe_types(back
     )
     .await;
     publish_material_with(&app, &admin, asset["id"].as_str().unwrap()).await;
-    let (_, preview) = app
-        .api_token(&admin, json!({ "name": "p", "kind": "preview" }))
-        .await;
 
     let response = app.get(asset["url"].as_str().unwrap()).await;
-    let svg_response = app.get_authed(svg["url"].as_str().unwrap(), &preview).await;
+    let svg_response = app.get_authed(svg["url"].as_str().unwrap(), &admin).await;
 
     assert_eq!(
         svg_response.status(),

@@ -124,7 +124,8 @@ pub enum FileReader {
     Public,
     /// A signed-in user or an admin token: drafts are theirs to read.
     Editor,
-    /// A preview token; one bound to a site sees the drafts that site would show.
+    /// A preview token: the files of drafts (not in the trash); one bound to a site, of
+    /// the drafts that site would show.
     Preview {
         site_countries: Option<Vec<CountryCode>>,
     },
@@ -205,16 +206,18 @@ pub async fn visible(
                 "your password must be changed first: POST /api/v1/auth/password".into(),
             ));
         }
-        FileReader::Editor
-        | FileReader::Preview {
-            site_countries: None,
-        } => true,
-        FileReader::Preview {
-            site_countries: Some(site),
-        } => usage::users(&state.db, id)
+        // The media library: editors see every file.
+        FileReader::Editor => true,
+        // A preview shows the drafts of items not in the trash, of its site if it has one.
+        FileReader::Preview { site_countries } => usage::users(&state.db, id)
             .await?
             .iter()
-            .any(|user| site_shows(site, &user.countries)),
+            .filter(|user| !user.trashed)
+            .any(|user| {
+                site_countries
+                    .as_ref()
+                    .is_none_or(|site| site_shows(site, &user.countries))
+            }),
     };
     if allowed {
         Ok(Visible {

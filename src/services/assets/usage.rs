@@ -38,6 +38,8 @@ pub struct Usage {
     pub live: bool,
     /// The item's countries (empty: EU-wide).
     pub countries: Vec<CountryCode>,
+    /// Whether the item is in the trash (it may come back, so the file stays in use).
+    pub trashed: bool,
 }
 
 /// The asset ids that content with these `fields` and Markdown `body` refers to.
@@ -67,6 +69,7 @@ pub async fn users(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Usage>, Ap
                 locale: None,
                 live: false,
                 countries: countries_from_json(&doc.countries)?,
+                trashed: doc.deleted_at.is_some(),
             });
         }
     }
@@ -82,7 +85,8 @@ pub async fn users(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Usage>, Ap
         .all(db)
         .await?;
     for draft in drafts {
-        let countries = match owners.iter().find(|d| d.id == draft.document_id) {
+        let owner = owners.iter().find(|d| d.id == draft.document_id);
+        let countries = match owner {
             Some(doc) => countries_from_json(&doc.countries)?,
             None => Vec::new(),
         };
@@ -92,6 +96,7 @@ pub async fn users(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Usage>, Ap
             locale: Some(draft.locale),
             live: false,
             countries,
+            trashed: owner.is_some_and(|doc| doc.deleted_at.is_some()),
         });
     }
     users.extend(live_users(db, id).await?);
@@ -120,6 +125,8 @@ pub async fn live_users(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Usage
                 locale: Some(row.locale),
                 live: true,
                 countries: countries_from_json(&row.countries)?,
+                // Trashing takes every translation offline: live rows are never trashed.
+                trashed: false,
             });
         }
     }
@@ -158,13 +165,14 @@ pub async fn used_ids(db: &impl ConnectionTrait) -> Result<HashSet<Uuid>, AppErr
     Ok(ids)
 }
 
-/// Rows whose `columns` contain the id at all. The id is a UUID, so it is safe in the
+/// Rows whose `columns` contain the id at all, in any case (PostgreSQL's `LIKE` minds
+/// case; a link may spell the id in capitals). The id is a UUID, so it is safe in the
 /// pattern.
 fn mentions_id(table: &str, columns: &[&str], id: Uuid) -> SimpleExpr {
     any_of(
         columns
             .iter()
-            .map(|column| format!("CAST({table}.{column} AS TEXT) LIKE '%{id}%'")),
+            .map(|column| format!("LOWER(CAST({table}.{column} AS TEXT)) LIKE '%{id}%'")),
     )
 }
 

@@ -178,6 +178,10 @@ struct Terms<'a> {
     words: &'a [String],
 }
 
+/// The shortest unfinished word searched as a prefix: shorter ones would match most of
+/// the index and are matched as whole words.
+const MIN_PREFIX_CHARS: usize = 3;
+
 impl Terms<'_> {
     fn last(&self) -> &str {
         self.words.last().map_or("", String::as_str)
@@ -190,6 +194,7 @@ impl Terms<'_> {
     /// FTS5: each word quoted, so it is only ever a word.
     fn fts5(words: &[String], last_as_prefix: bool) -> String {
         let last = words.len().saturating_sub(1);
+        let last_as_prefix = last_as_prefix && is_prefix_long_enough(words);
         words
             .iter()
             .enumerate()
@@ -209,6 +214,7 @@ impl Terms<'_> {
     /// only, so they cannot carry tsquery operators.
     fn tsquery(words: &[String], last_as_prefix: bool) -> String {
         let last = words.len().saturating_sub(1);
+        let last_as_prefix = last_as_prefix && is_prefix_long_enough(words);
         words
             .iter()
             .enumerate()
@@ -237,6 +243,12 @@ impl Terms<'_> {
             .collect::<Vec<_>>()
             .join(if fts5 { " OR " } else { " | " })
     }
+}
+
+fn is_prefix_long_enough(words: &[String]) -> bool {
+    words
+        .last()
+        .is_some_and(|w| w.chars().count() >= MIN_PREFIX_CHARS)
 }
 
 /// SQLite has only an English stemmer (Porter); other languages match words as written.
