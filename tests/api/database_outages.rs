@@ -25,6 +25,18 @@ async fn assert_unavailable(response: reqwest::Response) {
     assert_eq!(problem["type"], "urn:buysocial:problem:unavailable");
 }
 
+/// A connection of its own that holds the write lock (SQLite) or a lock on the items
+/// table (PostgreSQL) until it rolls back.
+async fn hold_write_lock(app: &TestApp, backend: Backend) -> sea_orm::DatabaseConnection {
+    let blocker = crate::helpers::connect_single(&app.database.url).await;
+    let lock = match backend {
+        Backend::Sqlite => "BEGIN EXCLUSIVE",
+        Backend::Postgres => "BEGIN; LOCK TABLE documents IN ACCESS EXCLUSIVE MODE",
+    };
+    blocker.execute_unprepared(lock).await.unwrap();
+    blocker
+}
+
 /// Another connection holds the write lock (SQLite) or a table lock (PostgreSQL)
 /// longer than the server waits for it.
 async fn a_write_that_cannot_get_the_lock_gets_503_with_retry_after(backend: Backend) {
@@ -36,12 +48,7 @@ async fn a_write_that_cannot_get_the_lock_gets_503_with_retry_after(backend: Bac
         .spawn()
         .await;
     let admin = app.admin_token().await;
-    let blocker = crate::helpers::connect_single(&app.database.url).await;
-    let lock = match backend {
-        Backend::Sqlite => "BEGIN EXCLUSIVE",
-        Backend::Postgres => "BEGIN; LOCK TABLE documents IN ACCESS EXCLUSIVE MODE",
-    };
-    blocker.execute_unprepared(lock).await.unwrap();
+    let blocker = hold_write_lock(&app, backend).await;
 
     let refused = app
         .post_json_authed(
@@ -107,12 +114,7 @@ async fn a_request_that_waits_past_its_time_limit_gets_503(backend: Backend) {
         .spawn()
         .await;
     let admin = app.admin_token().await;
-    let blocker = crate::helpers::connect_single(&app.database.url).await;
-    let lock = match backend {
-        Backend::Sqlite => "BEGIN EXCLUSIVE",
-        Backend::Postgres => "BEGIN; LOCK TABLE documents IN ACCESS EXCLUSIVE MODE",
-    };
-    blocker.execute_unprepared(lock).await.unwrap();
+    let blocker = hold_write_lock(&app, backend).await;
 
     let waited = app
         .post_json_authed(

@@ -244,21 +244,36 @@ async fn reads_are_limited_per_address_and_per_token(backend: Backend) {
     assert_eq!(app.get_authed(path, &token).await.status(), StatusCode::OK);
 }
 
+/// A second instance on `first`'s database and store, with `change` to its settings.
+async fn another_instance(
+    first: &TestApp,
+    change: impl FnOnce(&mut buysocial::settings::Settings) + 'static,
+) -> TestApp {
+    let database = first.state.settings.database.url.clone();
+    let storage = first.state.settings.storage.clone();
+    let backend = match database {
+        buysocial::settings::DatabaseUrl::Postgres(_) => Backend::Postgres,
+        _ => Backend::Sqlite,
+    };
+    TestApp::builder(backend)
+        .with(move |s| {
+            change(s);
+            s.database.url = database;
+            s.storage = storage;
+        })
+        .spawn()
+        .await
+}
+
 async fn a_shared_cache_sees_the_writes_of_other_instances(backend: Backend) {
     let first = TestApp::builder(backend)
         .with(|s| s.delivery.response_cache_scope = CacheScope::Shared)
         .spawn()
         .await;
-    let database = first.state.settings.database.url.clone();
-    let storage = first.state.settings.storage.clone();
-    let second = TestApp::builder(backend)
-        .with(move |s| {
-            s.delivery.response_cache_scope = CacheScope::Shared;
-            s.database.url = database;
-            s.storage = storage;
-        })
-        .spawn()
-        .await;
+    let second = another_instance(&first, |s| {
+        s.delivery.response_cache_scope = CacheScope::Shared;
+    })
+    .await;
     let admin = first.admin_token().await;
     let id = create(
         &first,
@@ -297,16 +312,10 @@ async fn instance_caches_of_several_instances_are_stale_at_most_their_maximum_ag
     backend: Backend,
 ) {
     let first = TestApp::spawn(backend).await;
-    let database = first.state.settings.database.url.clone();
-    let storage = first.state.settings.storage.clone();
-    let second = TestApp::builder(backend)
-        .with(move |s| {
-            s.delivery.response_cache_max_age_seconds = 30;
-            s.database.url = database;
-            s.storage = storage;
-        })
-        .spawn()
-        .await;
+    let second = another_instance(&first, |s| {
+        s.delivery.response_cache_max_age_seconds = 30;
+    })
+    .await;
     let admin = first.admin_token().await;
     let id = create(
         &first,

@@ -361,33 +361,19 @@ fn details(mut sql: Sql, words: &[String], rows: &[(Uuid, String)]) -> Statement
         let options = sql.bind(format!(
             "StartSel={start}, StopSel={end}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \""
         ));
-        let pairs: Vec<String> = rows
-            .iter()
-            .map(|(id, locale)| {
-                let i = sql.bind(*id);
-                let l = sql.bind(locale.clone());
-                format!("(p.document_id = {i} AND p.locale = {l})")
-            })
-            .collect();
+        let pairs = row_pairs(&mut sql, rows);
         sql.statement(format!(
             "SELECT p.document_id, p.locale, p.slug, p.title, p.summary, \
              ts_headline('pg_catalog.simple', p.summary || ' ' || p.body, \
              to_tsquery('pg_catalog.simple', {any}), {options}) AS snippet \
              FROM published_translations p WHERE {}",
-            pairs.join(" OR ")
+            pairs
         ))
     } else {
         let open = sql.bind(start);
         let close = sql.bind(end);
         let any = sql.bind(terms.any_prefix(true));
-        let pairs: Vec<String> = rows
-            .iter()
-            .map(|(id, locale)| {
-                let i = sql.bind(*id);
-                let l = sql.bind(locale.clone());
-                format!("(p.document_id = {i} AND p.locale = {l})")
-            })
-            .collect();
+        let pairs = row_pairs(&mut sql, rows);
         sql.statement(format!(
             "SELECT p.document_id, p.locale, p.slug, p.title, p.summary, \
              COALESCE(w.snippet, substr(p.summary || ' ' || p.body, 1, 200)) AS snippet \
@@ -396,9 +382,21 @@ fn details(mut sql: Sql, words: &[String], rows: &[(Uuid, String)]) -> Statement
              LEFT JOIN (SELECT rowid AS id, snippet(published_words, -1, {open}, {close}, ' … ', 24) AS snippet \
                FROM published_words WHERE published_words MATCH {any}) w ON w.id = k.id \
              WHERE {}",
-            pairs.join(" OR ")
+            pairs
         ))
     }
+}
+
+/// `(p.document_id = … AND p.locale = …) OR …` for `rows`, bound last.
+fn row_pairs(sql: &mut Sql, rows: &[(Uuid, String)]) -> String {
+    rows.iter()
+        .map(|(id, locale)| {
+            let i = sql.bind(*id);
+            let l = sql.bind(locale.clone());
+            format!("(p.document_id = {i} AND p.locale = {l})")
+        })
+        .collect::<Vec<_>>()
+        .join(" OR ")
 }
 
 #[cfg(test)]
