@@ -193,55 +193,67 @@ impl Terms<'_> {
 
     /// FTS5: each word quoted, so it is only ever a word.
     fn fts5(words: &[String], last_as_prefix: bool) -> String {
-        let last = words.len().saturating_sub(1);
-        let last_as_prefix = last_as_prefix && is_prefix_long_enough(words);
-        words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| {
-                let quoted = format!("\"{w}\"");
-                if i == last && last_as_prefix {
-                    quoted + "*"
-                } else {
-                    quoted
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+        Syntax::Fts5.all(words, last_as_prefix)
     }
 
     /// PostgreSQL `to_tsquery` text: the words ANDed. Words are letters and digits
     /// only, so they cannot carry tsquery operators.
     fn tsquery(words: &[String], last_as_prefix: bool) -> String {
+        Syntax::TsQuery.all(words, last_as_prefix)
+    }
+
+    /// For highlighting: any word, as the start of a word (short ones whole).
+    fn any_prefix(&self, fts5: bool) -> String {
+        let syntax = if fts5 { Syntax::Fts5 } else { Syntax::TsQuery };
+        self.words
+            .iter()
+            .map(|w| syntax.word(w, w.chars().count() >= MIN_PREFIX_CHARS))
+            .collect::<Vec<_>>()
+            .join(syntax.or())
+    }
+}
+
+/// The two query languages the indexes speak.
+#[derive(Clone, Copy)]
+enum Syntax {
+    Fts5,
+    TsQuery,
+}
+
+impl Syntax {
+    fn word(self, word: &str, as_prefix: bool) -> String {
+        match (self, as_prefix) {
+            (Syntax::Fts5, true) => format!("\"{word}\"*"),
+            (Syntax::Fts5, false) => format!("\"{word}\""),
+            (Syntax::TsQuery, true) => format!("{word}:*"),
+            (Syntax::TsQuery, false) => word.to_owned(),
+        }
+    }
+
+    fn and(self) -> &'static str {
+        match self {
+            Syntax::Fts5 => " ",
+            Syntax::TsQuery => " & ",
+        }
+    }
+
+    fn or(self) -> &'static str {
+        match self {
+            Syntax::Fts5 => " OR ",
+            Syntax::TsQuery => " | ",
+        }
+    }
+
+    /// Every word; the last as a prefix when asked and long enough.
+    fn all(self, words: &[String], last_as_prefix: bool) -> String {
         let last = words.len().saturating_sub(1);
         let last_as_prefix = last_as_prefix && is_prefix_long_enough(words);
         words
             .iter()
             .enumerate()
-            .map(|(i, w)| {
-                if i == last && last_as_prefix {
-                    format!("{w}:*")
-                } else {
-                    w.clone()
-                }
-            })
+            .map(|(i, w)| self.word(w, i == last && last_as_prefix))
             .collect::<Vec<_>>()
-            .join(" & ")
-    }
-
-    /// For highlighting: any word, as the start of a word.
-    fn any_prefix(&self, fts5: bool) -> String {
-        self.words
-            .iter()
-            .map(|w| {
-                if fts5 {
-                    format!("\"{w}\"*")
-                } else {
-                    format!("{w}:*")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(if fts5 { " OR " } else { " | " })
+            .join(self.and())
     }
 }
 
