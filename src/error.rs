@@ -37,6 +37,10 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A refusal clients must tell apart (409, or 410 for a past event), with its own
+    /// problem type.
+    #[error("{detail}")]
+    Refused { reason: Refusal, detail: String },
     /// A write to an existing resource came without `If-Match` (428).
     #[error("{0}")]
     PreconditionRequired(String),
@@ -69,7 +73,73 @@ pub enum AppError {
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// The refusals a frontend or the web app must tell apart without reading the prose:
+/// each has its own problem `type`, `urn:buysocial:problem:<slug>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The event has as many registrations as places.
+    EventFull,
+    /// The event is called off.
+    EventCancelled,
+    /// The event is over (410).
+    EventPast,
+    /// The event takes no registrations here now: closed, elsewhere, or outside its window.
+    RegistrationClosed,
+    /// This email is registered for the event already.
+    AlreadyRegistered,
+    /// Another item of the kind is live in the locale with the slug.
+    SlugTaken,
+    /// Content uses the asset.
+    AssetInUse,
+    /// Something with this name (email, site code) exists already.
+    AlreadyExists,
+    /// The last active admin cannot lose that role.
+    LastAdmin,
+}
+
+impl Refusal {
+    pub const ALL: [Refusal; 9] = [
+        Refusal::EventFull,
+        Refusal::EventCancelled,
+        Refusal::EventPast,
+        Refusal::RegistrationClosed,
+        Refusal::AlreadyRegistered,
+        Refusal::SlugTaken,
+        Refusal::AssetInUse,
+        Refusal::AlreadyExists,
+        Refusal::LastAdmin,
+    ];
+
+    /// The last part of its problem type.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Refusal::EventFull => "event-full",
+            Refusal::EventCancelled => "event-cancelled",
+            Refusal::EventPast => "event-past",
+            Refusal::RegistrationClosed => "registration-closed",
+            Refusal::AlreadyRegistered => "already-registered",
+            Refusal::SlugTaken => "slug-taken",
+            Refusal::AssetInUse => "asset-in-use",
+            Refusal::AlreadyExists => "already-exists",
+            Refusal::LastAdmin => "last-admin",
+        }
+    }
+
+    /// Over for good (410) rather than in conflict with the current state (409).
+    pub fn is_gone(self) -> bool {
+        self == Refusal::EventPast
+    }
+}
+
 impl AppError {
+    /// A refusal with its own problem type.
+    pub fn refused(reason: Refusal, detail: impl Into<String>) -> Self {
+        Self::Refused {
+            reason,
+            detail: detail.into(),
+        }
+    }
+
     pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         Self::Internal(cause.into())
     }

@@ -16,7 +16,16 @@ pub const CONTENT_TYPE: &str = "application/problem+json";
 /// A problem detail (RFC 9457).
 #[derive(Debug, Clone, Object)]
 pub struct Problem {
-    /// A URI identifying the kind of problem; `about:blank` when the status says it all.
+    /// A URI identifying the kind of problem, `urn:buysocial:problem:<slug>`, to tell
+    /// refusals apart without reading `detail`: `invalid-fields` (422, see `errors`),
+    /// `invalid-parameters` (400, see `errors`), `invalid-request` (400: not JSON, a
+    /// malformed parameter), `unauthorized` (401), `forbidden` (403: a missing permission
+    /// or scope, a site-bound token), `not-found` (404), `method-not-allowed` (405),
+    /// `conflict` (409, other), `event-full`, `event-cancelled`, `registration-closed`,
+    /// `already-registered`, `slug-taken`, `asset-in-use`, `already-exists`, `last-admin`
+    /// (409), `event-past` and `gone` (410), `stale-version` (412),
+    /// `too-large` (413), `unsupported-type` (415), `range-not-satisfiable` (416),
+    /// `if-match-required` (428), `throttled` (429), `internal` (500), `unavailable` (503).
     #[oai(rename = "type")]
     pub problem_type: String,
     /// A short summary of the kind of problem.
@@ -140,7 +149,6 @@ pub const RETRY_UNAVAILABLE_AFTER_SECONDS: u64 = 5;
 
 impl From<AppError> for ProblemResponse {
     fn from(err: AppError) -> Self {
-        let problem = |status, detail: String| Json(Problem::new(status, detail));
         match err {
             AppError::Validation(errors) => {
                 Self::Unprocessable(Json(Problem::invalid_fields(errors)))
@@ -162,7 +170,9 @@ impl From<AppError> for ProblemResponse {
             AppError::PreconditionRequired(detail) => Self::PreconditionRequired(Json(
                 Problem::new(StatusCode::PRECONDITION_REQUIRED, detail).typed("if-match-required"),
             )),
-            AppError::Gone(detail) => Self::Gone(Json(Problem::new(StatusCode::GONE, detail))),
+            AppError::Gone(detail) => {
+                Self::Gone(Json(Problem::new(StatusCode::GONE, detail).typed("gone")))
+            }
             AppError::PayloadTooLarge(detail) => Self::PayloadTooLarge(Json(
                 Problem::new(StatusCode::PAYLOAD_TOO_LARGE, detail).typed("too-large"),
             )),
@@ -170,15 +180,30 @@ impl From<AppError> for ProblemResponse {
                 Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, detail).typed("unsupported-type"),
             )),
             AppError::RangeNotSatisfiable { size } => Self::RangeNotSatisfiable(
-                Json(Problem::new(
-                    StatusCode::RANGE_NOT_SATISFIABLE,
-                    format!("the requested range is outside the file of {size} bytes"),
-                )),
+                Json(
+                    Problem::new(
+                        StatusCode::RANGE_NOT_SATISFIABLE,
+                        format!("the requested range is outside the file of {size} bytes"),
+                    )
+                    .typed("range-not-satisfiable"),
+                ),
                 format!("bytes */{size}"),
             ),
-            AppError::Forbidden(detail) => Self::Forbidden(problem(StatusCode::FORBIDDEN, detail)),
-            AppError::NotFound(detail) => Self::NotFound(problem(StatusCode::NOT_FOUND, detail)),
-            AppError::Conflict(detail) => Self::Conflict(problem(StatusCode::CONFLICT, detail)),
+            AppError::Forbidden(detail) => Self::Forbidden(Json(
+                Problem::new(StatusCode::FORBIDDEN, detail).typed("forbidden"),
+            )),
+            AppError::NotFound(detail) => Self::NotFound(Json(
+                Problem::new(StatusCode::NOT_FOUND, detail).typed("not-found"),
+            )),
+            AppError::Conflict(detail) => Self::Conflict(Json(
+                Problem::new(StatusCode::CONFLICT, detail).typed("conflict"),
+            )),
+            AppError::Refused { reason, detail } if reason.is_gone() => Self::Gone(Json(
+                Problem::new(StatusCode::GONE, detail).typed(reason.slug()),
+            )),
+            AppError::Refused { reason, detail } => Self::Conflict(Json(
+                Problem::new(StatusCode::CONFLICT, detail).typed(reason.slug()),
+            )),
             AppError::TooManyRequests { retry_after } => {
                 let seconds = retry_after.as_secs();
                 Self::TooManyRequests(
@@ -199,9 +224,12 @@ impl From<AppError> for ProblemResponse {
             AppError::Internal(cause) => {
                 // The one place where an internal cause is logged; the client gets no detail.
                 tracing::error!(error = %cause, cause = ?cause, "internal error");
-                Self::Internal(problem(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "an unexpected error occurred; it has been logged".into(),
+                Self::Internal(Json(
+                    Problem::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "an unexpected error occurred; it has been logged",
+                    )
+                    .typed("internal"),
                 ))
             }
         }
@@ -283,7 +311,18 @@ pub async fn render(err: poem::Error) -> Response {
     if status.is_server_error() {
         tracing::error!(error = %err, "request failed");
     }
-    let mut response = problem_response(Problem::new(status, detail));
+    let slug = match status {
+        StatusCode::BAD_REQUEST => "invalid-request",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::NOT_FOUND => "not-found",
+        StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "too-large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-type",
+        status if status.is_server_error() => "internal",
+        _ => "invalid-request",
+    };
+    let mut response = problem_response(Problem::new(status, detail).typed(slug));
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(
             poem::http::header::WWW_AUTHENTICATE,

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::domain::content::{ContentKind, ItemFields, RegistrationMode};
 use crate::domain::{CountryCode, Email};
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, Refusal};
 use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
@@ -131,7 +131,7 @@ pub async fn register(
         .capacity
         .is_some_and(|capacity| taken >= u64::try_from(capacity).unwrap_or(0))
     {
-        return Err(AppError::Conflict("the event is full".into()));
+        return Err(AppError::refused(Refusal::EventFull, "the event is full"));
     }
     let id = Uuid::now_v7();
     let model = registration::ActiveModel {
@@ -152,8 +152,9 @@ pub async fn register(
     {
         Ok(_) => {}
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(AppError::Conflict(
-                "this email is registered for the event already".into(),
+            return Err(AppError::refused(
+                Refusal::AlreadyRegistered,
+                "this email is registered for the event already",
             ));
         }
         Err(err) => return Err(err.into()),
@@ -175,19 +176,28 @@ fn check_open(fields: &ItemFields, now: chrono::DateTime<Utc>) -> Result<(), App
         .ends_at
         .is_some_and(|end| end.with_timezone(&Utc) < now)
     {
-        return Err(AppError::Gone("the event is over".into()));
+        return Err(AppError::refused(Refusal::EventPast, "the event is over"));
     }
     if fields.cancelled == Some(true) {
-        return Err(AppError::Conflict("the event is cancelled".into()));
+        return Err(AppError::refused(
+            Refusal::EventCancelled,
+            "the event is cancelled",
+        ));
     }
     match (fields.registration_mode, &fields.registration_url) {
         (Some(RegistrationMode::Form), _) => {}
         (Some(RegistrationMode::External), Some(url)) => {
-            return Err(AppError::Conflict(format!(
-                "registration for this event is at {url}"
-            )));
+            return Err(AppError::refused(
+                Refusal::RegistrationClosed,
+                format!("registration for this event is at {url}"),
+            ));
         }
-        _ => return Err(AppError::Conflict("registration is closed".into())),
+        _ => {
+            return Err(AppError::refused(
+                Refusal::RegistrationClosed,
+                "registration is closed",
+            ));
+        }
     }
     let started = fields
         .starts_at
@@ -199,7 +209,10 @@ fn check_open(fields: &ItemFields, now: chrono::DateTime<Utc>) -> Result<(), App
         .registration_closes_at
         .is_some_and(|at| at.with_timezone(&Utc) <= now);
     if started || before_window || after_window {
-        return Err(AppError::Conflict("registration is not open now".into()));
+        return Err(AppError::refused(
+            Refusal::RegistrationClosed,
+            "registration is not open now",
+        ));
     }
     Ok(())
 }

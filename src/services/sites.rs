@@ -6,7 +6,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Set, Sql
 use serde_json::{Value, json};
 
 use crate::domain::{CountryCode, Locale, SiteCode};
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, Refusal};
 use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
@@ -168,9 +168,10 @@ pub async fn create(
     let created = match Sites::insert(model).exec_with_returning(&txn).await {
         Ok(created) => created,
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(AppError::Conflict(format!(
-                "a site with the code {code} already exists"
-            )));
+            return Err(AppError::refused(
+                Refusal::AlreadyExists,
+                format!("a site with the code {code} already exists"),
+            ));
         }
         Err(err) => return Err(err.into()),
     };

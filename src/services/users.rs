@@ -13,7 +13,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::domain::{CountryCode, Email, NewPassword, PasswordRules, Role, Scope};
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, Refusal};
 use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
@@ -182,9 +182,12 @@ async fn insert(db: &impl ConnectionTrait, model: user::ActiveModel) -> Result<U
     let email = model.email.clone().take().unwrap_or_default();
     match Users::insert(model).exec_with_returning(db).await {
         Ok(model) => model.try_into(),
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(
-            AppError::Conflict(format!("a user with the email {email} already exists")),
-        ),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(AppError::refused(
+                Refusal::AlreadyExists,
+                format!("a user with the email {email} already exists"),
+            ))
+        }
         Err(err) => Err(err.into()),
     }
 }
@@ -395,8 +398,9 @@ async fn ensure_another_active_admin(
         .all(txn)
         .await?;
     if others.is_empty() {
-        return Err(AppError::Conflict(
-            "this is the last active admin; make another user admin first".into(),
+        return Err(AppError::refused(
+            Refusal::LastAdmin,
+            "this is the last active admin; make another user admin first",
         ));
     }
     Ok(())
@@ -476,7 +480,10 @@ pub async fn bootstrap_admin(state: &AppState) -> Result<Bootstrap, AppError> {
         }),
         Ok(user) => Ok(Bootstrap::FromSettings { email: user.email }),
         // Another instance starting at the same moment created it first.
-        Err(AppError::Conflict(_)) => Ok(Bootstrap::NotNeeded),
+        Err(AppError::Refused {
+            reason: Refusal::AlreadyExists,
+            ..
+        }) => Ok(Bootstrap::NotNeeded),
         Err(AppError::Validation(errors)) => Err(AppError::Validation(
             errors
                 .into_iter()

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::{object_key, store_error, usage};
 use crate::domain::Locale;
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldErrors, Refusal};
 use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
@@ -266,10 +266,13 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
             .iter()
             .map(|(kind, id)| format!("{kind} {id}"))
             .collect();
-        return Err(AppError::Conflict(format!(
-            "the asset is used by {}; remove it there first",
-            names.join(", ")
-        )));
+        return Err(AppError::refused(
+            Refusal::AssetInUse,
+            format!(
+                "the asset is used by {}; remove it there first",
+                names.join(", ")
+            ),
+        ));
     }
     let now = state.clock.now();
     let event = Event::success("asset.delete", "asset", id)

@@ -23,7 +23,7 @@ use super::revisions::{self, RevisionAction};
 use super::view::{Item, etag_of_translation, if_match_names};
 use crate::domain::Locale;
 use crate::domain::content::{ContentKind, markdown};
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event, Who};
@@ -271,10 +271,13 @@ async fn publish_in(
     };
     if let Err(err) = Published::insert(live).exec_without_returning(txn).await {
         return Err(match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(format!(
-                "another {kind} is live in {locale} with the slug {}; change one of the slugs",
-                draft.slug
-            )),
+            Some(SqlErr::UniqueConstraintViolation(_)) => AppError::refused(
+                Refusal::SlugTaken,
+                format!(
+                    "another {kind} is live in {locale} with the slug {}; change one of the slugs",
+                    draft.slug
+                ),
+            ),
             _ => err.into(),
         });
     }
