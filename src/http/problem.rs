@@ -306,6 +306,16 @@ pub async fn render(err: poem::Error) -> Response {
         return err.into_response();
     }
     let operation = err.data::<OperationId>().copied();
+    if let Some(parse) = err.downcast_ref::<poem_openapi::error::ParseParamError>() {
+        // A parameter the spec types (an enum, a number, a UUID): named like ours.
+        let problem =
+            Problem::invalid_parameters(vec![FieldError::new(parse.name, parse.reason.clone())]);
+        let mut response = problem_response(problem);
+        if let Some(operation) = operation {
+            response.set_data(operation);
+        }
+        return response;
+    }
     let status = err.status();
     let detail = describe(&err, status);
     if status.is_server_error() {

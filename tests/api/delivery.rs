@@ -466,6 +466,21 @@ async fn bad_parameters_are_refused(backend: Backend) {
         StatusCode::NOT_FOUND,
     )
     .await;
+    // Parameters the spec types are named in `errors` like any other.
+    for (path, field) in [
+        ("/api/v1/events?locale=en&when=tomorrow", "when"),
+        ("/api/v1/news?locale=en&preview=maybe", "preview"),
+        ("/api/v1/materials?locale=en&event=not-a-uuid", "event"),
+        ("/api/v1/materials?locale=en&kind=poster", "kind"),
+        ("/api/v1/search?locale=en&q=x&kind=articles", "kind"),
+    ] {
+        let problem = assert_problem(app.get(path).await, StatusCode::BAD_REQUEST).await;
+        assert_eq!(
+            problem["type"], "urn:buysocial:problem:invalid-parameters",
+            "{path}"
+        );
+        assert_eq!(problem["errors"][0]["field"], field, "{path}");
+    }
 }
 
 async fn the_demo_site_for_belgium_renders_from_the_delivery_api(backend: Backend) {

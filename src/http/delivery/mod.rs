@@ -22,6 +22,7 @@ use self::respond::{Answer, JsonBytes, Rendered, respond};
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::http::ApiTags;
+use crate::http::admin::content::dto::{KindPath, MaterialKindName};
 use crate::http::admin::pagination::PageInfo;
 use crate::http::problem::{ApiError, error_set};
 use crate::services::delivery::{self, ListFilter, Lookup};
@@ -149,14 +150,53 @@ impl DeliveryApi {
         req: &Request,
         /// `pages`, `news`, `events` or `materials`.
         kind: Path<String>,
+        /// A site code, e.g. `be`: its default locale, fallback chain and countries. A
+        /// token bound to a site reads that site by default, and only it.
+        #[oai(name = "site")]
+        _site: Query<Option<String>>,
+        /// The locale to serve first (a configured locale, e.g. `fr`), instead of the
+        /// site's default.
+        #[oai(name = "locale")]
+        _locale: Query<Option<String>>,
+        /// The locales to fall back to, in order, comma-separated (e.g. `nl,en`),
+        /// instead of the site's chain.
+        #[oai(name = "fallback")]
+        _fallback: Query<Option<String>>,
+        /// With a preview token: show drafts as publishing would (`Cache-Control:
+        /// no-store`).
+        #[oai(name = "preview")]
+        _preview: Query<Option<bool>>,
+        /// News and events: items concerning this EU member state (ISO code, e.g. `BE`),
+        /// and EU-wide ones.
+        country: Query<Option<String>>,
+        /// News and events: items with this tag.
+        tag: Query<Option<String>>,
+        /// Events: by date; `upcoming` (the default) includes those running now.
+        when: Query<Option<When>>,
+        /// Events: held in this language (a configured locale).
+        language: Query<Option<String>>,
+        /// Materials: those linked from this event.
+        event: Query<Option<Uuid>>,
+        /// Materials: of this kind.
+        #[oai(name = "kind")]
+        material_kind: Query<Option<MaterialKindName>>,
+        /// The page, from 1.
         page: Query<Option<u64>>,
+        /// Items per page (default `api.default_page_size`, at most `api.max_page_size`).
         per_page: Query<Option<u64>>,
     ) -> Result<ListResponse, ApiError<DeliveryErrors>> {
         let kind = kind_of(&kind.0)?;
         let params = QueryParams::of(req);
         params.check_read(kind, false)?;
         let page = PageRequest::parse(page.0, per_page.0, &self.state.settings.api)?;
-        let filter = list_filter(&params)?;
+        let filter = ListFilter {
+            country: country.0,
+            tag: tag.0,
+            when: when.0.map(|w| w.as_str().to_owned()),
+            language: language.0,
+            event: event.0,
+            material_kind: material_kind.0.map(|k| k.as_str().to_owned()),
+        };
         let state = &self.state;
         let answer: Answer = respond(state, req, &params, |audience| async move {
             let paged = delivery::list(state, &audience, kind, filter, page).await?;
@@ -186,26 +226,36 @@ impl DeliveryApi {
     async fn search(
         &self,
         req: &Request,
-        /// The words to look for (at most 200 characters).
+        /// The words to look for (at most 200 characters); required.
         q: Query<Option<String>>,
-        /// `pages`, `news`, `events` or `materials`.
-        kind: Query<Option<String>>,
+        /// Only items of this kind.
+        kind: Query<Option<KindPath>>,
+        /// A site code, e.g. `be`: its default locale, fallback chain and countries. A
+        /// token bound to a site reads that site by default, and only it.
+        #[oai(name = "site")]
+        _site: Query<Option<String>>,
+        /// The locale to serve first (a configured locale, e.g. `fr`), instead of the
+        /// site's default.
+        #[oai(name = "locale")]
+        _locale: Query<Option<String>>,
+        /// The locales to fall back to, in order, comma-separated (e.g. `nl,en`),
+        /// instead of the site's chain.
+        #[oai(name = "fallback")]
+        _fallback: Query<Option<String>>,
+        /// With a preview token: show drafts as publishing would (`Cache-Control:
+        /// no-store`).
+        #[oai(name = "preview")]
+        _preview: Query<Option<bool>>,
+        /// The page, from 1.
         page: Query<Option<u64>>,
+        /// Results per page (default `api.default_page_size`, at most `api.max_page_size`).
         per_page: Query<Option<u64>>,
     ) -> Result<SearchResponse, ApiError<DeliveryErrors>> {
         let params = QueryParams::of(req);
         params.check_search()?;
         let query =
             q.0.ok_or_else(|| AppError::invalid_parameter("q", "is required"))?;
-        let kind = kind
-            .0
-            .as_deref()
-            .map(|k| {
-                kind_of(k).map_err(|_| {
-                    AppError::invalid_parameter("kind", "is not pages, news, events or materials")
-                })
-            })
-            .transpose()?;
+        let kind = kind.0.map(ContentKind::from);
         let page = PageRequest::parse(page.0, per_page.0, &self.state.settings.api)?;
         let state = &self.state;
         let answer: Answer = respond(state, req, &params, |audience| async move {
@@ -235,6 +285,18 @@ impl DeliveryApi {
         &self,
         req: &Request,
         slug: Path<String>,
+        /// A site code, e.g. `be`: its default locale, fallback chain and countries. A
+        /// token bound to a site reads that site by default, and only it.
+        #[oai(name = "site")]
+        _site: Query<Option<String>>,
+        /// The locale to serve first (a configured locale, e.g. `fr`), instead of the
+        /// site's default.
+        #[oai(name = "locale")]
+        _locale: Query<Option<String>>,
+        /// The locales to fall back to, in order, comma-separated (e.g. `nl,en`),
+        /// instead of the site's chain.
+        #[oai(name = "fallback")]
+        _fallback: Query<Option<String>>,
         body: crate::http::json::JsonBody<RegistrationRequest>,
     ) -> Result<Registered, ApiError<RegistrationErrors>> {
         let params = QueryParams::of(req);
@@ -276,7 +338,24 @@ impl DeliveryApi {
         req: &Request,
         /// `pages`, `news`, `events` or `materials`.
         kind: Path<String>,
+        /// The item's slug in any locale of the chain.
         slug: Path<String>,
+        /// A site code, e.g. `be`: its default locale, fallback chain and countries. A
+        /// token bound to a site reads that site by default, and only it.
+        #[oai(name = "site")]
+        _site: Query<Option<String>>,
+        /// The locale to serve first (a configured locale, e.g. `fr`), instead of the
+        /// site's default.
+        #[oai(name = "locale")]
+        _locale: Query<Option<String>>,
+        /// The locales to fall back to, in order, comma-separated (e.g. `nl,en`),
+        /// instead of the site's chain.
+        #[oai(name = "fallback")]
+        _fallback: Query<Option<String>>,
+        /// With a preview token: show drafts as publishing would (`Cache-Control:
+        /// no-store`).
+        #[oai(name = "preview")]
+        _preview: Query<Option<bool>>,
     ) -> Result<ItemResponse, ApiError<DeliveryErrors>> {
         let kind = kind_of(&kind.0)?;
         let params = QueryParams::of(req);
@@ -318,22 +397,24 @@ impl DeliveryApi {
     }
 }
 
-/// The list filters of the query string (`check_read` has refused unknown ones).
-fn list_filter(params: &QueryParams) -> Result<ListFilter, AppError> {
-    let param = |name: &str| params.get(name).map(str::to_owned);
-    let event = params
-        .get("event")
-        .map(|raw| {
-            raw.parse::<Uuid>()
-                .map_err(|_| AppError::invalid_parameter("event", "must be an event id"))
-        })
-        .transpose()?;
-    Ok(ListFilter {
-        country: param("country"),
-        tag: param("tag"),
-        when: param("when"),
-        language: param("language"),
-        event,
-        material_kind: param("kind"),
-    })
+/// Which events, by date.
+#[derive(Debug, Clone, Copy, poem_openapi::Enum)]
+#[oai(rename_all = "lowercase")]
+enum When {
+    /// Not over yet (the default): upcoming and running.
+    Upcoming,
+    /// Over.
+    Past,
+    /// Both.
+    All,
+}
+
+impl When {
+    fn as_str(self) -> &'static str {
+        match self {
+            When::Upcoming => "upcoming",
+            When::Past => "past",
+            When::All => "all",
+        }
+    }
 }

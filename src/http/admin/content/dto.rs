@@ -60,6 +60,20 @@ pub enum MaterialKindName {
     Other,
 }
 
+impl MaterialKindName {
+    /// Its name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MaterialKindName::Presentation => "presentation",
+            MaterialKindName::Report => "report",
+            MaterialKindName::Guide => "guide",
+            MaterialKindName::Handout => "handout",
+            MaterialKindName::Video => "video",
+            MaterialKindName::Other => "other",
+        }
+    }
+}
+
 /// Language-neutral fields by kind. News: `date`. Events: everything from `city` to
 /// `materials` (`starts_at`, `ends_at`, `time_zone` required; `city` unless online).
 /// Materials: `material_kind` (required). Pages: none. A field of another kind is refused.
