@@ -136,6 +136,8 @@ error_set!(
     RegistrationErrors: 400, 401, 403, 404, 409, 410, 422, 429
 );
 
+// Each query parameter is an argument, so that the spec declares it with its type.
+#[allow(clippy::too_many_arguments)]
 #[OpenApi(tag = "ApiTags::Delivery")]
 impl DeliveryApi {
     /// List published items of a kind, each in the first locale of the chain it has.
