@@ -50,10 +50,13 @@ struct MeResponse {
     /// `session` (a logged-in user) or `token` (an API token).
     kind: String,
     /// The logged-in user, for a session.
+    #[oai(nullable)]
     user: Option<UserResponse>,
     /// The API token, for a token.
+    #[oai(nullable)]
     token: Option<TokenResponse>,
     /// When a session ends if unused from now on; when a token expires (if ever).
+    #[oai(nullable)]
     expires_at: Option<DateTime<Utc>>,
 }
 

@@ -44,9 +44,11 @@ struct AssetResponse {
     title: String,
     /// Alternative text for images.
     alt: String,
+    #[oai(nullable)]
     locale: Option<String>,
     /// Where readers download it (once published content uses it).
     url: String,
+    #[oai(nullable)]
     uploaded_by: Option<Uuid>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -95,8 +97,11 @@ struct AssetList {
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]
 struct UpdateAssetRequest {
+    #[oai(nullable)]
     file_name: Option<String>,
+    #[oai(nullable)]
     title: Option<String>,
+    #[oai(nullable)]
     alt: Option<String>,
     /// `null` clears it.
     #[serde(default)]

@@ -26,6 +26,7 @@ struct AuditEntry {
     /// `user`, `token` or `anonymous` (e.g. a failed login).
     actor_kind: String,
     /// The user's or token's id.
+    #[oai(nullable)]
     actor_id: Option<Uuid>,
     /// The user's email or the token's name at the time (for a failed login: the email tried).
     actor_label: String,
@@ -35,7 +36,9 @@ struct AuditEntry {
     outcome: String,
     /// e.g. `user`, `token`, `site`, `session`.
     resource_kind: String,
+    #[oai(nullable)]
     resource_id: Option<String>,
+    #[oai(nullable)]
     client_addr: Option<String>,
     /// What changed, or why it was refused.
     details: serde_json::Value,

@@ -32,6 +32,7 @@ struct RegistrationResponse {
     organisation_type: String,
     country: String,
     /// The locale the event was read in.
+    #[oai(nullable)]
     locale: Option<String>,
     consented_at: DateTime<Utc>,
     created_at: DateTime<Utc>,

@@ -74,12 +74,14 @@ struct CreateSiteRequest {
     code: String,
     name: String,
     /// EU member states; absent or empty: EU-wide.
+    #[oai(nullable)]
     countries: Option<Vec<String>>,
     /// At least one configured locale.
     locales: Vec<String>,
     /// One of `locales`.
     default_locale: String,
     /// Configured locales to try in order when a translation is missing.
+    #[oai(nullable)]
     fallback: Option<Vec<String>>,
 }
 
@@ -88,10 +90,15 @@ struct CreateSiteRequest {
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]
 struct UpdateSiteRequest {
+    #[oai(nullable)]
     name: Option<String>,
+    #[oai(nullable)]
     countries: Option<Vec<String>>,
+    #[oai(nullable)]
     locales: Option<Vec<String>>,
+    #[oai(nullable)]
     default_locale: Option<String>,
+    #[oai(nullable)]
     fallback: Option<Vec<String>>,
 }
 

@@ -61,17 +61,23 @@ pub struct TokenResponse {
     /// The start of the secret, to recognise the token.
     pub hint: String,
     /// The site a delivery or preview token is bound to, if any.
+    #[oai(nullable)]
     pub site: Option<String>,
     /// The role an admin token acts with.
+    #[oai(nullable)]
     pub role: Option<RoleName>,
     /// The scope an admin token acts within.
     pub scope: ScopeResponse,
     /// The user who created the token.
+    #[oai(nullable)]
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub expires_at: Option<DateTime<Utc>>,
     /// Updated at most once a minute.
+    #[oai(nullable)]
     pub last_used_at: Option<DateTime<Utc>>,
+    #[oai(nullable)]
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
@@ -118,12 +124,16 @@ struct CreateTokenRequest {
     name: String,
     kind: TokenKindName,
     /// Delivery and preview tokens only: the site it may read; absent: any site.
+    #[oai(nullable)]
     site: Option<String>,
     /// Admin tokens only (required): the role it acts with.
+    #[oai(nullable)]
     role: Option<RoleName>,
     /// Admin tokens only: the countries and locales it acts within; absent: all.
+    #[oai(nullable)]
     scope: Option<ScopeRequest>,
     /// When the token stops working; absent: never.
+    #[oai(nullable)]
     expires_at: Option<DateTime<Utc>>,
 }
 

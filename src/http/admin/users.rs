@@ -136,9 +136,11 @@ pub struct ScopeRequest {
 struct CreateUserRequest {
     email: String,
     /// Defaults to the part of the email before `@`.
+    #[oai(nullable)]
     display_name: Option<String>,
     role: RoleName,
     /// Absent: all countries and locales.
+    #[oai(nullable)]
     scope: Option<ScopeRequest>,
     /// The initial password (at least `auth.password_min_length` characters).
     password: String,
@@ -153,7 +155,9 @@ struct CreateUserRequest {
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]
 struct ScopePatch {
+    #[oai(nullable)]
     countries: Option<Vec<String>>,
+    #[oai(nullable)]
     locales: Option<Vec<String>>,
 }
 
@@ -162,13 +166,19 @@ struct ScopePatch {
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]
 struct UpdateUserRequest {
+    #[oai(nullable)]
     display_name: Option<String>,
+    #[oai(nullable)]
     role: Option<RoleName>,
+    #[oai(nullable)]
     scope: Option<ScopePatch>,
     /// `true` disables the account and ends its sessions at once; `false` enables it.
+    #[oai(nullable)]
     disabled: Option<bool>,
+    #[oai(nullable)]
     must_change_password: Option<bool>,
     /// A new password set by the admin; the user's sessions end.
+    #[oai(nullable)]
     password: Option<String>,
 }
 

@@ -30,17 +30,22 @@ pub(super) struct DeliveryItem {
     pub(super) fields: FieldsBody,
     pub(super) countries: Vec<String>,
     pub(super) tags: Vec<String>,
+    #[oai(nullable)]
     pub(super) parent_id: Option<Uuid>,
     pub(super) position: i32,
     /// When this locale was published (absent in previews).
+    #[oai(nullable)]
     pub(super) published_at: Option<DateTime<Utc>>,
     /// Every locale the item exists in, with its slug, for a language switcher.
     pub(super) locales: Vec<LocaleLink>,
     /// Events: status for readers and whether registration is open.
+    #[oai(nullable)]
     pub(super) event: Option<EventStatus>,
     /// Materials: the file of this locale.
+    #[oai(nullable)]
     pub(super) file: Option<AssetInfo>,
     /// News and events: the cover image.
+    #[oai(nullable)]
     pub(super) cover: Option<AssetInfo>,
     /// Events: the linked materials, in the event's order, each in the first locale of
     /// the chain it has; only published ones the reader may see.
@@ -56,8 +61,10 @@ pub(super) struct MaterialLink {
     pub(super) title: String,
     pub(super) summary: String,
     /// `presentation`, `report`, `guide`, `video`, …
+    #[oai(nullable)]
     pub(super) material_kind: Option<String>,
     /// The file of this locale, with its download URL.
+    #[oai(nullable)]
     pub(super) file: Option<AssetInfo>,
 }
 

@@ -82,38 +82,55 @@ impl MaterialKindName {
 #[serde(deny_unknown_fields)]
 pub struct FieldsBody {
     /// News: the date it is about.
+    #[oai(nullable)]
     pub date: Option<NaiveDate>,
     /// Events: the city.
+    #[oai(nullable)]
     pub city: Option<String>,
     /// Events: the venue.
+    #[oai(nullable)]
     pub venue: Option<String>,
     /// Events: the URL of an online event.
+    #[oai(nullable)]
     pub online_url: Option<String>,
     /// Events: start, with its UTC offset, e.g. `2024-05-23T09:00:00+03:00`.
+    #[oai(nullable)]
     pub starts_at: Option<DateTime<FixedOffset>>,
     /// Events: end, after the start.
+    #[oai(nullable)]
     pub ends_at: Option<DateTime<FixedOffset>>,
     /// Events: the IANA time zone, e.g. `Europe/Vilnius`.
+    #[oai(nullable)]
     pub time_zone: Option<String>,
     /// Events: the languages the workshop is held in (configured locales).
+    #[oai(nullable)]
     pub workshop_languages: Option<Vec<String>>,
     /// Events: places available; absent: no limit.
+    #[oai(nullable)]
     pub capacity: Option<i64>,
     /// Events: how readers register.
+    #[oai(nullable)]
     pub registration_mode: Option<RegistrationModeName>,
     /// Events with external registration: where.
+    #[oai(nullable)]
     pub registration_url: Option<String>,
     /// Events: registration opens (absent: now).
+    #[oai(nullable)]
     pub registration_opens_at: Option<DateTime<FixedOffset>>,
     /// Events: registration closes (absent: at the start).
+    #[oai(nullable)]
     pub registration_closes_at: Option<DateTime<FixedOffset>>,
     /// Events: called off.
+    #[oai(nullable)]
     pub cancelled: Option<bool>,
     /// Events: linked materials, in order.
+    #[oai(nullable)]
     pub materials: Option<Vec<Uuid>>,
     /// Materials: what kind of material.
+    #[oai(nullable)]
     pub material_kind: Option<MaterialKindName>,
     /// News and events: the id of an image asset to show with it.
+    #[oai(nullable)]
     pub cover_asset_id: Option<Uuid>,
 }
 
@@ -159,6 +176,7 @@ impl From<ItemFields> for FieldsBody {
 pub struct TranslationBody {
     /// Absent: keep the current slug, or make one from the title (transliterated,
     /// made unique with `-2`, `-3`...).
+    #[oai(nullable)]
     pub slug: Option<String>,
     pub title: String,
     #[serde(default)]
@@ -175,6 +193,7 @@ pub struct TranslationBody {
     #[oai(default)]
     pub seo_description: String,
     /// Materials: the asset downloaded in this locale.
+    #[oai(nullable)]
     pub file_asset_id: Option<Uuid>,
 }
 
@@ -200,6 +219,7 @@ pub struct FirstTranslation {
     /// The locale; it becomes the item's source locale.
     pub locale: String,
     /// Absent: made from the title.
+    #[oai(nullable)]
     pub slug: Option<String>,
     pub title: String,
     #[serde(default)]
@@ -216,6 +236,7 @@ pub struct FirstTranslation {
     #[oai(default)]
     pub seo_description: String,
     /// Materials: the asset downloaded in this locale.
+    #[oai(nullable)]
     pub file_asset_id: Option<Uuid>,
 }
 
@@ -240,13 +261,18 @@ impl FirstTranslation {
 #[serde(deny_unknown_fields)]
 pub struct CreateItemRequest {
     /// EU member states the item concerns (events: exactly one); absent: EU-wide.
+    #[oai(nullable)]
     pub countries: Option<Vec<String>>,
     /// Lower-case labels, e.g. `srpp`, `training`.
+    #[oai(nullable)]
     pub tags: Option<Vec<String>>,
     /// Pages: the parent page.
+    #[oai(nullable)]
     pub parent_id: Option<Uuid>,
     /// Pages: order among siblings.
+    #[oai(nullable)]
     pub position: Option<i32>,
+    #[oai(nullable)]
     pub fields: Option<FieldsChanges>,
     pub translation: FirstTranslation,
 }
@@ -256,14 +282,18 @@ pub struct CreateItemRequest {
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateItemRequest {
+    #[oai(nullable)]
     pub countries: Option<Vec<String>>,
+    #[oai(nullable)]
     pub tags: Option<Vec<String>>,
     /// Pages: the parent page; `null` makes it a top-level page.
     #[serde(default)]
     pub parent_id: MaybeUndefined<Uuid>,
+    #[oai(nullable)]
     pub position: Option<i32>,
     /// Only the fields given change; a field given `null` is cleared (an event's
     /// `capacity`, `venue`, `cover_asset_id`, registration window, `materials`, ...).
+    #[oai(nullable)]
     pub fields: Option<FieldsChanges>,
 }
 
@@ -272,6 +302,7 @@ pub struct UpdateItemRequest {
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]
 pub struct WhenRequest {
+    #[oai(nullable)]
     pub at: Option<DateTime<Utc>>,
 }
 
@@ -285,6 +316,7 @@ pub struct ItemResponse {
     pub etag: String,
     pub countries: Vec<String>,
     pub tags: Vec<String>,
+    #[oai(nullable)]
     pub parent_id: Option<Uuid>,
     pub position: i32,
     pub fields: FieldsBody,
@@ -293,11 +325,14 @@ pub struct ItemResponse {
     pub translations: Vec<TranslationResponse>,
     /// Locales of sites showing this item that have no translation yet.
     pub missing_locales: Vec<String>,
+    #[oai(nullable)]
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub updated_by: Option<Uuid>,
     pub updated_at: DateTime<Utc>,
     /// Set while the item is in the trash.
+    #[oai(nullable)]
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
@@ -313,6 +348,7 @@ pub struct TranslationResponse {
     pub outdated: bool,
     pub draft: DraftResponse,
     /// What readers see; absent when not published.
+    #[oai(nullable)]
     pub live: Option<LiveResponse>,
     /// Pending scheduled publishing.
     pub schedules: Vec<ScheduleResponse>,
@@ -322,6 +358,7 @@ pub struct TranslationResponse {
 #[derive(Debug, Object)]
 pub struct DraftResponse {
     /// Materials: the file of this locale.
+    #[oai(nullable)]
     pub file_asset_id: Option<Uuid>,
     pub slug: String,
     pub title: String,
@@ -330,6 +367,7 @@ pub struct DraftResponse {
     pub seo_title: String,
     pub seo_description: String,
     pub version: i64,
+    #[oai(nullable)]
     pub updated_by: Option<Uuid>,
     pub updated_at: DateTime<Utc>,
 }
@@ -338,6 +376,7 @@ pub struct DraftResponse {
 #[derive(Debug, Object)]
 pub struct LiveResponse {
     /// Materials: the file of this locale.
+    #[oai(nullable)]
     pub file_asset_id: Option<Uuid>,
     pub slug: String,
     pub title: String,
@@ -347,6 +386,7 @@ pub struct LiveResponse {
     pub body_html: String,
     pub seo_title: String,
     pub seo_description: String,
+    #[oai(nullable)]
     pub published_by: Option<Uuid>,
     pub published_at: DateTime<Utc>,
 }
@@ -460,6 +500,7 @@ pub struct ItemSummaryResponse {
     pub kind: String,
     pub countries: Vec<String>,
     pub tags: Vec<String>,
+    #[oai(nullable)]
     pub created_by: Option<Uuid>,
     pub updated_at: DateTime<Utc>,
     pub trashed: bool,
@@ -507,9 +548,11 @@ impl From<ItemSummary> for ItemSummaryResponse {
 pub struct RevisionResponse {
     pub id: Uuid,
     /// The translation's locale; absent for a change of neutral fields.
+    #[oai(nullable)]
     pub locale: Option<String>,
     /// `create`, `draft`, `fields`, `publish`, `unpublish`, `restore` or `drop`.
     pub action: String,
+    #[oai(nullable)]
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
 }
@@ -533,6 +576,7 @@ pub struct RevisionDetailResponse {
     /// The content as it was.
     pub snapshot: serde_json::Value,
     /// The revision compared against; absent when this is the first.
+    #[oai(nullable)]
     pub compared_to: Option<Uuid>,
     /// Each field that differs.
     pub changes: Vec<FieldChange>,
