@@ -9,6 +9,7 @@ mod delivery;
 mod files;
 mod json;
 pub mod middleware;
+mod names;
 pub mod problem;
 mod security;
 mod service;

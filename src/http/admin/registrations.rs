@@ -14,6 +14,7 @@ use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 use uuid::Uuid;
 
 use crate::http::ApiTags;
+use crate::http::names::OrganisationTypeName;
 use crate::http::problem::{ApiError, error_set};
 use crate::http::security::AdminAuth;
 use crate::services::registrations;
@@ -29,7 +30,7 @@ struct RegistrationResponse {
     name: String,
     email: String,
     organisation: String,
-    organisation_type: String,
+    organisation_type: OrganisationTypeName,
     country: String,
     /// The locale the event was read in.
     #[oai(nullable)]
@@ -163,7 +164,7 @@ impl RegistrationsApi {
                         name: r.name,
                         email: r.email,
                         organisation: r.organisation,
-                        organisation_type: r.organisation_type,
+                        organisation_type: OrganisationTypeName::from_stored(&r.organisation_type),
                         country: r.country,
                         locale: r.locale,
                         consented_at: r.consented_at,

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::http::admin::content::dto::FieldsBody;
 use crate::http::admin::pagination::PageInfo;
+use crate::http::names::{EventStatusName, KindName};
 use crate::services::assets::Asset;
 use crate::services::delivery::{DeliveredItem, LinkedMaterial, SearchHit};
 
@@ -13,8 +14,7 @@ use crate::services::delivery::{DeliveredItem, LinkedMaterial, SearchHit};
 #[derive(Debug, Object)]
 pub(super) struct DeliveryItem {
     pub(super) id: Uuid,
-    /// `page`, `news`, `event` or `material`.
-    pub(super) kind: String,
+    pub(super) kind: KindName,
     /// The locale served: the first of the chain the item exists in.
     pub(super) locale: String,
     pub(super) slug: String,
@@ -93,8 +93,7 @@ pub(super) struct LocaleLink {
 
 #[derive(Debug, Object)]
 pub(super) struct EventStatus {
-    /// `upcoming`, `full`, `past` or `cancelled`.
-    pub(super) status: String,
+    pub(super) status: EventStatusName,
     pub(super) registration_open: bool,
 }
 
@@ -138,7 +137,7 @@ impl From<DeliveredItem> for DeliveryItem {
             cover,
             materials: item.materials.into_iter().map(MaterialLink::from).collect(),
             id: item.id,
-            kind: item.kind.as_str().to_owned(),
+            kind: item.kind.into(),
             locale: item.locale,
             slug: item.slug,
             title: item.title,
@@ -159,7 +158,7 @@ impl From<DeliveredItem> for DeliveryItem {
                 .map(|(locale, slug)| LocaleLink { locale, slug })
                 .collect(),
             event: item.event.map(|e| EventStatus {
-                status: e.status.to_owned(),
+                status: e.status.into(),
                 registration_open: e.registration_open,
             }),
         }
@@ -200,8 +199,7 @@ pub(super) struct RegistrationCreated {
 #[derive(Debug, Object)]
 pub(super) struct SearchResult {
     pub(super) id: Uuid,
-    /// `page`, `news`, `event` or `material`.
-    pub(super) kind: String,
+    pub(super) kind: KindName,
     /// The locale the item is served (and was found) in.
     pub(super) locale: String,
     pub(super) slug: String,
@@ -218,7 +216,7 @@ impl From<SearchHit> for SearchResult {
     fn from(hit: SearchHit) -> Self {
         Self {
             id: hit.id,
-            kind: hit.kind.as_str().to_owned(),
+            kind: hit.kind.into(),
             locale: hit.locale,
             slug: hit.slug,
             title: hit.title,

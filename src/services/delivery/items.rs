@@ -63,9 +63,21 @@ pub struct LinkedMaterial {
 /// An event's state for readers, computed from its facts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventState {
-    /// `upcoming`, `full`, `past` or `cancelled`.
-    pub status: &'static str,
+    pub status: EventStatus,
     pub registration_open: bool,
+}
+
+/// What readers are told of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventStatus {
+    /// Not over, places left (or no limit).
+    Upcoming,
+    /// Registrations have reached the capacity.
+    Full,
+    /// Over.
+    Past,
+    /// Called off.
+    Cancelled,
 }
 
 /// Turns chosen rows into items. Whatever the number of rows, this takes a fixed number
@@ -242,13 +254,13 @@ fn event_state(fields: &ItemFields, registered: i64, now: DateTime<Utc>) -> Even
     let ended = fields.ends_at.is_some_and(|e| e.with_timezone(&Utc) < now);
     let cancelled = fields.cancelled == Some(true);
     let status = if cancelled {
-        "cancelled"
+        EventStatus::Cancelled
     } else if ended {
-        "past"
+        EventStatus::Past
     } else if full {
-        "full"
+        EventStatus::Full
     } else {
-        "upcoming"
+        EventStatus::Upcoming
     };
     let window_open = fields
         .registration_opens_at

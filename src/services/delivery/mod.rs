@@ -13,6 +13,6 @@ mod sql;
 
 pub use audience::{Audience, Request, resolve};
 pub use horizon::next_status_change;
-pub use items::{DeliveredItem, EventState, LinkedMaterial};
+pub use items::{DeliveredItem, EventState, EventStatus, LinkedMaterial};
 pub use read::{ListFilter, Lookup, get, list};
 pub use search::{SearchHit, search};

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::changes::FieldsChanges;
 use crate::domain::content::{ContentKind, ItemFields, MaterialKind, RegistrationMode};
+use crate::http::names::{KindName, TranslationStatusName};
 use crate::services::content::{
     Draft, Item, ItemSummary, Live, RevisionDetail, RevisionSummary, ScheduleView,
     TranslationInput, TranslationState, etag_of_document, etag_of_translation,
@@ -310,8 +311,7 @@ pub struct WhenRequest {
 #[derive(Debug, Object)]
 pub struct ItemResponse {
     pub id: Uuid,
-    /// `page`, `news`, `event` or `material`.
-    pub kind: String,
+    pub kind: KindName,
     /// The ETag of the neutral fields, for `If-Match` on PATCH and DELETE.
     pub etag: String,
     pub countries: Vec<String>,
@@ -342,8 +342,7 @@ pub struct TranslationResponse {
     pub locale: String,
     /// The draft's ETag, for `If-Match` on PUT and DELETE of this translation.
     pub etag: String,
-    /// `draft` (never published), `published`, or `changed` (live, and changed since).
-    pub status: String,
+    pub status: TranslationStatusName,
     /// The source locale's draft changed after this one was last edited.
     pub outdated: bool,
     pub draft: DraftResponse,
@@ -403,7 +402,7 @@ impl From<Item> for ItemResponse {
     fn from(item: Item) -> Self {
         Self {
             id: item.id,
-            kind: item.kind.as_str().to_owned(),
+            kind: item.kind.into(),
             etag: etag_of_document(item.version),
             countries: item.countries.iter().map(ToString::to_string).collect(),
             tags: item.tags,
@@ -429,14 +428,14 @@ impl From<Item> for ItemResponse {
 impl From<TranslationState> for TranslationResponse {
     fn from(state: TranslationState) -> Self {
         let status = match (&state.live, state.changed_since_publish) {
-            (None, _) => "draft",
-            (Some(_), false) => "published",
-            (Some(_), true) => "changed",
+            (None, _) => TranslationStatusName::Draft,
+            (Some(_), false) => TranslationStatusName::Published,
+            (Some(_), true) => TranslationStatusName::Changed,
         };
         Self {
             locale: state.locale.to_string(),
             etag: etag_of_translation(state.draft.version),
-            status: status.into(),
+            status,
             outdated: state.outdated,
             draft: state.draft.into(),
             live: state.live.map(LiveResponse::from),
@@ -497,7 +496,7 @@ impl From<ScheduleView> for ScheduleResponse {
 #[derive(Debug, Object)]
 pub struct ItemSummaryResponse {
     pub id: Uuid,
-    pub kind: String,
+    pub kind: KindName,
     pub countries: Vec<String>,
     pub tags: Vec<String>,
     #[oai(nullable)]
@@ -522,7 +521,7 @@ impl From<ItemSummary> for ItemSummaryResponse {
     fn from(item: ItemSummary) -> Self {
         Self {
             id: item.id,
-            kind: item.kind.as_str().to_owned(),
+            kind: item.kind.into(),
             countries: item.countries.iter().map(ToString::to_string).collect(),
             tags: item.tags,
             created_by: item.created_by,
