@@ -13,6 +13,7 @@ mod names;
 pub mod problem;
 mod security;
 mod service;
+mod spec;
 
 use poem::endpoint::BoxEndpoint;
 use poem::http::Method;
@@ -103,14 +104,20 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
 
 /// The OpenAPI document as JSON, as served at `/api/openapi.json`.
 pub fn openapi_json(state: &AppState) -> String {
-    api_service(state).spec()
+    spec::finish(&api_service(state).spec())
 }
 
 /// The whole application: routes plus middleware, outermost last.
 pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
     let api = api_service(&state);
     let docs = api.swagger_ui();
-    let spec = api.spec_endpoint();
+    // Built once; served as it is.
+    let document = openapi_json(&state);
+    let spec = poem::endpoint::make_sync(move |_| {
+        poem::Response::builder()
+            .content_type("application/json; charset=utf-8")
+            .body(document.clone())
+    });
     let max_body = usize::try_from(state.settings.server.max_json_body_bytes).unwrap_or(usize::MAX);
     let metrics = state.metrics.clone();
     // Shared by reference: every request passes through, reads included.

@@ -34,8 +34,9 @@ pub struct Problem {
     pub status: u16,
     /// What went wrong in this occurrence, for people.
     pub detail: String,
-    /// The request fields at fault, when the request was refused for its content.
-    #[oai(skip_serializing_if_is_empty)]
+    /// The request fields at fault, when the request was refused for its content
+    /// (`invalid-fields`, `invalid-parameters`); absent otherwise.
+    #[oai(skip_serializing_if_is_empty, default)]
     pub errors: Vec<ProblemField>,
 }
 

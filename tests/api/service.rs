@@ -183,6 +183,28 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
         login_errors["application/problem+json"].is_object(),
         "{login_errors}"
     );
+    // What client generators need: headers under their HTTP names, conditional reads
+    // declared, `errors` only where a problem has it.
+    let list = &paths["/api/v1/{kind}"]["get"];
+    assert!(
+        list["responses"]["200"]["headers"]["ETag"].is_object(),
+        "{list}"
+    );
+    assert!(list["responses"]["429"]["headers"]["Retry-After"].is_object());
+    assert!(
+        list["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "If-None-Match" && p["in"] == "header")
+    );
+    let problem = &spec["components"]["schemas"]["Problem"];
+    assert!(
+        !problem["required"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("errors"))
+    );
 }
 
 async fn the_api_docs_are_browsable(backend: Backend) {
