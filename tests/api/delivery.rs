@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use crate::helpers::{Backend, TestApp, assert_problem, backend_tests};
 
 backend_tests!(
+    lists_are_lean_and_fields_adds_parts,
     only_published_translations_are_served_with_fallback,
     a_site_applies_its_locales_and_countries,
     items_are_found_by_slug_and_old_slugs_redirect,
@@ -97,7 +98,7 @@ async fn only_published_translations_are_served_with_fallback(backend: Backend) 
     assert!(titles(&read(&app, "/api/v1/news?locale=fr&fallback=en").await).is_empty());
 
     publish(&app, &admin, "news", &id, "en").await;
-    let list = read(&app, "/api/v1/news?locale=fr&fallback=en").await;
+    let list = read(&app, "/api/v1/news?locale=fr&fallback=en&fields=locales").await;
     assert_eq!(titles(&list), ["Training calendar"]);
     assert_eq!(list["items"][0]["locale"], "en", "served from the fallback");
     assert_eq!(
@@ -108,7 +109,7 @@ async fn only_published_translations_are_served_with_fallback(backend: Backend) 
 
     publish(&app, &admin, "news", &id, "fr").await;
     translate_with_etag(&app, &admin, &id).await;
-    let list = read(&app, "/api/v1/news?locale=fr&fallback=en").await;
+    let list = read(&app, "/api/v1/news?locale=fr&fallback=en&fields=locales").await;
     assert_eq!(
         titles(&list),
         ["Calendrier des formations"],
@@ -120,6 +121,83 @@ async fn only_published_translations_are_served_with_fallback(backend: Backend) 
         titles(&read(&app, "/api/v1/news?locale=lt").await).is_empty(),
         "no fallback, no item"
     );
+}
+
+/// Lists carry what a list shows; `fields=` adds the body, SEO fields and every
+/// locale's slug; details carry everything.
+async fn lists_are_lean_and_fields_adds_parts(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let body = "A long body. ".repeat(200);
+    for n in 0..20 {
+        let id = create(
+            &app,
+            &admin,
+            "news",
+            json!({ "fields": { "date": "2026-11-20" },
+            "translation": { "locale": "en", "title": format!("News {n}"), "summary": "Short.",
+                             "body": body, "seo_title": "SEO" } }),
+        )
+        .await;
+        publish(&app, &admin, "news", &id, "en").await;
+    }
+
+    let lean = app
+        .get("/api/v1/news?locale=en")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let full = app
+        .get("/api/v1/news?locale=en&fields=body,seo,locales")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+
+    let lean_list: Value = serde_json::from_slice(&lean).unwrap();
+    let item = &lean_list["items"][0];
+    for absent in [
+        "body_markdown",
+        "body_html",
+        "seo_title",
+        "seo_description",
+        "locales",
+    ] {
+        assert!(item.get(absent).is_none(), "{absent} in a lean list item");
+    }
+    for present in [
+        "id",
+        "kind",
+        "locale",
+        "slug",
+        "title",
+        "summary",
+        "fields",
+        "published_at",
+    ] {
+        assert!(item.get(present).is_some(), "{present} missing");
+    }
+    let full_list: Value = serde_json::from_slice(&full).unwrap();
+    let item = &full_list["items"][0];
+    assert_eq!(item["body_markdown"], body.as_str());
+    assert_eq!(item["seo_title"], "SEO");
+    assert_eq!(item["locales"][0]["locale"], "en");
+    assert!(
+        lean.len() * 10 < full.len(),
+        "lean {} bytes, full {} bytes",
+        lean.len(),
+        full.len()
+    );
+    let slug = lean_list["items"][0]["slug"].as_str().unwrap();
+    let detail = read(&app, &format!("/api/v1/news/{slug}?locale=en")).await;
+    assert_eq!(detail["body_markdown"], body.as_str());
+    assert!(detail["locales"].is_array());
+    assert_problem(
+        app.get("/api/v1/news?locale=en&fields=everything").await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
 }
 
 async fn translate_with_etag(app: &TestApp, token: &str, id: &str) {

@@ -10,9 +10,9 @@ use crate::http::names::{EventStatusName, KindName};
 use crate::services::assets::Asset;
 use crate::services::delivery::{DeliveredItem, LinkedMaterial, SearchHit};
 
-/// An item in one locale.
+/// What lists and details of an item share: what a list shows.
 #[derive(Debug, Object)]
-pub(super) struct DeliveryItem {
+pub(super) struct DeliveryCore {
     pub(super) id: Uuid,
     pub(super) kind: KindName,
     /// The locale served: the first of the chain the item exists in.
@@ -20,12 +20,6 @@ pub(super) struct DeliveryItem {
     pub(super) slug: String,
     pub(super) title: String,
     pub(super) summary: String,
-    /// The body as Markdown.
-    pub(super) body_markdown: String,
-    /// The body as sanitized HTML.
-    pub(super) body_html: String,
-    pub(super) seo_title: String,
-    pub(super) seo_description: String,
     /// Language-neutral fields of the kind (dates, place, capacity, …).
     pub(super) fields: FieldsBody,
     pub(super) countries: Vec<String>,
@@ -36,8 +30,6 @@ pub(super) struct DeliveryItem {
     /// When this locale was published (absent in previews).
     #[oai(nullable)]
     pub(super) published_at: Option<DateTime<Utc>>,
-    /// Every locale the item exists in, with its slug, for a language switcher.
-    pub(super) locales: Vec<LocaleLink>,
     /// Events: status for readers and whether registration is open.
     #[oai(nullable)]
     pub(super) event: Option<EventStatus>,
@@ -50,6 +42,87 @@ pub(super) struct DeliveryItem {
     /// Events: the linked materials, in the event's order, each in the first locale of
     /// the chain it has; only published ones the reader may see.
     pub(super) materials: Vec<MaterialLink>,
+}
+
+/// An item in one locale, whole.
+#[derive(Debug, Object)]
+pub(super) struct DeliveryItem {
+    #[oai(flatten)]
+    pub(super) core: DeliveryCore,
+    /// The body as Markdown.
+    pub(super) body_markdown: String,
+    /// The body as sanitized HTML.
+    pub(super) body_html: String,
+    pub(super) seo_title: String,
+    pub(super) seo_description: String,
+    /// Every locale the item exists in, with its slug, for a language switcher.
+    pub(super) locales: Vec<LocaleLink>,
+}
+
+/// An item in a list: what a list shows; the parts named in `fields=` too.
+#[derive(Debug, Object)]
+pub(super) struct DeliveryListItem {
+    #[oai(flatten)]
+    pub(super) core: DeliveryCore,
+    /// With `fields=body`: the body as Markdown.
+    #[oai(skip_serializing_if_is_none)]
+    pub(super) body_markdown: Option<String>,
+    /// With `fields=body`: the body as sanitized HTML.
+    #[oai(skip_serializing_if_is_none)]
+    pub(super) body_html: Option<String>,
+    /// With `fields=seo`.
+    #[oai(skip_serializing_if_is_none)]
+    pub(super) seo_title: Option<String>,
+    /// With `fields=seo`.
+    #[oai(skip_serializing_if_is_none)]
+    pub(super) seo_description: Option<String>,
+    /// With `fields=locales`: every locale the item exists in, with its slug.
+    #[oai(skip_serializing_if_is_none)]
+    pub(super) locales: Option<Vec<LocaleLink>>,
+}
+
+/// The optional parts of list items, as `fields=` names them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct ListParts {
+    pub(super) body: bool,
+    pub(super) seo: bool,
+    pub(super) locales: bool,
+}
+
+impl ListParts {
+    /// `body,seo,locales` (any of them, in any order); an unknown name is the error.
+    pub(super) fn parse(raw: Option<&str>) -> Result<Self, String> {
+        let mut parts = Self::default();
+        for name in raw
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            match name {
+                "body" => parts.body = true,
+                "seo" => parts.seo = true,
+                "locales" => parts.locales = true,
+                other => {
+                    return Err(format!("{other:?} is not body, seo or locales"));
+                }
+            }
+        }
+        Ok(parts)
+    }
+}
+
+impl DeliveryListItem {
+    pub(super) fn of(item: DeliveryItem, parts: ListParts) -> Self {
+        Self {
+            core: item.core,
+            body_markdown: parts.body.then_some(item.body_markdown),
+            body_html: parts.body.then_some(item.body_html),
+            seo_title: parts.seo.then_some(item.seo_title),
+            seo_description: parts.seo.then_some(item.seo_description),
+            locales: parts.locales.then_some(item.locales),
+        }
+    }
 }
 
 /// A material linked from an event.
@@ -133,34 +206,36 @@ impl From<DeliveredItem> for DeliveryItem {
         };
         let (file, cover) = (asset(item.file_asset_id), asset(item.fields.cover_asset_id));
         Self {
-            file,
-            cover,
-            materials: item.materials.into_iter().map(MaterialLink::from).collect(),
-            id: item.id,
-            kind: item.kind.into(),
-            locale: item.locale,
-            slug: item.slug,
-            title: item.title,
-            summary: item.summary,
+            core: DeliveryCore {
+                file,
+                cover,
+                materials: item.materials.into_iter().map(MaterialLink::from).collect(),
+                id: item.id,
+                kind: item.kind.into(),
+                locale: item.locale,
+                slug: item.slug,
+                title: item.title,
+                summary: item.summary,
+                fields: item.fields.into(),
+                countries: item.countries,
+                tags: item.tags,
+                parent_id: item.parent_id,
+                position: item.position,
+                published_at: item.published_at,
+                event: item.event.map(|e| EventStatus {
+                    status: e.status.into(),
+                    registration_open: e.registration_open,
+                }),
+            },
             body_markdown: item.body,
             body_html: item.body_html,
             seo_title: item.seo_title,
             seo_description: item.seo_description,
-            fields: item.fields.into(),
-            countries: item.countries,
-            tags: item.tags,
-            parent_id: item.parent_id,
-            position: item.position,
-            published_at: item.published_at,
             locales: item
                 .locales
                 .into_iter()
                 .map(|(locale, slug)| LocaleLink { locale, slug })
                 .collect(),
-            event: item.event.map(|e| EventStatus {
-                status: e.status.into(),
-                registration_open: e.registration_open,
-            }),
         }
     }
 }
@@ -168,7 +243,7 @@ impl From<DeliveredItem> for DeliveryItem {
 /// A page of items.
 #[derive(Debug, Object)]
 pub(super) struct DeliveryList {
-    pub(super) items: Vec<DeliveryItem>,
+    pub(super) items: Vec<DeliveryListItem>,
     pub(super) page: PageInfo,
     /// The locales tried, in order.
     pub(super) locales: Vec<String>,

@@ -14,8 +14,8 @@ use poem_openapi::{ApiResponse, OpenApi};
 use uuid::Uuid;
 
 use self::dto::{
-    DeliveryItem, DeliveryList, RegistrationCreated, RegistrationRequest, SearchResult,
-    SearchResults,
+    DeliveryItem, DeliveryList, DeliveryListItem, ListParts, RegistrationCreated,
+    RegistrationRequest, SearchResult, SearchResults,
 };
 use self::params::{QueryParams, audience, kind_of};
 use self::respond::{Answer, JsonBytes, Rendered, respond};
@@ -182,6 +182,10 @@ impl DeliveryApi {
         /// Materials: of this kind.
         #[oai(name = "kind")]
         material_kind: Query<Option<MaterialKindName>>,
+        /// Parts to add to each item, comma-separated: `body` (Markdown and HTML),
+        /// `seo` (SEO title and description), `locales` (every locale with its slug).
+        /// Without it items carry what a list shows; details always carry everything.
+        fields: Query<Option<String>>,
         /// The page, from 1.
         page: Query<Option<u64>>,
         /// Items per page (default `api.default_page_size`, at most `api.max_page_size`).
@@ -190,6 +194,8 @@ impl DeliveryApi {
         let kind = kind_of(&kind.0)?;
         let params = QueryParams::of(req);
         params.check_read(kind, false)?;
+        let parts = ListParts::parse(fields.0.as_deref())
+            .map_err(|message| AppError::invalid_parameter("fields", message))?;
         let page = PageRequest::parse(page.0, per_page.0, &self.state.settings.api)?;
         let filter = ListFilter {
             country: country.0,
@@ -204,7 +210,11 @@ impl DeliveryApi {
             let paged = delivery::list(state, &audience, kind, filter, page).await?;
             Ok(Rendered::Body(DeliveryList {
                 page: PageInfo::of(&paged),
-                items: paged.items.into_iter().map(DeliveryItem::from).collect(),
+                items: paged
+                    .items
+                    .into_iter()
+                    .map(|item| DeliveryListItem::of(DeliveryItem::from(item), parts))
+                    .collect(),
                 locales: audience.locales.iter().map(ToString::to_string).collect(),
             }))
         })

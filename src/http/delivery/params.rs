@@ -53,10 +53,10 @@ impl QueryParams {
     pub(super) fn check_read(&self, kind: ContentKind, single: bool) -> Result<(), AppError> {
         let filters: &[&str] = match (single, kind) {
             (true, _) => &[],
-            (false, ContentKind::News) => &["country", "tag"],
-            (false, ContentKind::Event) => &["country", "when", "language", "tag"],
-            (false, ContentKind::Material) => &["event", "kind"],
-            (false, ContentKind::Page) => &[],
+            (false, ContentKind::News) => &["country", "tag", "fields"],
+            (false, ContentKind::Event) => &["country", "when", "language", "tag", "fields"],
+            (false, ContentKind::Material) => &["event", "kind", "fields"],
+            (false, ContentKind::Page) => &["fields"],
         };
         self.allow_only(filters, !single)
     }
