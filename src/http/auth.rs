@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use poem::Request;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{ApiResponse, Object, OpenApi, Union};
 use serde::Deserialize;
 
 use crate::http::ApiTags;
@@ -44,18 +44,31 @@ struct LoginResponse {
     user: UserResponse,
 }
 
-/// Who a token belongs to.
+/// Who a token belongs to: a session's user, or an API token; `kind` tells which.
+#[derive(Union)]
+#[oai(discriminator_name = "kind")]
+enum MeResponse {
+    #[oai(mapping = "session")]
+    Session(SessionMe),
+    #[oai(mapping = "token")]
+    Token(TokenMe),
+}
+
+/// A logged-in user's session.
 #[derive(Object)]
-struct MeResponse {
-    /// `session` (a logged-in user) or `token` (an API token).
-    kind: String,
-    /// The logged-in user, for a session.
+struct SessionMe {
+    /// The logged-in user, with role and scope.
+    user: UserResponse,
+    /// When the session ends if unused from now on.
     #[oai(nullable)]
-    user: Option<UserResponse>,
-    /// The API token, for a token.
-    #[oai(nullable)]
-    token: Option<TokenResponse>,
-    /// When a session ends if unused from now on; when a token expires (if ever).
+    expires_at: Option<DateTime<Utc>>,
+}
+
+/// An API token of any kind.
+#[derive(Object)]
+struct TokenMe {
+    token: TokenResponse,
+    /// When the token expires, if ever.
     #[oai(nullable)]
     expires_at: Option<DateTime<Utc>>,
 }
@@ -130,26 +143,20 @@ impl AuthApi {
     async fn me(&self, auth: AnyAuth) -> Json<MeResponse> {
         Json(match auth.0 {
             // Not reachable over HTTP: local credentials exist only in the CLI.
-            Credential::Local(user) => MeResponse {
-                kind: "session".into(),
-                user: Some(user.into()),
-                token: None,
+            Credential::Local(user) => MeResponse::Session(SessionMe {
+                user: user.into(),
                 expires_at: None,
-            },
+            }),
             Credential::Session {
                 user, expires_at, ..
-            } => MeResponse {
-                kind: "session".into(),
-                user: Some(user.into()),
-                token: None,
+            } => MeResponse::Session(SessionMe {
+                user: user.into(),
                 expires_at: Some(expires_at),
-            },
-            Credential::Token(token) => MeResponse {
-                kind: "token".into(),
+            }),
+            Credential::Token(token) => MeResponse::Token(TokenMe {
                 expires_at: token.expires_at,
-                user: None,
-                token: Some(token.into()),
-            },
+                token: token.into(),
+            }),
         })
     }
 
