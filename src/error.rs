@@ -50,9 +50,6 @@ pub enum AppError {
         detail: String,
         current_etag: Option<String>,
     },
-    /// The resource existed but is over for good, e.g. a past event (410).
-    #[error("{0}")]
-    Gone(String),
     /// The body (e.g. an upload) is larger than allowed (413).
     #[error("{0}")]
     PayloadTooLarge(String),

@@ -163,7 +163,8 @@ impl From<BodyError> for poem::Error {
     fn from(err: BodyError) -> Self {
         match err {
             BodyError::Malformed(detail) => {
-                let problem = Problem::new(poem::http::StatusCode::BAD_REQUEST, detail);
+                let problem = Problem::new(poem::http::StatusCode::BAD_REQUEST, detail)
+                    .typed("invalid-request");
                 let response = ProblemResponse::BadRequest(poem_openapi::payload::Json(problem));
                 poem::Error::from_response(poem::IntoResponse::into_response(response))
             }

@@ -23,7 +23,7 @@ pub struct Problem {
     /// or scope, a site-bound token), `not-found` (404), `method-not-allowed` (405),
     /// `conflict` (409, other), `event-full`, `event-cancelled`, `registration-closed`,
     /// `already-registered`, `slug-taken`, `asset-in-use`, `already-exists`, `last-admin`
-    /// (409), `event-past` and `gone` (410), `stale-version` (412),
+    /// (409), `event-past` (410), `stale-version` (412),
     /// `too-large` (413), `unsupported-type` (415), `range-not-satisfiable` (416),
     /// `if-match-required` (428), `throttled` (429), `internal` (500), `unavailable` (503).
     #[oai(rename = "type")]
@@ -60,7 +60,7 @@ impl Problem {
         }
     }
 
-    fn typed(mut self, slug: &str) -> Self {
+    pub fn typed(mut self, slug: &str) -> Self {
         self.problem_type = format!("urn:buysocial:problem:{slug}");
         self
     }
@@ -171,9 +171,6 @@ impl From<AppError> for ProblemResponse {
             AppError::PreconditionRequired(detail) => Self::PreconditionRequired(Json(
                 Problem::new(StatusCode::PRECONDITION_REQUIRED, detail).typed("if-match-required"),
             )),
-            AppError::Gone(detail) => {
-                Self::Gone(Json(Problem::new(StatusCode::GONE, detail).typed("gone")))
-            }
             AppError::PayloadTooLarge(detail) => Self::PayloadTooLarge(Json(
                 Problem::new(StatusCode::PAYLOAD_TOO_LARGE, detail).typed("too-large"),
             )),

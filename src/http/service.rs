@@ -91,7 +91,9 @@ impl ServiceApi {
             describe("database", &readiness.database),
             describe("storage", &readiness.storage)
         );
-        ReadyResponse::NotReady(Json(Problem::new(StatusCode::SERVICE_UNAVAILABLE, detail)))
+        ReadyResponse::NotReady(Json(
+            Problem::new(StatusCode::SERVICE_UNAVAILABLE, detail).typed("unavailable"),
+        ))
     }
 
     /// Metrics in Prometheus text format.

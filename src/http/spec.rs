@@ -64,7 +64,18 @@ fn declare_if_none_match(operation: &mut Map<String, Value>) {
         .get("responses")
         .and_then(Value::as_object)
         .is_some_and(|r| r.contains_key("304"));
-    if !answers_304 {
+    let declared = operation
+        .get("parameters")
+        .and_then(Value::as_array)
+        .is_some_and(|ps| {
+            ps.iter().any(|p| {
+                p["in"] == "header"
+                    && p["name"]
+                        .as_str()
+                        .is_some_and(|n| n.eq_ignore_ascii_case("if-none-match"))
+            })
+        });
+    if !answers_304 || declared {
         return;
     }
     let parameters = operation

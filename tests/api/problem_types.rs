@@ -113,6 +113,17 @@ async fn refusals_have_their_own_problem_types(backend: Backend) {
             "not-found",
         ),
         (
+            app.client
+                .post(app.url("/api/v1/auth/login"))
+                .header("content-type", "application/json")
+                .body("{\"email\":")
+                .send()
+                .await
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            "invalid-request",
+        ),
+        (
             app.send(Method::DELETE, "/api/v1/news", None, None).await,
             StatusCode::METHOD_NOT_ALLOWED,
             "method-not-allowed",
