@@ -18,8 +18,8 @@ pub const CONTENT_TYPE: &str = "application/problem+json";
 pub struct Problem {
     /// A URI identifying the kind of problem, `urn:buysocial:problem:<slug>`, to tell
     /// refusals apart without reading `detail`: `invalid-fields` (422, see `errors`),
-    /// `invalid-parameters` (400, see `errors`), `invalid-request` (400: not JSON, a
-    /// malformed parameter), `unauthorized` (401), `forbidden` (403: a missing permission
+    /// `invalid-parameters` (400, see `errors`), `invalid-request` (400: a body that is not
+    /// JSON, a malformed path), `unauthorized` (401), `forbidden` (403: a missing permission
     /// or scope, a site-bound token), `not-found` (404), `method-not-allowed` (405),
     /// `conflict` (409, other), `event-full`, `event-cancelled`, `registration-closed`,
     /// `already-registered`, `slug-taken`, `asset-in-use`, `already-exists`, `last-admin`
