@@ -47,6 +47,14 @@ pub struct ServerSettings {
     pub request_head_timeout_seconds: u64,
     pub idle_timeout_seconds: u64,
     pub max_connections: usize,
+    pub public_url: String,
+}
+
+impl ServerSettings {
+    /// What file URLs start with: `public_url` without a trailing slash (empty: paths).
+    pub fn files_base(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -399,6 +407,19 @@ impl Settings {
             return invalid("log.level", &message);
         }
         let server = &self.server;
+        if !server.public_url.is_empty() {
+            let fits = url::Url::parse(&server.public_url).is_ok_and(|url| {
+                matches!(url.scheme(), "http" | "https")
+                    && url.query().is_none()
+                    && url.fragment().is_none()
+            });
+            if !fits {
+                return invalid(
+                    "server.public_url",
+                    "must be an http(s) URL without query, e.g. https://cms.webuysocial.eu",
+                );
+            }
+        }
         if server.request_timeout_seconds == 0 || server.request_head_timeout_seconds == 0 {
             return invalid(
                 "server.request_timeout_seconds",

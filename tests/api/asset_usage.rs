@@ -14,6 +14,7 @@ backend_tests!(
     a_replaced_file_that_a_live_body_links_is_kept,
     draft_files_follow_the_rules_of_draft_reads,
     downloads_have_their_own_limit_per_address,
+    file_urls_start_with_the_public_url,
 );
 
 async fn page_linking(app: &TestApp, token: &str, url: &str) -> String {
@@ -242,4 +243,46 @@ async fn downloads_have_their_own_limit_per_address(backend: Backend) {
     let refused = app.get(url).await;
     assert!(refused.headers().contains_key("retry-after"));
     assert_problem(refused, StatusCode::TOO_MANY_REQUESTS).await;
+}
+
+async fn file_urls_start_with_the_public_url(backend: Backend) {
+    let app = TestApp::builder(backend)
+        .with(|s| s.server.public_url = "https://cms.webuysocial.eu/".into())
+        .spawn()
+        .await;
+    let admin = app.admin_token().await;
+    let asset = created(upload_raw(&app, &admin, "slides.pdf", pdf(2000)).await).await;
+    let url = asset["url"].as_str().unwrap();
+    let path = format!("/api/v1/files/{}/slides.pdf", asset["id"].as_str().unwrap());
+    assert_eq!(url, format!("https://cms.webuysocial.eu{path}"));
+    let material = created(
+        app.post_json_authed(
+            "/api/v1/admin/materials",
+            &admin,
+            &json!({ "fields": { "material_kind": "guide" },
+                     "translation": { "locale": "en", "title": "Guide", "file_asset_id": asset["id"] } }),
+        )
+        .await,
+    )
+    .await;
+    let id = material["id"].as_str().unwrap();
+    publish(
+        &app,
+        &admin,
+        &format!("/api/v1/admin/materials/{id}/translations/en"),
+    )
+    .await;
+
+    let delivered: Value = app
+        .get("/api/v1/materials?locale=en")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(delivered["items"][0]["file"]["url"], url);
+    assert_eq!(
+        app.get(&path).await.status(),
+        StatusCode::OK,
+        "the path behind it answers"
+    );
 }

@@ -43,6 +43,21 @@ fn a_bad_setting_stops_the_start_naming_the_key() {
 }
 
 #[test]
+fn a_public_url_that_is_not_one_stops_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = buysocial(dir.path())
+        .arg("migrate")
+        .env("BUYSOCIAL__SERVER__PUBLIC_URL", "cms.webuysocial.eu?x=1")
+        .output()
+        .unwrap();
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("server.public_url"), "{stderr}");
+}
+
+#[test]
 fn a_bad_setting_in_the_config_file_names_the_key() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -54,10 +54,11 @@ struct AssetResponse {
     updated_at: DateTime<Utc>,
 }
 
-impl From<Asset> for AssetResponse {
-    fn from(asset: Asset) -> Self {
+impl AssetResponse {
+    /// The asset, its URL starting with `files_base` (`server.public_url`).
+    fn of(asset: Asset, files_base: &str) -> Self {
         Self {
-            url: asset.url(),
+            url: format!("{files_base}{}", asset.url()),
             id: asset.id,
             file_name: asset.file_name,
             content_type: asset.content_type,
@@ -270,7 +271,13 @@ impl AssetsApi {
             }
         };
         let location = format!("/api/v1/admin/assets/{}", asset.id);
-        Ok(Created::Asset(Json(asset.into()), location))
+        Ok(Created::Asset(
+            Json(AssetResponse::of(
+                asset,
+                self.state.settings.server.files_base(),
+            )),
+            location,
+        ))
     }
 
     /// Replace an asset's file.
@@ -311,7 +318,13 @@ impl AssetsApi {
             }
         };
         let location = format!("/api/v1/admin/assets/{}", asset.id);
-        Ok(Created::Asset(Json(asset.into()), location))
+        Ok(Created::Asset(
+            Json(AssetResponse::of(
+                asset,
+                self.state.settings.server.files_base(),
+            )),
+            location,
+        ))
     }
 
     /// List assets.
@@ -340,7 +353,11 @@ impl AssetsApi {
         let paged = assets::list(&self.state, &auth.0, filter, page).await?;
         Ok(Json(AssetList {
             page: PageInfo::of(&paged),
-            items: paged.items.into_iter().map(AssetResponse::from).collect(),
+            items: paged
+                .items
+                .into_iter()
+                .map(|a| AssetResponse::of(a, self.state.settings.server.files_base()))
+                .collect(),
         }))
     }
 
@@ -353,7 +370,7 @@ impl AssetsApi {
     ) -> Result<Json<AssetDetail>, ApiError<ReadErrors>> {
         let (asset, users) = assets::get(&self.state, &auth.0, id.0).await?;
         Ok(Json(AssetDetail {
-            asset: asset.into(),
+            asset: AssetResponse::of(asset, self.state.settings.server.files_base()),
             used_by: users
                 .into_iter()
                 .map(|(kind, id)| AssetUse { kind, id })
@@ -376,11 +393,11 @@ impl AssetsApi {
             alt: body.alt,
             locale: body.locale.into(),
         };
-        Ok(Json(
-            assets::update(&self.state, &auth.0, id.0, changes)
-                .await?
-                .into(),
-        ))
+        let asset = assets::update(&self.state, &auth.0, id.0, changes).await?;
+        Ok(Json(AssetResponse::of(
+            asset,
+            self.state.settings.server.files_base(),
+        )))
     }
 
     /// Delete an unused asset (409 naming the items that use it).

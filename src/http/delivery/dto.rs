@@ -141,8 +141,8 @@ pub(super) struct MaterialLink {
     pub(super) file: Option<AssetInfo>,
 }
 
-impl From<LinkedMaterial> for MaterialLink {
-    fn from(material: LinkedMaterial) -> Self {
+impl MaterialLink {
+    fn of(material: LinkedMaterial, files_base: &str) -> Self {
         Self {
             id: material.id,
             locale: material.locale,
@@ -153,7 +153,10 @@ impl From<LinkedMaterial> for MaterialLink {
                 .material_kind
                 .and_then(|k| serde_json::to_value(k).ok())
                 .and_then(|v| v.as_str().map(str::to_owned)),
-            file: material.file.as_ref().map(AssetInfo::from),
+            file: material
+                .file
+                .as_ref()
+                .map(|file| AssetInfo::of(file, files_base)),
         }
     }
 }
@@ -182,11 +185,12 @@ pub(super) struct AssetInfo {
     pub(super) alt: String,
 }
 
-impl From<&Asset> for AssetInfo {
-    fn from(asset: &Asset) -> Self {
+impl AssetInfo {
+    /// `files_base` (`server.public_url`, or empty for a path) goes before the path.
+    fn of(asset: &Asset, files_base: &str) -> Self {
         Self {
             id: asset.id,
-            url: asset.url(),
+            url: format!("{files_base}{}", asset.url()),
             file_name: asset.file_name.clone(),
             content_type: asset.content_type.clone(),
             size: asset.size,
@@ -196,20 +200,25 @@ impl From<&Asset> for AssetInfo {
     }
 }
 
-impl From<DeliveredItem> for DeliveryItem {
-    fn from(item: DeliveredItem) -> Self {
+impl DeliveryItem {
+    /// The item, its file URLs starting with `files_base` (`server.public_url`).
+    pub(super) fn of(item: DeliveredItem, files_base: &str) -> Self {
         let asset = |id: Option<Uuid>| {
             item.assets
                 .iter()
                 .find(|a| Some(a.id) == id)
-                .map(AssetInfo::from)
+                .map(|a| AssetInfo::of(a, files_base))
         };
         let (file, cover) = (asset(item.file_asset_id), asset(item.fields.cover_asset_id));
         Self {
             core: DeliveryCore {
                 file,
                 cover,
-                materials: item.materials.into_iter().map(MaterialLink::from).collect(),
+                materials: item
+                    .materials
+                    .into_iter()
+                    .map(|m| MaterialLink::of(m, files_base))
+                    .collect(),
                 id: item.id,
                 kind: item.kind.into(),
                 locale: item.locale,

@@ -213,7 +213,10 @@ impl DeliveryApi {
                 items: paged
                     .items
                     .into_iter()
-                    .map(|item| DeliveryListItem::of(DeliveryItem::from(item), parts))
+                    .map(|item| {
+                        let files_base = state.settings.server.files_base();
+                        DeliveryListItem::of(DeliveryItem::of(item, files_base), parts)
+                    })
                     .collect(),
                 locales: audience.locales.iter().map(ToString::to_string).collect(),
             }))
@@ -376,7 +379,9 @@ impl DeliveryApi {
         let answer = respond(state, req, &params, |audience| async move {
             Ok(
                 match delivery::get(state, &audience, kind, &slug.0).await? {
-                    Lookup::Found(item) => Rendered::Body(DeliveryItem::from(*item)),
+                    Lookup::Found(item) => {
+                        Rendered::Body(DeliveryItem::of(*item, state.settings.server.files_base()))
+                    }
                     Lookup::MovedTo(current) => {
                         let query = req
                             .uri()
