@@ -85,7 +85,7 @@ struct CreateSiteRequest {
     fallback: Option<Vec<String>>,
 }
 
-/// Changes to a site; absent fields stay as they are.
+/// Changes to a site; a field absent or `null` stays as it is.
 #[derive(Debug, Object, Deserialize)]
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]

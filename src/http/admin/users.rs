@@ -161,7 +161,7 @@ struct ScopePatch {
     locales: Option<Vec<String>>,
 }
 
-/// Changes to a user; absent fields stay as they are.
+/// Changes to a user; a field absent or `null` stays as it is.
 #[derive(Debug, Object, Deserialize)]
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]

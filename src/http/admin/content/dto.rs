@@ -278,7 +278,9 @@ pub struct CreateItemRequest {
     pub translation: FirstTranslation,
 }
 
-/// Changes to neutral fields; absent ones stay as they are.
+/// Changes to neutral fields. `countries`, `tags` and `position` absent or `null` stay
+/// as they are; `parent_id: null` makes a page top-level; within `fields`, `null` clears
+/// a field and an absent one stays.
 #[derive(Debug, Object, Deserialize)]
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]
