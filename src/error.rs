@@ -95,18 +95,6 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    pub const ALL: [Refusal; 9] = [
-        Refusal::EventFull,
-        Refusal::EventCancelled,
-        Refusal::EventPast,
-        Refusal::RegistrationClosed,
-        Refusal::AlreadyRegistered,
-        Refusal::SlugTaken,
-        Refusal::AssetInUse,
-        Refusal::AlreadyExists,
-        Refusal::LastAdmin,
-    ];
-
     /// The last part of its problem type.
     pub fn slug(self) -> &'static str {
         match self {

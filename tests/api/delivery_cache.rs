@@ -244,6 +244,20 @@ async fn reads_are_limited_per_address_and_per_token(backend: Backend) {
     assert_eq!(app.get_authed(path, &token).await.status(), StatusCode::OK);
 }
 
+/// A published English news item titled "First"; its id.
+async fn publish_first_news(app: &TestApp, admin: &str) -> String {
+    let id = create(
+        app,
+        admin,
+        "news",
+        json!({ "fields": { "date": "2026-11-20" },
+        "translation": { "locale": "en", "title": "First" } }),
+    )
+    .await;
+    publish(app, admin, "news", &id, "en").await;
+    id
+}
+
 /// A second instance on `first`'s database and store, with `change` to its settings.
 async fn another_instance(
     first: &TestApp,
@@ -275,15 +289,7 @@ async fn a_shared_cache_sees_the_writes_of_other_instances(backend: Backend) {
     })
     .await;
     let admin = first.admin_token().await;
-    let id = create(
-        &first,
-        &admin,
-        "news",
-        json!({ "fields": { "date": "2026-11-20" },
-        "translation": { "locale": "en", "title": "First" } }),
-    )
-    .await;
-    publish(&first, &admin, "news", &id, "en").await;
+    let id = publish_first_news(&first, &admin).await;
     let path = "/api/v1/news?locale=en";
     for _ in 0..2 {
         assert_eq!(titles(&read(&second, path).await), ["First"]);
@@ -317,15 +323,7 @@ async fn instance_caches_of_several_instances_are_stale_at_most_their_maximum_ag
     })
     .await;
     let admin = first.admin_token().await;
-    let id = create(
-        &first,
-        &admin,
-        "news",
-        json!({ "fields": { "date": "2026-11-20" },
-        "translation": { "locale": "en", "title": "First" } }),
-    )
-    .await;
-    publish(&first, &admin, "news", &id, "en").await;
+    let id = publish_first_news(&first, &admin).await;
     let path = "/api/v1/news?locale=en";
     assert_eq!(titles(&read(&second, path).await), ["First"]);
     first

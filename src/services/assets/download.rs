@@ -209,7 +209,8 @@ pub async fn visible(
         // The media library: editors see every file.
         FileReader::Editor => true,
         // A preview shows the drafts of items not in the trash, of its site if it has one.
-        FileReader::Preview { site_countries } => usage::users(&state.db, id)
+        // Not live (checked above): only drafts can show it.
+        FileReader::Preview { site_countries } => usage::draft_users(&state.db, id)
             .await?
             .iter()
             .filter(|user| !user.trashed)

@@ -56,6 +56,14 @@ pub fn referenced_in<'a>(fields: &'a Value, body: &'a str) -> impl Iterator<Item
 
 /// Every use of asset `id`, drafts, live versions and trashed items alike.
 pub async fn users(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Usage>, AppError> {
+    let mut users = draft_users(db, id).await?;
+    users.extend(live_users(db, id).await?);
+    Ok(users)
+}
+
+/// The drafts using asset `id`: items' neutral fields (covers) and translations'
+/// drafts (material files, body links), trashed items included.
+pub async fn draft_users(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Usage>, AppError> {
     let mut users = Vec::new();
     let documents = document::Entity::find()
         .filter(mentions_id("documents", &["fields"], id))
@@ -99,7 +107,6 @@ pub async fn users(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Usage>, Ap
             trashed: owner.is_some_and(|doc| doc.deleted_at.is_some()),
         });
     }
-    users.extend(live_users(db, id).await?);
     Ok(users)
 }
 
