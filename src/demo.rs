@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::services::actor::Actor;
 use crate::services::assets;
 use crate::services::content::{self, ItemInput, TranslationInput};
-use crate::services::sites::{self, SiteFields};
+use crate::services::sites::{self, RouteFields, SiteFields};
 use crate::services::users::User;
 use crate::state::AppState;
 
@@ -81,6 +81,10 @@ pub async fn seed(state: &AppState) -> Result<SeedReport, AppError> {
             locales: Some(strings(locales)),
             default_locale: locales.first().map(|l| (*l).to_owned()),
             fallback: Some(strings(fallback)),
+            routes: Some(demo_routes(code)),
+            preview_url: Some(Some(format!(
+                "https://{code}.webuysocial.example/api/preview?token={{token}}&kind={{kind}}&slug={{slug}}&locale={{locale}}"
+            ))),
         };
         sites::create(state, &actor, code, fields).await?;
         report.sites += 1;
@@ -92,6 +96,23 @@ pub async fn seed(state: &AppState) -> Result<SeedReport, AppError> {
     // caches that the published state moved.
     crate::services::delivery::published_state::changed(state).await;
     Ok(report)
+}
+
+/// The demo sites' frontends, on the reserved `.example` domain.
+fn demo_routes(code: &str) -> Vec<RouteFields> {
+    [
+        (ContentKind::Page, "{path}"),
+        (ContentKind::News, "news/{slug}"),
+        (ContentKind::Event, "events/{slug}"),
+        (ContentKind::Material, "materials/{slug}"),
+    ]
+    .into_iter()
+    .map(|(kind, path)| RouteFields {
+        kind,
+        locale: None,
+        pattern: format!("https://{code}.webuysocial.example/{{locale}}/{path}"),
+    })
+    .collect()
 }
 
 pub async fn first_admin(state: &AppState) -> Result<User, AppError> {

@@ -107,6 +107,8 @@ pub struct DeliverySettings {
     pub response_cache_max_age_seconds: u64,
     pub reads_per_address_per_minute: u32,
     pub reads_per_token_per_minute: u32,
+    pub sitemap_urls_per_file: usize,
+    pub preview_link_minutes: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -352,6 +354,18 @@ impl Settings {
                     ),
                 });
             }
+        }
+        if !(1..=50_000).contains(&self.delivery.sitemap_urls_per_file) {
+            return invalid(
+                "delivery.sitemap_urls_per_file",
+                "must be 1 to 50000, the sitemap protocol's limit",
+            );
+        }
+        if !(1..=10_080).contains(&self.delivery.preview_link_minutes) {
+            return invalid(
+                "delivery.preview_link_minutes",
+                "must be 1 to 10080 (a week)",
+            );
         }
         if self.database.max_connections == 0 {
             return invalid("database.max_connections", "must be greater than 0");

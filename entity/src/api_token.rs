@@ -24,6 +24,10 @@ pub struct Model {
     pub expires_at: Option<DateTimeUtc>,
     pub last_used_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
+    /// Preview links: the one document this preview token shows as a draft.
+    pub document_id: Option<Uuid>,
+    /// Preview links: the one locale of `document_id` shown as a draft.
+    pub locale: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

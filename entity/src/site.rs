@@ -15,6 +15,10 @@ pub struct Model {
     pub default_locale: String,
     /// JSON array: locales to try, in order, when a translation is missing.
     pub fallback: Json,
+    /// JSON array of `{kind, locale, pattern}`: where the frontend shows items.
+    pub routes: Json,
+    /// Where the frontend previews drafts: a URL pattern with `{token}`.
+    pub preview_url: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -20,6 +20,7 @@ mod m20261125_000009_search;
 mod m20261125_000010_listing_index;
 mod m20261125_000011_published_state;
 mod m20261129_000012_search_words;
+mod m20261130_000013_site_routes;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000010_listing_index::Migration),
             Box::new(m20261125_000011_published_state::Migration),
             Box::new(m20261129_000012_search_words::Migration),
+            Box::new(m20261130_000013_site_routes::Migration),
         ]
     }
 }

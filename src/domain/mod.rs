@@ -7,6 +7,7 @@ pub mod files;
 pub mod locale;
 mod password;
 mod role;
+pub mod routes;
 mod scope;
 mod site_code;
 

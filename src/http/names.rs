@@ -7,8 +7,9 @@ use crate::domain::content::ContentKind;
 use crate::services::delivery::EventStatus;
 
 /// The kind of an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Deserialize)]
 #[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum KindName {
     Page,
     News,
@@ -23,6 +24,17 @@ impl From<ContentKind> for KindName {
             ContentKind::News => KindName::News,
             ContentKind::Event => KindName::Event,
             ContentKind::Material => KindName::Material,
+        }
+    }
+}
+
+impl From<KindName> for ContentKind {
+    fn from(kind: KindName) -> Self {
+        match kind {
+            KindName::Page => ContentKind::Page,
+            KindName::News => ContentKind::News,
+            KindName::Event => ContentKind::Event,
+            KindName::Material => ContentKind::Material,
         }
     }
 }

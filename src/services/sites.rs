@@ -5,6 +5,8 @@ use entity::site::{self, Column, Entity as Sites};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Set, SqlErr};
 use serde_json::{Value, json};
 
+use crate::domain::content::ContentKind;
+use crate::domain::routes::{self, Placeholder, Route, SiteRoutes, UrlPattern};
 use crate::domain::{CountryCode, Locale, SiteCode};
 use crate::error::{AppError, FieldErrors, Refusal};
 use crate::policy::Action;
@@ -24,8 +26,53 @@ pub struct Site {
     pub default_locale: Locale,
     /// Locales tried, in order, when a translation is missing.
     pub fallback: Vec<Locale>,
+    /// Where the frontend shows items, per kind and locale.
+    pub routes: Vec<Route>,
+    /// Where the frontend previews a draft, with `{token}`.
+    pub preview_url: Option<UrlPattern>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Site {
+    /// The site's routes, each serving only the site's locales.
+    pub fn item_routes(&self) -> SiteRoutes {
+        SiteRoutes::new(self.routes.clone(), self.locales.clone())
+    }
+}
+
+/// A route as stored: `{"kind": "news", "locale": "fr" | null, "pattern": "…"}`.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct StoredRoute {
+    kind: String,
+    locale: Option<String>,
+    pattern: String,
+}
+
+fn routes_from_stored(value: Value) -> Result<Vec<Route>, AppError> {
+    let stored: Vec<StoredRoute> = serde_json::from_value(value).map_err(AppError::internal)?;
+    stored
+        .into_iter()
+        .map(|route| {
+            Ok(Route {
+                kind: route.kind.parse().map_err(AppError::internal)?,
+                locale: route.locale.map(Locale::from_stored),
+                pattern: UrlPattern::from_stored(&route.pattern),
+            })
+        })
+        .collect()
+}
+
+fn routes_to_stored(routes: &[Route]) -> Value {
+    let stored: Vec<StoredRoute> = routes
+        .iter()
+        .map(|route| StoredRoute {
+            kind: route.kind.as_str().to_owned(),
+            locale: route.locale.as_ref().map(ToString::to_string),
+            pattern: route.pattern.as_str().to_owned(),
+        })
+        .collect();
+    serde_json::to_value(stored).unwrap_or_else(|_| Value::Array(Vec::new()))
 }
 
 impl TryFrom<site::Model> for Site {
@@ -49,6 +96,8 @@ impl TryFrom<site::Model> for Site {
                 .map(Locale::from_stored)
                 .collect(),
             default_locale: Locale::from_stored(model.default_locale),
+            routes: routes_from_stored(model.routes)?,
+            preview_url: model.preview_url.as_deref().map(UrlPattern::from_stored),
             code: model.code,
             name: model.name,
             created_at: model.created_at,
@@ -65,7 +114,22 @@ pub struct SiteFields {
     pub locales: Option<Vec<String>>,
     pub default_locale: Option<String>,
     pub fallback: Option<Vec<String>>,
+    pub routes: Option<Vec<RouteFields>>,
+    /// `Some(None)` removes the preview route.
+    pub preview_url: Option<Option<String>>,
 }
+
+/// A route as received.
+#[derive(Debug, Clone)]
+pub struct RouteFields {
+    pub kind: ContentKind,
+    /// `None`: every locale of the site without a route of its own.
+    pub locale: Option<String>,
+    pub pattern: String,
+}
+
+/// A site has at most one route per kind and locale, and one site-wide per kind.
+const MAX_ROUTES: usize = 100;
 
 pub async fn exists(db: &impl ConnectionTrait, code: &str) -> Result<bool, AppError> {
     Ok(Sites::find_by_id(code.to_owned()).count(db).await? > 0)
@@ -137,33 +201,7 @@ pub async fn create(
         return Err(AppError::internal("validated site fields are missing"));
     };
     let now = state.clock.now();
-    let model = site::ActiveModel {
-        code: Set(code.as_str().to_owned()),
-        name: Set(valid.name.unwrap_or_default()),
-        countries: Set(codes(
-            valid
-                .countries
-                .unwrap_or_default()
-                .iter()
-                .map(CountryCode::as_str),
-        )),
-        locales: Set(codes(
-            valid.locales.unwrap_or_default().iter().map(Locale::as_str),
-        )),
-        default_locale: Set(valid
-            .default_locale
-            .map(|l| l.as_str().to_owned())
-            .unwrap_or_default()),
-        fallback: Set(codes(
-            valid
-                .fallback
-                .unwrap_or_default()
-                .iter()
-                .map(Locale::as_str),
-        )),
-        created_at: Set(now),
-        updated_at: Set(now),
-    };
+    let model = active_model(code.as_str(), valid, now, now);
     let txn = crate::db::begin_write(&state.db).await?;
     let created = match Sites::insert(model).exec_with_returning(&txn).await {
         Ok(created) => created,
@@ -222,38 +260,29 @@ pub async fn update(
             .fallback
             .clone()
             .or_else(|| Some(strings(&current.fallback))),
+        routes: fields.routes.clone().or_else(|| {
+            Some(
+                current
+                    .routes
+                    .iter()
+                    .map(|route| RouteFields {
+                        kind: route.kind,
+                        locale: route.locale.as_ref().map(ToString::to_string),
+                        pattern: route.pattern.to_string(),
+                    })
+                    .collect(),
+            )
+        }),
+        preview_url: fields
+            .preview_url
+            .clone()
+            .or_else(|| Some(current.preview_url.as_ref().map(ToString::to_string))),
     };
     let mut errors = FieldErrors::new();
     let valid = validate(state, &merged, &mut errors);
     errors.finish()?;
     let now = state.clock.now();
-    let model = site::ActiveModel {
-        code: Set(current.code.clone()),
-        name: Set(valid.name.unwrap_or_default()),
-        countries: Set(codes(
-            valid
-                .countries
-                .unwrap_or_default()
-                .iter()
-                .map(CountryCode::as_str),
-        )),
-        locales: Set(codes(
-            valid.locales.unwrap_or_default().iter().map(Locale::as_str),
-        )),
-        default_locale: Set(valid
-            .default_locale
-            .map(|l| l.as_str().to_owned())
-            .unwrap_or_default()),
-        fallback: Set(codes(
-            valid
-                .fallback
-                .unwrap_or_default()
-                .iter()
-                .map(Locale::as_str),
-        )),
-        created_at: Set(current.created_at),
-        updated_at: Set(now),
-    };
+    let model = active_model(&current.code, valid, current.created_at, now);
     let updated = Sites::update(model).exec(&txn).await?;
     let changed: Vec<&str> = [
         ("name", fields.name.is_some()),
@@ -261,6 +290,8 @@ pub async fn update(
         ("locales", fields.locales.is_some()),
         ("default_locale", fields.default_locale.is_some()),
         ("fallback", fields.fallback.is_some()),
+        ("routes", fields.routes.is_some()),
+        ("preview_url", fields.preview_url.is_some()),
     ]
     .into_iter()
     .filter_map(|(name, set)| set.then_some(name))
@@ -308,6 +339,99 @@ struct ValidSite {
     locales: Option<Vec<Locale>>,
     default_locale: Option<Locale>,
     fallback: Option<Vec<Locale>>,
+    routes: Vec<Route>,
+    preview_url: Option<UrlPattern>,
+}
+
+fn active_model(
+    code: &str,
+    valid: ValidSite,
+    created_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> site::ActiveModel {
+    let list =
+        |values: Option<Vec<Locale>>| codes(values.unwrap_or_default().iter().map(Locale::as_str));
+    site::ActiveModel {
+        code: Set(code.to_owned()),
+        name: Set(valid.name.unwrap_or_default()),
+        countries: Set(codes(
+            valid
+                .countries
+                .unwrap_or_default()
+                .iter()
+                .map(CountryCode::as_str),
+        )),
+        locales: Set(list(valid.locales)),
+        default_locale: Set(valid
+            .default_locale
+            .map(|l| l.as_str().to_owned())
+            .unwrap_or_default()),
+        fallback: Set(list(valid.fallback)),
+        routes: Set(routes_to_stored(&valid.routes)),
+        preview_url: Set(valid.preview_url.map(|p| p.as_str().to_owned())),
+        created_at: Set(created_at),
+        updated_at: Set(now),
+    }
+}
+
+/// Each route's locale must be one of the site's, its pattern valid for its kind, and
+/// no two routes may serve the same kind and locale.
+fn valid_routes(
+    fields: &[RouteFields],
+    locales: Option<&[Locale]>,
+    configured: &[String],
+    errors: &mut FieldErrors,
+) -> Vec<Route> {
+    if fields.len() > MAX_ROUTES {
+        errors.push("routes", format!("at most {MAX_ROUTES} routes"));
+        return Vec::new();
+    }
+    let mut valid: Vec<Route> = Vec::with_capacity(fields.len());
+    for (i, route) in fields.iter().enumerate() {
+        let locale = match &route.locale {
+            None => None,
+            Some(raw) => {
+                let field = format!("routes[{i}].locale");
+                match errors.check(&field, Locale::parse(raw, configured)) {
+                    Some(locale) if locales.is_some_and(|l| !l.contains(&locale)) => {
+                        errors.push(&field, format!("{locale} is not one of the site's locales"));
+                        continue;
+                    }
+                    Some(locale) => Some(locale),
+                    None => continue,
+                }
+            }
+        };
+        let Some(pattern) = errors.check(
+            &format!("routes[{i}].pattern"),
+            UrlPattern::parse(
+                &route.pattern,
+                Route::placeholders(route.kind),
+                &Route::IDENTIFYING,
+            ),
+        ) else {
+            continue;
+        };
+        if valid
+            .iter()
+            .any(|other| other.kind == route.kind && other.locale == locale)
+        {
+            let which = locale
+                .as_ref()
+                .map_or_else(|| "every locale".to_owned(), ToString::to_string);
+            errors.push(
+                &format!("routes[{i}]"),
+                format!("a second route for {} in {which}", route.kind.plural()),
+            );
+            continue;
+        }
+        valid.push(Route {
+            kind: route.kind,
+            locale,
+            pattern,
+        });
+    }
+    valid
 }
 
 fn validate(state: &AppState, fields: &SiteFields, errors: &mut FieldErrors) -> ValidSite {
@@ -356,12 +480,26 @@ fn validate(state: &AppState, fields: &SiteFields, errors: &mut FieldErrors) -> 
             format!("lists the default locale {default}, which is always tried first"),
         );
     }
+    let routes = valid_routes(
+        fields.routes.as_deref().unwrap_or_default(),
+        locales.as_deref(),
+        configured,
+        errors,
+    );
+    let preview_url = fields.preview_url.clone().flatten().and_then(|raw| {
+        errors.check(
+            "preview_url",
+            UrlPattern::parse(&raw, &routes::PREVIEW_PLACEHOLDERS, &[Placeholder::Token]),
+        )
+    });
     ValidSite {
         name,
         countries,
         locales,
         default_locale,
         fallback,
+        routes,
+        preview_url,
     }
 }
 

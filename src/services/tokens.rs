@@ -73,6 +73,15 @@ pub struct ApiToken {
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// A preview link's token: the one translation it shows as a draft.
+    pub preview_of: Option<PreviewOf>,
+}
+
+/// The translation a preview link shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviewOf {
+    pub document_id: Uuid,
+    pub locale: String,
 }
 
 impl TryFrom<api_token::Model> for ApiToken {
@@ -95,6 +104,13 @@ impl TryFrom<api_token::Model> for ApiToken {
             expires_at: model.expires_at,
             last_used_at: model.last_used_at,
             revoked_at: model.revoked_at,
+            preview_of: model
+                .document_id
+                .zip(model.locale)
+                .map(|(document_id, locale)| PreviewOf {
+                    document_id,
+                    locale,
+                }),
         })
     }
 }
@@ -183,6 +199,8 @@ pub async fn create(
         expires_at: Set(new.expires_at),
         last_used_at: Set(None),
         revoked_at: Set(None),
+        document_id: Set(None),
+        locale: Set(None),
     };
     let txn = crate::db::begin_write(&state.db).await?;
     let created: ApiToken = Tokens::insert(model)

@@ -27,6 +27,7 @@ mod problem_types;
 mod registrations;
 mod search;
 mod service;
+mod site_routes;
 mod sites;
 mod storage;
 mod tokens;

@@ -4,16 +4,18 @@
 use chrono::{DateTime, Utc};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
+use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use serde::Deserialize;
 
 use super::pagination::PageInfo;
 use crate::http::ApiTags;
 use crate::http::json::JsonBody;
+use crate::http::names::KindName;
 use crate::http::problem::{ApiError, error_set};
 use crate::http::security::AdminAuth;
 use crate::services::pagination::PageRequest;
-use crate::services::sites::{self, Site, SiteFields};
+use crate::services::sites::{self, RouteFields, Site, SiteFields};
 use crate::state::AppState;
 
 pub struct SitesApi {
@@ -33,6 +35,12 @@ struct SiteResponse {
     default_locale: String,
     /// Locales tried in order when a translation is missing, e.g. `["fr", "en"]`.
     fallback: Vec<String>,
+    /// Where the frontend shows items: what delivery `url`s, `alternates` and the
+    /// sitemap are made of.
+    routes: Vec<SiteRoute>,
+    /// Where the frontend previews a draft; preview links fill it in.
+    #[oai(nullable)]
+    preview_url: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -50,10 +58,49 @@ impl From<Site> for SiteResponse {
             locales: strings(&site.locales),
             fallback: strings(&site.fallback),
             default_locale: site.default_locale.to_string(),
+            routes: site
+                .routes
+                .iter()
+                .map(|route| SiteRoute {
+                    kind: route.kind.into(),
+                    locale: route.locale.as_ref().map(ToString::to_string),
+                    pattern: route.pattern.to_string(),
+                })
+                .collect(),
+            preview_url: site.preview_url.as_ref().map(ToString::to_string),
             code: site.code,
             name: site.name,
             created_at: site.created_at,
             updated_at: site.updated_at,
+        }
+    }
+}
+
+/// Where the site's frontend shows items of one kind in one locale (or in every locale
+/// of the site without a route of its own).
+#[derive(Debug, Object, Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+struct SiteRoute {
+    kind: KindName,
+    /// One of the site's locales; absent or `null`: every locale of the site that has
+    /// no route of its own for this kind.
+    #[oai(nullable)]
+    #[serde(default)]
+    locale: Option<String>,
+    /// An absolute URL with placeholders in its path or query: `{locale}`, `{slug}`,
+    /// `{id}`, and for pages `{path}` (the slugs of the page's parents and the page,
+    /// joined by `/`). It must hold `{slug}`, `{path}` or `{id}`, e.g.
+    /// `https://webuysocial.be/{locale}/actualites/{slug}`.
+    pattern: String,
+}
+
+impl From<SiteRoute> for RouteFields {
+    fn from(route: SiteRoute) -> Self {
+        Self {
+            kind: route.kind.into(),
+            locale: route.locale,
+            pattern: route.pattern,
         }
     }
 }
@@ -83,9 +130,17 @@ struct CreateSiteRequest {
     /// Configured locales to try in order when a translation is missing.
     #[oai(nullable)]
     fallback: Option<Vec<String>>,
+    /// Where the frontend shows items; absent: none, and items carry no `url`.
+    #[oai(nullable)]
+    routes: Option<Vec<SiteRoute>>,
+    /// Where the frontend previews a draft: an absolute URL holding `{token}`, and any
+    /// of `{kind}`, `{id}`, `{locale}`, `{slug}`, e.g.
+    /// `https://webuysocial.be/api/preview?token={token}&kind={kind}&slug={slug}&locale={locale}`.
+    #[oai(nullable)]
+    preview_url: Option<String>,
 }
 
-/// Changes to a site; a field absent or `null` stays as it is.
+/// Changes to a site; a field absent or `null` stays as it is, except `preview_url`.
 #[derive(Debug, Object, Deserialize)]
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]
@@ -100,6 +155,12 @@ struct UpdateSiteRequest {
     default_locale: Option<String>,
     #[oai(nullable)]
     fallback: Option<Vec<String>>,
+    /// Replaces every route; `[]` removes them.
+    #[oai(nullable)]
+    routes: Option<Vec<SiteRoute>>,
+    /// `null` removes the preview route.
+    #[serde(default)]
+    preview_url: MaybeUndefined<String>,
 }
 
 #[derive(ApiResponse)]
@@ -157,6 +218,14 @@ impl SitesApi {
             locales: Some(body.locales),
             default_locale: Some(body.default_locale),
             fallback: Some(body.fallback.unwrap_or_default()),
+            routes: Some(
+                body.routes
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(RouteFields::from)
+                    .collect(),
+            ),
+            preview_url: Some(body.preview_url),
         };
         let site = sites::create(&self.state, &auth.0, &body.code, fields).await?;
         let location = format!("/api/v1/admin/sites/{}", site.code);
@@ -190,6 +259,14 @@ impl SitesApi {
             locales: body.locales,
             default_locale: body.default_locale,
             fallback: body.fallback,
+            routes: body
+                .routes
+                .map(|routes| routes.into_iter().map(RouteFields::from).collect()),
+            preview_url: match body.preview_url {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(url) => Some(Some(url)),
+            },
         };
         Ok(Json(
             sites::update(&self.state, &auth.0, &code.0, fields)

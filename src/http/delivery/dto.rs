@@ -18,6 +18,10 @@ pub(super) struct DeliveryCore {
     /// The locale served: the first of the chain the item exists in.
     pub(super) locale: String,
     pub(super) slug: String,
+    /// Where the asked site's frontend shows the item in this locale, from the site's
+    /// routes; `null` without a site, or when the site has no route for it.
+    #[oai(nullable)]
+    pub(super) url: Option<String>,
     pub(super) title: String,
     pub(super) summary: String,
     /// Language-neutral fields of the kind (dates, place, capacity, …).
@@ -57,6 +61,9 @@ pub(super) struct DeliveryItem {
     pub(super) seo_description: String,
     /// Every locale the item exists in, with its slug, for a language switcher.
     pub(super) locales: Vec<LocaleLink>,
+    /// The item's URL in every locale the asked site shows it in: what `hreflang`
+    /// links need. Empty without a site or routes.
+    pub(super) alternates: Vec<Alternate>,
 }
 
 /// An item in a list: what a list shows; the parts named in `fields=` too.
@@ -79,6 +86,9 @@ pub(super) struct DeliveryListItem {
     /// With `fields=locales`: every locale the item exists in, with its slug.
     #[oai(skip_serializing_if_is_none)]
     pub(super) locales: Option<Vec<LocaleLink>>,
+    /// With `fields=locales`: the item's URL in every locale the site shows it in.
+    #[oai(skip_serializing_if_is_none)]
+    pub(super) alternates: Option<Vec<Alternate>>,
 }
 
 /// The optional parts of list items, as `fields=` names them.
@@ -121,6 +131,7 @@ impl DeliveryListItem {
             seo_title: parts.seo.then_some(item.seo_title),
             seo_description: parts.seo.then_some(item.seo_description),
             locales: parts.locales.then_some(item.locales),
+            alternates: parts.locales.then_some(item.alternates),
         }
     }
 }
@@ -139,6 +150,9 @@ pub(super) struct MaterialLink {
     /// The file of this locale, with its download URL.
     #[oai(nullable)]
     pub(super) file: Option<AssetInfo>,
+    /// Where the asked site's frontend shows the material; `null` without a route.
+    #[oai(nullable)]
+    pub(super) url: Option<String>,
 }
 
 impl MaterialLink {
@@ -157,8 +171,17 @@ impl MaterialLink {
                 .file
                 .as_ref()
                 .map(|file| AssetInfo::of(file, files_base)),
+            url: material.url,
         }
     }
+}
+
+/// The item in another locale on the asked site.
+#[derive(Debug, Object)]
+pub(super) struct Alternate {
+    /// The locale, as `hreflang` takes it.
+    pub(super) locale: String,
+    pub(super) url: String,
 }
 
 #[derive(Debug, Object)]
@@ -223,6 +246,7 @@ impl DeliveryItem {
                 kind: item.kind.into(),
                 locale: item.locale,
                 slug: item.slug,
+                url: item.url,
                 title: item.title,
                 summary: item.summary,
                 fields: item.fields.into(),
@@ -244,6 +268,11 @@ impl DeliveryItem {
                 .locales
                 .into_iter()
                 .map(|(locale, slug)| LocaleLink { locale, slug })
+                .collect(),
+            alternates: item
+                .alternates
+                .into_iter()
+                .map(|(locale, url)| Alternate { locale, url })
                 .collect(),
         }
     }

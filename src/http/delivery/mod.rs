@@ -6,6 +6,7 @@
 mod dto;
 mod params;
 mod respond;
+mod sitemap;
 
 use poem::Request;
 use poem_openapi::param::{Path, Query};
@@ -18,7 +19,7 @@ use self::dto::{
     RegistrationRequest, SearchResult, SearchResults,
 };
 use self::params::{QueryParams, audience, kind_of};
-use self::respond::{Answer, JsonBytes, Rendered, respond};
+use self::respond::{Answer, JsonBytes, Rendered, Xml, XmlBytes, respond};
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::http::ApiTags;
@@ -106,6 +107,26 @@ enum SearchResponse {
     #[oai(status = 200)]
     Ok(
         JsonBytes<SearchResults>,
+        #[oai(header = "ETag")] String,
+        #[oai(header = "Cache-Control")] String,
+        #[oai(header = "Vary")] String,
+    ),
+    /// Unchanged since the `If-None-Match` ETag.
+    #[oai(status = 304)]
+    NotModified(
+        #[oai(header = "ETag")] String,
+        #[oai(header = "Cache-Control")] String,
+        #[oai(header = "Vary")] String,
+    ),
+}
+
+#[derive(ApiResponse)]
+enum SitemapResponse {
+    /// The sitemap (`<urlset>`), or past `delivery.sitemap_urls_per_file` URLs an index
+    /// of its parts (`<sitemapindex>`).
+    #[oai(status = 200)]
+    Ok(
+        XmlBytes,
         #[oai(header = "ETag")] String,
         #[oai(header = "Cache-Control")] String,
         #[oai(header = "Vary")] String,
@@ -285,6 +306,85 @@ impl DeliveryApi {
         Ok(body_or_not_modified!(answer, SearchResponse))
     }
 
+    /// The site's sitemap: every published item its frontend has a route for.
+    ///
+    /// A standard sitemap (sitemaps.org 0.9) whose `<url>`s are built from the site's
+    /// routes, each with `lastmod` (when that translation was published) and, for items
+    /// in several of the site's locales, `xhtml:link rel="alternate" hreflang` links to
+    /// every locale and `x-default` (the site's default locale). Past
+    /// `delivery.sitemap_urls_per_file` URLs (50,000) the answer is a sitemap index
+    /// whose parts are `?site=…&part=N`, named under `server.public_url` (or this
+    /// request's host). Drafts never appear, whatever the token.
+    #[oai(
+        path = "/api/v1/sitemap.xml",
+        method = "get",
+        operation_id = "delivery_sitemap"
+    )]
+    async fn sitemap(
+        &self,
+        req: &Request,
+        /// The site's code, e.g. `be`; required.
+        #[oai(name = "site")]
+        _site: Query<Option<String>>,
+        /// One part of a sitemap index, from 1.
+        part: Query<Option<u32>>,
+    ) -> Result<SitemapResponse, ApiError<DeliveryErrors>> {
+        let params = QueryParams::of(req);
+        params.check_sitemap()?;
+        let state = &self.state;
+        let answer: Answer = respond(state, req, &params, |audience| async move {
+            let entries = delivery::sitemap(state, &audience).await?;
+            let per_file = state.settings.delivery.sitemap_urls_per_file;
+            let parts: Vec<&[_]> = entries.chunks(per_file).collect();
+            let xml = match part.0 {
+                None if parts.len() <= 1 => sitemap::urlset(&entries),
+                None => {
+                    let base = sitemap_base(state, req);
+                    let code = audience.site.as_ref().map_or("", |s| s.code.as_str());
+                    let index: Vec<_> = parts
+                        .iter()
+                        .enumerate()
+                        .map(|(i, chunk)| {
+                            let newest = chunk.iter().map(|e| e.lastmod).max().unwrap_or_default();
+                            let url =
+                                format!("{base}/api/v1/sitemap.xml?site={code}&part={}", i + 1);
+                            (url, newest)
+                        })
+                        .collect();
+                    sitemap::index(&index)
+                }
+                Some(n) => {
+                    let chunk = usize::try_from(n)
+                        .ok()
+                        .and_then(|n| n.checked_sub(1))
+                        .and_then(|i| parts.get(i).copied())
+                        .or_else(|| (n == 1 && parts.is_empty()).then_some(&[][..]))
+                        .ok_or_else(|| {
+                            AppError::NotFound(format!(
+                                "the sitemap has {} part(s)",
+                                parts.len().max(1)
+                            ))
+                        })?;
+                    sitemap::urlset(chunk)
+                }
+            };
+            Ok(Rendered::Body(Xml(xml)))
+        })
+        .await?;
+        Ok(match answer {
+            Answer::Body {
+                body,
+                etag,
+                cache_control,
+            } => SitemapResponse::Ok(XmlBytes::new(body), etag, cache_control, VARY.into()),
+            Answer::NotModified {
+                etag,
+                cache_control,
+            } => SitemapResponse::NotModified(etag, cache_control, VARY.into()),
+            Answer::Moved { location, .. } => match location {},
+        })
+    }
+
     /// Express interest in a published event.
     ///
     /// For events whose registration mode is `form`. 409 when the event is full,
@@ -412,6 +512,19 @@ impl DeliveryApi {
             } => ItemResponse::Moved(location, cache_control, VARY.into()),
         })
     }
+}
+
+/// Where a sitemap index's parts live: `server.public_url`, else this request's host.
+fn sitemap_base(state: &AppState, req: &Request) -> String {
+    let public = state.settings.server.files_base();
+    if !public.is_empty() {
+        return public.to_owned();
+    }
+    let host = req.header(poem::http::header::HOST).unwrap_or("localhost");
+    let forwarded_https = state.settings.server.trust_proxy_headers
+        && req.header("x-forwarded-proto") == Some("https");
+    let scheme = if forwarded_https { "https" } else { "http" };
+    format!("{scheme}://{host}")
 }
 
 /// Which events, by date.

@@ -61,6 +61,22 @@ impl QueryParams {
         self.allow_only(filters, !single)
     }
 
+    /// A sitemap is of a site, in all its locales, published only: `site` and `part`.
+    pub(super) fn check_sitemap(&self) -> Result<(), AppError> {
+        for (name, _) in &self.0 {
+            if name != "site" && name != "part" {
+                return Err(AppError::invalid_parameter(
+                    name.clone(),
+                    "is not a parameter of this request",
+                ));
+            }
+        }
+        if self.get("site").is_none() {
+            return Err(AppError::invalid_parameter("site", "is required"));
+        }
+        Ok(())
+    }
+
     /// Search takes the shared parameters, `q` and `kind`.
     pub(super) fn check_search(&self) -> Result<(), AppError> {
         self.allow_only(&["q", "kind"], true)

@@ -50,6 +50,51 @@ impl<T: Type> IntoResponse for JsonBytes<T> {
     }
 }
 
+/// A body rendered to bytes, once, for the cache and the client.
+pub(super) trait IntoBody {
+    fn into_body(self) -> Bytes;
+}
+
+impl<T: ToJSON> IntoBody for T {
+    fn into_body(self) -> Bytes {
+        Bytes::from(self.to_json_string())
+    }
+}
+
+/// An XML document (sitemaps), served as `application/xml`.
+pub(super) struct Xml(pub(super) String);
+
+impl IntoBody for Xml {
+    fn into_body(self) -> Bytes {
+        Bytes::from(self.0)
+    }
+}
+
+/// XML bytes rendered ahead of time; documented in the spec as a string.
+pub(super) struct XmlBytes(Bytes);
+
+impl XmlBytes {
+    pub(super) fn new(bytes: Bytes) -> Self {
+        Self(bytes)
+    }
+}
+
+impl Payload for XmlBytes {
+    const CONTENT_TYPE: &'static str = "application/xml; charset=utf-8";
+
+    fn schema_ref() -> MetaSchemaRef {
+        String::schema_ref()
+    }
+}
+
+impl IntoResponse for XmlBytes {
+    fn into_response(self) -> Response {
+        Response::builder()
+            .content_type(Self::CONTENT_TYPE)
+            .body(self.0)
+    }
+}
+
 /// What a handler produced for a reader. `M` is the location of a moved item, or
 /// `Infallible` where nothing can move (lists, search).
 pub(super) enum Rendered<T, M = Infallible> {
@@ -88,7 +133,7 @@ pub(super) async fn respond<T, M, F, Fut>(
     render: F,
 ) -> Result<Answer<M>, AppError>
 where
-    T: ToJSON,
+    T: IntoBody,
     F: FnOnce(Audience) -> Fut,
     Fut: Future<Output = Result<Rendered<T, M>, AppError>>,
 {
@@ -101,7 +146,10 @@ where
     };
     let token = client::bearer(req).map(token_key);
     let target = req.uri().path_and_query().map_or("", |p| p.as_str());
-    let key = format!("{}|{target}", token.as_deref().unwrap_or("-"));
+    // The host is part of the key: a sitemap index names its parts by it when
+    // `server.public_url` is not set, and a forged Host must not reach other clients.
+    let host = req.header(poem::http::header::HOST).unwrap_or_default();
+    let key = format!("{}|{host}|{target}", token.as_deref().unwrap_or("-"));
     if token.is_none() {
         limit_address(state, req, now)?;
         if !state.settings.delivery.require_token
@@ -141,7 +189,7 @@ where
             cache_control,
         }),
         Rendered::Body(body) => {
-            let bytes = Bytes::from(body.to_json_string());
+            let bytes = body.into_body();
             let etag = etag_of(&bytes);
             if let Some(stamp) = stamp {
                 state

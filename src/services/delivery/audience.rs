@@ -1,5 +1,6 @@
 //! Who is reading, for which site, in which locales.
 
+use crate::domain::routes::SiteRoutes;
 use crate::domain::{CountryCode, Locale};
 use crate::error::AppError;
 use crate::services::actor::{self, Credential};
@@ -30,6 +31,10 @@ pub struct Audience {
     /// The site's countries (empty: EU-wide site, or no site).
     pub site_countries: Vec<CountryCode>,
     pub preview: bool,
+    /// The site asked for (or the token's), whose routes give items their URLs.
+    pub site: Option<Site>,
+    /// The site's routes; empty without a site.
+    pub routes: SiteRoutes,
 }
 
 impl Audience {
@@ -128,7 +133,12 @@ pub async fn resolve(state: &AppState, request: Request) -> Result<Audience, App
     locales.retain(|l| seen.insert(l.clone()));
     Ok(Audience {
         locales,
-        site_countries: site.map(|s| s.countries).unwrap_or_default(),
+        site_countries: site
+            .as_ref()
+            .map(|s| s.countries.clone())
+            .unwrap_or_default(),
         preview: request.preview,
+        routes: site.as_ref().map(Site::item_routes).unwrap_or_default(),
+        site,
     })
 }

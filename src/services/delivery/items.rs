@@ -8,6 +8,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::Audience;
+use super::links::Links;
 use super::rows::{Row, choose, hydrate, rows, strings};
 use crate::domain::content::{ContentKind, ItemFields, MaterialKind, RegistrationMode, markdown};
 use crate::error::AppError;
@@ -39,6 +40,10 @@ pub struct DeliveredItem {
     pub published_at: Option<DateTime<Utc>>,
     /// Every locale the item can be read in, with its slug (for language switchers).
     pub locales: Vec<(String, String)>,
+    /// Where the asked site's frontend shows the item in the served locale.
+    pub url: Option<String>,
+    /// `(locale, url)` for every locale the site shows the item in: for `hreflang`.
+    pub alternates: Vec<(String, String)>,
     /// Events: what readers are told.
     pub event: Option<EventState>,
     /// The assets the item shows (its file, its cover), by id.
@@ -58,6 +63,8 @@ pub struct LinkedMaterial {
     pub material_kind: Option<MaterialKind>,
     /// The file of the served locale.
     pub file: Option<Asset>,
+    /// Where the asked site's frontend shows the material.
+    pub url: Option<String>,
 }
 
 /// An event's state for readers, computed from its facts.
@@ -115,6 +122,8 @@ pub(super) async fn deliver(
         .flat_map(|(_, fields)| fields.materials.iter().flatten().copied())
         .collect();
     let linked = linked_materials(state, audience, &linked_ids).await?;
+    let links = Links::load(state, audience, kind).await?;
+    let material_links = Links::load(state, audience, ContentKind::Material).await?;
 
     let mut wanted: Vec<Uuid> = Vec::new();
     for (row, fields) in &rows {
@@ -159,14 +168,18 @@ pub(super) async fn deliver(
                 .iter()
                 .flatten()
                 .filter_map(|id| linked.get(id))
-                .map(|material| LinkedMaterial::of(material, &assets))
+                .map(|material| LinkedMaterial::of(material, &assets, &material_links))
                 .collect();
             let body_html = if audience.preview {
                 markdown::to_safe_html(&row.body)
             } else {
                 row.body_html.clone()
             };
+            let url = links.url(kind, row.document_id, &row.locale, &row.slug);
+            let alternates = links.alternates(kind, row.document_id, &locales);
             DeliveredItem {
+                url,
+                alternates,
                 assets: item_assets,
                 materials,
                 id: row.document_id,
@@ -227,7 +240,7 @@ fn file_of(row: &Row) -> Option<Uuid> {
 }
 
 impl LinkedMaterial {
-    fn of(row: &Row, assets: &BTreeMap<Uuid, Asset>) -> Self {
+    fn of(row: &Row, assets: &BTreeMap<Uuid, Asset>, links: &Links) -> Self {
         let fields: ItemFields =
             serde_json::from_value(row.document_fields.clone()).unwrap_or_default();
         Self {
@@ -238,6 +251,12 @@ impl LinkedMaterial {
             summary: row.summary.clone(),
             material_kind: fields.material_kind,
             file: file_of(row).and_then(|id| assets.get(&id).cloned()),
+            url: links.url(
+                ContentKind::Material,
+                row.document_id,
+                &row.locale,
+                &row.slug,
+            ),
         }
     }
 }

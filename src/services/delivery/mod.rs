@@ -5,10 +5,12 @@ mod audience;
 mod chosen;
 mod horizon;
 mod items;
+mod links;
 pub mod published_state;
 mod read;
 mod rows;
 mod search;
+mod sitemap;
 mod sql;
 
 pub use audience::{Audience, Request, resolve};
@@ -16,3 +18,4 @@ pub use horizon::next_status_change;
 pub use items::{DeliveredItem, EventState, EventStatus, LinkedMaterial};
 pub use read::{ListFilter, Lookup, get, list};
 pub use search::{SearchHit, search};
+pub use sitemap::{SitemapEntry, sitemap};

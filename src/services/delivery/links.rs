@@ -1,0 +1,118 @@
+//! Where items live on the asked site's frontend: absolute URLs from the site's routes,
+//! with page paths (`{path}`) built from the page tree in each locale.
+
+use std::collections::BTreeMap;
+
+use uuid::Uuid;
+
+use super::Audience;
+use super::rows::rows;
+use crate::domain::content::ContentKind;
+use crate::domain::routes::{SiteRoutes, Target};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Pages as the reader sees them, by id and locale: each one's slug and parent.
+#[derive(Debug, Default)]
+pub(super) struct PageTree(BTreeMap<(Uuid, String), (String, Option<Uuid>)>);
+
+impl PageTree {
+    /// Deeper trees than this are not navigation; a cycle ends here too.
+    const MAX_DEPTH: usize = 32;
+
+    pub(super) fn insert(&mut self, id: Uuid, locale: String, slug: String, parent: Option<Uuid>) {
+        self.0.insert((id, locale), (slug, parent));
+    }
+
+    /// The slugs from the root page down to `id`, joined by `/`; `None` when a page on
+    /// the way has no slug in `locale` (it is not shown in that locale).
+    pub(super) fn path(&self, id: Uuid, locale: &str) -> Option<String> {
+        let mut slugs = Vec::new();
+        let mut current = Some(id);
+        while let Some(page) = current {
+            if slugs.len() == Self::MAX_DEPTH {
+                return None;
+            }
+            let (slug, parent) = self.0.get(&(page, locale.to_owned()))?;
+            slugs.push(slug.as_str());
+            current = *parent;
+        }
+        slugs.reverse();
+        Some(slugs.join("/"))
+    }
+}
+
+/// Makes the URLs of items of one kind on the audience's site.
+#[derive(Debug, Default)]
+pub(super) struct Links {
+    routes: SiteRoutes,
+    pages: PageTree,
+}
+
+impl Links {
+    /// For `kind`; pages read the page tree when a route uses `{path}`.
+    pub(super) async fn load(
+        state: &AppState,
+        audience: &Audience,
+        kind: ContentKind,
+    ) -> Result<Self, AppError> {
+        let mut links = Self::new(audience.routes.clone(), PageTree::default());
+        let Some(site) = &audience.site else {
+            return Ok(links);
+        };
+        if kind == ContentKind::Page && links.routes.uses_path(kind) {
+            let locales: Vec<String> = site.locales.iter().map(ToString::to_string).collect();
+            for row in rows(state, kind, audience, Some(&locales), None, None).await? {
+                links
+                    .pages
+                    .insert(row.document_id, row.locale, row.slug, row.parent_id);
+            }
+        }
+        Ok(links)
+    }
+
+    pub(super) fn new(routes: SiteRoutes, pages: PageTree) -> Self {
+        Self { routes, pages }
+    }
+
+    /// The item's URL in `locale`, where the site has a route for it.
+    pub(super) fn url(
+        &self,
+        kind: ContentKind,
+        id: Uuid,
+        locale: &str,
+        slug: &str,
+    ) -> Option<String> {
+        if self.routes.is_empty() {
+            return None;
+        }
+        let path = if kind == ContentKind::Page {
+            self.pages.path(id, locale)
+        } else {
+            None
+        };
+        self.routes.url(Target {
+            kind,
+            locale,
+            id: &id.to_string(),
+            slug,
+            path: path.as_deref(),
+        })
+    }
+
+    /// Each `(locale, slug)` the item is published in that has a URL, as `(locale, url)`.
+    pub(super) fn alternates(
+        &self,
+        kind: ContentKind,
+        id: Uuid,
+        locales: &[(String, String)],
+    ) -> Vec<(String, String)> {
+        locales
+            .iter()
+            .filter_map(|(locale, slug)| {
+                self.url(kind, id, locale, slug)
+                    .map(|url| (locale.clone(), url))
+            })
+            .collect()
+    }
+}
