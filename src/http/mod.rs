@@ -53,6 +53,7 @@ type Apis = (
     admin::sites::SitesApi,
     admin::audit::AuditApi,
     admin::content::ContentApi,
+    admin::preview_links::PreviewLinksApi,
     admin::assets::AssetsApi,
     files::FilesApi,
     delivery::DeliveryApi,
@@ -81,6 +82,9 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         admin::content::ContentApi {
+            state: state.clone(),
+        },
+        admin::preview_links::PreviewLinksApi {
             state: state.clone(),
         },
         admin::assets::AssetsApi {

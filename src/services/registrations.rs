@@ -51,6 +51,7 @@ pub async fn register(
         state,
         &Audience {
             preview: false,
+            preview_only: None,
             ..audience.clone()
         },
         ContentKind::Event,

@@ -127,6 +127,45 @@ pub struct NewToken {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// A preview link's token: a preview token bound to `site` that shows the draft of one
+/// translation, until `expires_at`. The caller authorizes and audits; written in `db`
+/// (the caller's transaction). Returns the token's secret.
+pub async fn insert_preview_link(
+    db: &impl sea_orm::ConnectionTrait,
+    actor: &Actor,
+    site: &str,
+    preview_of: &PreviewOf,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let kind = TokenKind::Preview;
+    let secret = token::generate(kind.prefix());
+    let (countries, locales) = scopes::to_json(&Scope::default());
+    let model = api_token::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(format!(
+            "Preview link: {} {} on {site}",
+            preview_of.document_id, preview_of.locale
+        )),
+        kind: Set(kind.as_str().to_owned()),
+        token_hash: Set(token::hash(&secret)),
+        hint: Set(secret.chars().take(10).collect()),
+        site_code: Set(Some(site.to_owned())),
+        role: Set(None),
+        scope_countries: Set(countries),
+        scope_locales: Set(locales),
+        created_by: Set(actor.user().map(|u| u.id)),
+        created_at: Set(now),
+        expires_at: Set(Some(expires_at)),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+        document_id: Set(Some(preview_of.document_id)),
+        locale: Set(Some(preview_of.locale.clone())),
+    };
+    Tokens::insert(model).exec(db).await?;
+    Ok(secret)
+}
+
 /// Creates a token; returns it with its secret, which is never shown again.
 pub async fn create(
     state: &AppState,

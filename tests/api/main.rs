@@ -23,6 +23,7 @@ mod headers;
 mod limits;
 mod migrations;
 mod permissions;
+mod preview_links;
 mod problem_types;
 mod registrations;
 mod search;

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod audit;
 pub mod content;
 pub(crate) mod pagination;
+pub mod preview_links;
 pub mod registrations;
 pub mod sites;
 pub mod tokens;

@@ -79,6 +79,16 @@ pub struct TokenResponse {
     pub last_used_at: Option<DateTime<Utc>>,
     #[oai(nullable)]
     pub revoked_at: Option<DateTime<Utc>>,
+    /// A preview link's token: the one translation whose draft it shows.
+    #[oai(nullable)]
+    pub preview_of: Option<PreviewOfResponse>,
+}
+
+/// The translation a preview link shows.
+#[derive(Debug, Object)]
+pub struct PreviewOfResponse {
+    pub document_id: Uuid,
+    pub locale: String,
 }
 
 impl From<ApiToken> for TokenResponse {
@@ -95,6 +105,10 @@ impl From<ApiToken> for TokenResponse {
             created_at: token.created_at,
             expires_at: token.expires_at,
             last_used_at: token.last_used_at,
+            preview_of: token.preview_of.map(|p| PreviewOfResponse {
+                document_id: p.document_id,
+                locale: p.locale,
+            }),
             revoked_at: token.revoked_at,
         }
     }

@@ -15,7 +15,7 @@ use crate::domain::country::site_shows;
 use crate::error::AppError;
 use crate::services::actor::{self, Credential};
 use crate::services::sites;
-use crate::services::tokens::TokenKind;
+use crate::services::tokens::{PreviewOf, TokenKind};
 use crate::state::AppState;
 
 /// A single byte range as requested (`Range: bytes=...`).
@@ -128,6 +128,9 @@ pub enum FileReader {
     /// the drafts that site would show.
     Preview {
         site_countries: Option<Vec<CountryCode>>,
+        /// A preview link's token: the files of that one translation's draft (and the
+        /// item's cover).
+        only: Option<PreviewOf>,
     },
     /// A user who must change their password before reading drafts.
     PasswordChangePending,
@@ -157,18 +160,23 @@ pub async fn reader(state: &AppState, bearer: Option<&str>) -> Result<FileReader
         Ok(Credential::Token(token)) => match token.kind {
             TokenKind::Admin => FileReader::Editor,
             TokenKind::Delivery => FileReader::Public,
-            TokenKind::Preview => match &token.site {
-                None => FileReader::Preview {
-                    site_countries: None,
-                },
-                // A token whose site is gone previews nothing.
-                Some(code) => match sites::find_public(&state.db, code).await? {
-                    Some(site) => FileReader::Preview {
-                        site_countries: Some(site.countries),
+            TokenKind::Preview => {
+                let only = token.preview_of.clone();
+                match &token.site {
+                    None => FileReader::Preview {
+                        site_countries: None,
+                        only,
                     },
-                    None => FileReader::Public,
-                },
-            },
+                    // A token whose site is gone previews nothing.
+                    Some(code) => match sites::find_public(&state.db, code).await? {
+                        Some(site) => FileReader::Preview {
+                            site_countries: Some(site.countries),
+                            only,
+                        },
+                        None => FileReader::Public,
+                    },
+                }
+            }
         },
         Err(AppError::Unauthorized(_)) => FileReader::Public,
         Err(other) => return Err(other),
@@ -210,10 +218,19 @@ pub async fn visible(
         FileReader::Editor => true,
         // A preview shows the drafts of items not in the trash, of its site if it has one.
         // Not live (checked above): only drafts can show it.
-        FileReader::Preview { site_countries } => usage::draft_users(&state.db, id)
+        FileReader::Preview {
+            site_countries,
+            only,
+        } => usage::draft_users(&state.db, id)
             .await?
             .iter()
             .filter(|user| !user.trashed)
+            .filter(|user| {
+                only.as_ref().is_none_or(|only| {
+                    user.document_id == only.document_id
+                        && user.locale.as_ref().is_none_or(|l| *l == only.locale)
+                })
+            })
             .any(|user| {
                 site_countries
                     .as_ref()

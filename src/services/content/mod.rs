@@ -4,6 +4,7 @@
 
 mod items;
 mod load;
+mod preview_links;
 mod publishing;
 mod revisions;
 mod slugs;
@@ -11,6 +12,7 @@ mod translations;
 mod view;
 
 pub use items::{ItemFilter, ItemInput, Status, create, get, list, purge, restore, trash, update};
+pub use preview_links::{PreviewLink, create_preview_link};
 pub use publishing::{run_due_schedules, schedule_or_publish, schedule_or_unpublish};
 pub(crate) use revisions::{RevisionAction, record_draft, record_fields};
 pub use revisions::{RevisionDetail, list_revisions, read_revision, restore_revision};

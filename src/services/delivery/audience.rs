@@ -5,7 +5,7 @@ use crate::domain::{CountryCode, Locale};
 use crate::error::AppError;
 use crate::services::actor::{self, Credential};
 use crate::services::sites::{self, Site};
-use crate::services::tokens::TokenKind;
+use crate::services::tokens::{PreviewOf, TokenKind};
 use crate::state::AppState;
 
 /// The shared parameters of a delivery request, as received.
@@ -31,6 +31,9 @@ pub struct Audience {
     /// The site's countries (empty: EU-wide site, or no site).
     pub site_countries: Vec<CountryCode>,
     pub preview: bool,
+    /// A preview link's token: only this translation is shown as a draft; everything
+    /// else as published.
+    pub preview_only: Option<PreviewOf>,
     /// The site asked for (or the token's), whose routes give items their URLs.
     pub site: Option<Site>,
     /// The site's routes; empty without a site.
@@ -138,6 +141,10 @@ pub async fn resolve(state: &AppState, request: Request) -> Result<Audience, App
             .map(|s| s.countries.clone())
             .unwrap_or_default(),
         preview: request.preview,
+        preview_only: token
+            .as_ref()
+            .filter(|_| request.preview)
+            .and_then(|t| t.preview_of.clone()),
         routes: site.as_ref().map(Site::item_routes).unwrap_or_default(),
         site,
     })

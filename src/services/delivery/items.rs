@@ -97,7 +97,7 @@ pub(super) async fn deliver(
     rows: Vec<Row>,
     now: DateTime<Utc>,
 ) -> Result<Vec<DeliveredItem>, AppError> {
-    let rows = hydrate(state, audience, rows).await?;
+    let rows = hydrate(state, rows).await?;
     let mut seen = HashSet::new();
     let rows: Vec<(Row, ItemFields)> = rows
         .into_iter()
@@ -170,7 +170,7 @@ pub(super) async fn deliver(
                 .filter_map(|id| linked.get(id))
                 .map(|material| LinkedMaterial::of(material, &assets, &material_links))
                 .collect();
-            let body_html = if audience.preview {
+            let body_html = if row.is_draft() {
                 markdown::to_safe_html(&row.body)
             } else {
                 row.body_html.clone()

@@ -15,6 +15,7 @@ use super::Audience;
 use crate::domain::Locale;
 use crate::domain::content::{ContentKind, ItemFields};
 use crate::error::AppError;
+use crate::services::tokens::PreviewOf;
 use crate::state::AppState;
 
 /// One row of either source, before the locale is chosen.
@@ -37,6 +38,13 @@ pub(super) struct Row {
     pub(super) position: i32,
     pub(super) sort_at: Option<DateTime<Utc>>,
     pub(super) published_at: Option<DateTime<Utc>>,
+}
+
+impl Row {
+    /// A draft shown by a preview: it has no publication time.
+    pub(super) fn is_draft(&self) -> bool {
+        self.published_at.is_none()
+    }
 }
 
 /// A published row without its bodies and SEO texts: what choosing, filtering, sorting
@@ -116,17 +124,14 @@ impl From<LightRow> for Row {
 }
 
 /// Reads the bodies and SEO texts of published rows about to be shown, in one query.
-/// Preview rows are drafts, read whole already.
-pub(super) async fn hydrate(
-    state: &AppState,
-    audience: &Audience,
-    mut rows: Vec<Row>,
-) -> Result<Vec<Row>, AppError> {
-    if audience.preview || rows.is_empty() {
+/// Drafts (previews) are read whole already.
+pub(super) async fn hydrate(state: &AppState, mut rows: Vec<Row>) -> Result<Vec<Row>, AppError> {
+    let published = || rows.iter().filter(|r| !r.is_draft());
+    if published().next().is_none() {
         return Ok(rows);
     }
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.document_id).collect();
-    let locales: Vec<String> = rows.iter().map(|r| r.locale.clone()).collect();
+    let ids: Vec<Uuid> = published().map(|r| r.document_id).collect();
+    let locales: Vec<String> = published().map(|r| r.locale.clone()).collect();
     let texts: BTreeMap<(Uuid, String), (String, String, String, String)> = Published::find()
         .select_only()
         .columns([
@@ -147,7 +152,7 @@ pub(super) async fn hydrate(
             ((id, locale), (body, html, seo_title, seo_description))
         })
         .collect();
-    for row in &mut rows {
+    for row in rows.iter_mut().filter(|r| !r.is_draft()) {
         if let Some((body, html, seo_title, seo_description)) =
             texts.get(&(row.document_id, row.locale.clone()))
         {
@@ -188,29 +193,61 @@ async fn source_rows(
     slug: Option<&str>,
 ) -> Result<Vec<Row>, AppError> {
     if !audience.preview {
-        let mut query =
-            Published::find().filter(published_translation::Column::Kind.eq(kind.as_str()));
-        if let Some(locales) = locales {
-            query =
-                query.filter(published_translation::Column::Locale.is_in(locales.iter().cloned()));
-        }
-        if let Some(ids) = only {
-            query =
-                query.filter(published_translation::Column::DocumentId.is_in(ids.iter().copied()));
-        }
-        if let Some(slug) = slug {
-            query = query.filter(published_translation::Column::Slug.eq(slug));
-        }
-        return Ok(query
-            .select_only()
-            .columns(LIGHT_COLUMNS)
-            .into_model::<LightRow>()
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(Row::from)
-            .collect());
+        return published_rows(state, kind, locales, only, slug).await;
     }
+    let Some(single) = &audience.preview_only else {
+        return draft_rows(state, kind, locales, only, slug, None).await;
+    };
+    // A preview link: its one translation as a draft, everything else as published.
+    let is_single =
+        |row: &Row| row.document_id == single.document_id && row.locale == single.locale;
+    let mut found: Vec<Row> = published_rows(state, kind, locales, only, slug)
+        .await?
+        .into_iter()
+        .filter(|row| !is_single(row))
+        .collect();
+    found.extend(draft_rows(state, kind, locales, only, slug, Some(single)).await?);
+    Ok(found)
+}
+
+/// Rows of the read model, without bodies.
+async fn published_rows(
+    state: &AppState,
+    kind: ContentKind,
+    locales: Option<&[String]>,
+    only: Option<&[Uuid]>,
+    slug: Option<&str>,
+) -> Result<Vec<Row>, AppError> {
+    let mut query = Published::find().filter(published_translation::Column::Kind.eq(kind.as_str()));
+    if let Some(locales) = locales {
+        query = query.filter(published_translation::Column::Locale.is_in(locales.iter().cloned()));
+    }
+    if let Some(ids) = only {
+        query = query.filter(published_translation::Column::DocumentId.is_in(ids.iter().copied()));
+    }
+    if let Some(slug) = slug {
+        query = query.filter(published_translation::Column::Slug.eq(slug));
+    }
+    Ok(query
+        .select_only()
+        .columns(LIGHT_COLUMNS)
+        .into_model::<LightRow>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(Row::from)
+        .collect())
+}
+
+/// Drafts of items not in the trash; of one translation only when `single` is given.
+async fn draft_rows(
+    state: &AppState,
+    kind: ContentKind,
+    locales: Option<&[String]>,
+    only: Option<&[Uuid]>,
+    slug: Option<&str>,
+    single: Option<&PreviewOf>,
+) -> Result<Vec<Row>, AppError> {
     let mut query = translation::Entity::find()
         .find_also_related(document::Entity)
         .filter(translation::Column::Kind.eq(kind.as_str()))
@@ -223,6 +260,11 @@ async fn source_rows(
     }
     if let Some(slug) = slug {
         query = query.filter(translation::Column::Slug.eq(slug));
+    }
+    if let Some(single) = single {
+        query = query
+            .filter(translation::Column::DocumentId.eq(single.document_id))
+            .filter(translation::Column::Locale.eq(single.locale.as_str()));
     }
     let drafts = query.all(&state.db).await?;
     Ok(drafts
