@@ -56,6 +56,7 @@ type Apis = (
     admin::preview_links::PreviewLinksApi,
     admin::assets::AssetsApi,
     files::FilesApi,
+    delivery::ItemsApi,
     delivery::DeliveryApi,
     admin::registrations::RegistrationsApi,
 );
@@ -91,6 +92,9 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         files::FilesApi {
+            state: state.clone(),
+        },
+        delivery::ItemsApi {
             state: state.clone(),
         },
         delivery::DeliveryApi {

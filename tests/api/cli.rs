@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 const BINARY: &str = env!("CARGO_BIN_EXE_buysocial");
 
 /// A command with a clean buysocial environment, working in `dir`.
-fn buysocial(dir: &std::path::Path) -> Command {
+pub(crate) fn buysocial(dir: &std::path::Path) -> Command {
     let mut command = Command::new(BINARY);
     for (key, _) in std::env::vars() {
         if key.starts_with("BUYSOCIAL") {

@@ -11,6 +11,7 @@ mod auth;
 mod campaign;
 mod cli;
 mod concurrent_writes;
+mod contract;
 mod connections;
 mod content;
 mod content_fields;

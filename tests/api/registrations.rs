@@ -114,7 +114,7 @@ async fn readers_register_until_the_event_is_full(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(
-        shown["event"],
+        crate::delivery::event_state(&shown),
         json!({ "status": "full", "registration_open": false })
     );
 }

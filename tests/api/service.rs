@@ -185,7 +185,7 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
     );
     // What client generators need: headers under their HTTP names, conditional reads
     // declared, `errors` only where a problem has it.
-    let list = &paths["/api/v1/{kind}"]["get"];
+    let list = &paths["/api/v1/news"]["get"];
     assert!(
         list["responses"]["200"]["headers"]["ETag"].is_object(),
         "{list}"
@@ -198,6 +198,46 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
             .iter()
             .any(|p| p["name"] == "If-None-Match" && p["in"] == "header")
     );
+    // One schema per kind: an event has its status and dates, a news item none of them.
+    let schemas = &spec["components"]["schemas"];
+    for (kind, item, list) in [
+        ("news", "NewsItem", "NewsList"),
+        ("events", "EventItem", "EventList"),
+        ("materials", "MaterialItem", "MaterialList"),
+        ("pages", "PageItem", "PageList"),
+    ] {
+        let detail = &paths[format!("/api/v1/{kind}/{{slug}}").as_str()]["get"]["responses"]["200"];
+        assert_eq!(
+            detail["content"]["application/json; charset=utf-8"]["schema"]["$ref"],
+            format!("#/components/schemas/{item}"),
+            "{kind}"
+        );
+        let listed = &paths[format!("/api/v1/{kind}").as_str()]["get"]["responses"]["200"];
+        assert_eq!(
+            listed["content"]["application/json; charset=utf-8"]["schema"]["$ref"],
+            format!("#/components/schemas/{list}"),
+            "{kind}"
+        );
+    }
+    let required = |schema: &str| -> Vec<String> {
+        schemas[schema]["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    };
+    for field in [
+        "status",
+        "registration_open",
+        "starts_at",
+        "ends_at",
+        "materials",
+    ] {
+        assert!(required("EventItem").contains(&field.to_owned()), "{field}");
+    }
+    assert!(schemas["NewsItem"]["properties"]["starts_at"].is_null());
+    assert!(schemas["PageListItem"]["properties"]["parent_id"].is_object());
     let problem = &spec["components"]["schemas"]["Problem"];
     assert!(
         !problem["required"]

@@ -6,8 +6,9 @@
 import createClient from "openapi-fetch";
 import type { components, paths } from "./generated/buysocial-api.js";
 
-type ListItem = components["schemas"]["DeliveryListItem"];
-type Item = components["schemas"]["DeliveryItem"];
+type NewsListItem = components["schemas"]["NewsListItem"];
+type EventListItem = components["schemas"]["EventListItem"];
+type Event = components["schemas"]["EventItem"];
 type Problem = components["schemas"]["Problem"];
 
 const baseUrl = process.argv[2] ?? "http://127.0.0.1:8080";
@@ -15,21 +16,28 @@ const client = createClient<paths>({ baseUrl });
 
 /** The Belgian site's news, French first with an English fallback: one line each. */
 async function belgianNews(): Promise<string[]> {
-  const { data, error } = await client.GET("/api/v1/{kind}", {
-    params: { path: { kind: "news" }, query: { site: "be", fallback: "fr,en" } },
+  const { data, error } = await client.GET("/api/v1/news", {
+    params: { query: { site: "be", fallback: "fr,en" } },
   });
   if (error) throw new Error(`news: ${error.type}: ${error.detail}`);
-  return data.items.map((item: ListItem) => `${item.locale} ${item.title}`);
+  return data.items.map((item: NewsListItem) => `${item.locale} ${item.title} (${item.date ?? "undated"})`);
 }
 
-/** An event with its status and its materials' files. */
+/** An event with its status, where it is, its page on the site and its materials' files. */
 async function event(slug: string): Promise<string[]> {
-  const { data, error } = await client.GET("/api/v1/{kind}/{slug}", {
-    params: { path: { kind: "events", slug }, query: { site: "be" } },
+  const { data, error } = await client.GET("/api/v1/events/{slug}", {
+    params: { path: { slug }, query: { site: "be" } },
   });
   if (error) throw new Error(`event: ${error.type}: ${error.detail}`);
-  const item: Item = data;
-  const lines = [`${item.title}: ${item.event?.status ?? "?"}`];
+  const item: Event = data;
+  const lines = [
+    `${item.title}: ${item.status}`,
+    `  in ${item.city ?? "online"} from ${item.starts_at} (${item.time_zone})`,
+    `  at ${item.url ?? "no page on this site"}`,
+  ];
+  for (const alternate of item.alternates) {
+    lines.push(`  hreflang ${alternate.locale}: ${alternate.url}`);
+  }
   for (const material of item.materials) {
     lines.push(`  ${material.title}: ${material.file?.url ?? "no file"}`);
   }
@@ -37,9 +45,9 @@ async function event(slug: string): Promise<string[]> {
 }
 
 /** The events of Belgium, upcoming or past. */
-async function belgianEvents(): Promise<ListItem[]> {
-  const { data, error } = await client.GET("/api/v1/{kind}", {
-    params: { path: { kind: "events" }, query: { site: "be", when: "all" } },
+async function belgianEvents(): Promise<EventListItem[]> {
+  const { data, error } = await client.GET("/api/v1/events", {
+    params: { query: { site: "be", when: "all" } },
   });
   if (error) throw new Error(`events: ${error.type}: ${error.detail}`);
   return data.items;

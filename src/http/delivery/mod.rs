@@ -1,4 +1,5 @@
-//! `/api/v1/{kind}`: what national frontends read. Every response has a strong ETag
+//! `/api/v1/...`: what national frontends read (items by kind in `items`; search,
+//! sitemaps and registrations here). Every response has a strong ETag
 //! (304 on `If-None-Match`) and `Cache-Control` from `delivery.cache_control`;
 //! previews (`?preview=true` with a preview token) are `no-store`. Published responses
 //! are kept in the response cache until the published state changes.
@@ -12,21 +13,19 @@ use poem::Request;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
-use uuid::Uuid;
 
-use self::dto::{
-    DeliveryItem, DeliveryList, DeliveryListItem, ListParts, RegistrationCreated,
-    RegistrationRequest, SearchResult, SearchResults,
-};
-use self::params::{QueryParams, audience, kind_of};
+pub use self::items::ItemsApi;
+
+use self::dto::{RegistrationCreated, RegistrationRequest, SearchResult, SearchResults};
+use self::params::{QueryParams, audience};
 use self::respond::{Answer, JsonBytes, Rendered, Xml, XmlBytes, respond};
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::http::ApiTags;
-use crate::http::admin::content::dto::{KindPath, MaterialKindName};
+use crate::http::admin::content::dto::KindPath;
 use crate::http::admin::pagination::PageInfo;
 use crate::http::problem::{ApiError, error_set};
-use crate::services::delivery::{self, ListFilter, Lookup};
+use crate::services::delivery;
 use crate::services::pagination::PageRequest;
 use crate::services::registrations;
 use crate::state::AppState;
@@ -52,53 +51,11 @@ macro_rules! body_or_not_modified {
     };
 }
 
+// After the macro, which it uses.
+mod items;
+
 pub struct DeliveryApi {
     pub state: AppState,
-}
-
-#[derive(ApiResponse)]
-enum ListResponse {
-    /// The items.
-    #[oai(status = 200)]
-    Ok(
-        JsonBytes<DeliveryList>,
-        #[oai(header = "ETag")] String,
-        #[oai(header = "Cache-Control")] String,
-        #[oai(header = "Vary")] String,
-    ),
-    /// Unchanged since the `If-None-Match` ETag.
-    #[oai(status = 304)]
-    NotModified(
-        #[oai(header = "ETag")] String,
-        #[oai(header = "Cache-Control")] String,
-        #[oai(header = "Vary")] String,
-    ),
-}
-
-#[derive(ApiResponse)]
-enum ItemResponse {
-    /// The item.
-    #[oai(status = 200)]
-    Ok(
-        JsonBytes<DeliveryItem>,
-        #[oai(header = "ETag")] String,
-        #[oai(header = "Cache-Control")] String,
-        #[oai(header = "Vary")] String,
-    ),
-    /// The slug changed: `Location` has the current one.
-    #[oai(status = 301)]
-    Moved(
-        #[oai(header = "Location")] String,
-        #[oai(header = "Cache-Control")] String,
-        #[oai(header = "Vary")] String,
-    ),
-    /// Unchanged since the `If-None-Match` ETag.
-    #[oai(status = 304)]
-    NotModified(
-        #[oai(header = "ETag")] String,
-        #[oai(header = "Cache-Control")] String,
-        #[oai(header = "Vary")] String,
-    ),
 }
 
 #[derive(ApiResponse)]
@@ -161,91 +118,6 @@ error_set!(
 #[allow(clippy::too_many_arguments)]
 #[OpenApi(tag = "ApiTags::Delivery")]
 impl DeliveryApi {
-    /// List published items of a kind, each in the first locale of the chain it has.
-    ///
-    /// Name a site (`?site=be`: its default locale, fallback chain and countries) or
-    /// give `locale` and `fallback` (comma list). Filters: news `country`, `tag`;
-    /// events `country`, `when` (`upcoming` default, `past`, `all`), `language`, `tag`;
-    /// materials `event`, `kind`. Unknown parameters are refused (400).
-    #[oai(path = "/api/v1/:kind", method = "get", operation_id = "delivery_list")]
-    async fn list(
-        &self,
-        req: &Request,
-        /// `pages`, `news`, `events` or `materials`.
-        kind: Path<String>,
-        /// A site code, e.g. `be`: its default locale, fallback chain and countries. A
-        /// token bound to a site reads that site by default, and only it.
-        #[oai(name = "site")]
-        _site: Query<Option<String>>,
-        /// The locale to serve first (a configured locale, e.g. `fr`), instead of the
-        /// site's default.
-        #[oai(name = "locale")]
-        _locale: Query<Option<String>>,
-        /// The locales to fall back to, in order, comma-separated (e.g. `nl,en`),
-        /// instead of the site's chain.
-        #[oai(name = "fallback")]
-        _fallback: Query<Option<String>>,
-        /// With a preview token: show drafts as publishing would (`Cache-Control:
-        /// no-store`).
-        #[oai(name = "preview")]
-        _preview: Query<Option<bool>>,
-        /// News and events: items concerning this EU member state (ISO code, e.g. `BE`),
-        /// and EU-wide ones.
-        country: Query<Option<String>>,
-        /// News and events: items with this tag.
-        tag: Query<Option<String>>,
-        /// Events: by date; `upcoming` (the default) includes those running now.
-        when: Query<Option<When>>,
-        /// Events: held in this language (a configured locale).
-        language: Query<Option<String>>,
-        /// Materials: those linked from this event.
-        event: Query<Option<Uuid>>,
-        /// Materials: of this kind.
-        #[oai(name = "kind")]
-        material_kind: Query<Option<MaterialKindName>>,
-        /// Parts to add to each item, comma-separated: `body` (Markdown and HTML),
-        /// `seo` (SEO title and description), `locales` (every locale with its slug).
-        /// Without it items carry what a list shows; details always carry everything.
-        fields: Query<Option<String>>,
-        /// The page, from 1.
-        page: Query<Option<u64>>,
-        /// Items per page (default `api.default_page_size`, at most `api.max_page_size`).
-        per_page: Query<Option<u64>>,
-    ) -> Result<ListResponse, ApiError<DeliveryErrors>> {
-        let kind = kind_of(&kind.0)?;
-        let params = QueryParams::of(req);
-        params.check_read(kind, false)?;
-        let parts = ListParts::parse(fields.0.as_deref())
-            .map_err(|message| AppError::invalid_parameter("fields", message))?;
-        let page = PageRequest::parse(page.0, per_page.0, &self.state.settings.api)?;
-        let filter = ListFilter {
-            country: country.0,
-            tag: tag.0,
-            when: when.0.map(|w| w.as_str().to_owned()),
-            language: language.0,
-            event: event.0,
-            material_kind: material_kind.0.map(|k| k.as_str().to_owned()),
-        };
-        let state = &self.state;
-        let answer: Answer = respond(state, req, &params, |audience| async move {
-            let paged = delivery::list(state, &audience, kind, filter, page).await?;
-            Ok(Rendered::Body(DeliveryList {
-                page: PageInfo::of(&paged),
-                items: paged
-                    .items
-                    .into_iter()
-                    .map(|item| {
-                        let files_base = state.settings.server.files_base();
-                        DeliveryListItem::of(DeliveryItem::of(item, files_base), parts)
-                    })
-                    .collect(),
-                locales: audience.locales.iter().map(ToString::to_string).collect(),
-            }))
-        })
-        .await?;
-        Ok(body_or_not_modified!(answer, ListResponse))
-    }
-
     /// Search published content of the reader's locales.
     ///
     /// Every word of `q` must appear; the last may be the start of a word. Results are
@@ -439,79 +311,6 @@ impl DeliveryApi {
         .await?;
         Ok(Registered::Created(Json(RegistrationCreated { id })))
     }
-
-    /// One published item by its slug in any locale of the chain.
-    ///
-    /// A slug the item had before answers 301 to the current one.
-    #[oai(
-        path = "/api/v1/:kind/:slug",
-        method = "get",
-        operation_id = "delivery_get"
-    )]
-    async fn get(
-        &self,
-        req: &Request,
-        /// `pages`, `news`, `events` or `materials`.
-        kind: Path<String>,
-        /// The item's slug in any locale of the chain.
-        slug: Path<String>,
-        /// A site code, e.g. `be`: its default locale, fallback chain and countries. A
-        /// token bound to a site reads that site by default, and only it.
-        #[oai(name = "site")]
-        _site: Query<Option<String>>,
-        /// The locale to serve first (a configured locale, e.g. `fr`), instead of the
-        /// site's default.
-        #[oai(name = "locale")]
-        _locale: Query<Option<String>>,
-        /// The locales to fall back to, in order, comma-separated (e.g. `nl,en`),
-        /// instead of the site's chain.
-        #[oai(name = "fallback")]
-        _fallback: Query<Option<String>>,
-        /// With a preview token: show drafts as publishing would (`Cache-Control:
-        /// no-store`).
-        #[oai(name = "preview")]
-        _preview: Query<Option<bool>>,
-    ) -> Result<ItemResponse, ApiError<DeliveryErrors>> {
-        let kind = kind_of(&kind.0)?;
-        let params = QueryParams::of(req);
-        params.check_read(kind, true)?;
-        let state = &self.state;
-        let answer = respond(state, req, &params, |audience| async move {
-            Ok(
-                match delivery::get(state, &audience, kind, &slug.0).await? {
-                    Lookup::Found(item) => {
-                        Rendered::Body(DeliveryItem::of(*item, state.settings.server.files_base()))
-                    }
-                    Lookup::MovedTo(current) => {
-                        let query = req
-                            .uri()
-                            .query()
-                            .map(|q| format!("?{q}"))
-                            .unwrap_or_default();
-                        Rendered::Moved(format!("/api/v1/{}/{current}{query}", kind.plural()))
-                    }
-                },
-            )
-        })
-        .await?;
-        Ok(match answer {
-            Answer::Body {
-                body,
-                etag,
-                cache_control,
-            } => ItemResponse::Ok(JsonBytes::new(body), etag, cache_control, VARY.into()),
-            Answer::NotModified {
-                etag,
-                cache_control,
-            } => ItemResponse::NotModified(etag, cache_control, VARY.into()),
-            // With the content's Cache-Control, for CDNs (this cache keeps bodies only):
-            // a later publish may give the slug to another item.
-            Answer::Moved {
-                location,
-                cache_control,
-            } => ItemResponse::Moved(location, cache_control, VARY.into()),
-        })
-    }
 }
 
 /// Where a sitemap index's parts live: `server.public_url`, else this request's host.
@@ -525,26 +324,4 @@ fn sitemap_base(state: &AppState, req: &Request) -> String {
         && req.header("x-forwarded-proto") == Some("https");
     let scheme = if forwarded_https { "https" } else { "http" };
     format!("{scheme}://{host}")
-}
-
-/// Which events, by date.
-#[derive(Debug, Clone, Copy, poem_openapi::Enum)]
-#[oai(rename_all = "lowercase")]
-enum When {
-    /// Not over yet (the default): upcoming and running.
-    Upcoming,
-    /// Over.
-    Past,
-    /// Both.
-    All,
-}
-
-impl When {
-    fn as_str(self) -> &'static str {
-        match self {
-            When::Upcoming => "upcoming",
-            When::Past => "past",
-            When::All => "all",
-        }
-    }
 }

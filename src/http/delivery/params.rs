@@ -111,14 +111,6 @@ pub(super) async fn audience(
     delivery::resolve(state, request).await
 }
 
-/// The kind named by the path; any other first segment is simply not a resource.
-pub(super) fn kind_of(segment: &str) -> Result<ContentKind, AppError> {
-    ContentKind::ALL
-        .into_iter()
-        .find(|kind| kind.plural() == segment)
-        .ok_or_else(|| AppError::NotFound("no resource at this path".into()))
-}
-
 pub(super) fn cache_control(state: &AppState, audience: &Audience) -> String {
     if audience.preview {
         "no-store".into()

@@ -75,6 +75,29 @@ impl MaterialKindName {
     }
 }
 
+impl From<RegistrationMode> for RegistrationModeName {
+    fn from(mode: RegistrationMode) -> Self {
+        match mode {
+            RegistrationMode::Form => RegistrationModeName::Form,
+            RegistrationMode::External => RegistrationModeName::External,
+            RegistrationMode::Closed => RegistrationModeName::Closed,
+        }
+    }
+}
+
+impl From<MaterialKind> for MaterialKindName {
+    fn from(kind: MaterialKind) -> Self {
+        match kind {
+            MaterialKind::Presentation => MaterialKindName::Presentation,
+            MaterialKind::Report => MaterialKindName::Report,
+            MaterialKind::Guide => MaterialKindName::Guide,
+            MaterialKind::Handout => MaterialKindName::Handout,
+            MaterialKind::Video => MaterialKindName::Video,
+            MaterialKind::Other => MaterialKindName::Other,
+        }
+    }
+}
+
 /// Language-neutral fields by kind. News: `date`. Events: everything from `city` to
 /// `materials` (`starts_at`, `ends_at`, `time_zone` required; `city` unless online).
 /// Materials: `material_kind` (required). Pages: none. A field of another kind is refused.
@@ -147,24 +170,13 @@ impl From<ItemFields> for FieldsBody {
             time_zone: fields.time_zone,
             workshop_languages: fields.workshop_languages,
             capacity: fields.capacity,
-            registration_mode: fields.registration_mode.map(|m| match m {
-                RegistrationMode::Form => RegistrationModeName::Form,
-                RegistrationMode::External => RegistrationModeName::External,
-                RegistrationMode::Closed => RegistrationModeName::Closed,
-            }),
+            registration_mode: fields.registration_mode.map(RegistrationModeName::from),
             registration_url: fields.registration_url,
             registration_opens_at: fields.registration_opens_at,
             registration_closes_at: fields.registration_closes_at,
             cancelled: fields.cancelled,
             materials: fields.materials,
-            material_kind: fields.material_kind.map(|k| match k {
-                MaterialKind::Presentation => MaterialKindName::Presentation,
-                MaterialKind::Report => MaterialKindName::Report,
-                MaterialKind::Guide => MaterialKindName::Guide,
-                MaterialKind::Handout => MaterialKindName::Handout,
-                MaterialKind::Video => MaterialKindName::Video,
-                MaterialKind::Other => MaterialKindName::Other,
-            }),
+            material_kind: fields.material_kind.map(MaterialKindName::from),
             cover_asset_id: fields.cover_asset_id,
         }
     }

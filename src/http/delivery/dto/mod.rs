@@ -1,0 +1,186 @@
+//! What the delivery API returns and accepts, as documented in the OpenAPI spec.
+
+mod items;
+
+pub(super) use items::{
+    EventItem, EventList, MaterialItem, MaterialList, NewsItem, NewsList, PageItem, PageList,
+};
+
+use poem_openapi::Object;
+use uuid::Uuid;
+
+use crate::http::admin::content::dto::MaterialKindName;
+use crate::http::admin::pagination::PageInfo;
+use crate::http::names::KindName;
+use crate::services::assets::Asset;
+use crate::services::delivery::{LinkedMaterial, SearchHit};
+
+/// The optional parts of list items, as `fields=` names them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct ListParts {
+    pub(super) body: bool,
+    pub(super) seo: bool,
+    pub(super) locales: bool,
+}
+
+impl ListParts {
+    /// `body,seo,locales` (any of them, in any order); an unknown name is the error.
+    pub(super) fn parse(raw: Option<&str>) -> Result<Self, String> {
+        let mut parts = Self::default();
+        for name in raw
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            match name {
+                "body" => parts.body = true,
+                "seo" => parts.seo = true,
+                "locales" => parts.locales = true,
+                other => {
+                    return Err(format!("{other:?} is not body, seo or locales"));
+                }
+            }
+        }
+        Ok(parts)
+    }
+}
+
+/// A material linked from an event.
+#[derive(Debug, Object)]
+pub(super) struct MaterialLink {
+    pub(super) id: Uuid,
+    pub(super) locale: String,
+    pub(super) slug: String,
+    pub(super) title: String,
+    pub(super) summary: String,
+    #[oai(nullable)]
+    pub(super) material_kind: Option<MaterialKindName>,
+    /// The file of this locale, with its download URL.
+    #[oai(nullable)]
+    pub(super) file: Option<AssetInfo>,
+    /// Where the asked site's frontend shows the material; `null` without a route.
+    #[oai(nullable)]
+    pub(super) url: Option<String>,
+}
+
+impl MaterialLink {
+    fn of(material: LinkedMaterial, files_base: &str) -> Self {
+        Self {
+            id: material.id,
+            locale: material.locale,
+            slug: material.slug,
+            title: material.title,
+            summary: material.summary,
+            material_kind: material.material_kind.map(MaterialKindName::from),
+            file: material
+                .file
+                .as_ref()
+                .map(|file| AssetInfo::of(file, files_base)),
+            url: material.url,
+        }
+    }
+}
+
+/// The item in another locale on the asked site.
+#[derive(Debug, Object)]
+pub(super) struct Alternate {
+    /// The locale, as `hreflang` takes it.
+    pub(super) locale: String,
+    pub(super) url: String,
+}
+
+#[derive(Debug, Object)]
+pub(super) struct LocaleLink {
+    pub(super) locale: String,
+    pub(super) slug: String,
+}
+
+/// What a frontend needs to link or show a file.
+#[derive(Debug, Object)]
+pub(super) struct AssetInfo {
+    pub(super) id: Uuid,
+    pub(super) url: String,
+    pub(super) file_name: String,
+    pub(super) content_type: String,
+    pub(super) size: u64,
+    pub(super) title: String,
+    pub(super) alt: String,
+}
+
+impl AssetInfo {
+    /// `files_base` (`server.public_url`, or empty for a path) goes before the path.
+    fn of(asset: &Asset, files_base: &str) -> Self {
+        Self {
+            id: asset.id,
+            url: format!("{files_base}{}", asset.url()),
+            file_name: asset.file_name.clone(),
+            content_type: asset.content_type.clone(),
+            size: asset.size,
+            title: asset.title.clone(),
+            alt: asset.alt.clone(),
+        }
+    }
+}
+
+/// An expression of interest in an event.
+#[derive(Debug, Object, serde::Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RegistrationRequest {
+    pub(super) name: String,
+    pub(super) email: String,
+    pub(super) organisation: String,
+    /// `public_buyer`, `social_economy_entity` or `other`.
+    pub(super) organisation_type: String,
+    /// The participant's country (an EU member state).
+    pub(super) country: String,
+    /// Agreement to the use of these details for organising the event; must be `true`.
+    pub(super) consent: bool,
+}
+
+#[derive(Debug, Object)]
+pub(super) struct RegistrationCreated {
+    pub(super) id: Uuid,
+}
+
+/// One search result.
+#[derive(Debug, Object)]
+pub(super) struct SearchResult {
+    pub(super) id: Uuid,
+    pub(super) kind: KindName,
+    /// The locale the item is served (and was found) in.
+    pub(super) locale: String,
+    pub(super) slug: String,
+    pub(super) title: String,
+    pub(super) summary: String,
+    /// A passage around the matching words, as HTML: the text is escaped and the
+    /// matching words are in `<mark>`, so it can be inserted as it is.
+    pub(super) snippet: String,
+    /// Relevance, higher first; comparable within one response only.
+    pub(super) score: f64,
+}
+
+impl From<SearchHit> for SearchResult {
+    fn from(hit: SearchHit) -> Self {
+        Self {
+            id: hit.id,
+            kind: hit.kind.into(),
+            locale: hit.locale,
+            slug: hit.slug,
+            title: hit.title,
+            summary: hit.summary,
+            snippet: hit.snippet,
+            score: hit.score,
+        }
+    }
+}
+
+/// A page of search results, best first.
+#[derive(Debug, Object)]
+pub(super) struct SearchResults {
+    pub(super) items: Vec<SearchResult>,
+    pub(super) page: PageInfo,
+    /// The locales searched, in order.
+    pub(super) locales: Vec<String>,
+}
