@@ -1,7 +1,11 @@
 //! The fixed sets of values responses carry, as enums, so that the spec lists them and
 //! generated clients get union types instead of `string`.
 
+use std::borrow::Cow;
+
 use poem_openapi::Enum;
+use poem_openapi::registry::{MetaSchemaRef, Registry};
+use poem_openapi::types::{ParseFromJSON, ParseResult, ToJSON, Type};
 
 use crate::domain::content::ContentKind;
 use crate::services::delivery::EventStatus;
@@ -93,5 +97,61 @@ impl OrganisationTypeName {
             "social_economy_entity" => OrganisationTypeName::SocialEconomyEntity,
             _ => OrganisationTypeName::Other,
         }
+    }
+}
+
+/// A string that the spec documents as the enum `E` but that parses as any string, so
+/// that the service checks it with every other field of the request and a wrong value
+/// is reported together with the rest, not alone by the JSON parser.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Checked<E> {
+    pub value: String,
+    #[serde(skip)]
+    documented_as: std::marker::PhantomData<fn() -> E>,
+}
+
+impl<E: Type> Type for Checked<E> {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = String;
+    type RawElementValueType = String;
+
+    fn name() -> Cow<'static, str> {
+        E::name()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        E::schema_ref()
+    }
+
+    fn register(registry: &mut Registry) {
+        E::register(registry);
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(&self.value)
+    }
+
+    fn raw_element_iter<'a>(
+        &'a self,
+    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+        Box::new(std::iter::once(&self.value))
+    }
+}
+
+impl<E: Type> ParseFromJSON for Checked<E> {
+    fn parse_from_json(value: Option<serde_json::Value>) -> ParseResult<Self> {
+        String::parse_from_json(value)
+            .map(|value| Self {
+                value,
+                documented_as: std::marker::PhantomData,
+            })
+            .map_err(poem_openapi::types::ParseError::propagate)
+    }
+}
+
+impl<E: Type> ToJSON for Checked<E> {
+    fn to_json(&self) -> Option<serde_json::Value> {
+        self.value.to_json()
     }
 }

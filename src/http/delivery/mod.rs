@@ -295,7 +295,7 @@ impl DeliveryApi {
             name: body.name,
             email: body.email,
             organisation: body.organisation,
-            organisation_type: body.organisation_type,
+            organisation_type: body.organisation_type.value,
             country: body.country,
             consent: body.consent,
         };

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::http::admin::content::dto::MaterialKindName;
 use crate::http::admin::pagination::PageInfo;
-use crate::http::names::KindName;
+use crate::http::names::{Checked, KindName, OrganisationTypeName};
 use crate::services::assets::Asset;
 use crate::services::delivery::{LinkedMaterial, SearchHit};
 
@@ -131,8 +131,8 @@ pub(super) struct RegistrationRequest {
     pub(super) name: String,
     pub(super) email: String,
     pub(super) organisation: String,
-    /// `public_buyer`, `social_economy_entity` or `other`.
-    pub(super) organisation_type: String,
+    /// Checked with the other fields: a wrong value is reported with every other one.
+    pub(super) organisation_type: Checked<OrganisationTypeName>,
     /// The participant's country (an EU member state).
     pub(super) country: String,
     /// Agreement to the use of these details for organising the event; must be `true`.
