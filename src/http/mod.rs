@@ -118,9 +118,13 @@ pub fn openapi_json(state: &AppState) -> String {
 /// The whole application: routes plus middleware, outermost last.
 pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
     let api = api_service(&state);
-    let docs = api.swagger_ui();
     // Built once; served as it is.
     let document = openapi_json(&state);
+    // Swagger UI shows the document as served, not poem-openapi's unfinished one.
+    let docs_html = api
+        .swagger_ui_html()
+        .replacen(&api.spec(), &document, 1);
+    let docs = poem::endpoint::make_sync(move |_| poem::web::Html(docs_html.clone()));
     let spec = poem::endpoint::make_sync(move |_| {
         poem::Response::builder()
             .content_type("application/json; charset=utf-8")
@@ -136,7 +140,7 @@ pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
     let app = Route::new()
         .nest("/", api)
         .at("/api/openapi.json", spec)
-        .nest("/api/docs", docs)
+        .at("/api/docs", docs)
         .data(state)
         .around(move |ep, req| middleware::limit_body(ep, req, max_body))
         .catch_all_error(problem::render)
