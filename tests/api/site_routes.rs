@@ -230,6 +230,11 @@ async fn items_carry_their_url_and_alternates_on_the_asked_site(backend: Backend
     );
     let list = read(&app, "/api/v1/news?site=be&fields=locales").await;
     assert_eq!(list["items"][0]["alternates"].as_array().unwrap().len(), 2);
+    let found = read(&app, "/api/v1/search?site=be&q=appel").await;
+    assert_eq!(
+        found["items"][0]["url"],
+        "https://webuysocial.be/fr/actualites/appel-aux-acheteurs"
+    );
 
     // An event's materials carry their URL too.
     let material = create(

@@ -13,6 +13,7 @@ use sea_orm::{FromQueryResult, Statement};
 use uuid::Uuid;
 
 use super::Audience;
+use super::links::Links;
 use super::sql::Sql;
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
@@ -38,6 +39,8 @@ pub struct SearchHit {
     pub summary: String,
     /// A passage around the matching words: HTML-escaped text with the words in `<mark>`.
     pub snippet: String,
+    /// Where the asked site's frontend shows the item, from its routes.
+    pub url: Option<String>,
     /// Higher is better; comparable within one response only.
     pub score: f64,
 }
@@ -118,15 +121,26 @@ pub async fn search(
             .map(|s| ((s.document_id, s.locale.clone()), s))
             .collect()
     };
+    let kind_of = |m: &Match| ContentKind::ALL.into_iter().find(|k| k.as_str() == m.kind);
+    let mut links: Vec<(ContentKind, Links)> = Vec::new();
+    for kind in shown.iter().filter_map(kind_of) {
+        if !links.iter().any(|(k, _)| *k == kind) {
+            links.push((kind, Links::load(state, audience, kind).await?));
+        }
+    }
     let items = shown
         .into_iter()
         .filter_map(|m| {
             let detail = details.get(&(m.document_id, m.locale.clone()))?;
+            let kind = kind_of(&m)?;
+            let url = links
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .and_then(|(_, l)| l.url(kind, m.document_id, &m.locale, &detail.slug));
             Some(SearchHit {
                 id: m.document_id,
-                kind: ContentKind::ALL
-                    .into_iter()
-                    .find(|k| k.as_str() == m.kind)?,
+                kind,
+                url,
                 locale: m.locale,
                 slug: detail.slug.clone(),
                 title: detail.title.clone(),

@@ -159,6 +159,9 @@ pub(super) struct SearchResult {
     pub(super) snippet: String,
     /// Relevance, higher first; comparable within one response only.
     pub(super) score: f64,
+    /// Where the asked site's frontend shows the item; `null` without a site or route.
+    #[oai(nullable)]
+    pub(super) url: Option<String>,
 }
 
 impl From<SearchHit> for SearchResult {
@@ -172,6 +175,7 @@ impl From<SearchHit> for SearchResult {
             summary: hit.summary,
             snippet: hit.snippet,
             score: hit.score,
+            url: hit.url,
         }
     }
 }
