@@ -147,8 +147,17 @@ impl UrlPattern {
     }
 
     /// Filled with two different sets of values, the pattern must give absolute http(s)
-    /// URLs with the same scheme, host and port.
+    /// URLs with the same scheme, host and port, written exactly as a URL parser writes
+    /// them back (no spaces, no raw non-ASCII, no `\\`, a lower-case host), so that a
+    /// filled-in URL is what a browser and a sitemap reader take it for.
     fn check_origin(&self) -> Result<(), String> {
+        if self
+            .raw
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err("must not contain spaces or control characters".into());
+        }
         let origin = |values: Values<'_>| -> Result<(String, String, Option<u16>), String> {
             let filled = self.fill(&values).unwrap_or_default();
             let url = url::Url::parse(&filled).map_err(|_| {
@@ -156,6 +165,15 @@ impl UrlPattern {
             })?;
             if !matches!(url.scheme(), "http" | "https") {
                 return Err("must start with https:// or http://".into());
+            }
+            if !url.username().is_empty() || url.password().is_some() {
+                return Err("must not contain a user name or password".into());
+            }
+            if url.as_str() != filled {
+                return Err("must be written as a plain URL: percent-encode characters \
+                            other than ASCII letters, digits and URL punctuation, and write \
+                            the host in lower case"
+                    .into());
             }
             let host = url
                 .host_str()
@@ -370,6 +388,12 @@ mod tests {
             ("https://example.eu/{path}", "{path} is not one of"),
             ("https://example.eu/{slug", "without its `}`"),
             ("https://example.eu/slug}", "without its `{`"),
+            ("https://example.eu/mes actualités/{slug}", "spaces"),
+            ("https://example.eu/actualités/{slug}", "percent-encode"),
+            ("https://Example.eu/{slug}", "lower case"),
+            ("https://example.eu/a/../{slug}", "plain URL"),
+            ("https://editor@example.eu/{slug}", "user name"),
+            ("https://evil\\@example.eu/{slug}", "plain URL"),
         ] {
             let error = news(raw).unwrap_err();
             assert!(error.contains(expected), "{raw}: {error}");

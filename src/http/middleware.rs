@@ -64,14 +64,18 @@ pub async fn observe<E: Endpoint>(
 /// response cache. It is done here, at the one door all writes pass through, so that no
 /// new write can forget it; the response is only produced after the write's transaction
 /// committed. Only a refusal (4xx) is known to have changed nothing; a request dropped
-/// midway (the client went away after the commit) invalidates too. Sign-in traffic
-/// changes nothing readers see and is left out.
+/// midway (the client went away after the commit) invalidates too. Sign-in traffic and
+/// preview links (a new short-lived token; previews are never cached) change nothing
+/// readers see and are left out.
 pub async fn invalidate_on_write<E: Endpoint>(
     ep: Arc<E>,
     req: Request,
     state: Arc<AppState>,
 ) -> poem::Result<Response> {
-    let writes = !req.method().is_safe() && !req.uri().path().starts_with("/api/v1/auth/");
+    let path = req.uri().path();
+    let writes = !req.method().is_safe()
+        && !path.starts_with("/api/v1/auth/")
+        && !path.ends_with("/preview-link");
     let mut pending = ChangedOnDrop(writes.then_some(state));
     let response = ep.call(req).await?.into_response();
     if response.status().is_client_error() {

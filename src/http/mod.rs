@@ -121,9 +121,7 @@ pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
     // Built once; served as it is.
     let document = openapi_json(&state);
     // Swagger UI shows the document as served, not poem-openapi's unfinished one.
-    let docs_html = api
-        .swagger_ui_html()
-        .replacen(&api.spec(), &document, 1);
+    let docs_html = api.swagger_ui_html().replacen(&api.spec(), &document, 1);
     let docs = poem::endpoint::make_sync(move |_| poem::web::Html(docs_html.clone()));
     let spec = poem::endpoint::make_sync(move |_| {
         poem::Response::builder()

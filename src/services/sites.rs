@@ -412,6 +412,15 @@ fn valid_routes(
         ) else {
             continue;
         };
+        let several_locales = locales.is_some_and(|l| l.len() > 1);
+        if locale.is_none() && several_locales && !pattern.uses(Placeholder::Locale) {
+            errors.push(
+                &format!("routes[{i}].pattern"),
+                "serves every locale of the site, so it must contain {locale}: otherwise \
+                 each locale's page gets the same URL",
+            );
+            continue;
+        }
         if valid
             .iter()
             .any(|other| other.kind == route.kind && other.locale == locale)

@@ -104,13 +104,20 @@ impl TryFrom<api_token::Model> for ApiToken {
             expires_at: model.expires_at,
             last_used_at: model.last_used_at,
             revoked_at: model.revoked_at,
-            preview_of: model
-                .document_id
-                .zip(model.locale)
-                .map(|(document_id, locale)| PreviewOf {
+            // Both or neither: half a scope must never read as no scope at all.
+            preview_of: match (model.document_id, model.locale) {
+                (Some(document_id), Some(locale)) => Some(PreviewOf {
                     document_id,
                     locale,
                 }),
+                (None, None) => None,
+                _ => {
+                    return Err(AppError::internal(format!(
+                        "token {} has half a preview-link scope",
+                        model.id
+                    )));
+                }
+            },
         })
     }
 }

@@ -124,7 +124,24 @@ fn breaking_changes(old: &Value, new: &Value) -> Vec<Breaking> {
                     .unwrap_or_default()
             };
             let current = params(now);
-            for (name, required, values) in params(operation) {
+            let before = params(operation);
+            for (name, required, _) in &current {
+                if *required && !before.iter().any(|(n, _, _)| n == name) {
+                    found.push(Breaking::new(
+                        format!("required parameter {name} of {id} was added"),
+                        &[name],
+                    ));
+                }
+            }
+            if now["requestBody"]["required"] == Value::Bool(true)
+                && operation["requestBody"]["required"] != Value::Bool(true)
+            {
+                found.push(Breaking::new(
+                    format!("the body of {id} became required"),
+                    &[id],
+                ));
+            }
+            for (name, required, values) in before {
                 match current.iter().find(|(n, _, _)| *n == name) {
                     None => found.push(Breaking::new(
                         format!("parameter {name} of {id} was removed"),
@@ -281,9 +298,10 @@ fn the_contract_comparison_finds_removed_fields_values_operations_and_new_requir
         "paths": {
             "/a": { "get": { "operationId": "a_get", "parameters": [
                 { "name": "when", "in": "query", "required": true,
-                  "schema": { "type": "string", "enum": ["past"] } } ] } },
+                  "schema": { "type": "string", "enum": ["past"] } },
+                { "name": "site", "in": "query", "required": true, "schema": { "type": "string" } } ] } },
             "/b": { "post": { "operationId": "b_post",
-                "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/New" } } } } } }
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/New" } } } } } }
         },
         "components": { "schemas": {
             "Item": { "properties": { "title": {} } },
@@ -297,8 +315,10 @@ fn the_contract_comparison_finds_removed_fields_values_operations_and_new_requir
     assert_eq!(
         found,
         [
+            "required parameter site of a_get was added",
             "parameter when of a_get became required",
             "value all of parameter when of a_get was removed",
+            "the body of b_post became required",
             "schema Gone was removed",
             "field Item.event was removed",
             "request field New.kind became required",

@@ -106,6 +106,11 @@ async fn a_preview_link_shows_its_one_draft_and_what_is_published(backend: Backe
     assert_eq!(draft.headers()["cache-control"], "no-store");
     let draft: Value = draft.json().await.unwrap();
     assert_eq!(draft["title"], "Appel (nouvelle version)");
+    assert_eq!(
+        draft["locales"],
+        json!([{ "locale": "fr", "slug": "appel" }]),
+        "the Dutch draft is not this link's: not even its slug shows"
+    );
 
     let list: Value = app
         .get_authed("/api/v1/news?site=be&preview=true", token)
@@ -173,6 +178,16 @@ async fn a_preview_link_reaches_only_its_own_draft_files(backend: Backend) {
         .await;
         materials.push((id, asset["url"].as_str().unwrap().to_owned()));
     }
+    // The same material's Dutch draft has a file of its own.
+    let dutch = created(upload_raw(&app, &admin, "nl.pdf", pdf(2000)).await).await;
+    write_draft(
+        &app,
+        &admin,
+        &format!("/api/v1/admin/materials/{}/translations/nl", materials[0].0),
+        None,
+        json!({ "title": "onze", "file_asset_id": dutch["id"] }),
+    )
+    .await;
     let token = link_token(&app, &admin, "materials", &materials[0].0, "fr").await;
     assert_eq!(
         app.get_authed(&materials[0].1, &token).await.status(),
@@ -182,6 +197,13 @@ async fn a_preview_link_reaches_only_its_own_draft_files(backend: Backend) {
         app.get_authed(&materials[1].1, &token).await.status(),
         StatusCode::NOT_FOUND,
         "another draft's file"
+    );
+    assert_eq!(
+        app.get_authed(dutch["url"].as_str().unwrap(), &token)
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "the file of another translation of the same item"
     );
 }
 

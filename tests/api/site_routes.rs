@@ -78,7 +78,8 @@ async fn routes_are_validated_naming_every_field(backend: Backend) {
         { "kind": "page", "pattern": "https://webuysocial.be/{locale}/about" },
         { "kind": "material", "pattern": "/materials/{slug}" },
         { "kind": "page", "locale": "fr", "pattern": "https://webuysocial.be/fr/{path}" },
-        { "kind": "page", "locale": "fr", "pattern": "https://webuysocial.be/fr/p/{slug}" }
+        { "kind": "page", "locale": "fr", "pattern": "https://webuysocial.be/fr/p/{slug}" },
+        { "kind": "material", "pattern": "https://webuysocial.be/materials/{id}" }
     ]);
     site["preview_url"] = json!("https://webuysocial.be/preview?slug={slug}");
     let problem = assert_problem(
@@ -102,6 +103,7 @@ async fn routes_are_validated_naming_every_field(backend: Backend) {
             "routes[3].pattern",
             "routes[4].pattern",
             "routes[6]",
+            "routes[7].pattern",
             "preview_url"
         ],
         "{problem}"
@@ -114,6 +116,7 @@ async fn routes_are_validated_naming_every_field(backend: Backend) {
     assert!(text.contains("not in the scheme or host"), "{text}");
     assert!(text.contains("{path} is not one of"), "{text}");
     assert!(text.contains("a second route for pages in fr"), "{text}");
+    assert!(text.contains("must contain {locale}"), "{text}");
     assert!(text.contains("must contain {token}"), "{text}");
     assert_problem(
         app.get_authed("/api/v1/admin/sites/be", &admin).await,

@@ -18,7 +18,7 @@ pub use self::items::ItemsApi;
 
 use self::dto::{RegistrationCreated, RegistrationRequest, SearchResult, SearchResults};
 use self::params::{QueryParams, audience};
-use self::respond::{Answer, JsonBytes, Rendered, Xml, XmlBytes, respond};
+use self::respond::{Answer, JsonBytes, Rendered, Xml, XmlBytes, respond, respond_keyed};
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::http::ApiTags;
@@ -204,14 +204,17 @@ impl DeliveryApi {
         let params = QueryParams::of(req);
         params.check_sitemap()?;
         let state = &self.state;
-        let answer: Answer = respond(state, req, &params, |audience| async move {
+        // The index names its parts under this origin: a forged Host or scheme must not
+        // reach other clients through the cache.
+        let base = sitemap_base(state, req);
+        let base = base.as_str();
+        let answer: Answer = respond_keyed(state, req, &params, base, |audience| async move {
             let entries = delivery::sitemap(state, &audience).await?;
             let per_file = state.settings.delivery.sitemap_urls_per_file;
             let parts: Vec<&[_]> = entries.chunks(per_file).collect();
             let xml = match part.0 {
                 None if parts.len() <= 1 => sitemap::urlset(&entries),
                 None => {
-                    let base = sitemap_base(state, req);
                     let code = audience.site.as_ref().map_or("", |s| s.code.as_str());
                     let index: Vec<_> = parts
                         .iter()

@@ -137,6 +137,23 @@ where
     F: FnOnce(Audience) -> Fut,
     Fut: Future<Output = Result<Rendered<T, M>, AppError>>,
 {
+    respond_keyed(state, req, params, "", render).await
+}
+
+/// The same, for a body that also depends on `variant` besides the request line and
+/// the published state (a sitemap index names its parts under the request's origin).
+pub(super) async fn respond_keyed<T, M, F, Fut>(
+    state: &AppState,
+    req: &Request,
+    params: &QueryParams,
+    variant: &str,
+    render: F,
+) -> Result<Answer<M>, AppError>
+where
+    T: IntoBody,
+    F: FnOnce(Audience) -> Fut,
+    Fut: Future<Output = Result<Rendered<T, M>, AppError>>,
+{
     let now = state.clock.now();
     // Before anything is read for this response: see `ResponseCache::version`.
     let version = if state.delivery_cache.is_enabled() {
@@ -146,10 +163,7 @@ where
     };
     let token = client::bearer(req).map(token_key);
     let target = req.uri().path_and_query().map_or("", |p| p.as_str());
-    // The host is part of the key: a sitemap index names its parts by it when
-    // `server.public_url` is not set, and a forged Host must not reach other clients.
-    let host = req.header(poem::http::header::HOST).unwrap_or_default();
-    let key = format!("{}|{host}|{target}", token.as_deref().unwrap_or("-"));
+    let key = format!("{}|{variant}|{target}", token.as_deref().unwrap_or("-"));
     if token.is_none() {
         limit_address(state, req, now)?;
         if !state.settings.delivery.require_token

@@ -5,8 +5,12 @@ use std::collections::BTreeMap;
 
 use uuid::Uuid;
 
+use entity::published_translation::{Column, Entity as Published};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use serde_json::Value;
+
 use super::Audience;
-use super::rows::rows;
+use super::rows::{rows, shown};
 use crate::domain::content::ContentKind;
 use crate::domain::routes::{SiteRoutes, Target};
 use crate::error::AppError;
@@ -42,6 +46,36 @@ impl PageTree {
     }
 }
 
+/// The published pages the audience's site shows in `locales`: ids, slugs and parents
+/// only, in one query.
+async fn published_pages(
+    state: &AppState,
+    audience: &Audience,
+    locales: &[String],
+) -> Result<PageTree, AppError> {
+    let found: Vec<(Uuid, String, String, Option<Uuid>, Value)> = Published::find()
+        .select_only()
+        .columns([
+            Column::DocumentId,
+            Column::Locale,
+            Column::Slug,
+            Column::ParentId,
+            Column::Countries,
+        ])
+        .filter(Column::Kind.eq(ContentKind::Page.as_str()))
+        .filter(Column::Locale.is_in(locales.iter().cloned()))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let mut tree = PageTree::default();
+    for (id, locale, slug, parent, countries) in found {
+        if shown(audience, &countries) {
+            tree.insert(id, locale, slug, parent);
+        }
+    }
+    Ok(tree)
+}
+
 /// Makes the URLs of items of one kind on the audience's site.
 #[derive(Debug, Default)]
 pub(super) struct Links {
@@ -62,10 +96,14 @@ impl Links {
         };
         if kind == ContentKind::Page && links.routes.uses_path(kind) {
             let locales: Vec<String> = site.locales.iter().map(ToString::to_string).collect();
-            for row in rows(state, kind, audience, Some(&locales), None, None).await? {
-                links
-                    .pages
-                    .insert(row.document_id, row.locale, row.slug, row.parent_id);
+            if audience.preview {
+                for row in rows(state, kind, audience, Some(&locales), None, None).await? {
+                    links
+                        .pages
+                        .insert(row.document_id, row.locale, row.slug, row.parent_id);
+                }
+            } else {
+                links.pages = published_pages(state, audience, &locales).await?;
             }
         }
         Ok(links)

@@ -103,14 +103,16 @@ fn item_entries(
     translations: &[(String, String, DateTime<Utc>)],
     default_locale: &str,
 ) -> Vec<SitemapEntry> {
-    let urls: Vec<(&str, String, DateTime<Utc>)> = translations
-        .iter()
-        .filter_map(|(locale, slug, at)| {
-            links
-                .url(kind, id, locale, slug)
-                .map(|url| (locale.as_str(), url, *at))
-        })
-        .collect();
+    let mut urls: Vec<(&str, String, DateTime<Utc>)> = Vec::with_capacity(translations.len());
+    for (locale, slug, at) in translations {
+        // Two locales whose routes and slugs coincide share one page: list it once.
+        if let Some(url) = links
+            .url(kind, id, locale, slug)
+            .filter(|url| !urls.iter().any(|(_, seen, _)| seen == url))
+        {
+            urls.push((locale.as_str(), url, *at));
+        }
+    }
     let alternates: Vec<(String, String)> = if urls.len() < 2 {
         Vec::new()
     } else {
