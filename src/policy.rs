@@ -152,6 +152,112 @@ pub fn authorize(principal: &Principal, action: Action<'_>) -> Result<(), Denied
     }
 }
 
+/// What a principal may do in general: what the admin web app offers. Each answer is
+/// [`authorize`]'s own, asked for the principal's scope. The default is nothing at all.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Abilities {
+    pub manage_users: bool,
+    pub manage_tokens: bool,
+    pub manage_sites: bool,
+    pub read_audit: bool,
+    pub upload_assets: bool,
+    pub manage_assets: bool,
+    /// May create items (in `countries`, or EU-wide when `eu_wide`).
+    pub create_content: bool,
+    /// May publish translations (in scope).
+    pub publish: bool,
+    /// May create EU-wide items (a scope of all countries).
+    pub eu_wide: bool,
+    /// The countries the principal may create items for.
+    pub countries: Vec<CountryCode>,
+    /// The configured locales the principal may write.
+    pub locales: Vec<Locale>,
+}
+
+pub fn abilities(principal: &Principal, configured: &[Locale]) -> Abilities {
+    let allowed = |action| authorize(principal, action).is_ok();
+    let countries: Vec<CountryCode> = if principal.scope.has_all_countries() {
+        crate::domain::EU_MEMBER_STATES
+            .iter()
+            .filter_map(|code| CountryCode::parse(code).ok())
+            .collect()
+    } else {
+        principal.scope.countries.iter().cloned().collect()
+    };
+    let one: Vec<CountryCode> = countries.iter().take(1).cloned().collect();
+    let locales: Vec<Locale> = configured
+        .iter()
+        .filter(|locale| {
+            allowed(Action::EditTranslation {
+                countries: &[],
+                locale,
+            })
+        })
+        .cloned()
+        .collect();
+    let create_content = allowed(Action::EditItem { countries: &one });
+    Abilities {
+        manage_users: allowed(Action::ManageUsers),
+        manage_tokens: allowed(Action::ManageTokens),
+        manage_sites: allowed(Action::ManageSites),
+        read_audit: allowed(Action::ReadAudit),
+        upload_assets: allowed(Action::UploadAsset),
+        manage_assets: allowed(Action::ManageAssets),
+        publish: locales.iter().any(|locale| {
+            allowed(Action::Publish {
+                countries: &one,
+                locale,
+            })
+        }),
+        eu_wide: allowed(Action::EditItem { countries: &[] }),
+        countries: if create_content {
+            countries
+        } else {
+            Vec::new()
+        },
+        locales,
+        create_content,
+    }
+}
+
+/// What a principal may do to one item: change its details, trash it, write and
+/// publish which of the configured locales.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemAbilities {
+    pub edit_fields: bool,
+    pub trash: bool,
+    pub write_locales: Vec<Locale>,
+    pub publish_locales: Vec<Locale>,
+}
+
+pub fn item_abilities(
+    principal: &Principal,
+    countries: &[CountryCode],
+    is_live: bool,
+    configured: &[Locale],
+) -> ItemAbilities {
+    let allowed = |action| authorize(principal, action).is_ok();
+    let locales = |publish: bool| {
+        configured
+            .iter()
+            .filter(|locale| {
+                allowed(if publish {
+                    Action::Publish { countries, locale }
+                } else {
+                    Action::EditTranslation { countries, locale }
+                })
+            })
+            .cloned()
+            .collect()
+    };
+    ItemAbilities {
+        edit_fields: allowed(Action::EditItem { countries }),
+        trash: allowed(Action::DeleteItem { countries, is_live }),
+        write_locales: locales(false),
+        publish_locales: locales(true),
+    }
+}
+
 fn item_in_scope(scope: &Scope, countries: &[CountryCode]) -> Result<(), String> {
     if scope.covers_all_of(countries) {
         Ok(())
@@ -479,5 +585,48 @@ mod tests {
                 .scope
                 .is_within(&belgium)
         );
+    }
+
+    #[test]
+    fn abilities_are_the_policy_asked_for_the_principals_scope() {
+        let configured: Vec<Locale> = ["en", "fr", "nl", "lt"].iter().map(|x| l(x)).collect();
+        let editor = abilities(&belgian(Role::Editor), &configured);
+        assert!(editor.create_content && editor.publish && editor.upload_assets);
+        assert!(!editor.eu_wide && !editor.manage_users && !editor.read_audit);
+        assert_eq!(editor.countries, [c("BE")]);
+        assert_eq!(editor.locales, [l("fr"), l("nl")]);
+
+        let author = abilities(&belgian(Role::Author), &configured);
+        assert!(author.create_content && !author.publish && !author.manage_assets);
+
+        let viewer = abilities(&principal(Role::Viewer, &[], &[]), &configured);
+        assert!(!viewer.create_content && !viewer.publish && !viewer.upload_assets);
+        assert!(viewer.locales.is_empty() && viewer.countries.is_empty());
+
+        let admin = abilities(&principal(Role::Admin, &[], &[]), &configured);
+        assert!(admin.manage_users && admin.eu_wide && admin.publish);
+        assert_eq!(admin.countries.len(), 27);
+        assert_eq!(admin.locales, configured);
+    }
+
+    #[test]
+    fn item_abilities_follow_the_items_countries() {
+        let configured: Vec<Locale> = ["en", "fr", "nl", "lt"].iter().map(|x| l(x)).collect();
+        let editor = belgian(Role::Editor);
+        let eu_wide = item_abilities(&editor, &[], true, &configured);
+        assert!(!eu_wide.edit_fields && !eu_wide.trash);
+        assert_eq!(eu_wide.write_locales, [l("fr"), l("nl")]);
+        assert_eq!(eu_wide.publish_locales, [l("fr"), l("nl")]);
+
+        let lithuanian = item_abilities(&editor, &[c("LT")], false, &configured);
+        assert!(!lithuanian.edit_fields && lithuanian.write_locales.is_empty());
+
+        let author = item_abilities(&belgian(Role::Author), &[c("BE")], true, &configured);
+        assert!(
+            author.edit_fields && !author.trash,
+            "authors cannot trash what is live"
+        );
+        assert_eq!(author.write_locales, [l("fr"), l("nl")]);
+        assert!(author.publish_locales.is_empty());
     }
 }

@@ -13,7 +13,8 @@ use crate::http::client::client_info;
 use crate::http::json::JsonBody;
 use crate::http::problem::{ApiError, error_set};
 use crate::http::security::{AnyAuth, SessionAuth};
-use crate::services::actor::Credential;
+use crate::policy::Abilities;
+use crate::services::actor::{self, Credential};
 use crate::services::auth;
 use crate::state::AppState;
 
@@ -62,6 +63,9 @@ struct SessionMe {
     /// When the session ends if unused from now on.
     #[oai(nullable)]
     expires_at: Option<DateTime<Utc>>,
+    /// What the user may do in the admin API (nothing until a generated password is
+    /// changed).
+    permissions: PermissionsResponse,
 }
 
 /// An API token of any kind.
@@ -71,6 +75,54 @@ struct TokenMe {
     /// When the token expires, if ever.
     #[oai(nullable)]
     expires_at: Option<DateTime<Utc>>,
+    /// What the token may do in the admin API (nothing for delivery and preview tokens).
+    permissions: PermissionsResponse,
+}
+
+/// What the caller may do in the admin API, as the server's policy decides it: what an
+/// admin client offers. The server checks every request anyway.
+#[derive(Object)]
+struct PermissionsResponse {
+    manage_users: bool,
+    manage_tokens: bool,
+    manage_sites: bool,
+    read_audit: bool,
+    /// Upload files to the media library.
+    upload_assets: bool,
+    /// Change and delete files of the media library.
+    manage_assets: bool,
+    /// Create items (for `countries`, or EU-wide when `eu_wide`).
+    create_content: bool,
+    /// Publish, unpublish and schedule translations in scope.
+    publish: bool,
+    /// Create and change EU-wide items (a scope of all countries).
+    eu_wide: bool,
+    /// EU member states the caller may create items for.
+    countries: Vec<String>,
+    /// Configured locales the caller may write.
+    locales: Vec<String>,
+}
+
+impl From<Abilities> for PermissionsResponse {
+    fn from(abilities: Abilities) -> Self {
+        Self {
+            manage_users: abilities.manage_users,
+            manage_tokens: abilities.manage_tokens,
+            manage_sites: abilities.manage_sites,
+            read_audit: abilities.read_audit,
+            upload_assets: abilities.upload_assets,
+            manage_assets: abilities.manage_assets,
+            create_content: abilities.create_content,
+            publish: abilities.publish,
+            eu_wide: abilities.eu_wide,
+            countries: abilities
+                .countries
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            locales: abilities.locales.iter().map(ToString::to_string).collect(),
+        }
+    }
 }
 
 /// A change of one's own password.
@@ -141,21 +193,25 @@ impl AuthApi {
     /// kind: the token, so a frontend can check its own token.
     #[oai(path = "/me", method = "get", operation_id = "auth_me")]
     async fn me(&self, auth: AnyAuth) -> Json<MeResponse> {
+        let permissions = PermissionsResponse::from(actor::abilities(&self.state, &auth.0));
         Json(match auth.0 {
             // Not reachable over HTTP: local credentials exist only in the CLI.
             Credential::Local(user) => MeResponse::Session(SessionMe {
                 user: user.into(),
                 expires_at: None,
+                permissions,
             }),
             Credential::Session {
                 user, expires_at, ..
             } => MeResponse::Session(SessionMe {
                 user: user.into(),
                 expires_at: Some(expires_at),
+                permissions,
             }),
             Credential::Token(token) => MeResponse::Token(TokenMe {
                 expires_at: token.expires_at,
                 token: token.into(),
+                permissions,
             }),
         })
     }

@@ -54,6 +54,7 @@ type Apis = (
     admin::audit::AuditApi,
     admin::content::ContentApi,
     admin::preview_links::PreviewLinksApi,
+    admin::markdown::MarkdownApi,
     admin::assets::AssetsApi,
     files::FilesApi,
     delivery::ItemsApi,
@@ -86,6 +87,9 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         admin::preview_links::PreviewLinksApi {
+            state: state.clone(),
+        },
+        admin::markdown::MarkdownApi {
             state: state.clone(),
         },
         admin::assets::AssetsApi {

@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::auth::token;
+use crate::domain::Locale;
 use crate::error::AppError;
-use crate::policy::Principal;
+use crate::policy::{self, Abilities, Principal};
 use crate::services::auth::{self, ClientInfo};
 use crate::services::tokens::{self, ApiToken, TokenKind};
 use crate::services::users::User;
@@ -81,6 +82,48 @@ impl Actor {
             },
         }
     }
+}
+
+impl Credential {
+    /// Who acts in the admin API with this credential: a user (once any generated
+    /// password is changed) or an admin token; `None` for delivery and preview tokens.
+    pub fn principal(&self) -> Option<Principal> {
+        match self {
+            Credential::Local(user) | Credential::Session { user, .. } => {
+                (!user.must_change_password).then(|| Principal {
+                    role: user.role,
+                    scope: user.scope.clone(),
+                })
+            }
+            Credential::Token(token) => match (token.kind, token.role) {
+                (TokenKind::Admin, Some(role)) => Some(Principal {
+                    role,
+                    scope: token.scope.clone(),
+                }),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// The configured locales, parsed once by the settings.
+pub fn configured_locales(state: &AppState) -> Vec<Locale> {
+    state
+        .settings
+        .content
+        .locales
+        .iter()
+        .map(|l| Locale::from_stored(l.clone()))
+        .collect()
+}
+
+/// What `credential` may do in the admin API; nothing for delivery and preview tokens
+/// and for users who must change their password first.
+pub fn abilities(state: &AppState, credential: &Credential) -> Abilities {
+    credential
+        .principal()
+        .map(|principal| policy::abilities(&principal, &configured_locales(state)))
+        .unwrap_or_default()
 }
 
 /// Verifies any bearer token: a session (`bss_`) or an API token (`bsd_`, `bsp_`, `bsa_`).

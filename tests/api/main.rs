@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod admin_client;
 mod asset_usage;
 mod assets;
 mod audit;

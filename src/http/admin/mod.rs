@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod audit;
 pub mod content;
+pub mod markdown;
 pub(crate) mod pagination;
 pub mod preview_links;
 pub mod registrations;

@@ -21,7 +21,7 @@ use super::view::{Item, ItemSummary, etag_of_document, if_match_names};
 use crate::domain::content::{ContentKind, FieldChanges, ItemFields};
 use crate::domain::{CountryCode, Locale};
 use crate::error::{AppError, FieldErrors};
-use crate::policy::Action;
+use crate::policy::{self, Action, ItemAbilities};
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
 use crate::services::pagination::{PageRequest, Paged};
@@ -154,6 +154,18 @@ pub async fn get(
     )
     .await?;
     load::item(&state.db, found).await
+}
+
+/// What `actor` may do to `item`: its details, the trash, which locales to write and
+/// publish. The policy's answers, for clients to offer only what is allowed.
+pub fn abilities(state: &AppState, actor: &Actor, item: &Item) -> ItemAbilities {
+    let is_live = item.translations.iter().any(|t| t.live.is_some());
+    policy::item_abilities(
+        &actor.principal,
+        &item.countries,
+        is_live,
+        &crate::services::actor::configured_locales(state),
+    )
 }
 
 /// Changes neutral fields. `if_match` must be the item's current ETag.

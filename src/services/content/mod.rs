@@ -4,6 +4,7 @@
 
 mod items;
 mod load;
+mod markdown_preview;
 mod preview_links;
 mod publishing;
 mod revisions;
@@ -11,7 +12,10 @@ mod slugs;
 mod translations;
 mod view;
 
-pub use items::{ItemFilter, ItemInput, Status, create, get, list, purge, restore, trash, update};
+pub use items::{
+    ItemFilter, ItemInput, Status, abilities, create, get, list, purge, restore, trash, update,
+};
+pub use markdown_preview::render_preview;
 pub use preview_links::{PreviewLink, create_preview_link};
 pub use publishing::{run_due_schedules, schedule_or_publish, schedule_or_unpublish};
 pub(crate) use revisions::{RevisionAction, record_draft, record_fields};

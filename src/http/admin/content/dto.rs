@@ -1,6 +1,8 @@
 //! Request and response bodies of the content API.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+use crate::policy::ItemAbilities;
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Enum, Object};
 use serde::Deserialize;
@@ -348,6 +350,8 @@ pub struct ItemResponse {
     /// Set while the item is in the trash.
     #[oai(nullable)]
     pub deleted_at: Option<DateTime<Utc>>,
+    /// What the caller may do to it.
+    pub permissions: ItemPermissions,
 }
 
 /// One locale of an item.
@@ -412,9 +416,37 @@ pub struct ScheduleResponse {
     pub at: DateTime<Utc>,
 }
 
-impl From<Item> for ItemResponse {
-    fn from(item: Item) -> Self {
+/// What the caller may do to an item: what an admin client offers on it.
+#[derive(Debug, Object)]
+pub struct ItemPermissions {
+    /// Change the language-neutral fields (PATCH).
+    pub edit_fields: bool,
+    /// Move it to the trash (DELETE).
+    pub trash: bool,
+    /// Configured locales whose translation the caller may write or drop.
+    pub write_locales: Vec<String>,
+    /// Configured locales the caller may publish, unpublish and schedule.
+    pub publish_locales: Vec<String>,
+}
+
+impl From<ItemAbilities> for ItemPermissions {
+    fn from(abilities: ItemAbilities) -> Self {
+        let strings =
+            |locales: Vec<crate::domain::Locale>| locales.iter().map(ToString::to_string).collect();
         Self {
+            edit_fields: abilities.edit_fields,
+            trash: abilities.trash,
+            write_locales: strings(abilities.write_locales),
+            publish_locales: strings(abilities.publish_locales),
+        }
+    }
+}
+
+impl ItemResponse {
+    /// The item, with what the caller may do to it.
+    pub fn of(item: Item, abilities: ItemAbilities) -> Self {
+        Self {
+            permissions: abilities.into(),
             id: item.id,
             kind: item.kind.into(),
             etag: etag_of_document(item.version),

@@ -19,6 +19,7 @@ use crate::http::ApiTags;
 use crate::http::json::{JsonBody, OptionalJsonBody};
 use crate::http::problem::{ApiError, error_set};
 use crate::http::security::AdminAuth;
+use crate::services::actor::Actor;
 use crate::services::content::{self, ItemFilter, ItemInput, Status, etag_of_document};
 use crate::services::pagination::PageRequest;
 use crate::state::AppState;
@@ -110,9 +111,15 @@ error_set!(
     WriteErrors: 400, 401, 403, 404, 409, 412, 422, 428
 );
 
-fn item_response(item: content::Item) -> ItemWithTag {
+/// The item as the caller sees it: with what they may do to it.
+fn item_body(state: &AppState, actor: &Actor, item: content::Item) -> Json<ItemResponse> {
+    let abilities = content::abilities(state, actor, &item);
+    Json(ItemResponse::of(item, abilities))
+}
+
+fn item_response(state: &AppState, actor: &Actor, item: content::Item) -> ItemWithTag {
     let etag = etag_of_document(item.version);
-    ItemWithTag::Ok(Json(item.into()), etag)
+    ItemWithTag::Ok(item_body(state, actor, item), etag)
 }
 
 #[OpenApi(prefix_path = "/api/v1/admin", tag = "ApiTags::Content")]
@@ -177,7 +184,11 @@ impl ContentApi {
         let item = content::create(&self.state, &auth.0, kind, input, &locale, translation).await?;
         let location = format!("/api/v1/admin/{}/{}", kind.plural(), item.id);
         let etag = etag_of_document(item.version);
-        Ok(CreatedItem::Created(Json(item.into()), location, etag))
+        Ok(CreatedItem::Created(
+            item_body(&self.state, &auth.0, item),
+            location,
+            etag,
+        ))
     }
 
     /// Read an item: neutral fields and every translation's draft and live state.
@@ -189,6 +200,8 @@ impl ContentApi {
         id: Path<Uuid>,
     ) -> Result<ItemWithTag, ApiError<ReadErrors>> {
         Ok(item_response(
+            &self.state,
+            &auth.0,
             content::get(&self.state, &auth.0, kind.0.into(), id.0).await?,
         ))
     }
@@ -224,7 +237,7 @@ impl ContentApi {
             input,
         )
         .await?;
-        Ok(item_response(item))
+        Ok(item_response(&self.state, &auth.0, item))
     }
 
     /// Move an item to the trash, or purge it from the trash.
@@ -273,6 +286,8 @@ impl ContentApi {
         id: Path<Uuid>,
     ) -> Result<ItemWithTag, ApiError<WriteErrors>> {
         Ok(item_response(
+            &self.state,
+            &auth.0,
             content::restore(&self.state, &auth.0, kind.0.into(), id.0).await?,
         ))
     }
@@ -305,7 +320,7 @@ impl ContentApi {
             body.0.into(),
         )
         .await?;
-        Ok(SavedDraft::Ok(Json(item.into()), etag))
+        Ok(SavedDraft::Ok(item_body(&self.state, &auth.0, item), etag))
     }
 
     /// Drop a translation: its draft, live version and schedules.
@@ -331,7 +346,7 @@ impl ContentApi {
             if_match.0.as_deref(),
         )
         .await?;
-        Ok(item_response(item))
+        Ok(item_response(&self.state, &auth.0, item))
     }
 
     /// Publish a translation now, or schedule it with `{"at": ...}`.
@@ -367,7 +382,7 @@ impl ContentApi {
             if_match.0.as_deref(),
         )
         .await?;
-        Ok(item_response(item))
+        Ok(item_response(&self.state, &auth.0, item))
     }
 
     /// Take a translation offline now, or schedule it with `{"at": ...}`.
@@ -394,7 +409,7 @@ impl ContentApi {
             at,
         )
         .await?;
-        Ok(item_response(item))
+        Ok(item_response(&self.state, &auth.0, item))
     }
 
     /// An item's history: every saved draft, change, publish and restore.
@@ -467,6 +482,8 @@ impl ContentApi {
         rev: Path<Uuid>,
     ) -> Result<ItemWithTag, ApiError<WriteErrors>> {
         Ok(item_response(
+            &self.state,
+            &auth.0,
             content::restore_revision(&self.state, &auth.0, kind.0.into(), id.0, rev.0).await?,
         ))
     }

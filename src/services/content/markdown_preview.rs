@@ -1,0 +1,26 @@
+//! The Markdown preview editors see while writing: the body rendered and sanitized
+//! exactly as publishing renders it, so that the preview is what readers will get.
+
+use crate::domain::content::markdown;
+use crate::error::AppError;
+use crate::policy::Action;
+use crate::services::actor::Actor;
+use crate::services::audit;
+use crate::state::AppState;
+
+/// `markdown` as publishing would render it; anyone who reads content may ask.
+pub async fn render_preview(
+    state: &AppState,
+    actor: &Actor,
+    markdown: &str,
+) -> Result<String, AppError> {
+    audit::authorize(state, actor, Action::ReadContent, "markdown", None).await?;
+    let limit = state.settings.content.max_body_bytes;
+    if markdown.len() > limit {
+        return Err(AppError::invalid(
+            "markdown",
+            format!("must be at most {limit} bytes, as a body must"),
+        ));
+    }
+    Ok(markdown::to_safe_html(markdown))
+}
