@@ -33,6 +33,13 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub bootstrap: BootstrapSettings,
     pub log: LogSettings,
+    pub admin_app: AdminAppSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminAppSettings {
+    pub enabled: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

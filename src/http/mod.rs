@@ -1,6 +1,7 @@
 //! The HTTP edge (poem only): the route tree, the OpenAPI service and middleware.
 
 mod admin;
+mod admin_app;
 mod auth;
 mod client;
 pub mod connections;
@@ -142,7 +143,14 @@ pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
     let app = Route::new()
         .nest("/", api)
         .at("/api/openapi.json", spec)
-        .at("/api/docs", docs)
+        .at("/api/docs", docs);
+    // Switched off, /admin is simply not a route (404 like any unknown path).
+    let app = if state.settings.admin_app.enabled {
+        app.nest_no_strip(admin_app::PREFIX, admin_app::endpoint())
+    } else {
+        app
+    };
+    let app = app
         .data(state)
         .around(move |ep, req| middleware::limit_body(ep, req, max_body))
         .catch_all_error(problem::render)

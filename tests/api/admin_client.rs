@@ -13,6 +13,7 @@ backend_tests!(
     items_say_what_the_caller_may_do_to_them,
     the_markdown_preview_is_what_publishing_renders,
     the_markdown_preview_is_refused_to_others_and_bounded,
+    lists_narrow_to_the_callers_countries_and_eu_wide_items,
 );
 
 async fn me(app: &TestApp, token: &str) -> Value {
@@ -239,4 +240,63 @@ async fn the_markdown_preview_is_refused_to_others_and_bounded(backend: Backend)
     )
     .await;
     assert_eq!(problem["errors"][0]["field"], "markdown");
+}
+
+async fn lists_narrow_to_the_callers_countries_and_eu_wide_items(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    for (countries, title) in [
+        (json!(["BE"]), "Brussels"),
+        (json!(["LT"]), "Vilnius"),
+        (json!([]), "EU-wide"),
+        (json!(["BE", "LT"]), "Both"),
+    ] {
+        create(
+            &app,
+            &admin,
+            "news",
+            json!({ "countries": countries, "translation": { "locale": "en", "title": title } }),
+        )
+        .await;
+    }
+    let titles = |list: Value| -> Vec<String> {
+        let mut found: Vec<String> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["translations"][0]["title"].as_str().unwrap().to_owned())
+            .collect();
+        found.sort();
+        found
+    };
+    let editor = app
+        .scoped_user_token("editor@example.be", Role::Editor, &["BE"], &["fr", "nl"])
+        .await;
+    let mine = app
+        .get_authed("/api/v1/admin/news?in_scope=true", &editor)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(titles(mine), ["Both", "Brussels", "EU-wide"]);
+    let all = app
+        .get_authed("/api/v1/admin/news", &editor)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(
+        all["page"]["total"], 4,
+        "reading is not narrowed unless asked"
+    );
+    let everything = app
+        .get_authed("/api/v1/admin/news?in_scope=true", &admin)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(
+        everything["page"]["total"], 4,
+        "a scope of all countries has every item"
+    );
 }

@@ -61,6 +61,9 @@ pub struct ItemFilter {
     pub author: Option<Uuid>,
     /// Words in a title, any locale, case-insensitive.
     pub q: Option<String>,
+    /// Only items of the caller's countries and EU-wide ones (every item for a scope of
+    /// all countries).
+    pub in_scope: bool,
 }
 
 /// Creates an item with its first translation.
@@ -459,6 +462,20 @@ pub async fn list(
         // Country codes are two capital letters, so the pattern needs no escaping.
         query = query.filter(Expr::cust(format!(
             "CAST(documents.countries AS TEXT) LIKE '%\"{country}\"%'"
+        )));
+    }
+    if filter.in_scope && !actor.principal.scope.has_all_countries() {
+        // Country codes are two capital letters, so the patterns need no escaping.
+        let mine: Vec<String> = actor
+            .principal
+            .scope
+            .countries
+            .iter()
+            .map(|c| format!("CAST(documents.countries AS TEXT) LIKE '%\"{c}\"%'"))
+            .collect();
+        query = query.filter(Expr::cust(format!(
+            "(CAST(documents.countries AS TEXT) = '[]' OR {})",
+            mine.join(" OR ")
         )));
     }
     if let Some(raw) = &filter.tag {

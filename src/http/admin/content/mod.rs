@@ -127,7 +127,8 @@ impl ContentApi {
     /// List items of a kind.
     ///
     /// Filters: `locale` (has a translation in it), `status`, `country`, `tag`,
-    /// `author` (creator's user id), `q` (words of a title, any locale).
+    /// `author` (creator's user id), `q` (words of a title, any locale), `in_scope`
+    /// (`true`: only items of the caller's countries and EU-wide ones).
     #[oai(path = "/:kind", method = "get", operation_id = "content_list")]
     #[allow(clippy::too_many_arguments)]
     async fn list(
@@ -140,6 +141,9 @@ impl ContentApi {
         tag: Query<Option<String>>,
         author: Query<Option<Uuid>>,
         q: Query<Option<String>>,
+        /// `true`: only items of the caller's countries and EU-wide ones, what a
+        /// national editor works on (every item for a scope of all countries).
+        in_scope: Query<Option<bool>>,
         page: Query<Option<u64>>,
         per_page: Query<Option<u64>>,
     ) -> Result<Json<ItemList>, ApiError<ReadErrors>> {
@@ -151,6 +155,7 @@ impl ContentApi {
             tag: tag.0,
             author: author.0,
             q: q.0,
+            in_scope: in_scope.0.unwrap_or(false),
         };
         let paged = content::list(&self.state, &auth.0, kind.0.into(), filter, page).await?;
         Ok(Json(ItemList {

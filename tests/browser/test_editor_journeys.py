@@ -1,0 +1,153 @@
+"""What a national editor does in the web app, end to end in a real Chromium: the
+journeys of issue 12, by labels and roles as a person and a screen reader find them."""
+
+import datetime
+import time
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import expect
+
+from conftest import PASSWORD, accessible, screenshot, sign_in
+
+
+def test_a_belgian_editor_writes_publishes_and_schedules_in_french_and_dutch(new_page, api):
+    api.user("editor@example.be", "editor", countries=["BE"], locales=["fr", "nl"])
+    status, _ = api.call("POST", "/api/v1/admin/news", {
+        "countries": ["LT"], "translation": {"locale": "lt", "title": "Vilniaus naujienos"}})
+    assert status == 201
+    page = new_page()
+    sign_in(page, "editor@example.be")
+
+    expect(page.get_by_role("heading", name="News")).to_be_visible()
+    expect(page.get_by_label("Countries")).to_have_value("mine")
+    expect(page.get_by_text("Vilniaus naujienos")).to_have_count(0)
+    accessible(page, "news list")
+    screenshot(page, "news-list")
+
+    page.get_by_role("link", name="New news item").click()
+    expect(page.get_by_role("heading", name="New news item")).to_be_visible()
+    language = page.get_by_label("Language", exact=True)
+    expect(language.locator("option")).to_have_text(["FR", "NL"])
+    expect(page.get_by_label("Country", exact=True).locator("option")).to_have_text(["BE"])
+    page.get_by_label("Title", exact=True).fill("Appel aux acheteurs publics")
+    page.get_by_label("Summary", exact=True).fill("Achetez social.")
+    accessible(page, "new item")
+    page.get_by_role("button", name="Create news item").click()
+
+    expect(page.get_by_role("heading", name="FR translation: draft")).to_be_visible()
+    page.get_by_label("Body", exact=True).fill("## Programme\n\nUne matinée d'échanges.")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_label("Body preview").get_by_role("heading", name="Programme")).to_be_visible()
+    page.get_by_role("button", name="Write").click()
+    expect(page.get_by_text("Unsaved changes")).to_be_visible()
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    accessible(page, "editor")
+    screenshot(page, "editor")
+
+    page.get_by_label("Add a translation").select_option("nl")
+    page.get_by_role("button", name="Add translation").click()
+    expect(page.get_by_role("heading", name="NL translation: not written")).to_be_visible()
+    page.get_by_label("Title", exact=True).fill("Oproep aan overheidskopers")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("heading", name="NL translation: draft")).to_be_visible()
+
+    page.get_by_role("link", name="FR draft").click()
+    page.get_by_role("button", name="Publish FR").click()
+    expect(page.get_by_role("heading", name="FR translation: published")).to_be_visible()
+    french = api.get("/api/v1/news?locale=fr")
+    assert [i["title"] for i in french["items"]] == ["Appel aux acheteurs publics"]
+
+    page.get_by_role("link", name="NL draft").click()
+    at = datetime.datetime.now(ZoneInfo("Europe/Brussels")) + datetime.timedelta(seconds=6)
+    page.get_by_label("Publish NL at").fill(at.strftime("%Y-%m-%dT%H:%M:%S"))
+    page.get_by_role("button", name="Schedule publishing").click()
+    expect(page.get_by_text("Publishing is scheduled for")).to_be_visible()
+    assert api.get("/api/v1/news?locale=nl")["items"] == []
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        dutch = api.get("/api/v1/news?locale=nl")["items"]
+        if dutch:
+            break
+        time.sleep(0.5)
+    assert [i["title"] for i in dutch] == ["Oproep aan overheidskopers"], "NL went live on time"
+
+
+def test_an_author_is_offered_no_publish_and_the_api_refuses_it_anyway(new_page, api):
+    api.user("author@example.be", "author", countries=["BE"], locales=["fr"])
+    status, item = api.call("POST", "/api/v1/admin/news", {
+        "countries": ["BE"], "translation": {"locale": "fr", "title": "Brouillon d'auteur"}})
+    assert status == 201
+    page = new_page()
+    sign_in(page, "author@example.be")
+    page.goto(f"/admin/news/{item['id']}")
+    expect(page.get_by_role("heading", name="FR translation: draft")).to_be_visible()
+    expect(page.get_by_role("button", name="Save draft")).to_be_visible()
+    expect(page.get_by_role("button", name="Publish FR")).to_have_count(0)
+    expect(page.get_by_role("button", name="Schedule publishing")).to_have_count(0)
+    token = api.login("author@example.be", PASSWORD)
+    status, problem = api.call("POST", f"/api/v1/admin/news/{item['id']}/translations/fr/publish", token=token)
+    assert status == 403, problem
+
+
+def test_two_editors_save_one_translation_and_neither_text_is_lost(new_page, api):
+    api.user("first@example.be", "editor", countries=["BE"], locales=["fr"])
+    api.user("second@example.be", "editor", countries=["BE"], locales=["fr"])
+    status, item = api.call("POST", "/api/v1/admin/news", {
+        "countries": ["BE"], "translation": {"locale": "fr", "title": "Texte commun", "body": "Début."}})
+    assert status == 201
+    first, second = new_page(), new_page()
+    for page, email in ((first, "first@example.be"), (second, "second@example.be")):
+        sign_in(page, email)
+        page.goto(f"/admin/news/{item['id']}")
+        expect(page.get_by_role("heading", name="FR translation: draft")).to_be_visible()
+
+    first.get_by_label("Body", exact=True).fill("Début. Le texte du premier.")
+    first.get_by_role("button", name="Save draft").click()
+    expect(first.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+
+    second.get_by_label("Body", exact=True).fill("Début. Le texte du second.")
+    second.get_by_role("button", name="Save draft").click()
+    conflict = second.get_by_role("region", name="Someone else saved this translation")
+    expect(conflict).to_be_visible()
+    expect(conflict.get_by_text("Début. Le texte du premier.")).to_be_visible()
+    expect(conflict.get_by_text("Début. Le texte du second.")).to_be_visible()
+    accessible(second, "conflict")
+    screenshot(second, "conflict")
+    conflict.get_by_label("Keep mine (Body)").check()
+    conflict.get_by_role("button", name="Save merged").click()
+    expect(second.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+
+    status, saved = api.call("GET", f"/api/v1/admin/news/{item['id']}")
+    assert saved["translations"][0]["draft"]["body"] == "Début. Le texte du second."
+
+
+def test_typed_text_survives_an_expired_session(new_page, api):
+    api.user("keeper@example.be", "editor", countries=["BE"], locales=["fr"])
+    status, item = api.call("POST", "/api/v1/admin/news", {
+        "countries": ["BE"], "translation": {"locale": "fr", "title": "À garder"}})
+    assert status == 201
+    page = new_page()
+    sign_in(page, "keeper@example.be")
+    page.goto(f"/admin/news/{item['id']}")
+    page.get_by_label("Summary", exact=True).fill("Un texte tapé avant que la session expire.")
+    # The session ends elsewhere (another tab signs out, or it expires).
+    token = page.evaluate("() => sessionStorage.getItem('buysocial.session')")
+    status, _ = api.call("POST", "/api/v1/auth/logout", token=token)
+    assert status == 204
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Your session has ended")).to_be_visible()
+    page.get_by_label("Email").fill("keeper@example.be")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    # Back where the editor was, with what was typed.
+    expect(page.get_by_role("heading", name="FR translation: draft")).to_be_visible()
+    expect(page.get_by_label("Summary", exact=True)).to_have_value("Un texte tapé avant que la session expire.")
+    expect(page.get_by_text("Your unsaved changes from before are back")).to_be_visible()
+    # And after a reload too.
+    page.reload()
+    expect(page.get_by_label("Summary", exact=True)).to_have_value("Un texte tapé avant que la session expire.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    status, saved = api.call("GET", f"/api/v1/admin/news/{item['id']}")
+    assert saved["translations"][0]["draft"]["summary"] == "Un texte tapé avant que la session expire."

@@ -1,0 +1,94 @@
+// The one fetch wrapper: the bearer token, If-Match and ETags, and problem+json turned
+// into an error that knows its fields. The session token lives in memory and in
+// sessionStorage (gone with the tab), never in localStorage.
+
+const SESSION_KEY = "buysocial.session";
+
+let token = sessionStorage.getItem(SESSION_KEY);
+let onSignedOut = () => {};
+
+export function hasSession() {
+  return token !== null;
+}
+
+export function startSession(newToken) {
+  token = newToken;
+  sessionStorage.setItem(SESSION_KEY, newToken);
+}
+
+export function endSession() {
+  token = null;
+  sessionStorage.removeItem(SESSION_KEY);
+}
+
+/** Called when the server says the session is over (401), after it is dropped. */
+export function whenSignedOut(callback) {
+  onSignedOut = callback;
+}
+
+/** A refusal as the API describes it (RFC 9457), with field errors by field name. */
+export class Problem extends Error {
+  constructor(status, body, etag) {
+    super(body.detail || body.title || `The server answered ${status}.`);
+    this.status = status;
+    this.type = body.type || "about:blank";
+    this.title = body.title || "";
+    this.fields = {};
+    for (const error of body.errors || []) {
+      this.fields[error.field] = error.message;
+    }
+    // A 412 carries the version saved meanwhile.
+    this.etag = etag;
+  }
+}
+
+async function problemOf(response) {
+  try {
+    return await response.json();
+  } catch {
+    return { title: response.statusText, detail: `The server answered ${response.status}.` };
+  }
+}
+
+/**
+ * Sends one request; resolves to {data, etag} or throws a Problem. `body` is sent as
+ * JSON, `ifMatch` as If-Match.
+ */
+export async function request(method, path, { body, ifMatch, raw } = {}) {
+  const headers = { accept: "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (ifMatch) headers["if-match"] = ifMatch;
+  let payload;
+  if (raw !== undefined) {
+    payload = raw;
+  } else if (body !== undefined) {
+    headers["content-type"] = "application/json";
+    payload = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: payload });
+  } catch {
+    throw new Problem(0, {
+      title: "No connection",
+      detail: "The server could not be reached. Nothing was lost: try again.",
+    });
+  }
+  const etag = response.headers.get("etag");
+  if (!response.ok) {
+    const problem = new Problem(response.status, await problemOf(response), etag);
+    if (response.status === 401 && token !== null && !path.startsWith("/api/v1/auth/login")) {
+      endSession();
+      onSignedOut(problem);
+    }
+    throw problem;
+  }
+  const data = response.status === 204 ? null : await response.json();
+  return { data, etag };
+}
+
+export const get = (path) => request("GET", path);
+export const post = (path, body, options = {}) => request("POST", path, { body, ...options });
+export const put = (path, body, options = {}) => request("PUT", path, { body, ...options });
+export const patch = (path, body, options = {}) => request("PATCH", path, { body, ...options });
+export const del = (path, options = {}) => request("DELETE", path, options);

@@ -1,0 +1,146 @@
+// The editors' app: who is signed in, which screen the address names, and the frame
+// around it. Screens are modules under screens/; they render from API data only, and
+// what the user may do comes from the API (`permissions`), never from rules here.
+
+import { html, render, useEffect, useState } from "./vendor/htm-preact-standalone-3.1.1.js";
+import { endSession, get, hasSession, post, whenSignedOut } from "./api.js";
+import { SignIn } from "./screens/signin.js";
+import { ChangePassword } from "./screens/password.js";
+import { ItemList } from "./screens/list.js";
+import { ItemEditor } from "./screens/editor.js";
+import { NewItem } from "./screens/new-item.js";
+
+export const KINDS = [
+  { path: "pages", label: "Pages", one: "page" },
+  { path: "news", label: "News", one: "news item" },
+  { path: "events", label: "Events", one: "event" },
+  { path: "materials", label: "Materials", one: "material" },
+];
+
+const BASE = "/admin";
+
+/** Goes to an address of the app without reloading it. */
+export function navigate(path, { replace = false } = {}) {
+  if (replace) history.replaceState(null, "", path);
+  else history.pushState(null, "", path);
+  window.dispatchEvent(new Event("buysocial:navigate"));
+  window.scrollTo(0, 0);
+}
+
+function useLocation() {
+  const [location, setLocation] = useState(window.location.pathname + window.location.search);
+  useEffect(() => {
+    const update = () => setLocation(window.location.pathname + window.location.search);
+    window.addEventListener("popstate", update);
+    window.addEventListener("buysocial:navigate", update);
+    return () => {
+      window.removeEventListener("popstate", update);
+      window.removeEventListener("buysocial:navigate", update);
+    };
+  }, []);
+  return location;
+}
+
+/** Links inside the app change the screen without a reload. */
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[href]");
+  if (!link || event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const href = link.getAttribute("href");
+  if (!href.startsWith(`${BASE}/`) || link.target) return;
+  event.preventDefault();
+  navigate(href);
+});
+
+function TopBar({ me, path, onSignOut }) {
+  const user = me.user;
+  return html`
+    <header class="topbar">
+      <nav aria-label="Main">
+        <span class="brand">buysocial</span>
+        ${KINDS.map(
+          (kind) => html`<a href=${`${BASE}/${kind.path}`}
+            aria-current=${path.startsWith(`${BASE}/${kind.path}`) ? "page" : undefined}>${kind.label}</a>`,
+        )}
+        <span class="you">
+          <span>${user.display_name || user.email} (${user.role})</span>
+          <button type="button" class="link" onClick=${onSignOut}>Sign out</button>
+        </span>
+      </nav>
+    </header>`;
+}
+
+function route(path, me) {
+  const parts = path.split("?")[0].replace(/\/+$/, "").split("/").filter(Boolean);
+  // ["admin", kind, id]
+  const kind = KINDS.find((k) => k.path === parts[1]);
+  if (!kind) return null;
+  if (parts.length === 2) return html`<${ItemList} kind=${kind} me=${me} />`;
+  if (parts[2] === "new") return html`<${NewItem} kind=${kind} me=${me} />`;
+  return html`<${ItemEditor} kind=${kind} id=${parts[2]} me=${me} />`;
+}
+
+function App() {
+  const location = useLocation();
+  const path = location.split("?")[0];
+  const [me, setMe] = useState(null);
+  const [signedOut, setSignedOut] = useState(!hasSession());
+  const [expired, setExpired] = useState(false);
+
+  useEffect(() => {
+    whenSignedOut(() => {
+      setMe(null);
+      setExpired(true);
+      setSignedOut(true);
+    });
+  }, []);
+
+  useEffect(() => {
+    if (signedOut || me) return;
+    get("/api/v1/auth/me")
+      .then(({ data }) => setMe(data))
+      .catch(() => setSignedOut(true));
+  }, [signedOut, me]);
+
+  useEffect(() => {
+    if (!signedOut && me && (path === BASE || path === `${BASE}/` || path === `${BASE}/sign-in`)) {
+      navigate(`${BASE}/news`, { replace: true });
+    }
+  }, [signedOut, me, path]);
+
+  const signIn = () => {
+    setExpired(false);
+    setMe(null);
+    setSignedOut(false);
+  };
+  const signOut = async () => {
+    try {
+      await post("/api/v1/auth/logout");
+    } catch {
+      // Signed out here whatever the server says.
+    }
+    endSession();
+    setMe(null);
+    setSignedOut(true);
+  };
+
+  if (signedOut) {
+    document.title = "Sign in – buysocial";
+    return html`<main id="main"><${SignIn} expired=${expired} onSignedIn=${signIn} /></main>`;
+  }
+  if (!me) return html`<p class="loading" role="status">Loading…</p>`;
+  if (me.user && me.user.must_change_password) {
+    document.title = "Change your password – buysocial";
+    return html`<main id="main"><${ChangePassword} me=${me} onChanged=${() => setMe(null)} /></main>`;
+  }
+  const screen = route(path, me);
+  return html`
+    <${TopBar} me=${me} path=${path} onSignOut=${signOut} />
+    <main id="main">
+      ${screen || html`<h1>Page not found</h1><p><a href=${`${BASE}/news`}>Go to the news</a></p>`}
+    </main>`;
+}
+
+const root = document.getElementById("app");
+root.textContent = "";
+render(html`<${App} />`, root);

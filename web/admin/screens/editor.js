@@ -1,0 +1,314 @@
+// One item: its language-neutral details, one tab per translation, the translation's
+// fields with a Markdown preview rendered by the server exactly as publishing renders
+// it, and Save draft / Publish / Unpublish. Every save sends If-Match; a 412 opens the
+// conflict panel, where neither text is lost. What is typed is kept in this browser
+// until it is saved, so a reload or an expired session loses nothing.
+
+import { html, useEffect, useMemo, useRef, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
+import { get, post, put, request } from "../api.js";
+import { navigate } from "../app.js";
+import { ErrorSummary, TextArea, TextField, when } from "./forms.js";
+import { NeutralFields } from "./neutral.js";
+
+const TEXT_FIELDS = [
+  ["title", "Title"],
+  ["slug", "Slug"],
+  ["summary", "Summary"],
+  ["body", "Body"],
+  ["seo_title", "SEO title"],
+  ["seo_description", "SEO description"],
+];
+
+const EMPTY = { title: "", slug: "", summary: "", body: "", seo_title: "", seo_description: "" };
+
+function textsOf(translation) {
+  if (!translation) return { ...EMPTY };
+  const draft = translation.draft;
+  return Object.fromEntries(TEXT_FIELDS.map(([name]) => [name, draft[name] ?? ""]));
+}
+
+function same(a, b) {
+  return TEXT_FIELDS.every(([name]) => (a[name] ?? "") === (b[name] ?? ""));
+}
+
+/** Where the typed text of one translation is kept until it is saved. */
+function localKey(me, id, locale) {
+  return `buysocial.unsaved.${me.user?.id ?? "token"}.${id}.${locale}`;
+}
+
+function statusWords(translation) {
+  if (!translation) return "not written";
+  if (translation.schedules.length > 0) return "scheduled";
+  if (translation.outdated) return "outdated";
+  return translation.status;
+}
+
+function Tabs({ kind, item, locale, permissions }) {
+  const present = item.translations.map((t) => t.locale);
+  const addable = permissions.write_locales.filter((l) => !present.includes(l));
+  return html`
+    <nav class="tabs" aria-label="Translations">
+      ${item.translations.map((t) => html`<a href=${`/admin/${kind.path}/${item.id}?locale=${t.locale}`}
+        aria-current=${t.locale === locale ? "page" : undefined}>${t.locale.toUpperCase()} ${statusWords(t)}</a>`)}
+    </nav>
+    ${addable.length > 0 && html`<form class="inline-fields" onSubmit=${(e) => {
+      e.preventDefault();
+      const chosen = new FormData(e.currentTarget).get("new_locale");
+      navigate(`/admin/${kind.path}/${item.id}?locale=${chosen}`);
+    }}>
+      <div class="field"><label for="new-locale">Add a translation</label>
+        <select id="new-locale" name="new_locale">
+          ${addable.map((l) => html`<option value=${l}>${l.toUpperCase()}</option>`)}
+        </select></div>
+      <div class="field"><button type="submit" class="secondary">Add translation</button></div>
+    </form>`}`;
+}
+
+/** The 412 panel: the version saved meanwhile beside the editor's, field by field. */
+function Conflict({ mine, theirs, savedBy, onResolve, onCancel }) {
+  const differing = TEXT_FIELDS.filter(([name]) => (mine[name] ?? "") !== (theirs[name] ?? ""));
+  const [choice, setChoice] = useState(() => Object.fromEntries(differing.map(([n]) => [n, "mine"])));
+  const merged = () => {
+    const result = { ...theirs };
+    for (const [name] of TEXT_FIELDS) result[name] = choice[name] === "theirs" ? theirs[name] : mine[name];
+    return result;
+  };
+  return html`
+    <section class="conflict" aria-labelledby="conflict-title">
+      <h2 id="conflict-title" tabindex="-1">Someone else saved this translation ${savedBy}</h2>
+      <p>Your text is not lost. For each field that differs, keep yours or take theirs, then save.</p>
+      ${differing.map(([name, label]) => html`
+        <fieldset class="field">
+          <legend>${label}</legend>
+          <div class="pair">
+            <div><h3>Yours</h3><pre>${mine[name]}</pre></div>
+            <div><h3>Saved meanwhile</h3><pre>${theirs[name]}</pre></div>
+          </div>
+          <label><input type="radio" name=${`choice-${name}`} checked=${choice[name] === "mine"}
+            onChange=${() => setChoice({ ...choice, [name]: "mine" })} /> Keep mine (${label})</label>
+          <label><input type="radio" name=${`choice-${name}`} checked=${choice[name] === "theirs"}
+            onChange=${() => setChoice({ ...choice, [name]: "theirs" })} /> Take theirs (${label})</label>
+        </fieldset>`)}
+      <div class="actions">
+        <button type="button" onClick=${() => onResolve(merged())}>Save merged</button>
+        <button type="button" class="secondary" onClick=${() => onResolve(theirs, true)}>Take all of theirs</button>
+        <button type="button" class="secondary" onClick=${onCancel}>Back to my text</button>
+      </div>
+    </section>`;
+}
+
+function MarkdownPreview({ markdown }) {
+  const [rendered, setRendered] = useState(null);
+  const [problem, setProblem] = useState(null);
+  useEffect(() => {
+    let current = true;
+    post("/api/v1/admin/markdown", { markdown })
+      .then(({ data }) => current && setRendered(data.html))
+      .catch((error) => current && setProblem(error));
+    return () => {
+      current = false;
+    };
+  }, [markdown]);
+  if (problem) return html`<p class="error-message">${problem.message}</p>`;
+  if (rendered === null) return html`<p role="status">Rendering the preview…</p>`;
+  // The server's sanitized HTML, exactly as publishing renders it.
+  return html`<div class="preview" aria-label="Body preview" dangerouslySetInnerHTML=${{ __html: rendered }}></div>`;
+}
+
+export function ItemEditor({ kind, id, me }) {
+  const locale = new URLSearchParams(window.location.search).get("locale");
+  const [item, setItem] = useState(null);
+  const [problem, setProblem] = useState(null);
+  const [loadProblem, setLoadProblem] = useState(null);
+  const [texts, setTexts] = useState(EMPTY);
+  const [saved, setSaved] = useState(null);
+  const [conflict, setConflict] = useState(null);
+  const [previewing, setPreviewing] = useState(false);
+  const [restored, setRestored] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const heading = useRef(null);
+
+  const active = item && (locale || item.source_locale);
+  const translation = item && item.translations.find((t) => t.locale === active);
+  const permissions = item ? item.permissions : null;
+  const server = useMemo(() => textsOf(translation), [translation]);
+  const dirty = item !== null && !same(texts, server);
+  const canWrite = permissions && permissions.write_locales.includes(active);
+  const canPublish = permissions && permissions.publish_locales.includes(active);
+
+  const load = async () => {
+    try {
+      const { data } = await get(`/api/v1/admin/${kind.path}/${id}`);
+      setItem(data);
+      setLoadProblem(null);
+      return data;
+    } catch (error) {
+      setLoadProblem(error);
+      return null;
+    }
+  };
+
+  useEffect(() => {
+    setItem(null);
+    setSaved(null);
+    setConflict(null);
+    setProblem(null);
+    load();
+  }, [kind, id]);
+
+  // A new tab, or the item loaded: the form shows the draft, or the copy kept here.
+  useEffect(() => {
+    if (!item) return;
+    const kept = localStorage.getItem(localKey(me, id, active));
+    const base = textsOf(item.translations.find((t) => t.locale === active));
+    if (kept) {
+      const copy = JSON.parse(kept);
+      setTexts(copy);
+      setRestored(!same(copy, base));
+    } else {
+      setTexts(base);
+      setRestored(false);
+    }
+    const title = base.title || "New translation";
+    document.title = `${title} (${active.toUpperCase()}) – buysocial`;
+  }, [item?.id, active]);
+
+  // Keep what is typed; ask before leaving with unsaved changes.
+  useEffect(() => {
+    if (!item) return undefined;
+    if (dirty) localStorage.setItem(localKey(me, id, active), JSON.stringify(texts));
+    else localStorage.removeItem(localKey(me, id, active));
+    const warn = (event) => {
+      event.preventDefault();
+      event.returnValue = "";
+    };
+    if (dirty) window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty, texts]);
+
+  const set = (name) => (value) => setTexts({ ...texts, [name]: value });
+
+  const save = async (values = texts, etag = translation?.etag) => {
+    setBusy(true);
+    setProblem(null);
+    const body = { ...values };
+    if (!body.slug) delete body.slug;
+    if (kind.path === "materials" && translation?.draft.file_asset_id) {
+      body.file_asset_id = translation.draft.file_asset_id;
+    }
+    try {
+      await put(`/api/v1/admin/${kind.path}/${id}/translations/${active}`, body, { ifMatch: etag });
+      localStorage.removeItem(localKey(me, id, active));
+      const fresh = await load();
+      if (fresh) {
+        setTexts(textsOf(fresh.translations.find((t) => t.locale === active)));
+      }
+      setConflict(null);
+      setRestored(false);
+      setSaved(new Date());
+    } catch (error) {
+      if (error.status === 412) {
+        const fresh = await load();
+        const theirs = fresh && fresh.translations.find((t) => t.locale === active);
+        if (theirs) {
+          setConflict({ mine: values, theirs: textsOf(theirs), etag: theirs.etag, at: theirs.draft.updated_at });
+        }
+      } else {
+        setProblem(error);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const act = async (action, body) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await request("POST", `/api/v1/admin/${kind.path}/${id}/translations/${active}/${action}`, {
+        body,
+        ifMatch: translation?.etag,
+      });
+      await load();
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (loadProblem) {
+    return html`<h1>This ${kind.one} could not be opened</h1><p>${loadProblem.message}</p>
+      <p><a href=${`/admin/${kind.path}`}>Back to the ${kind.label.toLowerCase()}</a></p>`;
+  }
+  if (!item) return html`<p role="status">Loading…</p>`;
+
+  const live = translation?.live;
+  const labels = Object.fromEntries(TEXT_FIELDS);
+  return html`
+    <p><a href=${`/admin/${kind.path}`}>Back to the ${kind.label.toLowerCase()}</a></p>
+    <h1 ref=${heading}>${server.title || texts.title || `New ${kind.one}`} <span class="hint">(${kind.one})</span></h1>
+    <p>${item.countries.length ? `Countries: ${item.countries.join(", ")}` : "EU-wide"}</p>
+    <${NeutralFields} kind=${kind} item=${item} onSaved=${load} />
+    <${Tabs} kind=${kind} item=${item} locale=${active} permissions=${permissions} />
+    <h2>${active.toUpperCase()} translation: ${statusWords(translation)}</h2>
+    ${live && html`<p>Live since ${when(live.published_at)} as “${live.title}”.</p>`}
+    ${translation?.schedules.map((s) => html`<p class="notice">${s.action === "publish" ? "Publishing" : "Unpublishing"} is scheduled for ${when(s.at)}.</p>`)}
+    ${restored && html`<div class="notice" role="status">Your unsaved changes from before are back.
+      <button type="button" class="secondary" onClick=${() => {
+        localStorage.removeItem(localKey(me, id, active));
+        setTexts(server);
+        setRestored(false);
+      }}>Discard them</button></div>`}
+    ${!canWrite && html`<p class="notice">You can read this translation; your scope does not let you change it.</p>`}
+    ${conflict && html`<${Conflict} mine=${conflict.mine} theirs=${conflict.theirs}
+      savedBy=${`at ${when(conflict.at)}`}
+      onResolve=${(values, takeAll) => (takeAll ? (setTexts(values), setConflict(null), localStorage.removeItem(localKey(me, id, active))) : save(values, conflict.etag))}
+      onCancel=${() => setConflict(null)} />`}
+    <${ErrorSummary} problem=${problem} labels=${labels} />
+    <form onSubmit=${(e) => { e.preventDefault(); save(); }} novalidate>
+      <fieldset disabled=${!canWrite} class="plain">
+        <legend class="visually-hidden">${active.toUpperCase()} translation</legend>
+        <${TextField} name="title" label="Title" value=${texts.title} onInput=${set("title")} error=${problem?.fields?.title} />
+        <${TextField} name="slug" label="Slug" value=${texts.slug} onInput=${set("slug")} error=${problem?.fields?.slug}
+          hint="The end of the item's address. Leave it empty to have it made from the title." />
+        <${TextArea} name="summary" label="Summary" rows="3" value=${texts.summary} onInput=${set("summary")} error=${problem?.fields?.summary} />
+        <div class="actions" role="group" aria-label="Body view">
+          <button type="button" class="secondary" aria-pressed=${!previewing} onClick=${() => setPreviewing(false)}>Write</button>
+          <button type="button" class="secondary" aria-pressed=${previewing} onClick=${() => setPreviewing(true)}>Preview</button>
+        </div>
+        ${previewing
+          ? html`<${MarkdownPreview} markdown=${texts.body} />`
+          : html`<${TextArea} name="body" label="Body" rows="14" hint="Markdown: ## for a heading, * for a list, [text](address) for a link."
+              value=${texts.body} onInput=${set("body")} error=${problem?.fields?.body} />`}
+        <${TextField} name="seo_title" label="SEO title" value=${texts.seo_title} onInput=${set("seo_title")} error=${problem?.fields?.seo_title} />
+        <${TextArea} name="seo_description" label="SEO description" rows="2" value=${texts.seo_description} onInput=${set("seo_description")} error=${problem?.fields?.seo_description} />
+      </fieldset>
+      <div class="actions">
+        ${canWrite && html`<button type="submit" disabled=${busy}>Save draft</button>`}
+        ${dirty && html`<span class="unsaved">Unsaved changes</span>`}
+        ${!dirty && saved && html`<span class="saved-at" role="status">Saved ${saved.toLocaleTimeString(undefined, { timeStyle: "short" })}</span>`}
+        ${canPublish && translation && html`<button type="button" disabled=${busy || dirty}
+          title=${dirty ? "Save your changes first" : undefined}
+          onClick=${() => act("publish")}>Publish ${active.toUpperCase()}</button>`}
+        ${canPublish && live && html`<button type="button" class="warning" disabled=${busy}
+          onClick=${() => {
+            if (window.confirm(`Unpublish the ${active.toUpperCase()} translation? Readers will no longer see it.`)) act("unpublish");
+          }}>Unpublish ${active.toUpperCase()}</button>`}
+      </div>
+    </form>
+    ${canPublish && translation && html`<${Schedule} disabled=${busy || dirty} onSchedule=${(at) => act("publish", { at })} locale=${active} />`}`;
+}
+
+function Schedule({ onSchedule, disabled, locale }) {
+  const [at, setAt] = useState("");
+  return html`
+    <form class="inline-fields" onSubmit=${(e) => {
+      e.preventDefault();
+      if (at) onSchedule(new Date(at).toISOString());
+    }}>
+      <${TextField} name="schedule_at" label=${`Publish ${locale.toUpperCase()} at`} type="datetime-local" step="1"
+        hint=${`Your time (${Intl.DateTimeFormat().resolvedOptions().timeZone})`} value=${at} onInput=${setAt} />
+      <div class="field"><button type="submit" class="secondary" disabled=${disabled || !at}>Schedule publishing</button></div>
+    </form>`;
+}

@@ -1,0 +1,106 @@
+// The items of one kind: search, filters and pages, each row with the state of every
+// translation in words ("FR live", "NL draft").
+
+import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
+import { get } from "../api.js";
+import { ErrorSummary, Select, TextField, when } from "./forms.js";
+
+const STATUSES = [
+  ["", "Any status"],
+  ["draft", "Draft only"],
+  ["published", "Published"],
+  ["changed", "Changed since publishing"],
+  ["scheduled", "Scheduled"],
+  ["trashed", "In the trash"],
+];
+
+function stateOf(translation) {
+  if (translation.changed) return ["changed", "changed"];
+  if (translation.live) return ["live", "live"];
+  return ["draft", "draft"];
+}
+
+function title(item) {
+  return item.translations[0]?.title || "(untitled)";
+}
+
+export function ItemList({ kind, me }) {
+  const params = new URLSearchParams(window.location.search);
+  const [q, setQ] = useState(params.get("q") || "");
+  const [status, setStatus] = useState(params.get("status") || "");
+  const [locale, setLocale] = useState(params.get("locale") || "");
+  // National editors start with their own countries and EU-wide items.
+  const [reach, setReach] = useState(me.permissions.eu_wide ? "all" : "mine");
+  const [page, setPage] = useState(1);
+  const [result, setResult] = useState(null);
+  const [problem, setProblem] = useState(null);
+  const [query, setQuery] = useState({ q, status, locale, reach });
+
+  useEffect(() => {
+    document.title = `${kind.label} – buysocial`;
+  }, [kind]);
+
+  useEffect(() => {
+    const search = new URLSearchParams({ page: String(page), per_page: "20" });
+    if (query.q) search.set("q", query.q);
+    if (query.status) search.set("status", query.status);
+    if (query.locale) search.set("locale", query.locale);
+    if (query.reach === "mine") search.set("in_scope", "true");
+    setResult(null);
+    get(`/api/v1/admin/${kind.path}?${search}`)
+      .then(({ data }) => {
+        setProblem(null);
+        setResult(data);
+      })
+      .catch(setProblem);
+  }, [kind, query, page]);
+
+  const apply = (event) => {
+    event.preventDefault();
+    setPage(1);
+    setQuery({ q, status, locale, reach });
+  };
+  const locales = me.permissions.locales;
+  const pages = result ? Math.max(1, Math.ceil(result.page.total / result.page.per_page)) : 1;
+
+  return html`
+    <div class="page-head">
+      <h1>${kind.label}</h1>
+      ${me.permissions.create_content &&
+      html`<a class="button" href=${`/admin/${kind.path}/new`}>New ${kind.one}</a>`}
+    </div>
+    <${ErrorSummary} problem=${problem} />
+    <form class="filters" role="search" aria-label=${`Find ${kind.label.toLowerCase()}`} onSubmit=${apply}>
+      <${TextField} name="q" label="Search" type="search" value=${q} onInput=${setQ} />
+      <${Select} name="status" label="Status" value=${status} onChange=${setStatus} options=${STATUSES} />
+      <${Select} name="locale" label="Language" value=${locale} onChange=${setLocale}
+        options=${[["", "Any language"], ...locales.map((l) => [l, l.toUpperCase()])]} />
+      ${!me.permissions.eu_wide && html`<${Select} name="reach" label="Countries" value=${reach} onChange=${setReach}
+        options=${[["mine", `${me.permissions.countries.join(", ") || "Mine"} and EU-wide`], ["all", "All countries"]]} />`}
+      <button type="submit" class="secondary">Apply filters</button>
+    </form>
+    ${!result && !problem && html`<p role="status">Loading…</p>`}
+    ${result && result.items.length === 0 && html`<p>No ${kind.label.toLowerCase()} here yet.
+      ${me.permissions.create_content && html` <a href=${`/admin/${kind.path}/new`}>Create the first ${kind.one}.</a>`}</p>`}
+    ${result && result.items.length > 0 && html`
+      <table class="responsive">
+        <caption class="visually-hidden">${kind.label}, ${result.page.total} in all</caption>
+        <thead><tr><th scope="col">Title</th><th scope="col">Translations</th><th scope="col">Countries</th><th scope="col">Last change</th></tr></thead>
+        <tbody>
+          ${result.items.map((item) => html`<tr>
+            <td><a href=${`/admin/${kind.path}/${item.id}`}>${title(item)}</a>${item.trashed ? " (in the trash)" : ""}</td>
+            <td>${item.translations.map((t) => {
+              const [css, word] = stateOf(t);
+              return html`<span class=${`status ${css}`}>${t.locale.toUpperCase()} ${word}</span>`;
+            })}</td>
+            <td>${item.countries.length ? item.countries.join(", ") : "EU-wide"}</td>
+            <td>${when(item.updated_at)}</td>
+          </tr>`)}
+        </tbody>
+      </table>
+      <nav class="pager" aria-label="Pages">
+        <button type="button" class="secondary" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>Previous page</button>
+        <span>Page ${page} of ${pages}</span>
+        <button type="button" class="secondary" disabled=${page >= pages} onClick=${() => setPage(page + 1)}>Next page</button>
+      </nav>`}`;
+}

@@ -1,0 +1,128 @@
+// The language-neutral details of an item, as a form fitting its kind, saved with
+// If-Match on the item's version.
+
+import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
+import { patch } from "../api.js";
+import { ErrorSummary, Select, TextField } from "./forms.js";
+import { toLocalInput, toOffsetDateTime } from "./zones.js";
+
+export const MATERIAL_KINDS = [
+  ["presentation", "Presentation"], ["report", "Report"], ["guide", "Guide"],
+  ["handout", "Handout"], ["video", "Video"], ["other", "Other"],
+];
+export const REGISTRATION_MODES = [
+  ["form", "Sign-up form on the site"], ["external", "Sign-up elsewhere (a link)"], ["closed", "No sign-up"],
+];
+
+/** The form values of an item's fields (strings, as inputs hold them). */
+export function formOf(kind, fields = {}) {
+  switch (kind.path) {
+    case "news":
+      return { date: fields.date ?? "" };
+    case "events":
+      return {
+        city: fields.city ?? "", venue: fields.venue ?? "", online_url: fields.online_url ?? "",
+        starts_at: toLocalInput(fields.starts_at), ends_at: toLocalInput(fields.ends_at),
+        time_zone: fields.time_zone ?? "Europe/Brussels",
+        capacity: fields.capacity == null ? "" : String(fields.capacity),
+        registration_mode: fields.registration_mode ?? "form",
+        registration_url: fields.registration_url ?? "",
+      };
+    case "materials":
+      return { material_kind: fields.material_kind ?? "presentation" };
+    default:
+      return {};
+  }
+}
+
+/** The API's `fields` from form values; an empty optional field is cleared (null). */
+export function fieldsOf(kind, form) {
+  const text = (v) => (v.trim() === "" ? null : v.trim());
+  switch (kind.path) {
+    case "news":
+      return { date: text(form.date) };
+    case "events":
+      return {
+        city: text(form.city), venue: text(form.venue), online_url: text(form.online_url),
+        starts_at: toOffsetDateTime(form.starts_at, form.time_zone),
+        ends_at: toOffsetDateTime(form.ends_at, form.time_zone),
+        time_zone: text(form.time_zone),
+        capacity: form.capacity.trim() === "" ? null : Number(form.capacity),
+        registration_mode: form.registration_mode,
+        registration_url: text(form.registration_url),
+      };
+    case "materials":
+      return { material_kind: form.material_kind };
+    default:
+      return {};
+  }
+}
+
+/** The inputs of a kind's fields; `errors` by API field name (`fields.city`). */
+export function FieldInputs({ kind, form, setForm, errors = {} }) {
+  const set = (name) => (value) => setForm({ ...form, [name]: value });
+  const err = (name) => errors[`fields.${name}`];
+  switch (kind.path) {
+    case "news":
+      return html`<${TextField} name="fields.date" label="Date" type="date" value=${form.date} onInput=${set("date")} error=${err("date")} />`;
+    case "events":
+      return html`
+        <div class="inline-fields">
+          <${TextField} name="fields.starts_at" label="Starts" type="datetime-local" value=${form.starts_at} onInput=${set("starts_at")} error=${err("starts_at")} />
+          <${TextField} name="fields.ends_at" label="Ends" type="datetime-local" value=${form.ends_at} onInput=${set("ends_at")} error=${err("ends_at")} />
+          <${TextField} name="fields.time_zone" label="Time zone" hint="Where the event takes place, e.g. Europe/Vilnius" value=${form.time_zone} onInput=${set("time_zone")} error=${err("time_zone")} />
+        </div>
+        <div class="inline-fields">
+          <${TextField} name="fields.city" label="City" value=${form.city} onInput=${set("city")} error=${err("city")} />
+          <${TextField} name="fields.venue" label="Venue" value=${form.venue} onInput=${set("venue")} error=${err("venue")} />
+        </div>
+        <${TextField} name="fields.online_url" label="Online link" hint="For an online event, instead of a city" type="url" value=${form.online_url} onInput=${set("online_url")} error=${err("online_url")} />
+        <div class="inline-fields">
+          <${TextField} name="fields.capacity" label="Places" hint="Empty: no limit" type="number" min="1" value=${form.capacity} onInput=${set("capacity")} error=${err("capacity")} />
+          <${Select} name="fields.registration_mode" label="Sign-up" value=${form.registration_mode} onChange=${set("registration_mode")} options=${REGISTRATION_MODES} error=${err("registration_mode")} />
+        </div>
+        ${form.registration_mode === "external" && html`<${TextField} name="fields.registration_url" label="Sign-up link" type="url" value=${form.registration_url} onInput=${set("registration_url")} error=${err("registration_url")} />`}`;
+    case "materials":
+      return html`<${Select} name="fields.material_kind" label="Kind of material" value=${form.material_kind} onChange=${set("material_kind")} options=${MATERIAL_KINDS} error=${err("material_kind")} />`;
+    default:
+      return html`<p>Pages have no details besides their place in the navigation.</p>`;
+  }
+}
+
+export function NeutralFields({ kind, item, onSaved }) {
+  const [form, setForm] = useState(() => formOf(kind, item.fields));
+  const [problem, setProblem] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => setForm(formOf(kind, item.fields)), [item.etag]);
+  if (kind.path === "pages") return null;
+  const editable = item.permissions.edit_fields;
+  const save = async (event) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      await patch(`/api/v1/admin/${kind.path}/${item.id}`, { fields: fieldsOf(kind, form) }, { ifMatch: item.etag });
+      setSaved(true);
+      await onSaved();
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const summary = kind.path === "events" ? "Event details" : kind.path === "news" ? "News details" : "Material details";
+  return html`
+    <details class="neutral" open=${kind.path === "events"}>
+      <summary>${summary}</summary>
+      <${ErrorSummary} problem=${problem} />
+      <form onSubmit=${save} novalidate>
+        <fieldset disabled=${!editable} class="plain">
+          <legend class="visually-hidden">${summary}</legend>
+          <${FieldInputs} kind=${kind} form=${form} setForm=${(f) => { setSaved(false); setForm(f); }} errors=${problem?.fields} />
+        </fieldset>
+        ${editable && html`<div class="actions"><button type="submit" class="secondary" disabled=${busy}>Save details</button>
+          ${saved && html`<span class="saved-at" role="status">Details saved</span>`}</div>`}
+      </form>
+    </details>`;
+}
