@@ -92,3 +92,50 @@ export const post = (path, body, options = {}) => request("POST", path, { body, 
 export const put = (path, body, options = {}) => request("PUT", path, { body, ...options });
 export const patch = (path, body, options = {}) => request("PATCH", path, { body, ...options });
 export const del = (path, options = {}) => request("DELETE", path, options);
+
+/**
+ * Uploads one file as the raw body (streamed by the server to storage), reporting
+ * progress: `onProgress({loaded, total})`. Returns {promise, cancel}; the promise
+ * resolves to the created asset or rejects with a Problem. XMLHttpRequest, because
+ * fetch cannot report upload progress.
+ */
+export function upload(path, file, query, onProgress) {
+  const xhr = new XMLHttpRequest();
+  const search = new URLSearchParams({ file_name: file.name, ...query });
+  const promise = new Promise((resolve, reject) => {
+    xhr.open("POST", `${path}?${search}`);
+    if (token) xhr.setRequestHeader("authorization", `Bearer ${token}`);
+    xhr.setRequestHeader("content-type", "application/octet-stream");
+    xhr.setRequestHeader("accept", "application/json");
+    xhr.upload.onprogress = (event) => onProgress({ loaded: event.loaded, total: event.total || file.size });
+    xhr.onload = () => {
+      let body = {};
+      try {
+        body = JSON.parse(xhr.responseText || "{}");
+      } catch {
+        body = { detail: `The server answered ${xhr.status}.` };
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(body);
+        return;
+      }
+      const problem = new Problem(xhr.status, body, xhr.getResponseHeader("etag"));
+      if (xhr.status === 401 && token !== null) {
+        endSession();
+        onSignedOut(problem);
+      }
+      reject(problem);
+    };
+    xhr.onerror = () => reject(new Problem(0, { title: "No connection", detail: "The upload was interrupted: the server could not be reached." }));
+    xhr.onabort = () => reject(new Problem(0, { title: "Cancelled", detail: "The upload was cancelled." }));
+    xhr.send(file);
+  });
+  return { promise, cancel: () => xhr.abort() };
+}
+
+/** A file of the media library as a local object URL (drafts' files need the token). */
+export async function objectUrl(path) {
+  const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!response.ok) return null;
+  return URL.createObjectURL(await response.blob());
+}

@@ -9,6 +9,8 @@ import { ChangePassword } from "./screens/password.js";
 import { ItemList } from "./screens/list.js";
 import { ItemEditor } from "./screens/editor.js";
 import { NewItem } from "./screens/new-item.js";
+import { Media } from "./screens/media.js";
+import { MediaItem } from "./screens/media-item.js";
 
 export const KINDS = [
   { path: "pages", label: "Pages", one: "page" },
@@ -62,6 +64,7 @@ function TopBar({ me, path, onSignOut }) {
           (kind) => html`<a href=${`${BASE}/${kind.path}`}
             aria-current=${path.startsWith(`${BASE}/${kind.path}`) ? "page" : undefined}>${kind.label}</a>`,
         )}
+        <a href=${`${BASE}/media`} aria-current=${path.startsWith(`${BASE}/media`) ? "page" : undefined}>Media</a>
         <span class="you">
           <span>${user.display_name || user.email} (${user.role})</span>
           <button type="button" class="link" onClick=${onSignOut}>Sign out</button>
@@ -73,6 +76,9 @@ function TopBar({ me, path, onSignOut }) {
 function route(path, me) {
   const parts = path.split("?")[0].replace(/\/+$/, "").split("/").filter(Boolean);
   // ["admin", kind, id]
+  if (parts[1] === "media") {
+    return parts.length === 2 ? html`<${Media} me=${me} />` : html`<${MediaItem} id=${parts[2]} me=${me} />`;
+  }
   const kind = KINDS.find((k) => k.path === parts[1]);
   if (!kind) return null;
   if (parts.length === 2) return html`<${ItemList} kind=${kind} me=${me} />`;

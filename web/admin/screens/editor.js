@@ -9,6 +9,7 @@ import { get, post, put, request } from "../api.js";
 import { navigate } from "../app.js";
 import { ErrorSummary, TextArea, TextField, when } from "./forms.js";
 import { NeutralFields } from "./neutral.js";
+import { UploadZone, size } from "./media.js";
 
 const TEXT_FIELDS = [
   ["title", "Title"],
@@ -126,13 +127,15 @@ export function ItemEditor({ kind, id, me }) {
   const [previewing, setPreviewing] = useState(false);
   const [restored, setRestored] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [fileId, setFileId] = useState(null);
   const heading = useRef(null);
 
   const active = item && (locale || item.source_locale);
   const translation = item && item.translations.find((t) => t.locale === active);
   const permissions = item ? item.permissions : null;
   const server = useMemo(() => textsOf(translation), [translation]);
-  const dirty = item !== null && !same(texts, server);
+  const serverFile = translation?.draft.file_asset_id ?? null;
+  const dirty = item !== null && (!same(texts, server) || (kind.path === "materials" && fileId !== serverFile));
   const canWrite = permissions && permissions.write_locales.includes(active);
   const canPublish = permissions && permissions.publish_locales.includes(active);
 
@@ -169,6 +172,7 @@ export function ItemEditor({ kind, id, me }) {
       setTexts(base);
       setRestored(false);
     }
+    setFileId(item.translations.find((t) => t.locale === active)?.draft.file_asset_id ?? null);
     const title = base.title || "New translation";
     document.title = `${title} (${active.toUpperCase()}) – buysocial`;
   }, [item?.id, active]);
@@ -193,8 +197,8 @@ export function ItemEditor({ kind, id, me }) {
     setProblem(null);
     const body = { ...values };
     if (!body.slug) delete body.slug;
-    if (kind.path === "materials" && translation?.draft.file_asset_id) {
-      body.file_asset_id = translation.draft.file_asset_id;
+    if (kind.path === "materials" && fileId) {
+      body.file_asset_id = fileId;
     }
     try {
       await put(`/api/v1/admin/${kind.path}/${id}/translations/${active}`, body, { ifMatch: etag });
@@ -281,6 +285,7 @@ export function ItemEditor({ kind, id, me }) {
           ? html`<${MarkdownPreview} markdown=${texts.body} />`
           : html`<${TextArea} name="body" label="Body" rows="14" hint="Markdown: ## for a heading, * for a list, [text](address) for a link."
               value=${texts.body} onInput=${set("body")} error=${problem?.fields?.body} />`}
+        ${kind.path === "materials" && html`<${MaterialFile} fileId=${fileId} onChoose=${setFileId} locale=${active} />`}
         <${TextField} name="seo_title" label="SEO title" value=${texts.seo_title} onInput=${set("seo_title")} error=${problem?.fields?.seo_title} />
         <${TextArea} name="seo_description" label="SEO description" rows="2" value=${texts.seo_description} onInput=${set("seo_description")} error=${problem?.fields?.seo_description} />
       </fieldset>
@@ -298,6 +303,32 @@ export function ItemEditor({ kind, id, me }) {
       </div>
     </form>
     ${canPublish && translation && html`<${Schedule} disabled=${busy || dirty} onSchedule=${(at) => act("publish", { at })} locale=${active} />`}`;
+}
+
+/** The file readers download in this language: one from the library, or a new upload. */
+function MaterialFile({ fileId, onChoose, locale }) {
+  const [files, setFiles] = useState([]);
+  const [reload, setReload] = useState(0);
+  useEffect(() => {
+    get("/api/v1/admin/assets?per_page=100")
+      .then(({ data }) => setFiles(data.items.filter((a) => !a.content_type.startsWith("image/"))))
+      .catch(() => setFiles([]));
+  }, [reload]);
+  const chosen = files.find((f) => f.id === fileId);
+  return html`
+    <fieldset class="field">
+      <legend>File (${locale.toUpperCase()})</legend>
+      <p class="hint">${chosen ? `${chosen.file_name}, ${size(chosen.size)}` : fileId ? "A file is attached." : "No file yet."}</p>
+      <div class="field">
+        <label for="material-file">File from the media library</label>
+        <select id="material-file" onChange=${(e) => onChoose(e.currentTarget.value || null)}>
+          <option value="" selected=${!fileId}>No file</option>
+          ${files.map((f) => html`<option value=${f.id} selected=${f.id === fileId}>${f.file_name} (${size(f.size)})</option>`)}
+        </select>
+      </div>
+      <${UploadZone} label="Or upload the file for this translation"
+        onUploaded=${(asset) => { setReload((n) => n + 1); onChoose(asset.id); }} />
+    </fieldset>`;
 }
 
 function Schedule({ onSchedule, disabled, locale }) {
