@@ -143,9 +143,9 @@ class Watched:
 def new_page(browser, server):
     contexts = []
 
-    def make(timezone="Europe/Brussels") -> Page:
+    def make(timezone="Europe/Brussels", width=1280, height=900) -> Page:
         context = browser.new_context(base_url=server, timezone_id=timezone, locale="en-GB",
-                                      viewport={"width": 1280, "height": 900})
+                                      viewport={"width": width, "height": height})
         page = context.new_page()
         page.watched = Watched(page)
         contexts.append(context)

@@ -11,6 +11,7 @@ import { ItemEditor } from "./screens/editor.js";
 import { NewItem } from "./screens/new-item.js";
 import { Media } from "./screens/media.js";
 import { MediaItem } from "./screens/media-item.js";
+import { History } from "./screens/history.js";
 
 export const KINDS = [
   { path: "pages", label: "Pages", one: "page" },
@@ -21,8 +22,17 @@ export const KINDS = [
 
 const BASE = "/admin";
 
+// A screen with unsaved changes asks before the app leaves it.
+let leaveGuard = null;
+
+/** `guard()` answers whether leaving is fine now (asking the user if need be). */
+export function guardLeaving(guard) {
+  leaveGuard = guard;
+}
+
 /** Goes to an address of the app without reloading it. */
 export function navigate(path, { replace = false } = {}) {
+  if (leaveGuard && !leaveGuard()) return;
   if (replace) history.replaceState(null, "", path);
   else history.pushState(null, "", path);
   window.dispatchEvent(new Event("buysocial:navigate"));
@@ -83,6 +93,7 @@ function route(path, me) {
   if (!kind) return null;
   if (parts.length === 2) return html`<${ItemList} kind=${kind} me=${me} />`;
   if (parts[2] === "new") return html`<${NewItem} kind=${kind} me=${me} />`;
+  if (parts[3] === "history") return html`<${History} kind=${kind} id=${parts[2]} me=${me} />`;
   return html`<${ItemEditor} kind=${kind} id=${parts[2]} me=${me} />`;
 }
 

@@ -6,7 +6,7 @@
 
 import { html, useEffect, useMemo, useRef, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { get, post, put, request } from "../api.js";
-import { navigate } from "../app.js";
+import { guardLeaving, navigate } from "../app.js";
 import { ErrorSummary, TextArea, TextField, when } from "./forms.js";
 import { NeutralFields } from "./neutral.js";
 import { UploadZone, size } from "./media.js";
@@ -186,8 +186,16 @@ export function ItemEditor({ kind, id, me }) {
       event.preventDefault();
       event.returnValue = "";
     };
-    if (dirty) window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
+    if (dirty) {
+      window.addEventListener("beforeunload", warn);
+      guardLeaving(() => window.confirm("This translation has unsaved changes. Leave without saving them? (A copy stays in this browser.)"));
+    } else {
+      guardLeaving(null);
+    }
+    return () => {
+      window.removeEventListener("beforeunload", warn);
+      guardLeaving(null);
+    };
   }, [dirty, texts]);
 
   const set = (name) => (value) => setTexts({ ...texts, [name]: value });
@@ -241,6 +249,27 @@ export function ItemEditor({ kind, id, me }) {
     }
   };
 
+  const trashItem = async () => {
+    const live = item.translations.some((t) => t.live);
+    const consequence = live ? " Readers will no longer see any of its translations." : "";
+    if (!window.confirm(`Move this ${kind.one} to the trash?${consequence} An administrator can restore it.`)) return;
+    try {
+      await request("DELETE", `/api/v1/admin/${kind.path}/${id}`, { ifMatch: item.etag });
+      guardLeaving(null);
+      navigate(`/admin/${kind.path}`);
+    } catch (error) {
+      setProblem(error);
+    }
+  };
+  const restoreItem = async () => {
+    try {
+      await post(`/api/v1/admin/${kind.path}/${id}/restore`);
+      await load();
+    } catch (error) {
+      setProblem(error);
+    }
+  };
+
   if (loadProblem) {
     return html`<h1>This ${kind.one} could not be opened</h1><p>${loadProblem.message}</p>
       <p><a href=${`/admin/${kind.path}`}>Back to the ${kind.label.toLowerCase()}</a></p>`;
@@ -253,6 +282,12 @@ export function ItemEditor({ kind, id, me }) {
     <p><a href=${`/admin/${kind.path}`}>Back to the ${kind.label.toLowerCase()}</a></p>
     <h1 ref=${heading}>${server.title || texts.title || `New ${kind.one}`} <span class="hint">(${kind.one})</span></h1>
     <p>${item.countries.length ? `Countries: ${item.countries.join(", ")}` : "EU-wide"}</p>
+    ${item.deleted_at && html`<div class="notice" role="status">This ${kind.one} is in the trash since ${when(item.deleted_at)}.
+      ${permissions.trash && html` <button type="button" class="secondary" onClick=${restoreItem}>Restore from the trash</button>`}</div>`}
+    <div class="actions">
+      <a class="button secondary" href=${`/admin/${kind.path}/${id}/history`}>History</a>
+      ${!item.deleted_at && permissions.trash && html`<button type="button" class="warning" onClick=${trashItem}>Move to the trash</button>`}
+    </div>
     <${NeutralFields} kind=${kind} item=${item} onSaved=${load} />
     <${Tabs} kind=${kind} item=${item} locale=${active} permissions=${permissions} />
     <h2>${active.toUpperCase()} translation: ${statusWords(translation)}</h2>

@@ -2,7 +2,7 @@
 // If-Match on the item's version.
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
-import { patch } from "../api.js";
+import { get, patch } from "../api.js";
 import { ErrorSummary, Select, TextField } from "./forms.js";
 import { toLocalInput, toOffsetDateTime } from "./zones.js";
 
@@ -18,9 +18,11 @@ export const REGISTRATION_MODES = [
 export function formOf(kind, fields = {}) {
   switch (kind.path) {
     case "news":
-      return { date: fields.date ?? "" };
+      return { date: fields.date ?? "", cover_asset_id: fields.cover_asset_id ?? "" };
     case "events":
       return {
+        cover_asset_id: fields.cover_asset_id ?? "",
+        materials: fields.materials ?? [],
         city: fields.city ?? "", venue: fields.venue ?? "", online_url: fields.online_url ?? "",
         starts_at: toLocalInput(fields.starts_at), ends_at: toLocalInput(fields.ends_at),
         time_zone: fields.time_zone ?? "Europe/Brussels",
@@ -40,9 +42,11 @@ export function fieldsOf(kind, form) {
   const text = (v) => (v.trim() === "" ? null : v.trim());
   switch (kind.path) {
     case "news":
-      return { date: text(form.date) };
+      return { date: text(form.date), cover_asset_id: text(form.cover_asset_id) };
     case "events":
       return {
+        cover_asset_id: text(form.cover_asset_id),
+        materials: form.materials.length ? form.materials : null,
         city: text(form.city), venue: text(form.venue), online_url: text(form.online_url),
         starts_at: toOffsetDateTime(form.starts_at, form.time_zone),
         ends_at: toOffsetDateTime(form.ends_at, form.time_zone),
@@ -58,13 +62,41 @@ export function fieldsOf(kind, form) {
   }
 }
 
+/** A choice of the library's images for a cover. */
+function CoverInput({ value, onChange, error }) {
+  const [images, setImages] = useState([]);
+  useEffect(() => {
+    get("/api/v1/admin/assets?type=image/&per_page=100").then(({ data }) => setImages(data.items)).catch(() => setImages([]));
+  }, []);
+  return html`<${Select} name="fields.cover_asset_id" label="Cover image" value=${value} onChange=${onChange} error=${error}
+    hint="Upload images in the media library." options=${[["", "No cover"], ...images.map((i) => [i.id, i.title || i.file_name])]} />`;
+}
+
+/** The materials an event links to, chosen from the published and draft materials. */
+function MaterialsInput({ value, onChange, error }) {
+  const [materials, setMaterials] = useState([]);
+  useEffect(() => {
+    get("/api/v1/admin/materials?per_page=100").then(({ data }) => setMaterials(data.items)).catch(() => setMaterials([]));
+  }, []);
+  const toggle = (id, on) => onChange(on ? [...value, id] : value.filter((v) => v !== id));
+  return html`<fieldset class=${`field${error ? " has-error" : ""}`}>
+    <legend>Materials</legend>
+    <p class="hint">Presentations and documents shown with the event, in the order chosen.</p>
+    ${error && html`<p class="error-message">${error}</p>`}
+    ${materials.length === 0 && html`<p>No materials yet.</p>`}
+    ${materials.map((m) => html`<label class="checkbox"><input type="checkbox" checked=${value.includes(m.id)}
+      onChange=${(e) => toggle(m.id, e.currentTarget.checked)} /> ${m.translations[0]?.title || m.id}</label>`)}
+  </fieldset>`;
+}
+
 /** The inputs of a kind's fields; `errors` by API field name (`fields.city`). */
 export function FieldInputs({ kind, form, setForm, errors = {} }) {
   const set = (name) => (value) => setForm({ ...form, [name]: value });
   const err = (name) => errors[`fields.${name}`];
   switch (kind.path) {
     case "news":
-      return html`<${TextField} name="fields.date" label="Date" type="date" value=${form.date} onInput=${set("date")} error=${err("date")} />`;
+      return html`<${TextField} name="fields.date" label="Date" type="date" value=${form.date} onInput=${set("date")} error=${err("date")} />
+        <${CoverInput} value=${form.cover_asset_id} onChange=${set("cover_asset_id")} error=${err("cover_asset_id")} />`;
     case "events":
       return html`
         <div class="inline-fields">
@@ -81,7 +113,9 @@ export function FieldInputs({ kind, form, setForm, errors = {} }) {
           <${TextField} name="fields.capacity" label="Places" hint="Empty: no limit" type="number" min="1" value=${form.capacity} onInput=${set("capacity")} error=${err("capacity")} />
           <${Select} name="fields.registration_mode" label="Sign-up" value=${form.registration_mode} onChange=${set("registration_mode")} options=${REGISTRATION_MODES} error=${err("registration_mode")} />
         </div>
-        ${form.registration_mode === "external" && html`<${TextField} name="fields.registration_url" label="Sign-up link" type="url" value=${form.registration_url} onInput=${set("registration_url")} error=${err("registration_url")} />`}`;
+        ${form.registration_mode === "external" && html`<${TextField} name="fields.registration_url" label="Sign-up link" type="url" value=${form.registration_url} onInput=${set("registration_url")} error=${err("registration_url")} />`}
+        <${CoverInput} value=${form.cover_asset_id} onChange=${set("cover_asset_id")} error=${err("cover_asset_id")} />
+        <${MaterialsInput} value=${form.materials} onChange=${set("materials")} error=${err("materials")} />`;
     case "materials":
       return html`<${Select} name="fields.material_kind" label="Kind of material" value=${form.material_kind} onChange=${set("material_kind")} options=${MATERIAL_KINDS} error=${err("material_kind")} />`;
     default:
@@ -95,7 +129,7 @@ export function NeutralFields({ kind, item, onSaved }) {
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
   useEffect(() => setForm(formOf(kind, item.fields)), [item.etag]);
-  if (kind.path === "pages") return null;
+  if (kind.path === "pages") return html`<${PlaceInTree} item=${item} onSaved=${onSaved} />`;
   const editable = item.permissions.edit_fields;
   const save = async (event) => {
     event.preventDefault();
@@ -123,6 +157,49 @@ export function NeutralFields({ kind, item, onSaved }) {
         </fieldset>
         ${editable && html`<div class="actions"><button type="submit" class="secondary" disabled=${busy}>Save details</button>
           ${saved && html`<span class="saved-at" role="status">Details saved</span>`}</div>`}
+      </form>
+    </details>`;
+}
+
+/** A page's parent and its position among its siblings. */
+function PlaceInTree({ item, onSaved }) {
+  const [pages, setPages] = useState([]);
+  const [parent, setParent] = useState(item.parent_id ?? "");
+  const [position, setPosition] = useState(String(item.position));
+  const [problem, setProblem] = useState(null);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    get("/api/v1/admin/pages?per_page=100").then(({ data }) => setPages(data.items.filter((p) => p.id !== item.id))).catch(() => setPages([]));
+  }, [item.id]);
+  useEffect(() => {
+    setParent(item.parent_id ?? "");
+    setPosition(String(item.position));
+  }, [item.etag]);
+  const save = async (event) => {
+    event.preventDefault();
+    setProblem(null);
+    try {
+      await patch(`/api/v1/admin/pages/${item.id}`, { parent_id: parent || null, position: Number(position) }, { ifMatch: item.etag });
+      setSaved(true);
+      await onSaved();
+    } catch (error) {
+      setProblem(error);
+    }
+  };
+  return html`
+    <details class="neutral">
+      <summary>Place in the navigation</summary>
+      <${ErrorSummary} problem=${problem} labels=${{ parent_id: "Parent page", position: "Position" }} />
+      <form onSubmit=${save} novalidate>
+        <fieldset disabled=${!item.permissions.edit_fields} class="plain">
+          <legend class="visually-hidden">Place in the navigation</legend>
+          <${Select} name="parent_id" label="Parent page" value=${parent} onChange=${(v) => { setSaved(false); setParent(v); }}
+            error=${problem?.fields?.parent_id} options=${[["", "None: a top-level page"], ...pages.map((p) => [p.id, p.translations[0]?.title || p.id])]} />
+          <${TextField} name="position" label="Position" hint="Pages are shown in increasing position among their siblings." type="number"
+            value=${position} onInput=${(v) => { setSaved(false); setPosition(v); }} error=${problem?.fields?.position} />
+        </fieldset>
+        ${item.permissions.edit_fields && html`<div class="actions"><button type="submit" class="secondary">Save place</button>
+          ${saved && html`<span class="saved-at" role="status">Place saved</span>`}</div>`}
       </form>
     </details>`;
 }

@@ -1,0 +1,99 @@
+"""History, the trash and leaving with unsaved changes, in a real Chromium; and the app
+on a phone-sized screen, readable for review."""
+
+from playwright.sync_api import expect
+
+from conftest import accessible, screenshot, sign_in
+
+
+def news(api, title, countries=("BE",), locale="fr"):
+    status, item = api.call("POST", "/api/v1/admin/news", {
+        "countries": list(countries), "translation": {"locale": locale, "title": title}})
+    assert status == 201, item
+    return item
+
+
+def test_history_shows_each_change_and_restores_an_earlier_text(new_page, api):
+    api.user("historian@example.be", "editor", countries=["BE"], locales=["fr"])
+    item = news(api, "Première version")
+    status, _ = api.call("PUT", f"/api/v1/admin/news/{item['id']}/translations/fr",
+                         {"title": "Deuxième version"}, if_match='"t1"')
+    assert status == 200
+    page = new_page()
+    sign_in(page, "historian@example.be")
+    page.goto(f"/admin/news/{item['id']}")
+    page.get_by_role("link", name="History").click()
+    expect(page.get_by_role("heading", name="History of “Deuxième version”")).to_be_visible()
+    entries = page.get_by_role("listitem")
+    # Newest first: the second draft, the translation's creation, the item's.
+    expect(entries).to_have_count(3)
+    expect(entries.last).to_contain_text("Created")
+    latest = entries.first
+    expect(latest).to_contain_text("Draft saved (FR)")
+    latest.get_by_role("button", name="Show changes").click()
+    expect(latest.locator("del", has_text="Première version")).to_be_visible()
+    expect(latest.locator("ins", has_text="Deuxième version")).to_be_visible()
+    accessible(page, "history")
+    screenshot(page, "history")
+    expect(entries.nth(1)).to_contain_text("Created (FR)")
+    entries.nth(1).get_by_role("button", name="Restore this version").click()
+    expect(page.get_by_role("heading", name="FR translation: draft")).to_be_visible()
+    expect(page.get_by_label("Title", exact=True)).to_have_value("Première version")
+
+
+def test_an_item_goes_to_the_trash_and_comes_back(new_page, api):
+    api.user("tidy@example.be", "editor", countries=["BE"], locales=["fr"])
+    item = news(api, "À ranger")
+    page = new_page()
+    sign_in(page, "tidy@example.be")
+    page.goto(f"/admin/news/{item['id']}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Move to the trash").click()
+    expect(page.get_by_role("heading", name="News", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="À ranger")).to_have_count(0)
+    page.get_by_label("Status").select_option("trashed")
+    page.get_by_role("button", name="Apply filters").click()
+    page.get_by_role("link", name="À ranger").click()
+    expect(page.get_by_text("is in the trash since")).to_be_visible()
+    page.get_by_role("button", name="Restore from the trash").click()
+    expect(page.get_by_role("button", name="Move to the trash")).to_be_visible()
+    status, restored = api.call("GET", f"/api/v1/admin/news/{item['id']}")
+    assert restored["deleted_at"] is None
+
+
+def test_leaving_with_unsaved_changes_asks_first(new_page, api):
+    api.user("careful@example.be", "editor", countries=["BE"], locales=["fr"])
+    item = news(api, "Texte en cours")
+    page = new_page()
+    sign_in(page, "careful@example.be")
+    page.goto(f"/admin/news/{item['id']}")
+    page.get_by_label("Summary", exact=True).fill("Pas encore enregistré.")
+    asked = []
+
+    def stay(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    page.get_by_role("link", name="Events").click()
+    assert asked and "unsaved changes" in asked[0]
+    expect(page.get_by_label("Summary", exact=True)).to_have_value("Pas encore enregistré.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    page.get_by_role("link", name="Events").click()
+    expect(page.get_by_role("heading", name="Events", exact=True)).to_be_visible()
+
+
+def test_the_app_is_readable_on_a_phone(new_page, api):
+    api.user("phone@example.be", "editor", countries=["BE"], locales=["fr"])
+    item = news(api, "Lu sur un téléphone")
+    page = new_page(width=390, height=844)
+    sign_in(page, "phone@example.be")
+    expect(page.get_by_role("link", name="Lu sur un téléphone")).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, "no sideways scrolling"
+    accessible(page, "phone list")
+    screenshot(page, "phone-news")
+    page.goto(f"/admin/news/{item['id']}")
+    expect(page.get_by_role("heading", name="FR translation: draft")).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, "no sideways scrolling"
+    screenshot(page, "phone-editor")
