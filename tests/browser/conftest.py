@@ -61,9 +61,10 @@ class Api:
         with urllib.request.urlopen(request) as response:
             return json.loads(response.read())["token"]
 
-    def user(self, email, role, countries=(), locales=()):
+    def user(self, email, role, countries=(), locales=(), must_change_password=False):
         status, body = self.call("POST", "/api/v1/admin/users", {
-            "email": email, "role": role, "password": PASSWORD, "must_change_password": False,
+            "email": email, "role": role, "password": PASSWORD,
+            "must_change_password": must_change_password,
             "scope": {"countries": list(countries), "locales": list(locales)},
         })
         assert status == 201, body

@@ -87,14 +87,15 @@ function route(path, me) {
   const parts = path.split("?")[0].replace(/\/+$/, "").split("/").filter(Boolean);
   // ["admin", kind, id]
   if (parts[1] === "media") {
-    return parts.length === 2 ? html`<${Media} me=${me} />` : html`<${MediaItem} id=${parts[2]} me=${me} />`;
+    return parts.length === 2 ? html`<${Media} me=${me} />` : html`<${MediaItem} key=${parts[2]} id=${parts[2]} me=${me} />`;
   }
   const kind = KINDS.find((k) => k.path === parts[1]);
   if (!kind) return null;
-  if (parts.length === 2) return html`<${ItemList} kind=${kind} me=${me} />`;
-  if (parts[2] === "new") return html`<${NewItem} kind=${kind} me=${me} />`;
-  if (parts[3] === "history") return html`<${History} kind=${kind} id=${parts[2]} me=${me} />`;
-  return html`<${ItemEditor} kind=${kind} id=${parts[2]} me=${me} />`;
+  // Keyed by address: another kind or item starts a screen afresh.
+  if (parts.length === 2) return html`<${ItemList} key=${kind.path} kind=${kind} me=${me} />`;
+  if (parts[2] === "new") return html`<${NewItem} key=${`${kind.path}-new`} kind=${kind} me=${me} />`;
+  if (parts[3] === "history") return html`<${History} key=${`${parts[2]}-history`} kind=${kind} id=${parts[2]} me=${me} />`;
+  return html`<${ItemEditor} key=${parts[2]} kind=${kind} id=${parts[2]} me=${me} />`;
 }
 
 function App() {
@@ -124,6 +125,19 @@ function App() {
       navigate(`${BASE}/news`, { replace: true });
     }
   }, [signedOut, me, path]);
+
+  // After moving to another screen, focus goes to its heading, for keyboard and
+  // screen-reader users (the link they used is gone).
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      const heading = document.querySelector("main h1");
+      if (heading && !document.activeElement?.closest("main")) {
+        heading.setAttribute("tabindex", "-1");
+        heading.focus();
+      }
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [path]);
 
   const signIn = () => {
     setExpired(false);

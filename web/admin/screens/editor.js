@@ -67,6 +67,10 @@ function Tabs({ kind, item, locale, permissions }) {
 
 /** The 412 panel: the version saved meanwhile beside the editor's, field by field. */
 function Conflict({ mine, theirs, savedBy, onResolve, onCancel }) {
+  const title = useRef(null);
+  useEffect(() => {
+    if (title.current) title.current.focus();
+  }, []);
   const differing = TEXT_FIELDS.filter(([name]) => (mine[name] ?? "") !== (theirs[name] ?? ""));
   const [choice, setChoice] = useState(() => Object.fromEntries(differing.map(([n]) => [n, "mine"])));
   const merged = () => {
@@ -76,7 +80,7 @@ function Conflict({ mine, theirs, savedBy, onResolve, onCancel }) {
   };
   return html`
     <section class="conflict" aria-labelledby="conflict-title">
-      <h2 id="conflict-title" tabindex="-1">Someone else saved this translation ${savedBy}</h2>
+      <h2 id="conflict-title" tabindex="-1" ref=${title}>Someone else saved this translation ${savedBy}</h2>
       <p>Your text is not lost. For each field that differs, keep yours or take theirs, then save.</p>
       ${differing.map(([name, label]) => html`
         <fieldset class="field">
@@ -128,7 +132,9 @@ export function ItemEditor({ kind, id, me }) {
   const [restored, setRestored] = useState(false);
   const [busy, setBusy] = useState(false);
   const [fileId, setFileId] = useState(null);
-  const heading = useRef(null);
+  const currentId = useRef(id);
+  const latestTexts = useRef(texts);
+  latestTexts.current = texts;
 
   const active = item && (locale || item.source_locale);
   const translation = item && item.translations.find((t) => t.locale === active);
@@ -140,24 +146,33 @@ export function ItemEditor({ kind, id, me }) {
   const canPublish = permissions && permissions.publish_locales.includes(active);
 
   const load = async () => {
+    const asked = id;
     try {
       const { data } = await get(`/api/v1/admin/${kind.path}/${id}`);
+      // A reply for an item no longer open is dropped.
+      if (asked !== currentId.current) return null;
       setItem(data);
       setLoadProblem(null);
       return data;
     } catch (error) {
-      setLoadProblem(error);
+      if (asked === currentId.current) setLoadProblem(error);
       return null;
     }
   };
 
   useEffect(() => {
+    currentId.current = id;
     setItem(null);
+    load();
+  }, [kind, id]);
+
+  // What belongs to one translation does not follow the editor to another.
+  useEffect(() => {
     setSaved(null);
     setConflict(null);
     setProblem(null);
-    load();
-  }, [kind, id]);
+    setPreviewing(false);
+  }, [id, active]);
 
   // A new tab, or the item loaded: the form shows the draft, or the copy kept here.
   useEffect(() => {
@@ -201,6 +216,7 @@ export function ItemEditor({ kind, id, me }) {
   const set = (name) => (value) => setTexts({ ...texts, [name]: value });
 
   const save = async (values = texts, etag = translation?.etag) => {
+    const locale = active;
     setBusy(true);
     setProblem(null);
     const body = { ...values };
@@ -209,21 +225,25 @@ export function ItemEditor({ kind, id, me }) {
       body.file_asset_id = fileId;
     }
     try {
-      await put(`/api/v1/admin/${kind.path}/${id}/translations/${active}`, body, { ifMatch: etag });
-      localStorage.removeItem(localKey(me, id, active));
+      await put(`/api/v1/admin/${kind.path}/${id}/translations/${locale}`, body, { ifMatch: etag });
+      localStorage.removeItem(localKey(me, id, locale));
       const fresh = await load();
-      if (fresh) {
-        setTexts(textsOf(fresh.translations.find((t) => t.locale === active)));
-      }
+      const stored = fresh && textsOf(fresh.translations.find((t) => t.locale === locale));
+      // Text typed while the save was on its way stays in the form (and unsaved).
+      if (stored && same(latestTexts.current, values)) setTexts(stored);
       setConflict(null);
       setRestored(false);
       setSaved(new Date());
     } catch (error) {
-      if (error.status === 412) {
+      if (error.status === 412 || error.status === 428) {
+        // Saved meanwhile (412), or created meanwhile by someone else (428).
         const fresh = await load();
-        const theirs = fresh && fresh.translations.find((t) => t.locale === active);
+        const theirs = fresh && fresh.translations.find((t) => t.locale === locale);
         if (theirs) {
-          setConflict({ mine: values, theirs: textsOf(theirs), etag: theirs.etag, at: theirs.draft.updated_at });
+          setConflict({ locale, theirs: textsOf(theirs), etag: theirs.etag, at: theirs.draft.updated_at });
+        } else {
+          error.message = "This translation was removed while you were writing. Your text is still here: save it to write the translation again.";
+          setProblem(error);
         }
       } else {
         setProblem(error);
@@ -280,7 +300,7 @@ export function ItemEditor({ kind, id, me }) {
   const labels = Object.fromEntries(TEXT_FIELDS);
   return html`
     <p><a href=${`/admin/${kind.path}`}>Back to the ${kind.label.toLowerCase()}</a></p>
-    <h1 ref=${heading}>${server.title || texts.title || `New ${kind.one}`} <span class="hint">(${kind.one})</span></h1>
+    <h1 tabindex="-1">${server.title || texts.title || `New ${kind.one}`} <span class="hint">(${kind.one})</span></h1>
     <p>${item.countries.length ? `Countries: ${item.countries.join(", ")}` : "EU-wide"}</p>
     ${item.deleted_at && html`<div class="notice" role="status">This ${kind.one} is in the trash since ${when(item.deleted_at)}.
       ${permissions.trash && html` <button type="button" class="secondary" onClick=${restoreItem}>Restore from the trash</button>`}</div>`}
@@ -300,13 +320,13 @@ export function ItemEditor({ kind, id, me }) {
         setRestored(false);
       }}>Discard them</button></div>`}
     ${!canWrite && html`<p class="notice">You can read this translation; your scope does not let you change it.</p>`}
-    ${conflict && html`<${Conflict} mine=${conflict.mine} theirs=${conflict.theirs}
+    ${conflict && conflict.locale === active && html`<${Conflict} mine=${texts} theirs=${conflict.theirs}
       savedBy=${`at ${when(conflict.at)}`}
       onResolve=${(values, takeAll) => (takeAll ? (setTexts(values), setConflict(null), localStorage.removeItem(localKey(me, id, active))) : save(values, conflict.etag))}
       onCancel=${() => setConflict(null)} />`}
     <${ErrorSummary} problem=${problem} labels=${labels} />
     <form onSubmit=${(e) => { e.preventDefault(); save(); }} novalidate>
-      <fieldset disabled=${!canWrite} class="plain">
+      <fieldset disabled=${!canWrite || conflict !== null} class="plain">
         <legend class="visually-hidden">${active.toUpperCase()} translation</legend>
         <${TextField} name="title" label="Title" value=${texts.title} onInput=${set("title")} error=${problem?.fields?.title} />
         <${TextField} name="slug" label="Slug" value=${texts.slug} onInput=${set("slug")} error=${problem?.fields?.slug}
@@ -329,8 +349,9 @@ export function ItemEditor({ kind, id, me }) {
         ${dirty && html`<span class="unsaved">Unsaved changes</span>`}
         ${!dirty && saved && html`<span class="saved-at" role="status">Saved ${saved.toLocaleTimeString(undefined, { timeStyle: "short" })}</span>`}
         ${canPublish && translation && html`<button type="button" disabled=${busy || dirty}
-          title=${dirty ? "Save your changes first" : undefined}
+          aria-describedby=${dirty ? "publish-hint" : undefined}
           onClick=${() => act("publish")}>Publish ${active.toUpperCase()}</button>`}
+        ${canPublish && translation && dirty && html`<span class="hint" id="publish-hint">Save your changes before publishing.</span>`}
         ${canPublish && live && html`<button type="button" class="warning" disabled=${busy}
           onClick=${() => {
             if (window.confirm(`Unpublish the ${active.toUpperCase()} translation? Readers will no longer see it.`)) act("unpublish");

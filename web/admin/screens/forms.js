@@ -56,16 +56,19 @@ export function Select({ name, label, hint, error, value, onChange, options }) {
  * The problem at the top of a form: its detail, and a link to each field at fault.
  * `labels` maps API field names to the labels the user sees.
  */
+let summaries = 0;
+
 export function ErrorSummary({ problem, labels = {} }) {
   const box = useRef(null);
+  const titleId = useRef(`error-summary-${(summaries += 1)}`);
   useEffect(() => {
     if (problem && box.current) box.current.focus();
   }, [problem]);
   if (!problem) return null;
   const fields = Object.entries(problem.fields || {});
   return html`
-    <div class="error-summary" role="alert" tabindex="-1" ref=${box} aria-labelledby="error-summary-title">
-      <h2 id="error-summary-title">There is a problem</h2>
+    <div class="error-summary" role="alert" tabindex="-1" ref=${box} aria-labelledby=${titleId.current}>
+      <h2 id=${titleId.current}>There is a problem</h2>
       ${fields.length === 0 && html`<p>${problem.message}</p>`}
       ${fields.length > 0 && html`<ul>
         ${fields.map(([field, message]) => html`<li>

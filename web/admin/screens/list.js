@@ -29,12 +29,13 @@ export function ItemList({ kind, me }) {
   const [q, setQ] = useState(params.get("q") || "");
   const [status, setStatus] = useState(params.get("status") || "");
   const [locale, setLocale] = useState(params.get("locale") || "");
+  const [tag, setTag] = useState(params.get("tag") || "");
   // National editors start with their own countries and EU-wide items.
   const [reach, setReach] = useState(me.permissions.eu_wide ? "all" : "mine");
   const [page, setPage] = useState(1);
   const [result, setResult] = useState(null);
   const [problem, setProblem] = useState(null);
-  const [query, setQuery] = useState({ q, status, locale, reach });
+  const [query, setQuery] = useState({ q, status, locale, reach, tag });
 
   useEffect(() => {
     document.title = `${kind.label} – buysocial`;
@@ -46,6 +47,7 @@ export function ItemList({ kind, me }) {
     if (query.status) search.set("status", query.status);
     if (query.locale) search.set("locale", query.locale);
     if (query.reach === "mine") search.set("in_scope", "true");
+    if (query.tag) search.set("tag", query.tag);
     setResult(null);
     get(`/api/v1/admin/${kind.path}?${search}`)
       .then(({ data }) => {
@@ -58,7 +60,7 @@ export function ItemList({ kind, me }) {
   const apply = (event) => {
     event.preventDefault();
     setPage(1);
-    setQuery({ q, status, locale, reach });
+    setQuery({ q, status, locale, reach, tag: tag.trim().toLowerCase() });
   };
   const locales = me.permissions.locales;
   const pages = result ? Math.max(1, Math.ceil(result.page.total / result.page.per_page)) : 1;
@@ -77,6 +79,7 @@ export function ItemList({ kind, me }) {
         options=${[["", "Any language"], ...locales.map((l) => [l, l.toUpperCase()])]} />
       ${!me.permissions.eu_wide && html`<${Select} name="reach" label="Countries" value=${reach} onChange=${setReach}
         options=${[["mine", `${me.permissions.countries.join(", ") || "Mine"} and EU-wide`], ["all", "All countries"]]} />`}
+      <${TextField} name="tag" label="Tag" value=${tag} onInput=${setTag} />
       <button type="submit" class="secondary">Apply filters</button>
     </form>
     ${!result && !problem && html`<p role="status">Loading…</p>`}
@@ -88,13 +91,13 @@ export function ItemList({ kind, me }) {
         <thead><tr><th scope="col">Title</th><th scope="col">Translations</th><th scope="col">Countries</th><th scope="col">Last change</th></tr></thead>
         <tbody>
           ${result.items.map((item) => html`<tr>
-            <td><a href=${`/admin/${kind.path}/${item.id}`}>${title(item)}</a>${item.trashed ? " (in the trash)" : ""}</td>
-            <td>${item.translations.map((t) => {
+            <td data-label="Title"><a href=${`/admin/${kind.path}/${item.id}`}>${title(item)}</a>${item.trashed ? " (in the trash)" : ""}</td>
+            <td data-label="Translations">${item.translations.map((t) => {
               const [css, word] = stateOf(t);
               return html`<span class=${`status ${css}`}>${t.locale.toUpperCase()} ${word}</span>`;
             })}</td>
-            <td>${item.countries.length ? item.countries.join(", ") : "EU-wide"}</td>
-            <td>${when(item.updated_at)}</td>
+            <td data-label="Countries">${item.countries.length ? item.countries.join(", ") : "EU-wide"}</td>
+            <td data-label="Last change">${when(item.updated_at)}</td>
           </tr>`)}
         </tbody>
       </table>

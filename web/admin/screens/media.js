@@ -54,7 +54,9 @@ function UploadRow({ item, onCancel }) {
   return html`<li class=${`upload ${state}`}>
     <span class="name">${file.name}</span>
     ${state === "sending" && html`<progress max=${total} value=${loaded} aria-label=${`Upload of ${file.name}`}>${Math.round((loaded / total) * 100)}%</progress>`}
-    <span class="words" role=${state === "failed" ? "alert" : "status"}>${words}</span>
+    <span class="words">${words}</span>
+    ${/* Announced once at the end, not at every progress event. */ ""}
+    ${state !== "sending" && html`<span class="visually-hidden" role=${state === "failed" ? "alert" : "status"}>${file.name}: ${words}</span>`}
     ${state === "sending" && html`<button type="button" class="secondary" onClick=${onCancel}>Cancel upload of ${file.name}</button>`}
   </li>`;
 }
@@ -137,11 +139,11 @@ export function Media({ me }) {
         <caption class="visually-hidden">Files, ${result.page.total} in all</caption>
         <thead><tr><th scope="col">Preview</th><th scope="col">Name</th><th scope="col">Title</th><th scope="col">Size</th><th scope="col">Uploaded</th></tr></thead>
         <tbody>${result.items.map((asset) => html`<tr key=${asset.id}>
-          <td><${Thumbnail} asset=${asset} /></td>
-          <td><a href=${`/admin/media/${asset.id}`}>${asset.file_name}</a></td>
-          <td>${asset.title}</td>
-          <td>${size(asset.size)}</td>
-          <td>${when(asset.created_at)}</td>
+          <td data-label="Preview"><${Thumbnail} asset=${asset} /></td>
+          <td data-label="Name"><a href=${`/admin/media/${asset.id}`}>${asset.file_name}</a></td>
+          <td data-label="Title">${asset.title}</td>
+          <td data-label="Size">${size(asset.size)}</td>
+          <td data-label="Uploaded">${when(asset.created_at)}</td>
         </tr>`)}</tbody>
       </table>
       <nav class="pager" aria-label="Pages">

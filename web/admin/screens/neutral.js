@@ -1,7 +1,7 @@
 // The language-neutral details of an item, as a form fitting its kind, saved with
 // If-Match on the item's version.
 
-import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
+import { html, useEffect, useRef, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { get, patch } from "../api.js";
 import { ErrorSummary, Select, TextField } from "./forms.js";
 import { toLocalInput, toOffsetDateTime } from "./zones.js";
@@ -128,7 +128,12 @@ export function NeutralFields({ kind, item, onSaved }) {
   const [problem, setProblem] = useState(null);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  useEffect(() => setForm(formOf(kind, item.fields)), [item.etag]);
+  // After a 412 the item is reloaded for its new version, but the typed values stay.
+  const keep = useRef(false);
+  useEffect(() => {
+    if (keep.current) keep.current = false;
+    else setForm(formOf(kind, item.fields));
+  }, [item.etag]);
   if (kind.path === "pages") return html`<${PlaceInTree} item=${item} onSaved=${onSaved} />`;
   const editable = item.permissions.edit_fields;
   const save = async (event) => {
@@ -140,6 +145,11 @@ export function NeutralFields({ kind, item, onSaved }) {
       setSaved(true);
       await onSaved();
     } catch (error) {
+      if (error.status === 412) {
+        error.message = "Someone else changed these details meanwhile. Your values are still in the form: check them against the item and save again.";
+        keep.current = true;
+        await onSaved();
+      }
       setProblem(error);
     } finally {
       setBusy(false);

@@ -11,7 +11,8 @@ export function NewItem({ kind, me }) {
   const locales = me.permissions.locales;
   const countries = me.permissions.countries;
   const [locale, setLocale] = useState(locales[0] || "");
-  const [country, setCountry] = useState(countries.length === 1 ? countries[0] : "");
+  // The first option shown is the one chosen: EU-wide when allowed, else the first country.
+  const [country, setCountry] = useState(me.permissions.eu_wide ? "" : countries[0] || "");
   const [title, setTitle] = useState("");
   const [summary, setSummary] = useState("");
   const [form, setForm] = useState(() => formOf(kind));

@@ -36,7 +36,7 @@ export function SignIn({ expired, onSignedIn }) {
   return html`
     <h1>Sign in to buysocial</h1>
     ${expired && html`<div class="notice" role="status">Your session has ended. Sign in again
-      to carry on: what you typed is still in this browser.</div>`}
+      to carry on: translations you were writing are kept in this browser until you save them.</div>`}
     <${ErrorSummary} problem=${problem} labels=${{ email: "Email", password: "Password" }} />
     <form onSubmit=${submit} novalidate>
       <${TextField} name="email" label="Email" type="email" autocomplete="username"
