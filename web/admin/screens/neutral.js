@@ -29,6 +29,9 @@ export function formOf(kind, fields = {}) {
         capacity: fields.capacity == null ? "" : String(fields.capacity),
         registration_mode: fields.registration_mode ?? "form",
         registration_url: fields.registration_url ?? "",
+        registration_opens_at: toLocalInput(fields.registration_opens_at),
+        registration_closes_at: toLocalInput(fields.registration_closes_at),
+        workshop_languages: (fields.workshop_languages ?? []).join(", "),
       };
     case "materials":
       return { material_kind: fields.material_kind ?? "presentation" };
@@ -54,6 +57,12 @@ export function fieldsOf(kind, form) {
         capacity: form.capacity.trim() === "" ? null : Number(form.capacity),
         registration_mode: form.registration_mode,
         registration_url: text(form.registration_url),
+        registration_opens_at: toOffsetDateTime(form.registration_opens_at, form.time_zone),
+        registration_closes_at: toOffsetDateTime(form.registration_closes_at, form.time_zone),
+        workshop_languages: form.workshop_languages
+          .split(",")
+          .map((l) => l.trim().toLowerCase())
+          .filter(Boolean),
       };
     case "materials":
       return { material_kind: form.material_kind };
@@ -114,6 +123,11 @@ export function FieldInputs({ kind, form, setForm, errors = {} }) {
           <${Select} name="fields.registration_mode" label="Sign-up" value=${form.registration_mode} onChange=${set("registration_mode")} options=${REGISTRATION_MODES} error=${err("registration_mode")} />
         </div>
         ${form.registration_mode === "external" && html`<${TextField} name="fields.registration_url" label="Sign-up link" type="url" value=${form.registration_url} onInput=${set("registration_url")} error=${err("registration_url")} />`}
+        <div class="inline-fields">
+          <${TextField} name="fields.registration_opens_at" label="Sign-up opens" hint="Empty: open now. In the event's time zone." type="datetime-local" value=${form.registration_opens_at} onInput=${set("registration_opens_at")} error=${err("registration_opens_at")} />
+          <${TextField} name="fields.registration_closes_at" label="Sign-up closes" hint="Empty: at the start. In the event's time zone." type="datetime-local" value=${form.registration_closes_at} onInput=${set("registration_closes_at")} error=${err("registration_closes_at")} />
+        </div>
+        <${TextField} name="fields.workshop_languages" label="Workshop languages" hint="Language codes, separated by commas, e.g. fr, nl" value=${form.workshop_languages} onInput=${set("workshop_languages")} error=${err("workshop_languages")} />
         <${CoverInput} value=${form.cover_asset_id} onChange=${set("cover_asset_id")} error=${err("cover_asset_id")} />
         <${MaterialsInput} value=${form.materials} onChange=${set("materials")} error=${err("materials")} />`;
     case "materials":

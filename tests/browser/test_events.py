@@ -1,0 +1,40 @@
+"""An event written in the web app: its times typed in the event's own time zone,
+stored with that zone's offset, and its sign-up window."""
+
+from playwright.sync_api import expect
+
+from conftest import accessible, sign_in
+
+
+def test_an_event_is_created_with_times_in_its_own_time_zone(new_page, api):
+    api.user("organiser@example.lt", "editor", countries=["LT"], locales=["lt", "en"])
+    # The editor's browser is in Brussels; the event is in Vilnius.
+    page = new_page(timezone="Europe/Brussels")
+    sign_in(page, "organiser@example.lt")
+    page.get_by_role("link", name="Events").click()
+    page.get_by_role("link", name="New event").click()
+    page.get_by_label("Language", exact=True).select_option("lt")
+    page.get_by_label("Title", exact=True).fill("Socialiai atsakingi viešieji pirkimai: mokymai")
+    page.get_by_label("Starts").fill("2099-05-23T09:30")
+    page.get_by_label("Ends").fill("2099-05-23T16:30")
+    page.get_by_label("Time zone").fill("Europe/Vilnius")
+    page.get_by_label("City").fill("Vilnius")
+    page.get_by_label("Places").fill("40")
+    page.get_by_label("Sign-up closes").fill("2099-05-20T18:00")
+    page.get_by_label("Workshop languages").fill("lt")
+    accessible(page, "new event")
+    page.get_by_role("button", name="Create event").click()
+    expect(page.get_by_role("heading", name="LT translation: draft")).to_be_visible()
+
+    item_id = page.url.split("/admin/events/")[1].split("?")[0]
+    status, item = api.call("GET", f"/api/v1/admin/events/{item_id}")
+    assert status == 200
+    fields = item["fields"]
+    assert fields["starts_at"] == "2099-05-23T09:30:00+03:00", fields
+    assert fields["ends_at"] == "2099-05-23T16:30:00+03:00"
+    assert fields["registration_closes_at"] == "2099-05-20T18:00:00+03:00"
+    assert fields["time_zone"] == "Europe/Vilnius"
+    assert fields["capacity"] == 40
+    assert fields["workshop_languages"] == ["lt"]
+    # The form shows the event's own wall time back.
+    expect(page.get_by_label("Starts")).to_have_value("2099-05-23T09:30")
