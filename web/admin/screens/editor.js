@@ -7,7 +7,7 @@
 import { html, useEffect, useMemo, useRef, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { get, post, put, request } from "../api.js";
 import { guardLeaving, navigate } from "../app.js";
-import { ErrorSummary, TextArea, TextField, when } from "./forms.js";
+import { ErrorSummary, Select, TextArea, TextField, when } from "./forms.js";
 import { NeutralFields } from "./neutral.js";
 import { UploadZone, size } from "./media.js";
 
@@ -358,7 +358,8 @@ export function ItemEditor({ kind, id, me }) {
           }}>Unpublish ${active.toUpperCase()}</button>`}
       </div>
     </form>
-    ${canPublish && translation && html`<${Schedule} disabled=${busy || dirty} onSchedule=${(at) => act("publish", { at })} locale=${active} />`}`;
+    ${canPublish && translation && html`<${Schedule} disabled=${busy || dirty} live=${Boolean(live)}
+      onSchedule=${(action, at) => act(action, { at })} locale=${active} />`}`;
 }
 
 /** The file readers download in this language: one from the library, or a new upload. */
@@ -387,15 +388,19 @@ function MaterialFile({ fileId, onChoose, locale }) {
     </fieldset>`;
 }
 
-function Schedule({ onSchedule, disabled, locale }) {
+function Schedule({ onSchedule, disabled, locale, live }) {
   const [at, setAt] = useState("");
+  const [action, setAction] = useState("publish");
+  const words = action === "publish" ? "publishing" : "unpublishing";
   return html`
     <form class="inline-fields" onSubmit=${(e) => {
       e.preventDefault();
-      if (at) onSchedule(new Date(at).toISOString());
+      if (at) onSchedule(action, new Date(at).toISOString());
     }}>
-      <${TextField} name="schedule_at" label=${`Publish ${locale.toUpperCase()} at`} type="datetime-local" step="1"
+      ${live && html`<${Select} name="schedule_action" label="What to schedule" value=${action} onChange=${setAction}
+        options=${[["publish", `Publish ${locale.toUpperCase()}`], ["unpublish", `Unpublish ${locale.toUpperCase()}`]]} />`}
+      <${TextField} name="schedule_at" label=${`${action === "publish" ? "Publish" : "Unpublish"} ${locale.toUpperCase()} at`} type="datetime-local" step="1"
         hint=${`Your time (${Intl.DateTimeFormat().resolvedOptions().timeZone})`} value=${at} onInput=${setAt} />
-      <div class="field"><button type="submit" class="secondary" disabled=${disabled || !at}>Schedule publishing</button></div>
+      <div class="field"><button type="submit" class="secondary" disabled=${disabled || !at}>Schedule ${words}</button></div>
     </form>`;
 }

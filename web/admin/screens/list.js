@@ -30,12 +30,13 @@ export function ItemList({ kind, me }) {
   const [status, setStatus] = useState(params.get("status") || "");
   const [locale, setLocale] = useState(params.get("locale") || "");
   const [tag, setTag] = useState(params.get("tag") || "");
+  const [country, setCountry] = useState(params.get("country") || "");
   // National editors start with their own countries and EU-wide items.
   const [reach, setReach] = useState(me.permissions.eu_wide ? "all" : "mine");
   const [page, setPage] = useState(1);
   const [result, setResult] = useState(null);
   const [problem, setProblem] = useState(null);
-  const [query, setQuery] = useState({ q, status, locale, reach, tag });
+  const [query, setQuery] = useState({ q, status, locale, reach, tag, country });
 
   useEffect(() => {
     document.title = `${kind.label} – buysocial`;
@@ -48,6 +49,7 @@ export function ItemList({ kind, me }) {
     if (query.locale) search.set("locale", query.locale);
     if (query.reach === "mine") search.set("in_scope", "true");
     if (query.tag) search.set("tag", query.tag);
+    if (query.country) search.set("country", query.country);
     setResult(null);
     get(`/api/v1/admin/${kind.path}?${search}`)
       .then(({ data }) => {
@@ -60,7 +62,7 @@ export function ItemList({ kind, me }) {
   const apply = (event) => {
     event.preventDefault();
     setPage(1);
-    setQuery({ q, status, locale, reach, tag: tag.trim().toLowerCase() });
+    setQuery({ q, status, locale, reach, tag: tag.trim().toLowerCase(), country });
   };
   const locales = me.permissions.locales;
   const pages = result ? Math.max(1, Math.ceil(result.page.total / result.page.per_page)) : 1;
@@ -79,6 +81,8 @@ export function ItemList({ kind, me }) {
         options=${[["", "Any language"], ...locales.map((l) => [l, l.toUpperCase()])]} />
       ${!me.permissions.eu_wide && html`<${Select} name="reach" label="Countries" value=${reach} onChange=${setReach}
         options=${[["mine", `${me.permissions.countries.join(", ") || "Mine"} and EU-wide`], ["all", "All countries"]]} />`}
+      ${me.permissions.countries.length > 1 && html`<${Select} name="country" label="Country" value=${country} onChange=${setCountry}
+        options=${[["", "Any country"], ...me.permissions.countries.map((c) => [c, c])]} />`}
       <${TextField} name="tag" label="Tag" value=${tag} onInput=${setTag} />
       <button type="submit" class="secondary">Apply filters</button>
     </form>
