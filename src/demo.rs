@@ -444,6 +444,7 @@ fn text(title: &str, summary: &str, body: &str) -> TranslationInput {
         seo_title: String::new(),
         seo_description: summary.into(),
         file_asset_id: None,
+        based_on: None,
     }
 }
 

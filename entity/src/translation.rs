@@ -23,6 +23,9 @@ pub struct Model {
     pub version: i64,
     pub updated_by: Option<Uuid>,
     pub updated_at: DateTimeUtc,
+    /// The revision of the source locale this translation follows; `None` for the
+    /// source itself.
+    pub base_revision_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

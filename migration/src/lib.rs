@@ -21,6 +21,7 @@ mod m20261125_000010_listing_index;
 mod m20261125_000011_published_state;
 mod m20261129_000012_search_words;
 mod m20261130_000013_site_routes;
+mod m20261130_000014_translation_base;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000011_published_state::Migration),
             Box::new(m20261129_000012_search_words::Migration),
             Box::new(m20261130_000013_site_routes::Migration),
+            Box::new(m20261130_000014_translation_base::Migration),
         ]
     }
 }

@@ -56,6 +56,7 @@ type Apis = (
     admin::content::ContentApi,
     admin::preview_links::PreviewLinksApi,
     admin::markdown::MarkdownApi,
+    admin::sources::SourcesApi,
     admin::assets::AssetsApi,
     files::FilesApi,
     delivery::ItemsApi,
@@ -91,6 +92,9 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         admin::markdown::MarkdownApi {
+            state: state.clone(),
+        },
+        admin::sources::SourcesApi {
             state: state.clone(),
         },
         admin::assets::AssetsApi {

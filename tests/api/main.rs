@@ -35,4 +35,5 @@ mod site_routes;
 mod sites;
 mod storage;
 mod tokens;
+mod translation_sources;
 mod users;

@@ -13,7 +13,81 @@ use crate::helpers::{Backend, TestApp, backend_tests};
 backend_tests!(
     migrations_go_down_and_up_again_on_an_empty_database,
     stepping_each_migration_down_and_up_keeps_the_rows_of_the_others,
+    existing_translations_follow_the_source_as_it_was_when_they_were_written,
 );
+
+/// Migration 14: a translation written before bases were kept follows the source
+/// revision that was current when it was last written, so one written before the
+/// source's last change is outdated and one written after is not.
+async fn existing_translations_follow_the_source_as_it_was_when_they_were_written(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let id = crate::delivery::create(
+        &app,
+        &admin,
+        "news",
+        json!({ "translation": { "locale": "en", "title": "Call", "body": "One." } }),
+    )
+    .await;
+    let put = |locale: &'static str, etag: Option<&'static str>, body: Value| {
+        let (app, admin, id) = (&app, &admin, &id);
+        async move {
+            let response = app
+                .send_if_match(
+                    Method::PUT,
+                    &format!("/api/v1/admin/news/{id}/translations/{locale}"),
+                    admin,
+                    etag,
+                    &body,
+                )
+                .await;
+            assert_eq!(response.status(), StatusCode::OK);
+        }
+    };
+    put("fr", None, json!({ "title": "Appel", "body": "Un." })).await;
+    put(
+        "en",
+        Some("\"t1\""),
+        json!({ "title": "Call", "body": "One. Two." }),
+    )
+    .await;
+    put(
+        "nl",
+        None,
+        json!({ "title": "Oproep", "body": "Een. Twee." }),
+    )
+    .await;
+    let db = &app.state.db;
+    // Back to before bases were kept, and forward again: the migration works them out.
+    Migrator::down(db, Some(1)).await.unwrap();
+    Migrator::up(db, None).await.unwrap();
+
+    let item: Value = app
+        .get_authed(&format!("/api/v1/admin/news/{id}"), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let of = |locale: &str| {
+        item["translations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["locale"] == locale)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(of("en")["base_revision_id"], Value::Null);
+    assert!(of("fr")["base_revision_id"].is_string());
+    assert_eq!(
+        of("fr")["outdated"],
+        true,
+        "written before the source changed"
+    );
+    assert_eq!(of("nl")["outdated"], false, "written after");
+}
 
 async fn migrations_go_down_and_up_again_on_an_empty_database(backend: Backend) {
     let app = TestApp::spawn(backend).await;

@@ -8,5 +8,6 @@ pub(crate) mod pagination;
 pub mod preview_links;
 pub mod registrations;
 pub mod sites;
+pub mod sources;
 pub mod tokens;
 pub mod users;

@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::sources;
 use super::view::{Draft, Item, Live, ScheduleView, TranslationState};
 use crate::domain::content::{ContentKind, ItemFields};
 use crate::domain::{CountryCode, Locale};
@@ -122,18 +123,39 @@ pub async fn item(db: &impl ConnectionTrait, model: document::Model) -> Result<I
         .all(db)
         .await?;
     let countries = countries(&model)?;
-    let source_updated_at = drafts
+    let source = drafts
         .iter()
         .find(|t| t.locale == model.source_locale)
-        .map(|t| t.updated_at);
+        .cloned();
+    let source_updated_at = source.as_ref().map(|t| t.updated_at);
+    let bases = sources::snapshots(
+        db,
+        drafts.iter().filter_map(|t| t.base_revision_id).collect(),
+    )
+    .await?;
+    // Outdated: the source's text is not what the translation follows. Without a base
+    // (written before bases were kept, with no source revision to follow), the old
+    // rule: the source was edited after the translation.
+    let outdated = |draft: &translation::Model| {
+        if draft.locale == model.source_locale {
+            return false;
+        }
+        match (
+            draft.base_revision_id.and_then(|id| bases.get(&id)),
+            &source,
+        ) {
+            (Some(base), Some(source)) => !sources::changes(base, source).is_empty(),
+            _ => source_updated_at.is_some_and(|at| at > draft.updated_at),
+        }
+    };
     let translations = drafts
         .into_iter()
         .map(|draft| {
             let live = lives.iter().find(|l| l.locale == draft.locale);
             TranslationState {
                 locale: Locale::from_stored(draft.locale.clone()),
-                outdated: draft.locale != model.source_locale
-                    && source_updated_at.is_some_and(|source| source > draft.updated_at),
+                outdated: outdated(&draft),
+                base_revision_id: draft.base_revision_id,
                 changed_since_publish: live.is_some_and(|l| {
                     l.draft_version != draft.version || l.document_version != model.version
                 }),

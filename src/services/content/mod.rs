@@ -9,6 +9,7 @@ mod preview_links;
 mod publishing;
 mod revisions;
 mod slugs;
+mod sources;
 mod translations;
 mod view;
 
@@ -20,6 +21,7 @@ pub use preview_links::{PreviewLink, create_preview_link};
 pub use publishing::{run_due_schedules, schedule_or_publish, schedule_or_unpublish};
 pub(crate) use revisions::{RevisionAction, record_draft, record_fields};
 pub use revisions::{RevisionDetail, list_revisions, read_revision, restore_revision};
+pub use sources::{SourceChanges, mark_up_to_date, source_changes};
 pub use translations::{TranslationInput, drop_translation, put_translation};
 pub use view::{
     Draft, Item, ItemSummary, Live, RevisionSummary, ScheduleView, TranslationState,

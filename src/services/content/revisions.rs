@@ -251,6 +251,7 @@ pub async fn restore_revision(
                 file_asset_id: found.snapshot["file_asset_id"]
                     .as_str()
                     .and_then(|id| id.parse().ok()),
+                based_on: None,
             };
             // The revision was valid when taken; limits and files may have changed since.
             let mut errors = crate::error::FieldErrors::new();

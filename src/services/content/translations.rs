@@ -14,8 +14,8 @@ use uuid::Uuid;
 use super::items::cancel_schedules;
 use super::load;
 use super::revisions::{self, RevisionAction};
-use super::slugs;
 use super::view::{Item, etag_of_translation, if_match_names};
+use super::{slugs, sources};
 use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::{AppError, FieldErrors};
@@ -37,6 +37,9 @@ pub struct TranslationInput {
     pub seo_description: String,
     /// Materials: the asset downloaded in this locale.
     pub file_asset_id: Option<Uuid>,
+    /// The source revision the translator worked from (shown beside the draft): the
+    /// translation follows it from now on. Absent: it keeps following what it did.
+    pub based_on: Option<Uuid>,
 }
 
 /// Checks sizes, recording errors under `prefix` + field name.
@@ -186,6 +189,19 @@ pub async fn write_draft(
         &input.title,
     )
     .await?;
+    // What the translation follows: nothing for the source itself; the revision the
+    // translator worked from when given; otherwise what it followed, or for a new
+    // translation, the source as it is now.
+    let base = if locale.as_str() == document.source_locale {
+        None
+    } else if let Some(chosen) = input.based_on {
+        Some(sources::check_based_on(txn, document.id, &document.source_locale, chosen).await?)
+    } else {
+        match current {
+            Some(current) => current.base_revision_id,
+            None => sources::latest(txn, document.id, &document.source_locale).await?,
+        }
+    };
     let version = match current {
         Some(current) => current.version + 1,
         // A translation dropped and written again continues its numbering, so that an
@@ -209,6 +225,7 @@ pub async fn write_draft(
         version: Set(version),
         updated_by: Set(Some(actor.id())),
         updated_at: Set(now),
+        base_revision_id: Set(base),
     };
     let written = match current {
         None => Translations::insert(draft)
@@ -345,8 +362,25 @@ pub async fn drop_translation(
             .await?
             .ok_or_else(|| AppError::internal("no translation is left"))?;
         Documents::update_many()
-            .col_expr(DocumentColumn::SourceLocale, Expr::value(next.locale))
+            .col_expr(
+                DocumentColumn::SourceLocale,
+                Expr::value(next.locale.clone()),
+            )
             .filter(DocumentColumn::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        // The others follow the new source as it is now; it follows nothing.
+        let base = sources::latest(&txn, id, &next.locale).await?;
+        Translations::update_many()
+            .col_expr(Column::BaseRevisionId, Expr::value(base))
+            .filter(Column::DocumentId.eq(id))
+            .filter(Column::Locale.ne(next.locale.as_str()))
+            .exec(&txn)
+            .await?;
+        Translations::update_many()
+            .col_expr(Column::BaseRevisionId, Expr::value(Option::<Uuid>::None))
+            .filter(Column::DocumentId.eq(id))
+            .filter(Column::Locale.eq(next.locale.as_str()))
             .exec(&txn)
             .await?;
     }

@@ -33,8 +33,10 @@ pub struct TranslationState {
     pub locale: Locale,
     pub draft: Draft,
     pub live: Option<Live>,
-    /// The source locale's draft changed after this one was last edited.
+    /// The source's text differs from the source revision this translation follows.
     pub outdated: bool,
+    /// The source revision this translation follows (`None` for the source).
+    pub base_revision_id: Option<Uuid>,
     /// Live, and the draft or the neutral fields changed since it was published.
     pub changed_since_publish: bool,
     pub schedules: Vec<ScheduleView>,

@@ -210,6 +210,12 @@ pub struct TranslationBody {
     /// Materials: the asset downloaded in this locale.
     #[oai(nullable)]
     pub file_asset_id: Option<Uuid>,
+    /// The source revision the translator worked from (the one shown beside the
+    /// draft): the translation follows it from now on and is no longer outdated if it
+    /// is the newest. Absent: the translation keeps following what it did.
+    #[serde(default)]
+    #[oai(nullable)]
+    pub based_on: Option<Uuid>,
 }
 
 impl From<TranslationBody> for TranslationInput {
@@ -222,6 +228,7 @@ impl From<TranslationBody> for TranslationInput {
             seo_title: body.seo_title,
             seo_description: body.seo_description,
             file_asset_id: body.file_asset_id,
+            based_on: body.based_on,
         }
     }
 }
@@ -265,6 +272,7 @@ impl FirstTranslation {
             seo_title: self.seo_title,
             seo_description: self.seo_description,
             file_asset_id: self.file_asset_id,
+            based_on: None,
         };
         (self.locale, input)
     }
@@ -361,8 +369,12 @@ pub struct TranslationResponse {
     /// The draft's ETag, for `If-Match` on PUT and DELETE of this translation.
     pub etag: String,
     pub status: TranslationStatusName,
-    /// The source locale's draft changed after this one was last edited.
+    /// The source's text changed since the source revision this translation follows
+    /// (`base_revision_id`); its changes are at `.../source-changes`.
     pub outdated: bool,
+    /// The source revision this translation follows; `null` for the source itself.
+    #[oai(nullable)]
+    pub base_revision_id: Option<Uuid>,
     pub draft: DraftResponse,
     /// What readers see; absent when not published.
     #[oai(nullable)]
@@ -483,6 +495,7 @@ impl From<TranslationState> for TranslationResponse {
             etag: etag_of_translation(state.draft.version),
             status,
             outdated: state.outdated,
+            base_revision_id: state.base_revision_id,
             draft: state.draft.into(),
             live: state.live.map(LiveResponse::from),
             schedules: state
