@@ -68,6 +68,7 @@ fn text(locale: &str, kind: &str, n: usize) -> TranslationInput {
         summary,
         body,
         file_asset_id: None,
+        based_on: None,
     }
 }
 
