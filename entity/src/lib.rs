@@ -8,6 +8,7 @@ pub mod login_throttle;
 pub mod outbox_event;
 pub mod published_translation;
 pub mod registration;
+pub mod review_request;
 pub mod revision;
 pub mod schedule;
 pub mod session;

@@ -22,6 +22,7 @@ mod m20261125_000011_published_state;
 mod m20261129_000012_search_words;
 mod m20261130_000013_site_routes;
 mod m20261130_000014_translation_base;
+mod m20261130_000015_review_requests;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000012_search_words::Migration),
             Box::new(m20261130_000013_site_routes::Migration),
             Box::new(m20261130_000014_translation_base::Migration),
+            Box::new(m20261130_000015_review_requests::Migration),
         ]
     }
 }

@@ -57,6 +57,7 @@ type Apis = (
     admin::preview_links::PreviewLinksApi,
     admin::markdown::MarkdownApi,
     admin::sources::SourcesApi,
+    admin::reviews::ReviewsApi,
     admin::assets::AssetsApi,
     files::FilesApi,
     delivery::ItemsApi,
@@ -95,6 +96,9 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
             state: state.clone(),
         },
         admin::sources::SourcesApi {
+            state: state.clone(),
+        },
+        admin::reviews::ReviewsApi {
             state: state.clone(),
         },
         admin::assets::AssetsApi {

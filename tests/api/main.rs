@@ -29,6 +29,7 @@ mod permissions;
 mod preview_links;
 mod problem_types;
 mod registrations;
+mod reviews;
 mod search;
 mod service;
 mod site_routes;

@@ -192,6 +192,15 @@ async fn populate(app: &TestApp) {
             .await;
         assert!(published.status().is_success());
     }
+    let asked = app
+        .send(
+            Method::POST,
+            &format!("{path}/review-request"),
+            Some(&admin),
+            Some(&json!({ "comment": "Please check the new title." })),
+        )
+        .await;
+    assert_eq!(asked.status(), StatusCode::CREATED);
 }
 
 /// With foreign keys on, a SQLite table rebuild in a migration silently deletes the

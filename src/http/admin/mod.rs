@@ -7,6 +7,7 @@ pub mod markdown;
 pub(crate) mod pagination;
 pub mod preview_links;
 pub mod registrations;
+pub mod reviews;
 pub mod sites;
 pub mod sources;
 pub mod tokens;

@@ -128,6 +128,7 @@ pub async fn item(db: &impl ConnectionTrait, model: document::Model) -> Result<I
         .find(|t| t.locale == model.source_locale)
         .cloned();
     let source_updated_at = source.as_ref().map(|t| t.updated_at);
+    let in_review = super::reviews::open_locales(db, model.id).await?;
     let bases = sources::snapshots(
         db,
         drafts.iter().filter_map(|t| t.base_revision_id).collect(),
@@ -156,6 +157,7 @@ pub async fn item(db: &impl ConnectionTrait, model: document::Model) -> Result<I
                 locale: Locale::from_stored(draft.locale.clone()),
                 outdated: outdated(&draft),
                 base_revision_id: draft.base_revision_id,
+                in_review: in_review.contains(&draft.locale),
                 changed_since_publish: live.is_some_and(|l| {
                     l.draft_version != draft.version || l.document_version != model.version
                 }),

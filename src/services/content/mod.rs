@@ -7,6 +7,7 @@ mod load;
 mod markdown_preview;
 mod preview_links;
 mod publishing;
+mod reviews;
 mod revisions;
 mod slugs;
 mod sources;
@@ -19,6 +20,10 @@ pub use items::{
 pub use markdown_preview::render_preview;
 pub use preview_links::{PreviewLink, create_preview_link};
 pub use publishing::{run_due_schedules, schedule_or_publish, schedule_or_unpublish};
+pub use reviews::{
+    Decision, Review, ReviewStatus, decide, of_item as reviews_of_item, queue as review_queue,
+    request as request_review,
+};
 pub(crate) use revisions::{RevisionAction, record_draft, record_fields};
 pub use revisions::{RevisionDetail, list_revisions, read_revision, restore_revision};
 pub use sources::{SourceChanges, mark_up_to_date, source_changes};

@@ -37,6 +37,8 @@ pub struct TranslationState {
     pub outdated: bool,
     /// The source revision this translation follows (`None` for the source).
     pub base_revision_id: Option<Uuid>,
+    /// A review of this translation is requested and not yet decided.
+    pub in_review: bool,
     /// Live, and the draft or the neutral fields changed since it was published.
     pub changed_since_publish: bool,
     pub schedules: Vec<ScheduleView>,

@@ -375,6 +375,8 @@ pub struct TranslationResponse {
     /// The source revision this translation follows; `null` for the source itself.
     #[oai(nullable)]
     pub base_revision_id: Option<Uuid>,
+    /// A review of this translation is requested and not yet decided.
+    pub in_review: bool,
     pub draft: DraftResponse,
     /// What readers see; absent when not published.
     #[oai(nullable)]
@@ -496,6 +498,7 @@ impl From<TranslationState> for TranslationResponse {
             status,
             outdated: state.outdated,
             base_revision_id: state.base_revision_id,
+            in_review: state.in_review,
             draft: state.draft.into(),
             live: state.live.map(LiveResponse::from),
             schedules: state

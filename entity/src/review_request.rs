@@ -1,0 +1,27 @@
+//! `review_requests`: a translation someone asked to be reviewed, and the answer.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "review_requests")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub document_id: Uuid,
+    pub locale: String,
+    /// `open`, `published`, `returned` or `withdrawn`.
+    pub status: String,
+    /// The requester's message.
+    pub comment: String,
+    pub requested_by: Option<Uuid>,
+    pub requested_at: DateTimeUtc,
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DateTimeUtc>,
+    /// The reviewer's comment when sending it back.
+    pub answer: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

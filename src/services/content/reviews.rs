@@ -1,0 +1,340 @@
+//! Review requests: someone who writes a translation (typically an author, who may not
+//! publish) asks for it to be reviewed; an editor who may publish it publishes it or
+//! sends it back with a comment. One open request per translation. Each step is in the
+//! audit log, and the item's requests are its review history.
+
+use chrono::{DateTime, Utc};
+use entity::review_request::{self, Column, Entity as Reviews};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::load;
+use crate::domain::Locale;
+use crate::domain::content::ContentKind;
+use crate::error::{AppError, Refusal};
+use crate::policy::{self, Action};
+use crate::services::actor::Actor;
+use crate::services::audit::{self, Event};
+use crate::services::pagination::{PageRequest, Paged};
+use crate::state::AppState;
+
+/// Longest comment or answer, in characters.
+const MAX_COMMENT_CHARS: usize = 2000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewStatus {
+    Open,
+    Published,
+    Returned,
+}
+
+impl ReviewStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Published => "published",
+            Self::Returned => "returned",
+        }
+    }
+
+    fn parse(raw: &str) -> Result<Self, AppError> {
+        [Self::Open, Self::Published, Self::Returned]
+            .into_iter()
+            .find(|s| s.as_str() == raw)
+            .ok_or_else(|| AppError::internal(format!("unknown review status {raw:?}")))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub id: Uuid,
+    pub kind: ContentKind,
+    pub document_id: Uuid,
+    pub locale: String,
+    /// The translation's title now, to show in a queue.
+    pub title: String,
+    pub status: ReviewStatus,
+    pub comment: String,
+    pub requested_by: Option<Uuid>,
+    pub requested_at: DateTime<Utc>,
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub answer: String,
+}
+
+/// Asks for `locale`'s draft to be reviewed; for whoever may write it.
+pub async fn request(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    locale: &str,
+    comment: &str,
+) -> Result<Review, AppError> {
+    let locale = Locale::parse(locale, &state.settings.content.locales)
+        .map_err(|m| AppError::invalid_parameter("locale", m))?;
+    let document = load::live_document(&state.db, kind, id).await?;
+    let countries = load::countries(&document)?;
+    let action = Action::EditTranslation {
+        countries: &countries,
+        locale: &locale,
+    };
+    audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
+    let draft = load::translation(&state.db, id, &locale)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(format!("the {kind} {id} has no {locale} translation"))
+        })?;
+    let comment = checked_comment("comment", comment)?;
+    let now = state.clock.now();
+    let txn = crate::db::begin_write(&state.db).await?;
+    if open_of(&txn, id, locale.as_str()).await?.is_some() {
+        return Err(AppError::refused(
+            Refusal::AlreadyExists,
+            format!("a review of the {locale} translation is already requested"),
+        ));
+    }
+    let model = review_request::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        document_id: Set(id),
+        locale: Set(locale.to_string()),
+        status: Set(ReviewStatus::Open.as_str().to_owned()),
+        comment: Set(comment),
+        requested_by: Set(actor.user().map(|u| u.id)),
+        requested_at: Set(now),
+        decided_by: Set(None),
+        decided_at: Set(None),
+        answer: Set(String::new()),
+    }
+    .insert(&txn)
+    .await?;
+    let event = Event::success("content.review_request", kind.as_str(), id)
+        .with_details(json!({ "locale": locale.as_str(), "review": model.id }));
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    review_of(model, kind, draft.title)
+}
+
+/// The open requests the caller may decide (publish), oldest first.
+pub async fn queue(
+    state: &AppState,
+    actor: &Actor,
+    page: PageRequest,
+) -> Result<Paged<Review>, AppError> {
+    audit::authorize(state, actor, Action::ReadContent, "review", None).await?;
+    let open = Reviews::find()
+        .filter(Column::Status.eq(ReviewStatus::Open.as_str()))
+        .order_by_asc(Column::RequestedAt)
+        .all(&state.db)
+        .await?;
+    let mut decidable = Vec::new();
+    for model in open {
+        let Some(document) = entity::document::Entity::find_by_id(model.document_id)
+            .one(&state.db)
+            .await?
+            .filter(|d| d.deleted_at.is_none())
+        else {
+            continue;
+        };
+        let countries = load::countries(&document)?;
+        let locale = Locale::from_stored(model.locale.clone());
+        let may = policy::authorize(
+            &actor.principal,
+            Action::Publish {
+                countries: &countries,
+                locale: &locale,
+            },
+        )
+        .is_ok();
+        if may {
+            let title = load::translation(&state.db, model.document_id, &locale)
+                .await?
+                .map(|t| t.title)
+                .unwrap_or_default();
+            decidable.push(review_of(model, load::kind(&document)?, title)?);
+        }
+    }
+    let total = decidable.len() as u64;
+    let start = usize::try_from(page.index().saturating_mul(page.size)).unwrap_or(usize::MAX);
+    let items = decidable
+        .into_iter()
+        .skip(start)
+        .take(usize::try_from(page.size).unwrap_or(usize::MAX))
+        .collect();
+    Ok(Paged::new(items, total, page))
+}
+
+/// Every request made for an item, newest first: its review history.
+pub async fn of_item(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+) -> Result<Vec<Review>, AppError> {
+    load::document(&state.db, kind, id).await?;
+    audit::authorize(
+        state,
+        actor,
+        Action::ReadContent,
+        kind.as_str(),
+        Some(id.to_string()),
+    )
+    .await?;
+    let found = Reviews::find()
+        .filter(Column::DocumentId.eq(id))
+        .order_by_desc(Column::RequestedAt)
+        .all(&state.db)
+        .await?;
+    found
+        .into_iter()
+        .map(|model| review_of(model, kind, String::new()))
+        .collect()
+}
+
+/// The decision on an open request.
+#[derive(Debug, Clone)]
+pub enum Decision {
+    /// Publish the translation as it is now.
+    Publish,
+    /// Send it back to its author with an answer.
+    SendBack { answer: String },
+}
+
+/// Publishes the translation or sends it back; for whoever may publish it.
+pub async fn decide(
+    state: &AppState,
+    actor: &Actor,
+    review: Uuid,
+    decision: Decision,
+) -> Result<Review, AppError> {
+    let model = Reviews::find_by_id(review)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there is no review request {review}")))?;
+    let document = entity::document::Entity::find_by_id(model.document_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("the item of this review request is gone".into()))?;
+    let kind = load::kind(&document)?;
+    let countries = load::countries(&document)?;
+    let locale = Locale::from_stored(model.locale.clone());
+    let action = Action::Publish {
+        countries: &countries,
+        locale: &locale,
+    };
+    audit::authorize(
+        state,
+        actor,
+        action,
+        kind.as_str(),
+        Some(document.id.to_string()),
+    )
+    .await?;
+    if ReviewStatus::parse(&model.status)? != ReviewStatus::Open {
+        return Err(AppError::Conflict(format!(
+            "this review request was already {}",
+            model.status
+        )));
+    }
+    let (status, answer, audit_action) = match decision {
+        Decision::Publish => {
+            // Published through the one publishing path, with its checks and events.
+            super::schedule_or_publish(state, actor, kind, document.id, &model.locale, None, None)
+                .await?;
+            (
+                ReviewStatus::Published,
+                String::new(),
+                "content.review_publish",
+            )
+        }
+        Decision::SendBack { answer } => {
+            let answer = checked_comment("answer", &answer)?;
+            if answer.is_empty() {
+                return Err(AppError::invalid(
+                    "answer",
+                    "say what to change, for the author",
+                ));
+            }
+            (ReviewStatus::Returned, answer, "content.review_return")
+        }
+    };
+    let now = state.clock.now();
+    let txn = crate::db::begin_write(&state.db).await?;
+    let mut change: review_request::ActiveModel = model.into();
+    change.status = Set(status.as_str().to_owned());
+    change.answer = Set(answer);
+    change.decided_by = Set(actor.user().map(|u| u.id));
+    change.decided_at = Set(Some(now));
+    let decided = change.update(&txn).await?;
+    let event = Event::success(audit_action, kind.as_str(), document.id)
+        .with_details(json!({ "locale": decided.locale, "review": decided.id }));
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    let title = load::translation(&state.db, document.id, &locale)
+        .await?
+        .map(|t| t.title)
+        .unwrap_or_default();
+    review_of(decided, kind, title)
+}
+
+/// The open request of a translation, if any.
+async fn open_of(
+    db: &impl sea_orm::ConnectionTrait,
+    document: Uuid,
+    locale: &str,
+) -> Result<Option<review_request::Model>, AppError> {
+    Ok(Reviews::find()
+        .filter(Column::DocumentId.eq(document))
+        .filter(Column::Locale.eq(locale))
+        .filter(Column::Status.eq(ReviewStatus::Open.as_str()))
+        .one(db)
+        .await?)
+}
+
+/// The locales of `document` with an open review request.
+pub async fn open_locales(
+    db: &impl sea_orm::ConnectionTrait,
+    document: Uuid,
+) -> Result<Vec<String>, AppError> {
+    Ok(Reviews::find()
+        .filter(Column::DocumentId.eq(document))
+        .filter(Column::Status.eq(ReviewStatus::Open.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.locale)
+        .collect())
+}
+
+fn checked_comment(field: &str, raw: &str) -> Result<String, AppError> {
+    let trimmed = raw.trim();
+    if trimmed.chars().count() > MAX_COMMENT_CHARS {
+        return Err(AppError::invalid(
+            field,
+            format!("must be at most {MAX_COMMENT_CHARS} characters"),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+fn review_of(
+    model: review_request::Model,
+    kind: ContentKind,
+    title: String,
+) -> Result<Review, AppError> {
+    Ok(Review {
+        status: ReviewStatus::parse(&model.status)?,
+        id: model.id,
+        kind,
+        document_id: model.document_id,
+        locale: model.locale,
+        title,
+        comment: model.comment,
+        requested_by: model.requested_by,
+        requested_at: model.requested_at,
+        decided_by: model.decided_by,
+        decided_at: model.decided_at,
+        answer: model.answer,
+    })
+}
