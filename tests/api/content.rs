@@ -498,6 +498,7 @@ async fn a_changed_source_marks_translations_outdated(backend: Backend) {
     let item = get(&app, &admin, "pages", id).await;
     assert_eq!(translation(&item, "fr")["outdated"], true);
     assert_eq!(translation(&item, "en")["outdated"], false);
+    // Saving the translation alone does not make it follow the new source text...
     app.clock.advance(TimeDelta::seconds(2));
     put_translation(
         &app,
@@ -505,6 +506,26 @@ async fn a_changed_source_marks_translations_outdated(backend: Backend) {
         &path("fr"),
         Some("\"t1\""),
         json!({ "title": "Pourquoi le secteur public devrait-il acheter social ?" }),
+    )
+    .await;
+    assert_eq!(
+        translation(&get(&app, &admin, "pages", id).await, "fr")["outdated"],
+        true
+    );
+    // ...saving it with the source revision it was translated from does.
+    let latest: Value = app
+        .get_authed(&format!("{}/source-changes", path("fr")), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    put_translation(
+        &app,
+        &admin,
+        &path("fr"),
+        Some("\"t2\""),
+        json!({ "title": "Pourquoi le secteur public devrait-il acheter social ?",
+                "based_on": latest["latest_revision_id"] }),
     )
     .await;
     assert_eq!(

@@ -6,7 +6,7 @@ use entity::document::{self, Column, Entity as Documents};
 use entity::published_translation::{self, Entity as Published};
 use entity::schedule::{self, Entity as Schedules};
 use entity::translation::{self, Entity as Translations};
-use sea_orm::sea_query::{Expr, ExprTrait as _, Func, Query};
+use sea_orm::sea_query::{Expr, ExprTrait as _, Func, Query, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -456,34 +456,16 @@ pub async fn list(
             ),
         );
     }
-    if let Some(raw) = &filter.country {
-        let country =
-            CountryCode::parse(raw).map_err(|m| AppError::invalid_parameter("country", m))?;
-        // Country codes are two capital letters, so the pattern needs no escaping.
-        query = query.filter(Expr::cust(format!(
-            "CAST(documents.countries AS TEXT) LIKE '%\"{country}\"%'"
-        )));
+    if let Some(condition) = of_country(filter.country.as_deref())? {
+        query = query.filter(condition);
     }
-    if filter.in_scope && !actor.principal.scope.has_all_countries() {
-        // Country codes are two capital letters, so the patterns need no escaping.
-        let mine: Vec<String> = actor
-            .principal
-            .scope
-            .countries
-            .iter()
-            .map(|c| format!("CAST(documents.countries AS TEXT) LIKE '%\"{c}\"%'"))
-            .collect();
-        query = query.filter(Expr::cust(format!(
-            "(CAST(documents.countries AS TEXT) = '[]' OR {})",
-            mine.join(" OR ")
-        )));
+    if filter.in_scope
+        && let Some(mine) = in_scope(actor)
+    {
+        query = query.filter(mine);
     }
-    if let Some(raw) = &filter.tag {
-        let tag = parse_tag(raw).map_err(|m| AppError::invalid_parameter("tag", m))?;
-        // Tags are lower-case letters, digits and hyphens: no escaping needed either.
-        query = query.filter(Expr::cust(format!(
-            "CAST(documents.tags AS TEXT) LIKE '%\"{tag}\"%'"
-        )));
+    if let Some(condition) = with_tag(filter.tag.as_deref())? {
+        query = query.filter(condition);
     }
     if let Some(author) = filter.author {
         query = query.filter(Column::CreatedBy.eq(author));
@@ -742,6 +724,44 @@ async fn check_parent(
         }
     }
     Ok(())
+}
+
+/// Items of the actor's countries and EU-wide ones; `None` for a scope of all countries.
+pub(super) fn in_scope(actor: &Actor) -> Option<SimpleExpr> {
+    let scope = &actor.principal.scope;
+    if scope.has_all_countries() {
+        return None;
+    }
+    // Country codes are two capital letters, so the patterns need no escaping.
+    let mine: Vec<String> = scope
+        .countries
+        .iter()
+        .map(|c| format!("CAST(documents.countries AS TEXT) LIKE '%\"{c}\"%'"))
+        .collect();
+    Some(Expr::cust(format!(
+        "(CAST(documents.countries AS TEXT) = '[]' OR {})",
+        mine.join(" OR ")
+    )))
+}
+
+/// Items concerning the country `raw`, if given.
+pub(super) fn of_country(raw: Option<&str>) -> Result<Option<SimpleExpr>, AppError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let country = CountryCode::parse(raw).map_err(|m| AppError::invalid_parameter("country", m))?;
+    // Country codes are two capital letters, so the pattern needs no escaping.
+    Ok(Some(Expr::cust(format!(
+        "CAST(documents.countries AS TEXT) LIKE '%\"{country}\"%'"
+    ))))
+}
+
+/// Items with the tag `raw`, if given.
+pub(super) fn with_tag(raw: Option<&str>) -> Result<Option<SimpleExpr>, AppError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let tag = parse_tag(raw).map_err(|m| AppError::invalid_parameter("tag", m))?;
+    // Tags are lower-case letters, digits and hyphens: no escaping needed either.
+    Ok(Some(Expr::cust(format!(
+        "CAST(documents.tags AS TEXT) LIKE '%\"{tag}\"%'"
+    ))))
 }
 
 fn parse_tag(raw: &str) -> Result<String, String> {
