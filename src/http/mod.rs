@@ -56,8 +56,12 @@ type Apis = (
     admin::content::ContentApi,
     admin::preview_links::PreviewLinksApi,
     admin::markdown::MarkdownApi,
-    admin::sources::SourcesApi,
-    admin::reviews::ReviewsApi,
+    // Translation work; a tuple of its own (poem-openapi combines at most 16).
+    (
+        admin::sources::SourcesApi,
+        admin::reviews::ReviewsApi,
+        admin::board::BoardApi,
+    ),
     admin::assets::AssetsApi,
     files::FilesApi,
     delivery::ItemsApi,
@@ -95,12 +99,17 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
         admin::markdown::MarkdownApi {
             state: state.clone(),
         },
-        admin::sources::SourcesApi {
-            state: state.clone(),
-        },
-        admin::reviews::ReviewsApi {
-            state: state.clone(),
-        },
+        (
+            admin::sources::SourcesApi {
+                state: state.clone(),
+            },
+            admin::reviews::ReviewsApi {
+                state: state.clone(),
+            },
+            admin::board::BoardApi {
+                state: state.clone(),
+            },
+        ),
         admin::assets::AssetsApi {
             state: state.clone(),
         },

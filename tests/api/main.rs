@@ -10,6 +10,7 @@ mod asset_usage;
 mod assets;
 mod audit;
 mod auth;
+mod board;
 mod campaign;
 mod cli;
 mod concurrent_writes;

@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod audit;
+pub mod board;
 pub mod content;
 pub mod markdown;
 pub(crate) mod pagination;

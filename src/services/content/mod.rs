@@ -2,6 +2,7 @@
 //! language-neutral fields and one translation per locale. Drafts and published
 //! versions live in separate tables; publishing copies one into the other.
 
+mod board;
 mod items;
 mod load;
 mod markdown_preview;
@@ -14,6 +15,7 @@ mod sources;
 mod translations;
 mod view;
 
+pub use board::{Board, BoardFilter, BoardRow, CellState, board};
 pub use items::{
     ItemFilter, ItemInput, Status, abilities, create, get, list, purge, restore, trash, update,
 };
