@@ -17,6 +17,8 @@ def test_a_belgian_editor_writes_publishes_and_schedules_in_french_and_dutch(new
     assert status == 201
     page = new_page()
     sign_in(page, "editor@example.be")
+    expect(page.get_by_role("heading", name="Translations")).to_be_visible()
+    page.get_by_role("link", name="News", exact=True).click()
 
     expect(page.get_by_role("heading", name="News")).to_be_visible()
     expect(page.get_by_label("Countries")).to_have_value("mine")

@@ -45,4 +45,4 @@ def test_a_generated_password_is_changed_before_anything_else(new_page, api):
     accessible(page, "change password")
     page.get_by_label("New password").fill("a long passphrase of my own")
     page.get_by_role("button", name="Change password").click()
-    expect(page.get_by_role("heading", name="News", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Translations", exact=True)).to_be_visible()

@@ -12,6 +12,8 @@ import { NewItem } from "./screens/new-item.js";
 import { Media } from "./screens/media.js";
 import { MediaItem } from "./screens/media-item.js";
 import { History } from "./screens/history.js";
+import { TranslationBoard } from "./screens/board.js";
+import { ReviewQueue } from "./screens/reviews.js";
 
 export const KINDS = [
   { path: "pages", label: "Pages", one: "page" },
@@ -70,11 +72,13 @@ function TopBar({ me, path, onSignOut }) {
     <header class="topbar">
       <nav aria-label="Main">
         <span class="brand">buysocial</span>
+        <a href=${`${BASE}/board`} aria-current=${path.startsWith(`${BASE}/board`) ? "page" : undefined}>Translations</a>
         ${KINDS.map(
           (kind) => html`<a href=${`${BASE}/${kind.path}`}
             aria-current=${path.startsWith(`${BASE}/${kind.path}`) ? "page" : undefined}>${kind.label}</a>`,
         )}
         <a href=${`${BASE}/media`} aria-current=${path.startsWith(`${BASE}/media`) ? "page" : undefined}>Media</a>
+        ${me.permissions.publish && html`<a href=${`${BASE}/reviews`} aria-current=${path.startsWith(`${BASE}/reviews`) ? "page" : undefined}>Reviews</a>`}
         <span class="you">
           <span>${user.display_name || user.email} (${user.role})</span>
           <button type="button" class="link" onClick=${onSignOut}>Sign out</button>
@@ -86,6 +90,8 @@ function TopBar({ me, path, onSignOut }) {
 function route(path, me) {
   const parts = path.split("?")[0].replace(/\/+$/, "").split("/").filter(Boolean);
   // ["admin", kind, id]
+  if (parts[1] === "board") return html`<${TranslationBoard} me=${me} />`;
+  if (parts[1] === "reviews") return html`<${ReviewQueue} me=${me} />`;
   if (parts[1] === "media") {
     return parts.length === 2 ? html`<${Media} me=${me} />` : html`<${MediaItem} key=${parts[2]} id=${parts[2]} me=${me} />`;
   }
@@ -122,7 +128,7 @@ function App() {
 
   useEffect(() => {
     if (!signedOut && me && (path === BASE || path === `${BASE}/` || path === `${BASE}/sign-in`)) {
-      navigate(`${BASE}/news`, { replace: true });
+      navigate(`${BASE}/board`, { replace: true });
     }
   }, [signedOut, me, path]);
 

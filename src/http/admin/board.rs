@@ -132,7 +132,8 @@ impl BoardApi {
     /// scope of all countries), most recently changed first; columns are the caller's
     /// locales (for a scope of all locales, those the items have), or `locales`. Each
     /// cell says where the translation stands. `needs_work=true` keeps the items with a
-    /// missing, outdated, changed or draft translation; counts cover every kept item.
+    /// missing, outdated, changed or draft translation, or one in review; counts cover
+    /// every kept item.
     #[oai(path = "/board", method = "get", operation_id = "content_board")]
     #[allow(clippy::too_many_arguments)]
     async fn board(
@@ -144,7 +145,7 @@ impl BoardApi {
         country: Query<Option<String>>,
         /// Only items with this tag.
         tag: Query<Option<String>>,
-        /// Only items with a translation that needs work.
+        /// Only items with a translation that needs work or waits for review.
         needs_work: Query<Option<bool>>,
         /// The columns, comma-separated configured locales, e.g. `lt,en`.
         locales: Query<Option<String>>,

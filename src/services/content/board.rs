@@ -69,7 +69,7 @@ pub struct BoardFilter {
     pub kind: Option<ContentKind>,
     pub country: Option<String>,
     pub tag: Option<String>,
-    /// Only rows with a cell that needs work.
+    /// Only rows with a cell that needs work or waits for review.
     pub needs_work: bool,
     /// The columns; `None`: the caller's locales (every configured one for a scope of
     /// all locales, which then shows those the items have).
@@ -183,7 +183,9 @@ pub async fn board(
             .iter()
             .map(|locale| (locale.clone(), facts.state(&document, locale)))
             .collect();
-        if filter.needs_work && !cells.iter().any(|(_, s)| s.needs_work()) {
+        // Waiting for review is work too, for the reviewer.
+        let pending = |s: &CellState| s.needs_work() || *s == CellState::InReview;
+        if filter.needs_work && !cells.iter().any(|(_, s)| pending(s)) {
             continue;
         }
         for (_, cell) in &cells {

@@ -10,6 +10,7 @@ import { guardLeaving, navigate } from "../app.js";
 import { ErrorSummary, Select, TextArea, TextField, when } from "./forms.js";
 import { NeutralFields } from "./neutral.js";
 import { UploadZone, size } from "./media.js";
+import { SourcePanel } from "./source.js";
 
 const TEXT_FIELDS = [
   ["title", "Title"],
@@ -39,8 +40,9 @@ function localKey(me, id, locale) {
 
 function statusWords(translation) {
   if (!translation) return "not written";
-  if (translation.schedules.length > 0) return "scheduled";
+  if (translation.in_review) return "in review";
   if (translation.outdated) return "outdated";
+  if (translation.schedules.length > 0) return "scheduled";
   return translation.status;
 }
 
@@ -132,6 +134,9 @@ export function ItemEditor({ kind, id, me }) {
   const [restored, setRestored] = useState(false);
   const [busy, setBusy] = useState(false);
   const [fileId, setFileId] = useState(null);
+  // The newest source revision shown beside the draft: a save follows it.
+  const [sourceRevision, setSourceRevision] = useState(null);
+  const [reviewComment, setReviewComment] = useState("");
   const currentId = useRef(id);
   const latestTexts = useRef(texts);
   latestTexts.current = texts;
@@ -224,6 +229,7 @@ export function ItemEditor({ kind, id, me }) {
     if (kind.path === "materials" && fileId) {
       body.file_asset_id = fileId;
     }
+    if (locale !== item.source_locale && sourceRevision) body.based_on = sourceRevision;
     try {
       await put(`/api/v1/admin/${kind.path}/${id}/translations/${locale}`, body, { ifMatch: etag });
       localStorage.removeItem(localKey(me, id, locale));
@@ -261,6 +267,20 @@ export function ItemEditor({ kind, id, me }) {
         body,
         ifMatch: translation?.etag,
       });
+      await load();
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const askReview = async () => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await post(`/api/v1/admin/${kind.path}/${id}/translations/${active}/review-request`, { comment: reviewComment });
+      setReviewComment("");
       await load();
     } catch (error) {
       setProblem(error);
@@ -325,7 +345,11 @@ export function ItemEditor({ kind, id, me }) {
       onResolve=${(values, takeAll) => (takeAll ? (setTexts(values), setConflict(null), localStorage.removeItem(localKey(me, id, active))) : save(values, conflict.etag))}
       onCancel=${() => setConflict(null)} />`}
     <${ErrorSummary} problem=${problem} labels=${labels} />
-    <form onSubmit=${(e) => { e.preventDefault(); save(); }} novalidate>
+    ${translation?.in_review && html`<p class="notice" role="status">A review of this translation is requested; an editor who may publish it will publish it or send it back.</p>`}
+    <div class=${active !== item.source_locale ? "side-by-side" : ""}>
+    ${active !== item.source_locale && html`<${SourcePanel} kind=${kind} item=${item} locale=${active} canWrite=${canWrite}
+      onMarked=${load} onLatest=${setSourceRevision} />`}
+    <form class="target" onSubmit=${(e) => { e.preventDefault(); save(); }} novalidate>
       <fieldset disabled=${!canWrite || conflict !== null} class="plain">
         <legend class="visually-hidden">${active.toUpperCase()} translation</legend>
         <${TextField} name="title" label="Title" value=${texts.title} onInput=${set("title")} error=${problem?.fields?.title} />
@@ -352,12 +376,17 @@ export function ItemEditor({ kind, id, me }) {
           aria-describedby=${dirty ? "publish-hint" : undefined}
           onClick=${() => act("publish")}>Publish ${active.toUpperCase()}</button>`}
         ${canPublish && translation && dirty && html`<span class="hint" id="publish-hint">Save your changes before publishing.</span>`}
+        ${canWrite && !canPublish && translation && !translation.in_review && html`<button type="button" class="secondary"
+          disabled=${busy || dirty} onClick=${askReview}>Ask for review</button>`}
         ${canPublish && live && html`<button type="button" class="warning" disabled=${busy}
           onClick=${() => {
             if (window.confirm(`Unpublish the ${active.toUpperCase()} translation? Readers will no longer see it.`)) act("unpublish");
           }}>Unpublish ${active.toUpperCase()}</button>`}
       </div>
+      ${canWrite && !canPublish && translation && !translation.in_review && html`<${TextArea} name="review_comment"
+        label="Message for the reviewer (optional)" rows="2" value=${reviewComment} onInput=${setReviewComment} />`}
     </form>
+    </div>
     ${canPublish && translation && html`<${Schedule} disabled=${busy || dirty} live=${Boolean(live)}
       onSchedule=${(action, at) => act(action, { at })} locale=${active} />`}`;
 }

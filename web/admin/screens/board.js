@@ -1,0 +1,83 @@
+// The translation board, an editor's home: their items against their locales, every
+// cell a link saying in words where that translation stands ("FR outdated").
+
+import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
+import { get } from "../api.js";
+import { KINDS } from "../app.js";
+import { ErrorSummary, Select, TextField } from "./forms.js";
+
+const PATHS = { page: "pages", news: "news", event: "events", material: "materials" };
+
+const WORDS = {
+  missing: "missing",
+  in_review: "in review",
+  outdated: "outdated",
+  scheduled: "scheduled",
+  changed: "changed",
+  draft: "draft",
+  published: "published",
+};
+
+export function TranslationBoard({ me }) {
+  const [kind, setKind] = useState("");
+  const [country, setCountry] = useState("");
+  const [tag, setTag] = useState("");
+  const [needsWork, setNeedsWork] = useState(true);
+  const [query, setQuery] = useState({ kind: "", country: "", tag: "", needsWork: true });
+  const [page, setPage] = useState(1);
+  const [board, setBoard] = useState(null);
+  const [problem, setProblem] = useState(null);
+
+  useEffect(() => {
+    document.title = "Translations – buysocial";
+  }, []);
+  useEffect(() => {
+    const search = new URLSearchParams({ page: String(page), per_page: "25" });
+    if (query.kind) search.set("kind", query.kind);
+    if (query.country) search.set("country", query.country);
+    if (query.tag) search.set("tag", query.tag);
+    if (query.needsWork) search.set("needs_work", "true");
+    get(`/api/v1/admin/board?${search}`).then(({ data }) => setBoard(data)).catch(setProblem);
+  }, [query, page]);
+
+  const pathOf = (kindName) => PATHS[kindName] || kindName;
+  const pages = board ? Math.max(1, Math.ceil(board.page.total / board.page.per_page)) : 1;
+  const needs = board?.counts.needs_work ?? 0;
+  return html`
+    <h1>Translations</h1>
+    <${ErrorSummary} problem=${problem} />
+    ${board && html`<p class="counts" role="status">${needs === 0 ? "Nothing needs work." : `${needs} translation${needs === 1 ? "" : "s"} need${needs === 1 ? "s" : ""} work`}
+      ${board.counts.in_review > 0 ? `, ${board.counts.in_review} in review` : ""}</p>`}
+    <form class="filters" role="search" aria-label="Filter the board" onSubmit=${(e) => {
+      e.preventDefault();
+      setPage(1);
+      setQuery({ kind, country, tag: tag.trim().toLowerCase(), needsWork });
+    }}>
+      <${Select} name="kind" label="Kind" value=${kind} onChange=${setKind}
+        options=${[["", "Everything"], ...KINDS.map((k) => [k.path, k.label])]} />
+      ${me.permissions.countries.length > 1 && html`<${Select} name="country" label="Country" value=${country} onChange=${setCountry}
+        options=${[["", "Any country"], ...me.permissions.countries.map((c) => [c, c])]} />`}
+      <${TextField} name="tag" label="Tag" value=${tag} onInput=${setTag} />
+      <div class="field"><label class="checkbox"><input type="checkbox" checked=${needsWork}
+        onChange=${(e) => setNeedsWork(e.currentTarget.checked)} /> Only what needs work</label></div>
+      <button type="submit" class="secondary">Apply filters</button>
+    </form>
+    ${board && board.items.length === 0 && html`<p>${query.needsWork ? "Every translation is up to date." : "No items yet."}</p>`}
+    ${board && board.items.length > 0 && html`
+      <table class="board responsive">
+        <caption class="visually-hidden">Items and their translations</caption>
+        <thead><tr><th scope="col">Item</th>${board.locales.map((l) => html`<th scope="col">${l.toUpperCase()}</th>`)}</tr></thead>
+        <tbody>${board.items.map((row) => html`<tr key=${row.id}>
+          <th scope="row" data-label="Item"><a href=${`/admin/${pathOf(row.kind)}/${row.id}`}>${row.title || "(untitled)"}</a>
+            <span class="hint"> ${row.kind}${row.countries.length ? `, ${row.countries.join(", ")}` : ", EU-wide"}</span></th>
+          ${row.cells.map((cell) => html`<td data-label=${cell.locale.toUpperCase()}>
+            <a href=${`/admin/${pathOf(row.kind)}/${row.id}?locale=${cell.locale}`}>
+              <span class=${`status ${cell.state}`}>${cell.locale.toUpperCase()} ${WORDS[cell.state]}</span></a></td>`)}
+        </tr>`)}</tbody>
+      </table>
+      <nav class="pager" aria-label="Pages">
+        <button type="button" class="secondary" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>Previous page</button>
+        <span>Page ${page} of ${pages}</span>
+        <button type="button" class="secondary" disabled=${page >= pages} onClick=${() => setPage(page + 1)}>Next page</button>
+      </nav>`}`;
+}
