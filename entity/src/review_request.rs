@@ -13,6 +13,8 @@ pub struct Model {
     pub status: String,
     /// The requester's message.
     pub comment: String,
+    /// The draft version to review: publishing it needs the draft unchanged since.
+    pub draft_version: i64,
     pub requested_by: Option<Uuid>,
     pub requested_at: DateTimeUtc,
     pub decided_by: Option<Uuid>,

@@ -30,6 +30,7 @@ impl MigrationTrait for Migration {
                    JOIN documents d ON d.id = r.document_id \
                    WHERE r.document_id = translations.document_id \
                      AND r.locale = d.source_locale \
+                     AND r.action IN ('create', 'draft', 'publish') \
                      AND r.created_at <= translations.updated_at \
                    ORDER BY r.created_at DESC, r.id DESC LIMIT 1) \
                  WHERE translations.locale <> ( \

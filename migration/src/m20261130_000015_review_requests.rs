@@ -23,6 +23,11 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(ReviewRequests::Locale).string().not_null())
                     .col(ColumnDef::new(ReviewRequests::Status).string().not_null())
                     .col(ColumnDef::new(ReviewRequests::Comment).text().not_null())
+                    .col(
+                        ColumnDef::new(ReviewRequests::DraftVersion)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(ReviewRequests::RequestedBy).uuid().null())
                     .col(
                         ColumnDef::new(ReviewRequests::RequestedAt)
@@ -55,7 +60,17 @@ impl MigrationTrait for Migration {
                     .col(ReviewRequests::Status)
                     .to_owned(),
             )
-            .await
+            .await?;
+        // One open request per translation, whatever races: a partial unique index,
+        // which both SQLite and PostgreSQL have.
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX review_requests_one_open \
+                 ON review_requests (document_id, locale) WHERE status = 'open'",
+            )
+            .await?;
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -73,6 +88,7 @@ enum ReviewRequests {
     Locale,
     Status,
     Comment,
+    DraftVersion,
     RequestedBy,
     RequestedAt,
     DecidedBy,

@@ -59,9 +59,22 @@ async fn existing_translations_follow_the_source_as_it_was_when_they_were_writte
         json!({ "title": "Oproep", "body": "Een. Twee." }),
     )
     .await;
+    // An unpublished source leaves a revision without text, which nothing may follow.
+    for action in ["publish", "unpublish"] {
+        let path = format!("/api/v1/admin/news/{id}/translations/en/{action}");
+        let done = app.send(Method::POST, &path, Some(&admin), None).await;
+        assert!(done.status().is_success());
+    }
+    put(
+        "de",
+        None,
+        json!({ "title": "Aufruf", "body": "Eins. Zwei." }),
+    )
+    .await;
     let db = &app.state.db;
-    // Back to before bases were kept, and forward again: the migration works them out.
-    Migrator::down(db, Some(1)).await.unwrap();
+    // Back to before bases were kept (migration 14 and the one after it), and forward
+    // again: migration 14 works them out.
+    Migrator::down(db, Some(2)).await.unwrap();
     Migrator::up(db, None).await.unwrap();
 
     let item: Value = app
@@ -76,7 +89,7 @@ async fn existing_translations_follow_the_source_as_it_was_when_they_were_writte
             .unwrap()
             .iter()
             .find(|t| t["locale"] == locale)
-            .unwrap()
+            .unwrap_or_else(|| panic!("no {locale} in {item}"))
             .clone()
     };
     assert_eq!(of("en")["base_revision_id"], Value::Null);
@@ -87,6 +100,11 @@ async fn existing_translations_follow_the_source_as_it_was_when_they_were_writte
         "written before the source changed"
     );
     assert_eq!(of("nl")["outdated"], false, "written after");
+    assert_eq!(
+        of("de")["outdated"],
+        false,
+        "an unpublish is not a text to follow"
+    );
 }
 
 async fn migrations_go_down_and_up_again_on_an_empty_database(backend: Backend) {

@@ -11,7 +11,119 @@ backend_tests!(
     an_author_asks_for_review_and_an_editor_publishes_it,
     a_translation_sent_back_carries_the_answer,
     only_writers_ask_and_only_publishers_decide,
+    what_is_published_is_what_was_asked_to_be_reviewed,
+    a_dropped_or_trashed_translation_leaves_the_queue,
 );
+
+async fn what_is_published_is_what_was_asked_to_be_reviewed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let p = people(&app).await;
+    let id = create(
+        &app,
+        &p.author,
+        "news",
+        json!({ "countries": ["BE"], "translation": { "locale": "fr", "title": "Relu" } }),
+    )
+    .await;
+    let review: Value = ask(&app, &p.author, &id, None).await.json().await.unwrap();
+    // The author changes the text after asking.
+    let changed = app
+        .send_if_match(
+            Method::PUT,
+            &format!("/api/v1/admin/news/{id}/translations/fr"),
+            &p.author,
+            Some("\"t1\""),
+            &json!({ "title": "Pas relu" }),
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let path = format!(
+        "/api/v1/admin/review-requests/{}/publish",
+        review["id"].as_str().unwrap()
+    );
+    assert_problem(
+        app.send(Method::POST, &path, Some(&p.editor), None).await,
+        StatusCode::PRECONDITION_FAILED,
+    )
+    .await;
+    assert!(
+        titles(&read(&app, "/api/v1/news?locale=fr").await).is_empty(),
+        "nothing unreviewed went live"
+    );
+    assert_eq!(
+        queue(&app, &p.editor).await.len(),
+        1,
+        "the request is open again"
+    );
+}
+
+async fn a_dropped_or_trashed_translation_leaves_the_queue(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let p = people(&app).await;
+    let id = create(
+        &app,
+        &p.admin,
+        "news",
+        json!({ "countries": ["BE"], "translation": { "locale": "en", "title": "Source" } }),
+    )
+    .await;
+    let french = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/admin/news/{id}/translations/fr"),
+            Some(&p.author),
+            Some(&json!({ "title": "Traduit" })),
+        )
+        .await;
+    assert_eq!(french.status(), StatusCode::OK);
+    ask(&app, &p.author, &id, None).await;
+    let dropped = app
+        .delete_authed(
+            &format!("/api/v1/admin/news/{id}/translations/fr"),
+            &p.admin,
+        )
+        .await;
+    assert!(dropped.status().is_success(), "{}", dropped.status());
+    assert!(queue(&app, &p.editor).await.is_empty());
+    let history: Value = app
+        .get_authed(
+            &format!("/api/v1/admin/news/{id}/review-requests"),
+            &p.admin,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history["items"][0]["status"], "returned");
+
+    let other = create(&app, &p.author, "news",
+        json!({ "countries": ["BE"], "translation": { "locale": "fr", "title": "À la corbeille" } })).await;
+    let review: Value = ask(&app, &p.author, &other, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let trashed = app
+        .delete_authed(&format!("/api/v1/admin/news/{other}"), &p.admin)
+        .await;
+    assert!(trashed.status().is_success());
+    assert!(queue(&app, &p.editor).await.is_empty());
+    let path = format!(
+        "/api/v1/admin/review-requests/{}/send-back",
+        review["id"].as_str().unwrap()
+    );
+    assert_problem(
+        app.send(
+            Method::POST,
+            &path,
+            Some(&p.editor),
+            Some(&json!({ "answer": "Non" })),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
 
 struct People {
     admin: String,

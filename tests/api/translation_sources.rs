@@ -13,7 +13,102 @@ backend_tests!(
     saving_with_the_source_shown_beside_moves_the_base,
     marking_up_to_date_is_for_those_who_may_write_the_translation,
     the_source_follows_nothing_and_a_new_source_rebases_the_others,
+    an_unpublished_source_is_still_what_translations_follow,
+    marking_up_to_date_after_the_source_changed_again_is_refused,
 );
+
+async fn an_unpublished_source_is_still_what_translations_follow(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let id = translated(&app, &admin).await;
+    for action in ["publish", "unpublish"] {
+        let path = format!("/api/v1/admin/news/{id}/translations/en/{action}");
+        assert!(
+            app.send(Method::POST, &path, Some(&admin), None)
+                .await
+                .status()
+                .is_success()
+        );
+    }
+    put(&app, &admin, &id, "nl", None, json!({ "title": "Oproep" })).await;
+    let marked = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/admin/news/{id}/translations/fr/up-to-date"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(marked.status(), StatusCode::NO_CONTENT);
+    let found = item(&app, &admin, &id).await;
+    assert_eq!(
+        translation(&found, "nl")["outdated"],
+        false,
+        "made from the source's text"
+    );
+    assert_eq!(translation(&found, "fr")["outdated"], false);
+    assert_eq!(changes(&app, &admin, &id, "nl").await["changes"], json!([]));
+}
+
+async fn marking_up_to_date_after_the_source_changed_again_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let id = translated(&app, &admin).await;
+    let english = translation(&item(&app, &admin, &id).await, "en")["etag"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    put(
+        &app,
+        &admin,
+        &id,
+        "en",
+        Some(&english),
+        json!({ "title": "Call to buyers", "body": "Two." }),
+    )
+    .await;
+    let shown = changes(&app, &admin, &id, "fr").await["latest_revision_id"].clone();
+    // Meanwhile the source changes again.
+    let english = translation(&item(&app, &admin, &id).await, "en")["etag"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    put(
+        &app,
+        &admin,
+        &id,
+        "en",
+        Some(&english),
+        json!({ "title": "Call to buyers", "body": "Three." }),
+    )
+    .await;
+    let path = format!("/api/v1/admin/news/{id}/translations/fr/up-to-date");
+    assert_problem(
+        app.send(
+            Method::POST,
+            &path,
+            Some(&admin),
+            Some(&json!({ "shown": shown })),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(
+        translation(&item(&app, &admin, &id).await, "fr")["outdated"],
+        true
+    );
+    let latest = changes(&app, &admin, &id, "fr").await["latest_revision_id"].clone();
+    let marked = app
+        .send(
+            Method::POST,
+            &path,
+            Some(&admin),
+            Some(&json!({ "shown": latest })),
+        )
+        .await;
+    assert_eq!(marked.status(), StatusCode::NO_CONTENT);
+}
 
 async fn item(app: &TestApp, token: &str, id: &str) -> Value {
     app.get_authed(&format!("/api/v1/admin/news/{id}"), token)

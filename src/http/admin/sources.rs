@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::content::dto::{FieldChange, KindPath};
 use crate::http::ApiTags;
+use crate::http::json::OptionalJsonBody;
 use crate::http::problem::{ApiError, error_set};
 use crate::http::security::AdminAuth;
 use crate::services::content::{self, SourceChanges};
@@ -57,6 +58,17 @@ impl From<SourceChanges> for SourceChangesResponse {
     }
 }
 
+/// The source revision whose changes the translator was shown.
+#[derive(Debug, Object, serde::Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+struct UpToDateRequest {
+    /// `latest_revision_id` from `source-changes`; when the source changed again
+    /// since, 409 instead of skipping the new changes.
+    #[oai(nullable)]
+    shown: Option<Uuid>,
+}
+
 #[derive(ApiResponse)]
 enum Marked {
     /// The translation now follows the newest source revision.
@@ -70,7 +82,7 @@ error_set!(
 );
 error_set!(
     /// Marking up to date.
-    WriteErrors: 400, 401, 403, 404
+    WriteErrors: 400, 401, 403, 404, 409
 );
 
 #[OpenApi(prefix_path = "/api/v1/admin", tag = "ApiTags::Content")]
@@ -101,7 +113,9 @@ impl SourcesApi {
     /// Mark a translation up to date with its source.
     ///
     /// Its base moves to the newest source revision, so it is no longer `outdated`;
-    /// the draft itself does not change. For whoever may write the translation.
+    /// the draft itself does not change. For whoever may write the translation. With
+    /// `{"shown": ...}` (the revision whose changes were shown), 409 if the source
+    /// changed again since.
     #[oai(
         path = "/:kind/:id/translations/:locale/up-to-date",
         method = "post",
@@ -113,8 +127,11 @@ impl SourcesApi {
         kind: Path<KindPath>,
         id: Path<Uuid>,
         locale: Path<String>,
+        body: OptionalJsonBody<UpToDateRequest>,
     ) -> Result<Marked, ApiError<WriteErrors>> {
-        content::mark_up_to_date(&self.state, &auth.0, kind.0.into(), id.0, &locale.0).await?;
+        let shown = body.0.and_then(|b| b.shown);
+        content::mark_up_to_date(&self.state, &auth.0, kind.0.into(), id.0, &locale.0, shown)
+            .await?;
         Ok(Marked::Done)
     }
 }

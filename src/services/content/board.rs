@@ -247,44 +247,56 @@ impl Facts {
             });
         }
         let db = &state.db;
-        let drafts: BTreeMap<(Uuid, String), translation::Model> = Translations::find()
-            .filter(translation::Column::DocumentId.is_in(ids.iter().copied()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|t| ((t.document_id, t.locale.clone()), t))
-            .collect();
-        let live = Published::find()
-            .select_only()
-            .columns([
-                published_translation::Column::DocumentId,
-                published_translation::Column::Locale,
-                published_translation::Column::DraftVersion,
-                published_translation::Column::DocumentVersion,
-            ])
-            .filter(published_translation::Column::DocumentId.is_in(ids.iter().copied()))
-            .into_tuple::<(Uuid, String, i64, i64)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|(id, locale, draft, document)| ((id, locale), (draft, document)))
-            .collect();
-        let scheduled = Schedules::find()
-            .filter(schedule::Column::DocumentId.is_in(ids.iter().copied()))
-            .filter(schedule::Column::DoneAt.is_null())
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|s| (s.document_id, s.locale))
-            .collect();
-        let in_review = Reviews::find()
-            .filter(review_request::Column::DocumentId.is_in(ids.iter().copied()))
-            .filter(review_request::Column::Status.eq("open"))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|r| (r.document_id, r.locale))
-            .collect();
+        let mut drafts: BTreeMap<(Uuid, String), translation::Model> = BTreeMap::new();
+        let mut live = BTreeMap::new();
+        let mut scheduled = BTreeSet::new();
+        let mut in_review = BTreeSet::new();
+        // In chunks: PostgreSQL takes at most 65,535 parameters in one statement.
+        for chunk in ids.chunks(1000) {
+            let chunk = chunk.iter().copied();
+            drafts.extend(
+                Translations::find()
+                    .filter(translation::Column::DocumentId.is_in(chunk.clone()))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|t| ((t.document_id, t.locale.clone()), t)),
+            );
+            live.extend(
+                Published::find()
+                    .select_only()
+                    .columns([
+                        published_translation::Column::DocumentId,
+                        published_translation::Column::Locale,
+                        published_translation::Column::DraftVersion,
+                        published_translation::Column::DocumentVersion,
+                    ])
+                    .filter(published_translation::Column::DocumentId.is_in(chunk.clone()))
+                    .into_tuple::<(Uuid, String, i64, i64)>()
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|(id, locale, draft, document)| ((id, locale), (draft, document))),
+            );
+            scheduled.extend(
+                Schedules::find()
+                    .filter(schedule::Column::DocumentId.is_in(chunk.clone()))
+                    .filter(schedule::Column::DoneAt.is_null())
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|s| (s.document_id, s.locale)),
+            );
+            in_review.extend(
+                Reviews::find()
+                    .filter(review_request::Column::DocumentId.is_in(chunk))
+                    .filter(review_request::Column::Status.eq("open"))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.document_id, r.locale)),
+            );
+        }
         let bases = sources::snapshots(
             db,
             drafts.values().filter_map(|t| t.base_revision_id).collect(),

@@ -5,11 +5,13 @@
 
 use chrono::{DateTime, Utc};
 use entity::review_request::{self, Column, Entity as Reviews};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::load;
+use super::view::etag_of_translation;
 use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::{AppError, Refusal};
@@ -90,17 +92,15 @@ pub async fn request(
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
     if open_of(&txn, id, locale.as_str()).await?.is_some() {
-        return Err(AppError::refused(
-            Refusal::AlreadyExists,
-            format!("a review of the {locale} translation is already requested"),
-        ));
+        return Err(already_requested(&locale));
     }
-    let model = review_request::ActiveModel {
+    let inserted = review_request::ActiveModel {
         id: Set(Uuid::now_v7()),
         document_id: Set(id),
         locale: Set(locale.to_string()),
         status: Set(ReviewStatus::Open.as_str().to_owned()),
         comment: Set(comment),
+        draft_version: Set(draft.version),
         requested_by: Set(actor.user().map(|u| u.id)),
         requested_at: Set(now),
         decided_by: Set(None),
@@ -108,7 +108,15 @@ pub async fn request(
         answer: Set(String::new()),
     }
     .insert(&txn)
-    .await?;
+    .await;
+    // The index allows one open request per translation, whatever the races.
+    let model = match inserted {
+        Ok(model) => model,
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(already_requested(&locale));
+        }
+        Err(err) => return Err(err.into()),
+    };
     let event = Event::success("content.review_request", kind.as_str(), id)
         .with_details(json!({ "locale": locale.as_str(), "review": model.id }));
     audit::record(&txn, now, actor, event).await?;
@@ -201,7 +209,10 @@ pub enum Decision {
     SendBack { answer: String },
 }
 
-/// Publishes the translation or sends it back; for whoever may publish it.
+/// Publishes the translation or sends it back; for whoever may publish it. The request
+/// is claimed first (open to decided, in one statement), so two reviewers never both
+/// decide; publishing needs the draft unchanged since the request, and a failed
+/// publish reopens the request.
 pub async fn decide(
     state: &AppState,
     actor: &Actor,
@@ -215,7 +226,10 @@ pub async fn decide(
     let document = entity::document::Entity::find_by_id(model.document_id)
         .one(&state.db)
         .await?
-        .ok_or_else(|| AppError::NotFound("the item of this review request is gone".into()))?;
+        .filter(|d| d.deleted_at.is_none())
+        .ok_or_else(|| {
+            AppError::NotFound("the item of this review request is not available".into())
+        })?;
     let kind = load::kind(&document)?;
     let countries = load::countries(&document)?;
     let locale = Locale::from_stored(model.locale.clone());
@@ -231,25 +245,14 @@ pub async fn decide(
         Some(document.id.to_string()),
     )
     .await?;
-    if ReviewStatus::parse(&model.status)? != ReviewStatus::Open {
-        return Err(AppError::Conflict(format!(
-            "this review request was already {}",
-            model.status
-        )));
-    }
-    let (status, answer, audit_action) = match decision {
-        Decision::Publish => {
-            // Published through the one publishing path, with its checks and events.
-            super::schedule_or_publish(state, actor, kind, document.id, &model.locale, None, None)
-                .await?;
-            (
-                ReviewStatus::Published,
-                String::new(),
-                "content.review_publish",
-            )
-        }
+    let (status, answer, audit_action) = match &decision {
+        Decision::Publish => (
+            ReviewStatus::Published,
+            String::new(),
+            "content.review_publish",
+        ),
         Decision::SendBack { answer } => {
-            let answer = checked_comment("answer", &answer)?;
+            let answer = checked_comment("answer", answer)?;
             if answer.is_empty() {
                 return Err(AppError::invalid(
                     "answer",
@@ -261,21 +264,80 @@ pub async fn decide(
     };
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
-    let mut change: review_request::ActiveModel = model.into();
-    change.status = Set(status.as_str().to_owned());
-    change.answer = Set(answer);
-    change.decided_by = Set(actor.user().map(|u| u.id));
-    change.decided_at = Set(Some(now));
-    let decided = change.update(&txn).await?;
+    let claimed = Reviews::update_many()
+        .col_expr(Column::Status, Expr::value(status.as_str()))
+        .col_expr(Column::Answer, Expr::value(answer))
+        .col_expr(Column::DecidedBy, Expr::value(actor.user().map(|u| u.id)))
+        .col_expr(Column::DecidedAt, Expr::value(Some(now)))
+        .filter(Column::Id.eq(review))
+        .filter(Column::Status.eq(ReviewStatus::Open.as_str()))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Err(AppError::Conflict(format!(
+            "this review request was already {}",
+            model.status
+        )));
+    }
     let event = Event::success(audit_action, kind.as_str(), document.id)
-        .with_details(json!({ "locale": decided.locale, "review": decided.id }));
+        .with_details(json!({ "locale": model.locale, "review": review }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
+    if matches!(decision, Decision::Publish) {
+        // What was asked to be reviewed, and nothing written since (412 otherwise).
+        let reviewed = etag_of_translation(model.draft_version);
+        let published = super::schedule_or_publish(
+            state,
+            actor,
+            kind,
+            document.id,
+            &model.locale,
+            None,
+            Some(&reviewed),
+        )
+        .await;
+        if let Err(err) = published {
+            Reviews::update_many()
+                .col_expr(Column::Status, Expr::value(ReviewStatus::Open.as_str()))
+                .col_expr(Column::DecidedBy, Expr::value(Option::<Uuid>::None))
+                .col_expr(
+                    Column::DecidedAt,
+                    Expr::value(Option::<DateTime<Utc>>::None),
+                )
+                .filter(Column::Id.eq(review))
+                .exec(&state.db)
+                .await?;
+            return Err(err);
+        }
+    }
+    let decided = Reviews::find_by_id(review)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::internal("a decided review request is gone"))?;
     let title = load::translation(&state.db, document.id, &locale)
         .await?
         .map(|t| t.title)
         .unwrap_or_default();
     review_of(decided, kind, title)
+}
+
+/// Closes the open request of a translation that is dropped: nothing is left to review.
+pub async fn close_for_dropped(
+    txn: &impl sea_orm::ConnectionTrait,
+    document: Uuid,
+    locale: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    Reviews::update_many()
+        .col_expr(Column::Status, Expr::value(ReviewStatus::Returned.as_str()))
+        .col_expr(Column::Answer, Expr::value("The translation was dropped."))
+        .col_expr(Column::DecidedAt, Expr::value(Some(now)))
+        .filter(Column::DocumentId.eq(document))
+        .filter(Column::Locale.eq(locale))
+        .filter(Column::Status.eq(ReviewStatus::Open.as_str()))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// The open request of a translation, if any.
@@ -305,6 +367,13 @@ pub async fn open_locales(
         .into_iter()
         .map(|r| r.locale)
         .collect())
+}
+
+fn already_requested(locale: &Locale) -> AppError {
+    AppError::refused(
+        Refusal::AlreadyExists,
+        format!("a review of the {locale} translation is already requested"),
+    )
 }
 
 fn checked_comment(field: &str, raw: &str) -> Result<String, AppError> {

@@ -25,6 +25,10 @@ use crate::state::AppState;
 /// The texts a translation renders from its source; slugs and files are per locale.
 pub const SOURCE_TEXTS: [&str; 5] = ["title", "summary", "body", "seo_title", "seo_description"];
 
+/// Revisions that hold a translation's whole text (an unpublish's or a drop's do not
+/// stand for the source as it is): the only ones a translation can follow.
+const TEXT_ACTIONS: [&str; 3] = ["create", "draft", "publish"];
+
 /// The newest revision of `document`'s `source_locale`: what a translation made now
 /// would follow.
 pub async fn latest(
@@ -35,6 +39,7 @@ pub async fn latest(
     Ok(Revisions::find()
         .filter(RevisionColumn::DocumentId.eq(document))
         .filter(RevisionColumn::Locale.eq(source_locale))
+        .filter(RevisionColumn::Action.is_in(TEXT_ACTIONS))
         .order_by_desc(RevisionColumn::CreatedAt)
         .order_by_desc(RevisionColumn::Id)
         .one(db)
@@ -51,7 +56,11 @@ pub async fn check_based_on(
 ) -> Result<Uuid, AppError> {
     let found = Revisions::find_by_id(based_on).one(db).await?;
     match found {
-        Some(r) if r.document_id == document && r.locale.as_deref() == Some(source_locale) => {
+        Some(r)
+            if r.document_id == document
+                && r.locale.as_deref() == Some(source_locale)
+                && TEXT_ACTIONS.contains(&r.action.as_str()) =>
+        {
             Ok(r.id)
         }
         _ => Err(AppError::invalid(
@@ -85,16 +94,19 @@ pub async fn snapshots(
     db: &impl ConnectionTrait,
     ids: Vec<Uuid>,
 ) -> Result<BTreeMap<Uuid, revision::Model>, AppError> {
-    if ids.is_empty() {
-        return Ok(BTreeMap::new());
+    let mut found = BTreeMap::new();
+    // In chunks: PostgreSQL takes at most 65,535 parameters in one statement.
+    for chunk in ids.chunks(1000) {
+        found.extend(
+            Revisions::find()
+                .filter(RevisionColumn::Id.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r)),
+        );
     }
-    Ok(Revisions::find()
-        .filter(RevisionColumn::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect())
+    Ok(found)
 }
 
 /// Each source text that differs between the base and the source's draft now, as
@@ -180,6 +192,7 @@ pub async fn mark_up_to_date(
     kind: ContentKind,
     id: Uuid,
     locale: &str,
+    shown: Option<Uuid>,
 ) -> Result<(), AppError> {
     let (document, draft) = translation_of(state, kind, id, locale).await?;
     let countries = super::load::countries(&document)?;
@@ -192,6 +205,12 @@ pub async fn mark_up_to_date(
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
     let base = latest(&txn, id, &document.source_locale).await?;
+    // The translator read the changes up to `shown`; a newer source is news to them.
+    if shown.is_some_and(|shown| Some(shown) != base) {
+        return Err(AppError::Conflict(
+            "the source changed again since its changes were shown; look at them again".into(),
+        ));
+    }
     translation::Entity::update_many()
         .col_expr(
             translation::Column::BaseRevisionId,

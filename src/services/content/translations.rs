@@ -345,6 +345,7 @@ pub async fn drop_translation(
     }
     let now = state.clock.now();
     revisions::record_draft(&txn, &current, RevisionAction::Drop, actor, now).await?;
+    super::reviews::close_for_dropped(&txn, id, locale.as_str(), now).await?;
     Published::delete_many()
         .filter(published_translation::Column::DocumentId.eq(id))
         .filter(published_translation::Column::Locale.eq(locale.as_str()))

@@ -37,7 +37,7 @@ export function SourcePanel({ kind, item, locale, canWrite, onMarked, onLatest }
   const changed = Object.fromEntries((found?.changes || []).map((c) => [c.field, c]));
   const mark = async () => {
     try {
-      await post(`/api/v1/admin/${kind.path}/${item.id}/translations/${locale}/up-to-date`);
+      await post(`/api/v1/admin/${kind.path}/${item.id}/translations/${locale}/up-to-date`, { shown: found.latest_revision_id });
       await onMarked();
     } catch (error) {
       setProblem(error);
