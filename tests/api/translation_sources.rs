@@ -15,7 +15,87 @@ backend_tests!(
     the_source_follows_nothing_and_a_new_source_rebases_the_others,
     an_unpublished_source_is_still_what_translations_follow,
     marking_up_to_date_after_the_source_changed_again_is_refused,
+    restoring_an_old_text_restores_what_it_followed,
 );
+
+async fn restoring_an_old_text_restores_what_it_followed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let id = translated(&app, &admin).await;
+    let english = translation(&item(&app, &admin, &id).await, "en")["etag"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    put(
+        &app,
+        &admin,
+        &id,
+        "en",
+        Some(&english),
+        json!({ "title": "Call to buyers", "body": "Buy social, now." }),
+    )
+    .await;
+    let latest = changes(&app, &admin, &id, "fr").await["latest_revision_id"].clone();
+    let french = translation(&item(&app, &admin, &id).await, "fr")["etag"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    put(
+        &app,
+        &admin,
+        &id,
+        "fr",
+        Some(&french),
+        json!({ "title": "Appel", "body": "Achetez social, maintenant.", "based_on": latest }),
+    )
+    .await;
+    assert_eq!(
+        translation(&item(&app, &admin, &id).await, "fr")["outdated"],
+        false
+    );
+
+    // Back to the first French text: it followed the first English one.
+    let revisions: Value = app
+        .get_authed(
+            &format!("/api/v1/admin/news/{id}/revisions?per_page=100"),
+            &admin,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let first_french = revisions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|r| r["locale"] == "fr")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let restored = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/admin/news/{id}/revisions/{first_french}/restore"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert!(restored.status().is_success(), "{}", restored.status());
+    let after = item(&app, &admin, &id).await;
+    assert_eq!(
+        translation(&after, "fr")["draft"]["body"],
+        "Achetez social."
+    );
+    assert_eq!(
+        translation(&after, "fr")["outdated"],
+        true,
+        "the old text follows the old source"
+    );
+    let found = changes(&app, &admin, &id, "fr").await;
+    assert_eq!(found["changes"][0]["after"], "Buy social, now.");
+}
 
 async fn an_unpublished_source_is_still_what_translations_follow(backend: Backend) {
     let app = TestApp::spawn(backend).await;

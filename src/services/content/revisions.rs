@@ -72,6 +72,8 @@ pub async fn record_draft(
         "slug": draft.slug, "title": draft.title, "summary": draft.summary, "body": draft.body,
         "seo_title": draft.seo_title, "seo_description": draft.seo_description, "version": draft.version,
         "file_asset_id": load::file_of(&draft.fields),
+        // What the text followed, so that restoring old text restores that too.
+        "base_revision_id": draft.base_revision_id,
     });
     insert(
         txn,
@@ -251,7 +253,19 @@ pub async fn restore_revision(
                 file_asset_id: found.snapshot["file_asset_id"]
                     .as_str()
                     .and_then(|id| id.parse().ok()),
-                based_on: None,
+                // The old text follows what it followed then, if that still is a text
+                // of the item's source; otherwise what the translation follows now.
+                based_on: match found.snapshot["base_revision_id"]
+                    .as_str()
+                    .and_then(|b| b.parse().ok())
+                {
+                    Some(base) => {
+                        super::sources::check_based_on(&state.db, id, &document.source_locale, base)
+                            .await
+                            .ok()
+                    }
+                    None => None,
+                },
             };
             // The revision was valid when taken; limits and files may have changed since.
             let mut errors = crate::error::FieldErrors::new();
@@ -364,7 +378,8 @@ fn diff(before: Option<&Value>, after: &Value) -> Vec<(String, Value, Value)> {
     keys.sort();
     keys.dedup();
     keys.into_iter()
-        .filter(|key| key.as_str() != "version")
+        // Bookkeeping, not content: what the text followed is not a change of text.
+        .filter(|key| key.as_str() != "version" && key.as_str() != "base_revision_id")
         .filter_map(|key| {
             let (old, new) = (
                 before.get(key).cloned().unwrap_or(Value::Null),
