@@ -1,5 +1,6 @@
 //! sea-orm entities: the database tables as Rust types. No logic lives here.
 
+pub mod activity_mark;
 pub mod api_token;
 pub mod asset;
 pub mod audit_entry;

@@ -23,6 +23,7 @@ mod m20261129_000012_search_words;
 mod m20261130_000013_site_routes;
 mod m20261130_000014_translation_base;
 mod m20261130_000015_review_requests;
+mod m20261130_000016_activity_marks;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000013_site_routes::Migration),
             Box::new(m20261130_000014_translation_base::Migration),
             Box::new(m20261130_000015_review_requests::Migration),
+            Box::new(m20261130_000016_activity_marks::Migration),
         ]
     }
 }

@@ -64,9 +64,9 @@ pub async fn observe<E: Endpoint>(
 /// response cache. It is done here, at the one door all writes pass through, so that no
 /// new write can forget it; the response is only produced after the write's transaction
 /// committed. Only a refusal (4xx) is known to have changed nothing; a request dropped
-/// midway (the client went away after the commit) invalidates too. Sign-in traffic and
-/// preview links (a new short-lived token; previews are never cached) change nothing
-/// readers see and are left out.
+/// midway (the client went away after the commit) invalidates too. Sign-in traffic,
+/// preview links (a new short-lived token; previews are never cached) and marking one's
+/// activity seen change nothing readers see and are left out.
 pub async fn invalidate_on_write<E: Endpoint>(
     ep: Arc<E>,
     req: Request,
@@ -75,7 +75,8 @@ pub async fn invalidate_on_write<E: Endpoint>(
     let path = req.uri().path();
     let writes = !req.method().is_safe()
         && !path.starts_with("/api/v1/auth/")
-        && !path.ends_with("/preview-link");
+        && !path.ends_with("/preview-link")
+        && path != "/api/v1/admin/activity/seen";
     let mut pending = ChangedOnDrop(writes.then_some(state));
     let response = ep.call(req).await?.into_response();
     if response.status().is_client_error() {
@@ -180,6 +181,23 @@ pub async fn time_limit<E: Endpoint>(
             )
         }
     }
+}
+
+/// A body refused unread (413) leaves its bytes on the connection, which the server then
+/// closes: `Connection: close` tells the client, so that it does not send its next
+/// request on a connection that is going away.
+pub async fn close_after_unread_body<E: Endpoint>(
+    ep: Arc<E>,
+    req: Request,
+) -> poem::Result<Response> {
+    let mut response = ep.call(req).await?.into_response();
+    if response.status() == poem::http::StatusCode::PAYLOAD_TOO_LARGE {
+        response.headers_mut().insert(
+            poem::http::header::CONNECTION,
+            HeaderValue::from_static("close"),
+        );
+    }
+    Ok(response)
 }
 
 /// Admin and auth responses carry drafts, personal data, token secrets and session

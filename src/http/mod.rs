@@ -61,6 +61,7 @@ type Apis = (
         admin::sources::SourcesApi,
         admin::reviews::ReviewsApi,
         admin::board::BoardApi,
+        admin::activity::ActivityApi,
     ),
     admin::assets::AssetsApi,
     files::FilesApi,
@@ -107,6 +108,9 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
                 state: state.clone(),
             },
             admin::board::BoardApi {
+                state: state.clone(),
+            },
+            admin::activity::ActivityApi {
                 state: state.clone(),
             },
         ),
@@ -175,7 +179,8 @@ pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
         .around(move |ep, req| middleware::invalidate_on_write(ep, req, writes.clone()))
         .around(move |ep, req| middleware::observe(ep, req, metrics.clone()))
         .with(SetHeader::new().overriding("X-Content-Type-Options", "nosniff"))
-        .around(middleware::no_store_for_private);
+        .around(middleware::no_store_for_private)
+        .around(middleware::close_after_unread_body);
     let app = std::sync::Arc::new(app.boxed());
     let listed = (!origins.is_empty()).then(|| {
         let cors = Cors::new()

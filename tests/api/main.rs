@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod activity;
 mod admin_app;
 mod admin_client;
 mod asset_usage;

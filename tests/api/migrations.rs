@@ -219,6 +219,15 @@ async fn populate(app: &TestApp) {
         )
         .await;
     assert_eq!(asked.status(), StatusCode::CREATED);
+    let seen = app
+        .send(
+            Method::POST,
+            "/api/v1/admin/activity/seen",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(seen.status(), StatusCode::NO_CONTENT);
 }
 
 /// With foreign keys on, a SQLite table rebuild in a migration silently deletes the

@@ -29,7 +29,7 @@ def test_a_lithuanian_editor_updates_an_outdated_translation_from_the_board(new_
     expect(page.get_by_text("1 translation needs work")).to_be_visible()
     accessible(page, "board")
     screenshot(page, "board")
-    page.get_by_role("link", name="LT outdated").click()
+    page.get_by_role("link", name="LT outdated", exact=True).click()
 
     source = page.get_by_role("region", name="Source: EN")
     expect(source.get_by_text("Changed since this translation was written")).to_be_visible()
@@ -96,3 +96,8 @@ def test_an_author_asks_for_review_and_an_editor_publishes_it_from_the_queue(new
     editor.get_by_role("button", name="Publish À relire (FR)").click()
     expect(editor.get_by_text("No translation is waiting for your review.")).to_be_visible()
     assert api.get("/api/v1/news/a-relire?locale=fr")["title"] == "À relire"
+    # The request and its outcome are in the item's history.
+    editor.goto(f"/admin/news/{item['id']}/history")
+    expect(editor.get_by_role("heading", name="Review requests")).to_be_visible()
+    expect(editor.get_by_text("Première version, merci.")).to_be_visible()
+    expect(editor.get_by_text("published", exact=False).first).to_be_visible()

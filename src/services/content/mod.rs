@@ -2,6 +2,7 @@
 //! language-neutral fields and one translation per locale. Drafts and published
 //! versions live in separate tables; publishing copies one into the other.
 
+mod activity;
 mod board;
 mod items;
 mod load;
@@ -15,6 +16,7 @@ mod sources;
 mod translations;
 mod view;
 
+pub use activity::{Activity, ActivityFeed, ActivityKind, mark_seen, since_last_visit};
 pub use board::{Board, BoardFilter, BoardRow, CellState, board};
 pub use items::{
     ItemFilter, ItemInput, Status, abilities, create, get, list, purge, restore, trash, update,

@@ -2,7 +2,7 @@
 // cell a link saying in words where that translation stands ("FR outdated").
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
-import { get } from "../api.js";
+import { get, post } from "../api.js";
 import { KINDS } from "../app.js";
 import { ErrorSummary, Select, TextField } from "./forms.js";
 
@@ -17,6 +17,37 @@ const WORDS = {
   draft: "draft",
   published: "published",
 };
+
+const HAPPENED = {
+  outdated: (a) => `${a.locale.toUpperCase()} outdated: the source of “${a.title}” changed`,
+  review_requested: (a) => `Review requested: “${a.title}” (${a.locale.toUpperCase()})${a.detail ? `: ${a.detail}` : ""}`,
+  review_published: (a) => `Your review request was published: “${a.title}” (${a.locale.toUpperCase()})`,
+  review_returned: (a) => `Sent back to you: “${a.title}” (${a.locale.toUpperCase()}): ${a.detail}`,
+  schedule_ran: (a) => `Your scheduled ${a.detail} ran: “${a.title}” (${a.locale.toUpperCase()})`,
+  schedule_failed: (a) => `Your scheduled change did not run: “${a.title}” (${a.locale.toUpperCase()}): ${a.detail}`,
+};
+
+/** What concerns the user since their last visit, until they mark it seen. */
+function WhileAway() {
+  const [feed, setFeed] = useState(null);
+  useEffect(() => {
+    get("/api/v1/admin/activity").then(({ data }) => setFeed(data)).catch(() => setFeed(null));
+  }, []);
+  if (!feed || feed.items.length === 0) return null;
+  const seen = async () => {
+    try {
+      await post("/api/v1/admin/activity/seen");
+      setFeed({ ...feed, items: [] });
+    } catch {
+      // Shown again next time; nothing is lost.
+    }
+  };
+  return html`<section class="notice" aria-labelledby="away-title">
+    <h2 id="away-title">While you were away</h2>
+    <ul>${feed.items.map((a) => html`<li><a href=${`/admin/${PATHS[a.item_kind]}/${a.item_id}?locale=${a.locale}`}>${HAPPENED[a.what](a)}</a></li>`)}</ul>
+    <button type="button" class="secondary" onClick=${seen}>Mark these as seen</button>
+  </section>`;
+}
 
 export function TranslationBoard({ me }) {
   const [kind, setKind] = useState("");
@@ -45,6 +76,7 @@ export function TranslationBoard({ me }) {
   const needs = board?.counts.needs_work ?? 0;
   return html`
     <h1>Translations</h1>
+    <${WhileAway} />
     <${ErrorSummary} problem=${problem} />
     ${board && html`<p class="counts" role="status">${needs === 0 ? "Nothing needs work." : `${needs} translation${needs === 1 ? "" : "s"} need${needs === 1 ? "s" : ""} work`}
       ${board.counts.in_review > 0 ? `, ${board.counts.in_review} in review` : ""}</p>`}

@@ -43,6 +43,20 @@ function Changes({ kind, id, revision }) {
   </table>`;
 }
 
+const REVIEW_WORDS = { open: "waiting", published: "published", returned: "sent back" };
+
+/** The item's review requests: asked when, with what message, and the outcome. */
+function Reviews({ kind, id }) {
+  const [reviews, setReviews] = useState(null);
+  useEffect(() => {
+    get(`/api/v1/admin/${kind.path}/${id}/review-requests`).then(({ data }) => setReviews(data.items)).catch(() => setReviews([]));
+  }, [id]);
+  if (!reviews || reviews.length === 0) return null;
+  return html`<h2>Review requests</h2>
+    <ul>${reviews.map((r) => html`<li key=${r.id}>${r.locale.toUpperCase()}: asked ${when(r.requested_at)}${r.comment ? ` (“${r.comment}”)` : ""},
+      ${REVIEW_WORDS[r.status] || r.status}${r.decided_at ? ` ${when(r.decided_at)}` : ""}${r.answer ? `: “${r.answer}”` : ""}</li>`)}</ul>`;
+}
+
 export function History({ kind, id, me }) {
   const [revisions, setRevisions] = useState(null);
   const [item, setItem] = useState(null);
@@ -70,6 +84,8 @@ export function History({ kind, id, me }) {
     <p><a href=${`/admin/${kind.path}/${id}`}>Back to the ${kind.one}</a></p>
     <h1>History of “${title}”</h1>
     <${ErrorSummary} problem=${problem} />
+    <${Reviews} kind=${kind} id=${id} />
+    <h2>Changes</h2>
     ${!revisions && !problem && html`<p role="status">Loading…</p>`}
     ${revisions && html`<ol class="history">
       ${revisions.map((r) => {
