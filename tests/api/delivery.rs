@@ -49,7 +49,14 @@ pub(crate) async fn publish(app: &TestApp, token: &str, kind: &str, id: &str, lo
     );
 }
 
-async fn translate(app: &TestApp, token: &str, kind: &str, id: &str, locale: &str, title: &str) {
+pub(crate) async fn translate(
+    app: &TestApp,
+    token: &str,
+    kind: &str,
+    id: &str,
+    locale: &str,
+    title: &str,
+) {
     let path = format!("/api/v1/admin/{kind}/{id}/translations/{locale}");
     let response = app
         .send(

@@ -1,10 +1,10 @@
 //! Site routes: where a site's frontend shows items. Delivery items carry their `url`
 //! and `alternates` on the asked site, and `/api/v1/sitemap.xml` lists them.
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::delivery::{create, publish, read};
+use crate::delivery::{create, publish, read, translate};
 use crate::helpers::{Backend, TestApp, assert_problem, backend_tests};
 
 backend_tests!(
@@ -45,26 +45,6 @@ async fn with_belgium(backend: Backend) -> (TestApp, String) {
         created.text().await.unwrap()
     );
     (app, admin)
-}
-
-async fn put_translation(
-    app: &TestApp,
-    token: &str,
-    kind: &str,
-    id: &str,
-    locale: &str,
-    title: &str,
-) {
-    let path = format!("/api/v1/admin/{kind}/{id}/translations/{locale}");
-    let response = app
-        .send(
-            Method::PUT,
-            &path,
-            Some(token),
-            Some(&json!({ "title": title })),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
 }
 
 async fn routes_are_validated_naming_every_field(backend: Backend) {
@@ -188,8 +168,8 @@ async fn items_carry_their_url_and_alternates_on_the_asked_site(backend: Backend
         json!({ "translation": { "locale": "fr", "title": "Appel aux acheteurs" } }),
     )
     .await;
-    put_translation(&app, &admin, "news", &id, "nl", "Oproep aan kopers").await;
-    put_translation(&app, &admin, "news", &id, "en", "Call to buyers").await;
+    translate(&app, &admin, "news", &id, "nl", "Oproep aan kopers").await;
+    translate(&app, &admin, "news", &id, "en", "Call to buyers").await;
     for locale in ["fr", "nl", "en"] {
         publish(&app, &admin, "news", &id, locale).await;
     }
@@ -288,7 +268,7 @@ async fn pages_are_addressed_by_the_path_of_their_parents(backend: Backend) {
                 "translation": { "locale": "fr", "title": "Qu'est-ce que les ASRP ?", "slug": "asrp" } }),
     )
     .await;
-    put_translation(&app, &admin, "pages", &child, "nl", "Wat is MVOI").await;
+    translate(&app, &admin, "pages", &child, "nl", "Wat is MVOI").await;
     publish(&app, &admin, "pages", &child, "fr").await;
     publish(&app, &admin, "pages", &child, "nl").await;
     let page = read(&app, "/api/v1/pages/asrp?site=be").await;
@@ -345,7 +325,7 @@ async fn the_sitemap_lists_published_items_with_hreflang_alternates(backend: Bac
         json!({ "translation": { "locale": "fr", "title": "Appel" } }),
     )
     .await;
-    put_translation(&app, &admin, "news", &news, "nl", "Oproep").await;
+    translate(&app, &admin, "news", &news, "nl", "Oproep").await;
     publish(&app, &admin, "news", &news, "fr").await;
     publish(&app, &admin, "news", &news, "nl").await;
     create(
