@@ -698,6 +698,39 @@ mod tests {
     }
 
     #[test]
+    fn sitemap_files_and_preview_links_stay_within_their_bounds() {
+        for (variable, value, key) in [
+            (
+                "BUYSOCIAL__DELIVERY__SITEMAP_URLS_PER_FILE",
+                "50001",
+                "delivery.sitemap_urls_per_file",
+            ),
+            (
+                "BUYSOCIAL__DELIVERY__SITEMAP_URLS_PER_FILE",
+                "0",
+                "delivery.sitemap_urls_per_file",
+            ),
+            (
+                "BUYSOCIAL__DELIVERY__PREVIEW_LINK_MINUTES",
+                "0",
+                "delivery.preview_link_minutes",
+            ),
+            (
+                "BUYSOCIAL__DELIVERY__PREVIEW_LINK_MINUTES",
+                "10081",
+                "delivery.preview_link_minutes",
+            ),
+        ] {
+            Jail::expect_with(|jail| {
+                jail.set_env(variable, value);
+                let err = load_in(jail).unwrap_err().to_string();
+                assert!(err.contains(key), "{variable}={value}: {err}");
+                Ok(())
+            });
+        }
+    }
+
+    #[test]
     fn secrets_are_not_printed() {
         let secret = Secret::new("hunter2hunter2");
         assert_eq!(format!("{secret:?}"), "\"***\"");

@@ -190,6 +190,18 @@ async fn an_author_asks_for_review_and_an_editor_publishes_it(backend: Backend) 
     assert_eq!(review["status"], "open");
     assert_eq!(review["title"], "Appel à relire");
     assert_eq!(in_review(&app, &p.author, &id).await, true);
+    let too_long = assert_problem(
+        ask(
+            &app,
+            &p.author,
+            &id,
+            Some(json!({ "comment": "x".repeat(2001) })),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(too_long["errors"][0]["field"], "comment");
     let again = assert_problem(ask(&app, &p.author, &id, None).await, StatusCode::CONFLICT).await;
     assert_eq!(again["type"], "urn:buysocial:problem:already-exists");
 

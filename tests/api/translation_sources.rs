@@ -22,10 +22,7 @@ async fn restoring_an_old_text_restores_what_it_followed(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.admin_token().await;
     let id = translated(&app, &admin).await;
-    let english = translation(&item(&app, &admin, &id).await, "en")["etag"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let english = draft_etag(&app, &admin, &id, "en").await;
     put(
         &app,
         &admin,
@@ -36,10 +33,7 @@ async fn restoring_an_old_text_restores_what_it_followed(backend: Backend) {
     )
     .await;
     let latest = changes(&app, &admin, &id, "fr").await["latest_revision_id"].clone();
-    let french = translation(&item(&app, &admin, &id).await, "fr")["etag"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let french = draft_etag(&app, &admin, &id, "fr").await;
     put(
         &app,
         &admin,
@@ -134,10 +128,7 @@ async fn marking_up_to_date_after_the_source_changed_again_is_refused(backend: B
     let app = TestApp::spawn(backend).await;
     let admin = app.admin_token().await;
     let id = translated(&app, &admin).await;
-    let english = translation(&item(&app, &admin, &id).await, "en")["etag"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let english = draft_etag(&app, &admin, &id, "en").await;
     put(
         &app,
         &admin,
@@ -149,10 +140,7 @@ async fn marking_up_to_date_after_the_source_changed_again_is_refused(backend: B
     .await;
     let shown = changes(&app, &admin, &id, "fr").await["latest_revision_id"].clone();
     // Meanwhile the source changes again.
-    let english = translation(&item(&app, &admin, &id).await, "en")["etag"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let english = draft_etag(&app, &admin, &id, "en").await;
     put(
         &app,
         &admin,
@@ -236,6 +224,14 @@ async fn changes(app: &TestApp, token: &str, id: &str, locale: &str) -> Value {
     response.json().await.unwrap()
 }
 
+/// The current ETag of `locale`'s draft.
+async fn draft_etag(app: &TestApp, token: &str, id: &str, locale: &str) -> String {
+    translation(&item(app, token, id).await, locale)["etag"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// An English news item with a French translation made from it.
 async fn translated(app: &TestApp, admin: &str) -> String {
     let id = create(
@@ -288,10 +284,7 @@ async fn a_translation_follows_the_source_revision_it_was_made_from(backend: Bac
     );
 
     // The source changes: the translation is outdated, and the change is there.
-    let english = translation(&item(&app, &admin, &id).await, "en")["etag"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let english = draft_etag(&app, &admin, &id, "en").await;
     put(
         &app,
         &admin,
@@ -336,10 +329,7 @@ async fn saving_with_the_source_shown_beside_moves_the_base(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.admin_token().await;
     let id = translated(&app, &admin).await;
-    let english = translation(&item(&app, &admin, &id).await, "en")["etag"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let english = draft_etag(&app, &admin, &id, "en").await;
     put(
         &app,
         &admin,
@@ -351,10 +341,7 @@ async fn saving_with_the_source_shown_beside_moves_the_base(backend: Backend) {
     .await;
     let shown = changes(&app, &admin, &id, "fr").await;
     let latest = shown["latest_revision_id"].as_str().unwrap().to_owned();
-    let french = translation(&item(&app, &admin, &id).await, "fr")["etag"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let french = draft_etag(&app, &admin, &id, "fr").await;
     let saved = put(&app, &admin, &id, "fr", Some(&french),
         json!({ "title": "Appel aux acheteurs", "body": "Achetez social maintenant.", "based_on": latest })).await;
     assert_eq!(saved.status(), StatusCode::OK);
