@@ -160,6 +160,8 @@ pub struct Abilities {
     pub manage_tokens: bool,
     pub manage_sites: bool,
     pub read_audit: bool,
+    /// May see who signed up for events (of some country in scope): the event desk.
+    pub read_registrations: bool,
     pub upload_assets: bool,
     pub manage_assets: bool,
     /// May create items (in `countries`, or EU-wide when `eu_wide`).
@@ -201,6 +203,9 @@ pub fn abilities(principal: &Principal, configured: &[Locale]) -> Abilities {
         manage_tokens: allowed(Action::ManageTokens),
         manage_sites: allowed(Action::ManageSites),
         read_audit: allowed(Action::ReadAudit),
+        read_registrations: countries
+            .iter()
+            .any(|country| allowed(Action::ReadRegistrations { country })),
         upload_assets: allowed(Action::UploadAsset),
         manage_assets: allowed(Action::ManageAssets),
         publish: locales.iter().any(|locale| {
@@ -592,12 +597,14 @@ mod tests {
         let configured: Vec<Locale> = ["en", "fr", "nl", "lt"].iter().map(|x| l(x)).collect();
         let editor = abilities(&belgian(Role::Editor), &configured);
         assert!(editor.create_content && editor.publish && editor.upload_assets);
+        assert!(editor.read_registrations);
         assert!(!editor.eu_wide && !editor.manage_users && !editor.read_audit);
         assert_eq!(editor.countries, [c("BE")]);
         assert_eq!(editor.locales, [l("fr"), l("nl")]);
 
         let author = abilities(&belgian(Role::Author), &configured);
         assert!(author.create_content && !author.publish && !author.manage_assets);
+        assert!(!author.read_registrations);
 
         let viewer = abilities(&principal(Role::Viewer, &[], &[]), &configured);
         assert!(!viewer.create_content && !viewer.publish && !viewer.upload_assets);
@@ -605,6 +612,7 @@ mod tests {
 
         let admin = abilities(&principal(Role::Admin, &[], &[]), &configured);
         assert!(admin.manage_users && admin.eu_wide && admin.publish);
+        assert!(admin.read_registrations);
         assert_eq!(admin.countries.len(), 27);
         assert_eq!(admin.locales, configured);
     }

@@ -13,6 +13,12 @@ pub struct Model {
     pub actor_id: Option<Uuid>,
     /// The user's email or the token's name, as it was at the time.
     pub actor_label: String,
+    /// The user's display name or the token's name, as it was at the time.
+    pub actor_name: Option<String>,
+    /// The actor's role at the time (`None` for anonymous and schedule entries).
+    pub actor_role: Option<String>,
+    /// JSON array of the actor's countries at the time; empty: all.
+    pub actor_countries: Option<Json>,
     /// e.g. `user.create`, `auth.login`, `permission.denied`.
     pub action: String,
     /// `success`, `failure` or `denied`.

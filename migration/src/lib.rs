@@ -24,6 +24,7 @@ mod m20261130_000013_site_routes;
 mod m20261130_000014_translation_base;
 mod m20261130_000015_review_requests;
 mod m20261130_000016_activity_marks;
+mod m20261130_000017_audit_actors;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000014_translation_base::Migration),
             Box::new(m20261130_000015_review_requests::Migration),
             Box::new(m20261130_000016_activity_marks::Migration),
+            Box::new(m20261130_000017_audit_actors::Migration),
         ]
     }
 }

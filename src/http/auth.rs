@@ -87,6 +87,8 @@ struct PermissionsResponse {
     manage_tokens: bool,
     manage_sites: bool,
     read_audit: bool,
+    /// See and erase who signed up for events of some country in scope (the event desk).
+    read_registrations: bool,
     /// Upload files to the media library.
     upload_assets: bool,
     /// Change and delete files of the media library.
@@ -110,6 +112,7 @@ impl From<Abilities> for PermissionsResponse {
             manage_tokens: abilities.manage_tokens,
             manage_sites: abilities.manage_sites,
             read_audit: abilities.read_audit,
+            read_registrations: abilities.read_registrations,
             upload_assets: abilities.upload_assets,
             manage_assets: abilities.manage_assets,
             create_content: abilities.create_content,

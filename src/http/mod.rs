@@ -67,7 +67,11 @@ type Apis = (
     files::FilesApi,
     delivery::ItemsApi,
     delivery::DeliveryApi,
-    admin::registrations::RegistrationsApi,
+    // Events' sign-ups.
+    (
+        admin::registrations::RegistrationsApi,
+        admin::event_desk::EventDeskApi,
+    ),
 );
 
 /// The OpenAPI service: every operation, described.
@@ -126,9 +130,14 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
         delivery::DeliveryApi {
             state: state.clone(),
         },
-        admin::registrations::RegistrationsApi {
-            state: state.clone(),
-        },
+        (
+            admin::registrations::RegistrationsApi {
+                state: state.clone(),
+            },
+            admin::event_desk::EventDeskApi {
+                state: state.clone(),
+            },
+        ),
     );
     OpenApiService::new(apis, "buysocial", env!("CARGO_PKG_VERSION")).description(
         "Headless CMS for multilingual public-interest campaigns. Every error is \

@@ -46,12 +46,7 @@ pub struct SessionCaller {
 
 impl From<&SessionCaller> for Who {
     fn from(caller: &SessionCaller) -> Self {
-        Who {
-            kind: "user",
-            id: Some(caller.user.id),
-            label: caller.user.email.clone(),
-            client_addr: caller.client.address.clone(),
-        }
+        Who::user(&caller.user, caller.client.address.clone())
     }
 }
 
@@ -90,6 +85,7 @@ pub async fn login(
             id: None,
             label: email.clone(),
             client_addr: client.address.clone(),
+            standing: None,
         };
         let event = Event {
             action: "auth.login",
@@ -117,12 +113,8 @@ pub async fn login(
         client_addr: Set(client.address.as_deref().map(|a| truncate(a, 64))),
         user_agent: Set(client.user_agent.as_deref().map(|a| truncate(a, 512))),
     };
-    let who = Who {
-        kind: "user",
-        id: Some(user.id),
-        label: user.email.clone(),
-        client_addr: client.address.clone(),
-    };
+    let user: User = user.try_into()?;
+    let who = Who::user(&user, client.address.clone());
     let txn = crate::db::begin_write(&state.db).await?;
     Sessions::insert(session)
         .exec_without_returning(&txn)
@@ -133,7 +125,7 @@ pub async fn login(
     Ok(LoginOutcome {
         token,
         expires_at: idle_end(state, now).min(absolute_end),
-        user: user.try_into()?,
+        user,
     })
 }
 

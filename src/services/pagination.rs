@@ -54,6 +54,18 @@ impl<T> Paged<T> {
         Self { items, total, page }
     }
 
+    /// The page `page` of `all`, cut in memory (for lists filtered in Rust).
+    pub fn slice(all: Vec<T>, page: PageRequest) -> Self {
+        let total = all.len() as u64;
+        let start = usize::try_from(page.index().saturating_mul(page.size)).unwrap_or(usize::MAX);
+        let items = all
+            .into_iter()
+            .skip(start)
+            .take(usize::try_from(page.size).unwrap_or(usize::MAX))
+            .collect();
+        Self { items, total, page }
+    }
+
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Paged<U> {
         Paged {
             items: self.items.into_iter().map(f).collect(),

@@ -4,12 +4,15 @@ use buysocial::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::delivery::{create, publish};
 use crate::helpers::{ADMIN_EMAIL, Backend, TestApp, assert_problem, backend_tests};
+use crate::registrations::{event, person, register};
 
 backend_tests!(
     the_audit_log_shows_logins_writes_and_refusals,
     the_audit_log_filters_by_actor_action_resource_and_time,
     the_audit_log_is_read_only,
+    each_entry_names_who_acted_as_they_were_then_and_what_it_concerns,
 );
 
 fn actions(entries: &[Value]) -> Vec<(String, String)> {
@@ -155,4 +158,95 @@ async fn the_audit_log_is_read_only(backend: Backend) {
             .await;
         assert_problem(response, StatusCode::METHOD_NOT_ALLOWED).await;
     }
+}
+
+async fn each_entry_names_who_acted_as_they_were_then_and_what_it_concerns(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let created: Value = app
+        .post_json_authed(
+            "/api/v1/admin/users",
+            &admin,
+            &json!({ "email": "be@example.org", "display_name": "Els Peeters", "role": "editor",
+                     "scope": { "countries": ["BE"], "locales": ["fr", "nl"] }, "password": "a long password 1" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let user_id = created["id"].as_str().unwrap().to_owned();
+    let editor = app.login_token("be@example.org", "a long password 1").await;
+    let id = create(
+        &app,
+        &editor,
+        "news",
+        json!({ "countries": ["BE"], "translation": { "locale": "fr", "title": "Marchés publics" } }),
+    )
+    .await;
+    publish(&app, &editor, "news", &id, "fr").await;
+    // Her role changes later; the log keeps who she was when she published.
+    app.patch_json_authed(
+        &format!("/api/v1/admin/users/{user_id}"),
+        &admin,
+        &json!({ "role": "author", "scope": { "countries": ["NL"] } }),
+    )
+    .await;
+    let (slug, event_id) = event(&app, &admin, "BE", 10, json!({})).await;
+    register(&app, &slug, &person("jan@example.be")).await;
+    let registrations: Value = app
+        .get_authed(
+            &format!("/api/v1/admin/events/{event_id}/registrations"),
+            &admin,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rid = registrations[0]["id"].as_str().unwrap();
+    app.delete_authed(
+        &format!("/api/v1/admin/events/{event_id}/registrations/{rid}"),
+        &admin,
+    )
+    .await;
+
+    let published = &app.audit(&admin, "action=content.publish").await;
+    let mine = published
+        .iter()
+        .find(|e| e["actor_id"] == user_id.as_str())
+        .expect("her publication is logged");
+    assert_eq!(mine["actor_name"], "Els Peeters");
+    assert_eq!(mine["actor_role"], "editor");
+    assert_eq!(mine["actor_countries"], json!(["BE"]));
+    assert_eq!(mine["locale"], "fr");
+    assert_eq!(
+        mine["item"],
+        json!({ "kind": "news", "id": id, "title": "Marchés publics" })
+    );
+
+    let changed = &app.audit(&admin, "action=user.update").await[0];
+    assert_eq!(changed["resource_label"], "Els Peeters <be@example.org>");
+    assert_eq!(changed["actor_role"], "admin");
+    assert_eq!(changed["actor_countries"], json!([]));
+
+    let erased = &app.audit(&admin, "action=registration.erase").await[0];
+    assert_eq!(erased["item"]["kind"], "event");
+    assert_eq!(erased["item"]["id"], event_id.as_str());
+    assert!(
+        erased["item"]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Training BE")
+    );
+    let text = erased.to_string();
+    assert!(
+        !text.contains("jan@example.be") && !text.contains("Ana Silva"),
+        "{text}"
+    );
+
+    // A failed login has no standing to record.
+    app.login("nobody@example.org", "wrong password here").await;
+    let failed = &app.audit(&admin, "action=auth.login").await[0];
+    assert_eq!(failed["actor_kind"], "anonymous");
+    assert_eq!(failed["actor_role"], Value::Null);
+    assert_eq!(failed["actor_countries"], Value::Null);
 }

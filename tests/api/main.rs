@@ -24,6 +24,7 @@ mod database_outages;
 mod delivery;
 mod delivery_cache;
 mod errors;
+mod event_desk;
 mod headers;
 mod limits;
 mod migrations;

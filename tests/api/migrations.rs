@@ -14,7 +14,49 @@ backend_tests!(
     migrations_go_down_and_up_again_on_an_empty_database,
     stepping_each_migration_down_and_up_keeps_the_rows_of_the_others,
     existing_translations_follow_the_source_as_it_was_when_they_were_written,
+    existing_audit_entries_name_their_actors_as_they_are_now,
 );
+
+/// Migration 17: entries written before actors' standing was kept take their user's or
+/// token's name, role and countries as they are when it runs.
+async fn existing_audit_entries_name_their_actors_as_they_are_now(backend: Backend) {
+    use buysocial::domain::Role;
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let editor = app
+        .scoped_user_token("be@example.org", Role::Editor, &["BE"], &["fr"])
+        .await;
+    app.get_authed("/api/v1/admin/users", &editor).await;
+    let (_, token) = app
+        .api_token(
+            &admin,
+            json!({ "name": "Automation", "kind": "admin", "role": "viewer",
+                                   "scope": { "countries": ["LT"] } }),
+        )
+        .await;
+    app.get_authed("/api/v1/admin/users", &token).await;
+    let db = &app.state.db;
+    let since_17 = u32::try_from(Migrator::migrations().len() - 16).unwrap();
+    Migrator::down(db, Some(since_17)).await.unwrap();
+    Migrator::up(db, None).await.unwrap();
+
+    let refusals = app.audit(&admin, "action=permission.denied").await;
+    let by = |label: &str| {
+        refusals
+            .iter()
+            .find(|e| e["actor_label"] == label)
+            .unwrap_or_else(|| panic!("no refusal of {label}"))
+            .clone()
+    };
+    let editor_entry = by("be@example.org");
+    assert_eq!(editor_entry["actor_name"], "be");
+    assert_eq!(editor_entry["actor_role"], "editor");
+    assert_eq!(editor_entry["actor_countries"], json!(["BE"]));
+    let token_entry = by("Automation");
+    assert_eq!(token_entry["actor_name"], "Automation");
+    assert_eq!(token_entry["actor_role"], "viewer");
+    assert_eq!(token_entry["actor_countries"], json!(["LT"]));
+}
 
 /// Migration 14: a translation written before bases were kept follows the source
 /// revision that was current when it was last written, so one written before the
@@ -72,9 +114,10 @@ async fn existing_translations_follow_the_source_as_it_was_when_they_were_writte
     )
     .await;
     let db = &app.state.db;
-    // Back to before bases were kept (migration 14 and the one after it), and forward
+    // Back to before bases were kept (migration 14 and the ones after it), and forward
     // again: migration 14 works them out.
-    Migrator::down(db, Some(2)).await.unwrap();
+    let since_14 = u32::try_from(Migrator::migrations().len() - 13).unwrap();
+    Migrator::down(db, Some(since_14)).await.unwrap();
     Migrator::up(db, None).await.unwrap();
 
     let item: Value = app

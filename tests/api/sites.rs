@@ -3,6 +3,9 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use buysocial::domain::Role;
+
+use crate::delivery::{create, publish, translate};
 use crate::helpers::{Backend, TestApp, assert_problem, backend_tests};
 
 backend_tests!(
@@ -10,6 +13,8 @@ backend_tests!(
     invalid_sites_are_refused_naming_every_field,
     a_duplicate_code_is_a_conflict,
     deleting_a_site_revokes_its_tokens,
+    site_settings_are_tried_on_an_item_before_saving,
+    trying_site_settings_is_for_admins_and_validated,
 );
 
 fn belgium() -> Value {
@@ -179,4 +184,149 @@ async fn deleting_a_site_revokes_its_tokens(backend: Backend) {
         app.get_authed("/api/v1/auth/me", &unbound).await.status(),
         StatusCode::OK
     );
+}
+
+/// A Lithuanian news item live in English and French, with a Dutch draft.
+async fn lithuanian_news(app: &TestApp, admin: &str) -> String {
+    let id = create(
+        app,
+        admin,
+        "news",
+        json!({ "countries": ["LT"], "translation": { "locale": "en", "title": "Call for tenders" } }),
+    )
+    .await;
+    publish(app, admin, "news", &id, "en").await;
+    translate(app, admin, "news", &id, "fr", "Appel d'offres").await;
+    publish(app, admin, "news", &id, "fr").await;
+    translate(app, admin, "news", &id, "nl", "Aanbesteding").await;
+    id
+}
+
+fn served(preview: &Value) -> Vec<(String, Value, Value)> {
+    preview["readers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["locale"].as_str().unwrap().to_owned(),
+                r["served_locale"].clone(),
+                r["chain"].clone(),
+            )
+        })
+        .collect()
+}
+
+async fn site_settings_are_tried_on_an_item_before_saving(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let id = lithuanian_news(&app, &admin).await;
+    let mut settings = json!({ "countries": [], "locales": ["nl", "fr"], "default_locale": "nl",
+                               "fallback": ["fr", "en"], "kind": "news", "id": id });
+
+    let response = app
+        .post_json_authed("/api/v1/admin/sites/preview", &admin, &settings)
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let preview: Value = response.json().await.unwrap();
+    assert_eq!(preview["shown"], true);
+    assert_eq!(preview["item_countries"], json!(["LT"]));
+    assert_eq!(
+        served(&preview),
+        [
+            ("nl".to_owned(), json!("fr"), json!(["nl", "fr", "en"])),
+            ("fr".to_owned(), json!("fr"), json!(["fr", "en"])),
+        ],
+        "the Dutch draft is not live: Dutch readers get French"
+    );
+    assert_eq!(preview["readers"][0]["title"], "Appel d'offres");
+
+    settings["fallback"] = json!(["en"]);
+    let preview: Value = app
+        .post_json_authed("/api/v1/admin/sites/preview", &admin, &settings)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(preview["readers"][0]["served_locale"], "en");
+    assert_eq!(preview["readers"][0]["title"], "Call for tenders");
+
+    settings["fallback"] = json!([]);
+    let preview: Value = app
+        .post_json_authed("/api/v1/admin/sites/preview", &admin, &settings)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(preview["readers"][0]["served_locale"], Value::Null);
+    assert_eq!(preview["readers"][0]["title"], Value::Null);
+
+    settings["countries"] = json!(["BE"]);
+    let preview: Value = app
+        .post_json_authed("/api/v1/admin/sites/preview", &admin, &settings)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        preview["shown"], false,
+        "a Belgian site does not show Lithuanian news"
+    );
+
+    let sites: Value = app
+        .get_authed("/api/v1/admin/sites", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sites["page"]["total"], 0, "nothing was saved");
+}
+
+async fn trying_site_settings_is_for_admins_and_validated(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let editor = app
+        .scoped_user_token("editor@example.org", Role::Editor, &[], &[])
+        .await;
+    let id = lithuanian_news(&app, &admin).await;
+    let settings = json!({ "locales": ["fr"], "default_locale": "fr", "kind": "news", "id": id });
+    assert_problem(
+        app.post_json_authed("/api/v1/admin/sites/preview", &editor, &settings)
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_problem(
+        app.post_json("/api/v1/admin/sites/preview", &settings)
+            .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+
+    let invalid = json!({ "locales": ["fr", "xx"], "default_locale": "nl", "fallback": ["fr"],
+                          "kind": "news", "id": id });
+    let problem = assert_problem(
+        app.post_json_authed("/api/v1/admin/sites/preview", &admin, &invalid)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"locales[1]") && fields.contains(&"default_locale"),
+        "{problem}"
+    );
+
+    let elsewhere = json!({ "locales": ["fr"], "default_locale": "fr", "kind": "event", "id": id });
+    assert_problem(
+        app.post_json_authed("/api/v1/admin/sites/preview", &admin, &elsewhere)
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 }

@@ -1,10 +1,12 @@
 //! Content values: kinds, slugs, Markdown, and the fields of each kind. No I/O.
 
+mod event_state;
 mod fields;
 mod kind;
 pub mod markdown;
 mod slug;
 
+pub use event_state::{EventState, EventStatus, event_state};
 pub use fields::{FieldChanges, ItemFields, MaterialKind, RegistrationMode};
 pub use kind::ContentKind;
 pub use slug::{Slug, slugify};

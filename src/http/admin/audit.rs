@@ -7,10 +7,13 @@ use poem_openapi::{Object, OpenApi};
 use uuid::Uuid;
 
 use super::pagination::PageInfo;
+use super::users::RoleName;
+use crate::domain::Role;
 use crate::http::ApiTags;
+use crate::http::names::KindName;
 use crate::http::problem::{ApiError, error_set};
 use crate::http::security::AdminAuth;
-use crate::services::audit::{self, AuditFilter};
+use crate::services::audit::{self, AuditFilter, AuditRecord};
 use crate::services::pagination::PageRequest;
 use crate::state::AppState;
 
@@ -30,6 +33,15 @@ struct AuditEntry {
     actor_id: Option<Uuid>,
     /// The user's email or the token's name at the time (for a failed login: the email tried).
     actor_label: String,
+    /// The user's display name (or the token's name) at the time.
+    #[oai(nullable)]
+    actor_name: Option<String>,
+    /// The actor's role at the time.
+    #[oai(nullable)]
+    actor_role: Option<RoleName>,
+    /// The actor's countries at the time; empty: all; `null`: not a user or token.
+    #[oai(nullable)]
+    actor_countries: Option<Vec<String>>,
     /// e.g. `auth.login`, `user.create`, `token.revoke`, `permission.denied`.
     action: String,
     /// `success`, `failure` or `denied`.
@@ -38,10 +50,72 @@ struct AuditEntry {
     resource_kind: String,
     #[oai(nullable)]
     resource_id: Option<String>,
+    /// The current name of the user, token, site or file the entry concerns.
+    #[oai(nullable)]
+    resource_label: Option<String>,
+    /// The content item the entry concerns (its own, a scheduled job's, or the event
+    /// of a registration).
+    #[oai(nullable)]
+    item: Option<AuditItem>,
+    /// The locale the entry concerns.
+    #[oai(nullable)]
+    locale: Option<String>,
     #[oai(nullable)]
     client_addr: Option<String>,
     /// What changed, or why it was refused.
     details: serde_json::Value,
+}
+
+/// A content item named by an audit entry.
+#[derive(Debug, Object)]
+struct AuditItem {
+    kind: KindName,
+    id: Uuid,
+    /// Its source translation's title now; `null` once the item is purged.
+    #[oai(nullable)]
+    title: Option<String>,
+}
+
+impl From<AuditRecord> for AuditEntry {
+    fn from(record: AuditRecord) -> Self {
+        let e = record.entry;
+        Self {
+            id: e.id,
+            at: e.at,
+            actor_kind: e.actor_kind,
+            actor_id: e.actor_id,
+            actor_label: e.actor_label,
+            actor_name: e.actor_name,
+            actor_role: e
+                .actor_role
+                .as_deref()
+                .and_then(|raw| raw.parse::<Role>().ok())
+                .map(RoleName::from),
+            actor_countries: e.actor_countries.map(|countries| {
+                countries
+                    .as_array()
+                    .map(|list| {
+                        list.iter()
+                            .filter_map(|c| c.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            }),
+            action: e.action,
+            outcome: e.outcome,
+            resource_kind: e.resource_kind,
+            resource_id: e.resource_id,
+            resource_label: record.resource_label,
+            item: record.item.map(|item| AuditItem {
+                kind: item.kind.into(),
+                id: item.id,
+                title: item.title,
+            }),
+            locale: record.locale,
+            client_addr: e.client_addr,
+            details: e.details,
+        }
+    }
 }
 
 /// A page of audit entries, newest first.
@@ -87,23 +161,7 @@ impl AuditApi {
         let paged = audit::list(&self.state, &auth.0, filter, page).await?;
         Ok(Json(AuditList {
             page: PageInfo::of(&paged),
-            items: paged
-                .items
-                .into_iter()
-                .map(|e| AuditEntry {
-                    id: e.id,
-                    at: e.at,
-                    actor_kind: e.actor_kind,
-                    actor_id: e.actor_id,
-                    actor_label: e.actor_label,
-                    action: e.action,
-                    outcome: e.outcome,
-                    resource_kind: e.resource_kind,
-                    resource_id: e.resource_id,
-                    client_addr: e.client_addr,
-                    details: e.details,
-                })
-                .collect(),
+            items: paged.items.into_iter().map(AuditEntry::from).collect(),
         }))
     }
 }

@@ -7,6 +7,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use serde::Deserialize;
+use uuid::Uuid;
 
 use super::pagination::PageInfo;
 use crate::http::ApiTags;
@@ -15,7 +16,7 @@ use crate::http::names::KindName;
 use crate::http::problem::{ApiError, error_set};
 use crate::http::security::AdminAuth;
 use crate::services::pagination::PageRequest;
-use crate::services::sites::{self, RouteFields, Site, SiteFields};
+use crate::services::sites::{self, RouteFields, Site, SiteFields, SitePreview};
 use crate::state::AppState;
 
 pub struct SitesApi {
@@ -163,6 +164,72 @@ struct UpdateSiteRequest {
     preview_url: MaybeUndefined<String>,
 }
 
+/// Site settings to try on one item, as in the site form; nothing is saved.
+#[derive(Debug, Object, Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+struct SitePreviewRequest {
+    /// EU member states; absent or empty: EU-wide.
+    #[oai(nullable)]
+    countries: Option<Vec<String>>,
+    locales: Vec<String>,
+    default_locale: String,
+    #[oai(nullable)]
+    fallback: Option<Vec<String>>,
+    /// The item's kind.
+    kind: KindName,
+    /// The item.
+    id: Uuid,
+}
+
+/// A reader asking the site for one of its locales.
+#[derive(Debug, Object)]
+struct LocalePreviewResponse {
+    locale: String,
+    /// The locales tried, in order: this one, then the fallback chain.
+    chain: Vec<String>,
+    /// The locale of the live translation served; `null`: nothing live on the chain.
+    #[oai(nullable)]
+    served_locale: Option<String>,
+    /// The title served.
+    #[oai(nullable)]
+    title: Option<String>,
+}
+
+/// What the site would show of the item (live translations only).
+#[derive(Debug, Object)]
+struct SitePreviewResponse {
+    /// Whether the site shows items of the item's countries at all.
+    shown: bool,
+    /// The item's countries; empty: EU-wide.
+    item_countries: Vec<String>,
+    /// One reader per site locale, in the site's order.
+    readers: Vec<LocalePreviewResponse>,
+}
+
+impl From<SitePreview> for SitePreviewResponse {
+    fn from(preview: SitePreview) -> Self {
+        Self {
+            shown: preview.shown,
+            item_countries: preview
+                .item_countries
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            readers: preview
+                .readers
+                .into_iter()
+                .map(|reader| LocalePreviewResponse {
+                    locale: reader.locale.to_string(),
+                    chain: reader.chain.iter().map(ToString::to_string).collect(),
+                    served_locale: reader.served.as_ref().map(|(l, _)| l.to_string()),
+                    title: reader.served.map(|(_, title)| title),
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(ApiResponse)]
 enum Created {
     /// The site was created.
@@ -180,6 +247,10 @@ enum Deleted {
 error_set!(
     /// Reading sites.
     ReadErrors: 400, 401, 403, 404
+);
+error_set!(
+    /// Trying site settings on an item.
+    PreviewErrors: 400, 401, 403, 404, 422
 );
 error_set!(
     /// Writing sites.
@@ -230,6 +301,31 @@ impl SitesApi {
         let site = sites::create(&self.state, &auth.0, &body.code, fields).await?;
         let location = format!("/api/v1/admin/sites/{}", site.code);
         Ok(Created::Site(Json(site.into()), location))
+    }
+
+    /// Try site settings on one item (admins).
+    ///
+    /// For a reader in each of the given locales: the chain of locales tried (that
+    /// locale, then `fallback`) and the live translation it lands on, as the delivery
+    /// API would choose it; and whether `countries` let the site show the item at all.
+    /// The settings are validated as for saving (422), and nothing is saved.
+    #[oai(path = "/preview", method = "post", operation_id = "sites_preview")]
+    async fn preview(
+        &self,
+        auth: AdminAuth,
+        body: JsonBody<SitePreviewRequest>,
+    ) -> Result<Json<SitePreviewResponse>, ApiError<PreviewErrors>> {
+        let body = body.0;
+        let fields = SiteFields {
+            countries: Some(body.countries.unwrap_or_default()),
+            locales: Some(body.locales),
+            default_locale: Some(body.default_locale),
+            fallback: Some(body.fallback.unwrap_or_default()),
+            ..SiteFields::default()
+        };
+        let preview =
+            sites::preview(&self.state, &auth.0, fields, body.kind.into(), body.id).await?;
+        Ok(Json(preview.into()))
     }
 
     /// Read a site.

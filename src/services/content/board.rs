@@ -211,17 +211,10 @@ pub async fn board(
             cells,
         });
     }
-    let total = rows.len() as u64;
-    let start = usize::try_from(page.index().saturating_mul(page.size)).unwrap_or(usize::MAX);
-    let items = rows
-        .into_iter()
-        .skip(start)
-        .take(usize::try_from(page.size).unwrap_or(usize::MAX))
-        .collect();
     Ok(Board {
         locales,
         counts,
-        rows: Paged::new(items, total, page),
+        rows: Paged::slice(rows, page),
     })
 }
 

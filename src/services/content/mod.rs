@@ -4,6 +4,7 @@
 
 mod activity;
 mod board;
+mod event_desk;
 mod items;
 mod load;
 mod markdown_preview;
@@ -18,6 +19,7 @@ mod view;
 
 pub use activity::{Activity, ActivityFeed, ActivityKind, mark_seen, since_last_visit};
 pub use board::{Board, BoardFilter, BoardRow, CellState, board};
+pub use event_desk::{DeskEvent, When as DeskWhen, event_desk};
 pub use items::{
     ItemFilter, ItemInput, Status, abilities, create, get, list, purge, restore, trash, update,
 };

@@ -420,6 +420,7 @@ async fn run_one(
         id: job.created_by,
         label: "scheduled publishing".into(),
         client_addr: None,
+        standing: None,
     };
     let countries = load::countries(&document)?;
     scheduler_may_publish(txn, job, &countries, &locale).await?;

@@ -163,14 +163,7 @@ pub async fn queue(
             decidable.push(review_of(model, load::kind(&document)?, title)?);
         }
     }
-    let total = decidable.len() as u64;
-    let start = usize::try_from(page.index().saturating_mul(page.size)).unwrap_or(usize::MAX);
-    let items = decidable
-        .into_iter()
-        .skip(start)
-        .take(usize::try_from(page.size).unwrap_or(usize::MAX))
-        .collect();
-    Ok(Paged::new(items, total, page))
+    Ok(Paged::slice(decidable, page))
 }
 
 /// Every request made for an item, newest first: its review history.

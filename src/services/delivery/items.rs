@@ -10,7 +10,9 @@ use uuid::Uuid;
 use super::Audience;
 use super::links::Links;
 use super::rows::{Row, choose, hydrate, rows, strings};
-use crate::domain::content::{ContentKind, ItemFields, MaterialKind, RegistrationMode, markdown};
+use crate::domain::content::{
+    ContentKind, EventState, ItemFields, MaterialKind, event_state, markdown,
+};
 use crate::error::AppError;
 use crate::services::assets::Asset;
 use crate::state::AppState;
@@ -65,26 +67,6 @@ pub struct LinkedMaterial {
     pub file: Option<Asset>,
     /// Where the asked site's frontend shows the material.
     pub url: Option<String>,
-}
-
-/// An event's state for readers, computed from its facts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EventState {
-    pub status: EventStatus,
-    pub registration_open: bool,
-}
-
-/// What readers are told of an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventStatus {
-    /// Not over, places left (or no limit).
-    Upcoming,
-    /// Registrations have reached the capacity.
-    Full,
-    /// Over.
-    Past,
-    /// Called off.
-    Cancelled,
 }
 
 /// Turns chosen rows into items. Whatever the number of rows, this takes a fixed number
@@ -258,41 +240,5 @@ impl LinkedMaterial {
                 &row.slug,
             ),
         }
-    }
-}
-
-/// Cancelled, past, full or upcoming; registration open while the mode allows it, the
-/// window is open, there are places left and the event has not started.
-fn event_state(fields: &ItemFields, registered: i64, now: DateTime<Utc>) -> EventState {
-    let full = fields
-        .capacity
-        .is_some_and(|capacity| registered >= capacity);
-    let started = fields
-        .starts_at
-        .is_some_and(|s| s.with_timezone(&Utc) <= now);
-    let ended = fields.ends_at.is_some_and(|e| e.with_timezone(&Utc) < now);
-    let cancelled = fields.cancelled == Some(true);
-    let status = if cancelled {
-        EventStatus::Cancelled
-    } else if ended {
-        EventStatus::Past
-    } else if full {
-        EventStatus::Full
-    } else {
-        EventStatus::Upcoming
-    };
-    let window_open = fields
-        .registration_opens_at
-        .is_none_or(|o| o.with_timezone(&Utc) <= now)
-        && fields
-            .registration_closes_at
-            .is_none_or(|c| c.with_timezone(&Utc) > now);
-    let takes_registrations = matches!(
-        fields.registration_mode,
-        Some(RegistrationMode::Form | RegistrationMode::External)
-    );
-    EventState {
-        status,
-        registration_open: !cancelled && !started && !full && takes_registrations && window_open,
     }
 }

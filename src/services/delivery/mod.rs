@@ -13,9 +13,10 @@ mod search;
 mod sitemap;
 mod sql;
 
+pub use crate::domain::content::{EventState, EventStatus};
 pub use audience::{Audience, Request, resolve};
 pub use horizon::next_status_change;
-pub use items::{DeliveredItem, EventState, EventStatus, LinkedMaterial};
+pub use items::{DeliveredItem, LinkedMaterial};
 pub use read::{ListFilter, Lookup, get, list};
 pub use search::{SearchHit, search};
 pub use sitemap::{SitemapEntry, sitemap};

@@ -16,6 +16,10 @@ use crate::services::pagination::{PageRequest, Paged};
 use crate::services::tokens;
 use crate::state::AppState;
 
+mod preview;
+
+pub use preview::{LocalePreview, SitePreview, preview};
+
 #[derive(Debug, Clone)]
 pub struct Site {
     pub code: String,

@@ -2,19 +2,22 @@
 //! same transaction as the change it describes; refusals are recorded on their own.
 
 use chrono::{DateTime, Utc};
-use entity::audit_entry::{self, Column, Entity as AuditLog};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
-};
+use entity::audit_entry::{self, Entity as AuditLog};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait, Set};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::domain::{Role, Scope};
 use crate::error::AppError;
 use crate::policy::{self, Action};
-use crate::services::actor::Actor;
-use crate::services::pagination::{PageRequest, Paged};
+use crate::services::actor::{Actor, Credential};
+use crate::services::scopes;
+use crate::services::users::User;
 use crate::state::AppState;
+
+mod log;
+
+pub use log::{AuditFilter, AuditRecord, ItemRef, list};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -40,15 +43,52 @@ pub struct Who {
     pub id: Option<Uuid>,
     pub label: String,
     pub client_addr: Option<String>,
+    /// Who they were at the time, for users and tokens.
+    pub standing: Option<Standing>,
+}
+
+/// An actor's name, role and countries when they acted.
+#[derive(Debug, Clone)]
+pub struct Standing {
+    pub name: String,
+    pub role: Option<Role>,
+    pub scope: Scope,
+}
+
+impl Who {
+    /// A signed-in user (or one signing in) acting from `client_addr`.
+    pub fn user(user: &User, client_addr: Option<String>) -> Self {
+        Self {
+            kind: "user",
+            id: Some(user.id),
+            label: user.email.clone(),
+            client_addr,
+            standing: Some(Standing {
+                name: user.display_name.clone(),
+                role: Some(user.role),
+                scope: user.scope.clone(),
+            }),
+        }
+    }
 }
 
 impl From<&Actor> for Who {
     fn from(actor: &Actor) -> Self {
-        Self {
-            kind: actor.kind(),
-            id: Some(actor.id()),
-            label: actor.label().to_owned(),
-            client_addr: actor.client.address.clone(),
+        match &actor.credential {
+            Credential::Session { user, .. } | Credential::Local(user) => {
+                Who::user(user, actor.client.address.clone())
+            }
+            Credential::Token(token) => Self {
+                kind: actor.kind(),
+                id: Some(token.id),
+                label: token.name.clone(),
+                client_addr: actor.client.address.clone(),
+                standing: Some(Standing {
+                    name: token.name.clone(),
+                    role: token.role,
+                    scope: token.scope.clone(),
+                }),
+            },
         }
     }
 }
@@ -91,12 +131,16 @@ pub async fn record(
     event: Event,
 ) -> Result<(), AppError> {
     let who = who.into();
+    let standing = who.standing.as_ref();
     let entry = audit_entry::ActiveModel {
         id: Set(Uuid::now_v7()),
         at: Set(now),
         actor_kind: Set(who.kind.to_owned()),
         actor_id: Set(who.id),
         actor_label: Set(who.label.chars().take(300).collect()),
+        actor_name: Set(standing.map(|s| s.name.chars().take(200).collect())),
+        actor_role: Set(standing.and_then(|s| s.role).map(|r| r.as_str().to_owned())),
+        actor_countries: Set(standing.map(|s| scopes::to_json(&s.scope).0)),
         action: Set(event.action.to_owned()),
         outcome: Set(event.outcome.as_str().to_owned()),
         resource_kind: Set(event.resource_kind.to_owned()),
@@ -162,46 +206,4 @@ async fn refuse(
         return err;
     }
     AppError::Forbidden(denied.to_string())
-}
-
-/// Filters of the audit log; all optional.
-#[derive(Debug, Clone, Default)]
-pub struct AuditFilter {
-    pub actor_id: Option<Uuid>,
-    pub action: Option<String>,
-    pub resource_kind: Option<String>,
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-}
-
-/// Entries matching `filter`, newest first.
-pub async fn list(
-    state: &AppState,
-    actor: &Actor,
-    filter: AuditFilter,
-    page: PageRequest,
-) -> Result<Paged<audit_entry::Model>, AppError> {
-    authorize(state, actor, Action::ReadAudit, "audit", None).await?;
-    let mut query = AuditLog::find();
-    if let Some(id) = filter.actor_id {
-        query = query.filter(Column::ActorId.eq(id));
-    }
-    if let Some(action) = filter.action {
-        query = query.filter(Column::Action.eq(action));
-    }
-    if let Some(kind) = filter.resource_kind {
-        query = query.filter(Column::ResourceKind.eq(kind));
-    }
-    if let Some(from) = filter.from {
-        query = query.filter(Column::At.gte(from));
-    }
-    if let Some(to) = filter.to {
-        query = query.filter(Column::At.lt(to));
-    }
-    let paginator = query
-        .order_by_desc(Column::Id)
-        .paginate(&state.db, page.size);
-    let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(page.index()).await?;
-    Ok(Paged::new(items, total, page))
 }
