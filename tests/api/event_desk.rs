@@ -113,7 +113,7 @@ async fn the_desk_lists_upcoming_and_past_events_apart(backend: Backend) {
 
     assert_eq!(
         ids(&desk(&app, &admin, "when=upcoming").await),
-        [later.clone()]
+        [later.as_str()]
     );
     let past = desk(&app, &admin, "when=past").await;
     assert_eq!(
