@@ -139,3 +139,23 @@ export async function objectUrl(path) {
   if (!response.ok) return null;
   return URL.createObjectURL(await response.blob());
 }
+
+/**
+ * Downloads a file the API serves to signed-in users (a CSV export) and hands it to
+ * the browser to save, under the name the server gives.
+ */
+export async function saveFile(path, fallbackName) {
+  const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!response.ok) throw new Problem(response.status, await problemOf(response));
+  const disposition = response.headers.get("content-disposition") || "";
+  const name = /filename="([^"]+)"/.exec(disposition)?.[1] || fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  return name;
+}

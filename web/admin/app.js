@@ -14,6 +14,13 @@ import { MediaItem } from "./screens/media-item.js";
 import { History } from "./screens/history.js";
 import { TranslationBoard } from "./screens/board.js";
 import { ReviewQueue } from "./screens/reviews.js";
+import { NewUser, UserList } from "./screens/users.js";
+import { UserScreen } from "./screens/user.js";
+import { NewToken, TokenList } from "./screens/tokens.js";
+import { SiteForm, SiteList } from "./screens/sites.js";
+import { AuditLog } from "./screens/audit.js";
+import { EventDesk } from "./screens/event-desk.js";
+import { SignUps } from "./screens/sign-ups.js";
 
 export const KINDS = [
   { path: "pages", label: "Pages", one: "page" },
@@ -66,6 +73,39 @@ document.addEventListener("click", (event) => {
   navigate(href);
 });
 
+/** The administrators' screens, each offered to those the API says may use it. */
+const ADMINISTRATION = [
+  { path: "users", label: "Users", may: (p) => p.manage_users },
+  { path: "tokens", label: "API tokens", may: (p) => p.manage_tokens },
+  { path: "sites", label: "Sites", may: (p) => p.manage_sites },
+  { path: "audit", label: "Audit log", may: (p) => p.read_audit },
+];
+
+/** A disclosure menu: a button that shows or hides a list of links. */
+function AdministrationMenu({ me, path }) {
+  const [open, setOpen] = useState(false);
+  const entries = ADMINISTRATION.filter((entry) => entry.may(me.permissions));
+  useEffect(() => setOpen(false), [path]);
+  useEffect(() => {
+    if (!open) return undefined;
+    const close = (event) => {
+      if (event.key === "Escape") setOpen(false);
+    };
+    document.addEventListener("keydown", close);
+    return () => document.removeEventListener("keydown", close);
+  }, [open]);
+  if (entries.length === 0) return null;
+  const current = entries.some((entry) => path.startsWith(`${BASE}/${entry.path}`));
+  return html`<div class="menu">
+    <button type="button" class="link" aria-expanded=${open ? "true" : "false"} aria-controls="administration-menu"
+      onClick=${() => setOpen(!open)}>${current ? html`<strong>Administration</strong>` : "Administration"} <span aria-hidden="true">▾</span></button>
+    <ul id="administration-menu" hidden=${!open}>
+      ${entries.map((entry) => html`<li><a href=${`${BASE}/${entry.path}`}
+        aria-current=${path.startsWith(`${BASE}/${entry.path}`) ? "page" : undefined}>${entry.label}</a></li>`)}
+    </ul>
+  </div>`;
+}
+
 function TopBar({ me, path, onSignOut }) {
   const user = me.user;
   return html`
@@ -79,6 +119,8 @@ function TopBar({ me, path, onSignOut }) {
         )}
         <a href=${`${BASE}/media`} aria-current=${path.startsWith(`${BASE}/media`) ? "page" : undefined}>Media</a>
         ${me.permissions.publish && html`<a href=${`${BASE}/reviews`} aria-current=${path.startsWith(`${BASE}/reviews`) ? "page" : undefined}>Reviews</a>`}
+        ${me.permissions.read_registrations && html`<a href=${`${BASE}/event-desk`} aria-current=${path.startsWith(`${BASE}/event-desk`) ? "page" : undefined}>Event desk</a>`}
+        <${AdministrationMenu} me=${me} path=${path} />
         <span class="you">
           <span>${user.display_name || user.email} (${user.role})</span>
           <button type="button" class="link" onClick=${onSignOut}>Sign out</button>
@@ -92,6 +134,26 @@ function route(path, me) {
   // ["admin", kind, id]
   if (parts[1] === "board") return html`<${TranslationBoard} me=${me} />`;
   if (parts[1] === "reviews") return html`<${ReviewQueue} me=${me} />`;
+  if (parts[1] === "event-desk") {
+    return parts.length === 2 ? html`<${EventDesk} me=${me} />` : html`<${SignUps} key=${parts[2]} id=${parts[2]} />`;
+  }
+  const administration = ADMINISTRATION.find((entry) => entry.path === parts[1]);
+  if (administration && !administration.may(me.permissions)) {
+    document.title = "Not available – buysocial";
+    return html`<h1>${administration.label}: not available to you</h1>
+      <p>This screen is for administrators. Ask one if you need something changed here.</p>
+      <p><a href=${`${BASE}/board`}>Go to the translations</a></p>`;
+  }
+  if (parts[1] === "users") {
+    if (parts.length === 2) return html`<${UserList} me=${me} />`;
+    return parts[2] === "new" ? html`<${NewUser} me=${me} />` : html`<${UserScreen} key=${parts[2]} id=${parts[2]} me=${me} />`;
+  }
+  if (parts[1] === "tokens") return parts[2] === "new" ? html`<${NewToken} me=${me} />` : html`<${TokenList} me=${me} />`;
+  if (parts[1] === "sites") {
+    if (parts.length === 2) return html`<${SiteList} me=${me} />`;
+    return parts[2] === "new" ? html`<${SiteForm} key="new" me=${me} />` : html`<${SiteForm} key=${parts[2]} code=${parts[2]} me=${me} />`;
+  }
+  if (parts[1] === "audit") return html`<${AuditLog} me=${me} />`;
   if (parts[1] === "media") {
     return parts.length === 2 ? html`<${Media} me=${me} />` : html`<${MediaItem} key=${parts[2]} id=${parts[2]} me=${me} />`;
   }

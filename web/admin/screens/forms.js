@@ -1,7 +1,7 @@
 // Form parts in the GOV.UK pattern: a label above each field, hint text, the error
 // repeated next to its field, and a summary at the top linking to each one.
 
-import { html, useEffect, useRef } from "../vendor/htm-preact-standalone-3.1.1.js";
+import { html, useEffect, useRef, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 
 /** A stable id for a field, derived from its name. */
 export function fieldId(name) {
@@ -95,3 +95,63 @@ export function when(value) {
   });
 }
 
+
+/**
+ * A group of checkboxes in a fieldset whose legend names the question. `value` is the
+ * list of checked option values; `options` are [value, text] pairs.
+ */
+export function Checkboxes({ name, legend, hint, error, value, onChange, options }) {
+  const id = fieldId(name);
+  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
+  const toggle = (option, checked) =>
+    onChange(checked ? options.map(([v]) => v).filter((v) => v === option || value.includes(v)) : value.filter((v) => v !== option));
+  return html`
+    <fieldset class=${`field plain${error ? " has-error" : ""}`} aria-describedby=${describedBy} id=${id} tabindex="-1">
+      <legend>${legend}</legend>
+      ${hint && html`<p class="hint" id=${`${id}-hint`}>${hint}</p>`}
+      ${error && html`<p class="error-message" id=${`${id}-error`}><span class="visually-hidden">Error: </span>${error}</p>`}
+      <div class=${options.length > 6 ? "choices columns" : "choices"}>
+        ${options.map(([v, text]) => html`<label class="checkbox">
+          <input type="checkbox" name=${name} value=${v} checked=${value.includes(v)}
+            onChange=${(e) => toggle(v, e.currentTarget.checked)} /> ${text}</label>`)}
+      </div>
+    </fieldset>`;
+}
+
+/** Radio buttons in a fieldset; `options` are [value, text, hint?] triples. */
+export function Radios({ name, legend, hint, error, value, onChange, options }) {
+  const id = fieldId(name);
+  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
+  return html`
+    <fieldset class=${`field plain${error ? " has-error" : ""}`} aria-describedby=${describedBy} id=${id} tabindex="-1">
+      <legend>${legend}</legend>
+      ${hint && html`<p class="hint" id=${`${id}-hint`}>${hint}</p>`}
+      ${error && html`<p class="error-message" id=${`${id}-error`}><span class="visually-hidden">Error: </span>${error}</p>`}
+      ${options.map(([v, text, more]) => {
+        const choiceId = `${id}-${v}`;
+        return html`<div class="choice">
+          <input type="radio" id=${choiceId} name=${name} value=${v} checked=${v === value} onChange=${() => onChange(v)}
+            aria-describedby=${more ? `${choiceId}-hint` : undefined} />
+          <label for=${choiceId}>${text}</label>
+          ${more && html`<p class="hint" id=${`${choiceId}-hint`}>${more}</p>`}
+        </div>`;
+      })}
+    </fieldset>`;
+}
+
+/**
+ * "All" or "only these", made explicit: an empty list means all to the API, which a
+ * row of unticked boxes would not say to a person.
+ */
+export function ScopePicker({ name, legend, allText, someText, error, value, onChange, options }) {
+  const [some, setSome] = useState(value.length > 0);
+  const choose = (mode) => {
+    setSome(mode === "some");
+    if (mode === "all") onChange([]);
+  };
+  return html`<div class="scope-picker">
+    <${Radios} name=${`${name}-mode`} legend=${legend} error=${error} value=${some ? "some" : "all"} onChange=${choose}
+      options=${[["all", allText], ["some", someText]]} />
+    ${some && html`<${Checkboxes} name=${name} legend=${someText} value=${value} onChange=${onChange} options=${options} />`}
+  </div>`;
+}

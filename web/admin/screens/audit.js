@@ -1,0 +1,149 @@
+// The audit log, readable by a person: who (name, role, countries, as they were then),
+// what they did, to which item and language, from where, and whether it was allowed.
+
+import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
+import { get } from "../api.js";
+import { ErrorSummary, Select, TextField, when } from "./forms.js";
+import { countriesText, languageName, roleName } from "./names.js";
+
+const PATHS = { page: "pages", news: "news", event: "events", material: "materials" };
+
+/** Each action in words; `the` is what it was done to. */
+const ACTIONS = {
+  "auth.login": ["Signed in", () => ""],
+  "auth.logout": ["Signed out", () => ""],
+  "auth.password_change": ["Changed their own password", () => ""],
+  "user.create": ["Created the user", (e) => e.resource_label],
+  "user.update": ["Changed the user", (e) => e.resource_label],
+  "user.delete": ["Deleted the user", (e) => e.details.email],
+  "token.create": ["Created the API token", (e) => e.resource_label],
+  "token.revoke": ["Revoked the API token", (e) => e.resource_label],
+  "site.create": ["Created the site", (e) => e.resource_id],
+  "site.update": ["Changed the site", (e) => e.resource_id],
+  "site.delete": ["Deleted the site", (e) => e.resource_id],
+  "content.create": ["Created", null],
+  "content.update": ["Changed the details of", null],
+  "content.draft": ["Saved a draft of", null],
+  "content.publish": ["Published", null],
+  "content.unpublish": ["Unpublished", null],
+  "content.schedule_publish": ["Scheduled publishing of", null],
+  "content.schedule_unpublish": ["Scheduled unpublishing of", null],
+  "content.trash": ["Moved to the trash", null],
+  "content.restore": ["Restored from the trash", null],
+  "content.purge": ["Deleted for good", null],
+  "content.drop_translation": ["Dropped a translation of", null],
+  "content.restore_revision": ["Restored an earlier version of", null],
+  "content.up_to_date": ["Marked as up to date with the source", null],
+  "content.review_request": ["Asked for a review of", null],
+  "content.review_publish": ["Published after review", null],
+  "content.review_return": ["Sent back for changes", null],
+  "preview_link.create": ["Created a preview link for", null],
+  "asset.upload": ["Uploaded the file", (e) => e.resource_label],
+  "asset.update": ["Changed the file", (e) => e.resource_label],
+  "asset.replace": ["Replaced the file", (e) => e.resource_label],
+  "asset.delete": ["Deleted a file", (e) => e.details.file_name || ""],
+  "registration.read": ["Read the sign-ups of", null],
+  "registration.erase": ["Erased one person's sign-up for", null],
+  "permission.denied": ["Was refused", (e) => e.details.reason || e.details.permission],
+};
+
+const OUTCOMES = { success: ["Allowed", "live"], denied: ["Refused", "missing"], failure: ["Failed", "missing"] };
+
+const RESOURCES = [["", "Anything"], ["page", "Pages"], ["news", "News"], ["event", "Events"], ["material", "Materials"],
+  ["registration", "Sign-ups"], ["asset", "Files"], ["user", "Users"], ["token", "API tokens"], ["site", "Sites"],
+  ["session", "Sign-ins"], ["schedule", "Scheduled publishing"]];
+
+function What({ entry }) {
+  const [words, target] = ACTIONS[entry.action] || [entry.action, null];
+  const item = entry.item;
+  const named = target ? target(entry) : "";
+  return html`${words}${named ? html` <strong>${named}</strong>` : ""}
+    ${item && html` <a href=${`/admin/${PATHS[item.kind]}/${item.id}`}>${item.title ? `“${item.title}”` : `a ${item.kind} now deleted`}</a>`}
+    ${entry.locale && html` <span class="status">${languageName(entry.locale)}</span>`}`;
+}
+
+function Who({ entry }) {
+  if (entry.actor_kind === "anonymous") return html`Someone signing in as ${entry.actor_label}`;
+  if (entry.actor_kind === "schedule") return html`Scheduled publishing`;
+  const name = entry.actor_name || entry.actor_label;
+  const standing = entry.actor_role
+    ? `${roleName(entry.actor_role)}, ${countriesText(entry.actor_countries)}`
+    : entry.actor_kind === "token" ? "API token" : "";
+  return html`<strong>${name}</strong>${standing && html` (${standing})`}
+    ${entry.actor_label !== name && html`<br /><span class="hint">${entry.actor_label}</span>`}`;
+}
+
+function dayStart(value) {
+  return value ? new Date(`${value}T00:00:00`).toISOString() : null;
+}
+
+export function AuditLog() {
+  const [users, setUsers] = useState([]);
+  const [filters, setFilters] = useState({ actor: "", action: "", resource: "", from: "", to: "" });
+  const [query, setQuery] = useState(filters);
+  const [page, setPage] = useState(1);
+  const [result, setResult] = useState(null);
+  const [problem, setProblem] = useState(null);
+  const set = (change) => setFilters({ ...filters, ...change });
+
+  useEffect(() => {
+    document.title = "Audit log – buysocial";
+    get("/api/v1/admin/users?per_page=100").then(({ data }) => setUsers(data.items)).catch(setProblem);
+  }, []);
+  useEffect(() => {
+    const search = new URLSearchParams({ page: String(page), per_page: "50" });
+    for (const key of ["actor", "action", "resource"]) if (query[key]) search.set(key, query[key]);
+    if (query.from) search.set("from", dayStart(query.from));
+    // "To" includes the whole day chosen.
+    if (query.to) search.set("to", new Date(new Date(`${query.to}T00:00:00`).getTime() + 86400000).toISOString());
+    setResult(null);
+    get(`/api/v1/admin/audit?${search}`).then(({ data }) => {
+      setProblem(null);
+      setResult(data);
+    }).catch(setProblem);
+  }, [query, page]);
+
+  const pages = result ? Math.max(1, Math.ceil(result.page.total / result.page.per_page)) : 1;
+  return html`
+    <h1>Audit log</h1>
+    <p class="hint">Every change, sign-in and refusal, newest first. It cannot be edited.</p>
+    <${ErrorSummary} problem=${problem} labels=${{ from: "From", to: "To" }} />
+    <form class="filters" role="search" aria-label="Filter the audit log" onSubmit=${(e) => {
+      e.preventDefault();
+      setPage(1);
+      setQuery(filters);
+    }}>
+      <${Select} name="actor" label="Who" value=${filters.actor} onChange=${(v) => set({ actor: v })}
+        options=${[["", "Anyone"], ...users.map((u) => [u.id, `${u.display_name} (${u.email})`])]} />
+      <${Select} name="action" label="What" value=${filters.action} onChange=${(v) => set({ action: v })}
+        options=${[["", "Any action"], ...Object.entries(ACTIONS).map(([a, [words]]) => [a, words])]} />
+      <${Select} name="resource" label="Concerning" value=${filters.resource} onChange=${(v) => set({ resource: v })}
+        options=${RESOURCES} />
+      <${TextField} name="from" label="From" type="date" value=${filters.from} onInput=${(v) => set({ from: v })} />
+      <${TextField} name="to" label="To" type="date" value=${filters.to} onInput=${(v) => set({ to: v })} />
+      <button type="submit" class="secondary">Apply filters</button>
+    </form>
+    ${!result && !problem && html`<p role="status">Loading…</p>`}
+    ${result && result.items.length === 0 && html`<p>Nothing recorded matches these filters.</p>`}
+    ${result && result.items.length > 0 && html`
+      <table class="responsive audit">
+        <caption class="visually-hidden">Audit entries, ${result.page.total} in all</caption>
+        <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th>
+          <th scope="col">From where</th><th scope="col">Allowed</th></tr></thead>
+        <tbody>${result.items.map((entry) => {
+          const [outcome, css] = OUTCOMES[entry.outcome] || [entry.outcome, ""];
+          return html`<tr>
+            <td data-label="When">${when(entry.at)}</td>
+            <td data-label="Who"><${Who} entry=${entry} /></td>
+            <td data-label="What"><${What} entry=${entry} /></td>
+            <td data-label="From where">${entry.client_addr || "unknown"}</td>
+            <td data-label="Allowed"><span class=${`status ${css}`}>${outcome}</span></td>
+          </tr>`;
+        })}</tbody>
+      </table>
+      <nav class="pager" aria-label="Pages">
+        <button type="button" class="secondary" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>Previous page</button>
+        <span>Page ${page} of ${pages}</span>
+        <button type="button" class="secondary" disabled=${page >= pages} onClick=${() => setPage(page + 1)}>Next page</button>
+      </nav>`}`;
+}

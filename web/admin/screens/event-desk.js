@@ -1,0 +1,64 @@
+// The organisers' event desk: their upcoming or past events with sign-ups against
+// capacity, the status readers see, and whether sign-up is open.
+
+import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
+import { get } from "../api.js";
+import { ErrorSummary } from "./forms.js";
+import { eventTime } from "./names.js";
+
+export const STATUS_WORDS = { upcoming: "Upcoming", full: "Full", past: "Past", cancelled: "Cancelled" };
+const STATUS_CSS = { upcoming: "live", full: "changed", past: "draft", cancelled: "missing" };
+
+function places(event) {
+  return event.capacity == null ? `${event.registered} (no limit)` : `${event.registered} of ${event.capacity}`;
+}
+
+function signUp(event) {
+  if (event.registration_mode === "external") return "elsewhere (a link)";
+  if (event.registration_mode !== "form") return "no sign-up";
+  return event.registration_open ? "open" : "closed";
+}
+
+export function EventDesk() {
+  const when = new URLSearchParams(window.location.search).get("when") === "past" ? "past" : "upcoming";
+  const [page, setPage] = useState(1);
+  const [result, setResult] = useState(null);
+  const [problem, setProblem] = useState(null);
+  useEffect(() => {
+    document.title = "Event desk – buysocial";
+    setResult(null);
+    get(`/api/v1/admin/event-desk?when=${when}&page=${page}&per_page=50`).then(({ data }) => setResult(data)).catch(setProblem);
+  }, [when, page]);
+
+  const pages = result ? Math.max(1, Math.ceil(result.page.total / result.page.per_page)) : 1;
+  return html`
+    <h1>Event desk</h1>
+    <p class="hint">Sign-ups for the events of your countries. Times are each event's own.</p>
+    <nav class="tabs" aria-label="Which events">
+      <a href="/admin/event-desk" aria-current=${when === "upcoming" ? "page" : undefined}>Upcoming events</a>
+      <a href="/admin/event-desk?when=past" aria-current=${when === "past" ? "page" : undefined}>Past events</a>
+    </nav>
+    <${ErrorSummary} problem=${problem} />
+    ${!result && !problem && html`<p role="status">Loading…</p>`}
+    ${result && result.items.length === 0 && html`<p>No ${when} events. Events are created under <a href="/admin/events">Events</a>.</p>`}
+    ${result && result.items.length > 0 && html`
+      <table class="responsive">
+        <caption class="visually-hidden">${when === "past" ? "Past" : "Upcoming"} events, ${result.page.total} in all</caption>
+        <thead><tr><th scope="col">Event</th><th scope="col">When</th><th scope="col">Where</th>
+          <th scope="col">Sign-ups</th><th scope="col">Readers see</th><th scope="col">Sign-up</th></tr></thead>
+        <tbody>${result.items.map((event) => html`<tr>
+          <td data-label="Event"><a href=${`/admin/event-desk/${event.id}`}>${event.title || "(untitled)"}</a>
+            ${event.live_locales.length === 0 && html`<br /><span class="status draft">not published</span>`}</td>
+          <td data-label="When">${eventTime(event.starts_at, event.ends_at, event.time_zone)}</td>
+          <td data-label="Where">${event.online_url && !event.city ? "Online" : [event.venue, event.city].filter(Boolean).join(", ")} (${event.country})</td>
+          <td data-label="Sign-ups">${places(event)}</td>
+          <td data-label="Readers see"><span class=${`status ${STATUS_CSS[event.status]}`}>${STATUS_WORDS[event.status]}</span></td>
+          <td data-label="Sign-up">${signUp(event)}</td>
+        </tr>`)}</tbody>
+      </table>
+      <nav class="pager" aria-label="Pages">
+        <button type="button" class="secondary" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>Previous page</button>
+        <span>Page ${page} of ${pages}</span>
+        <button type="button" class="secondary" disabled=${page >= pages} onClick=${() => setPage(page + 1)}>Next page</button>
+      </nav>`}`;
+}
