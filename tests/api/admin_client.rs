@@ -31,6 +31,7 @@ async fn me_says_what_the_caller_may_do(backend: Backend) {
         "manage_tokens",
         "manage_sites",
         "read_audit",
+        "read_registrations",
         "create_content",
         "publish",
         "eu_wide",
@@ -48,7 +49,8 @@ async fn me_says_what_the_caller_may_do(backend: Backend) {
     assert_eq!(
         belgian,
         &json!({ "manage_users": false, "manage_tokens": false, "manage_sites": false,
-                 "read_audit": false, "upload_assets": true, "manage_assets": true,
+                 "read_audit": false, "read_registrations": true,
+                 "upload_assets": true, "manage_assets": true,
                  "create_content": true, "publish": true, "eu_wide": false,
                  "countries": ["BE"], "locales": ["fr", "nl"] })
     );
