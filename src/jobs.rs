@@ -1,19 +1,24 @@
-//! Background work of each instance: scheduled publishing and the sweep of orphaned
-//! files. Several instances may run them at once (each is safe to run concurrently).
+//! Background work of each instance: scheduled publishing, the sweep of orphaned files
+//! and webhook delivery. Several instances may run them at once (each is safe to run
+//! concurrently).
 
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
 use crate::services::delivery::published_state;
-use crate::services::{assets, content};
+use crate::services::{assets, content, webhooks};
 use crate::state::AppState;
 
-/// Polls for due schedules until the returned task is aborted.
+/// Polls for due schedules until the returned task is aborted; webhooks go out from a
+/// task of their own, so that a slow receiver never delays scheduled publishing.
 pub fn spawn(state: AppState) -> JoinHandle<()> {
+    let hooks = spawn_webhooks(state.clone());
     let interval = Duration::from_millis(state.settings.jobs.poll_interval_ms);
     let sweep_every = Duration::from_secs(state.settings.assets.sweep_interval_seconds);
     tokio::spawn(async move {
+        // Dropping this task's future (on abort) stops the webhook task too.
+        let _hooks = AbortOnDrop(hooks);
         let mut last_sweep = tokio::time::Instant::now();
         loop {
             if last_sweep.elapsed() >= sweep_every {
@@ -34,6 +39,40 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
                     published_state::changed(&state).await;
                     tracing::warn!(error = %err, "scheduled publishing failed; will retry");
                 }
+            }
+        }
+    })
+}
+
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Fans out new events and sends due deliveries until aborted; counts the backlog for
+/// `/metrics` and forgets old deliveries now and then.
+fn spawn_webhooks(state: AppState) -> JoinHandle<()> {
+    let interval = Duration::from_millis(state.settings.webhooks.poll_interval_ms);
+    tokio::spawn(async move {
+        let mut rounds: u64 = 0;
+        loop {
+            tokio::time::sleep(interval).await;
+            rounds = rounds.wrapping_add(1);
+            if let Err(err) = webhooks::run_once(&state).await {
+                tracing::warn!(error = %err, "webhook delivery failed; will retry");
+            }
+            match webhooks::backlog(&state).await {
+                Ok(pending) => state.metrics.set_webhook_backlog(pending),
+                Err(err) => tracing::warn!(error = %err, "cannot count the webhook backlog"),
+            }
+            // About once an hour at the default interval.
+            if rounds % 7200 == 1
+                && let Err(err) = webhooks::prune(&state).await
+            {
+                tracing::warn!(error = %err, "pruning old webhook deliveries failed");
             }
         }
     })

@@ -1,5 +1,5 @@
 //! Prometheus metrics: request counts and latencies by route and status, SQL statements,
-//! and delivery response-cache hits and misses.
+//! delivery response-cache hits and misses, and the webhook backlog and attempts.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,6 +7,7 @@ use std::time::Duration;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
@@ -25,6 +26,12 @@ struct CacheLabels {
     result: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AttemptLabels {
+    /// `delivered`, `retrying` or `failed`.
+    outcome: &'static str,
+}
+
 #[derive(Clone)]
 pub struct Metrics {
     registry: Arc<Registry>,
@@ -33,6 +40,8 @@ pub struct Metrics {
     db_queries: Counter,
     delivery_cache: Family<CacheLabels, Counter>,
     password_verifications: Counter,
+    webhook_backlog: Gauge,
+    webhook_attempts: Family<AttemptLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -75,8 +84,22 @@ impl Metrics {
             "Password verifications (argon2id), for unknown accounts too",
             password_verifications.clone(),
         );
+        let webhook_backlog = Gauge::default();
+        registry.register(
+            "webhook_backlog",
+            "Webhook deliveries waiting to be sent (as this instance last counted)",
+            webhook_backlog.clone(),
+        );
+        let webhook_attempts = Family::<AttemptLabels, Counter>::default();
+        registry.register(
+            "webhook_attempts",
+            "Webhook delivery attempts made by this instance, by outcome",
+            webhook_attempts.clone(),
+        );
         Self {
             registry: Arc::new(registry),
+            webhook_backlog,
+            webhook_attempts,
             requests,
             durations,
             db_queries,
@@ -113,6 +136,24 @@ impl Metrics {
         self.durations
             .get_or_create(&labels)
             .observe(elapsed.as_secs_f64());
+    }
+
+    /// Sets how many webhook deliveries wait.
+    pub fn set_webhook_backlog(&self, pending: u64) {
+        self.webhook_backlog
+            .set(i64::try_from(pending).unwrap_or(i64::MAX));
+    }
+
+    /// Counts one webhook attempt: delivered, or failed (for good or to be retried).
+    pub fn record_webhook_attempt(&self, delivered: bool, gave_up: bool) {
+        let outcome = match (delivered, gave_up) {
+            (true, _) => "delivered",
+            (false, true) => "failed",
+            (false, false) => "retrying",
+        };
+        self.webhook_attempts
+            .get_or_create(&AttemptLabels { outcome })
+            .inc();
     }
 
     /// The Prometheus text exposition of every metric.

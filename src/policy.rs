@@ -29,6 +29,7 @@ pub enum Action<'a> {
     ManageUsers,
     ManageTokens,
     ManageSites,
+    ManageWebhooks,
     ReadAudit,
     ReadSites,
     ReadContent,
@@ -68,6 +69,7 @@ impl Action<'_> {
             Action::ManageUsers => "users:manage",
             Action::ManageTokens => "tokens:manage",
             Action::ManageSites => "sites:manage",
+            Action::ManageWebhooks => "webhooks:manage",
             Action::ReadAudit => "audit:read",
             Action::ReadSites => "sites:read",
             Action::ReadContent => "content:read",
@@ -118,6 +120,7 @@ pub fn authorize(principal: &Principal, action: Action<'_>) -> Result<(), Denied
         Action::ManageUsers
         | Action::ManageTokens
         | Action::ManageSites
+        | Action::ManageWebhooks
         | Action::ReadAudit
         | Action::PurgeItem => role_lacks(),
         Action::ReadSites | Action::ReadContent => Ok(()),
@@ -159,6 +162,7 @@ pub struct Abilities {
     pub manage_users: bool,
     pub manage_tokens: bool,
     pub manage_sites: bool,
+    pub manage_webhooks: bool,
     pub read_audit: bool,
     /// May see who signed up for events (of some country in scope): the event desk.
     pub read_registrations: bool,
@@ -202,6 +206,7 @@ pub fn abilities(principal: &Principal, configured: &[Locale]) -> Abilities {
         manage_users: allowed(Action::ManageUsers),
         manage_tokens: allowed(Action::ManageTokens),
         manage_sites: allowed(Action::ManageSites),
+        manage_webhooks: allowed(Action::ManageWebhooks),
         read_audit: allowed(Action::ReadAudit),
         read_registrations: countries
             .iter()
@@ -329,6 +334,7 @@ mod tests {
             Action::ManageUsers,
             Action::ManageTokens,
             Action::ManageSites,
+            Action::ManageWebhooks,
             Action::ReadAudit,
             Action::PurgeItem,
         ] {

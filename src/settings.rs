@@ -30,6 +30,7 @@ pub struct Settings {
     pub delivery: DeliverySettings,
     pub assets: AssetSettings,
     pub jobs: JobSettings,
+    pub webhooks: WebhookSettings,
     pub auth: AuthSettings,
     pub bootstrap: BootstrapSettings,
     pub log: LogSettings,
@@ -137,6 +138,21 @@ pub struct AssetSettings {
 #[serde(deny_unknown_fields)]
 pub struct JobSettings {
     pub poll_interval_ms: u64,
+}
+
+/// Outgoing webhooks: how often, how patiently, and where to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    pub poll_interval_ms: u64,
+    pub timeout_ms: u64,
+    pub max_attempts: u32,
+    pub retry_base_seconds: u64,
+    pub retry_max_seconds: u64,
+    pub concurrency: u64,
+    pub max_response_bytes: usize,
+    pub keep_days: u32,
+    pub allow_private_addresses: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -500,6 +516,24 @@ impl Settings {
         }
         if self.jobs.poll_interval_ms == 0 {
             return invalid("jobs.poll_interval_ms", "must be greater than 0");
+        }
+        let hooks = &self.webhooks;
+        for (key, value) in [
+            ("webhooks.poll_interval_ms", hooks.poll_interval_ms),
+            ("webhooks.timeout_ms", hooks.timeout_ms),
+            ("webhooks.retry_base_seconds", hooks.retry_base_seconds),
+            ("webhooks.concurrency", hooks.concurrency),
+            ("webhooks.max_attempts", u64::from(hooks.max_attempts)),
+        ] {
+            if value == 0 {
+                return invalid(key, "must be greater than 0");
+            }
+        }
+        if hooks.retry_max_seconds < hooks.retry_base_seconds {
+            return invalid(
+                "webhooks.retry_max_seconds",
+                "must be at least webhooks.retry_base_seconds",
+            );
         }
         if self.auth.password_min_length < 8 {
             return invalid("auth.password_min_length", "must be at least 8");

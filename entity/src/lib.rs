@@ -17,3 +17,6 @@ pub mod site;
 pub mod slug_redirect;
 pub mod translation;
 pub mod user;
+pub mod webhook;
+pub mod webhook_attempt;
+pub mod webhook_delivery;

@@ -25,6 +25,7 @@ mod m20261130_000014_translation_base;
 mod m20261130_000015_review_requests;
 mod m20261130_000016_activity_marks;
 mod m20261130_000017_audit_actors;
+mod m20261130_000018_webhooks;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000015_review_requests::Migration),
             Box::new(m20261130_000016_activity_marks::Migration),
             Box::new(m20261130_000017_audit_actors::Migration),
+            Box::new(m20261130_000018_webhooks::Migration),
         ]
     }
 }

@@ -86,6 +86,7 @@ struct PermissionsResponse {
     manage_users: bool,
     manage_tokens: bool,
     manage_sites: bool,
+    manage_webhooks: bool,
     read_audit: bool,
     /// See and erase who signed up for events of some country in scope (the event desk).
     read_registrations: bool,
@@ -111,6 +112,7 @@ impl From<Abilities> for PermissionsResponse {
             manage_users: abilities.manage_users,
             manage_tokens: abilities.manage_tokens,
             manage_sites: abilities.manage_sites,
+            manage_webhooks: abilities.manage_webhooks,
             read_audit: abilities.read_audit,
             read_registrations: abilities.read_registrations,
             upload_assets: abilities.upload_assets,

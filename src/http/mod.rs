@@ -38,6 +38,8 @@ pub enum ApiTags {
     Sites,
     /// Who did what, when (admins).
     Audit,
+    /// Outgoing webhooks: receivers, deliveries and attempts (admins).
+    Webhooks,
     /// Pages, news, events and materials: drafts, publishing, revisions, trash.
     Content,
     /// Uploaded files and the media library.
@@ -52,7 +54,8 @@ type Apis = (
     admin::users::UsersApi,
     admin::tokens::TokensApi,
     admin::sites::SitesApi,
-    admin::audit::AuditApi,
+    // Who did what, and who is told of it.
+    (admin::audit::AuditApi, admin::webhooks::WebhooksApi),
     admin::content::ContentApi,
     admin::preview_links::PreviewLinksApi,
     admin::markdown::MarkdownApi,
@@ -92,9 +95,14 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
         admin::sites::SitesApi {
             state: state.clone(),
         },
-        admin::audit::AuditApi {
-            state: state.clone(),
-        },
+        (
+            admin::audit::AuditApi {
+                state: state.clone(),
+            },
+            admin::webhooks::WebhooksApi {
+                state: state.clone(),
+            },
+        ),
         admin::content::ContentApi {
             state: state.clone(),
         },

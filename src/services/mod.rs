@@ -14,3 +14,4 @@ pub mod scopes;
 pub mod sites;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;

@@ -18,6 +18,7 @@ use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
 use crate::services::delivery::{self, Audience, Lookup};
+use crate::services::webhooks::{self, EventType};
 use crate::state::AppState;
 
 /// Who may register, by the kind of organisation they come from.
@@ -159,6 +160,17 @@ pub async fn register(
             ));
         }
         Err(err) => return Err(err.into()),
+    }
+    // Who signed up stays here; webhooks hear only how many did.
+    let registered = taken.saturating_add(1);
+    let payload = json!({ "item_id": event.id, "kind": ContentKind::Event.as_str(),
+        "registrations": registered, "capacity": fields.capacity, "countries": live.countries });
+    webhooks::announce(&txn, EventType::RegistrationCreated, payload.clone(), now).await?;
+    if fields
+        .capacity
+        .is_some_and(|capacity| registered >= u64::try_from(capacity).unwrap_or(0))
+    {
+        webhooks::announce(&txn, EventType::EventFull, payload, now).await?;
     }
     txn.commit().await?;
     Ok(id)

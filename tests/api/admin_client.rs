@@ -30,6 +30,7 @@ async fn me_says_what_the_caller_may_do(backend: Backend) {
         "manage_users",
         "manage_tokens",
         "manage_sites",
+        "manage_webhooks",
         "read_audit",
         "read_registrations",
         "create_content",
@@ -49,6 +50,7 @@ async fn me_says_what_the_caller_may_do(backend: Backend) {
     assert_eq!(
         belgian,
         &json!({ "manage_users": false, "manage_tokens": false, "manage_sites": false,
+                 "manage_webhooks": false,
                  "read_audit": false, "read_registrations": true,
                  "upload_assets": true, "manage_assets": true,
                  "create_content": true, "publish": true, "eu_wide": false,

@@ -259,7 +259,7 @@ async fn publish_first_news(app: &TestApp, admin: &str) -> String {
 }
 
 /// A second instance on `first`'s database and store, with `change` to its settings.
-async fn another_instance(
+pub(crate) async fn another_instance(
     first: &TestApp,
     change: impl FnOnce(&mut buysocial::settings::Settings) + 'static,
 ) -> TestApp {

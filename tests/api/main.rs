@@ -41,3 +41,4 @@ mod storage;
 mod tokens;
 mod translation_sources;
 mod users;
+mod webhooks;

@@ -224,6 +224,20 @@ async fn populate(app: &TestApp) {
     )
     .await;
     assert_eq!(registered.status(), StatusCode::CREATED);
+    // A webhook hears of all that (deliveries, attempts); what follows stays in the outbox.
+    let receiver = crate::helpers::receiver::Receiver::start(vec![]).await;
+    let hook = app
+        .post_json_authed(
+            "/api/v1/admin/webhooks",
+            &admin,
+            &json!({ "name": "frontend", "url": receiver.url }),
+        )
+        .await;
+    assert_eq!(hook.status(), StatusCode::CREATED);
+    buysocial::services::webhooks::run_once(&app.state)
+        .await
+        .unwrap();
+    assert!(!receiver.received().is_empty());
     // A published slug that changes leaves a redirect; a publish in the future, a schedule.
     let path = format!("/api/v1/admin/events/{id}/translations/en");
     let draft: Value = app

@@ -15,3 +15,4 @@ pub mod sites;
 pub mod sources;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;

@@ -21,6 +21,7 @@ use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
 use crate::services::content;
+use crate::services::webhooks::{self, EventType};
 use crate::state::AppState;
 
 /// Stores a new file for asset `id`; returns the asset that now holds it.
@@ -104,6 +105,8 @@ where
         .exec(&txn)
         .await?;
     let drafts = repoint_drafts(&txn, id, new.id, actor, now).await?;
+    let payload = json!({ "asset_id": id, "replaced_by": new.id, "file_name": new.file_name });
+    webhooks::announce(&txn, EventType::AssetReplaced, payload, now).await?;
     let event = Event::success("asset.replace", "asset", id)
         .with_details(json!({ "replaced_by": new.id, "drafts_updated": drafts }));
     audit::record(&txn, now, actor, event).await?;

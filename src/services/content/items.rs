@@ -25,6 +25,7 @@ use crate::policy::{self, Action, ItemAbilities};
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
 use crate::services::pagination::{PageRequest, Paged};
+use crate::services::webhooks::{self, EventType};
 use crate::state::AppState;
 
 /// Language-neutral fields as received; `None` leaves a field as it is (on update).
@@ -289,6 +290,15 @@ pub async fn trash(
     if if_match.is_some() {
         check_precondition(if_match, current.version)?;
     }
+    // What readers saw, for webhooks to know which pages to rebuild.
+    let was_live: Vec<(String, String)> = Published::find()
+        .select_only()
+        .column(published_translation::Column::Locale)
+        .column(published_translation::Column::Slug)
+        .filter(published_translation::Column::DocumentId.eq(id))
+        .into_tuple()
+        .all(&txn)
+        .await?;
     let offline = Published::delete_many()
         .filter(published_translation::Column::DocumentId.eq(id))
         .exec(&txn)
@@ -301,13 +311,13 @@ pub async fn trash(
         .filter(Column::Id.eq(id))
         .exec(&txn)
         .await?;
-    super::publishing::announce(
-        &txn,
-        "item.trashed",
-        json!({ "id": id, "kind": kind.as_str() }),
-        now,
-    )
-    .await?;
+    let translations: Vec<_> = was_live
+        .iter()
+        .map(|(locale, slug)| json!({ "locale": locale, "slug": slug }))
+        .collect();
+    let payload = json!({ "item_id": id, "kind": kind.as_str(), "translations": translations,
+        "countries": current.countries });
+    webhooks::announce(&txn, EventType::ItemTrashed, payload, now).await?;
     let event = Event::success("content.trash", kind.as_str(), id)
         .with_details(json!({ "unpublished_translations": offline.rows_affected }));
     audit::record(&txn, now, actor, event).await?;
@@ -352,6 +362,8 @@ pub async fn restore(
         .filter(Column::Id.eq(id))
         .exec(&txn)
         .await?;
+    let payload = json!({ "item_id": id, "kind": kind.as_str(), "countries": current.countries });
+    webhooks::announce(&txn, EventType::ItemRestored, payload, now).await?;
     audit::record(
         &txn,
         now,
@@ -393,6 +405,8 @@ pub async fn purge(
         .exec(&txn)
         .await?;
     Documents::delete_by_id(id).exec(&txn).await?;
+    let payload = json!({ "item_id": id, "kind": kind.as_str(), "countries": current.countries });
+    webhooks::announce(&txn, EventType::ItemPurged, payload, now).await?;
     audit::record(
         &txn,
         now,

@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, NaiveTime, Utc};
 use entity::document;
-use entity::outbox_event::{self, Entity as Outbox};
 use entity::published_translation::{self, Entity as Published};
 use entity::schedule::{self, Column as ScheduleColumn, Entity as Schedules};
 use entity::slug_redirect::{self, Entity as Redirects};
@@ -14,7 +13,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, SqlErr,
 };
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 use super::items::cancel_schedules;
@@ -27,6 +26,7 @@ use crate::error::{AppError, Refusal};
 use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event, Who};
+use crate::services::webhooks::{self, EventType};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -288,7 +288,7 @@ async fn publish_in(
         .filter(slug_redirect::Column::Slug.eq(draft.slug.as_str()))
         .exec(txn)
         .await?;
-    if let Some(previous) = previous.filter(|p| p.slug != draft.slug) {
+    if let Some(previous) = previous.as_ref().filter(|p| p.slug != draft.slug) {
         Redirects::delete_many()
             .filter(slug_redirect::Column::Kind.eq(kind.as_str()))
             .filter(slug_redirect::Column::Locale.eq(locale.as_str()))
@@ -298,7 +298,7 @@ async fn publish_in(
         let redirect = slug_redirect::ActiveModel {
             kind: Set(kind.as_str().to_owned()),
             locale: Set(locale.to_string()),
-            slug: Set(previous.slug),
+            slug: Set(previous.slug.clone()),
             document_id: Set(document.id),
             created_at: Set(now),
         };
@@ -306,8 +306,14 @@ async fn publish_in(
             .exec_without_returning(txn)
             .await?;
     }
-    let payload = json!({ "id": document.id, "kind": kind.as_str(), "locale": locale.as_str(), "slug": draft.slug });
-    announce(txn, "translation.published", payload, now).await
+    let (event, previous_slug) = match &previous {
+        Some(live) => (EventType::TranslationChanged, Some(live.slug.as_str())),
+        None => (EventType::TranslationPublished, None),
+    };
+    let payload = json!({ "item_id": document.id, "kind": kind.as_str(), "locale": locale.as_str(),
+        "slug": draft.slug, "previous_slug": previous_slug.filter(|s| *s != draft.slug),
+        "countries": document.countries });
+    webhooks::announce(txn, event, payload, now).await
 }
 
 async fn unpublish_in(
@@ -317,16 +323,16 @@ async fn unpublish_in(
     actor: Option<&Actor>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let removed = Published::delete_many()
+    let Some(live) = load::published(txn, document.id, locale).await? else {
+        return Err(AppError::Conflict(format!(
+            "the {locale} translation is not live"
+        )));
+    };
+    Published::delete_many()
         .filter(published_translation::Column::DocumentId.eq(document.id))
         .filter(published_translation::Column::Locale.eq(locale.as_str()))
         .exec(txn)
         .await?;
-    if removed.rows_affected == 0 {
-        return Err(AppError::Conflict(format!(
-            "the {locale} translation is not live"
-        )));
-    }
     revisions::record_publication(
         txn,
         document.id,
@@ -337,26 +343,9 @@ async fn unpublish_in(
         now,
     )
     .await?;
-    let payload = json!({ "id": document.id, "kind": document.kind, "locale": locale.as_str() });
-    announce(txn, "translation.unpublished", payload, now).await
-}
-
-/// Writes an outbox event in the caller's transaction, for webhooks to deliver.
-pub async fn announce(
-    txn: &impl ConnectionTrait,
-    topic: &str,
-    payload: Value,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let event = outbox_event::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        topic: Set(topic.to_owned()),
-        payload: Set(payload),
-        created_at: Set(now),
-        processed_at: Set(None),
-    };
-    Outbox::insert(event).exec_without_returning(txn).await?;
-    Ok(())
+    let payload = json!({ "item_id": document.id, "kind": document.kind, "locale": locale.as_str(),
+        "slug": live.slug, "countries": document.countries });
+    webhooks::announce(txn, EventType::TranslationUnpublished, payload, now).await
 }
 
 /// Runs the schedules that are due; returns how many ran. Safe with several instances:
@@ -443,6 +432,9 @@ async fn run_one(
             "content.unpublish"
         }
     };
+    let done = json!({ "item_id": document.id, "kind": kind.as_str(), "locale": job.locale,
+        "action": job.action, "countries": document.countries });
+    webhooks::announce(txn, EventType::ScheduleDone, done, now).await?;
     let event = Event::success(action, "schedule", job.id)
         .with_details(json!({ "document": job.document_id, "locale": job.locale, "scheduled_by": job.created_by }));
     audit::record(txn, now, who, event).await

@@ -22,6 +22,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
+use crate::services::webhooks::{self, EventType};
 use crate::state::AppState;
 
 /// One locale's text as received.
@@ -308,7 +309,8 @@ pub async fn drop_translation(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("{kind} {id} has no {locale} translation")))?;
     let countries = load::countries(&document)?;
-    let is_live = load::published(&txn, id, &locale).await?.is_some();
+    let live = load::published(&txn, id, &locale).await?;
+    let is_live = live.is_some();
     // Taking a live translation offline is publishing work.
     let action = if is_live {
         Action::Publish {
@@ -385,9 +387,10 @@ pub async fn drop_translation(
             .exec(&txn)
             .await?;
     }
-    if is_live {
-        let payload = json!({ "id": id, "kind": kind.as_str(), "locale": locale.as_str() });
-        super::publishing::announce(&txn, "translation.unpublished", payload, now).await?;
+    if let Some(live) = live {
+        let payload = json!({ "item_id": id, "kind": kind.as_str(), "locale": locale.as_str(),
+            "slug": live.slug, "countries": document.countries });
+        webhooks::announce(&txn, EventType::TranslationUnpublished, payload, now).await?;
     }
     let event = Event::success("content.drop_translation", kind.as_str(), id)
         .with_details(json!({ "locale": locale.as_str(), "was_live": is_live }));

@@ -154,3 +154,32 @@ impl Links {
             .collect()
     }
 }
+
+/// The URLs on `site` of an item's translations `(locale, slug)` (for webhooks: the
+/// pages a frontend should rebuild). Pages under a `{path}` route need their live tree,
+/// so a page that is no longer live there has no URL to give.
+pub async fn site_urls(
+    state: &AppState,
+    site: &crate::services::sites::Site,
+    kind: ContentKind,
+    id: Uuid,
+    translations: &[(String, String)],
+) -> Result<Vec<String>, AppError> {
+    let audience = Audience {
+        locales: std::iter::once(site.default_locale.clone())
+            .chain(site.fallback.iter().cloned())
+            .collect(),
+        site_countries: site.countries.clone(),
+        preview: false,
+        preview_only: None,
+        routes: site.item_routes(),
+        site: Some(site.clone()),
+    };
+    let links = Links::load(state, &audience, kind).await?;
+    let mut urls: Vec<String> = translations
+        .iter()
+        .filter_map(|(locale, slug)| links.url(kind, id, locale, slug))
+        .collect();
+    urls.dedup();
+    Ok(urls)
+}

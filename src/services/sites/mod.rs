@@ -14,6 +14,7 @@ use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
 use crate::services::pagination::{PageRequest, Paged};
 use crate::services::tokens;
+use crate::services::webhooks::{self, EventType};
 use crate::state::AppState;
 
 mod preview;
@@ -135,6 +136,17 @@ pub struct RouteFields {
 /// A site has at most one route per kind and locale, and one site-wide per kind.
 const MAX_ROUTES: usize = 100;
 
+/// Every site, by code (for webhooks: which sites an event concerns).
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Site>, AppError> {
+    Sites::find()
+        .order_by_asc(Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Site::try_from)
+        .collect()
+}
+
 pub async fn exists(db: &impl ConnectionTrait, code: &str) -> Result<bool, AppError> {
     Ok(Sites::find_by_id(code.to_owned()).count(db).await? > 0)
 }
@@ -217,6 +229,8 @@ pub async fn create(
         }
         Err(err) => return Err(err.into()),
     };
+    let payload = json!({ "site": code.as_str(), "change": "created" });
+    webhooks::announce(&txn, EventType::SiteChanged, payload, now).await?;
     audit::record(
         &txn,
         now,
@@ -300,6 +314,8 @@ pub async fn update(
     .into_iter()
     .filter_map(|(name, set)| set.then_some(name))
     .collect();
+    let payload = json!({ "site": code, "change": "updated", "fields": changed });
+    webhooks::announce(&txn, EventType::SiteChanged, payload, now).await?;
     let event =
         Event::success("site.update", "site", code).with_details(json!({ "changed": changed }));
     audit::record(&txn, now, actor, event).await?;
@@ -322,6 +338,8 @@ pub async fn delete(state: &AppState, actor: &Actor, code: &str) -> Result<(), A
     find(&txn, code).await?;
     Sites::delete_by_id(code.to_owned()).exec(&txn).await?;
     let revoked = tokens::revoke_for_site(&txn, code, now).await?;
+    let payload = json!({ "site": code, "change": "deleted" });
+    webhooks::announce(&txn, EventType::SiteChanged, payload, now).await?;
     let event = Event::success("site.delete", "site", code)
         .with_details(json!({ "revoked_tokens": revoked }));
     audit::record(&txn, now, actor, event).await?;

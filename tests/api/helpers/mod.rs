@@ -1,6 +1,7 @@
 //! `TestApp` and friends: each test gets its own database and object store.
 
 mod databases;
+pub mod receiver;
 mod test_app;
 
 pub use databases::{Backend, connect_single};

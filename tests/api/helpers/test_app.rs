@@ -81,6 +81,11 @@ impl TestAppBuilder {
             settings.bootstrap.admin_email = ADMIN_EMAIL.into();
             settings.bootstrap.admin_password = Secret::new(ADMIN_PASSWORD);
         }
+        // Tests drive webhook delivery themselves (`webhooks::run_once`), to receivers
+        // on this machine; a test that wants the background loop sets an interval.
+        settings.webhooks.poll_interval_ms = 3_600_000;
+        settings.webhooks.allow_private_addresses = true;
+        settings.webhooks.timeout_ms = 2_000;
         for change in self.customise {
             change(&mut settings);
         }

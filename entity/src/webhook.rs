@@ -1,0 +1,27 @@
+//! `webhooks`: receivers of change notifications, registered by admins.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "webhooks")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub name: String,
+    pub url: String,
+    /// JSON array of the event types wanted; empty: all.
+    pub events: Json,
+    /// Only events concerning what this site shows; `None`: every site.
+    pub site_code: Option<String>,
+    /// The signing key.
+    pub secret: String,
+    pub paused: bool,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

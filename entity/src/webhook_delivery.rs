@@ -1,0 +1,31 @@
+//! `webhook_deliveries`: one event for one webhook, delivered at least once.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "webhook_deliveries")]
+pub struct Model {
+    /// The delivery id receivers de-duplicate on; ordered by creation (UUID v7).
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub webhook_id: Uuid,
+    pub event_type: String,
+    /// Deliveries with one key (an item, a site, a file) are sent in order.
+    pub ordering_key: String,
+    /// The JSON body, byte for byte as every attempt sends it.
+    pub body: String,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    pub attempts: i32,
+    /// When it is due; while an instance sends it, when that claim lapses.
+    pub next_attempt_at: DateTimeUtc,
+    pub last_status_code: Option<i32>,
+    pub last_error: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub finished_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

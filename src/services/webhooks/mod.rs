@@ -1,0 +1,493 @@
+//! Outgoing webhooks: admins register receivers; every change that frontends or CDNs
+//! care about reaches them signed, at least once, in order per item, with the URLs it
+//! affects on each site. See `fanout` (outbox → deliveries) and `sender` (deliveries →
+//! HTTP), both driven by [`run_once`] in every instance's background loop.
+
+mod address;
+mod events;
+mod fanout;
+mod sender;
+mod signing;
+
+use chrono::{DateTime, Utc};
+use entity::outbox_event::{self, Entity as Outbox};
+use entity::webhook::{self, Column, Entity as Webhooks};
+use entity::webhook_attempt::{self, Entity as Attempts};
+use entity::webhook_delivery::{self, Entity as Deliveries};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+pub use events::EventType;
+pub use fanout::fan_out;
+pub use sender::{backlog, prune, send_due};
+pub use signing::sign;
+
+use crate::auth::token;
+use crate::error::{AppError, FieldErrors};
+use crate::policy::Action;
+use crate::services::actor::Actor;
+use crate::services::audit::{self, Event};
+use crate::services::pagination::{PageRequest, Paged};
+use crate::services::sites;
+use crate::state::AppState;
+
+/// A registered receiver (never its secret).
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    pub id: Uuid,
+    pub name: String,
+    pub url: String,
+    /// Empty: every event.
+    pub events: Vec<EventType>,
+    pub site: Option<String>,
+    pub paused: bool,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<webhook::Model> for Webhook {
+    fn from(model: webhook::Model) -> Self {
+        let names: Vec<String> = serde_json::from_value(model.events).unwrap_or_default();
+        Self {
+            id: model.id,
+            name: model.name,
+            url: model.url,
+            events: names.iter().filter_map(|n| EventType::parse(n)).collect(),
+            site: model.site_code,
+            paused: model.paused,
+            created_by: model.created_by,
+            created_at: model.created_at,
+            updated_at: model.updated_at,
+        }
+    }
+}
+
+/// A webhook's fields as received; `None` leaves one as it is (on update).
+#[derive(Debug, Clone, Default)]
+pub struct WebhookFields {
+    pub name: Option<String>,
+    pub url: Option<String>,
+    pub events: Option<Vec<String>>,
+    /// `Some(None)` removes the site filter.
+    pub site: Option<Option<String>>,
+    pub paused: Option<bool>,
+}
+
+/// One delivery with its attempts, newest attempt last.
+#[derive(Debug, Clone)]
+pub struct DeliveryView {
+    pub delivery: webhook_delivery::Model,
+    pub attempts: Vec<webhook_attempt::Model>,
+}
+
+/// Writes an event to the outbox in the caller's transaction: webhooks hear of it if,
+/// and only if, the change commits.
+pub async fn announce(
+    txn: &impl ConnectionTrait,
+    event: EventType,
+    payload: Value,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let row = outbox_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        topic: Set(event.as_str().to_owned()),
+        payload: Set(payload),
+        created_at: Set(now),
+        processed_at: Set(None),
+    };
+    Outbox::insert(row).exec_without_returning(txn).await?;
+    Ok(())
+}
+
+/// Fans out what the outbox holds and sends what is due: one round of the background
+/// loop (tests call it directly).
+pub async fn run_once(state: &AppState) -> Result<usize, AppError> {
+    fan_out(state).await?;
+    let mut sent = 0;
+    loop {
+        let round = send_due(state).await?;
+        sent += round;
+        // A short round means nothing else is due now.
+        if (round as u64) < state.settings.webhooks.concurrency {
+            return Ok(sent);
+        }
+    }
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    page: PageRequest,
+) -> Result<Paged<Webhook>, AppError> {
+    audit::authorize(state, actor, Action::ManageWebhooks, "webhook", None).await?;
+    let paginator = Webhooks::find()
+        .order_by_asc(Column::Id)
+        .paginate(&state.db, page.size);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page.index()).await?;
+    Ok(Paged::new(items, total, page).map(Webhook::from))
+}
+
+pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> Result<Webhook, AppError> {
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageWebhooks,
+        "webhook",
+        Some(id.to_string()),
+    )
+    .await?;
+    Ok(find(state, id).await?.into())
+}
+
+/// Registers a webhook; returns it with its signing secret, shown this once.
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    fields: WebhookFields,
+) -> Result<(Webhook, String), AppError> {
+    audit::authorize(state, actor, Action::ManageWebhooks, "webhook", None).await?;
+    let mut errors = FieldErrors::new();
+    for (field, missing) in [
+        ("name", fields.name.is_none()),
+        ("url", fields.url.is_none()),
+    ] {
+        if missing {
+            errors.push(field, "is required");
+        }
+    }
+    let valid = validate(state, &fields, &mut errors).await?;
+    errors.finish()?;
+    let now = state.clock.now();
+    let secret = token::generate("whsec_");
+    let model = webhook::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(valid.name.unwrap_or_default()),
+        url: Set(valid.url.unwrap_or_default()),
+        events: Set(valid.events.unwrap_or_else(|| json!([]))),
+        site_code: Set(valid.site.flatten()),
+        secret: Set(secret.clone()),
+        paused: Set(fields.paused.unwrap_or(false)),
+        created_by: Set(Some(actor.id())),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let txn = crate::db::begin_write(&state.db).await?;
+    let created = Webhooks::insert(model).exec_with_returning(&txn).await?;
+    let event = Event::success("webhook.create", "webhook", created.id).with_details(
+        json!({ "url": created.url, "events": created.events, "site": created.site_code }),
+    );
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    Ok((created.into(), secret))
+}
+
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    fields: WebhookFields,
+) -> Result<Webhook, AppError> {
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageWebhooks,
+        "webhook",
+        Some(id.to_string()),
+    )
+    .await?;
+    let current = find(state, id).await?;
+    let mut errors = FieldErrors::new();
+    let valid = validate(state, &fields, &mut errors).await?;
+    errors.finish()?;
+    let now = state.clock.now();
+    let mut model: webhook::ActiveModel = current.into();
+    let mut changed = Vec::new();
+    if let Some(name) = valid.name {
+        model.name = Set(name);
+        changed.push("name");
+    }
+    if let Some(url) = valid.url {
+        model.url = Set(url);
+        changed.push("url");
+    }
+    if let Some(events) = valid.events {
+        model.events = Set(events);
+        changed.push("events");
+    }
+    if let Some(site) = valid.site {
+        model.site_code = Set(site);
+        changed.push("site");
+    }
+    if let Some(paused) = fields.paused {
+        model.paused = Set(paused);
+        changed.push("paused");
+    }
+    model.updated_at = Set(now);
+    let txn = crate::db::begin_write(&state.db).await?;
+    let updated = Webhooks::update(model).exec(&txn).await?;
+    let event = Event::success("webhook.update", "webhook", id)
+        .with_details(json!({ "changed": changed, "paused": updated.paused }));
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    Ok(updated.into())
+}
+
+/// Deletes a webhook with its deliveries and their attempts.
+pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppError> {
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageWebhooks,
+        "webhook",
+        Some(id.to_string()),
+    )
+    .await?;
+    let current = find(state, id).await?;
+    let txn = crate::db::begin_write(&state.db).await?;
+    let deliveries = Deliveries::find()
+        .filter(webhook_delivery::Column::WebhookId.eq(id))
+        .select_only()
+        .column(webhook_delivery::Column::Id)
+        .into_tuple::<Uuid>()
+        .all(&txn)
+        .await?;
+    for chunk in deliveries.chunks(500) {
+        Attempts::delete_many()
+            .filter(webhook_attempt::Column::DeliveryId.is_in(chunk.iter().copied()))
+            .exec(&txn)
+            .await?;
+    }
+    Deliveries::delete_many()
+        .filter(webhook_delivery::Column::WebhookId.eq(id))
+        .exec(&txn)
+        .await?;
+    Webhooks::delete_by_id(id).exec(&txn).await?;
+    let event =
+        Event::success("webhook.delete", "webhook", id).with_details(json!({ "url": current.url }));
+    audit::record(&txn, state.clock.now(), actor, event).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sends a test event now (paused or not) and returns the delivery with its attempt.
+pub async fn ping(state: &AppState, actor: &Actor, id: Uuid) -> Result<DeliveryView, AppError> {
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageWebhooks,
+        "webhook",
+        Some(id.to_string()),
+    )
+    .await?;
+    let hook = find(state, id).await?;
+    let now = state.clock.now();
+    let delivery_id = Uuid::now_v7();
+    let body = json!({
+        "id": delivery_id, "type": EventType::Ping.as_str(), "occurred_at": now,
+        "data": { "webhook_id": id, "name": hook.name }, "sites": [],
+    });
+    let delivery = webhook_delivery::ActiveModel {
+        id: Set(delivery_id),
+        webhook_id: Set(id),
+        event_type: Set(EventType::Ping.as_str().to_owned()),
+        ordering_key: Set(format!("ping:{delivery_id}")),
+        body: Set(body.to_string()),
+        status: Set("pending".into()),
+        attempts: Set(0),
+        // Sent below; a crash before that leaves it to the loop.
+        next_attempt_at: Set(now + chrono::TimeDelta::seconds(60)),
+        last_status_code: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        finished_at: Set(None),
+    };
+    let txn = crate::db::begin_write(&state.db).await?;
+    let delivery = Deliveries::insert(delivery)
+        .exec_with_returning(&txn)
+        .await?;
+    let event = Event::success("webhook.ping", "webhook", id);
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    sender::deliver(state, &delivery, &hook).await?;
+    delivery_view(state, delivery_id).await
+}
+
+/// A webhook's deliveries, newest first, each with its attempts.
+pub async fn deliveries(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    status: Option<String>,
+    page: PageRequest,
+) -> Result<Paged<DeliveryView>, AppError> {
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageWebhooks,
+        "webhook",
+        Some(id.to_string()),
+    )
+    .await?;
+    find(state, id).await?;
+    let mut query = Deliveries::find().filter(webhook_delivery::Column::WebhookId.eq(id));
+    if let Some(status) = status {
+        query = query.filter(webhook_delivery::Column::Status.eq(status));
+    }
+    let paginator = query
+        .order_by_desc(webhook_delivery::Column::Id)
+        .paginate(&state.db, page.size);
+    let total = paginator.num_items().await?;
+    let found = paginator.fetch_page(page.index()).await?;
+    let attempts = Attempts::find()
+        .filter(webhook_attempt::Column::DeliveryId.is_in(found.iter().map(|d| d.id)))
+        .order_by_asc(webhook_attempt::Column::Id)
+        .all(&state.db)
+        .await?;
+    let views = found
+        .into_iter()
+        .map(|delivery| DeliveryView {
+            attempts: attempts
+                .iter()
+                .filter(|a| a.delivery_id == delivery.id)
+                .cloned()
+                .collect(),
+            delivery,
+        })
+        .collect();
+    Ok(Paged::new(views, total, page))
+}
+
+/// Sends a delivery again, with the same id and body: it is due now, with a fresh
+/// round of attempts.
+pub async fn redeliver(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    delivery_id: Uuid,
+) -> Result<DeliveryView, AppError> {
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageWebhooks,
+        "webhook",
+        Some(id.to_string()),
+    )
+    .await?;
+    let now = state.clock.now();
+    let txn = crate::db::begin_write(&state.db).await?;
+    let requeued = Deliveries::update_many()
+        .col_expr(webhook_delivery::Column::Status, Expr::value("pending"))
+        .col_expr(webhook_delivery::Column::Attempts, Expr::value(0))
+        .col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(now))
+        .col_expr(
+            webhook_delivery::Column::FinishedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(webhook_delivery::Column::Id.eq(delivery_id))
+        .filter(webhook_delivery::Column::WebhookId.eq(id))
+        .exec(&txn)
+        .await?;
+    if requeued.rows_affected == 0 {
+        return Err(AppError::NotFound(format!(
+            "webhook {id} has no delivery {delivery_id}"
+        )));
+    }
+    let event = Event::success("webhook.redeliver", "webhook", id)
+        .with_details(json!({ "delivery": delivery_id }));
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    delivery_view(state, delivery_id).await
+}
+
+async fn delivery_view(state: &AppState, id: Uuid) -> Result<DeliveryView, AppError> {
+    let delivery = Deliveries::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there is no delivery {id}")))?;
+    let attempts = Attempts::find()
+        .filter(webhook_attempt::Column::DeliveryId.eq(id))
+        .order_by_asc(webhook_attempt::Column::Id)
+        .all(&state.db)
+        .await?;
+    Ok(DeliveryView { delivery, attempts })
+}
+
+async fn find(state: &AppState, id: Uuid) -> Result<webhook::Model, AppError> {
+    Webhooks::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there is no webhook {id}")))
+}
+
+/// Parsed fields; each `Some` when given and valid.
+struct ValidWebhook {
+    name: Option<String>,
+    url: Option<String>,
+    events: Option<Value>,
+    site: Option<Option<String>>,
+}
+
+async fn validate(
+    state: &AppState,
+    fields: &WebhookFields,
+    errors: &mut FieldErrors,
+) -> Result<ValidWebhook, AppError> {
+    let name = fields.name.as_ref().map(|n| n.trim().to_owned());
+    if name
+        .as_ref()
+        .is_some_and(|n| n.is_empty() || n.chars().count() > 200)
+    {
+        errors.push("name", "must be 1 to 200 characters");
+    }
+    let mut url = None;
+    if let Some(raw) = &fields.url {
+        match address::parse(raw) {
+            Ok(parsed) => {
+                // Refused now, and checked again at every delivery.
+                match address::resolve(&parsed, state.settings.webhooks.allow_private_addresses)
+                    .await
+                {
+                    Ok(_) => url = Some(parsed.to_string()),
+                    Err(reason) => errors.push("url", reason),
+                }
+            }
+            Err(reason) => errors.push("url", reason),
+        }
+    }
+    let events = fields.events.as_ref().map(|list| {
+        let mut names = Vec::new();
+        for (i, raw) in list.iter().enumerate() {
+            match EventType::parse(raw).filter(|t| *t != EventType::Ping) {
+                Some(t) if !names.contains(&t.as_str()) => names.push(t.as_str()),
+                Some(_) => errors.push(&format!("events[{i}]"), "is listed twice"),
+                None => errors.push(
+                    &format!("events[{i}]"),
+                    format!("{raw:?} is not an event type"),
+                ),
+            }
+        }
+        json!(names)
+    });
+    let mut site = None;
+    if let Some(wanted) = &fields.site {
+        match wanted {
+            Some(code) if !sites::exists(&state.db, code).await? => {
+                errors.push("site", format!("there is no site {code:?}"));
+            }
+            other => site = Some(other.clone()),
+        }
+    }
+    Ok(ValidWebhook {
+        name,
+        url,
+        events,
+        site,
+    })
+}

@@ -1,0 +1,327 @@
+//! Sending deliveries: each due delivery is claimed by one instance (`FOR UPDATE SKIP
+//! LOCKED` on PostgreSQL) for a lease, sent signed with a timeout to the address checked
+//! at that moment (no redirects, a small read of the answer), and its attempt recorded.
+//! A failure is retried with exponential backoff and jitter up to a limit, then the
+//! delivery is marked failed. A crash mid-send loses nothing: the lease lapses and the
+//! delivery goes out again, with the same id. A delivery waits while an earlier one of
+//! the same webhook and key (item, site, file) is still pending, so order holds.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use entity::webhook::{self, Entity as Webhooks};
+use entity::webhook_attempt::{self, Entity as Attempts};
+use entity::webhook_delivery::{self, Column, Entity as Deliveries};
+use rand::RngExt as _;
+use sea_orm::sea_query::{Expr, LockBehavior, LockType};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use super::{address, signing};
+use crate::error::AppError;
+use crate::settings::WebhookSettings;
+use crate::state::AppState;
+
+/// What one attempt came to.
+#[derive(Debug, Clone)]
+pub struct AttemptOutcome {
+    pub status_code: Option<u16>,
+    pub error: Option<String>,
+    pub duration: Duration,
+}
+
+impl AttemptOutcome {
+    fn succeeded(&self) -> bool {
+        self.error.is_none()
+    }
+}
+
+/// Sends the deliveries that are due, a few at a time; returns how many were tried.
+pub async fn send_due(state: &AppState) -> Result<usize, AppError> {
+    let claimed = claim(state, state.settings.webhooks.concurrency).await?;
+    let count = claimed.len();
+    let sends = claimed
+        .into_iter()
+        .map(|(delivery, hook)| async move { deliver(state, &delivery, &hook).await });
+    for result in futures_util::future::join_all(sends).await {
+        result?;
+    }
+    Ok(count)
+}
+
+/// Pending deliveries whose webhook is not paused, due, and first of their key.
+async fn claim(
+    state: &AppState,
+    limit: u64,
+) -> Result<Vec<(webhook_delivery::Model, webhook::Model)>, AppError> {
+    let now = state.clock.now();
+    let txn = crate::db::begin_write(&state.db).await?;
+    let mut due = Deliveries::find()
+        .filter(Column::Status.eq("pending"))
+        .filter(Column::NextAttemptAt.lte(now))
+        .filter(Expr::cust(
+            "webhook_deliveries.webhook_id IN (SELECT id FROM webhooks WHERE paused = FALSE)",
+        ))
+        .filter(Expr::cust(
+            "NOT EXISTS (SELECT 1 FROM webhook_deliveries earlier \
+             WHERE earlier.webhook_id = webhook_deliveries.webhook_id \
+               AND earlier.ordering_key = webhook_deliveries.ordering_key \
+               AND earlier.status = 'pending' AND earlier.id < webhook_deliveries.id)",
+        ))
+        .order_by_asc(Column::Id)
+        .limit(limit);
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let deliveries = due.all(&txn).await?;
+    if deliveries.is_empty() {
+        txn.commit().await?;
+        return Ok(Vec::new());
+    }
+    // Ours until the lease lapses: long enough to send and record.
+    let lease = lease(&state.settings.webhooks);
+    Deliveries::update_many()
+        .col_expr(Column::NextAttemptAt, Expr::value(now + lease))
+        .filter(Column::Id.is_in(deliveries.iter().map(|d| d.id)))
+        .exec(&txn)
+        .await?;
+    let hooks = Webhooks::find()
+        .filter(webhook::Column::Id.is_in(deliveries.iter().map(|d| d.webhook_id)))
+        .all(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(deliveries
+        .into_iter()
+        .filter_map(|d| {
+            let hook = hooks.iter().find(|h| h.id == d.webhook_id)?.clone();
+            Some((d, hook))
+        })
+        .collect())
+}
+
+fn lease(settings: &WebhookSettings) -> TimeDelta {
+    TimeDelta::milliseconds(i64::try_from(settings.timeout_ms).unwrap_or(i64::MAX / 2))
+        + TimeDelta::seconds(60)
+}
+
+/// Sends one claimed delivery and records the attempt.
+pub(super) async fn deliver(
+    state: &AppState,
+    delivery: &webhook_delivery::Model,
+    hook: &webhook::Model,
+) -> Result<AttemptOutcome, AppError> {
+    let outcome = send(state, delivery, hook).await;
+    record(state, delivery, &outcome).await?;
+    Ok(outcome)
+}
+
+async fn send(
+    state: &AppState,
+    delivery: &webhook_delivery::Model,
+    hook: &webhook::Model,
+) -> AttemptOutcome {
+    let started = Instant::now();
+    let failed = |error: String| AttemptOutcome {
+        status_code: None,
+        error: Some(error),
+        duration: started.elapsed(),
+    };
+    let settings = &state.settings.webhooks;
+    let url = match address::parse(&hook.url) {
+        Ok(url) => url,
+        Err(reason) => return failed(format!("the URL {reason}")),
+    };
+    let target = match address::resolve(&url, settings.allow_private_addresses).await {
+        Ok(target) => target,
+        Err(reason) => return failed(format!("refused: {reason}")),
+    };
+    let host = url.host_str().unwrap_or_default().to_owned();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_millis(settings.timeout_ms))
+        .no_proxy()
+        .resolve(&host, target)
+        .user_agent(concat!("buysocial-webhooks/", env!("CARGO_PKG_VERSION")))
+        .build();
+    let client = match client {
+        Ok(client) => client,
+        Err(err) => return failed(format!("could not prepare the request: {err}")),
+    };
+    let timestamp = Utc::now().timestamp();
+    let signature = match signing::sign(&hook.secret, timestamp, &delivery.body) {
+        Ok(signature) => signature,
+        Err(err) => return failed(err.to_string()),
+    };
+    let response = client
+        .post(url.as_str())
+        .header("content-type", "application/json")
+        .header("buysocial-webhook-id", delivery.id.to_string())
+        .header("buysocial-webhook-event", delivery.event_type.as_str())
+        .header("buysocial-webhook-timestamp", timestamp.to_string())
+        .header("buysocial-webhook-signature", signature)
+        .body(delivery.body.clone())
+        .send()
+        .await;
+    let mut response = match response {
+        Ok(response) => response,
+        Err(err) if err.is_timeout() => {
+            return failed(format!("no answer within {} ms", settings.timeout_ms));
+        }
+        Err(err) => return failed(format!("could not connect: {err}")),
+    };
+    let status = response.status();
+    // Read a little of the answer, then hang up: a receiver cannot make us read more.
+    let mut read = 0usize;
+    while let Ok(Some(chunk)) = response.chunk().await {
+        read += chunk.len();
+        if read >= settings.max_response_bytes {
+            break;
+        }
+    }
+    AttemptOutcome {
+        status_code: Some(status.as_u16()),
+        error: (!status.is_success()).then(|| {
+            if status.is_redirection() {
+                format!("answered {status}; redirects are not followed")
+            } else {
+                format!("answered {status}")
+            }
+        }),
+        duration: started.elapsed(),
+    }
+}
+
+/// Records the attempt, and the delivery's new state: delivered, failed for good, or
+/// due again after a backoff.
+async fn record(
+    state: &AppState,
+    delivery: &webhook_delivery::Model,
+    outcome: &AttemptOutcome,
+) -> Result<(), AppError> {
+    let settings = &state.settings.webhooks;
+    let now = state.clock.now();
+    let attempts = delivery.attempts.saturating_add(1);
+    let txn = crate::db::begin_write(&state.db).await?;
+    let attempt = webhook_attempt::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        delivery_id: Set(delivery.id),
+        at: Set(now),
+        status_code: Set(outcome.status_code.map(i32::from)),
+        duration_ms: Set(i64::try_from(outcome.duration.as_millis()).unwrap_or(i64::MAX)),
+        error: Set(outcome.error.clone()),
+    };
+    Attempts::insert(attempt)
+        .exec_without_returning(&txn)
+        .await?;
+    let (status, next, finished) = if outcome.succeeded() {
+        ("delivered", now, Some(now))
+    } else if u32::try_from(attempts).unwrap_or(u32::MAX) >= settings.max_attempts {
+        ("failed", now, Some(now))
+    } else {
+        ("pending", now + backoff(settings, attempts), None)
+    };
+    Deliveries::update_many()
+        .col_expr(Column::Status, Expr::value(status))
+        .col_expr(Column::Attempts, Expr::value(attempts))
+        .col_expr(Column::NextAttemptAt, Expr::value(next))
+        .col_expr(Column::FinishedAt, Expr::value(finished))
+        .col_expr(
+            Column::LastStatusCode,
+            Expr::value(outcome.status_code.map(i32::from)),
+        )
+        .col_expr(Column::LastError, Expr::value(outcome.error.clone()))
+        .filter(Column::Id.eq(delivery.id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    state
+        .metrics
+        .record_webhook_attempt(outcome.succeeded(), status == "failed");
+    Ok(())
+}
+
+/// `retry_base_seconds × 2^(attempts-1)`, capped, give or take a quarter at random so
+/// that a receiver coming back is not hit by every retry at once.
+pub fn backoff(settings: &WebhookSettings, attempts: i32) -> TimeDelta {
+    let exponent = u32::try_from(attempts.saturating_sub(1))
+        .unwrap_or(0)
+        .min(30);
+    let base = settings
+        .retry_base_seconds
+        .saturating_mul(1u64 << exponent)
+        .min(settings.retry_max_seconds);
+    let jitter: f64 = rand::rng().random_range(0.75..1.25);
+    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+    let millis = (base as f64 * 1000.0 * jitter) as i64;
+    TimeDelta::milliseconds(millis.max(1000))
+}
+
+/// Deliveries waiting to be sent (for `/metrics`).
+pub async fn backlog(state: &AppState) -> Result<u64, AppError> {
+    Ok(Deliveries::find()
+        .filter(Column::Status.eq("pending"))
+        .count(&state.db)
+        .await?)
+}
+
+/// Forgets deliveries (and their attempts) finished more than `keep_days` ago.
+pub async fn prune(state: &AppState) -> Result<u64, AppError> {
+    let before: DateTime<Utc> =
+        state.clock.now() - TimeDelta::days(i64::from(state.settings.webhooks.keep_days));
+    let old = Deliveries::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::Status.ne("pending"))
+        .filter(Column::FinishedAt.lt(before))
+        .limit(1000)
+        .into_tuple::<Uuid>()
+        .all(&state.db)
+        .await?;
+    if old.is_empty() {
+        return Ok(0);
+    }
+    let txn = crate::db::begin_write(&state.db).await?;
+    Attempts::delete_many()
+        .filter(webhook_attempt::Column::DeliveryId.is_in(old.iter().copied()))
+        .exec(&txn)
+        .await?;
+    let gone = Deliveries::delete_many()
+        .filter(Column::Id.is_in(old.iter().copied()))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(gone.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use crate::settings::WebhookSettings;
+
+    #[test]
+    fn retries_back_off_exponentially_with_jitter_up_to_a_cap() {
+        let settings = WebhookSettings {
+            poll_interval_ms: 500,
+            timeout_ms: 1000,
+            max_attempts: 8,
+            retry_base_seconds: 10,
+            retry_max_seconds: 3600,
+            concurrency: 8,
+            max_response_bytes: 4096,
+            keep_days: 30,
+            allow_private_addresses: false,
+        };
+        for (attempts, nominal) in [(1, 10.0), (2, 20.0), (3, 40.0), (12, 3600.0)] {
+            for _ in 0..50 {
+                let seconds = backoff(&settings, attempts).num_milliseconds() as f64 / 1000.0;
+                assert!(
+                    seconds >= nominal * 0.75 && seconds <= nominal * 1.25,
+                    "{attempts}: {seconds}"
+                );
+            }
+        }
+    }
+}
