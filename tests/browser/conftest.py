@@ -86,6 +86,9 @@ def server():
             "BUYSOCIAL__BOOTSTRAP__ADMIN_EMAIL": ADMIN_EMAIL,
             "BUYSOCIAL__BOOTSTRAP__ADMIN_PASSWORD": ADMIN_PASSWORD,
             "BUYSOCIAL__JOBS__POLL_INTERVAL_MS": "250",
+            # Webhook receivers in the journeys listen on this machine.
+            "BUYSOCIAL__WEBHOOKS__ALLOW_PRIVATE_ADDRESSES": "true",
+            "BUYSOCIAL__WEBHOOKS__POLL_INTERVAL_MS": "200",
         })
         log = open(Path(workdir) / "server.log", "w+")
         process = subprocess.Popen([str(BINARY), "serve"], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)

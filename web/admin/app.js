@@ -19,6 +19,7 @@ import { UserScreen } from "./screens/user.js";
 import { NewToken, TokenList } from "./screens/tokens.js";
 import { SiteForm, SiteList } from "./screens/sites.js";
 import { AuditLog } from "./screens/audit.js";
+import { NewWebhook, WebhookList, WebhookScreen } from "./screens/webhooks.js";
 import { EventDesk } from "./screens/event-desk.js";
 import { SignUps } from "./screens/sign-ups.js";
 
@@ -78,6 +79,7 @@ const ADMINISTRATION = [
   { path: "users", label: "Users", may: (p) => p.manage_users },
   { path: "tokens", label: "API tokens", may: (p) => p.manage_tokens },
   { path: "sites", label: "Sites", may: (p) => p.manage_sites },
+  { path: "webhooks", label: "Webhooks", may: (p) => p.manage_webhooks },
   { path: "audit", label: "Audit log", may: (p) => p.read_audit },
 ];
 
@@ -154,6 +156,10 @@ function route(path, me) {
     return parts[2] === "new" ? html`<${SiteForm} key="new" me=${me} />` : html`<${SiteForm} key=${parts[2]} code=${parts[2]} me=${me} />`;
   }
   if (parts[1] === "audit") return html`<${AuditLog} me=${me} />`;
+  if (parts[1] === "webhooks") {
+    if (parts.length === 2) return html`<${WebhookList} />`;
+    return parts[2] === "new" ? html`<${NewWebhook} />` : html`<${WebhookScreen} key=${parts[2]} id=${parts[2]} />`;
+  }
   if (parts[1] === "media") {
     return parts.length === 2 ? html`<${Media} me=${me} />` : html`<${MediaItem} key=${parts[2]} id=${parts[2]} me=${me} />`;
   }

@@ -50,7 +50,7 @@ struct AuditEntry {
     resource_kind: String,
     #[oai(nullable)]
     resource_id: Option<String>,
-    /// The current name of the user, token, site or file the entry concerns.
+    /// The current name of the user, token, site, file or webhook the entry concerns.
     #[oai(nullable)]
     resource_label: Option<String>,
     /// The content item the entry concerns (its own, a scheduled job's, or the event

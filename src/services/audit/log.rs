@@ -1,6 +1,6 @@
 //! Reading the audit log: filtered, newest first, each entry with what a person needs
 //! to read it: the item it concerns (kind, id, current title) and the locale, or the
-//! current name of the user, token, site or file. Names are looked up per page, a
+//! current name of the user, token, site, file or webhook. Names are looked up per page, a
 //! query per kind of resource on it.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,7 +36,7 @@ pub struct AuditRecord {
     pub item: Option<ItemRef>,
     /// The locale the entry concerns, if any.
     pub locale: Option<String>,
-    /// The current name of a user, token, site or file the entry concerns.
+    /// The current name of a user, token, site, file or webhook the entry concerns.
     pub resource_label: Option<String>,
 }
 
@@ -127,7 +127,7 @@ impl Names {
             if let Some(id) = &entry.resource_id
                 && matches!(
                     entry.resource_kind.as_str(),
-                    "user" | "token" | "site" | "asset"
+                    "user" | "token" | "site" | "asset" | "webhook"
                 )
             {
                 wanted
@@ -210,6 +210,17 @@ impl Names {
                 rows.into_iter()
                     .map(|(id, n)| (id.to_string(), n))
                     .collect()
+            }
+            "webhook" => {
+                use entity::webhook::{Column as W, Entity as Webhooks};
+                let rows: Vec<(Uuid, String)> = Webhooks::find()
+                    .select_only()
+                    .columns([W::Id, W::Name])
+                    .filter(W::Id.is_in(uuids()))
+                    .into_tuple()
+                    .all(&state.db)
+                    .await?;
+                rows.into_iter().map(|(id, n)| (id.to_string(), n)).collect()
             }
             "asset" => {
                 use entity::asset::{Column as A, Entity as Assets};

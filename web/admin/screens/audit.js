@@ -42,6 +42,11 @@ const ACTIONS = {
   "asset.update": ["Changed the file", (e) => e.resource_label],
   "asset.replace": ["Replaced the file", (e) => e.resource_label],
   "asset.delete": ["Deleted a file", (e) => e.details.file_name || ""],
+  "webhook.create": ["Created the webhook", (e) => e.resource_label],
+  "webhook.update": ["Changed the webhook", (e) => e.resource_label],
+  "webhook.delete": ["Deleted the webhook", (e) => e.details.url],
+  "webhook.ping": ["Sent a test ping to the webhook", (e) => e.resource_label],
+  "webhook.redeliver": ["Sent a delivery again to the webhook", (e) => e.resource_label],
   "registration.read": ["Read the sign-ups of", null],
   "registration.erase": ["Erased one person's sign-up for", null],
   "permission.denied": ["Was refused", (e) => e.details.reason || e.details.permission],
@@ -50,7 +55,7 @@ const ACTIONS = {
 const OUTCOMES = { success: ["Allowed", "live"], denied: ["Refused", "missing"], failure: ["Failed", "missing"] };
 
 const RESOURCES = [["", "Anything"], ["page", "Pages"], ["news", "News"], ["event", "Events"], ["material", "Materials"],
-  ["registration", "Sign-ups"], ["asset", "Files"], ["user", "Users"], ["token", "API tokens"], ["site", "Sites"],
+  ["registration", "Sign-ups"], ["asset", "Files"], ["user", "Users"], ["token", "API tokens"], ["site", "Sites"], ["webhook", "Webhooks"],
   ["session", "Sign-ins"], ["schedule", "Scheduled publishing"]];
 
 function What({ entry }) {

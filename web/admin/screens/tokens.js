@@ -5,6 +5,7 @@
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { del, get, post } from "../api.js";
 import { ErrorSummary, Radios, Select, TextField, when } from "./forms.js";
+import { SecretOnce } from "./secret.js";
 import { countriesText, localesText, roleName } from "./names.js";
 import { RoleAndScope } from "./users.js";
 
@@ -87,33 +88,6 @@ export function TokenList() {
       </nav>`}`;
 }
 
-/** The secret, once: a read-only field, a copy button, and what to do with it. */
-function SecretOnce({ created }) {
-  const [copied, setCopied] = useState("");
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(created.secret);
-      setCopied("Copied to the clipboard.");
-    } catch {
-      setCopied("The browser did not allow copying: select the secret and copy it yourself.");
-    }
-  };
-  return html`
-    <div class="notice success" role="status">
-      <h2>Copy the secret now</h2>
-      <p><strong>This is the only time it is shown.</strong> buysocial keeps only a fingerprint of it. If it is lost,
-        revoke this token and create another. Keep it out of code repositories and emails.</p>
-      <${TextField} name="secret" label=${`Secret of “${created.token.name}”`} value=${created.secret} readonly
-        onInput=${() => {}} onFocus=${(e) => e.currentTarget.select()} />
-      <p class="hint">Send it as <code>Authorization: Bearer …</code> with each request.</p>
-      <div class="actions">
-        <button type="button" onClick=${copy}>Copy secret</button>
-        <span aria-live="polite">${copied}</span>
-      </div>
-      <p><a href="/admin/tokens">Back to the tokens</a></p>
-    </div>`;
-}
-
 export function NewToken({ me }) {
   const [form, setForm] = useState({ name: "", kind: "delivery", site: "", role: "viewer", countries: [], locales: [], expires: "" });
   const [sites, setSites] = useState([]);
@@ -125,7 +99,11 @@ export function NewToken({ me }) {
     document.title = "New API token – buysocial";
     get("/api/v1/admin/sites?per_page=100").then(({ data }) => setSites(data.items)).catch(setProblem);
   }, []);
-  if (created) return html`<h1>New API token</h1><${SecretOnce} created=${created} />`;
+  if (created) {
+    return html`<h1>New API token</h1>
+      <${SecretOnce} label=${`Secret of “${created.token.name}”`} secret=${created.secret}
+        use="Send it as Authorization: Bearer … with each request." back="/admin/tokens" backText="Back to the tokens" />`;
+  }
 
   const submit = async (event) => {
     event.preventDefault();
