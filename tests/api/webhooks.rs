@@ -260,7 +260,12 @@ async fn a_publish_reaches_the_receiver_signed_with_the_urls_it_affects(backend:
     run(&app).await;
 
     let got = receiver.received();
-    assert_eq!(got.len(), 1, "{:?}", got.iter().map(|r| r.body.clone()).collect::<Vec<_>>());
+    assert_eq!(
+        got.len(),
+        1,
+        "{:?}",
+        got.iter().map(|r| r.body.clone()).collect::<Vec<_>>()
+    );
     let call = &got[0];
     let body = call.json();
     assert_eq!(body["type"], "translation.published");

@@ -220,7 +220,9 @@ impl Names {
                     .into_tuple()
                     .all(&state.db)
                     .await?;
-                rows.into_iter().map(|(id, n)| (id.to_string(), n)).collect()
+                rows.into_iter()
+                    .map(|(id, n)| (id.to_string(), n))
+                    .collect()
             }
             "asset" => {
                 use entity::asset::{Column as A, Entity as Assets};
