@@ -65,7 +65,7 @@ fn spawn_webhooks(state: AppState) -> JoinHandle<()> {
                 tracing::warn!(error = %err, "webhook delivery failed; will retry");
             }
             match webhooks::backlog(&state).await {
-                Ok(pending) => state.metrics.set_webhook_backlog(pending),
+                Ok((deliveries, events)) => state.metrics.set_webhook_backlog(deliveries, events),
                 Err(err) => tracing::warn!(error = %err, "cannot count the webhook backlog"),
             }
             // About once an hour at the default interval.

@@ -41,6 +41,7 @@ pub struct Metrics {
     delivery_cache: Family<CacheLabels, Counter>,
     password_verifications: Counter,
     webhook_backlog: Gauge,
+    webhook_outbox: Gauge,
     webhook_attempts: Family<AttemptLabels, Counter>,
 }
 
@@ -90,6 +91,12 @@ impl Metrics {
             "Webhook deliveries waiting to be sent (as this instance last counted)",
             webhook_backlog.clone(),
         );
+        let webhook_outbox = Gauge::default();
+        registry.register(
+            "webhook_outbox",
+            "Changes not yet turned into webhook deliveries (as this instance last counted)",
+            webhook_outbox.clone(),
+        );
         let webhook_attempts = Family::<AttemptLabels, Counter>::default();
         registry.register(
             "webhook_attempts",
@@ -99,6 +106,7 @@ impl Metrics {
         Self {
             registry: Arc::new(registry),
             webhook_backlog,
+            webhook_outbox,
             webhook_attempts,
             requests,
             durations,
@@ -138,10 +146,12 @@ impl Metrics {
             .observe(elapsed.as_secs_f64());
     }
 
-    /// Sets how many webhook deliveries wait.
-    pub fn set_webhook_backlog(&self, pending: u64) {
+    /// Sets how many webhook deliveries, and changes not yet fanned out, wait.
+    pub fn set_webhook_backlog(&self, deliveries: u64, events: u64) {
         self.webhook_backlog
-            .set(i64::try_from(pending).unwrap_or(i64::MAX));
+            .set(i64::try_from(deliveries).unwrap_or(i64::MAX));
+        self.webhook_outbox
+            .set(i64::try_from(events).unwrap_or(i64::MAX));
     }
 
     /// Counts one webhook attempt: delivered, or failed (for good or to be retried).

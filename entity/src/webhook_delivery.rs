@@ -12,6 +12,8 @@ pub struct Model {
     pub event_type: String,
     /// Deliveries with one key (an item, a site, a file) are sent in order.
     pub ordering_key: String,
+    /// The order deliveries of one key are sent in.
+    pub sequence: i64,
     /// The JSON body, byte for byte as every attempt sends it.
     pub body: String,
     /// `pending`, `delivered` or `failed`.
@@ -19,6 +21,8 @@ pub struct Model {
     pub attempts: i32,
     /// When it is due; while an instance sends it, when that claim lapses.
     pub next_attempt_at: DateTimeUtc,
+    /// The claim of the instance sending it now.
+    pub claimed_by: Option<Uuid>,
     pub last_status_code: Option<i32>,
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,

@@ -58,6 +58,13 @@ impl MigrationTrait for Migration {
                             .string_len(200)
                             .not_null(),
                     )
+                    // Their order: numbered by the one instance fanning out at a time, in
+                    // the outbox's order (not by the clock of whichever instance it was).
+                    .col(
+                        ColumnDef::new(Deliveries::Sequence)
+                            .big_integer()
+                            .not_null(),
+                    )
                     // The exact body sent, so that every attempt sends the same bytes.
                     .col(ColumnDef::new(Deliveries::Body).text().not_null())
                     // `pending`, `delivered` or `failed`.
@@ -68,6 +75,9 @@ impl MigrationTrait for Migration {
                             .timestamp_with_time_zone()
                             .not_null(),
                     )
+                    // The claim of the instance sending it: its record counts only while
+                    // the claim is still its own.
+                    .col(ColumnDef::new(Deliveries::ClaimedBy).uuid().null())
                     .col(ColumnDef::new(Deliveries::LastStatusCode).integer().null())
                     .col(ColumnDef::new(Deliveries::LastError).text().null())
                     .col(
@@ -100,6 +110,7 @@ impl MigrationTrait for Migration {
                     Deliveries::WebhookId,
                     Deliveries::OrderingKey,
                     Deliveries::Status,
+                    Deliveries::Sequence,
                 ],
             ),
         ] {
@@ -186,10 +197,12 @@ enum Deliveries {
     WebhookId,
     EventType,
     OrderingKey,
+    Sequence,
     Body,
     Status,
     Attempts,
     NextAttemptAt,
+    ClaimedBy,
     LastStatusCode,
     LastError,
     CreatedAt,

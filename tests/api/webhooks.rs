@@ -190,6 +190,45 @@ async fn webhooks_are_for_admins_only(backend: Backend) {
         StatusCode::FORBIDDEN,
     )
     .await;
+    let pause = json!({ "paused": true });
+    let path = format!("/api/v1/admin/webhooks/{id}");
+    assert_problem(
+        app.patch_json_authed(&path, &editor, &pause).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_eq!(
+        app.patch_json_authed(&path, &admin, &pause).await.status(),
+        StatusCode::OK
+    );
+    // A ping goes out and says how it went; sending it again is for admins too.
+    let ping: Value = app
+        .post_json_authed(&format!("{path}/ping"), &admin, &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let redeliver = format!(
+        "{path}/deliveries/{}/redeliver",
+        ping["id"].as_str().unwrap()
+    );
+    assert_problem(
+        app.post_json_authed(&redeliver, &editor, &json!({})).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_eq!(
+        app.post_json_authed(&redeliver, &admin, &json!({}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // It waits to be sent (paused) and is not queued twice.
+    assert_problem(
+        app.post_json_authed(&redeliver, &admin, &json!({})).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
     assert_problem(
         app.get("/api/v1/admin/webhooks").await,
         StatusCode::UNAUTHORIZED,

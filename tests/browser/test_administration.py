@@ -97,7 +97,7 @@ def test_an_admin_sets_up_the_belgian_site_and_a_delivery_token_that_reads_it(ne
     page.get_by_role("button", name="Add to the chain").click()
     page.get_by_label("Language to add").select_option("fr")
     page.get_by_role("button", name="Add to the chain").click()
-    page.get_by_role("button", name="Move French (FR) up").click()
+    page.get_by_role("button", name="Up: move French (FR) up").click()
     expect(page.locator(".chain li")).to_have_text([
         "French (FR)UpDownRemove", "English (EN)UpDownRemove"])
 

@@ -23,12 +23,18 @@ import { NewWebhook, WebhookList, WebhookScreen } from "./screens/webhooks.js";
 import { EventDesk } from "./screens/event-desk.js";
 import { SignUps } from "./screens/sign-ups.js";
 
+/** The kinds of content: the address part, the API's `kind` name, and the words. */
 export const KINDS = [
-  { path: "pages", label: "Pages", one: "page" },
-  { path: "news", label: "News", one: "news item" },
-  { path: "events", label: "Events", one: "event" },
-  { path: "materials", label: "Materials", one: "material" },
+  { path: "pages", kind: "page", label: "Pages", one: "page" },
+  { path: "news", kind: "news", label: "News", one: "news item" },
+  { path: "events", kind: "event", label: "Events", one: "event" },
+  { path: "materials", kind: "material", label: "Materials", one: "material" },
 ];
+
+/** The address part of a kind the API names (`event` → `events`). */
+export function pathOf(kind) {
+  return KINDS.find((k) => k.kind === kind)?.path || kind;
+}
 
 const BASE = "/admin";
 

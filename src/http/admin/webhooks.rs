@@ -240,6 +240,10 @@ error_set!(
     ReadErrors: 400, 401, 403, 404
 );
 error_set!(
+    /// Sending a delivery again (409 while it is waiting to be sent).
+    RedeliverErrors: 400, 401, 403, 404, 409
+);
+error_set!(
     /// Writing webhooks.
     WriteErrors: 400, 401, 403, 404, 422
 );
@@ -384,8 +388,9 @@ impl WebhooksApi {
         }))
     }
 
-    /// Send a delivery again: the same id and body, due now, with a new round of
-    /// attempts (receivers that already processed it may de-duplicate it).
+    /// Send a finished delivery again: the same id and body, due now, with a new round
+    /// of attempts (receivers that already processed it may de-duplicate it). 409 while
+    /// it is still waiting to be sent.
     #[oai(
         path = "/:id/deliveries/:delivery_id/redeliver",
         method = "post",
@@ -396,7 +401,7 @@ impl WebhooksApi {
         auth: AdminAuth,
         id: Path<Uuid>,
         delivery_id: Path<Uuid>,
-    ) -> Result<Json<DeliveryResponse>, ApiError<ReadErrors>> {
+    ) -> Result<Json<DeliveryResponse>, ApiError<RedeliverErrors>> {
         Ok(Json(
             webhooks::redeliver(&self.state, &auth.0, id.0, delivery_id.0)
                 .await?

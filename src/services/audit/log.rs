@@ -86,6 +86,27 @@ pub async fn list(
     Ok(Paged::new(records, total, page))
 }
 
+/// `(id, name)` of the rows of `E` with these ids.
+async fn names_by_id<E: EntityTrait>(
+    state: &AppState,
+    id: E::Column,
+    name: E::Column,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<Vec<(String, String)>, AppError> {
+    let rows: Vec<(Uuid, String)> = E::find()
+        .select_only()
+        .column(id)
+        .column(name)
+        .filter(id.is_in(ids))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect())
+}
+
 /// The content item an entry concerns: its own resource, a scheduled job's item, or
 /// the event of a registration; with its kind when the entry tells it.
 fn item_of(entry: &audit_entry::Model) -> Option<(Option<ContentKind>, Uuid)> {
@@ -199,43 +220,16 @@ impl Names {
                     .collect()
             }
             "token" => {
-                use entity::api_token::{Column as K, Entity as Tokens};
-                let rows: Vec<(Uuid, String)> = Tokens::find()
-                    .select_only()
-                    .columns([K::Id, K::Name])
-                    .filter(K::Id.is_in(uuids()))
-                    .into_tuple()
-                    .all(&state.db)
-                    .await?;
-                rows.into_iter()
-                    .map(|(id, n)| (id.to_string(), n))
-                    .collect()
+                use entity::api_token::{Column, Entity};
+                names_by_id::<Entity>(state, Column::Id, Column::Name, uuids()).await?
             }
             "webhook" => {
-                use entity::webhook::{Column as W, Entity as Webhooks};
-                let rows: Vec<(Uuid, String)> = Webhooks::find()
-                    .select_only()
-                    .columns([W::Id, W::Name])
-                    .filter(W::Id.is_in(uuids()))
-                    .into_tuple()
-                    .all(&state.db)
-                    .await?;
-                rows.into_iter()
-                    .map(|(id, n)| (id.to_string(), n))
-                    .collect()
+                use entity::webhook::{Column, Entity};
+                names_by_id::<Entity>(state, Column::Id, Column::Name, uuids()).await?
             }
             "asset" => {
-                use entity::asset::{Column as A, Entity as Assets};
-                let rows: Vec<(Uuid, String)> = Assets::find()
-                    .select_only()
-                    .columns([A::Id, A::FileName])
-                    .filter(A::Id.is_in(uuids()))
-                    .into_tuple()
-                    .all(&state.db)
-                    .await?;
-                rows.into_iter()
-                    .map(|(id, n)| (id.to_string(), n))
-                    .collect()
+                use entity::asset::{Column, Entity};
+                names_by_id::<Entity>(state, Column::Id, Column::FileName, uuids()).await?
             }
             _ => {
                 use entity::site::{Column as S, Entity as Sites};

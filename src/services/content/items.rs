@@ -290,11 +290,12 @@ pub async fn trash(
     if if_match.is_some() {
         check_precondition(if_match, current.version)?;
     }
-    // What readers saw, for webhooks to know which pages to rebuild.
-    let was_live: Vec<(String, String)> = Published::find()
+    // What readers saw, and where, for webhooks to know which pages to rebuild.
+    let was_live: Vec<(String, String, serde_json::Value)> = Published::find()
         .select_only()
         .column(published_translation::Column::Locale)
         .column(published_translation::Column::Slug)
+        .column(published_translation::Column::Countries)
         .filter(published_translation::Column::DocumentId.eq(id))
         .into_tuple()
         .all(&txn)
@@ -313,10 +314,14 @@ pub async fn trash(
         .await?;
     let translations: Vec<_> = was_live
         .iter()
-        .map(|(locale, slug)| json!({ "locale": locale, "slug": slug }))
+        .map(|(locale, slug, _)| json!({ "locale": locale, "slug": slug }))
         .collect();
+    let shown_in = was_live.first().map_or_else(
+        || current.countries.clone(),
+        |(.., countries)| countries.clone(),
+    );
     let payload = json!({ "item_id": id, "kind": kind.as_str(), "translations": translations,
-        "countries": current.countries });
+        "countries": shown_in });
     webhooks::announce(&txn, EventType::ItemTrashed, payload, now).await?;
     let event = Event::success("content.trash", kind.as_str(), id)
         .with_details(json!({ "unpublished_translations": offline.rows_affected }));

@@ -344,7 +344,7 @@ async fn unpublish_in(
     )
     .await?;
     let payload = json!({ "item_id": document.id, "kind": document.kind, "locale": locale.as_str(),
-        "slug": live.slug, "countries": document.countries });
+        "slug": live.slug, "countries": live.countries });
     webhooks::announce(txn, EventType::TranslationUnpublished, payload, now).await
 }
 

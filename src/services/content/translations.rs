@@ -389,7 +389,7 @@ pub async fn drop_translation(
     }
     if let Some(live) = live {
         let payload = json!({ "item_id": id, "kind": kind.as_str(), "locale": locale.as_str(),
-            "slug": live.slug, "countries": document.countries });
+            "slug": live.slug, "countries": live.countries });
         webhooks::announce(&txn, EventType::TranslationUnpublished, payload, now).await?;
     }
     let event = Event::success("content.drop_translation", kind.as_str(), id)

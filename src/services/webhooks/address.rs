@@ -20,7 +20,8 @@ pub fn parse(raw: &str) -> Result<Url, String> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err("must not hold a user name or password; the signature authenticates".into());
     }
-    if raw.len() > 2000 {
+    // What is stored is the normalised form, which can be longer than what was typed.
+    if url.as_str().len() > 2000 {
         return Err("must be at most 2000 characters".into());
     }
     Ok(url)
@@ -77,6 +78,8 @@ fn forbidden_v4(ip: Ipv4Addr) -> bool {
         || a == 0
         || (a == 100 && (64..128).contains(&b))
         || (a == 192 && b == 0 && ip.octets()[2] == 0)
+        // Benchmarking 198.18.0.0/15.
+        || (a == 198 && (b & 0xfe) == 18)
         || a >= 240
 }
 
@@ -88,8 +91,11 @@ fn forbidden_v6(ip: Ipv6Addr) -> bool {
         // Unique local fc00::/7 and link-local fe80::/10.
         || (first & 0xfe00) == 0xfc00
         || (first & 0xffc0) == 0xfe80
-        // NAT64 well-known prefix 64:ff9b::/96 reaches IPv4 addresses.
+        // NAT64 (64:ff9b::/96, 64:ff9b:1::/48) and 6to4 (2002::/16) reach IPv4 addresses;
+        // so did IPv4-compatible ::/96.
         || (first == 0x0064 && ip.segments()[1] == 0xff9b)
+        || first == 0x2002
+        || ip.segments()[..6].iter().all(|s| *s == 0)
         // Documentation 2001:db8::/32.
         || (first == 0x2001 && ip.segments()[1] == 0x0db8)
 }
@@ -116,6 +122,9 @@ mod tests {
             "::ffff:127.0.0.1",
             "::ffff:169.254.169.254",
             "64:ff9b::a9fe:a9fe",
+            "2002:7f00:1::1",
+            "::7f00:1",
+            "198.18.0.1",
         ] {
             assert!(is_forbidden(internal.parse().unwrap()), "{internal}");
         }

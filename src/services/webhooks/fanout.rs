@@ -1,16 +1,17 @@
 //! From the outbox to deliveries: each event written with a change (in the change's own
 //! transaction) becomes one delivery per webhook that wants it, with the URLs it affects
-//! on each site, and leaves the outbox. One instance fans out at a time (an advisory
-//! lock on PostgreSQL; SQLite has one writer), in the outbox's order, so deliveries of
-//! one item are created, and later sent, in the order the changes were made.
+//! on each site, and leaves the outbox. Deliveries are worked out first, with reads of
+//! their own; then, holding the write lock (and on PostgreSQL an advisory lock, so that
+//! one instance fans out at a time), each event still in the outbox is taken out and its
+//! deliveries are numbered in the outbox's order: the order they are sent in per key.
 
 use chrono::{DateTime, Utc};
 use entity::outbox_event::{self, Entity as Outbox};
 use entity::webhook::{self, Entity as Webhooks};
 use entity::webhook_delivery::{self, Entity as Deliveries};
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, Statement,
+    ConnectionTrait, DatabaseBackend, EntityTrait, QueryOrder, QuerySelect, Set, Statement,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -31,33 +32,16 @@ const FAN_OUT_LOCK: i64 = 0x6275_7973_6f63_0001;
 
 /// Turns pending outbox events into deliveries; returns how many events it took.
 pub async fn fan_out(state: &AppState) -> Result<usize, AppError> {
-    let txn = crate::db::begin_write(&state.db).await?;
-    if txn.get_database_backend() == DatabaseBackend::Postgres {
-        let locked = txn
-            .query_one_raw(Statement::from_sql_and_values(
-                DatabaseBackend::Postgres,
-                "SELECT pg_try_advisory_xact_lock($1) AS locked",
-                [FAN_OUT_LOCK.into()],
-            ))
-            .await?
-            .and_then(|row| row.try_get::<bool>("", "locked").ok())
-            .unwrap_or(false);
-        if !locked {
-            txn.rollback().await?;
-            return Ok(0);
-        }
-    }
     let events = Outbox::find()
         .order_by_asc(outbox_event::Column::Id)
         .limit(BATCH)
-        .all(&txn)
+        .all(&state.db)
         .await?;
     if events.is_empty() {
-        txn.commit().await?;
         return Ok(0);
     }
     let hooks: Vec<webhook::Model> = Webhooks::find()
-        .all(&txn)
+        .all(&state.db)
         .await?
         .into_iter()
         .filter(|hook| !hook.paused)
@@ -65,48 +49,112 @@ pub async fn fan_out(state: &AppState) -> Result<usize, AppError> {
     let all_sites = if hooks.is_empty() {
         Vec::new()
     } else {
-        sites::all(&txn).await?
+        sites::all(&state.db).await?
     };
     let now = state.clock.now();
+    let mut prepared = Vec::with_capacity(events.len());
     for event in &events {
-        let Some(kind) = EventType::parse(&event.topic) else {
-            tracing::warn!(topic = %event.topic, "an outbox event of no known type; dropped");
-            continue;
-        };
-        let wanting: Vec<&webhook::Model> = hooks.iter().filter(|h| wants(h, kind)).collect();
-        if wanting.is_empty() {
+        prepared.push((
+            event.id,
+            prepare(state, &hooks, &all_sites, event, now).await,
+        ));
+    }
+
+    let txn = crate::db::begin_write(&state.db).await?;
+    if !fan_out_lock(&txn).await? {
+        txn.rollback().await?;
+        return Ok(0);
+    }
+    let mut sequence = last_sequence(&txn).await?;
+    let mut taken = 0;
+    for (id, deliveries) in prepared {
+        // Another instance may have taken it since it was read.
+        if Outbox::delete_by_id(id).exec(&txn).await?.rows_affected == 0 {
             continue;
         }
-        let affected = affected_sites(state, &all_sites, kind, &event.payload).await?;
-        for hook in wanting {
-            let sites: Vec<&SiteUrls> = affected
-                .iter()
-                .filter(|s| hook.site_code.as_ref().is_none_or(|code| *code == s.site))
-                .collect();
-            // A site filter keeps the events of what that site shows, and its own.
-            let concerns_site = match (&hook.site_code, kind) {
-                (None, _) => true,
-                (Some(_), EventType::SiteChanged) => {
-                    hook.site_code.as_deref() == event.payload.get("site").and_then(Value::as_str)
-                }
-                (Some(_), t) if t.is_about_an_item() => !sites.is_empty(),
-                (Some(_), _) => true,
-            };
-            if concerns_site {
-                let delivery = delivery_of(hook, kind, event, &sites, now);
-                Deliveries::insert(delivery)
-                    .exec_without_returning(&txn)
-                    .await?;
-            }
+        taken += 1;
+        for mut delivery in deliveries {
+            sequence += 1;
+            delivery.sequence = Set(sequence);
+            Deliveries::insert(delivery)
+                .exec_without_returning(&txn)
+                .await?;
         }
     }
-    let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
-    Outbox::delete_many()
-        .filter(outbox_event::Column::Id.is_in(ids.iter().copied()))
-        .exec(&txn)
-        .await?;
     txn.commit().await?;
-    Ok(events.len())
+    Ok(taken)
+}
+
+/// On PostgreSQL, whether this instance may fan out now; SQLite has one writer.
+async fn fan_out_lock(txn: &impl ConnectionTrait) -> Result<bool, AppError> {
+    if txn.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(true);
+    }
+    Ok(txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_try_advisory_xact_lock($1) AS locked",
+            [FAN_OUT_LOCK.into()],
+        ))
+        .await?
+        .and_then(|row| row.try_get::<bool>("", "locked").ok())
+        .unwrap_or(false))
+}
+
+async fn last_sequence(txn: &impl ConnectionTrait) -> Result<i64, AppError> {
+    let last: Option<Option<i64>> = Deliveries::find()
+        .select_only()
+        .expr(Func::max(Expr::col(webhook_delivery::Column::Sequence)))
+        .into_tuple()
+        .one(txn)
+        .await?;
+    Ok(last.flatten().unwrap_or(0))
+}
+
+/// The deliveries of one event. If the sites it concerns cannot be worked out, it
+/// goes without URLs rather than holding up every event behind it.
+async fn prepare(
+    state: &AppState,
+    hooks: &[webhook::Model],
+    sites: &[Site],
+    event: &outbox_event::Model,
+    now: DateTime<Utc>,
+) -> Vec<webhook_delivery::ActiveModel> {
+    let Some(kind) = EventType::parse(&event.topic) else {
+        tracing::warn!(topic = %event.topic, "an outbox event of no known type; dropped");
+        return Vec::new();
+    };
+    let wanting: Vec<&webhook::Model> = hooks.iter().filter(|h| wants(h, kind)).collect();
+    if wanting.is_empty() {
+        return Vec::new();
+    }
+    let affected = match affected_sites(state, sites, kind, &event.payload).await {
+        Ok(affected) => affected,
+        Err(err) => {
+            tracing::warn!(event = %event.id, error = %err, "cannot work out the sites an event concerns; sent without URLs");
+            Vec::new()
+        }
+    };
+    let mut deliveries = Vec::new();
+    for hook in wanting {
+        let sites: Vec<&SiteUrls> = affected
+            .iter()
+            .filter(|s| hook.site_code.as_ref().is_none_or(|code| *code == s.site))
+            .collect();
+        // A site filter keeps the events of what that site shows, and its own.
+        let concerns_site = match (&hook.site_code, kind) {
+            (None, _) => true,
+            (Some(code), EventType::SiteChanged) => {
+                Some(code.as_str()) == event.payload.get("site").and_then(Value::as_str)
+            }
+            (Some(_), t) if t.is_about_an_item() => !sites.is_empty(),
+            (Some(_), _) => true,
+        };
+        if concerns_site {
+            deliveries.push(delivery_of(hook, kind, event, &sites, now));
+        }
+    }
+    deliveries
 }
 
 fn wants(hook: &webhook::Model, kind: EventType) -> bool {
@@ -235,9 +283,12 @@ fn delivery_of(
         event_type: Set(kind.as_str().to_owned()),
         ordering_key: Set(ordering_key(kind, &event.payload)),
         body: Set(body.to_string()),
+        // Numbered when it is inserted.
+        sequence: Set(0),
         status: Set("pending".into()),
         attempts: Set(0),
         next_attempt_at: Set(now),
+        claimed_by: Set(None),
         last_status_code: Set(None),
         last_error: Set(None),
         created_at: Set(now),

@@ -16,8 +16,7 @@ use entity::webhook_attempt::{self, Entity as Attempts};
 use entity::webhook_delivery::{self, Entity as Deliveries};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -125,7 +124,7 @@ pub async fn list(
     actor: &Actor,
     page: PageRequest,
 ) -> Result<Paged<Webhook>, AppError> {
-    audit::authorize(state, actor, Action::ManageWebhooks, "webhook", None).await?;
+    may_manage(state, actor, None).await?;
     let paginator = Webhooks::find()
         .order_by_asc(Column::Id)
         .paginate(&state.db, page.size);
@@ -135,14 +134,7 @@ pub async fn list(
 }
 
 pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> Result<Webhook, AppError> {
-    audit::authorize(
-        state,
-        actor,
-        Action::ManageWebhooks,
-        "webhook",
-        Some(id.to_string()),
-    )
-    .await?;
+    may_manage(state, actor, Some(id)).await?;
     Ok(find(state, id).await?.into())
 }
 
@@ -152,7 +144,7 @@ pub async fn create(
     actor: &Actor,
     fields: WebhookFields,
 ) -> Result<(Webhook, String), AppError> {
-    audit::authorize(state, actor, Action::ManageWebhooks, "webhook", None).await?;
+    may_manage(state, actor, None).await?;
     let mut errors = FieldErrors::new();
     for (field, missing) in [
         ("name", fields.name.is_none()),
@@ -194,14 +186,7 @@ pub async fn update(
     id: Uuid,
     fields: WebhookFields,
 ) -> Result<Webhook, AppError> {
-    audit::authorize(
-        state,
-        actor,
-        Action::ManageWebhooks,
-        "webhook",
-        Some(id.to_string()),
-    )
-    .await?;
+    may_manage(state, actor, Some(id)).await?;
     let current = find(state, id).await?;
     let mut errors = FieldErrors::new();
     let valid = validate(state, &fields, &mut errors).await?;
@@ -241,33 +226,10 @@ pub async fn update(
 
 /// Deletes a webhook with its deliveries and their attempts.
 pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppError> {
-    audit::authorize(
-        state,
-        actor,
-        Action::ManageWebhooks,
-        "webhook",
-        Some(id.to_string()),
-    )
-    .await?;
+    may_manage(state, actor, Some(id)).await?;
     let current = find(state, id).await?;
     let txn = crate::db::begin_write(&state.db).await?;
-    let deliveries = Deliveries::find()
-        .filter(webhook_delivery::Column::WebhookId.eq(id))
-        .select_only()
-        .column(webhook_delivery::Column::Id)
-        .into_tuple::<Uuid>()
-        .all(&txn)
-        .await?;
-    for chunk in deliveries.chunks(500) {
-        Attempts::delete_many()
-            .filter(webhook_attempt::Column::DeliveryId.is_in(chunk.iter().copied()))
-            .exec(&txn)
-            .await?;
-    }
-    Deliveries::delete_many()
-        .filter(webhook_delivery::Column::WebhookId.eq(id))
-        .exec(&txn)
-        .await?;
+    // Its deliveries and their attempts go with it (ON DELETE CASCADE).
     Webhooks::delete_by_id(id).exec(&txn).await?;
     let event =
         Event::success("webhook.delete", "webhook", id).with_details(json!({ "url": current.url }));
@@ -278,14 +240,7 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
 
 /// Sends a test event now (paused or not) and returns the delivery with its attempt.
 pub async fn ping(state: &AppState, actor: &Actor, id: Uuid) -> Result<DeliveryView, AppError> {
-    audit::authorize(
-        state,
-        actor,
-        Action::ManageWebhooks,
-        "webhook",
-        Some(id.to_string()),
-    )
-    .await?;
+    may_manage(state, actor, Some(id)).await?;
     let hook = find(state, id).await?;
     let now = state.clock.now();
     let delivery_id = Uuid::now_v7();
@@ -298,11 +253,14 @@ pub async fn ping(state: &AppState, actor: &Actor, id: Uuid) -> Result<DeliveryV
         webhook_id: Set(id),
         event_type: Set(EventType::Ping.as_str().to_owned()),
         ordering_key: Set(format!("ping:{delivery_id}")),
+        // A key of its own: nothing waits for it, and it waits for nothing.
+        sequence: Set(0),
         body: Set(body.to_string()),
         status: Set("pending".into()),
         attempts: Set(0),
-        // Sent below; a crash before that leaves it to the loop.
-        next_attempt_at: Set(now + chrono::TimeDelta::seconds(60)),
+        // Claimed by this request, which sends it below.
+        next_attempt_at: Set(now + sender::lease(&state.settings.webhooks)),
+        claimed_by: Set(Some(Uuid::now_v7())),
         last_status_code: Set(None),
         last_error: Set(None),
         created_at: Set(now),
@@ -315,7 +273,7 @@ pub async fn ping(state: &AppState, actor: &Actor, id: Uuid) -> Result<DeliveryV
     let event = Event::success("webhook.ping", "webhook", id);
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
-    sender::deliver(state, &delivery, &hook).await?;
+    sender::deliver(state, &delivery, &hook, sender::Retries::None).await?;
     delivery_view(state, delivery_id).await
 }
 
@@ -327,14 +285,7 @@ pub async fn deliveries(
     status: Option<String>,
     page: PageRequest,
 ) -> Result<Paged<DeliveryView>, AppError> {
-    audit::authorize(
-        state,
-        actor,
-        Action::ManageWebhooks,
-        "webhook",
-        Some(id.to_string()),
-    )
-    .await?;
+    may_manage(state, actor, Some(id)).await?;
     find(state, id).await?;
     let mut query = Deliveries::find().filter(webhook_delivery::Column::WebhookId.eq(id));
     if let Some(status) = status {
@@ -364,22 +315,16 @@ pub async fn deliveries(
     Ok(Paged::new(views, total, page))
 }
 
-/// Sends a delivery again, with the same id and body: it is due now, with a fresh
-/// round of attempts.
+/// Sends a finished delivery (delivered or failed) again, with the same id and body:
+/// it is due now, with a fresh round of attempts. A pending one is refused (409): it is
+/// on its way already.
 pub async fn redeliver(
     state: &AppState,
     actor: &Actor,
     id: Uuid,
     delivery_id: Uuid,
 ) -> Result<DeliveryView, AppError> {
-    audit::authorize(
-        state,
-        actor,
-        Action::ManageWebhooks,
-        "webhook",
-        Some(id.to_string()),
-    )
-    .await?;
+    may_manage(state, actor, Some(id)).await?;
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
     let requeued = Deliveries::update_many()
@@ -390,14 +335,26 @@ pub async fn redeliver(
             webhook_delivery::Column::FinishedAt,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
+        .col_expr(
+            webhook_delivery::Column::ClaimedBy,
+            Expr::value(Option::<Uuid>::None),
+        )
         .filter(webhook_delivery::Column::Id.eq(delivery_id))
         .filter(webhook_delivery::Column::WebhookId.eq(id))
+        .filter(webhook_delivery::Column::Status.ne("pending"))
         .exec(&txn)
         .await?;
     if requeued.rows_affected == 0 {
-        return Err(AppError::NotFound(format!(
-            "webhook {id} has no delivery {delivery_id}"
-        )));
+        let pending = Deliveries::find_by_id(delivery_id)
+            .filter(webhook_delivery::Column::WebhookId.eq(id))
+            .one(&txn)
+            .await?
+            .is_some();
+        return Err(if pending {
+            AppError::Conflict("this delivery is waiting to be sent already".into())
+        } else {
+            AppError::NotFound(format!("webhook {id} has no delivery {delivery_id}"))
+        });
     }
     let event = Event::success("webhook.redeliver", "webhook", id)
         .with_details(json!({ "delivery": delivery_id }));
@@ -417,6 +374,12 @@ async fn delivery_view(state: &AppState, id: Uuid) -> Result<DeliveryView, AppEr
         .all(&state.db)
         .await?;
     Ok(DeliveryView { delivery, attempts })
+}
+
+/// Webhooks are for admins; a refusal is audited.
+async fn may_manage(state: &AppState, actor: &Actor, id: Option<Uuid>) -> Result<(), AppError> {
+    let resource = id.map(|id| id.to_string());
+    audit::authorize(state, actor, Action::ManageWebhooks, "webhook", resource).await
 }
 
 async fn find(state: &AppState, id: Uuid) -> Result<webhook::Model, AppError> {

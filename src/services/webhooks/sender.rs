@@ -3,8 +3,11 @@
 //! at that moment (no redirects, a small read of the answer), and its attempt recorded.
 //! A failure is retried with exponential backoff and jitter up to a limit, then the
 //! delivery is marked failed. A crash mid-send loses nothing: the lease lapses and the
-//! delivery goes out again, with the same id. A delivery waits while an earlier one of
-//! the same webhook and key (item, site, file) is still pending, so order holds.
+//! delivery goes out again, with the same id. An attempt is recorded only while the
+//! claim is still the sender's own (a fencing token), so a send that outlived its lease
+//! cannot overwrite what another instance recorded since. A delivery waits while an
+//! earlier one of the same webhook and key (item, site, file) is still pending, so
+//! order holds.
 
 use std::time::{Duration, Instant};
 
@@ -43,16 +46,25 @@ impl AttemptOutcome {
 pub async fn send_due(state: &AppState) -> Result<usize, AppError> {
     let claimed = claim(state, state.settings.webhooks.concurrency).await?;
     let count = claimed.len();
-    let sends = claimed
-        .into_iter()
-        .map(|(delivery, hook)| async move { deliver(state, &delivery, &hook).await });
+    let sends = claimed.into_iter().map(|(delivery, hook)| async move {
+        deliver(state, &delivery, &hook, Retries::UpToTheLimit).await
+    });
     for result in futures_util::future::join_all(sends).await {
         result?;
     }
     Ok(count)
 }
 
-/// Pending deliveries whose webhook is not paused, due, and first of their key.
+/// Whether a failed attempt is tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Retries {
+    UpToTheLimit,
+    /// A test ping: it says how it went, once.
+    None,
+}
+
+/// Pending deliveries whose webhook is not paused, due, and first of their key; each
+/// comes back with the claim (`claimed_by`) its attempt must be recorded under.
 async fn claim(
     state: &AppState,
     limit: u64,
@@ -69,9 +81,10 @@ async fn claim(
             "NOT EXISTS (SELECT 1 FROM webhook_deliveries earlier \
              WHERE earlier.webhook_id = webhook_deliveries.webhook_id \
                AND earlier.ordering_key = webhook_deliveries.ordering_key \
-               AND earlier.status = 'pending' AND earlier.id < webhook_deliveries.id)",
+               AND earlier.status = 'pending' \
+               AND earlier.sequence < webhook_deliveries.sequence)",
         ))
-        .order_by_asc(Column::Id)
+        .order_by_asc(Column::Sequence)
         .limit(limit);
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
@@ -82,9 +95,11 @@ async fn claim(
         return Ok(Vec::new());
     }
     // Ours until the lease lapses: long enough to send and record.
-    let lease = lease(&state.settings.webhooks);
+    let until = now + lease(&state.settings.webhooks);
+    let claim = Uuid::now_v7();
     Deliveries::update_many()
-        .col_expr(Column::NextAttemptAt, Expr::value(now + lease))
+        .col_expr(Column::NextAttemptAt, Expr::value(until))
+        .col_expr(Column::ClaimedBy, Expr::value(Some(claim)))
         .filter(Column::Id.is_in(deliveries.iter().map(|d| d.id)))
         .exec(&txn)
         .await?;
@@ -95,15 +110,17 @@ async fn claim(
     txn.commit().await?;
     Ok(deliveries
         .into_iter()
-        .filter_map(|d| {
+        .filter_map(|mut d| {
             let hook = hooks.iter().find(|h| h.id == d.webhook_id)?.clone();
+            d.claimed_by = Some(claim);
             Some((d, hook))
         })
         .collect())
 }
 
-fn lease(settings: &WebhookSettings) -> TimeDelta {
-    TimeDelta::milliseconds(i64::try_from(settings.timeout_ms).unwrap_or(i64::MAX / 2))
+/// How long a claim holds: the request's timeout, name resolution's, and a margin.
+pub(super) fn lease(settings: &WebhookSettings) -> TimeDelta {
+    TimeDelta::milliseconds(i64::try_from(settings.timeout_ms).unwrap_or(i64::MAX / 4)) * 2
         + TimeDelta::seconds(60)
 }
 
@@ -112,9 +129,10 @@ pub(super) async fn deliver(
     state: &AppState,
     delivery: &webhook_delivery::Model,
     hook: &webhook::Model,
+    retries: Retries,
 ) -> Result<AttemptOutcome, AppError> {
     let outcome = send(state, delivery, hook).await;
-    record(state, delivery, &outcome).await?;
+    record(state, delivery, &outcome, retries).await?;
     Ok(outcome)
 }
 
@@ -134,7 +152,15 @@ async fn send(
         Ok(url) => url,
         Err(reason) => return failed(format!("the URL {reason}")),
     };
-    let target = match address::resolve(&url, settings.allow_private_addresses).await {
+    let resolving = address::resolve(&url, settings.allow_private_addresses);
+    let target = match tokio::time::timeout(Duration::from_millis(settings.timeout_ms), resolving)
+        .await
+        .unwrap_or_else(|_| {
+            Err(format!(
+                "{} did not resolve in time",
+                url.host_str().unwrap_or_default()
+            ))
+        }) {
         Ok(target) => target,
         Err(reason) => return failed(format!("refused: {reason}")),
     };
@@ -195,16 +221,48 @@ async fn send(
 }
 
 /// Records the attempt, and the delivery's new state: delivered, failed for good, or
-/// due again after a backoff.
+/// due again after a backoff; nothing if the claim lapsed and another instance took the
+/// delivery over meanwhile.
 async fn record(
     state: &AppState,
     delivery: &webhook_delivery::Model,
     outcome: &AttemptOutcome,
+    retries: Retries,
 ) -> Result<(), AppError> {
     let settings = &state.settings.webhooks;
     let now = state.clock.now();
     let attempts = delivery.attempts.saturating_add(1);
+    let (status, next, finished) = if outcome.succeeded() {
+        ("delivered", now, Some(now))
+    } else if retries == Retries::None
+        || u32::try_from(attempts).unwrap_or(u32::MAX) >= settings.max_attempts
+    {
+        ("failed", now, Some(now))
+    } else {
+        ("pending", now + backoff(settings, attempts), None)
+    };
     let txn = crate::db::begin_write(&state.db).await?;
+    let updated = Deliveries::update_many()
+        .col_expr(Column::Status, Expr::value(status))
+        .col_expr(Column::Attempts, Expr::value(attempts))
+        .col_expr(Column::NextAttemptAt, Expr::value(next))
+        .col_expr(Column::FinishedAt, Expr::value(finished))
+        .col_expr(Column::ClaimedBy, Expr::value(Option::<Uuid>::None))
+        .col_expr(
+            Column::LastStatusCode,
+            Expr::value(outcome.status_code.map(i32::from)),
+        )
+        .col_expr(Column::LastError, Expr::value(outcome.error.clone()))
+        .filter(Column::Id.eq(delivery.id))
+        .filter(Column::Status.eq("pending"))
+        .filter(Column::ClaimedBy.eq(delivery.claimed_by))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        txn.rollback().await?;
+        tracing::warn!(delivery = %delivery.id, "a webhook attempt outlived its claim; another instance took the delivery over");
+        return Ok(());
+    }
     let attempt = webhook_attempt::ActiveModel {
         id: Set(Uuid::now_v7()),
         delivery_id: Set(delivery.id),
@@ -215,26 +273,6 @@ async fn record(
     };
     Attempts::insert(attempt)
         .exec_without_returning(&txn)
-        .await?;
-    let (status, next, finished) = if outcome.succeeded() {
-        ("delivered", now, Some(now))
-    } else if u32::try_from(attempts).unwrap_or(u32::MAX) >= settings.max_attempts {
-        ("failed", now, Some(now))
-    } else {
-        ("pending", now + backoff(settings, attempts), None)
-    };
-    Deliveries::update_many()
-        .col_expr(Column::Status, Expr::value(status))
-        .col_expr(Column::Attempts, Expr::value(attempts))
-        .col_expr(Column::NextAttemptAt, Expr::value(next))
-        .col_expr(Column::FinishedAt, Expr::value(finished))
-        .col_expr(
-            Column::LastStatusCode,
-            Expr::value(outcome.status_code.map(i32::from)),
-        )
-        .col_expr(Column::LastError, Expr::value(outcome.error.clone()))
-        .filter(Column::Id.eq(delivery.id))
-        .exec(&txn)
         .await?;
     txn.commit().await?;
     state
@@ -259,12 +297,17 @@ pub fn backoff(settings: &WebhookSettings, attempts: i32) -> TimeDelta {
     TimeDelta::milliseconds(millis.max(1000))
 }
 
-/// Deliveries waiting to be sent (for `/metrics`).
-pub async fn backlog(state: &AppState) -> Result<u64, AppError> {
-    Ok(Deliveries::find()
+/// What waits (for `/metrics`): deliveries to send, and outbox events not yet turned
+/// into deliveries (which grow if fan-out is stuck).
+pub async fn backlog(state: &AppState) -> Result<(u64, u64), AppError> {
+    let deliveries = Deliveries::find()
         .filter(Column::Status.eq("pending"))
         .count(&state.db)
-        .await?)
+        .await?;
+    let events = entity::outbox_event::Entity::find()
+        .count(&state.db)
+        .await?;
+    Ok((deliveries, events))
 }
 
 /// Forgets deliveries (and their attempts) finished more than `keep_days` ago.
@@ -283,16 +326,12 @@ pub async fn prune(state: &AppState) -> Result<u64, AppError> {
     if old.is_empty() {
         return Ok(0);
     }
-    let txn = crate::db::begin_write(&state.db).await?;
-    Attempts::delete_many()
-        .filter(webhook_attempt::Column::DeliveryId.is_in(old.iter().copied()))
-        .exec(&txn)
-        .await?;
+    // Attempts go with their delivery (ON DELETE CASCADE); one sent again since is kept.
     let gone = Deliveries::delete_many()
         .filter(Column::Id.is_in(old.iter().copied()))
-        .exec(&txn)
+        .filter(Column::Status.ne("pending"))
+        .exec(&state.db)
         .await?;
-    txn.commit().await?;
     Ok(gone.rows_affected)
 }
 

@@ -2,11 +2,11 @@
 // what they did, to which item and language, from where, and whether it was allowed.
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
+import { pathOf } from "../app.js";
 import { get } from "../api.js";
-import { ErrorSummary, Select, TextField, when } from "./forms.js";
+import { ErrorSummary, Select, TextField, when, Pager } from "./forms.js";
 import { countriesText, languageName, roleName } from "./names.js";
 
-const PATHS = { page: "pages", news: "news", event: "events", material: "materials" };
 
 /** Each action in words; `the` is what it was done to. */
 const ACTIONS = {
@@ -63,7 +63,7 @@ function What({ entry }) {
   const item = entry.item;
   const named = target ? target(entry) : "";
   return html`${words}${named ? html` <strong>${named}</strong>` : ""}
-    ${item && html` <a href=${`/admin/${PATHS[item.kind]}/${item.id}`}>${item.title ? `“${item.title}”` : `a ${item.kind} now deleted`}</a>`}
+    ${item && html` <a href=${`/admin/${pathOf(item.kind)}/${item.id}`}>${item.title ? `“${item.title}”` : `a ${item.kind} now deleted`}</a>`}
     ${entry.locale && html` <span class="status">${languageName(entry.locale)}</span>`}`;
 }
 
@@ -108,7 +108,6 @@ export function AuditLog() {
     }).catch(setProblem);
   }, [query, page]);
 
-  const pages = result ? Math.max(1, Math.ceil(result.page.total / result.page.per_page)) : 1;
   return html`
     <h1>Audit log</h1>
     <p class="hint">Every change, sign-in and refusal, newest first. It cannot be edited.</p>
@@ -146,9 +145,5 @@ export function AuditLog() {
           </tr>`;
         })}</tbody>
       </table>
-      <nav class="pager" aria-label="Pages">
-        <button type="button" class="secondary" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>Previous page</button>
-        <span>Page ${page} of ${pages}</span>
-        <button type="button" class="secondary" disabled=${page >= pages} onClick=${() => setPage(page + 1)}>Next page</button>
-      </nav>`}`;
+      <${Pager} page=${page} of=${result.page} onPage=${setPage} />`}`;
 }

@@ -3,10 +3,9 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { get, post } from "../api.js";
-import { KINDS } from "../app.js";
-import { ErrorSummary, Select, TextField } from "./forms.js";
+import { KINDS, pathOf } from "../app.js";
+import { ErrorSummary, Select, TextField, Pager } from "./forms.js";
 
-const PATHS = { page: "pages", news: "news", event: "events", material: "materials" };
 
 const WORDS = {
   missing: "missing",
@@ -44,7 +43,7 @@ function WhileAway() {
   };
   return html`<section class="notice" aria-labelledby="away-title">
     <h2 id="away-title">While you were away</h2>
-    <ul>${feed.items.map((a) => html`<li><a href=${`/admin/${PATHS[a.item_kind]}/${a.item_id}?locale=${a.locale}`}>${HAPPENED[a.what](a)}</a></li>`)}</ul>
+    <ul>${feed.items.map((a) => html`<li><a href=${`/admin/${pathOf(a.item_kind)}/${a.item_id}?locale=${a.locale}`}>${HAPPENED[a.what](a)}</a></li>`)}</ul>
     <button type="button" class="secondary" onClick=${seen}>Mark these as seen</button>
   </section>`;
 }
@@ -71,8 +70,6 @@ export function TranslationBoard({ me }) {
     get(`/api/v1/admin/board?${search}`).then(({ data }) => setBoard(data)).catch(setProblem);
   }, [query, page]);
 
-  const pathOf = (kindName) => PATHS[kindName] || kindName;
-  const pages = board ? Math.max(1, Math.ceil(board.page.total / board.page.per_page)) : 1;
   const needs = board?.counts.needs_work ?? 0;
   return html`
     <h1>Translations</h1>
@@ -107,9 +104,5 @@ export function TranslationBoard({ me }) {
               <span class=${`status ${cell.state}`}>${cell.locale.toUpperCase()} ${WORDS[cell.state]}</span></a></td>`)}
         </tr>`)}</tbody>
       </table>
-      <nav class="pager" aria-label="Pages">
-        <button type="button" class="secondary" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>Previous page</button>
-        <span>Page ${page} of ${pages}</span>
-        <button type="button" class="secondary" disabled=${page >= pages} onClick=${() => setPage(page + 1)}>Next page</button>
-      </nav>`}`;
+      <${Pager} page=${page} of=${board.page} onPage=${setPage} />`}`;
 }

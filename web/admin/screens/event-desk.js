@@ -3,7 +3,7 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { get } from "../api.js";
-import { ErrorSummary } from "./forms.js";
+import { ErrorSummary, Pager } from "./forms.js";
 import { eventTime } from "./names.js";
 
 export const STATUS_WORDS = { upcoming: "Upcoming", full: "Full", past: "Past", cancelled: "Cancelled" };
@@ -30,7 +30,6 @@ export function EventDesk() {
     get(`/api/v1/admin/event-desk?when=${when}&page=${page}&per_page=50`).then(({ data }) => setResult(data)).catch(setProblem);
   }, [when, page]);
 
-  const pages = result ? Math.max(1, Math.ceil(result.page.total / result.page.per_page)) : 1;
   return html`
     <h1>Event desk</h1>
     <p class="hint">Sign-ups for the events of your countries. Times are each event's own.</p>
@@ -56,9 +55,5 @@ export function EventDesk() {
           <td data-label="Sign-up">${signUp(event)}</td>
         </tr>`)}</tbody>
       </table>
-      <nav class="pager" aria-label="Pages">
-        <button type="button" class="secondary" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>Previous page</button>
-        <span>Page ${page} of ${pages}</span>
-        <button type="button" class="secondary" disabled=${page >= pages} onClick=${() => setPage(page + 1)}>Next page</button>
-      </nav>`}`;
+      <${Pager} page=${page} of=${result.page} onPage=${setPage} />`}`;
 }

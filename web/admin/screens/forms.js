@@ -2,6 +2,7 @@
 // repeated next to its field, and a summary at the top linking to each one.
 
 import { html, useEffect, useRef, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
+import { Problem } from "../api.js";
 
 /** A stable id for a field, derived from its name. */
 export function fieldId(name) {
@@ -141,17 +142,51 @@ export function Radios({ name, legend, hint, error, value, onChange, options }) 
 
 /**
  * "All" or "only these", made explicit: an empty list means all to the API, which a
- * row of unticked boxes would not say to a person.
+ * row of unticked boxes would not say to a person. "Only these" with none ticked is
+ * incomplete: it says so, and `incompleteChoices()` keeps the form from being sent.
+ * Choosing "all" and back brings the ticks back.
  */
 export function ScopePicker({ name, legend, allText, someText, error, value, onChange, options }) {
   const [some, setSome] = useState(value.length > 0);
+  const [ticked, setTicked] = useState(value);
   const choose = (mode) => {
     setSome(mode === "some");
-    if (mode === "all") onChange([]);
+    if (mode === "all") {
+      setTicked(value);
+      onChange([]);
+    } else {
+      onChange(ticked);
+    }
   };
-  return html`<div class="scope-picker">
+  const incomplete = some && value.length === 0;
+  return html`<div class="scope-picker" data-incomplete=${incomplete ? name : undefined}>
     <${Radios} name=${`${name}-mode`} legend=${legend} error=${error} value=${some ? "some" : "all"} onChange=${choose}
       options=${[["all", allText], ["some", someText]]} />
-    ${some && html`<${Checkboxes} name=${name} legend=${someText} value=${value} onChange=${onChange} options=${options} />`}
+    ${some && html`<${Checkboxes} name=${name} legend=${someText} value=${value} onChange=${onChange} options=${options}
+      error=${incomplete ? `Tick at least one, or choose “${allText}”` : undefined} />`}
   </div>`;
+}
+
+/**
+ * A Problem naming each "only these" choice left with nothing ticked, or null: forms
+ * check it before sending, because the API would read an empty list as "all".
+ */
+export function incompleteChoices() {
+  const pickers = [...document.querySelectorAll(".scope-picker[data-incomplete]")];
+  if (pickers.length === 0) return null;
+  const problem = new Problem(422, { detail: "Some choices are incomplete." });
+  for (const picker of pickers) {
+    problem.fields[picker.dataset.incomplete] = "Tick at least one, or choose all";
+  }
+  return problem;
+}
+
+/** Previous and next page of a list; `of` is the API's `page` object. */
+export function Pager({ page, of, onPage }) {
+  const pages = Math.max(1, Math.ceil(of.total / of.per_page));
+  return html`<nav class="pager" aria-label="Pages">
+    <button type="button" class="secondary" disabled=${page <= 1} onClick=${() => onPage(page - 1)}>Previous page</button>
+    <span>Page ${page} of ${pages}</span>
+    <button type="button" class="secondary" disabled=${page >= pages} onClick=${() => onPage(page + 1)}>Next page</button>
+  </nav>`;
 }

@@ -3,7 +3,7 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { get } from "../api.js";
-import { ErrorSummary, Select, TextField, when } from "./forms.js";
+import { ErrorSummary, Select, TextField, when, Pager } from "./forms.js";
 
 const STATUSES = [
   ["", "Any status"],
@@ -65,7 +65,6 @@ export function ItemList({ kind, me }) {
     setQuery({ q, status, locale, reach, tag: tag.trim().toLowerCase(), country });
   };
   const locales = me.permissions.locales;
-  const pages = result ? Math.max(1, Math.ceil(result.page.total / result.page.per_page)) : 1;
 
   return html`
     <div class="page-head">
@@ -105,9 +104,5 @@ export function ItemList({ kind, me }) {
           </tr>`)}
         </tbody>
       </table>
-      <nav class="pager" aria-label="Pages">
-        <button type="button" class="secondary" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>Previous page</button>
-        <span>Page ${page} of ${pages}</span>
-        <button type="button" class="secondary" disabled=${page >= pages} onClick=${() => setPage(page + 1)}>Next page</button>
-      </nav>`}`;
+      <${Pager} page=${page} of=${result.page} onPage=${setPage} />`}`;
 }

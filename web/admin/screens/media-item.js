@@ -3,15 +3,14 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { del, get, patch, upload } from "../api.js";
-import { navigate } from "../app.js";
+import { navigate, pathOf } from "../app.js";
 import { ErrorSummary, TextField, when } from "./forms.js";
 import { size } from "./media.js";
 
-const PATHS = { page: "pages", news: "news", event: "events", material: "materials" };
 
 /** An item using the file, by its title. */
 function Use({ use }) {
-  const path = PATHS[use.kind] || use.kind;
+  const path = pathOf(use.kind);
   const [title, setTitle] = useState(null);
   useEffect(() => {
     get(`/api/v1/admin/${path}/${use.id}`)

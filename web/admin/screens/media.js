@@ -3,7 +3,7 @@
 
 import { html, useEffect, useRef, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { get, objectUrl, upload } from "../api.js";
-import { ErrorSummary, Select, TextField, when } from "./forms.js";
+import { ErrorSummary, Select, TextField, when, Pager } from "./forms.js";
 
 const TYPES = [
   ["", "Any type"],
@@ -118,7 +118,6 @@ export function Media({ me }) {
     get(`/api/v1/admin/assets?${search}`).then(({ data }) => setResult(data)).catch(setProblem);
   }, [query, page, reload]);
 
-  const pages = result ? Math.max(1, Math.ceil(result.page.total / result.page.per_page)) : 1;
   return html`
     <h1>Media</h1>
     ${me.permissions.upload_assets && html`<${UploadZone} onUploaded=${() => setReload((n) => n + 1)} />`}
@@ -146,9 +145,5 @@ export function Media({ me }) {
           <td data-label="Uploaded">${when(asset.created_at)}</td>
         </tr>`)}</tbody>
       </table>
-      <nav class="pager" aria-label="Pages">
-        <button type="button" class="secondary" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>Previous page</button>
-        <span>Page ${page} of ${pages}</span>
-        <button type="button" class="secondary" disabled=${page >= pages} onClick=${() => setPage(page + 1)}>Next page</button>
-      </nav>`}`;
+      <${Pager} page=${page} of=${result.page} onPage=${setPage} />`}`;
 }

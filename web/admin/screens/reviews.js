@@ -2,10 +2,10 @@
 // published or sent back with an answer for its author.
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
+import { pathOf } from "../app.js";
 import { get, post } from "../api.js";
 import { ErrorSummary, TextArea, when } from "./forms.js";
 
-const PATHS = { page: "pages", news: "news", event: "events", material: "materials" };
 
 function Request({ review, onDecided }) {
   const [answer, setAnswer] = useState("");
@@ -24,7 +24,7 @@ function Request({ review, onDecided }) {
   };
   const name = `${review.title || "(untitled)"} (${review.locale.toUpperCase()})`;
   return html`<li class="review">
-    <h2><a href=${`/admin/${PATHS[review.kind]}/${review.item_id}?locale=${review.locale}`}>${name}</a></h2>
+    <h2><a href=${`/admin/${pathOf(review.kind)}/${review.item_id}?locale=${review.locale}`}>${name}</a></h2>
     <p>Asked ${when(review.requested_at)}.${review.comment ? html` Message: “${review.comment}”` : ""}</p>
     <${ErrorSummary} problem=${problem} labels=${{ answer: "Answer" }} />
     <div class="actions"><button type="button" disabled=${busy} onClick=${() => decide("publish")}>Publish ${name}</button></div>

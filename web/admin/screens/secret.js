@@ -1,11 +1,14 @@
 // A secret shown once (an API token's, a webhook's signing key): a read-only field, a
 // copy button, and what to do with it.
 
-import { html, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
+import { html, useEffect, useRef, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { TextField } from "./forms.js";
 
 export function SecretOnce({ label, secret, use, back, backText }) {
   const [copied, setCopied] = useState("");
+  // The form that was there is gone: keyboard and screen-reader users start here.
+  const heading = useRef(null);
+  useEffect(() => heading.current && heading.current.focus(), []);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(secret);
@@ -16,7 +19,7 @@ export function SecretOnce({ label, secret, use, back, backText }) {
   };
   return html`
     <div class="notice success" role="status">
-      <h2>Copy the secret now</h2>
+      <h2 tabindex="-1" ref=${heading}>Copy the secret now</h2>
       <p><strong>This is the only time it is shown.</strong> buysocial does not show it again. If it is lost,
         replace it with a new one. Keep it out of code repositories and emails.</p>
       <${TextField} name="secret" label=${label} value=${secret} readonly

@@ -8,8 +8,6 @@ import { KINDS } from "../app.js";
 import { ErrorSummary, Select, TextField } from "./forms.js";
 import { languageName } from "./names.js";
 
-const ONE = { pages: "page", news: "news", events: "event", materials: "material" };
-
 export function SitePreview({ settings }) {
   const [kind, setKind] = useState("news");
   const [q, setQ] = useState("");
@@ -33,7 +31,7 @@ export function SitePreview({ settings }) {
     setProblem(null);
     try {
       const { countries, locales, default_locale, fallback } = settings;
-      const { data } = await post("/api/v1/admin/sites/preview", { countries, locales, default_locale, fallback, kind: ONE[kind], id: item });
+      const { data } = await post("/api/v1/admin/sites/preview", { countries, locales, default_locale, fallback, kind: KINDS.find((k) => k.path === kind).kind, id: item });
       setResult(data);
     } catch (error) {
       setResult(null);

@@ -4,7 +4,7 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { del, get, post } from "../api.js";
-import { ErrorSummary, Radios, Select, TextField, when } from "./forms.js";
+import { ErrorSummary, Radios, Select, TextField, when, Pager, incompleteChoices } from "./forms.js";
 import { SecretOnce } from "./secret.js";
 import { countriesText, localesText, roleName } from "./names.js";
 import { RoleAndScope } from "./users.js";
@@ -54,7 +54,6 @@ export function TokenList() {
       setProblem(error);
     }
   };
-  const pages = result ? Math.max(1, Math.ceil(result.page.total / result.page.per_page)) : 1;
   return html`
     <div class="page-head">
       <h1>API tokens</h1>
@@ -81,11 +80,7 @@ export function TokenList() {
             aria-label=${`Revoke ${token.name}`} onClick=${() => revoke(token)}>Revoke</button>`}</td>
         </tr>`)}</tbody>
       </table>
-      <nav class="pager" aria-label="Pages">
-        <button type="button" class="secondary" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>Previous page</button>
-        <span>Page ${page} of ${pages}</span>
-        <button type="button" class="secondary" disabled=${page >= pages} onClick=${() => setPage(page + 1)}>Next page</button>
-      </nav>`}`;
+      <${Pager} page=${page} of=${result.page} onPage=${setPage} />`}`;
 }
 
 export function NewToken({ me }) {
@@ -107,6 +102,11 @@ export function NewToken({ me }) {
 
   const submit = async (event) => {
     event.preventDefault();
+    const incomplete = incompleteChoices();
+    if (incomplete) {
+      setProblem(incomplete);
+      return;
+    }
     setBusy(true);
     const admin = form.kind === "admin";
     try {

@@ -5,7 +5,7 @@
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { del, get, patch } from "../api.js";
 import { navigate } from "../app.js";
-import { Checkboxes, ErrorSummary, TextField, when } from "./forms.js";
+import { Checkboxes, ErrorSummary, TextField, when, incompleteChoices } from "./forms.js";
 import { RoleAndScope } from "./users.js";
 import { roleName } from "./names.js";
 
@@ -38,12 +38,14 @@ export function UserScreen({ id, me }) {
 
   if (!user) return problem ? html`<h1>User</h1><${ErrorSummary} problem=${problem} />` : html`<p role="status">Loading…</p>`;
   const set = (change) => setForm({ ...form, ...change });
-  const change = async (body, onProblem, done) => {
+  // Only saving the form refills it: disabling or a new password keeps what is typed.
+  const change = async (body, onProblem, done, refill = false) => {
     setNotice("");
     onProblem(null);
     try {
       const { data } = await patch(`/api/v1/admin/users/${id}`, body);
-      load(data);
+      if (refill) load(data);
+      else setUser(data);
       setNotice(done);
       return true;
     } catch (error) {
@@ -53,8 +55,13 @@ export function UserScreen({ id, me }) {
   };
   const save = (event) => {
     event.preventDefault();
+    const incomplete = incompleteChoices();
+    if (incomplete) {
+      setProblem(incomplete);
+      return;
+    }
     change({ display_name: form.display_name, role: form.role, scope: { countries: form.countries, locales: form.locales } },
-      setProblem, "Changes saved. They apply from the user's next request.");
+      setProblem, "Changes saved. They apply from the user's next request.", true);
   };
   const setNewPassword = async (event) => {
     event.preventDefault();

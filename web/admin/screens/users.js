@@ -4,7 +4,7 @@
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { get, post } from "../api.js";
 import { navigate } from "../app.js";
-import { Checkboxes, ErrorSummary, Radios, ScopePicker, Select, TextField, when } from "./forms.js";
+import { Checkboxes, ErrorSummary, Radios, ScopePicker, Select, TextField, when, Pager, incompleteChoices } from "./forms.js";
 import { ROLES, countriesText, countryName, languageName, localesText, roleName } from "./names.js";
 
 export function UserList({ me }) {
@@ -25,7 +25,6 @@ export function UserList({ me }) {
     get(`/api/v1/admin/users?${search}`).then(({ data }) => setResult(data)).catch(setProblem);
   }, [query, page]);
 
-  const pages = result ? Math.max(1, Math.ceil(result.page.total / result.page.per_page)) : 1;
   return html`
     <div class="page-head">
       <h1>Users</h1>
@@ -60,11 +59,7 @@ export function UserList({ me }) {
             : html`<span class="status live">active</span>`}<br /><span class="hint">since ${when(user.created_at)}</span></td>
         </tr>`)}</tbody>
       </table>
-      <nav class="pager" aria-label="Pages">
-        <button type="button" class="secondary" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>Previous page</button>
-        <span>Page ${page} of ${pages}</span>
-        <button type="button" class="secondary" disabled=${page >= pages} onClick=${() => setPage(page + 1)}>Next page</button>
-      </nav>`}`;
+      <${Pager} page=${page} of=${result.page} onPage=${setPage} />`}`;
 }
 
 /** Role and scope, as both the new-user form and the user screen ask them. */
@@ -91,6 +86,11 @@ export function NewUser({ me }) {
 
   const submit = async (event) => {
     event.preventDefault();
+    const incomplete = incompleteChoices();
+    if (incomplete) {
+      setProblem(incomplete);
+      return;
+    }
     setBusy(true);
     try {
       const { data } = await post("/api/v1/admin/users", {

@@ -5,7 +5,7 @@
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { del, get, patch, post } from "../api.js";
 import { navigate } from "../app.js";
-import { ErrorSummary, ScopePicker, Select, TextField, when } from "./forms.js";
+import { ErrorSummary, ScopePicker, Select, TextField, when, incompleteChoices } from "./forms.js";
 import { SecretOnce } from "./secret.js";
 
 export const EVENTS = [
@@ -97,6 +97,11 @@ export function NewWebhook() {
   }
   const submit = async (event) => {
     event.preventDefault();
+    const incomplete = incompleteChoices();
+    if (incomplete) {
+      setProblem(incomplete);
+      return;
+    }
     try {
       const { data } = await post("/api/v1/admin/webhooks", {
         name: form.name.trim(), url: form.url.trim(), events: form.events, site: form.site || null,
@@ -150,7 +155,7 @@ function Deliveries({ id, reload, onRedeliver }) {
               <ol>${d.attempts.map((a) => html`<${Attempt} attempt=${a} />`)}</ol>
               <pre class="body">${d.body}</pre></details></td>
             <td>${d.status !== "pending" && html`<button type="button" class="secondary"
-              aria-label=${`Send ${d.event_type} of ${when(d.created_at)} again`} onClick=${() => onRedeliver.send(d)}>Send again</button>`}</td>
+              aria-label=${`Send again: ${d.event_type} of ${when(d.created_at)}`} onClick=${() => onRedeliver.send(d)}>Send again</button>`}</td>
           </tr>`;
         })}</tbody>
       </table>`}`;
@@ -186,11 +191,17 @@ export function WebhookScreen({ id }) {
   };
   const save = (event) => {
     event.preventDefault();
+    const incomplete = incompleteChoices();
+    if (incomplete) {
+      setProblem(incomplete);
+      return;
+    }
     act(async () => load((await patch(`/api/v1/admin/webhooks/${id}`, {
       name: form.name.trim(), url: form.url.trim(), events: form.events, site: form.site || null,
     })).data), "Saved.");
   };
-  const pause = (paused) => act(async () => load((await patch(`/api/v1/admin/webhooks/${id}`, { paused })).data),
+  // Pausing keeps whatever is typed in the form below.
+  const pause = (paused) => act(async () => setHook((await patch(`/api/v1/admin/webhooks/${id}`, { paused })).data),
     paused ? "Paused: it receives nothing until it is resumed, and events meanwhile are not kept for it." : "Resumed.");
   const ping = () => {
     setProblem(null);
