@@ -25,6 +25,7 @@ backend_tests!(
     deliveries_of_one_item_keep_their_order,
     a_receiver_that_never_answers_times_out_without_slowing_editors,
     redirects_are_not_followed,
+    a_slow_receiver_does_not_take_every_slot,
     an_address_that_turned_internal_is_refused_at_delivery,
     two_instances_deliver_each_event_once,
     filters_pause_and_ping,
@@ -857,4 +858,28 @@ async fn the_outbox_is_emptied_and_the_backlog_is_measured(backend: Backend) {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+async fn a_slow_receiver_does_not_take_every_slot(backend: Backend) {
+    let app = TestApp::builder(backend)
+        .with(|s| {
+            s.webhooks.concurrency = 4;
+            s.webhooks.timeout_ms = 300;
+        })
+        .spawn()
+        .await;
+    let admin = app.admin_token().await;
+    let slow = Receiver::start(vec![Reply::Silence; 4]).await;
+    let prompt = Receiver::start(vec![]).await;
+    webhook(&app, &admin, json!({ "name": "slow", "url": slow.url })).await;
+    for _ in 0..3 {
+        belgian_news(&app, &admin).await;
+    }
+    webhook(&app, &admin, json!({ "name": "prompt", "url": prompt.url })).await;
+    belgian_news(&app, &admin).await;
+    // Four deliveries to the slow receiver come first, one to the prompt one last.
+    webhooks::fan_out(&app.state).await.unwrap();
+    webhooks::send_due(&app.state).await.unwrap();
+    assert_eq!(prompt.received().len(), 1, "served in the same round");
+    assert_eq!(slow.received().len(), 1, "one slot for the slow receiver");
 }

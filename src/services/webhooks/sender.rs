@@ -9,6 +9,7 @@
 //! earlier one of the same webhook and key (item, site, file) is still pending, so
 //! order holds.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -85,11 +86,24 @@ async fn claim(
                AND earlier.sequence < webhook_deliveries.sequence)",
         ))
         .order_by_asc(Column::Sequence)
-        .limit(limit);
+        .limit(limit.saturating_mul(4));
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
-    let deliveries = due.all(&txn).await?;
+    // A few per webhook, so that one slow receiver cannot take every slot of a round.
+    let per_webhook = (limit / 4).max(1);
+    let mut per_hook: HashMap<Uuid, u64> = HashMap::new();
+    let deliveries: Vec<webhook_delivery::Model> = due
+        .all(&txn)
+        .await?
+        .into_iter()
+        .filter(|d| {
+            let count = per_hook.entry(d.webhook_id).or_default();
+            *count += 1;
+            *count <= per_webhook
+        })
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .collect();
     if deliveries.is_empty() {
         txn.commit().await?;
         return Ok(Vec::new());
