@@ -14,14 +14,43 @@ import { MediaItem } from "./screens/media-item.js";
 import { History } from "./screens/history.js";
 import { TranslationBoard } from "./screens/board.js";
 import { ReviewQueue } from "./screens/reviews.js";
-import { NewUser, UserList } from "./screens/users.js";
-import { UserScreen } from "./screens/user.js";
-import { NewToken, TokenList } from "./screens/tokens.js";
-import { SiteForm, SiteList } from "./screens/sites.js";
-import { AuditLog } from "./screens/audit.js";
-import { NewWebhook, WebhookList, WebhookScreen } from "./screens/webhooks.js";
-import { EventDesk } from "./screens/event-desk.js";
-import { SignUps } from "./screens/sign-ups.js";
+
+/**
+ * A screen whose module is fetched the first time it is shown: the administrators'
+ * and organisers' screens stay out of every editor's first load.
+ */
+function later(load, name) {
+  const cache = {};
+  return function Later(props) {
+    const [screen, setScreen] = useState(() => cache.screen || null);
+    const [failed, setFailed] = useState(false);
+    useEffect(() => {
+      if (screen) return;
+      load()
+        .then((module) => {
+          cache.screen = module[name];
+          setScreen(() => module[name]);
+        })
+        .catch(() => setFailed(true));
+    }, []);
+    if (failed) return html`<p role="alert">This screen could not be loaded. Check the connection and reload the page.</p>`;
+    return screen ? html`<${screen} ...${props} />` : html`<p role="status">Loading…</p>`;
+  };
+}
+
+const UserList = later(() => import("./screens/users.js"), "UserList");
+const NewUser = later(() => import("./screens/users.js"), "NewUser");
+const UserScreen = later(() => import("./screens/user.js"), "UserScreen");
+const TokenList = later(() => import("./screens/tokens.js"), "TokenList");
+const NewToken = later(() => import("./screens/tokens.js"), "NewToken");
+const SiteList = later(() => import("./screens/sites.js"), "SiteList");
+const SiteForm = later(() => import("./screens/sites.js"), "SiteForm");
+const AuditLog = later(() => import("./screens/audit.js"), "AuditLog");
+const WebhookList = later(() => import("./screens/webhooks.js"), "WebhookList");
+const NewWebhook = later(() => import("./screens/webhooks.js"), "NewWebhook");
+const WebhookScreen = later(() => import("./screens/webhooks.js"), "WebhookScreen");
+const EventDesk = later(() => import("./screens/event-desk.js"), "EventDesk");
+const SignUps = later(() => import("./screens/sign-ups.js"), "SignUps");
 
 /** The kinds of content: the address part, the API's `kind` name, and the words. */
 export const KINDS = [
@@ -207,15 +236,22 @@ function App() {
   }, [signedOut, me, path]);
 
   // After moving to another screen, focus goes to its heading, for keyboard and
-  // screen-reader users (the link they used is gone).
+  // screen-reader users (the link they used is gone). A screen fetched on first use
+  // shows its heading a moment later, so this looks again for a little while.
   useEffect(() => {
-    const timer = setTimeout(() => {
+    let tries = 0;
+    let timer;
+    const look = () => {
       const heading = document.querySelector("main h1");
       if (heading && !document.activeElement?.closest("main")) {
         heading.setAttribute("tabindex", "-1");
         heading.focus();
+      } else if (!heading && tries < 40) {
+        tries += 1;
+        timer = setTimeout(look, 50);
       }
-    }, 0);
+    };
+    timer = setTimeout(look, 0);
     return () => clearTimeout(timer);
   }, [path]);
 

@@ -4,7 +4,7 @@
 // conflict panel, where neither text is lost. What is typed is kept in this browser
 // until it is saved, so a reload or an expired session loses nothing.
 
-import { html, useEffect, useMemo, useRef, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
+import { html, useEffect, useLayoutEffect, useMemo, useRef, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { get, post, put, request } from "../api.js";
 import { guardLeaving, navigate } from "../app.js";
 import { ErrorSummary, Select, TextArea, TextField, when } from "./forms.js";
@@ -180,7 +180,9 @@ export function ItemEditor({ kind, id, me }) {
   }, [id, active]);
 
   // A new tab, or the item loaded: the form shows the draft, or the copy kept here.
-  useEffect(() => {
+  // Before the browser paints (a layout effect), so that nothing typed into the form
+  // as it appears can be overwritten by the draft a moment later.
+  useLayoutEffect(() => {
     if (!item) return;
     const kept = localStorage.getItem(localKey(me, id, active));
     const base = textsOf(item.translations.find((t) => t.locale === active));

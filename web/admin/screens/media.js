@@ -139,7 +139,7 @@ export function Media({ me }) {
         <thead><tr><th scope="col">Preview</th><th scope="col">Name</th><th scope="col">Title</th><th scope="col">Size</th><th scope="col">Uploaded</th></tr></thead>
         <tbody>${result.items.map((asset) => html`<tr key=${asset.id}>
           <td data-label="Preview"><${Thumbnail} asset=${asset} /></td>
-          <td data-label="Name"><a href=${`/admin/media/${asset.id}`}>${asset.file_name}</a></td>
+          <td data-label="Name" class="long"><a href=${`/admin/media/${asset.id}`}>${asset.file_name}</a></td>
           <td data-label="Title">${asset.title}</td>
           <td data-label="Size">${size(asset.size)}</td>
           <td data-label="Uploaded">${when(asset.created_at)}</td>

@@ -83,7 +83,7 @@ export function SignUps({ id }) {
           <th scope="col">Country</th><th scope="col">Signed up</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
         <tbody>${shown.map((person) => html`<tr>
           <td data-label="Name">${person.name}</td>
-          <td data-label="Email">${person.email}</td>
+          <td data-label="Email" class="long">${person.email}</td>
           <td data-label="Organisation">${person.organisation}<br /><span class="hint">${ORGANISATION_TYPES[person.organisation_type] || person.organisation_type}</span></td>
           <td data-label="Country">${countryName(person.country)}</td>
           <td data-label="Signed up">${when(person.created_at)}</td>

@@ -50,7 +50,7 @@ export function UserList({ me }) {
         <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Countries</th>
           <th scope="col">Languages</th><th scope="col">State</th></tr></thead>
         <tbody>${result.items.map((user) => html`<tr>
-          <td data-label="Name"><a href=${`/admin/users/${user.id}`}>${user.display_name}</a><br />${user.email}</td>
+          <td data-label="Name" class="long"><a href=${`/admin/users/${user.id}`}>${user.display_name}</a><br />${user.email}</td>
           <td data-label="Role">${roleName(user.role)}</td>
           <td data-label="Countries">${countriesText(user.scope.countries)}</td>
           <td data-label="Languages">${localesText(user.scope.locales)}</td>

@@ -50,7 +50,7 @@ export function WebhookList() {
           <th scope="col">Site</th><th scope="col">State</th></tr></thead>
         <tbody>${result.items.map((hook) => html`<tr>
           <td data-label="Name"><a href=${`/admin/webhooks/${hook.id}`}>${hook.name}</a></td>
-          <td data-label="Address">${hook.url}</td>
+          <td data-label="Address" class="long">${hook.url}</td>
           <td data-label="Events">${eventsText(hook.events)}</td>
           <td data-label="Site">${hook.site || "every site"}</td>
           <td data-label="State">${hook.paused ? html`<span class="status draft">paused</span>` : html`<span class="status live">active</span>`}</td>
@@ -147,7 +147,7 @@ function Deliveries({ id, reload, onRedeliver }) {
         <tbody>${result.items.map((d) => {
           const [word, css] = STATES[d.status] || [d.status, ""];
           return html`<tr>
-            <td data-label="Event">${d.event_type}<br /><span class="hint">${d.id}</span></td>
+            <td data-label="Event" class="long">${d.event_type}<br /><span class="hint">${d.id}</span></td>
             <td data-label="Created">${when(d.created_at)}</td>
             <td data-label="State"><span class=${`status ${css}`}>${word}</span>
               ${d.status === "pending" && d.next_attempt_at && html`<br /><span class="hint">next try ${when(d.next_attempt_at)}</span>`}</td>
