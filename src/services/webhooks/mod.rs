@@ -107,10 +107,12 @@ pub async fn announce(
 /// Fans out what the outbox holds and sends what is due: one round of the background
 /// loop (tests call it directly).
 pub async fn run_once(state: &AppState) -> Result<usize, AppError> {
-    fan_out(state).await?;
     let mut sent = 0;
-    // Rounds until nothing is due (bounded, so that the loop's other work comes round).
+    // Rounds until nothing is due (bounded, so that the loop's other work comes round);
+    // new events are fanned out before each, so that a round spent waiting on a slow
+    // receiver does not hold up what happened meanwhile.
     for _ in 0..16 {
+        fan_out(state).await?;
         let round = send_due(state).await?;
         sent += round;
         if round == 0 {
