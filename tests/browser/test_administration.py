@@ -28,7 +28,7 @@ def test_an_admin_creates_a_belgian_editor_whose_next_sign_in_shows_only_that_sc
     page.get_by_role("group", name="Countries they work on").get_by_label("Only these countries").check()
     # "Only these" with none ticked would reach the API as "all countries": refused here.
     page.get_by_role("button", name="Create user").click()
-    expect(page.get_by_role("alert")).to_contain_text("Tick at least one, or choose all")
+    expect(page.get_by_role("alert")).to_contain_text("Countries they work on: tick at least one, or choose all")
     expect(page.get_by_role("group", name="Only these countries")).to_contain_text(
         "Tick at least one, or choose “All countries (EU-wide)”")
     page.get_by_role("group", name="Only these countries").get_by_label("Belgium (BE)").check()

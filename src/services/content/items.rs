@@ -316,10 +316,12 @@ pub async fn trash(
         .iter()
         .map(|(locale, slug, _)| json!({ "locale": locale, "slug": slug }))
         .collect();
-    let shown_in = was_live.first().map_or_else(
-        || current.countries.clone(),
-        |(.., countries)| countries.clone(),
-    );
+    let shown_in = if was_live.is_empty() {
+        current.countries.clone()
+    } else {
+        let lists: Vec<&serde_json::Value> = was_live.iter().map(|(.., c)| c).collect();
+        webhooks::countries_of_all(&lists)
+    };
     let payload = json!({ "item_id": id, "kind": kind.as_str(), "translations": translations,
         "countries": shown_in });
     webhooks::announce(&txn, EventType::ItemTrashed, payload, now).await?;

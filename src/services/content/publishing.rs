@@ -306,13 +306,22 @@ async fn publish_in(
             .exec_without_returning(txn)
             .await?;
     }
-    let (event, previous_slug) = match &previous {
-        Some(live) => (EventType::TranslationChanged, Some(live.slug.as_str())),
-        None => (EventType::TranslationPublished, None),
+    let (event, previous_slug, countries) = match &previous {
+        // Sites that showed the old version are told too, if the countries changed.
+        Some(live) => (
+            EventType::TranslationChanged,
+            Some(live.slug.as_str()),
+            webhooks::countries_of_all(&[&document.countries, &live.countries]),
+        ),
+        None => (
+            EventType::TranslationPublished,
+            None,
+            document.countries.clone(),
+        ),
     };
     let payload = json!({ "item_id": document.id, "kind": kind.as_str(), "locale": locale.as_str(),
         "slug": draft.slug, "previous_slug": previous_slug.filter(|s| *s != draft.slug),
-        "countries": document.countries });
+        "countries": countries });
     webhooks::announce(txn, event, payload, now).await
 }
 

@@ -54,10 +54,15 @@ pub async fn fan_out(state: &AppState) -> Result<usize, AppError> {
     let now = state.clock.now();
     let mut prepared = Vec::with_capacity(events.len());
     for event in &events {
-        prepared.push((
-            event.id,
-            prepare(state, &hooks, &all_sites, event, now).await,
-        ));
+        match prepare(state, &hooks, &all_sites, event, now).await {
+            Ok(deliveries) => prepared.push((event.id, deliveries)),
+            Err(err) => {
+                // Taken out now, it would be lost; skipped, order would break. It waits,
+                // with the events after it, for the next round (the outbox gauge shows it).
+                tracing::warn!(event = %event.id, error = %err, "cannot work out the sites an event concerns; it waits for the next round");
+                break;
+            }
+        }
     }
 
     let txn = crate::db::begin_write(&state.db).await?;
@@ -111,30 +116,23 @@ async fn last_sequence(txn: &impl ConnectionTrait) -> Result<i64, AppError> {
     Ok(last.flatten().unwrap_or(0))
 }
 
-/// The deliveries of one event. If the sites it concerns cannot be worked out, it
-/// goes without URLs rather than holding up every event behind it.
+/// The deliveries of one event.
 async fn prepare(
     state: &AppState,
     hooks: &[webhook::Model],
     sites: &[Site],
     event: &outbox_event::Model,
     now: DateTime<Utc>,
-) -> Vec<webhook_delivery::ActiveModel> {
+) -> Result<Vec<webhook_delivery::ActiveModel>, AppError> {
     let Some(kind) = EventType::parse(&event.topic) else {
         tracing::warn!(topic = %event.topic, "an outbox event of no known type; dropped");
-        return Vec::new();
+        return Ok(Vec::new());
     };
     let wanting: Vec<&webhook::Model> = hooks.iter().filter(|h| wants(h, kind)).collect();
     if wanting.is_empty() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    let affected = match affected_sites(state, sites, kind, &event.payload).await {
-        Ok(affected) => affected,
-        Err(err) => {
-            tracing::warn!(event = %event.id, error = %err, "cannot work out the sites an event concerns; sent without URLs");
-            Vec::new()
-        }
-    };
+    let affected = affected_sites(state, sites, kind, &event.payload).await?;
     let mut deliveries = Vec::new();
     for hook in wanting {
         let sites: Vec<&SiteUrls> = affected
@@ -154,7 +152,7 @@ async fn prepare(
             deliveries.push(delivery_of(hook, kind, event, &sites, now));
         }
     }
-    deliveries
+    Ok(deliveries)
 }
 
 fn wants(hook: &webhook::Model, kind: EventType) -> bool {

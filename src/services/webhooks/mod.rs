@@ -104,6 +104,26 @@ pub async fn announce(
     Ok(())
 }
 
+/// The countries of every version named (JSON arrays), for an event to reach each site
+/// that showed or shows the item: empty (EU-wide, shown everywhere) if any is.
+pub fn countries_of_all(lists: &[&Value]) -> Value {
+    let mut all: Vec<Value> = Vec::new();
+    for list in lists {
+        let Some(countries) = list.as_array() else {
+            continue;
+        };
+        if countries.is_empty() {
+            return json!([]);
+        }
+        for country in countries {
+            if !all.contains(country) {
+                all.push(country.clone());
+            }
+        }
+    }
+    Value::Array(all)
+}
+
 /// Fans out what the outbox holds and sends what is due: one round of the background
 /// loop (tests call it directly).
 pub async fn run_once(state: &AppState) -> Result<usize, AppError> {
@@ -456,4 +476,24 @@ async fn validate(
         events,
         site,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::countries_of_all;
+
+    #[test]
+    fn an_event_reaches_the_sites_of_every_version() {
+        assert_eq!(
+            countries_of_all(&[&json!(["BE"]), &json!(["BE", "LT"])]),
+            json!(["BE", "LT"])
+        );
+        assert_eq!(
+            countries_of_all(&[&json!(["BE"]), &json!([])]),
+            json!([]),
+            "EU-wide: every site"
+        );
+    }
 }

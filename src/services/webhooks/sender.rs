@@ -9,7 +9,6 @@
 //! earlier one of the same webhook and key (item, site, file) is still pending, so
 //! order holds.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -72,38 +71,41 @@ async fn claim(
 ) -> Result<Vec<(webhook_delivery::Model, webhook::Model)>, AppError> {
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
+    // A few per webhook (the first of each, in order), so that one slow receiver with
+    // a long queue cannot take every slot of a round from the others.
+    let per_webhook = (limit / 4).max(1);
+    let postgres = txn.get_database_backend() == DatabaseBackend::Postgres;
+    // Each backend's own placeholders: PostgreSQL numbers them, and `?` is an operator there.
+    let (due_at, per) = if postgres { ("$1", "$2") } else { ("?", "?") };
+    let ranked = format!(
+        "webhook_deliveries.id IN (SELECT ranked.id FROM ( \
+           SELECT d.id, ROW_NUMBER() OVER (PARTITION BY d.webhook_id ORDER BY d.sequence) AS n \
+           FROM webhook_deliveries d \
+           WHERE d.status = 'pending' AND d.next_attempt_at <= {due_at} \
+             AND d.webhook_id IN (SELECT id FROM webhooks WHERE paused = FALSE) \
+             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries earlier \
+               WHERE earlier.webhook_id = d.webhook_id \
+                 AND earlier.ordering_key = d.ordering_key \
+                 AND earlier.status = 'pending' \
+                 AND earlier.sequence < d.sequence) \
+         ) ranked WHERE ranked.n <= {per})"
+    );
     let mut due = Deliveries::find()
         .filter(Column::Status.eq("pending"))
         .filter(Column::NextAttemptAt.lte(now))
-        .filter(Expr::cust(
-            "webhook_deliveries.webhook_id IN (SELECT id FROM webhooks WHERE paused = FALSE)",
-        ))
-        .filter(Expr::cust(
-            "NOT EXISTS (SELECT 1 FROM webhook_deliveries earlier \
-             WHERE earlier.webhook_id = webhook_deliveries.webhook_id \
-               AND earlier.ordering_key = webhook_deliveries.ordering_key \
-               AND earlier.status = 'pending' \
-               AND earlier.sequence < webhook_deliveries.sequence)",
+        .filter(Expr::cust_with_values(
+            ranked,
+            [
+                sea_orm::Value::from(now),
+                sea_orm::Value::from(i64::try_from(per_webhook).unwrap_or(i64::MAX)),
+            ],
         ))
         .order_by_asc(Column::Sequence)
-        .limit(limit.saturating_mul(4));
-    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        .limit(limit);
+    if postgres {
         due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
-    // A few per webhook, so that one slow receiver cannot take every slot of a round.
-    let per_webhook = (limit / 4).max(1);
-    let mut per_hook: HashMap<Uuid, u64> = HashMap::new();
-    let deliveries: Vec<webhook_delivery::Model> = due
-        .all(&txn)
-        .await?
-        .into_iter()
-        .filter(|d| {
-            let count = per_hook.entry(d.webhook_id).or_default();
-            *count += 1;
-            *count <= per_webhook
-        })
-        .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        .collect();
+    let deliveries = due.all(&txn).await?;
     if deliveries.is_empty() {
         txn.commit().await?;
         return Ok(Vec::new());
@@ -249,6 +251,8 @@ async fn record(
     let (status, next, finished) = if outcome.succeeded() {
         ("delivered", now, Some(now))
     } else if retries == Retries::None
+        // A ping is tried once, even when the loop picks up one whose request died.
+        || delivery.event_type == super::EventType::Ping.as_str()
         || u32::try_from(attempts).unwrap_or(u32::MAX) >= settings.max_attempts
     {
         ("failed", now, Some(now))

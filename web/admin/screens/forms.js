@@ -159,7 +159,7 @@ export function ScopePicker({ name, legend, allText, someText, error, value, onC
     }
   };
   const incomplete = some && value.length === 0;
-  return html`<div class="scope-picker" data-incomplete=${incomplete ? name : undefined}>
+  return html`<div class="scope-picker" data-incomplete=${incomplete ? name : undefined} data-legend=${legend}>
     <${Radios} name=${`${name}-mode`} legend=${legend} error=${error} value=${some ? "some" : "all"} onChange=${choose}
       options=${[["all", allText], ["some", someText]]} />
     ${some && html`<${Checkboxes} name=${name} legend=${someText} value=${value} onChange=${onChange} options=${options}
@@ -176,7 +176,7 @@ export function incompleteChoices() {
   if (pickers.length === 0) return null;
   const problem = new Problem(422, { detail: "Some choices are incomplete." });
   for (const picker of pickers) {
-    problem.fields[picker.dataset.incomplete] = "Tick at least one, or choose all";
+    problem.fields[picker.dataset.incomplete] = `${picker.dataset.legend}: tick at least one, or choose all`;
   }
   return problem;
 }
