@@ -94,7 +94,8 @@ pub async fn seed(state: &AppState) -> Result<SeedReport, AppError> {
     seed_news(state, &actor, &mut report).await?;
     // Run from the CLI next to serving instances, this is what tells their shared-scope
     // caches that the published state moved.
-    crate::services::delivery::published_state::changed(state).await;
+    let everything = vec![crate::delivery_cache::Change::Everything];
+    crate::services::delivery::published_state::changed(state, everything).await;
     Ok(report)
 }
 

@@ -1,5 +1,6 @@
-//! Background work of each instance: scheduled publishing, the sweep of orphaned files
-//! and webhook delivery. Several instances may run them at once (each is safe to run
+//! Background work of each instance: scheduled publishing, the sweep of orphaned files,
+//! webhook delivery and, in the shared cache scope on PostgreSQL, listening for the
+//! other instances' changes. Several instances may run them at once (each is safe to run
 //! concurrently).
 
 use std::time::Duration;
@@ -14,11 +15,13 @@ use crate::state::AppState;
 /// task of their own, so that a slow receiver never delays scheduled publishing.
 pub fn spawn(state: AppState) -> JoinHandle<()> {
     let hooks = spawn_webhooks(state.clone());
+    let listener = published_state::spawn_listener(state.clone());
     let interval = Duration::from_millis(state.settings.jobs.poll_interval_ms);
     let sweep_every = Duration::from_secs(state.settings.assets.sweep_interval_seconds);
     tokio::spawn(async move {
         // Dropping this task's future (on abort) stops the webhook task too.
         let _hooks = AbortOnDrop(hooks);
+        let _listener = listener.map(AbortOnDrop);
         let mut last_sweep = tokio::time::Instant::now();
         loop {
             if last_sweep.elapsed() >= sweep_every {
@@ -28,15 +31,16 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
                 }
             }
             tokio::time::sleep(interval).await;
-            match content::run_due_schedules(&state).await {
+            let (ran, effects) = published_state::collect(content::run_due_schedules(&state)).await;
+            match ran {
                 Ok(0) => {}
                 Ok(ran) => {
-                    published_state::changed(&state).await;
+                    published_state::changed(&state, effects.into_changes()).await;
                     tracing::info!(ran, "scheduled publishing ran");
                 }
                 Err(err) => {
                     // Some schedules may have run before the failure.
-                    published_state::changed(&state).await;
+                    published_state::changed(&state, effects.into_changes()).await;
                     tracing::warn!(error = %err, "scheduled publishing failed; will retry");
                 }
             }

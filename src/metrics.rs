@@ -22,7 +22,7 @@ struct RequestLabels {
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CacheLabels {
-    /// `hit` or `miss`.
+    /// `hit` or `miss`; for render waits `shared` or `timed_out`.
     result: &'static str,
 }
 
@@ -39,6 +39,7 @@ pub struct Metrics {
     durations: Family<RequestLabels, Histogram>,
     db_queries: Counter,
     delivery_cache: Family<CacheLabels, Counter>,
+    delivery_renders: Family<CacheLabels, Counter>,
     password_verifications: Counter,
     webhook_backlog: Gauge,
     webhook_outbox: Gauge,
@@ -79,6 +80,13 @@ impl Metrics {
             "Delivery responses looked up in the response cache, by result",
             delivery_cache.clone(),
         );
+        let delivery_renders = Family::<CacheLabels, Counter>::default();
+        registry.register(
+            "delivery_render_waits",
+            "Delivery misses that waited for another request rendering the same response, \
+             by whether it finished within the bound (`shared`) or not (`timed_out`)",
+            delivery_renders.clone(),
+        );
         let password_verifications = Counter::default();
         registry.register(
             "password_verifications",
@@ -112,6 +120,7 @@ impl Metrics {
             durations,
             db_queries,
             delivery_cache,
+            delivery_renders,
             password_verifications,
         }
     }
@@ -130,6 +139,14 @@ impl Metrics {
     pub fn count_cache_lookup(&self, hit: bool) {
         let result = if hit { "hit" } else { "miss" };
         self.delivery_cache
+            .get_or_create(&CacheLabels { result })
+            .inc();
+    }
+
+    /// A miss waited for another request's render of the same response.
+    pub fn count_render_wait(&self, finished: bool) {
+        let result = if finished { "shared" } else { "timed_out" };
+        self.delivery_renders
             .get_or_create(&CacheLabels { result })
             .inc();
     }

@@ -113,6 +113,8 @@ pub struct DeliverySettings {
     pub response_cache_bytes: usize,
     pub response_cache_scope: CacheScope,
     pub response_cache_max_age_seconds: u64,
+    pub response_cache_wait_ms: u64,
+    pub response_cache_check_ms: u64,
     pub reads_per_address_per_minute: u32,
     pub reads_per_token_per_minute: u32,
     pub sitemap_urls_per_file: usize,

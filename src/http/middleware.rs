@@ -59,14 +59,15 @@ pub async fn observe<E: Endpoint>(
     Ok(response)
 }
 
-/// Every write that may have happened can change what readers see (content, sites,
-/// tokens, assets, registrations filling an event), so it invalidates the delivery
-/// response cache. It is done here, at the one door all writes pass through, so that no
-/// new write can forget it; the response is only produced after the write's transaction
-/// committed. Only a refusal (4xx) is known to have changed nothing; a request dropped
-/// midway (the client went away after the commit) invalidates too. Sign-in traffic,
-/// preview links (a new short-lived token; previews are never cached) and marking one's
-/// activity seen change nothing readers see and are left out.
+/// Every write may change what readers see (content, sites, assets, registrations
+/// filling an event), so the delivery caches hear of what it changed. It is done here,
+/// at the one door all writes pass through, so that no new write can forget it: a write
+/// that does not say what it changed (see `published_state::writes`) drops everything.
+/// The response is only produced after the write's transaction committed. Only a
+/// refusal (4xx) is known to have changed nothing; a request dropped midway (the client
+/// went away after the commit) drops everything. Sign-in traffic, preview links (a new
+/// short-lived token; previews are never cached) and marking one's activity seen change
+/// nothing readers see and are left out.
 pub async fn invalidate_on_write<E: Endpoint>(
     ep: Arc<E>,
     req: Request,
@@ -77,28 +78,35 @@ pub async fn invalidate_on_write<E: Endpoint>(
         && !path.starts_with("/api/v1/auth/")
         && !path.ends_with("/preview-link")
         && path != "/api/v1/admin/activity/seen";
-    let mut pending = ChangedOnDrop(writes.then_some(state));
-    let response = ep.call(req).await?.into_response();
-    if response.status().is_client_error() {
-        pending.0 = None;
-    } else if let Some(state) = &pending.0 {
-        published_state::changed(state).await;
-        // Only now: dropped during the await above, the guard reports it again.
-        pending.0 = None;
+    if !writes {
+        return Ok(ep.call(req).await?.into_response());
+    }
+    let mut pending = ChangedOnDrop(Some(state));
+    let (response, effects) = published_state::collect(ep.call(req)).await;
+    let response = response?.into_response();
+    if let Some(state) = pending.0.take()
+        && !response.status().is_client_error()
+    {
+        // This instance's cache drops what changed before `changed` first awaits, so
+        // the guard has nothing left to report if the request is dropped in there.
+        published_state::changed(&state, effects.into_changes()).await;
     }
     Ok(response)
 }
 
 /// Reports a change when dropped with its state still in it: the request was dropped
-/// midway, after a commit perhaps.
+/// midway, after a commit perhaps, and what it changed is not known.
 struct ChangedOnDrop(Option<Arc<AppState>>);
 
 impl Drop for ChangedOnDrop {
     fn drop(&mut self) {
         if let Some(state) = self.0.take() {
-            // Invalidate here at once; the shared version moves in the background.
-            state.delivery_cache.invalidate();
-            tokio::spawn(async move { published_state::changed(&state).await });
+            // Drop everything here at once; the other instances hear in the background.
+            let changes = published_state::Effects::unknown().into_changes();
+            for change in &changes {
+                state.delivery_cache.apply(change.clone());
+            }
+            tokio::spawn(async move { published_state::changed(&state, changes).await });
         }
     }
 }

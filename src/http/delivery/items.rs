@@ -120,9 +120,13 @@ impl ItemsApi {
         let state = &self.state;
         let answer: Answer = respond(state, req, &params, |audience| async move {
             let paged = delivery::list(state, &audience, kind, filter, page).await?;
+            let reads = delivery::reads::of_list(&audience, kind, parts.locales, &paged.items);
             let locales = audience.locales.iter().map(ToString::to_string).collect();
             let files_base = state.settings.server.files_base();
-            Ok(Rendered::Body(make(paged, locales, parts, files_base)))
+            Ok(Rendered::Body(
+                make(paged, locales, parts, files_base),
+                reads,
+            ))
         })
         .await?;
         Ok(body_or_not_modified!(answer, ListResponse))
@@ -141,7 +145,8 @@ impl ItemsApi {
         let answer = respond(state, req, &params, |audience| async move {
             Ok(match delivery::get(state, &audience, kind, slug).await? {
                 Lookup::Found(item) => {
-                    Rendered::Body(make(*item, state.settings.server.files_base()))
+                    let reads = delivery::reads::of_item(&audience, &item, slug);
+                    Rendered::Body(make(*item, state.settings.server.files_base()), reads)
                 }
                 Lookup::MovedTo(current) => {
                     let query = req

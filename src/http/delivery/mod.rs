@@ -168,11 +168,15 @@ impl DeliveryApi {
         let state = &self.state;
         let answer: Answer = respond(state, req, &params, |audience| async move {
             let paged = delivery::search(state, &audience, &query, kind, page).await?;
-            Ok(Rendered::Body(SearchResults {
-                page: PageInfo::of(&paged),
-                items: paged.items.into_iter().map(SearchResult::from).collect(),
-                locales: audience.locales.iter().map(ToString::to_string).collect(),
-            }))
+            let reads = delivery::reads::of_everything(&audience, &ContentKind::ALL);
+            Ok(Rendered::Body(
+                SearchResults {
+                    page: PageInfo::of(&paged),
+                    items: paged.items.into_iter().map(SearchResult::from).collect(),
+                    locales: audience.locales.iter().map(ToString::to_string).collect(),
+                },
+                reads,
+            ))
         })
         .await?;
         Ok(body_or_not_modified!(answer, SearchResponse))
@@ -243,7 +247,8 @@ impl DeliveryApi {
                     sitemap::urlset(chunk)
                 }
             };
-            Ok(Rendered::Body(Xml(xml)))
+            let reads = delivery::reads::of_everything(&audience, &ContentKind::ALL);
+            Ok(Rendered::Body(Xml(xml), reads))
         })
         .await?;
         Ok(match answer {

@@ -5,6 +5,8 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -15,7 +17,7 @@ use poem_openapi::types::{ToJSON, Type};
 use sha2::{Digest, Sha256};
 
 use super::params::{self, QueryParams};
-use crate::delivery_cache::{CachedResponse, Stamp};
+use crate::delivery_cache::{CachedResponse, Leader, Reads, Ticket, Turn};
 use crate::error::AppError;
 use crate::http::client;
 use crate::services::delivery::{self, Audience};
@@ -98,7 +100,8 @@ impl IntoResponse for XmlBytes {
 /// What a handler produced for a reader. `M` is the location of a moved item, or
 /// `Infallible` where nothing can move (lists, search).
 pub(super) enum Rendered<T, M = Infallible> {
-    Body(T),
+    /// The body, with what it was made from (for the cache).
+    Body(T, Reads),
     /// An old slug: the current location.
     Moved(M),
 }
@@ -120,8 +123,9 @@ pub(super) enum Answer<M = Infallible> {
     },
 }
 
-/// Answers a delivery read: from the cache when an identical request was answered since
-/// the published state last changed, otherwise by `render` (whose result is kept).
+/// Answers a delivery read: from the cache when an identical request was answered and
+/// nothing it was made from has changed since, otherwise by `render` (whose result is
+/// kept). Concurrent misses of one request render once: the others wait for that render.
 ///
 /// Anonymous requests are looked up before anything touches the database: their answer
 /// depends only on the request line and the published state. Requests with a token are
@@ -155,19 +159,19 @@ where
     Fut: Future<Output = Result<Rendered<T, M>, AppError>>,
 {
     let now = state.clock.now();
-    // Before anything is read for this response: see `ResponseCache::version`.
-    let version = if state.delivery_cache.is_enabled() {
-        delivery::published_state::current(state).await?
-    } else {
-        0
-    };
+    let cache = &state.delivery_cache;
+    // Before anything is read for this response: see `ResponseCache::ticket`.
+    if cache.is_enabled() {
+        delivery::published_state::refresh(state).await?;
+    }
+    let ticket = cache.ticket();
     let token = client::bearer(req).map(token_key);
     let target = req.uri().path_and_query().map_or("", |p| p.as_str());
     let key = format!("{}|{variant}|{target}", token.as_deref().unwrap_or("-"));
     if token.is_none() {
         limit_address(state, req, now)?;
         if !state.settings.delivery.require_token
-            && let Some(hit) = lookup(state, &key, version, now)
+            && let Some(hit) = lookup(state, &key, now)
         {
             return Ok(answer_from_cache(state, req, &hit));
         }
@@ -186,33 +190,68 @@ where
     if let Some(token) = &token {
         state.read_limits.per_token.check(token, now)?;
         if !audience.preview
-            && let Some(hit) = lookup(state, &key, version, now)
+            && let Some(hit) = lookup(state, &key, now)
         {
             return Ok(answer_from_cache(state, req, &hit));
         }
     }
     let cache_control = params::cache_control(state, &audience);
-    let stamp = if audience.preview || !state.delivery_cache.is_enabled() {
-        None
+    let cached = !audience.preview && cache.is_enabled();
+    let _leader = if cached {
+        match lead_or_wait(state, &key, now).await {
+            Ok(leader) => leader,
+            Err(hit) => return Ok(answer_from_cache(state, req, &hit)),
+        }
     } else {
-        Some(stamp(state, version, now).await?)
+        None
+    };
+    let expires = if cached {
+        expiry(state, ticket, now).await?
+    } else {
+        None
     };
     match render(audience).await? {
         Rendered::Moved(location) => Ok(Answer::Moved {
             location,
             cache_control,
         }),
-        Rendered::Body(body) => {
+        Rendered::Body(body, reads) => {
             let bytes = body.into_body();
             let etag = etag_of(&bytes);
-            if let Some(stamp) = stamp {
-                state
-                    .delivery_cache
-                    .put(key, bytes.clone(), etag.clone(), stamp);
+            if cached {
+                let entry = CachedResponse::new(bytes.clone(), etag.clone(), expires, reads);
+                cache.put(key, entry, ticket);
             }
             Ok(answer(req, bytes, etag, cache_control))
         }
     }
+}
+
+/// Single-flight: leads the render of `key` (the guard wakes the waiting readers when
+/// dropped), or waits for the reader rendering it and answers with its result. A reader
+/// whose wait ran out, or whose leader kept nothing (a change overtook it), tries again;
+/// after a few rounds it renders on its own.
+async fn lead_or_wait(
+    state: &AppState,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Leader>, Arc<CachedResponse>> {
+    const ROUNDS: usize = 3;
+    let bound = Duration::from_millis(state.settings.delivery.response_cache_wait_ms);
+    for _ in 0..ROUNDS {
+        match state.delivery_cache.join(key) {
+            Some(Turn::Lead(leader)) => return Ok(Some(leader)),
+            Some(Turn::Follow(follower)) => {
+                let woken = follower.wait(bound).await;
+                state.metrics.count_render_wait(woken);
+                if let Some(hit) = lookup(state, key, now) {
+                    return Err(hit);
+                }
+            }
+            None => return Ok(None),
+        }
+    }
+    Ok(None)
 }
 
 /// Cached answers are never previews: they carry the configured `Cache-Control`.
@@ -221,26 +260,31 @@ fn answer_from_cache<M>(state: &AppState, req: &Request, hit: &CachedResponse) -
     answer(req, hit.body.clone(), hit.etag.clone(), cache_control)
 }
 
-fn lookup(
-    state: &AppState,
-    key: &str,
-    version: u64,
-    now: DateTime<Utc>,
-) -> Option<std::sync::Arc<CachedResponse>> {
+fn lookup(state: &AppState, key: &str, now: DateTime<Utc>) -> Option<Arc<CachedResponse>> {
     if !state.delivery_cache.is_enabled() {
         return None;
     }
-    let hit = state.delivery_cache.get(key, version, now);
+    let hit = state.delivery_cache.get(key, now);
     state.metrics.count_cache_lookup(hit.is_some());
     hit
 }
 
-/// The stamp a response rendered now from the state of `version` gets.
-async fn stamp(state: &AppState, version: u64, now: DateTime<Utc>) -> Result<Stamp, AppError> {
+/// From when a response rendered now may be stale: the next event status change,
+/// worked out once until events change, or the configured maximum age if sooner.
+async fn expiry(
+    state: &AppState,
+    ticket: Ticket,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, AppError> {
     let cache = &state.delivery_cache;
-    if let Some(known) = cache.known_stamp(version, now) {
-        return Ok(known);
-    }
+    let next_change = match cache.known_expiry(now) {
+        Some(known) => known,
+        None => {
+            let next = delivery::next_status_change(state, now).await?;
+            cache.remember_expiry(ticket, next);
+            next
+        }
+    };
     // However exact the invalidation, an entry lives at most the configured maximum
     // age: a misconfiguration (several instances in the `instance` scope) then serves
     // stale content for that long, not for ever.
@@ -248,10 +292,9 @@ async fn stamp(state: &AppState, version: u64, now: DateTime<Utc>) -> Result<Sta
         i64::try_from(state.settings.delivery.response_cache_max_age_seconds).unwrap_or(i64::MAX),
     );
     let oldest = now + max_age;
-    let expires = delivery::next_status_change(state, now)
-        .await?
-        .map_or(oldest, |change| change.min(oldest));
-    Ok(cache.stamp(version, Some(expires)))
+    Ok(Some(
+        next_change.map_or(oldest, |change| change.min(oldest)),
+    ))
 }
 
 fn limit_address(state: &AppState, req: &Request, now: DateTime<Utc>) -> Result<(), AppError> {

@@ -23,6 +23,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
+use crate::services::delivery::published_state;
 use crate::state::AppState;
 use crate::storage::Store;
 
@@ -47,6 +48,8 @@ pub async fn upload<S>(
 where
     S: Stream<Item = Result<Bytes, std::io::Error>> + Unpin,
 {
+    // A new file is shown only once a published translation uses it.
+    published_state::nothing_visible();
     audit::authorize(state, actor, Action::UploadAsset, "asset", None).await?;
     let mut stored = store_stream(state, meta, body).await?;
     // Recorded in a task of its own: if the client goes away now, the row and the

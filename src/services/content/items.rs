@@ -24,6 +24,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::policy::{self, Action, ItemAbilities};
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
+use crate::services::delivery::published_state;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::services::webhooks::{self, EventType};
 use crate::state::AppState;
@@ -76,6 +77,8 @@ pub async fn create(
     locale: &str,
     translation: TranslationInput,
 ) -> Result<Item, AppError> {
+    // A new item has nothing live yet.
+    published_state::nothing_visible();
     let configured = &state.settings.content.locales;
     let mut errors = FieldErrors::new();
     let locale = errors.check("translation.locale", Locale::parse(locale, configured));
@@ -181,6 +184,8 @@ pub async fn update(
     if_match: Option<&str>,
     input: ItemInput,
 ) -> Result<Item, AppError> {
+    // Neutral fields reach readers with the next publish of a translation.
+    published_state::nothing_visible();
     let current = load::live_document(&state.db, kind, id).await?;
     let current_countries = load::countries(&current)?;
     audit::authorize(

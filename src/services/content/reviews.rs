@@ -18,6 +18,7 @@ use crate::error::{AppError, Refusal};
 use crate::policy::{self, Action};
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
+use crate::services::delivery::published_state;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
 
@@ -74,6 +75,8 @@ pub async fn request(
     locale: &str,
     comment: &str,
 ) -> Result<Review, AppError> {
+    // Asking changes nothing live; a decision that publishes announces it.
+    published_state::nothing_visible();
     let locale = Locale::parse(locale, &state.settings.content.locales)
         .map_err(|m| AppError::invalid_parameter("locale", m))?;
     let document = load::live_document(&state.db, kind, id).await?;

@@ -22,6 +22,7 @@ use crate::error::AppError;
 use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
+use crate::services::delivery::published_state;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
 
@@ -224,6 +225,8 @@ pub async fn restore_revision(
     id: Uuid,
     revision: Uuid,
 ) -> Result<Item, AppError> {
+    // Restoring makes a draft (or neutral fields), live with the next publish.
+    published_state::nothing_visible();
     let document = load::live_document(&state.db, kind, id).await?;
     let found = find(&state.db, id, revision).await?;
     let countries = load::countries(&document)?;

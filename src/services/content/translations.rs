@@ -22,6 +22,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
+use crate::services::delivery::published_state;
 use crate::services::webhooks::{self, EventType};
 use crate::state::AppState;
 
@@ -133,6 +134,8 @@ pub async fn put_translation(
     if_match: Option<&str>,
     input: TranslationInput,
 ) -> Result<(Item, String), AppError> {
+    // A draft: what readers see does not change until it is published.
+    published_state::nothing_visible();
     let locale = Locale::parse(locale, &state.settings.content.locales)
         .map_err(|m| AppError::invalid_parameter("locale", m))?;
     let document = load::live_document(&state.db, kind, id).await?;

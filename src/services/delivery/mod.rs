@@ -8,6 +8,7 @@ mod items;
 mod links;
 pub mod published_state;
 mod read;
+pub mod reads;
 mod rows;
 mod search;
 mod sitemap;

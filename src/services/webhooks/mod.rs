@@ -22,6 +22,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 pub use events::EventType;
+
+use crate::services::delivery::published_state;
 pub use fanout::fan_out;
 pub use sender::{backlog, prune, send_due};
 pub use signing::sign;
@@ -86,13 +88,15 @@ pub struct DeliveryView {
 }
 
 /// Writes an event to the outbox in the caller's transaction: webhooks hear of it if,
-/// and only if, the change commits.
+/// and only if, the change commits. Delivery caches hear of it too, once the write is
+/// over (every change readers can see is announced).
 pub async fn announce(
     txn: &impl ConnectionTrait,
     event: EventType,
     payload: Value,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    published_state::record(published_state::of_event(event, &payload));
     let row = outbox_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         topic: Set(event.as_str().to_owned()),
