@@ -360,7 +360,6 @@ mod tests {
             &[ContentKind::News],
             countries.iter().map(|c| (*c).to_owned()).collect(),
             Some(chain.iter().map(|c| (*c).to_owned()).collect()),
-            Vec::new(),
         )
     }
 
@@ -387,7 +386,6 @@ mod tests {
             &[ContentKind::Event, ContentKind::Material],
             vec!["LT".into()],
             Some(vec!["lt".into()]),
-            Vec::new(),
         );
         cache.put("events".into(), rendered("ev", events, None), ticket);
 

@@ -8,9 +8,10 @@
 //!   EU-wide items and those of its countries; no site shows everything);
 //! - the change touches a locale the response reads, an item it shows or a slug it
 //!   looked up. Lists read the locales of their chain (an item is chosen, kept or
-//!   dropped only by a translation in the chain); items and lists showing every locale
-//!   (`locales`, `alternates`), page trees (a page's path is made of its ancestors' slugs)
-//!   search and sitemaps read every locale.
+//!   dropped only by a translation in the chain); an item reads every translation of
+//!   itself and what it links to, and the slug it was found by; lists showing every
+//!   locale (`locales`, `alternates`), page trees (a page's path is made of its
+//!   ancestors' slugs), search and sitemaps read every locale.
 //!
 //! Anything else (a site, an asset, a write that said nothing) is `Change::Everything`.
 
@@ -69,20 +70,19 @@ impl Reads {
         }
     }
 
-    /// A list: items of `kinds` chosen along `chain` (`None`: items that also show every
-    /// other locale), with `items` shown or linked.
+    /// A list: items of `kinds` chosen along `chain`, or (`None`) items that also show
+    /// every other locale. An item is chosen, kept or dropped, and shows what it shows,
+    /// only by its translations in the chain: a translation outside it changes nothing.
     pub fn list(
         kinds: &[ContentKind],
         site_countries: Vec<String>,
         chain: Option<Vec<String>>,
-        items: Vec<Uuid>,
     ) -> Self {
         Self {
             kinds: kinds.to_vec(),
             site_countries,
             locales: chain,
-            items,
-            slugs: Vec::new(),
+            ..Self::default()
         }
     }
 
@@ -183,7 +183,6 @@ mod tests {
             &[ContentKind::News],
             strings(&["BE"]),
             Some(strings(&["fr", "en"])),
-            vec![Uuid::from_u128(7)],
         );
         assert!(french_news_in_belgium.is_changed_by(&news_in("fr", &["BE"])));
         assert!(
@@ -203,7 +202,6 @@ mod tests {
             &[ContentKind::Event, ContentKind::Material],
             Vec::new(),
             Some(strings(&["fr"])),
-            Vec::new(),
         );
         assert!(!events.is_changed_by(&news_in("fr", &["BE"])), "other kind");
         assert!(events.is_changed_by(&Change::Everything));
@@ -240,12 +238,7 @@ mod tests {
 
     #[test]
     fn a_change_in_every_locale_reaches_every_chain() {
-        let list = Reads::list(
-            &[ContentKind::Event],
-            Vec::new(),
-            Some(strings(&["pt"])),
-            Vec::new(),
-        );
+        let list = Reads::list(&[ContentKind::Event], Vec::new(), Some(strings(&["pt"])));
         let registration = Change::Item(ItemChange {
             kind: ContentKind::Event,
             id: Uuid::from_u128(3),

@@ -673,7 +673,7 @@ async fn a_slug_shared_by_two_locales_follows_the_chain(backend: Backend) {
 }
 
 /// The SQL statements the server has run so far, from `/metrics`.
-async fn queries_so_far(app: &TestApp) -> u64 {
+pub(crate) async fn queries_so_far(app: &TestApp) -> u64 {
     let metrics = app.get("/metrics").await.text().await.unwrap();
     metrics
         .lines()

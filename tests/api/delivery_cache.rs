@@ -1,12 +1,14 @@
 //! The delivery response cache and read limits: a cached answer is never a stale one.
 
+use std::time::Duration;
+
 use chrono::TimeDelta;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use buysocial::settings::CacheScope;
 
-use crate::delivery::{create, publish, read, titles};
+use crate::delivery::{create, publish, queries_so_far, read, titles};
 use crate::helpers::{Backend, TestApp, assert_problem, backend_tests};
 use crate::registrations::{event, person, register};
 
@@ -22,7 +24,7 @@ backend_tests!(
 );
 
 /// Lookups in the response cache that found an answer, from `/metrics`.
-async fn cache_hits(app: &TestApp) -> u64 {
+pub(crate) async fn cache_hits(app: &TestApp) -> u64 {
     let metrics = app.get("/metrics").await.text().await.unwrap();
     metrics
         .lines()
@@ -307,11 +309,80 @@ async fn a_shared_cache_sees_the_writes_of_other_instances(backend: Backend) {
         .await;
     assert_eq!(draft.status(), StatusCode::OK);
     publish(&first, &admin, "news", &id, "en").await;
-    assert_eq!(
-        titles(&read(&second, path).await),
-        ["Second"],
-        "a publish through one instance reaches readers of the other at once"
-    );
+    // SQLite: the version is read per request, so at once. PostgreSQL: by notification,
+    // within milliseconds.
+    let published = std::time::Instant::now();
+    while titles(&read(&second, path).await) != ["Second"] {
+        assert!(
+            backend == Backend::Postgres && published.elapsed() < Duration::from_secs(2),
+            "a publish through one instance reaches readers of the other"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+
+    // A hit costs no query where changes arrive as notifications.
+    read(&second, path).await;
+    let before = queries_so_far(&second).await;
+    read(&second, path).await;
+    let per_hit = queries_so_far(&second).await - before;
+    let expected = if backend == Backend::Postgres { 0 } else { 1 };
+    assert_eq!(per_hit, expected, "statements per cache hit");
+}
+
+/// The shared scope's safety nets on PostgreSQL: a change whose notification never came
+/// is caught up by the periodic version check, and a cut listening connection comes back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(test_postgres), ignore = "TEST_DATABASE_URL is not set")]
+async fn changes_reach_other_instances_even_when_a_notification_is_lost_on_postgres() {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+
+    let shared = |s: &mut buysocial::settings::Settings| {
+        s.delivery.response_cache_scope = CacheScope::Shared;
+        s.delivery.response_cache_check_ms = 100;
+    };
+    let first = TestApp::builder(Backend::Postgres)
+        .with(shared)
+        .spawn()
+        .await;
+    let second = another_instance(&first, shared).await;
+    let admin = first.admin_token().await;
+    let id = publish_first_news(&first, &admin).await;
+    let path = "/api/v1/news?locale=en";
+    let eventually = |expected: &'static [&'static str], why: &'static str| {
+        let second = &second;
+        async move {
+            let deadline = std::time::Instant::now() + Duration::from_secs(3);
+            while titles(&read(second, path).await) != expected {
+                assert!(std::time::Instant::now() < deadline, "{why}");
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    };
+    eventually(&["First"], "the publish is heard of").await;
+    read(&second, path).await;
+
+    // A change made behind the instances' backs: the version moves, nothing is notified.
+    let db = &first.state.db;
+    let sql = |text: String| Statement::from_string(DatabaseBackend::Postgres, text);
+    db.execute_raw(sql(format!(
+        "DELETE FROM published_translations WHERE document_id = '{id}'"
+    )))
+    .await
+    .unwrap();
+    db.execute_raw(sql(
+        "UPDATE published_state SET version = version + 1 WHERE id = 1".into(),
+    ))
+    .await
+    .unwrap();
+    eventually(&[], "the periodic check catches up").await;
+
+    // Cut both listening connections: later changes still arrive.
+    let cut = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+               WHERE datname = current_database() AND query LIKE 'LISTEN%'";
+    let cut = db.query_all_raw(sql(cut.into())).await.unwrap();
+    assert_eq!(cut.len(), 2, "one listener per instance");
+    publish(&first, &admin, "news", &id, "en").await;
+    eventually(&["First"], "a publish after the cut is heard of").await;
 }
 
 async fn instance_caches_of_several_instances_are_stale_at_most_their_maximum_age(

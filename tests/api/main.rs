@@ -23,6 +23,7 @@ mod contract;
 mod database_outages;
 mod delivery;
 mod delivery_cache;
+mod delivery_invalidation;
 mod errors;
 mod event_desk;
 mod headers;

@@ -120,7 +120,7 @@ impl ItemsApi {
         let state = &self.state;
         let answer: Answer = respond(state, req, &params, |audience| async move {
             let paged = delivery::list(state, &audience, kind, filter, page).await?;
-            let reads = delivery::reads::of_list(&audience, kind, parts.locales, &paged.items);
+            let reads = delivery::reads::of_list(&audience, kind, parts.locales);
             let locales = audience.locales.iter().map(ToString::to_string).collect();
             let files_base = state.settings.server.files_base();
             Ok(Rendered::Body(

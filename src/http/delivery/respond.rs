@@ -240,7 +240,14 @@ async fn lead_or_wait(
     let bound = Duration::from_millis(state.settings.delivery.response_cache_wait_ms);
     for _ in 0..ROUNDS {
         match state.delivery_cache.join(key) {
-            Some(Turn::Lead(leader)) => return Ok(Some(leader)),
+            Some(Turn::Lead(leader)) => {
+                // A render that finished between this reader's lookup and now left its
+                // answer behind.
+                return match lookup(state, key, now) {
+                    Some(hit) => Err(hit),
+                    None => Ok(Some(leader)),
+                };
+            }
             Some(Turn::Follow(follower)) => {
                 let woken = follower.wait(bound).await;
                 state.metrics.count_render_wait(woken);

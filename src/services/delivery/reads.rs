@@ -25,33 +25,20 @@ fn site_countries(audience: &Audience) -> Vec<String> {
         .collect()
 }
 
-/// The items shown and everything they link to, whether shown or not (a linked material
+/// The item shown and everything it links to, whether shown or not (a linked material
 /// published later appears in the event).
-fn shown(items: &[DeliveredItem]) -> Vec<Uuid> {
-    items
-        .iter()
-        .flat_map(|item| {
-            std::iter::once(item.id).chain(item.fields.materials.iter().flatten().copied())
-        })
+fn shown(item: &DeliveredItem) -> Vec<Uuid> {
+    std::iter::once(item.id)
+        .chain(item.fields.materials.iter().flatten().copied())
         .collect()
 }
 
 /// A list of `kind`; `every_locale` when its items show their other locales too.
-pub fn of_list(
-    audience: &Audience,
-    kind: ContentKind,
-    every_locale: bool,
-    items: &[DeliveredItem],
-) -> Reads {
+pub fn of_list(audience: &Audience, kind: ContentKind, every_locale: bool) -> Reads {
     // A page's URL is made of its ancestors' slugs: any page may change it.
     let chain = (!every_locale && kind != ContentKind::Page)
         .then(|| audience.locales.iter().map(ToString::to_string).collect());
-    Reads::list(
-        kinds_shown(kind),
-        site_countries(audience),
-        chain,
-        shown(items),
-    )
+    Reads::list(kinds_shown(kind), site_countries(audience), chain)
 }
 
 /// One item of `kind`, found by `slug`.
@@ -63,7 +50,7 @@ pub fn of_item(audience: &Audience, item: &DeliveredItem, slug: &str) -> Reads {
         kinds_shown(item.kind),
         site_countries(audience),
         slug,
-        shown(std::slice::from_ref(item)),
+        shown(item),
     )
 }
 
