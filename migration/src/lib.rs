@@ -26,6 +26,7 @@ mod m20261130_000015_review_requests;
 mod m20261130_000016_activity_marks;
 mod m20261130_000017_audit_actors;
 mod m20261130_000018_webhooks;
+mod m20261130_000019_newest_index;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000016_activity_marks::Migration),
             Box::new(m20261130_000017_audit_actors::Migration),
             Box::new(m20261130_000018_webhooks::Migration),
+            Box::new(m20261130_000019_newest_index::Migration),
         ]
     }
 }

@@ -83,6 +83,8 @@ struct Inner {
 struct Entries {
     by_key: HashMap<String, Arc<CachedResponse>>,
     bytes: usize,
+    /// List totals by their count statement, with what the count read.
+    totals: HashMap<String, (u64, Reads)>,
     /// Moves with every change.
     generation: u64,
     /// The latest changes with the generation each one made, oldest first.
@@ -115,6 +117,7 @@ impl Entries {
     fn clear(&mut self) {
         self.by_key.clear();
         self.bytes = 0;
+        self.totals.clear();
     }
 }
 
@@ -162,11 +165,12 @@ fn moves_horizon(change: &Change) -> bool {
 }
 
 impl ResponseCache {
-    /// A cache holding at most `max_bytes` of bodies (0 switches it off), told of this
-    /// instance's changes or, when `shared`, of every instance's.
+    /// A cache holding at most `max_bytes` of bodies (0: no responses are kept, only
+    /// list totals), told of this instance's changes or, when `shared`, of every
+    /// instance's.
     pub fn new(max_bytes: usize, shared: bool) -> Self {
         Self {
-            inner: (max_bytes > 0).then(|| {
+            inner: Some({
                 Arc::new(Inner {
                     max_bytes,
                     shared,
@@ -180,8 +184,9 @@ impl ResponseCache {
         }
     }
 
+    /// Whether responses are kept (list totals always are).
     pub fn is_enabled(&self) -> bool {
-        self.inner.is_some()
+        self.inner.as_ref().is_some_and(|inner| inner.max_bytes > 0)
     }
 
     /// Whether other instances' changes matter (several instances).
@@ -218,6 +223,9 @@ impl ResponseCache {
                 keep
             });
             entries.bytes = entries.bytes.saturating_sub(freed);
+            entries
+                .totals
+                .retain(|_, (_, reads)| !reads.is_changed_by(&change));
         }
         if moves_horizon(&change)
             && let Ok(mut horizon) = inner.horizon.lock()
@@ -329,14 +337,46 @@ impl ResponseCache {
         }
     }
 
-    /// Leads the render of `key` or follows the one under way; `None` when switched off.
+    /// Leads the render of `key` or follows the one under way; `None` when responses
+    /// are not kept.
     pub fn join(&self, key: &str) -> Option<Turn> {
-        self.inner.as_ref().map(|inner| inner.flights.join(key))
+        self.inner
+            .as_ref()
+            .filter(|inner| inner.max_bytes > 0)
+            .map(|inner| inner.flights.join(key))
+    }
+
+    /// The total of the list counted by `key` (its statement), if kept.
+    pub fn total(&self, key: &str) -> Option<u64> {
+        let inner = self.inner.as_ref()?;
+        let entries = inner.entries.read().ok()?;
+        entries.totals.get(key).map(|(total, _)| *total)
+    }
+
+    /// Keeps a list's total counted since `ticket`, unless a change since touched what
+    /// the count read. At most `MAX_TOTALS` are kept; then they start over.
+    pub fn put_total(&self, key: String, total: u64, reads: Reads, ticket: Ticket) {
+        let Some(inner) = &self.inner else { return };
+        if key.len() > MAX_KEY_BYTES {
+            return;
+        }
+        let Ok(mut entries) = inner.entries.write() else {
+            return;
+        };
+        if entries.changed_since(ticket, |change| reads.is_changed_by(change)) {
+            return;
+        }
+        if entries.totals.len() >= MAX_TOTALS {
+            entries.totals.clear();
+        }
+        entries.totals.insert(key, (total, reads));
     }
 }
 
 /// Requests with longer targets are answered but not kept.
 const MAX_KEY_BYTES: usize = 2048;
+/// List totals kept at most (a few hundred bytes each).
+const MAX_TOTALS: usize = 4096;
 /// What an entry costs besides its key, body and reads (map slot, `Arc`, ETag, expiry).
 const ENTRY_OVERHEAD_BYTES: usize = 160;
 
@@ -505,12 +545,27 @@ mod tests {
     }
 
     #[test]
-    fn a_switched_off_cache_keeps_nothing() {
+    fn a_switched_off_cache_keeps_no_response_but_list_totals() {
         let cache = ResponseCache::new(0, false);
-        let reads = news_list(&[], &[]);
-        cache.put("k".into(), rendered("a", reads, None), cache.ticket());
+        let reads = news_list(&["BE"], &["fr"]);
+        cache.put(
+            "k".into(),
+            rendered("a", reads.clone(), None),
+            cache.ticket(),
+        );
         assert!(cache.get("k", Utc::now()).is_none());
         assert!(!cache.is_enabled());
         assert!(cache.join("k").is_none());
+
+        let ticket = cache.ticket();
+        cache.put_total("count".into(), 12, reads.clone(), ticket);
+        assert_eq!(cache.total("count"), Some(12));
+        cache.apply(published(ContentKind::News, "lt", &["LT"]));
+        assert_eq!(cache.total("count"), Some(12), "not in the chain");
+        cache.apply(published(ContentKind::News, "fr", &[]));
+        assert_eq!(cache.total("count"), None);
+        cache.apply(published(ContentKind::News, "fr", &[]));
+        cache.put_total("count".into(), 12, reads, ticket);
+        assert_eq!(cache.total("count"), None, "counted before a change");
     }
 }

@@ -119,7 +119,11 @@ impl ItemsApi {
         let page = PageRequest::parse(page.0, page.1, &self.state.settings.api)?;
         let state = &self.state;
         let answer: Answer = respond(state, req, &params, |audience| async move {
-            let paged = delivery::list(state, &audience, kind, filter, page).await?;
+            let needs = delivery::Parts {
+                texts: parts.body || parts.seo,
+                locales: parts.locales,
+            };
+            let paged = delivery::list(state, &audience, kind, filter, page, needs).await?;
             let reads = delivery::reads::of_list(&audience, kind, parts.locales);
             let locales = audience.locales.iter().map(ToString::to_string).collect();
             let files_base = state.settings.server.files_base();

@@ -161,9 +161,7 @@ where
     let now = state.clock.now();
     let cache = &state.delivery_cache;
     // Before anything is read for this response: see `ResponseCache::ticket`.
-    if cache.is_enabled() {
-        delivery::published_state::refresh(state).await?;
-    }
+    delivery::published_state::refresh(state).await?;
     let ticket = cache.ticket();
     let token = client::bearer(req).map(token_key);
     let target = req.uri().path_and_query().map_or("", |p| p.as_str());

@@ -1,16 +1,14 @@
 //! Choosing, in SQL, each published item's row along the locale chain, with the
 //! document-level filters (site, country, tag) applied by the database, and for kinds
-//! whose order is a column (news, pages) the page itself cut there too: a list of
-//! 20 news out of thousands reads 20 rows, not every translation of every item.
+//! whose order is a column (news, pages) the page itself cut there too: a list of 20
+//! news walks the newest-first index and reads about 20 rows, not every translation of
+//! every item. Its total is counted once and kept until a change can alter it.
 
-use std::collections::HashMap;
-
-use entity::published_translation::{self, Entity as Published};
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
+use sea_orm::FromQueryResult;
 use uuid::Uuid;
 
 use super::Audience;
-use super::rows::{LIGHT_COLUMN_NAMES, LIGHT_COLUMNS, LightRow, Row, shown};
+use super::rows::{LIGHT_COLUMN_NAMES, LightRow, Row, shown};
 use super::sql::Sql;
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
@@ -54,134 +52,133 @@ pub(super) async fn chosen(
     filter: &DocumentFilter<'_>,
     page: PageRequest,
 ) -> Result<Chosen, AppError> {
-    let mut sql = Sql::new(state.db.get_database_backend());
-    // Bound in text order (see `Sql`): the rank comes first in the statement.
+    if filter.only.is_some_and(<[Uuid]>::is_empty) {
+        return Ok(Chosen {
+            rows: Vec::new(),
+            total: Some(0),
+        });
+    }
     let chain: Vec<String> = audience.locales.iter().map(ToString::to_string).collect();
-    let rank = sql.chain_rank("locale", &chain);
-    let kind_param = sql.bind(kind.as_str());
-    let locales = sql.bind_all(chain.iter().cloned());
-    let mut conditions = vec![
-        format!("kind = {kind_param}"),
-        format!("locale IN ({locales})"),
-    ];
-    conditions.extend(sql.shown_to(audience, "countries"));
-    if let Some(country) = filter.country {
-        conditions.push(sql.contains("countries", country));
-    }
-    if let Some(tag) = filter.tag {
-        conditions.push(sql.contains("tags", tag));
-    }
-    if let Some(only) = filter.only {
-        if only.is_empty() {
-            return Ok(Chosen {
-                rows: Vec::new(),
-                total: Some(0),
-            });
-        }
-        let ids = sql.bind_all(only.iter().copied());
-        conditions.push(format!("document_id IN ({ids})"));
-    }
-    let inner = |columns: &str| {
-        format!(
-            "SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY document_id ORDER BY {rank}) AS choice \
-             FROM published_translations WHERE {}",
-            conditions.join(" AND ")
-        )
+    let Some(order) = sql_order(kind) else {
+        let mut sql = Sql::new(state.db.get_database_backend());
+        let columns = LIGHT_COLUMN_NAMES.join(", ");
+        // Bound in text order (see `Sql`): the rank comes first in the statement.
+        let rank = sql.chain_rank("locale", &chain);
+        let conditions = conditions(&mut sql, kind, audience, filter, &chain, None);
+        let text = format!(
+            "SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER \
+             (PARTITION BY document_id ORDER BY {rank}) AS choice \
+             FROM published_translations WHERE {conditions}) chosen WHERE choice = 1"
+        );
+        let rows = LightRow::find_by_statement(sql.statement(text))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(Row::from)
+            .collect();
+        return Ok(Chosen { rows, total: None });
     };
-    match sql_order(kind) {
-        Some(order) => {
-            // Only the ordering columns go through choosing and sorting: the listing
-            // index covers them. The page's rows are read afterwards.
-            let inner = inner("document_id, locale, sort_at, published_at, position");
-            let size = i64::try_from(page.size).unwrap_or(i64::MAX);
-            let skip = i64::try_from(page.index().saturating_mul(page.size)).unwrap_or(i64::MAX);
-            let limit = sql.bind(size);
-            let offset = sql.bind(skip);
-            let text = format!(
-                "SELECT document_id, locale, COUNT(*) OVER () AS total_count FROM ({inner}) chosen \
-                 WHERE choice = 1 ORDER BY {order} LIMIT {limit} OFFSET {offset}"
-            );
-            let found = Picked::find_by_statement(sql.statement(text))
-                .all(&state.db)
-                .await?;
-            // Past the last page no row carries the total: count without paging.
-            let total = match found.first() {
-                Some(first) => u64::try_from(first.total_count).unwrap_or(0),
-                None if page.index() == 0 => 0,
-                None => count(state, &sql, &inner).await?,
-            };
-            Ok(Chosen {
-                rows: light_rows(state, audience, &found).await?,
-                total: Some(total),
-            })
-        }
-        None => {
-            let columns = LIGHT_COLUMN_NAMES.join(", ");
-            let inner = inner(&columns);
-            let text = format!("SELECT {columns} FROM ({inner}) chosen WHERE choice = 1");
-            let rows = LightRow::find_by_statement(sql.statement(text))
-                .all(&state.db)
-                .await?
-                .into_iter()
-                .map(Row::from)
-                .collect();
-            Ok(Chosen { rows, total: None })
-        }
-    }
-}
-
-/// An item's chosen row on the page, and the number of items in all pages.
-#[derive(Debug, FromQueryResult)]
-struct Picked {
-    document_id: Uuid,
-    locale: String,
-    total_count: i64,
-}
-
-/// The light rows of the picked (document, locale) pairs, in the picked order. The site
-/// is checked again: an item republished for other countries since it was picked must
-/// not slip through.
-async fn light_rows(
-    state: &AppState,
-    audience: &Audience,
-    picked: &[Picked],
-) -> Result<Vec<Row>, AppError> {
-    if picked.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut found: HashMap<(Uuid, String), Row> = Published::find()
-        .select_only()
-        .columns(LIGHT_COLUMNS)
-        .filter(
-            published_translation::Column::DocumentId.is_in(picked.iter().map(|p| p.document_id)),
-        )
-        .filter(
-            published_translation::Column::Locale.is_in(picked.iter().map(|p| p.locale.clone())),
-        )
-        .into_model::<LightRow>()
+    // The page: rows in list order, each kept unless the same item has a row earlier in
+    // the chain. With the rows in index order, the database stops after the page.
+    let mut sql = Sql::new(state.db.get_database_backend());
+    let columns = LIGHT_COLUMN_NAMES
+        .iter()
+        .map(|c| format!("p.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mine = conditions(&mut sql, kind, audience, filter, &chain, Some("p"));
+    let theirs = conditions(&mut sql, kind, audience, filter, &chain, Some("q"));
+    let earlier = sql.chain_rank("q.locale", &chain);
+    let mine_rank = sql.chain_rank("p.locale", &chain);
+    let size = sql.bind(i64::try_from(page.size).unwrap_or(i64::MAX));
+    let skip = sql.bind(i64::try_from(page.index().saturating_mul(page.size)).unwrap_or(i64::MAX));
+    let text = format!(
+        "SELECT {columns} FROM published_translations p WHERE {mine} AND NOT EXISTS \
+         (SELECT 1 FROM published_translations q WHERE q.document_id = p.document_id \
+         AND {theirs} AND {earlier} < {mine_rank}) ORDER BY {order} LIMIT {size} OFFSET {skip}"
+    );
+    // The site is checked again on the parsed countries, not only as text in SQL: an
+    // item must never reach a site by accident.
+    let rows: Vec<Row> = LightRow::find_by_statement(sql.statement(text))
         .all(&state.db)
         .await?
         .into_iter()
         .map(Row::from)
         .filter(|row| shown(audience, &row.countries))
-        .map(|row| ((row.document_id, row.locale.clone()), row))
         .collect();
-    Ok(picked
-        .iter()
-        .filter_map(|p| found.remove(&(p.document_id, p.locale.clone())))
-        .collect())
+    let total = total(state, kind, audience, filter, &chain).await?;
+    Ok(Chosen {
+        rows,
+        total: Some(total),
+    })
+}
+
+/// What every row of a list must satisfy: its kind, a locale of the chain, the site's
+/// countries and the filters, on the table `alias`.
+fn conditions(
+    sql: &mut Sql,
+    kind: ContentKind,
+    audience: &Audience,
+    filter: &DocumentFilter<'_>,
+    chain: &[String],
+    alias: Option<&str>,
+) -> String {
+    let column = |name: &str| alias.map_or_else(|| name.to_owned(), |a| format!("{a}.{name}"));
+    let kind_param = sql.bind(kind.as_str());
+    let locales = sql.bind_all(chain.iter().cloned());
+    let mut all = vec![
+        format!("{} = {kind_param}", column("kind")),
+        format!("{} IN ({locales})", column("locale")),
+    ];
+    all.extend(sql.shown_to(audience, &column("countries")));
+    if let Some(country) = filter.country {
+        all.push(sql.contains(&column("countries"), country));
+    }
+    if let Some(tag) = filter.tag {
+        all.push(sql.contains(&column("tags"), tag));
+    }
+    if let Some(only) = filter.only {
+        let ids = sql.bind_all(only.iter().copied());
+        all.push(format!("{} IN ({ids})", column("document_id")));
+    }
+    all.join(" AND ")
+}
+
+/// The number of items in all pages. Counting reads every item of the kind, so the
+/// count is kept until a change can alter it (see `ResponseCache::total`): a page of a
+/// large list then costs the page, not the list.
+async fn total(
+    state: &AppState,
+    kind: ContentKind,
+    audience: &Audience,
+    filter: &DocumentFilter<'_>,
+    chain: &[String],
+) -> Result<u64, AppError> {
+    let mut sql = Sql::new(state.db.get_database_backend());
+    let conditions = conditions(&mut sql, kind, audience, filter, chain, None);
+    let text = format!(
+        "SELECT COUNT(DISTINCT document_id) AS total FROM published_translations \
+         WHERE {conditions}"
+    );
+    let statement = sql.statement(text);
+    let cache = &state.delivery_cache;
+    let key = format!("{}|{:?}", statement.sql, statement.values);
+    if let Some(total) = cache.total(&key) {
+        return Ok(total);
+    }
+    let ticket = cache.ticket();
+    let counted = Count::find_by_statement(statement).one(&state.db).await?;
+    let total = counted.map_or(0, |c| u64::try_from(c.total).unwrap_or(0));
+    cache.put_total(
+        key,
+        total,
+        super::reads::of_list(audience, kind, false),
+        ticket,
+    );
+    Ok(total)
 }
 
 #[derive(Debug, FromQueryResult)]
 struct Count {
     total: i64,
-}
-
-/// The number of items, for a page past the last (the paged statement's values without
-/// its LIMIT and OFFSET).
-async fn count(state: &AppState, sql: &Sql, inner: &str) -> Result<u64, AppError> {
-    let text = format!("SELECT COUNT(*) AS total FROM ({inner}) chosen WHERE choice = 1");
-    let statement = sql.statement_with(text, sql.values_but_last(2));
-    let counted = Count::find_by_statement(statement).one(&state.db).await?;
-    Ok(counted.map_or(0, |c| u64::try_from(c.total).unwrap_or(0)))
 }

@@ -69,17 +69,39 @@ pub struct LinkedMaterial {
     pub url: Option<String>,
 }
 
+/// What items carry besides what a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    /// Bodies and SEO texts.
+    pub texts: bool,
+    /// Every locale the item is published in, with its slug (and so its alternates).
+    pub locales: bool,
+}
+
+impl Parts {
+    /// Everything: one item.
+    pub const ALL: Self = Self {
+        texts: true,
+        locales: true,
+    };
+}
+
 /// Turns chosen rows into items. Whatever the number of rows, this takes a fixed number
-/// of queries: every item's locales, linked materials, assets and registration counts
-/// are each read in one.
+/// of queries: bodies, every item's locales (each only when asked for), linked
+/// materials, assets and registration counts are each read in one.
 pub(super) async fn deliver(
     state: &AppState,
     audience: &Audience,
     kind: ContentKind,
     rows: Vec<Row>,
+    parts: Parts,
     now: DateTime<Utc>,
 ) -> Result<Vec<DeliveredItem>, AppError> {
-    let rows = hydrate(state, rows).await?;
+    let rows = if parts.texts {
+        hydrate(state, rows).await?
+    } else {
+        rows
+    };
     let mut seen = HashSet::new();
     let rows: Vec<(Row, ItemFields)> = rows
         .into_iter()
@@ -91,7 +113,7 @@ pub(super) async fn deliver(
         .collect();
     let ids: Vec<Uuid> = rows.iter().map(|(r, _)| r.document_id).collect();
     let mut available: BTreeMap<Uuid, Vec<(String, String)>> = BTreeMap::new();
-    if !ids.is_empty() {
+    if parts.locales && !ids.is_empty() {
         for row in self::rows(state, kind, audience, None, Some(&ids), None).await? {
             available
                 .entry(row.document_id)

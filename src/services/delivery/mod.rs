@@ -17,7 +17,7 @@ mod sql;
 pub use crate::domain::content::{EventState, EventStatus};
 pub use audience::{Audience, Request, resolve};
 pub use horizon::next_status_change;
-pub use items::{DeliveredItem, LinkedMaterial};
+pub use items::{DeliveredItem, LinkedMaterial, Parts};
 pub use links::site_urls;
 pub use read::{ListFilter, Lookup, get, list};
 pub use search::{SearchHit, search};

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::Audience;
 use super::chosen::{DocumentFilter, chosen};
-use super::items::{DeliveredItem, deliver};
+use super::items::{DeliveredItem, Parts, deliver};
 use super::rows::{Row, choose, rows, strings};
 use crate::domain::content::{ContentKind, ItemFields, MaterialKind};
 use crate::domain::{CountryCode, Locale};
@@ -40,13 +40,14 @@ pub enum Lookup {
     MovedTo(String),
 }
 
-/// A page of items of `kind`, each in its best locale.
+/// A page of items of `kind`, each in its best locale, with `parts`.
 pub async fn list(
     state: &AppState,
     audience: &Audience,
     kind: ContentKind,
     filter: ListFilter,
     page: PageRequest,
+    parts: Parts,
 ) -> Result<Paged<DeliveredItem>, AppError> {
     let now = state.clock.now();
     let chain: Vec<String> = audience.locales.iter().map(ToString::to_string).collect();
@@ -118,7 +119,7 @@ pub async fn list(
         (found.rows, found.total)
     };
     if let Some(total) = paged_total {
-        let items = deliver(state, audience, kind, candidates, now).await?;
+        let items = deliver(state, audience, kind, candidates, parts, now).await?;
         return Ok(Paged::new(items, total, page));
     }
     let mut chosen: Vec<Row> = candidates
@@ -168,7 +169,7 @@ pub async fn list(
         .skip(start)
         .take(usize::try_from(page.size).unwrap_or(usize::MAX))
         .collect();
-    let items = deliver(state, audience, kind, rows, now).await?;
+    let items = deliver(state, audience, kind, rows, parts, now).await?;
     Ok(Paged::new(items, total, page))
 }
 
@@ -237,7 +238,7 @@ pub async fn get(
     );
     let row = best.into_iter().next().ok_or_else(not_found)?;
     let now = state.clock.now();
-    let mut items = deliver(state, audience, kind, vec![row], now).await?;
+    let mut items = deliver(state, audience, kind, vec![row], Parts::ALL, now).await?;
     items
         .pop()
         .map(|item| Lookup::Found(Box::new(item)))

@@ -84,16 +84,7 @@ impl Sql {
         Some(format!("({})", any.join(" OR ")))
     }
 
-    /// The values bound so far but the last `n` (e.g. LIMIT and OFFSET).
-    pub(super) fn values_but_last(&self, n: usize) -> Vec<Value> {
-        self.values[..self.values.len().saturating_sub(n)].to_vec()
-    }
-
     pub(super) fn statement(&self, text: String) -> Statement {
         Statement::from_sql_and_values(self.backend, text, self.values.clone())
-    }
-
-    pub(super) fn statement_with(&self, text: String, values: Vec<Value>) -> Statement {
-        Statement::from_sql_and_values(self.backend, text, values)
     }
 }
