@@ -237,11 +237,19 @@ fn requests(base: &str) -> Vec<(&'static str, &'static str, String)> {
     ]
 }
 
-/// The first item of the news list: the one an editor keeps changing.
+/// The first item of the news list served in French: the one an editor keeps changing.
 pub fn first_news_id(base: &str) -> String {
     let list: serde_json::Value =
         serde_json::from_slice(&fetch(&format!("{base}{NEWS_LIST}"))).unwrap();
-    list["items"][0]["id"].as_str().unwrap().to_owned()
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["locale"] == "fr")
+        .expect("a news item in French on the first page")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 fn churn(dir: &Path, options: &Options) {

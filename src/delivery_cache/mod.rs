@@ -346,6 +346,14 @@ impl ResponseCache {
             .map(|inner| inner.flights.join(key))
     }
 
+    /// Leads the count of the list total `key` or follows the one under way (with the
+    /// response cache off too: a count of a large list is worth waiting for).
+    pub fn join_total(&self, key: &str) -> Option<Turn> {
+        self.inner
+            .as_ref()
+            .map(|inner| inner.flights.join(&format!("total|{key}")))
+    }
+
     /// The total of the list counted by `key` (its statement), if kept.
     pub fn total(&self, key: &str) -> Option<u64> {
         let inner = self.inner.as_ref()?;

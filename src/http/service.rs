@@ -100,7 +100,8 @@ impl ServiceApi {
     ///
     /// Requests by method, route (operation id) and status, with latency histograms; SQL
     /// statements run (`buysocial_db_queries_total`); delivery response-cache lookups by
-    /// result (`buysocial_delivery_cache_lookups_total`).
+    /// result (`buysocial_delivery_cache_lookups_total`) and misses that waited for
+    /// another request's render (`buysocial_delivery_render_waits_total`).
     #[oai(path = "/metrics", method = "get", operation_id = "metrics")]
     async fn metrics(&self) -> MetricsResponse {
         MetricsResponse::Ok(PlainText(self.state.metrics.render()))

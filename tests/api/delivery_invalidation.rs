@@ -113,10 +113,15 @@ async fn a_write_leaves_cached_what_it_cannot_change(backend: Backend) {
     )
     .await;
     translate(&app, &admin, "news", &created, "nl", "Nog een ontwerp").await;
+    let preview = json!({ "markdown": "**Gras**" });
+    let rendered = app
+        .post_json_authed("/api/v1/admin/markdown", &admin, &preview)
+        .await;
+    assert_eq!(rendered.status(), StatusCode::OK);
     assert_eq!(
         hits_reading(&app, &belgian).await,
         3,
-        "creating and writing drafts changes nothing readers see"
+        "creating and writing drafts, or previewing Markdown, changes nothing readers see"
     );
 }
 

@@ -227,30 +227,38 @@ where
 
 /// Single-flight: leads the render of `key` (the guard wakes the waiting readers when
 /// dropped), or waits for the reader rendering it and answers with its result. A reader
-/// whose wait ran out, or whose leader kept nothing (a change overtook it), tries again;
-/// after a few rounds it renders on its own.
+/// whose leader kept nothing (a change overtook its render) tries again, a few times; one
+/// whose wait ran out renders on its own rather than wait longer.
 async fn lead_or_wait(
     state: &AppState,
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Leader>, Arc<CachedResponse>> {
     const ROUNDS: usize = 3;
+    let cache = &state.delivery_cache;
     let bound = Duration::from_millis(state.settings.delivery.response_cache_wait_ms);
     for _ in 0..ROUNDS {
-        match state.delivery_cache.join(key) {
+        match cache.join(key) {
             Some(Turn::Lead(leader)) => {
                 // A render that finished between this reader's lookup and now left its
                 // answer behind.
-                return match lookup(state, key, now) {
-                    Some(hit) => Err(hit),
+                return match cache.get(key, now) {
+                    Some(hit) => {
+                        state.metrics.count_cache_lookup(true);
+                        Err(hit)
+                    }
                     None => Ok(Some(leader)),
                 };
             }
             Some(Turn::Follow(follower)) => {
-                let woken = follower.wait(bound).await;
-                state.metrics.count_render_wait(woken);
-                if let Some(hit) = lookup(state, key, now) {
+                let finished = follower.wait(bound).await;
+                state.metrics.count_render_wait(finished);
+                if let Some(hit) = cache.get(key, now) {
+                    state.metrics.count_cache_lookup(true);
                     return Err(hit);
+                }
+                if !finished {
+                    return Ok(None);
                 }
             }
             None => return Ok(None),

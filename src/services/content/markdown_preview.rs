@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit;
+use crate::services::delivery::published_state;
 use crate::state::AppState;
 
 /// `markdown` as publishing would render it; anyone who reads content may ask.
@@ -14,6 +15,8 @@ pub async fn render_preview(
     actor: &Actor,
     markdown: &str,
 ) -> Result<String, AppError> {
+    // A POST that stores nothing.
+    published_state::nothing_visible();
     audit::authorize(state, actor, Action::ReadContent, "markdown", None).await?;
     let limit = state.settings.content.max_body_bytes;
     if markdown.len() > limit {

@@ -215,6 +215,8 @@ pub async fn decide(
     review: Uuid,
     decision: Decision,
 ) -> Result<Review, AppError> {
+    // Sending back changes nothing live; publishing announces what it changed.
+    published_state::nothing_visible();
     let model = Reviews::find_by_id(review)
         .one(&state.db)
         .await?

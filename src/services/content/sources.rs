@@ -20,6 +20,7 @@ use crate::error::AppError;
 use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
+use crate::services::delivery::published_state;
 use crate::state::AppState;
 
 /// The texts a translation renders from its source; slugs and files are per locale.
@@ -194,6 +195,8 @@ pub async fn mark_up_to_date(
     locale: &str,
     shown: Option<Uuid>,
 ) -> Result<(), AppError> {
+    // Only the draft's bookkeeping moves.
+    published_state::nothing_visible();
     let (document, draft) = translation_of(state, kind, id, locale).await?;
     let countries = super::load::countries(&document)?;
     let locale = Locale::from_stored(draft.locale.clone());

@@ -4,12 +4,15 @@
 //! news walks the newest-first index and reads about 20 rows, not every translation of
 //! every item. Its total is counted once and kept until a change can alter it.
 
+use std::time::Duration;
+
 use sea_orm::FromQueryResult;
 use uuid::Uuid;
 
 use super::Audience;
 use super::rows::{LIGHT_COLUMN_NAMES, LightRow, Row, shown};
 use super::sql::Sql;
+use crate::delivery_cache::Turn;
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::services::pagination::PageRequest;
@@ -163,6 +166,26 @@ async fn total(
     let statement = sql.statement(text);
     let cache = &state.delivery_cache;
     let key = format!("{}|{:?}", statement.sql, statement.values);
+    // Readers asking for the same total at once wait for one count.
+    let bound = Duration::from_millis(state.settings.delivery.response_cache_wait_ms);
+    let mut _leader = None;
+    for _ in 0..3 {
+        if let Some(total) = cache.total(&key) {
+            return Ok(total);
+        }
+        match cache.join_total(&key) {
+            Some(Turn::Follow(follower)) => {
+                if !follower.wait(bound).await {
+                    break;
+                }
+            }
+            Some(Turn::Lead(leader)) => {
+                _leader = Some(leader);
+                break;
+            }
+            None => break,
+        }
+    }
     if let Some(total) = cache.total(&key) {
         return Ok(total);
     }

@@ -15,6 +15,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit;
+use crate::services::delivery::published_state;
 use crate::services::scopes::countries_from_json;
 use crate::state::AppState;
 
@@ -48,6 +49,8 @@ pub async fn preview(
     kind: ContentKind,
     id: Uuid,
 ) -> Result<SitePreview, AppError> {
+    // Settings tried, nothing saved.
+    published_state::nothing_visible();
     audit::authorize(state, actor, Action::ManageSites, "site", None).await?;
     let mut errors = FieldErrors::new();
     for (field, missing) in [

@@ -14,7 +14,7 @@
 mod listen;
 mod writes;
 
-use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, Statement};
 use serde::{Deserialize, Serialize};
 
 use crate::delivery_cache::Change;
@@ -91,7 +91,7 @@ pub async fn changed(state: &AppState, changes: Vec<Change>) {
 /// same transaction (a notification goes out when, and only if, it commits).
 async fn announce(state: &AppState, changes: Vec<Change>) -> Result<u64, AppError> {
     let backend = state.db.get_database_backend();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let bump = "UPDATE published_state SET version = version + 1 WHERE id = 1";
     txn.execute_raw(Statement::from_string(backend, bump))
         .await?;

@@ -119,3 +119,61 @@ fn item_change(payload: &Value) -> Option<ItemChange> {
         countries,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_write_that_says_nothing_changed_everything() {
+        let ((), effects) = collect(async {}).await;
+        assert_eq!(effects.into_changes(), [Change::Everything]);
+        let ((), effects) = collect(async { nothing_visible() }).await;
+        assert!(effects.into_changes().is_empty());
+        let id = Uuid::now_v7();
+        let payload = json!({ "item_id": id, "kind": "news", "locale": "lt", "slug": "naujiena",
+            "previous_slug": null, "countries": ["LT"] });
+        let ((), effects) = collect(async {
+            nothing_visible();
+            record(of_event(EventType::TranslationPublished, &payload));
+        })
+        .await;
+        let expected = Change::Item(ItemChange {
+            kind: ContentKind::News,
+            id,
+            locales: Some(vec!["lt".into()]),
+            slugs: vec!["naujiena".into()],
+            countries: vec!["LT".into()],
+        });
+        assert_eq!(effects.into_changes(), [expected]);
+        let ((), effects) = collect(async {
+            record(of_event(EventType::TranslationPublished, &payload));
+            record(of_event(EventType::SiteChanged, &json!({ "site": "be" })));
+        })
+        .await;
+        assert_eq!(effects.into_changes(), [Change::Everything]);
+    }
+
+    #[test]
+    fn an_event_is_read_as_the_change_behind_it() {
+        let id = Uuid::now_v7();
+        let trashed = json!({ "item_id": id, "kind": "event",
+            "translations": [{ "locale": "fr", "slug": "atelier" }], "countries": [] });
+        let Change::Item(change) = of_event(EventType::ItemTrashed, &trashed) else {
+            panic!("an item change");
+        };
+        assert_eq!(change.locales, None, "every locale");
+        assert_eq!(change.slugs, ["atelier"]);
+        let unreadable = json!({ "item_id": "not an id", "kind": "news", "countries": [] });
+        assert_eq!(
+            of_event(EventType::TranslationPublished, &unreadable),
+            Change::Everything
+        );
+        assert_eq!(
+            of_event(EventType::AssetReplaced, &json!({})),
+            Change::Everything
+        );
+    }
+}
