@@ -164,8 +164,8 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
             })?;
     }
     let delivery = settings.delivery.clone();
+    // List totals are kept even with the response cache off.
     if delivery.response_cache_scope == CacheScope::Instance
-        && delivery.response_cache_bytes > 0
         && matches!(
             settings.database.url,
             crate::settings::DatabaseUrl::Postgres(_)

@@ -22,7 +22,7 @@ struct RequestLabels {
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CacheLabels {
-    /// `hit` or `miss`; for render waits `shared` or `timed_out`.
+    /// `hit` or `miss`; for render waits `shared`, `rendered` or `timed_out`.
     result: &'static str,
 }
 
@@ -84,7 +84,7 @@ impl Metrics {
         registry.register(
             "delivery_render_waits",
             "Delivery misses that waited for another request rendering the same response, \
-             by whether it finished within the bound (`shared`) or not (`timed_out`)",
+             by result: its answer shared, rendered after all (it kept nothing), timed out",
             delivery_renders.clone(),
         );
         let password_verifications = Counter::default();
@@ -143,9 +143,10 @@ impl Metrics {
             .inc();
     }
 
-    /// A miss waited for another request's render of the same response.
-    pub fn count_render_wait(&self, finished: bool) {
-        let result = if finished { "shared" } else { "timed_out" };
+    /// A miss waited for another request's render of the same response: and got its
+    /// answer (`shared`), or rendered after all because the other kept nothing
+    /// (`rendered`) or took too long (`timed_out`).
+    pub fn count_render_wait(&self, result: &'static str) {
         self.delivery_renders
             .get_or_create(&CacheLabels { result })
             .inc();

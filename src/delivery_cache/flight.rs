@@ -15,7 +15,7 @@ use tokio::sync::watch;
 /// The renders under way, by cache key.
 #[derive(Debug, Default)]
 pub(super) struct Flights {
-    by_key: Mutex<HashMap<String, (u64, watch::Receiver<()>)>>,
+    by_key: Mutex<HashMap<String, (u64, watch::Receiver<bool>)>>,
     next_id: Mutex<u64>,
 }
 
@@ -27,38 +27,50 @@ pub enum Turn {
     Follow(Follower),
 }
 
-/// Held by the reader rendering a key. Dropped (rendered, failed or cancelled), it
-/// wakes the followers, who then find the response in the cache or render it themselves.
+/// Held by the reader rendering a key. Finished or dropped (failed, cancelled), it wakes
+/// the followers, who then find the response in the cache or render it themselves.
 pub struct Leader {
     flights: Arc<Flights>,
     key: String,
     id: u64,
-    _done: watch::Sender<()>,
+    done: watch::Sender<bool>,
 }
 
-pub struct Follower(watch::Receiver<()>);
+pub struct Follower(watch::Receiver<bool>);
+
+/// How a follower's wait ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waited {
+    /// The leader kept its response: look it up.
+    Kept,
+    /// The leader kept nothing (an error, a redirect, a render a change overtook):
+    /// render rather than wait for another reader.
+    NothingKept,
+    /// The bound ran out: the leader is slow.
+    TimedOut,
+}
 
 impl Flights {
     /// Leads the render of `key`, or follows the one under way.
     pub(super) fn join(self: &Arc<Self>, key: &str) -> Turn {
         let Ok(mut by_key) = self.by_key.lock() else {
-            return Turn::Lead(self.leader(key, 0, watch::channel(()).0));
+            return Turn::Lead(self.leader(key, 0, watch::channel(false).0));
         };
         if let Some((_, done)) = by_key.get(key) {
             return Turn::Follow(Follower(done.clone()));
         }
         let id = self.next_id();
-        let (sender, receiver) = watch::channel(());
+        let (sender, receiver) = watch::channel(false);
         by_key.insert(key.to_owned(), (id, receiver));
         Turn::Lead(self.leader(key, id, sender))
     }
 
-    fn leader(self: &Arc<Self>, key: &str, id: u64, done: watch::Sender<()>) -> Leader {
+    fn leader(self: &Arc<Self>, key: &str, id: u64, done: watch::Sender<bool>) -> Leader {
         Leader {
             flights: Arc::clone(self),
             key: key.to_owned(),
             id,
-            _done: done,
+            done,
         }
     }
 
@@ -76,6 +88,13 @@ impl Flights {
     }
 }
 
+impl Leader {
+    /// The render is over; `kept` says whether its response is in the cache.
+    pub fn finish(self, kept: bool) {
+        self.done.send_replace(kept);
+    }
+}
+
 impl Drop for Leader {
     fn drop(&mut self) {
         if let Ok(mut by_key) = self.flights.by_key.lock()
@@ -83,16 +102,19 @@ impl Drop for Leader {
         {
             by_key.remove(&self.key);
         }
-        // `_done` drops after this: the followers' `changed()` returns.
+        // `done` drops after this: the followers' `changed()` returns.
     }
 }
 
 impl Follower {
-    /// Waits until the leader is done, or at most `bound`; `false` when the bound ran
-    /// out (the leader is slow: render rather than wait longer).
-    pub async fn wait(mut self, bound: Duration) -> bool {
-        // The leader never sends: `changed` returns (with an error) when it is dropped.
-        tokio::time::timeout(bound, self.0.changed()).await.is_ok()
+    /// Waits until the leader is done, or at most `bound`.
+    pub async fn wait(mut self, bound: Duration) -> Waited {
+        match tokio::time::timeout(bound, self.0.changed()).await {
+            Err(_) => Waited::TimedOut,
+            // Finished: what it said. Dropped without a word: nothing kept.
+            Ok(Ok(())) if *self.0.borrow() => Waited::Kept,
+            Ok(_) => Waited::NothingKept,
+        }
     }
 }
 
@@ -115,10 +137,22 @@ mod tests {
         );
         let waiting = tokio::spawn(follower.wait(Duration::from_secs(5)));
         tokio::task::yield_now().await;
-        drop(leader);
-        assert!(waiting.await.unwrap(), "woken when the leader is done");
+        leader.finish(true);
+        assert_eq!(waiting.await.unwrap(), Waited::Kept);
         assert_eq!(flights.len(), 0);
-        assert!(matches!(flights.join("k"), Turn::Lead(_)));
+
+        let Turn::Lead(leader) = flights.join("k") else {
+            panic!("the next miss leads again");
+        };
+        let Turn::Follow(follower) = flights.join("k") else {
+            panic!("and others follow it");
+        };
+        drop(leader);
+        assert_eq!(
+            follower.wait(Duration::from_secs(5)).await,
+            Waited::NothingKept,
+            "a leader that failed kept nothing"
+        );
     }
 
     #[tokio::test]
@@ -128,6 +162,9 @@ mod tests {
         let Turn::Follow(follower) = flights.join("k") else {
             panic!("the second reader follows");
         };
-        assert!(!follower.wait(Duration::from_millis(10)).await);
+        assert_eq!(
+            follower.wait(Duration::from_millis(10)).await,
+            Waited::TimedOut
+        );
     }
 }

@@ -29,7 +29,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::content::ContentKind;
 use flight::Flights;
-pub use flight::{Follower, Leader, Turn};
+pub use flight::{Follower, Leader, Turn, Waited};
 pub use reads::{Change, ItemChange, Reads};
 
 /// A rendered response, as the client gets it.
@@ -83,8 +83,9 @@ struct Inner {
 struct Entries {
     by_key: HashMap<String, Arc<CachedResponse>>,
     bytes: usize,
-    /// List totals by their count statement, with what the count read.
-    totals: HashMap<String, (u64, Reads)>,
+    /// List totals by their count statement: the total, until when it may be served,
+    /// and what the count read.
+    totals: HashMap<String, (u64, DateTime<Utc>, Reads)>,
     /// Moves with every change.
     generation: u64,
     /// The latest changes with the generation each one made, oldest first.
@@ -225,7 +226,7 @@ impl ResponseCache {
             entries.bytes = entries.bytes.saturating_sub(freed);
             entries
                 .totals
-                .retain(|_, (_, reads)| !reads.is_changed_by(&change));
+                .retain(|_, (_, _, reads)| !reads.is_changed_by(&change));
         }
         if moves_horizon(&change)
             && let Ok(mut horizon) = inner.horizon.lock()
@@ -313,20 +314,22 @@ impl ResponseCache {
     }
 
     /// Keeps a rendered response, unless a change since `ticket` touched what it was
-    /// made from. Keys and bodies both count against the budget (a long query string
-    /// must not buy memory for free); when it is spent the cache starts over: simple,
-    /// bounded.
-    pub fn put(&self, key: String, entry: CachedResponse, ticket: Ticket) {
-        let Some(inner) = &self.inner else { return };
+    /// made from; whether it was kept. Keys and bodies both count against the budget (a
+    /// long query string must not buy memory for free); when it is spent the cache
+    /// starts over: simple, bounded.
+    pub fn put(&self, key: String, entry: CachedResponse, ticket: Ticket) -> bool {
+        let Some(inner) = &self.inner else {
+            return false;
+        };
         let size = entry_size(&key, &entry);
         if key.len() > MAX_KEY_BYTES || size > inner.max_bytes {
-            return;
+            return false;
         }
         let Ok(mut entries) = inner.entries.write() else {
-            return;
+            return false;
         };
         if entries.changed_since(ticket, |change| entry.reads.is_changed_by(change)) {
-            return;
+            return false;
         }
         if entries.bytes + size > inner.max_bytes {
             entries.clear();
@@ -335,6 +338,7 @@ impl ResponseCache {
         if let Some(old) = entries.by_key.insert(key.clone(), Arc::new(entry)) {
             entries.bytes = entries.bytes.saturating_sub(entry_size(&key, &old));
         }
+        true
     }
 
     /// Leads the render of `key` or follows the one under way; `None` when responses
@@ -354,16 +358,29 @@ impl ResponseCache {
             .map(|inner| inner.flights.join(&format!("total|{key}")))
     }
 
-    /// The total of the list counted by `key` (its statement), if kept.
-    pub fn total(&self, key: &str) -> Option<u64> {
+    /// The total of the list counted by `key` (its statement), if kept and still
+    /// fresh at `now`.
+    pub fn total(&self, key: &str, now: DateTime<Utc>) -> Option<u64> {
         let inner = self.inner.as_ref()?;
         let entries = inner.entries.read().ok()?;
-        entries.totals.get(key).map(|(total, _)| *total)
+        entries
+            .totals
+            .get(key)
+            .filter(|(_, expires, _)| now < *expires)
+            .map(|(total, ..)| *total)
     }
 
-    /// Keeps a list's total counted since `ticket`, unless a change since touched what
-    /// the count read. At most `MAX_TOTALS` are kept; then they start over.
-    pub fn put_total(&self, key: String, total: u64, reads: Reads, ticket: Ticket) {
+    /// Keeps a list's total counted since `ticket`, until `expires` (the maximum age,
+    /// as for responses), unless a change since touched what the count read. At most
+    /// `MAX_TOTALS` are kept; then they start over.
+    pub fn put_total(
+        &self,
+        key: String,
+        total: u64,
+        expires: DateTime<Utc>,
+        reads: Reads,
+        ticket: Ticket,
+    ) {
         let Some(inner) = &self.inner else { return };
         if key.len() > MAX_KEY_BYTES {
             return;
@@ -377,7 +394,7 @@ impl ResponseCache {
         if entries.totals.len() >= MAX_TOTALS {
             entries.totals.clear();
         }
-        entries.totals.insert(key, (total, reads));
+        entries.totals.insert(key, (total, expires, reads));
     }
 }
 
@@ -565,15 +582,18 @@ mod tests {
         assert!(!cache.is_enabled());
         assert!(cache.join("k").is_none());
 
+        let now = Utc::now();
+        let expires = now + TimeDelta::seconds(30);
         let ticket = cache.ticket();
-        cache.put_total("count".into(), 12, reads.clone(), ticket);
-        assert_eq!(cache.total("count"), Some(12));
+        cache.put_total("count".into(), 12, expires, reads.clone(), ticket);
+        assert_eq!(cache.total("count", now), Some(12));
+        assert_eq!(cache.total("count", expires), None, "the maximum age");
         cache.apply(published(ContentKind::News, "lt", &["LT"]));
-        assert_eq!(cache.total("count"), Some(12), "not in the chain");
+        assert_eq!(cache.total("count", now), Some(12), "not in the chain");
         cache.apply(published(ContentKind::News, "fr", &[]));
-        assert_eq!(cache.total("count"), None);
+        assert_eq!(cache.total("count", now), None);
         cache.apply(published(ContentKind::News, "fr", &[]));
-        cache.put_total("count".into(), 12, reads, ticket);
-        assert_eq!(cache.total("count"), None, "counted before a change");
+        cache.put_total("count".into(), 12, expires, reads, ticket);
+        assert_eq!(cache.total("count", now), None, "counted before a change");
     }
 }

@@ -17,7 +17,7 @@ use poem_openapi::types::{ToJSON, Type};
 use sha2::{Digest, Sha256};
 
 use super::params::{self, QueryParams};
-use crate::delivery_cache::{CachedResponse, Leader, Reads, Ticket, Turn};
+use crate::delivery_cache::{CachedResponse, Leader, Reads, Ticket, Turn, Waited};
 use crate::error::AppError;
 use crate::http::client;
 use crate::services::delivery::{self, Audience};
@@ -195,7 +195,7 @@ where
     }
     let cache_control = params::cache_control(state, &audience);
     let cached = !audience.preview && cache.is_enabled();
-    let _leader = if cached {
+    let leader = if cached {
         match lead_or_wait(state, &key, now).await {
             Ok(leader) => leader,
             Err(hit) => return Ok(answer_from_cache(state, req, &hit)),
@@ -208,27 +208,37 @@ where
     } else {
         None
     };
+    // On an error the leader is dropped: the readers waiting for it render themselves.
     match render(audience).await? {
-        Rendered::Moved(location) => Ok(Answer::Moved {
-            location,
-            cache_control,
-        }),
+        Rendered::Moved(location) => {
+            if let Some(leader) = leader {
+                leader.finish(false);
+            }
+            Ok(Answer::Moved {
+                location,
+                cache_control,
+            })
+        }
         Rendered::Body(body, reads) => {
             let bytes = body.into_body();
             let etag = etag_of(&bytes);
             if cached {
                 let entry = CachedResponse::new(bytes.clone(), etag.clone(), expires, reads);
-                cache.put(key, entry, ticket);
+                let kept = cache.put(key, entry, ticket);
+                if let Some(leader) = leader {
+                    leader.finish(kept);
+                }
             }
             Ok(answer(req, bytes, etag, cache_control))
         }
     }
 }
 
-/// Single-flight: leads the render of `key` (the guard wakes the waiting readers when
-/// dropped), or waits for the reader rendering it and answers with its result. A reader
-/// whose leader kept nothing (a change overtook its render) tries again, a few times; one
-/// whose wait ran out renders on its own rather than wait longer.
+/// Single-flight: leads the render of `key` (the leader wakes the waiting readers when
+/// it finishes or is dropped), or waits for the reader rendering it and answers with its
+/// result. A reader whose leader's response is gone already (a change dropped it) tries
+/// again, a few times; one whose leader kept nothing (an error, a redirect, a render a
+/// change overtook) or whose wait ran out renders on its own.
 async fn lead_or_wait(
     state: &AppState,
     key: &str,
@@ -251,14 +261,22 @@ async fn lead_or_wait(
                 };
             }
             Some(Turn::Follow(follower)) => {
-                let finished = follower.wait(bound).await;
-                state.metrics.count_render_wait(finished);
+                let waited = follower.wait(bound).await;
                 if let Some(hit) = cache.get(key, now) {
+                    state.metrics.count_render_wait("shared");
                     state.metrics.count_cache_lookup(true);
                     return Err(hit);
                 }
-                if !finished {
-                    return Ok(None);
+                match waited {
+                    Waited::Kept => {}
+                    Waited::NothingKept => {
+                        state.metrics.count_render_wait("rendered");
+                        return Ok(None);
+                    }
+                    Waited::TimedOut => {
+                        state.metrics.count_render_wait("timed_out");
+                        return Ok(None);
+                    }
                 }
             }
             None => return Ok(None),

@@ -6,13 +6,14 @@
 
 use std::time::Duration;
 
+use chrono::TimeDelta;
 use sea_orm::FromQueryResult;
 use uuid::Uuid;
 
 use super::Audience;
 use super::rows::{LIGHT_COLUMN_NAMES, LightRow, Row, shown};
 use super::sql::Sql;
-use crate::delivery_cache::Turn;
+use crate::delivery_cache::{Turn, Waited};
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::services::pagination::PageRequest;
@@ -168,14 +169,15 @@ async fn total(
     let key = format!("{}|{:?}", statement.sql, statement.values);
     // Readers asking for the same total at once wait for one count.
     let bound = Duration::from_millis(state.settings.delivery.response_cache_wait_ms);
+    let now = state.clock.now();
     let mut _leader = None;
     for _ in 0..3 {
-        if let Some(total) = cache.total(&key) {
+        if let Some(total) = cache.total(&key, now) {
             return Ok(total);
         }
         match cache.join_total(&key) {
             Some(Turn::Follow(follower)) => {
-                if !follower.wait(bound).await {
+                if follower.wait(bound).await == Waited::TimedOut {
                     break;
                 }
             }
@@ -186,18 +188,18 @@ async fn total(
             None => break,
         }
     }
-    if let Some(total) = cache.total(&key) {
+    if let Some(total) = cache.total(&key, now) {
         return Ok(total);
     }
     let ticket = cache.ticket();
     let counted = Count::find_by_statement(statement).one(&state.db).await?;
     let total = counted.map_or(0, |c| u64::try_from(c.total).unwrap_or(0));
-    cache.put_total(
-        key,
-        total,
-        super::reads::of_list(audience, kind, false),
-        ticket,
-    );
+    // However exact the invalidation, a total is counted again after the maximum age,
+    // as responses are rendered again (see `respond::expiry`).
+    let max_age = state.settings.delivery.response_cache_max_age_seconds;
+    let expires = now + TimeDelta::seconds(i64::try_from(max_age).unwrap_or(i64::MAX));
+    let reads = super::reads::of_list(audience, kind, false);
+    cache.put_total(key, total, expires, reads, ticket);
     Ok(total)
 }
 

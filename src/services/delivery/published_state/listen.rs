@@ -53,6 +53,8 @@ async fn listen(state: &AppState) -> Result<(), AppError> {
     check.tick().await;
     loop {
         tokio::select! {
+            // Notifications first: a check must not count one already received as missed.
+            biased;
             received = listener.try_recv() => match received.map_err(AppError::internal)? {
                 Some(notification) => hear(state, notification.payload()),
                 None => return Ok(()),

@@ -79,11 +79,21 @@ pub async fn changed(state: &AppState, changes: Vec<Change>) {
     if !state.delivery_cache.is_shared() {
         return;
     }
-    match announce(state, changes).await {
-        Ok(version) => state.delivery_cache.hear(version),
-        // Other instances keep what they cached until their maximum age or the next
-        // change that reaches them: say so loudly.
-        Err(err) => tracing::error!(error = %err, "cannot move the shared published-state version"),
+    // In a task of its own: a request dropped while this runs (the client went away)
+    // must not keep the other instances from hearing of a change that committed.
+    let state = state.clone();
+    let announced = tokio::spawn(async move {
+        match announce(&state, changes).await {
+            Ok(version) => state.delivery_cache.hear(version),
+            // Other instances keep what they cached until their maximum age or the next
+            // change that reaches them: say so loudly.
+            Err(err) => {
+                tracing::error!(error = %err, "cannot move the shared published-state version");
+            }
+        }
+    });
+    if let Err(err) = announced.await {
+        tracing::error!(error = %err, "announcing a change to other instances stopped");
     }
 }
 
