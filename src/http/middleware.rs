@@ -83,7 +83,15 @@ pub async fn invalidate_on_write<E: Endpoint>(
     }
     let mut pending = ChangedOnDrop(Some(state));
     let (response, effects) = published_state::collect(ep.call(req)).await;
-    let response = response?.into_response();
+    let response = match response {
+        Ok(response) => response.into_response(),
+        Err(err) => {
+            if err.status().is_client_error() {
+                pending.0 = None;
+            }
+            return Err(err);
+        }
+    };
     if let Some(state) = pending.0.take()
         && !response.status().is_client_error()
     {
