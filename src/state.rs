@@ -30,7 +30,8 @@ pub struct AppState {
     pub read_limits: ReadLimits,
     /// File downloads per client address.
     pub download_limit: RateLimit,
-    /// Rendered published responses, until the published state changes.
+    /// Rendered published responses and list totals, until a write changes what they
+    /// were made from.
     pub delivery_cache: ResponseCache,
     /// Identifies this process, e.g. in the readiness probe's object key.
     pub instance_id: Arc<str>,

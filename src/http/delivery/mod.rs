@@ -2,7 +2,7 @@
 //! sitemaps and registrations here). Every response has a strong ETag
 //! (304 on `If-None-Match`) and `Cache-Control` from `delivery.cache_control`;
 //! previews (`?preview=true` with a preview token) are `no-store`. Published responses
-//! are kept in the response cache until the published state changes.
+//! are kept in the response cache until a write changes what they were made from.
 
 mod dto;
 mod params;
