@@ -306,8 +306,13 @@ fn churn(dir: &Path, options: &Options) {
     println!("server peak RSS: {:.1} MiB", server.peak_rss_mib());
 }
 
-/// Seeds `database` (files under `dir`) through the editors' services.
-pub fn seed_database(database: &str, dir: &Path, sizes: seed::Sizes) {
+/// Runs `work` on the application's state over `database` and the files under `dir`
+/// (migrated, as the server would), outside any server.
+pub fn with_state<F, Fut>(database: &str, dir: &Path, work: F)
+where
+    F: FnOnce(buysocial::state::AppState) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     let mut settings = Settings::defaults().unwrap();
     settings.database.url = DatabaseUrl::try_from(database.to_owned()).unwrap();
     settings.storage.url = StorageUrl::try_from(format!("file://{}/files", dir.display())).unwrap();
@@ -321,6 +326,13 @@ pub fn seed_database(database: &str, dir: &Path, sizes: seed::Sizes) {
         let state = buysocial::app::build_state(settings, Clock::system())
             .await
             .unwrap();
+        work(state).await;
+    });
+}
+
+/// Seeds `database` (files under `dir`) through the editors' services.
+pub fn seed_database(database: &str, dir: &Path, sizes: seed::Sizes) {
+    with_state(database, dir, |state| async move {
         buysocial::services::users::bootstrap_admin(&state)
             .await
             .unwrap();

@@ -5,8 +5,6 @@
 
 use std::path::{Path, PathBuf};
 
-use buysocial::clock::Clock;
-use buysocial::settings::{DatabaseUrl, Settings, StorageUrl};
 use chrono::Duration;
 use entity::{document, published_translation};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
@@ -14,7 +12,7 @@ use uuid::Uuid;
 
 use crate::load::wrk;
 use crate::server::Server;
-use crate::{NEWS_LIST, Options, cache_env, sqlite_url};
+use crate::{NEWS_LIST, Options, cache_env, sqlite_url, with_state};
 
 pub fn run(seeded: &Path, options: &Options, news: usize) {
     println!(
@@ -58,19 +56,13 @@ fn grown(seeded: &Path, news: usize) -> PathBuf {
     }
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
+    // With its write-ahead log, if the seed left one: the database is the two together.
     std::fs::copy(seeded.join("bench.db"), dir.join("bench.db")).unwrap();
-    let mut settings = Settings::defaults().unwrap();
-    settings.database.url =
-        DatabaseUrl::try_from(format!("{}?mode=rwc", sqlite_url(&dir))).unwrap();
-    settings.storage.url = StorageUrl::try_from(format!("file://{}/files", dir.display())).unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let state = buysocial::app::build_state(settings, Clock::system())
-            .await
-            .unwrap();
+    if seeded.join("bench.db-wal").exists() {
+        std::fs::copy(seeded.join("bench.db-wal"), dir.join("bench.db-wal")).unwrap();
+    }
+    let database = format!("{}?mode=rwc", sqlite_url(&dir));
+    with_state(&database, &dir, |state| async move {
         let db = &state.db;
         let originals = document::Entity::find()
             .filter(document::Column::Kind.eq("news"))
