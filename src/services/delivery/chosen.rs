@@ -94,8 +94,11 @@ pub(super) async fn chosen(
     let theirs = conditions(&mut sql, kind, audience, filter, &chain, Some("q"));
     let earlier = sql.chain_rank("q.locale", &chain);
     let mine_rank = sql.chain_rank("p.locale", &chain);
-    let size = sql.bind(i64::try_from(page.size).unwrap_or(i64::MAX));
-    let skip = sql.bind(i64::try_from(page.index().saturating_mul(page.size)).unwrap_or(i64::MAX));
+    // Written as numbers, not bound: SQLite plans with a bound LIMIT's value, so it
+    // prepares the statement again whenever one is bound (every request). Both are
+    // integers the server computed.
+    let size = i64::try_from(page.size).unwrap_or(i64::MAX);
+    let skip = i64::try_from(page.index().saturating_mul(page.size)).unwrap_or(i64::MAX);
     let text = format!(
         "SELECT {columns} FROM published_translations p WHERE {mine} AND NOT EXISTS \
          (SELECT 1 FROM published_translations q WHERE q.document_id = p.document_id \

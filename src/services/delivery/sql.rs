@@ -1,6 +1,8 @@
 //! Building the delivery's hand-written statements for SQLite and PostgreSQL alike.
-//! Every value is bound, never spliced into the text. SQLite's `?` are bound in the
-//! order they appear in the text, so callers add each part in text order.
+//! Every value from a request is bound, never spliced into the text (the one exception:
+//! a page's LIMIT and OFFSET, integers the server computed; see `chosen`). SQLite's `?`
+//! are bound in the order they appear in the text, so callers add each part in text
+//! order.
 
 use sea_orm::{DatabaseBackend, Statement, Value};
 
