@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -107,7 +108,7 @@ pub(super) async fn deliver(
         .into_iter()
         .filter(|row| seen.insert(row.document_id))
         .map(|row| {
-            let fields = serde_json::from_value(row.document_fields.clone()).unwrap_or_default();
+            let fields = ItemFields::deserialize(&row.document_fields).unwrap_or_default();
             (row, fields)
         })
         .collect();
@@ -245,8 +246,7 @@ fn file_of(row: &Row) -> Option<Uuid> {
 
 impl LinkedMaterial {
     fn of(row: &Row, assets: &BTreeMap<Uuid, Asset>, links: &Links) -> Self {
-        let fields: ItemFields =
-            serde_json::from_value(row.document_fields.clone()).unwrap_or_default();
+        let fields: ItemFields = ItemFields::deserialize(&row.document_fields).unwrap_or_default();
         Self {
             id: row.document_id,
             locale: row.locale.clone(),

@@ -5,6 +5,7 @@
 use chrono::Utc;
 use entity::slug_redirect;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -98,7 +99,7 @@ pub async fn list(
             );
             let fields: Option<ItemFields> = events
                 .first()
-                .and_then(|row| serde_json::from_value(row.document_fields.clone()).ok());
+                .and_then(|row| ItemFields::deserialize(&row.document_fields).ok());
             Some(fields.and_then(|f| f.materials).unwrap_or_default())
         }
         None => None,
@@ -140,7 +141,7 @@ pub async fn list(
                 return true;
             }
             let fields: ItemFields =
-                serde_json::from_value(row.document_fields.clone()).unwrap_or_default();
+                ItemFields::deserialize(&row.document_fields).unwrap_or_default();
             let for_language = language.as_ref().is_none_or(|l| {
                 fields
                     .workshop_languages
