@@ -111,10 +111,8 @@ impl Drop for ChangedOnDrop {
         if let Some(state) = self.0.take() {
             // Drop everything here at once; the other instances hear in the background.
             let changes = published_state::Effects::unknown().into_changes();
-            for change in &changes {
-                state.delivery_cache.apply(change.clone());
-            }
-            tokio::spawn(async move { published_state::changed(&state, changes).await });
+            published_state::apply_here(&state, &changes);
+            published_state::share(&state, changes);
         }
     }
 }

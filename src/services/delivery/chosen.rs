@@ -173,6 +173,7 @@ async fn total(
     // Readers asking for the same total at once wait for one count.
     let bound = Duration::from_millis(state.settings.delivery.response_cache_wait_ms);
     let now = state.clock.now();
+    // Held until the count is kept: the readers waiting for it then find it.
     let mut _leader = None;
     for _ in 0..3 {
         if let Some(total) = cache.total(&key, now) {

@@ -70,19 +70,30 @@ async fn read_version(db: &impl ConnectionTrait) -> Result<u64, AppError> {
 /// Changes that committed: this instance's cache drops what they touch and, in the
 /// shared scope, the other instances hear of them.
 pub async fn changed(state: &AppState, changes: Vec<Change>) {
-    if changes.is_empty() {
-        return;
+    apply_here(state, &changes);
+    if let Some(announced) = share(state, changes)
+        && let Err(err) = announced.await
+    {
+        tracing::error!(error = %err, "announcing a change to other instances stopped");
     }
-    for change in &changes {
+}
+
+/// This instance's cache drops what `changes` touch, at once (no await).
+pub fn apply_here(state: &AppState, changes: &[Change]) {
+    for change in changes {
         state.delivery_cache.apply(change.clone());
     }
-    if !state.delivery_cache.is_shared() {
-        return;
+}
+
+/// In the shared scope, tells the other instances of `changes`, in a task of its own: a
+/// request dropped meanwhile (the client went away) must not keep them from hearing of
+/// a change that committed. `None` when there is no one to tell.
+pub fn share(state: &AppState, changes: Vec<Change>) -> Option<tokio::task::JoinHandle<()>> {
+    if changes.is_empty() || !state.delivery_cache.is_shared() {
+        return None;
     }
-    // In a task of its own: a request dropped while this runs (the client went away)
-    // must not keep the other instances from hearing of a change that committed.
     let state = state.clone();
-    let announced = tokio::spawn(async move {
+    Some(tokio::spawn(async move {
         match announce(&state, changes).await {
             Ok(version) => state.delivery_cache.hear(version),
             // Other instances keep what they cached until their maximum age or the next
@@ -91,10 +102,7 @@ pub async fn changed(state: &AppState, changes: Vec<Change>) {
                 tracing::error!(error = %err, "cannot move the shared published-state version");
             }
         }
-    });
-    if let Err(err) = announced.await {
-        tracing::error!(error = %err, "announcing a change to other instances stopped");
-    }
+    }))
 }
 
 /// Moves the shared version and, on PostgreSQL, notifies the other instances in the
