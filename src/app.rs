@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::http::connections::{self, ConnectionLimits, GuardedAcceptor};
 use crate::metrics::Metrics;
 use crate::ratelimit::{RateLimit, ReadLimits};
+use crate::render::Renderer;
 use crate::services::users::{self, Bootstrap};
 use crate::settings::{CacheScope, Settings};
 use crate::state::AppState;
@@ -190,6 +191,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         metrics.password_verifications(),
     )
     .map_err(|err| StartError::Bootstrap(err.to_string()))?;
+    let renderer = Renderer::for_current_runtime(settings.content.markdown_limits());
     Ok(AppState {
         db,
         store,
@@ -212,6 +214,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
             delivery.response_cache_bytes,
             delivery.response_cache_scope == CacheScope::Shared,
         ),
+        renderer,
         instance_id: uuid::Uuid::new_v4().to_string().into(),
     })
 }

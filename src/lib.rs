@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod metrics;
 pub mod policy;
 pub mod ratelimit;
+pub mod render;
 pub mod services;
 pub mod settings;
 pub mod state;

@@ -55,8 +55,14 @@ pub enum Action<'a> {
     /// Remove an item from the trash for good.
     PurgeItem,
     UploadAsset,
-    /// Edit or delete assets of the media library.
+    /// Edit or delete assets of the media library. A file that content uses also needs
+    /// the right to edit each of its uses; one that nothing uses, [`Action::ManageUnusedAsset`].
     ManageAssets,
+    /// Edit or delete a file no content uses: within the countries of whoever uploaded it
+    /// (`None`: the uploader is unknown or gone, so admins only).
+    ManageUnusedAsset {
+        uploader_countries: Option<&'a [CountryCode]>,
+    },
     ReadRegistrations {
         country: &'a CountryCode,
     },
@@ -79,7 +85,7 @@ impl Action<'_> {
             Action::DeleteItem { .. } => "content:delete",
             Action::PurgeItem => "content:purge",
             Action::UploadAsset => "assets:upload",
-            Action::ManageAssets => "assets:manage",
+            Action::ManageAssets | Action::ManageUnusedAsset { .. } => "assets:manage",
             Action::ReadRegistrations { .. } => "registrations:read",
         }
     }
@@ -127,6 +133,15 @@ pub fn authorize(principal: &Principal, action: Action<'_>) -> Result<(), Denied
         Action::UploadAsset if writer => Ok(()),
         Action::ManageAssets if role == Role::Editor => Ok(()),
         Action::UploadAsset | Action::ManageAssets => role_lacks(),
+        Action::ManageUnusedAsset { uploader_countries } if role == Role::Editor => {
+            match uploader_countries {
+                Some(countries) => item_in_scope(scope, countries)
+                    .map_err(|_| "the file was uploaded by someone working outside your countries".to_owned())
+                    .or_else(deny),
+                None => deny("nobody known uploaded this file: only admins can change it".into()),
+            }
+        }
+        Action::ManageUnusedAsset { .. } => role_lacks(),
         Action::EditItem { countries } if writer => item_in_scope(scope, countries).or_else(deny),
         Action::EditTranslation { countries, locale } if writer => {
             translation_in_scope(scope, countries, locale).or_else(deny)
@@ -153,6 +168,15 @@ pub fn authorize(principal: &Principal, action: Action<'_>) -> Result<(), Denied
         | Action::DeleteItem { .. }
         | Action::ReadRegistrations { .. } => role_lacks(),
     }
+}
+
+/// Why `role` cannot carry `scope`, if it cannot. An admin acts everywhere (users,
+/// tokens, sites and all content), so a scope on an admin would promise a limit that
+/// nothing enforces: it is refused rather than shown.
+pub fn scope_refusal(role: Role, scope: &Scope) -> Option<&'static str> {
+    (role == Role::Admin && *scope != Scope::everything()).then_some(
+        "an admin acts in every country and locale: leave countries and locales empty, or choose another role",
+    )
 }
 
 /// What a principal may do in general: what the admin web app offers. Each answer is
@@ -344,6 +368,34 @@ mod tests {
                 assert_eq!(denied.permission, action.permission());
             }
         }
+    }
+
+    #[test]
+    fn only_roles_other_than_admin_carry_a_scope() {
+        assert!(scope_refusal(Role::Admin, &Scope::everything()).is_none());
+        assert!(scope_refusal(Role::Admin, &belgian(Role::Admin).scope).is_some());
+        for role in [Role::Editor, Role::Author, Role::Viewer] {
+            assert!(scope_refusal(role, &belgian(role).scope).is_none());
+        }
+    }
+
+    #[test]
+    fn unused_files_are_managed_within_the_uploaders_countries() {
+        let (be, lt, all) = ([c("BE")], [c("LT")], []);
+        let editor = belgian(Role::Editor);
+        let unused = |countries| Action::ManageUnusedAsset {
+            uploader_countries: countries,
+        };
+        assert!(authorize(&editor, unused(Some(&be))).is_ok());
+        assert!(authorize(&editor, unused(Some(&lt))).is_err());
+        assert!(authorize(&editor, unused(Some(&all))).is_err(), "an EU-wide uploader");
+        assert!(authorize(&editor, unused(None)).is_err(), "an unknown uploader");
+        let eu_editor = principal(Role::Editor, &[], &[]);
+        assert!(authorize(&eu_editor, unused(Some(&lt))).is_ok());
+        assert!(authorize(&eu_editor, unused(None)).is_err());
+        let admin = principal(Role::Admin, &[], &[]);
+        assert!(authorize(&admin, unused(None)).is_ok());
+        assert!(authorize(&belgian(Role::Author), unused(Some(&be))).is_err());
     }
 
     #[test]

@@ -1,8 +1,13 @@
 //! A fixed-window rate limit per key (e.g. a client address), in this instance's
 //! memory. Behind a load balancer each instance counts on its own, so the effective
 //! limit is the configured one times the number of instances.
+//!
+//! The keys kept are bounded: past [`MAX_KEYS`], expired windows are swept, and if that
+//! is not enough the oldest windows are dropped (forgetting a count errs towards letting
+//! a request through), so that requests from many addresses cannot grow memory.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -10,15 +15,63 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::error::AppError;
 
-/// How many keys are kept before expired windows are swept, so memory stays bounded.
-const SWEEP_AT: usize = 10_000;
+/// How many keys are kept at most.
+const MAX_KEYS: usize = 100_000;
+
+/// What a per-address limit counts for `address`: an IPv4 address as it is, an IPv6
+/// one by its network of `ipv6_prefix` bits (a client usually holds a whole /64), and
+/// an IPv4 address written as IPv6 (`::ffff:a.b.c.d`) as the IPv4 address.
+pub fn limit_key(address: IpAddr, ipv6_prefix: u8) -> String {
+    match address {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let prefix = u32::from(ipv6_prefix.min(128));
+                let mask = u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
+                let network = std::net::Ipv6Addr::from(u128::from(v6) & mask);
+                format!("{network}/{prefix}")
+            }
+        },
+    }
+}
 
 /// Per key: when its current window started, and how many requests it has had in it;
-/// and when expired windows were last swept.
+/// the window starts in the order they began (an entry whose key has started a newer
+/// window since is stale, and skipped); and when expired windows were last swept.
 #[derive(Debug, Default)]
 struct Windows {
     by_key: HashMap<String, (DateTime<Utc>, u32)>,
+    started: VecDeque<(String, DateTime<Utc>)>,
     swept_at: Option<DateTime<Utc>>,
+}
+
+impl Windows {
+    /// Makes room for one more key: expired windows first, then the oldest ones.
+    fn make_room(&mut self, now: DateTime<Utc>, window: TimeDelta) {
+        if self.by_key.len() < MAX_KEYS {
+            return;
+        }
+        // At most once a window, so that many live keys do not make every check a sweep.
+        if self.swept_at.is_none_or(|at| now - at >= window) {
+            self.by_key.retain(|_, (start, _)| now - *start < window);
+            self.swept_at = Some(now);
+        }
+        while self.by_key.len() >= MAX_KEYS {
+            let Some((key, start)) = self.started.pop_front() else {
+                break;
+            };
+            if self.by_key.get(&key).is_some_and(|(current, _)| *current == start) {
+                self.by_key.remove(&key);
+            }
+        }
+        // Stale entries of keys that started again or were swept: bound the queue too.
+        if self.started.len() > 2 * MAX_KEYS {
+            let by_key = &self.by_key;
+            self.started
+                .retain(|(key, start)| by_key.get(key).is_some_and(|(current, _)| current == start));
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -51,16 +104,21 @@ impl RateLimit {
             .counts
             .lock()
             .map_err(|_| AppError::internal("the rate limit's lock is poisoned"))?;
-        // At most once a window, so that many live keys do not make every check a sweep.
         let window = self.window;
-        if counts.by_key.len() >= SWEEP_AT && counts.swept_at.is_none_or(|at| now - at >= window) {
-            counts.by_key.retain(|_, (start, _)| now - *start < window);
-            counts.swept_at = Some(now);
+        let fresh = counts
+            .by_key
+            .get(key)
+            .is_none_or(|(start, _)| now - *start >= window);
+        if fresh {
+            if !counts.by_key.contains_key(key) {
+                counts.make_room(now, window);
+            }
+            counts.by_key.insert(key.to_owned(), (now, 0));
+            counts.started.push_back((key.to_owned(), now));
         }
-        let entry = counts.by_key.entry(key.to_owned()).or_insert((now, 0));
-        if now - entry.0 >= self.window {
-            *entry = (now, 0);
-        }
+        let Some(entry) = counts.by_key.get_mut(key) else {
+            return Ok(());
+        };
         if entry.1 >= self.max {
             let left = (entry.0 + self.window - now).num_seconds().max(1);
             return Err(AppError::TooManyRequests {
@@ -114,10 +172,10 @@ mod tests {
     }
 
     #[test]
-    fn expired_windows_are_swept_at_most_once_a_window() {
+    fn expired_windows_are_swept_when_the_keys_are_many() {
         let limit = RateLimit::new(1, Duration::from_secs(60));
         let start = Utc::now();
-        for n in 0..SWEEP_AT {
+        for n in 0..MAX_KEYS {
             assert!(limit.check(&n.to_string(), start).is_ok());
         }
         let later = start + TimeDelta::seconds(61);
@@ -125,6 +183,35 @@ mod tests {
         let counts = limit.counts.lock().unwrap();
         assert_eq!(counts.by_key.len(), 1, "the expired windows are gone");
         assert_eq!(counts.swept_at, Some(later));
+    }
+
+    #[test]
+    fn many_live_keys_drop_the_oldest_windows_and_memory_stays_bounded() {
+        let limit = RateLimit::new(1, Duration::from_secs(3600));
+        let start = Utc::now();
+        for n in 0..MAX_KEYS + 10 {
+            let at = start + TimeDelta::milliseconds(i64::try_from(n).unwrap());
+            assert!(limit.check(&n.to_string(), at).is_ok());
+        }
+        let counts = limit.counts.lock().unwrap();
+        assert!(counts.by_key.len() <= MAX_KEYS);
+        assert!(!counts.by_key.contains_key("0"), "the oldest went first");
+        assert!(counts.by_key.contains_key(&(MAX_KEYS + 9).to_string()));
+        assert!(counts.started.len() <= 2 * MAX_KEYS + 1);
+    }
+
+    #[test]
+    fn ipv6_clients_count_by_their_network() {
+        let key = |raw: &str, prefix| limit_key(raw.parse().unwrap(), prefix);
+        assert_eq!(key("2001:db8:1:2:aaaa::1", 64), "2001:db8:1:2::/64");
+        assert_eq!(
+            key("2001:db8:1:2:aaaa::1", 64),
+            key("2001:db8:1:2:ffff:ffff:ffff:ffff", 64)
+        );
+        assert_ne!(key("2001:db8:1:2::1", 64), key("2001:db8:1:3::1", 64));
+        assert_eq!(key("2001:db8:1:2::1", 128), "2001:db8:1:2::1/128");
+        assert_eq!(key("::ffff:192.0.2.7", 64), "192.0.2.7");
+        assert_eq!(key("192.0.2.7", 64), "192.0.2.7");
     }
 
     #[test]

@@ -56,6 +56,7 @@ pub struct ServerSettings {
     pub idle_timeout_seconds: u64,
     pub max_connections: usize,
     pub public_url: String,
+    pub ipv6_limit_prefix: u8,
 }
 
 impl ServerSettings {
@@ -102,6 +103,18 @@ pub struct ContentSettings {
     pub max_title_chars: usize,
     pub max_body_bytes: usize,
     pub max_summary_chars: usize,
+    pub max_body_depth: usize,
+    pub max_body_elements: usize,
+}
+
+impl ContentSettings {
+    /// The bounds on a Markdown body's nesting and elements.
+    pub fn markdown_limits(&self) -> crate::domain::content::markdown::Limits {
+        crate::domain::content::markdown::Limits {
+            max_depth: self.max_body_depth,
+            max_elements: self.max_body_elements,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -172,6 +185,7 @@ pub struct AuthSettings {
 #[serde(deny_unknown_fields)]
 pub struct ThrottleSettings {
     pub max_failures_per_account: u32,
+    pub max_failures_per_account_all_addresses: u32,
     pub max_failures_per_address: u32,
     pub window_seconds: u32,
     pub lockout_seconds: u32,
@@ -366,6 +380,9 @@ impl Settings {
                 message: message.to_owned(),
             })
         };
+        if !(32..=128).contains(&self.server.ipv6_limit_prefix) {
+            return invalid("server.ipv6_limit_prefix", "must be 32 to 128");
+        }
         if self.server.max_json_body_bytes == 0 {
             return invalid("server.max_json_body_bytes", "must be greater than 0");
         }
@@ -409,6 +426,12 @@ impl Settings {
                 "api.default_page_size",
                 "page sizes must be positive, the default no larger than api.max_page_size",
             );
+        }
+        if !(1..=256).contains(&self.content.max_body_depth) {
+            return invalid("content.max_body_depth", "must be 1 to 256");
+        }
+        if self.content.max_body_elements == 0 {
+            return invalid("content.max_body_elements", "must be greater than 0");
         }
         let locales = &self.content.locales;
         if locales.is_empty() {

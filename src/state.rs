@@ -9,6 +9,7 @@ use crate::clock::Clock;
 use crate::delivery_cache::ResponseCache;
 use crate::metrics::Metrics;
 use crate::ratelimit::{RateLimit, ReadLimits};
+use crate::render::Renderer;
 use crate::settings::Settings;
 use crate::storage::{Presigner, Store};
 
@@ -33,6 +34,8 @@ pub struct AppState {
     /// Rendered published responses and list totals, until a write changes what they
     /// were made from.
     pub delivery_cache: ResponseCache,
+    /// Renders Markdown bodies off the async workers, a bounded number at a time.
+    pub renderer: Renderer,
     /// Identifies this process, e.g. in the readiness probe's object key.
     pub instance_id: Arc<str>,
 }

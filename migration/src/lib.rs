@@ -27,6 +27,7 @@ mod m20261130_000016_activity_marks;
 mod m20261130_000017_audit_actors;
 mod m20261130_000018_webhooks;
 mod m20261130_000019_newest_index;
+mod m20261203_000020_admin_scope_and_departed_tokens;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000017_audit_actors::Migration),
             Box::new(m20261130_000018_webhooks::Migration),
             Box::new(m20261130_000019_newest_index::Migration),
+            Box::new(m20261203_000020_admin_scope_and_departed_tokens::Migration),
         ]
     }
 }

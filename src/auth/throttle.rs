@@ -26,10 +26,22 @@ pub struct ThrottleKey {
 }
 
 impl ThrottleKey {
+    /// One account tried from one client address (or /64 network): the lock that five
+    /// wrong passwords set. Someone else, elsewhere, guessing wrong does not lock the
+    /// account's owner out.
+    pub fn account_from(email: &str, address: &str, settings: &ThrottleSettings) -> Self {
+        Self {
+            key: format!("account:{}@{address}", short(email)),
+            max_failures: settings.max_failures_per_account,
+        }
+    }
+
+    /// One account tried from anywhere: a higher bound on guesses spread over many
+    /// addresses.
     pub fn account(email: &str, settings: &ThrottleSettings) -> Self {
         Self {
-            key: format!("account:{}", email.chars().take(260).collect::<String>()),
-            max_failures: settings.max_failures_per_account,
+            key: format!("account:{}", short(email)),
+            max_failures: settings.max_failures_per_account_all_addresses,
         }
     }
 
@@ -39,6 +51,10 @@ impl ThrottleKey {
             max_failures: settings.max_failures_per_address,
         }
     }
+}
+
+fn short(email: &str) -> String {
+    email.chars().take(260).collect()
 }
 
 /// Refuses with 429 when any of `keys` is locked out at `now`.

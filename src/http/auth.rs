@@ -174,7 +174,7 @@ impl AuthApi {
         req: &Request,
         body: JsonBody<LoginRequest>,
     ) -> Result<Json<LoginResponse>, ApiError<LoginErrors>> {
-        let client = client_info(req, self.state.settings.server.trust_proxy_headers);
+        let client = client_info(req, &self.state.settings.server);
         let outcome = auth::login(&self.state, &body.0.email, &body.0.password, client).await?;
         Ok(Json(LoginResponse {
             token: outcome.token,

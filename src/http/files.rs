@@ -85,6 +85,13 @@ impl ApiResponse for FileResponse {
                     headers: vec![],
                 },
                 MetaResponse {
+                    description: "The URL names the file by an earlier name (it was renamed): `Location` is its current URL.",
+                    status: Some(308),
+                    status_range: None,
+                    content: vec![],
+                    headers: vec![],
+                },
+                MetaResponse {
                     description: "Not modified (`If-None-Match` matched).",
                     status: Some(304),
                     status_range: None,
@@ -128,8 +135,20 @@ impl FilesApi {
     ) -> Result<FileResponse, ApiError<FileErrors>> {
         limit_address(&self.state, req)?;
         let reader = assets::reader(&self.state, client::bearer(req)).await?;
-        let assets::Visible { asset, public } =
-            assets::visible(&self.state, asset_id.0, &file_name.0, &reader).await?;
+        let assets::Visible {
+            asset,
+            public,
+            renamed,
+        } = assets::visible(&self.state, asset_id.0, &file_name.0, &reader).await?;
+        if renamed {
+            // A link from before a rename: the file under its current name.
+            let redirect = Response::builder()
+                .status(StatusCode::PERMANENT_REDIRECT)
+                .header(header::LOCATION, asset.url())
+                .header(header::CACHE_CONTROL, if public { "public, max-age=300" } else { "private, no-store" })
+                .finish();
+            return Ok(FileResponse(redirect));
+        }
         if let Some(url) = assets::presigned_url(&self.state, &asset).await? {
             // The signature expires, so the redirect must not be cached for long; a
             // draft's file not at all.
@@ -157,9 +176,9 @@ impl FilesApi {
 fn limit_address(state: &AppState, req: &Request) -> Result<(), AppError> {
     let limit = &state.download_limit;
     if limit.is_enabled() {
-        let client = client::client_info(req, state.settings.server.trust_proxy_headers);
+        let client = client::client_info(req, &state.settings.server);
         limit.check(
-            client.address.as_deref().unwrap_or("unknown"),
+            client.limit_key.as_deref().unwrap_or("unknown"),
             state.clock.now(),
         )?;
     }

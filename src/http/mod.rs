@@ -2,6 +2,7 @@
 
 mod admin;
 mod admin_app;
+mod api_docs;
 mod auth;
 mod client;
 pub mod connections;
@@ -165,7 +166,7 @@ pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
     let document = openapi_json(&state);
     // Swagger UI shows the document as served, not poem-openapi's unfinished one.
     let docs_html = api.swagger_ui_html().replacen(&api.spec(), &document, 1);
-    let docs = poem::endpoint::make_sync(move |_| poem::web::Html(docs_html.clone()));
+    let docs = api_docs::endpoint(docs_html);
     let spec = poem::endpoint::make_sync(move |_| {
         poem::Response::builder()
             .content_type("application/json; charset=utf-8")

@@ -33,7 +33,7 @@ fn state(req: &Request) -> Result<&AppState, AppError> {
 
 async fn check_admin(req: &Request, bearer: Bearer) -> poem::Result<Actor> {
     let state = state(req)?;
-    let client = client_info(req, state.settings.server.trust_proxy_headers);
+    let client = client_info(req, &state.settings.server);
     Ok(actor::authenticate_admin(state, &bearer.token, client).await?)
 }
 
@@ -45,7 +45,7 @@ async fn check_session(req: &Request, bearer: Bearer) -> poem::Result<SessionCal
         } => Ok(SessionCaller {
             user,
             session_id,
-            client: client_info(req, state.settings.server.trust_proxy_headers),
+            client: client_info(req, &state.settings.server),
         }),
         Credential::Token(_) | Credential::Local(_) => Err(AppError::Forbidden(
             "this needs a session token from POST /api/v1/auth/login".into(),

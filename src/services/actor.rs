@@ -78,6 +78,7 @@ impl Actor {
             credential: Credential::Local(user),
             client: ClientInfo {
                 address: Some("local".into()),
+                limit_key: Some("local".into()),
                 user_agent: None,
             },
         }

@@ -25,6 +25,9 @@ const INVALID_SESSION: &str = "the session token is missing, invalid or expired"
 #[derive(Debug, Clone, Default)]
 pub struct ClientInfo {
     pub address: Option<String>,
+    /// What per-address limits count: the address, or for IPv6 its network
+    /// (`server.ipv6_limit_prefix`).
+    pub limit_key: Option<String>,
     pub user_agent: Option<String>,
 }
 
@@ -59,10 +62,13 @@ pub async fn login(
     let settings = &state.settings.auth;
     let now = state.clock.now();
     let email = email.trim().to_lowercase();
-    let mut keys = vec![ThrottleKey::account(&email, &settings.throttle)];
-    if let Some(address) = &client.address {
-        keys.push(ThrottleKey::address(address, &settings.throttle));
-    }
+    // The first key is cleared by a successful login; the others give back one attempt.
+    let address = client.limit_key.as_deref().unwrap_or("unknown");
+    let keys = vec![
+        ThrottleKey::account_from(&email, address, &settings.throttle),
+        ThrottleKey::account(&email, &settings.throttle),
+        ThrottleKey::address(address, &settings.throttle),
+    ];
     throttle::reserve(&state.db, &keys, &settings.throttle, now).await?;
 
     let user = users::find_by_email(&state.db, &email).await?;

@@ -75,6 +75,8 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
     /// A preview link's token: the one translation it shows as a draft.
     pub preview_of: Option<PreviewOf>,
+    /// Whoever created it is disabled or deleted (known in lists and reads).
+    pub creator_left: bool,
 }
 
 /// The translation a preview link shows.
@@ -104,6 +106,7 @@ impl TryFrom<api_token::Model> for ApiToken {
             expires_at: model.expires_at,
             last_used_at: model.last_used_at,
             revoked_at: model.revoked_at,
+            creator_left: false,
             // Both or neither: half a scope must never read as no scope at all.
             preview_of: match (model.document_id, model.locale) {
                 (Some(document_id), Some(locale)) => Some(PreviewOf {
@@ -209,6 +212,12 @@ pub async fn create(
         }
         _ => {}
     }
+    if let Some(refusal) = new
+        .role
+        .and_then(|role| crate::policy::scope_refusal(role, &scope))
+    {
+        errors.push("scope", refusal);
+    }
     if kind != TokenKind::Admin && scope != Scope::default() {
         errors.push(
             "scope",
@@ -274,7 +283,65 @@ pub async fn list(
         .paginate(&state.db, page.size);
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(page.index()).await?;
-    Paged::new(items, total, page).try_map(ApiToken::try_from)
+    let creators: Vec<Uuid> = items.iter().filter_map(|t| t.created_by).collect();
+    let active: std::collections::HashSet<Uuid> = entity::user::Entity::find()
+        .filter(entity::user::Column::Id.is_in(creators))
+        .filter(entity::user::Column::DisabledAt.is_null())
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|user| user.id)
+        .collect();
+    Paged::new(items, total, page).try_map(|model| {
+        let mut token = ApiToken::try_from(model)?;
+        token.creator_left = token.created_by.is_some_and(|id| !active.contains(&id));
+        Ok(token)
+    })
+}
+
+/// Revokes the live admin tokens that `user` created, inside the caller's transaction
+/// (disabling or deleting the user); returns their ids. Delivery and preview tokens
+/// stay: national sites must not go offline because someone left.
+pub async fn revoke_admin_tokens_of(
+    txn: &impl sea_orm::ConnectionTrait,
+    user: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>, AppError> {
+    let ids: Vec<Uuid> = live_admin_tokens_of(txn, &[user], now)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    if !ids.is_empty() {
+        Tokens::update_many()
+            .col_expr(Column::RevokedAt, Expr::value(Some(now)))
+            .filter(Column::Id.is_in(ids.clone()))
+            .exec(txn)
+            .await?;
+    }
+    Ok(ids)
+}
+
+/// The live (not revoked, not expired) admin tokens each of `users` created:
+/// (token id, creator id).
+pub async fn live_admin_tokens_of(
+    db: &impl sea_orm::ConnectionTrait,
+    users: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<Vec<(Uuid, Uuid)>, AppError> {
+    if users.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(Tokens::find()
+        .filter(Column::Kind.eq(TokenKind::Admin.as_str()))
+        .filter(Column::RevokedAt.is_null())
+        .filter(Column::CreatedBy.is_in(users.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|t| t.expires_at.is_none_or(|at| at > now))
+        .filter_map(|t| Some((t.id, t.created_by?)))
+        .collect())
 }
 
 /// Revokes a token; it is refused from the next request on.

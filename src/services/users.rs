@@ -18,7 +18,7 @@ use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
 use crate::services::pagination::{PageRequest, Paged};
-use crate::services::scopes;
+use crate::services::{scopes, tokens};
 use crate::state::AppState;
 
 /// A user as the rest of the application sees it (never with its password hash).
@@ -33,6 +33,9 @@ pub struct User {
     pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Live admin tokens this person created, which disabling or deleting them revokes
+    /// (counted in reads, lists and changes by an admin).
+    pub admin_tokens: u64,
 }
 
 impl TryFrom<user::Model> for User {
@@ -49,6 +52,7 @@ impl TryFrom<user::Model> for User {
             disabled_at: model.disabled_at,
             created_at: model.created_at,
             updated_at: model.updated_at,
+            admin_tokens: 0,
         })
     }
 }
@@ -146,6 +150,9 @@ async fn prepare(state: &AppState, new: NewUser) -> Result<user::ActiveModel, Ap
         "scope",
         &mut errors,
     );
+    if let Some(refusal) = crate::policy::scope_refusal(new.role, &scope) {
+        errors.push("scope", refusal);
+    }
     errors.finish()?;
     let (Some(email), Some(password)) = (email, password) else {
         return Err(AppError::internal("validated fields are missing"));
@@ -207,7 +214,8 @@ pub async fn list(
         let paginator = query.paginate(&state.db, page.size);
         let total = paginator.num_items().await?;
         let items = paginator.fetch_page(page.index()).await?;
-        return Paged::new(items, total, page).try_map(User::try_from);
+        let users = Paged::new(items, total, page).try_map(User::try_from)?;
+        return with_admin_tokens(state, users).await;
     };
     let country =
         CountryCode::parse(&raw_country).map_err(|m| AppError::invalid_parameter("country", m))?;
@@ -229,7 +237,25 @@ pub async fn list(
         .skip(usize::try_from(page.index() * page.size).unwrap_or(usize::MAX))
         .take(usize::try_from(page.size).unwrap_or(usize::MAX))
         .collect();
-    Ok(Paged::new(items, total, page))
+    with_admin_tokens(state, Paged::new(items, total, page)).await
+}
+
+/// `users` with how many live admin tokens each created: one query for the page.
+async fn with_admin_tokens(state: &AppState, users: Paged<User>) -> Result<Paged<User>, AppError> {
+    let ids: Vec<Uuid> = users.items.iter().map(|u| u.id).collect();
+    let tokens = tokens::live_admin_tokens_of(&state.db, &ids, state.clock.now()).await?;
+    users.try_map(|mut user| {
+        user.admin_tokens = tokens.iter().filter(|(_, by)| *by == user.id).count() as u64;
+        Ok(user)
+    })
+}
+
+async fn one_with_admin_tokens(state: &AppState, mut user: User) -> Result<User, AppError> {
+    let now = state.clock.now();
+    user.admin_tokens = tokens::live_admin_tokens_of(&state.db, &[user.id], now)
+        .await?
+        .len() as u64;
+    Ok(user)
 }
 
 pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> Result<User, AppError> {
@@ -241,7 +267,8 @@ pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> Result<User, AppE
         Some(id.to_string()),
     )
     .await?;
-    find(&state.db, id).await?.try_into()
+    let user: User = find(&state.db, id).await?.try_into()?;
+    one_with_admin_tokens(state, user).await
 }
 
 /// Changes a user. Disabling, and setting a password, end the user's sessions.
@@ -307,6 +334,12 @@ pub async fn update(
     } else {
         current.scope.clone()
     };
+    let role = changes.role.unwrap_or(current.role);
+    if let Some(refusal) = crate::policy::scope_refusal(role, &scope) {
+        let mut errors = FieldErrors::new();
+        errors.push("scope", refusal);
+        errors.finish()?;
+    }
     let (countries, locales) = scopes::to_json(&scope);
     let disabled_at = match changes.disabled {
         Some(true) => current.disabled_at.or(Some(now)),
@@ -334,6 +367,11 @@ pub async fn update(
     if ends_sessions {
         revoke_sessions(&txn, id, now).await?;
     }
+    let revoked_tokens = if changes.disabled == Some(true) && current.disabled_at.is_none() {
+        tokens::revoke_admin_tokens_of(&txn, id, now).await?
+    } else {
+        Vec::new()
+    };
     let changed: Vec<&str> = [
         ("display_name", changes.display_name.is_some()),
         ("role", changes.role.is_some()),
@@ -351,10 +389,11 @@ pub async fn update(
     .collect();
     let event = Event::success("user.update", "user", id).with_details(json!({
         "changed": changed, "role": updated.role.as_str(), "disabled": updated.disabled_at.is_some(),
+        "revoked_admin_tokens": revoked_tokens,
     }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
-    Ok(updated)
+    one_with_admin_tokens(state, updated).await
 }
 
 /// Deletes a user and their sessions; the audit log keeps their email.
@@ -377,9 +416,12 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
         .exec(&txn)
         .await?;
     Users::delete_by_id(id).exec(&txn).await?;
-    let event =
-        Event::success("user.delete", "user", id).with_details(json!({ "email": current.email }));
-    audit::record(&txn, state.clock.now(), actor, event).await?;
+    let now = state.clock.now();
+    let revoked_tokens = tokens::revoke_admin_tokens_of(&txn, id, now).await?;
+    let event = Event::success("user.delete", "user", id).with_details(
+        json!({ "email": current.email, "revoked_admin_tokens": revoked_tokens }),
+    );
+    audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
     Ok(())
 }

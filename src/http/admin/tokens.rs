@@ -82,6 +82,10 @@ pub struct TokenResponse {
     /// A preview link's token: the one translation whose draft it shows.
     #[oai(nullable)]
     pub preview_of: Option<PreviewOfResponse>,
+    /// Whoever created the token has been disabled or deleted. Their admin tokens were
+    /// revoked then; delivery and preview tokens keep working (national sites use them)
+    /// until an admin revokes them. Always `false` right after creation.
+    pub creator_left: bool,
 }
 
 /// The translation a preview link shows.
@@ -110,6 +114,7 @@ impl From<ApiToken> for TokenResponse {
                 locale: p.locale,
             }),
             revoked_at: token.revoked_at,
+            creator_left: token.creator_left,
         }
     }
 }
@@ -143,7 +148,8 @@ struct CreateTokenRequest {
     /// Admin tokens only (required): the role it acts with.
     #[oai(nullable)]
     role: Option<RoleName>,
-    /// Admin tokens only: the countries and locales it acts within; absent: all.
+    /// Admin tokens only: the countries and locales it acts within; absent: all. A token
+    /// with the role `admin` acts everywhere and takes no scope (422 on `scope`).
     #[oai(nullable)]
     scope: Option<ScopeRequest>,
     /// When the token stops working; absent: never.

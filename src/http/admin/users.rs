@@ -89,6 +89,9 @@ pub struct UserResponse {
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Live admin-kind API tokens this person created. Disabling or deleting them
+    /// revokes these (their delivery and preview tokens keep working).
+    pub admin_tokens: u64,
 }
 
 impl From<User> for UserResponse {
@@ -103,6 +106,7 @@ impl From<User> for UserResponse {
             disabled: user.disabled_at.is_some(),
             created_at: user.created_at,
             updated_at: user.updated_at,
+            admin_tokens: user.admin_tokens,
         }
     }
 }
@@ -139,7 +143,8 @@ struct CreateUserRequest {
     #[oai(nullable)]
     display_name: Option<String>,
     role: RoleName,
-    /// Absent: all countries and locales.
+    /// Absent: all countries and locales. An admin acts everywhere: with the role
+    /// `admin`, a scope with countries or locales is refused (422 on `scope`).
     #[oai(nullable)]
     scope: Option<ScopeRequest>,
     /// The initial password (at least `auth.password_min_length` characters).
@@ -170,6 +175,8 @@ struct UpdateUserRequest {
     display_name: Option<String>,
     #[oai(nullable)]
     role: Option<RoleName>,
+    /// A user who is or becomes an admin must have an empty scope (422 on `scope`
+    /// otherwise): send empty lists with `"role": "admin"`.
     #[oai(nullable)]
     scope: Option<ScopePatch>,
     /// `true` disables the account and ends its sessions at once; `false` enables it.

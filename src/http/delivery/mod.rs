@@ -308,13 +308,13 @@ impl DeliveryApi {
             consent: body.consent,
         };
         let client =
-            crate::http::client::client_info(req, self.state.settings.server.trust_proxy_headers);
+            crate::http::client::client_info(req, &self.state.settings.server);
         let id = registrations::register(
             &self.state,
             &audience,
             &slug.0,
             new,
-            client.address.as_deref(),
+            client.limit_key.as_deref(),
         )
         .await?;
         Ok(Registered::Created(Json(RegistrationCreated { id })))

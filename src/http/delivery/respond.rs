@@ -331,8 +331,8 @@ async fn expiry(
 fn limit_address(state: &AppState, req: &Request, now: DateTime<Utc>) -> Result<(), AppError> {
     let limit = &state.read_limits.per_address;
     if limit.is_enabled() {
-        let client = client::client_info(req, state.settings.server.trust_proxy_headers);
-        limit.check(client.address.as_deref().unwrap_or("unknown"), now)?;
+        let client = client::client_info(req, &state.settings.server);
+        limit.check(client.limit_key.as_deref().unwrap_or("unknown"), now)?;
     }
     Ok(())
 }

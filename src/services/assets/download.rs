@@ -140,6 +140,9 @@ pub enum FileReader {
 pub struct Visible {
     pub asset: Asset,
     pub public: bool,
+    /// The URL named the file by an earlier name: answer with a redirect to
+    /// `asset.url()`, so that links written before a rename keep working.
+    pub renamed: bool,
 }
 
 /// Works out who calls from the bearer token, as the draft reads of the admin and
@@ -183,9 +186,11 @@ pub async fn reader(state: &AppState, bearer: Option<&str>) -> Result<FileReader
     })
 }
 
-/// The asset, if `file_name` is its name and `reader` may see it; 404 otherwise, as if
-/// it did not exist. Files that live content uses are public; files that only drafts
-/// (or nothing) use follow the rules of draft reads.
+/// The asset, if `reader` may see it; 404 otherwise, as if it did not exist. Files
+/// that live content uses are public; files that only drafts (or nothing) use follow
+/// the rules of draft reads. A `file_name` other than the file's own (an earlier name,
+/// in a link written before a rename) is answered as `renamed`, only to whoever may see
+/// the file.
 pub async fn visible(
     state: &AppState,
     id: Uuid,
@@ -198,13 +203,12 @@ pub async fn visible(
         .await?
         .ok_or_else(not_found)?
         .into();
-    if asset.file_name != file_name {
-        return Err(not_found());
-    }
+    let renamed = asset.file_name != file_name;
     if !usage::live_users(&state.db, id).await?.is_empty() {
         return Ok(Visible {
             asset,
             public: true,
+            renamed,
         });
     }
     let allowed = match reader {
@@ -241,6 +245,7 @@ pub async fn visible(
         Ok(Visible {
             asset,
             public: false,
+            renamed,
         })
     } else {
         Err(not_found())

@@ -10,6 +10,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::guard;
 use super::{object_key, store_error, usage};
 use crate::domain::Locale;
 use crate::error::{AppError, FieldErrors, Refusal};
@@ -170,14 +171,7 @@ pub async fn update(
     changes: AssetChanges,
 ) -> Result<Asset, AppError> {
     let found = find(&state.db, id).await?;
-    audit::authorize(
-        state,
-        actor,
-        Action::ManageAssets,
-        "asset",
-        Some(id.to_string()),
-    )
-    .await?;
+    guard::authorize_change(state, actor, &found).await?;
     let mut errors = FieldErrors::new();
     let file_name = changes
         .file_name
@@ -245,14 +239,7 @@ pub async fn update(
 /// Deletes an unused asset: the row, then the object. 409 naming the items that use it.
 pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppError> {
     let found = find(&state.db, id).await?;
-    audit::authorize(
-        state,
-        actor,
-        Action::ManageAssets,
-        "asset",
-        Some(id.to_string()),
-    )
-    .await?;
+    guard::authorize_change(state, actor, &found).await?;
     // Check and delete in one transaction, with the row deleted first: a draft that
     // starts using the asset meanwhile finds it gone (and gets a 422) instead of
     // keeping a reference to a deleted file.

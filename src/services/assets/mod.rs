@@ -2,6 +2,7 @@
 //! database; the media library; downloads; and the sweep of orphaned objects.
 
 mod download;
+mod guard;
 mod library;
 mod replace;
 mod sweep;

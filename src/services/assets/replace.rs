@@ -15,9 +15,7 @@ use uuid::Uuid;
 
 use super::library::Asset;
 use super::upload::{UploadMeta, insert, store_stream};
-use crate::domain::{CountryCode, Locale};
 use crate::error::AppError;
-use crate::policy::Action;
 use crate::services::actor::Actor;
 use crate::services::audit::{self, Event};
 use crate::services::content;
@@ -39,32 +37,13 @@ where
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("there is no asset {id}")))?;
-    audit::authorize(
-        state,
-        actor,
-        Action::ManageAssets,
-        "asset",
-        Some(id.to_string()),
-    )
-    .await?;
+    // Replacing rewrites the drafts that use the file: the caller must be allowed to
+    // edit each use, as if editing by hand.
+    super::guard::authorize_change(state, actor, &old).await?;
     if let Some(newer) = old.replaced_by {
         return Err(AppError::Conflict(format!(
             "this file was replaced already, by asset {newer}; replace that one"
         )));
-    }
-    // Replacing rewrites the drafts that use the file: the caller must be allowed to
-    // edit each of them, as if editing by hand.
-    for (countries, locale) in touched(&state.db, id).await? {
-        let action = match &locale {
-            Some(locale) => Action::EditTranslation {
-                countries: &countries,
-                locale,
-            },
-            None => Action::EditItem {
-                countries: &countries,
-            },
-        };
-        audit::authorize(state, actor, action, "asset", Some(id.to_string())).await?;
     }
     let meta = UploadMeta {
         file_name: if meta.file_name.is_empty() {
@@ -182,39 +161,6 @@ async fn repoint_drafts(
         updated += 1;
     }
     Ok(updated)
-}
-
-/// The scopes of the drafts using asset `id`: `(countries, None)` for covers,
-/// `(countries, Some(locale))` for material files.
-async fn touched(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-) -> Result<Vec<(Vec<CountryCode>, Option<Locale>)>, AppError> {
-    let mentions = |table: &str| Expr::cust(format!("CAST({table}.fields AS TEXT) LIKE '%{id}%'"));
-    let countries_of =
-        |doc: &document::Model| crate::services::scopes::countries_from_json(&doc.countries);
-    let mut scopes = Vec::new();
-    for doc in Documents::find()
-        .filter(mentions("documents"))
-        .all(db)
-        .await?
-    {
-        if swapped(&doc.fields, "cover_asset_id", id, id).is_some() {
-            scopes.push((countries_of(&doc)?, None));
-        }
-    }
-    for draft in Translations::find()
-        .filter(mentions("translations"))
-        .all(db)
-        .await?
-    {
-        if swapped(&draft.fields, "file_asset_id", id, id).is_some()
-            && let Some(doc) = Documents::find_by_id(draft.document_id).one(db).await?
-        {
-            scopes.push((countries_of(&doc)?, Some(Locale::from_stored(draft.locale))));
-        }
-    }
-    Ok(scopes)
 }
 
 /// `fields` with `key` set to `new`, when it was `old`.

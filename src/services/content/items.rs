@@ -141,7 +141,7 @@ pub async fn create(
         .with_details(json!({ "locale": locale.as_str() }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
-    load::item(&state.db, created).await
+    load::item(state, created).await
 }
 
 /// The whole item, trashed or not.
@@ -160,7 +160,7 @@ pub async fn get(
         Some(id.to_string()),
     )
     .await?;
-    load::item(&state.db, found).await
+    load::item(state, found).await
 }
 
 /// What `actor` may do to `item`: its details, the trash, which locales to write and
@@ -257,7 +257,7 @@ pub async fn update(
     )
     .await?;
     txn.commit().await?;
-    load::item(&state.db, changed).await
+    load::item(state, changed).await
 }
 
 /// Moves an item to the trash: every translation goes offline, pending schedules are
@@ -384,7 +384,7 @@ pub async fn restore(
     )
     .await?;
     txn.commit().await?;
-    load::item(&state.db, load::document(&state.db, kind, id).await?).await
+    load::item(state, load::document(&state.db, kind, id).await?).await
 }
 
 /// Deletes a trashed item for good, with its translations and revisions (admins).

@@ -16,6 +16,7 @@ use super::view::{Draft, Item, Live, ScheduleView, TranslationState};
 use crate::domain::content::{ContentKind, ItemFields};
 use crate::domain::{CountryCode, Locale};
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// The document of `kind` with `id`; 404 when there is none (or it is of another kind).
 pub async fn document(
@@ -106,7 +107,8 @@ pub fn kind(model: &document::Model) -> Result<ContentKind, AppError> {
 }
 
 /// The whole admin view of a document: every translation's draft and live state.
-pub async fn item(db: &impl ConnectionTrait, model: document::Model) -> Result<Item, AppError> {
+pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppError> {
+    let db = &state.db;
     let drafts = Translations::find()
         .filter(translation::Column::DocumentId.eq(model.id))
         .order_by_asc(translation::Column::Locale)
@@ -187,6 +189,11 @@ pub async fn item(db: &impl ConnectionTrait, model: document::Model) -> Result<I
                     slug: draft.slug,
                     title: draft.title,
                     summary: draft.summary,
+                    body_exceeds_limits: state
+                        .renderer
+                        .check(&draft.body)
+                        .err()
+                        .map(|exceeded| format!("the body {exceeded}; it is shown as plain text")),
                     body: draft.body,
                     seo_title: draft.seo_title,
                     seo_description: draft.seo_description,

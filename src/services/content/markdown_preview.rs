@@ -1,7 +1,6 @@
 //! The Markdown preview editors see while writing: the body rendered and sanitized
 //! exactly as publishing renders it, so that the preview is what readers will get.
 
-use crate::domain::content::markdown;
 use crate::error::AppError;
 use crate::policy::Action;
 use crate::services::actor::Actor;
@@ -25,5 +24,8 @@ pub async fn render_preview(
             format!("must be at most {limit} bytes, as a body must"),
         ));
     }
-    Ok(markdown::to_safe_html(markdown))
+    if let Err(exceeded) = state.renderer.check(markdown) {
+        return Err(AppError::invalid("markdown", exceeded.to_string()));
+    }
+    Ok(state.renderer.preview(markdown).await?.html.clone())
 }

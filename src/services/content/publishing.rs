@@ -21,7 +21,7 @@ use super::load;
 use super::revisions::{self, RevisionAction};
 use super::view::{Item, etag_of_translation, if_match_names};
 use crate::domain::Locale;
-use crate::domain::content::{ContentKind, markdown};
+use crate::domain::content::ContentKind;
 use crate::error::{AppError, Refusal};
 use crate::policy::Action;
 use crate::services::actor::Actor;
@@ -125,6 +125,11 @@ async fn act(
             });
         }
     }
+    // Rendering is CPU work: done before the write lock is taken, on the render pool.
+    let body_html = match (what, at.filter(|at| *at > state.clock.now())) {
+        (Publication::Publish, None) => Some(state.renderer.render(&draft.body).await?.html),
+        _ => None,
+    };
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
     // Everything read above may have changed meanwhile (a trash, another edit): read
@@ -172,7 +177,12 @@ async fn act(
         None => {
             match what {
                 Publication::Publish => {
-                    publish_in(&txn, &document, &draft, Some(actor), now).await?
+                    // Rendered above, unless the schedule fell due meanwhile.
+                    let body_html = match body_html {
+                        Some(html) => html,
+                        None => state.renderer.render(&draft.body).await?.html,
+                    };
+                    publish_in(&txn, &document, &draft, body_html, Some(actor), now).await?
                 }
                 Publication::Unpublish => {
                     unpublish_in(&txn, &document, &locale, Some(actor), now).await?
@@ -186,7 +196,7 @@ async fn act(
         }
     }
     txn.commit().await?;
-    load::item(&state.db, load::document(&state.db, kind, id).await?).await
+    load::item(state, load::document(&state.db, kind, id).await?).await
 }
 
 fn schedule_action(what: Publication) -> &'static str {
@@ -203,18 +213,19 @@ fn now_action(what: Publication) -> &'static str {
     }
 }
 
-/// Copies `draft` (with the document's neutral fields) into the read model.
+/// Copies `draft` (with the document's neutral fields and its body rendered as
+/// `body_html`) into the read model.
 async fn publish_in(
     txn: &impl ConnectionTrait,
     document: &document::Model,
     draft: &translation::Model,
+    body_html: String,
     actor: Option<&Actor>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let kind = load::kind(document)?;
     let locale = Locale::from_stored(draft.locale.clone());
     let previous = load::published(txn, document.id, &locale).await?;
-    let body_html = markdown::to_safe_html(&draft.body);
     let fields = load::fields(document)?;
     let sort_at = match kind {
         ContentKind::Event => fields.starts_at.map(|at| at.with_timezone(&Utc)),
@@ -360,26 +371,38 @@ async fn unpublish_in(
 /// Runs the schedules that are due; returns how many ran. Safe with several instances:
 /// on PostgreSQL each due row is locked with `SKIP LOCKED`, so exactly one instance
 /// takes it; SQLite has a single writer anyway.
+///
+/// A publication's body is rendered before its transaction opens; if the draft changed
+/// in between (a schedule without a pinned version), the job is taken up again.
 pub async fn run_due_schedules(state: &AppState) -> Result<usize, AppError> {
     let mut ran = 0;
+    // Jobs another instance holds right now: not looked at again in this call.
+    let mut taken = Vec::new();
     loop {
         let now = state.clock.now();
+        let Some(next) = next_due(&state.db, now, &taken).await? else {
+            return Ok(ran);
+        };
+        let prepared = prepare(state, &next).await?;
         let txn = crate::db::begin_write(&state.db).await?;
         let mut due = Schedules::find()
-            .filter(ScheduleColumn::DoneAt.is_null())
-            .filter(ScheduleColumn::RunAt.lte(now))
-            .order_by_asc(ScheduleColumn::RunAt)
-            .limit(1);
+            .filter(ScheduleColumn::Id.eq(next.id))
+            .filter(ScheduleColumn::DoneAt.is_null());
         if txn.get_database_backend() == DatabaseBackend::Postgres {
             due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
         }
         let Some(job) = due.one(&txn).await? else {
-            txn.commit().await?;
-            return Ok(ran);
+            txn.rollback().await?;
+            taken.push(next.id);
+            continue;
         };
-        let outcome = run_one(&txn, &job, now).await;
+        let outcome = run_one(&txn, &job, now, prepared.as_ref()).await;
         let outcome_text = match &outcome {
-            Ok(()) => "done".to_owned(),
+            Ok(Ran::Done) => "done".to_owned(),
+            Ok(Ran::DraftChanged) => {
+                txn.rollback().await?;
+                continue;
+            }
             Err(err) => {
                 tracing::warn!(schedule = %job.id, error = %err, "scheduled publishing failed");
                 err.to_string().chars().take(300).collect()
@@ -399,11 +422,55 @@ pub async fn run_due_schedules(state: &AppState) -> Result<usize, AppError> {
     }
 }
 
+/// The earliest due job, other than those in `taken`; read without a lock.
+async fn next_due(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    taken: &[Uuid],
+) -> Result<Option<schedule::Model>, AppError> {
+    Ok(Schedules::find()
+        .filter(ScheduleColumn::DoneAt.is_null())
+        .filter(ScheduleColumn::RunAt.lte(now))
+        .filter(ScheduleColumn::Id.is_not_in(taken.iter().copied()))
+        .order_by_asc(ScheduleColumn::RunAt)
+        .one(db)
+        .await?)
+}
+
+/// A publication's draft, rendered before the write transaction.
+struct Prepared {
+    draft_version: i64,
+    body_html: String,
+}
+
+async fn prepare(state: &AppState, job: &schedule::Model) -> Result<Option<Prepared>, AppError> {
+    if job.action != Publication::Publish.as_str() {
+        return Ok(None);
+    }
+    let locale = Locale::from_stored(job.locale.clone());
+    let Some(draft) = load::translation(&state.db, job.document_id, &locale).await? else {
+        return Ok(None);
+    };
+    let body_html = state.renderer.render(&draft.body).await?.html;
+    Ok(Some(Prepared {
+        draft_version: draft.version,
+        body_html,
+    }))
+}
+
+/// How a job went, when it did not fail.
+enum Ran {
+    Done,
+    /// The draft is not the one rendered: render it again, outside the transaction.
+    DraftChanged,
+}
+
 async fn run_one(
     txn: &impl ConnectionTrait,
     job: &schedule::Model,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+    prepared: Option<&Prepared>,
+) -> Result<Ran, AppError> {
     let kind: ContentKind = entity::document::Entity::find_by_id(job.document_id)
         .one(txn)
         .await?
@@ -433,7 +500,11 @@ async fn run_one(
                     "the draft or the item changed after publishing was scheduled; review and schedule it again".into(),
                 ));
             }
-            publish_in(txn, &document, &draft, None, now).await?;
+            let Some(prepared) = prepared.filter(|p| p.draft_version == draft.version) else {
+                return Ok(Ran::DraftChanged);
+            };
+            let body_html = prepared.body_html.clone();
+            publish_in(txn, &document, &draft, body_html, None, now).await?;
             "content.publish"
         }
         _ => {
@@ -446,7 +517,8 @@ async fn run_one(
     webhooks::announce(txn, EventType::ScheduleDone, done, now).await?;
     let event = Event::success(action, "schedule", job.id)
         .with_details(json!({ "document": job.document_id, "locale": job.locale, "scheduled_by": job.created_by }));
-    audit::record(txn, now, who, event).await
+    audit::record(txn, now, who, event).await?;
+    Ok(Ran::Done)
 }
 
 /// Whoever scheduled the job must still be allowed to publish it when it runs.

@@ -347,7 +347,7 @@ pub async fn restore_revision(
             txn.commit().await?;
         }
     }
-    load::item(&state.db, load::document(&state.db, kind, id).await?).await
+    load::item(state, load::document(&state.db, kind, id).await?).await
 }
 
 async fn find(

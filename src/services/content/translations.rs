@@ -78,6 +78,8 @@ pub fn validate(
             &format!("{prefix}body"),
             format!("must be at most {} bytes", limits.max_body_bytes),
         );
+    } else if let Err(exceeded) = state.renderer.check(&input.body) {
+        errors.push(&format!("{prefix}body"), exceeded.to_string());
     }
     if let Some(slug) = &input.slug
         && let Err(message) = crate::domain::content::Slug::parse(slug)
@@ -168,7 +170,7 @@ pub async fn put_translation(
         .with_details(json!({ "locale": locale.as_str() }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
-    let item = load::item(&state.db, load::document(&state.db, kind, id).await?).await?;
+    let item = load::item(state, load::document(&state.db, kind, id).await?).await?;
     Ok((item, etag_of_translation(version)))
 }
 
@@ -399,7 +401,7 @@ pub async fn drop_translation(
         .with_details(json!({ "locale": locale.as_str(), "was_live": is_live }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
-    load::item(&state.db, load::document(&state.db, kind, id).await?).await
+    load::item(state, load::document(&state.db, kind, id).await?).await
 }
 
 /// Replacing an existing draft needs its ETag; creating a new one needs none.

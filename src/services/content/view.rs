@@ -51,6 +51,9 @@ pub struct Draft {
     pub title: String,
     pub summary: String,
     pub body: String,
+    /// Why the body is shown as plain text: it crosses the bounds on Markdown bodies
+    /// (stored before they existed, or with larger ones).
+    pub body_exceeds_limits: Option<String>,
     pub seo_title: String,
     pub seo_description: String,
     pub version: i64,

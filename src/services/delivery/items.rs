@@ -12,7 +12,7 @@ use super::Audience;
 use super::links::Links;
 use super::rows::{Row, choose, hydrate, rows, strings};
 use crate::domain::content::{
-    ContentKind, EventState, ItemFields, MaterialKind, event_state, markdown,
+    ContentKind, EventState, ItemFields, MaterialKind, event_state,
 };
 use crate::error::AppError;
 use crate::services::assets::Asset;
@@ -155,6 +155,12 @@ pub(super) async fn deliver(
     } else {
         BTreeMap::new()
     };
+    // Drafts (previews only) are rendered here, on the render pool, and kept by body.
+    let mut previews = BTreeMap::new();
+    for (row, _) in rows.iter().filter(|(row, _)| row.is_draft()) {
+        let rendered = state.renderer.preview(&row.body).await?;
+        previews.insert(row.document_id, rendered.html.clone());
+    }
     Ok(rows
         .into_iter()
         .map(|(row, fields)| {
@@ -175,10 +181,9 @@ pub(super) async fn deliver(
                 .filter_map(|id| linked.get(id))
                 .map(|material| LinkedMaterial::of(material, &assets, &material_links))
                 .collect();
-            let body_html = if row.is_draft() {
-                markdown::to_safe_html(&row.body)
-            } else {
-                row.body_html.clone()
+            let body_html = match previews.remove(&row.document_id) {
+                Some(html) => html,
+                None => row.body_html.clone(),
             };
             let url = links.url(kind, row.document_id, &row.locale, &row.slug);
             let alternates = links.alternates(kind, row.document_id, &locales);

@@ -395,6 +395,12 @@ pub struct DraftResponse {
     pub title: String,
     pub summary: String,
     pub body: String,
+    /// Set when the body crosses the bounds on Markdown bodies (`content.max_body_depth`,
+    /// `content.max_body_elements`): it was stored before they existed, or with larger
+    /// ones. Publishing and previews show it as plain text, and saving it again is
+    /// refused until it is simplified; this says why.
+    #[oai(nullable)]
+    pub body_exceeds_limits: Option<String>,
     pub seo_title: String,
     pub seo_description: String,
     pub version: i64,
@@ -518,6 +524,7 @@ impl From<Draft> for DraftResponse {
             title: d.title,
             summary: d.summary,
             body: d.body,
+            body_exceeds_limits: d.body_exceeds_limits,
             seo_title: d.seo_title,
             seo_description: d.seo_description,
             version: d.version,
