@@ -209,6 +209,10 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
             delivery.reads_per_address_per_minute,
             delivery.reads_per_token_per_minute,
         ),
+        search_limits: ReadLimits::per_minute(
+            delivery.searches_per_address_per_minute,
+            delivery.searches_per_token_per_minute,
+        ),
         download_limit,
         delivery_cache: ResponseCache::new(
             delivery.response_cache_bytes,

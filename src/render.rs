@@ -10,6 +10,7 @@
 //! a preview costs a lookup, not a render.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -29,6 +30,8 @@ pub struct Renderer {
     slots: Arc<Semaphore>,
     limits: Limits,
     previews: Arc<Mutex<Previews>>,
+    /// Render jobs run so far (a kept preview found before queueing is none).
+    renders: Arc<AtomicU64>,
 }
 
 impl Renderer {
@@ -38,6 +41,7 @@ impl Renderer {
             slots: Arc::new(Semaphore::new(slots.max(1))),
             limits,
             previews: Arc::default(),
+            renders: Arc::default(),
         }
     }
 
@@ -52,6 +56,11 @@ impl Renderer {
 
     pub fn limits(&self) -> Limits {
         self.limits
+    }
+
+    /// How many render jobs ran so far.
+    pub fn renders(&self) -> u64 {
+        self.renders.load(Ordering::Relaxed)
     }
 
     /// Whether a body may be accepted (saved, previewed, imported); linear in its length.
@@ -95,6 +104,7 @@ impl Renderer {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
+        self.renders.fetch_add(1, Ordering::Relaxed);
         let permit = tokio::time::timeout(QUEUE_TIMEOUT, self.slots.clone().acquire_owned())
             .await
             .map_err(|_| AppError::Unavailable("the server is busy; try again shortly".into()))?

@@ -130,6 +130,8 @@ pub struct DeliverySettings {
     pub response_cache_check_ms: u64,
     pub reads_per_address_per_minute: u32,
     pub reads_per_token_per_minute: u32,
+    pub searches_per_address_per_minute: u32,
+    pub searches_per_token_per_minute: u32,
     pub sitemap_urls_per_file: usize,
     pub preview_link_minutes: u32,
 }

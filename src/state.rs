@@ -29,6 +29,8 @@ pub struct AppState {
     pub registration_limit: RateLimit,
     /// Delivery reads per client address and per token.
     pub read_limits: ReadLimits,
+    /// Searches that miss the response cache, per client address and per token.
+    pub search_limits: ReadLimits,
     /// File downloads per client address.
     pub download_limit: RateLimit,
     /// Rendered published responses and list totals, until a write changes what they

@@ -9,6 +9,7 @@
 //! `down` cannot bring back what was cleared or revoked, and does nothing.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::DatabaseBackend;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -18,7 +19,9 @@ const CLEAR_ADMIN_SCOPES: [&str; 2] = [
     "UPDATE api_tokens SET scope_countries = '[]', scope_locales = '[]' WHERE role = 'admin'",
 ];
 
-const REVOKE_DEPARTED: &str = "UPDATE api_tokens SET revoked_at = CURRENT_TIMESTAMP \
+/// Admin tokens of creators who are disabled or gone; `{now}` is the backend's time in
+/// the form the application stores (RFC 3339 text on SQLite).
+const REVOKE_DEPARTED: &str = "UPDATE api_tokens SET revoked_at = {now} \
      WHERE kind = 'admin' AND revoked_at IS NULL AND created_by IS NOT NULL \
      AND NOT EXISTS (SELECT 1 FROM users \
                      WHERE users.id = api_tokens.created_by AND users.disabled_at IS NULL)";
@@ -30,7 +33,12 @@ impl MigrationTrait for Migration {
         for sql in CLEAR_ADMIN_SCOPES {
             db.execute_unprepared(sql).await?;
         }
-        db.execute_unprepared(REVOKE_DEPARTED).await?;
+        let now = match manager.get_database_backend() {
+            DatabaseBackend::Postgres => "CURRENT_TIMESTAMP",
+            _ => "strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')",
+        };
+        db.execute_unprepared(&REVOKE_DEPARTED.replace("{now}", now))
+            .await?;
         Ok(())
     }
 

@@ -10,6 +10,7 @@ mod role;
 pub mod routes;
 mod scope;
 mod site_code;
+pub mod web_url;
 
 pub use country::{CountryCode, EU_MEMBER_STATES};
 pub use email::Email;

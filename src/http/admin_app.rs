@@ -22,7 +22,7 @@ static FILES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/web/admin");
 pub const PREFIX: &str = "/admin";
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-                   img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; \
+                   img-src 'self' data:; connect-src 'self'; font-src 'self'; \
                    object-src 'none'; base-uri 'none'; form-action 'self'; \
                    frame-ancestors 'none'";
 

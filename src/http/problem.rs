@@ -365,6 +365,10 @@ fn describe(err: &poem::Error, status: StatusCode) -> String {
         status if status.is_server_error() => {
             "an unexpected error occurred; it has been logged".into()
         }
+        // poem names the path's parts by its own internal names (`param1`).
+        _ if err.is::<poem_openapi::error::ParsePathError>() => {
+            "a part of the path is not valid (ids are UUIDs)".into()
+        }
         _ => err.to_string(),
     }
 }

@@ -84,12 +84,19 @@ pub async fn login(
             return Err(err);
         }
     };
+    let known = user.is_some();
     let Some(user) = user.filter(|_| accepted) else {
-        // The failure was counted when the attempt was reserved.
+        // The failure was counted when the attempt was reserved. What was typed is kept
+        // only when it names an account: a mistyped address (or a password typed into
+        // the email field) is nobody's business in the audit log.
         let who = Who {
             kind: "anonymous",
             id: None,
-            label: email.clone(),
+            label: if known {
+                email.clone()
+            } else {
+                "an unknown email".to_owned()
+            },
             client_addr: client.address.clone(),
             standing: None,
         };

@@ -208,9 +208,14 @@ async fn a_presentation_is_uploaded_attached_published_and_downloaded(backend: B
     );
     let downloaded = response.bytes().await.unwrap();
     assert_eq!(sha256(&downloaded), sha256(&bytes));
-    // The wrong name in the URL finds nothing.
+    // Another name in the URL (one from before a rename) leads to the file's own.
     let wrong = format!("/api/v1/files/{}/other.pdf", asset["id"].as_str().unwrap());
-    assert_problem(app.get(&wrong).await, StatusCode::NOT_FOUND).await;
+    let moved = app.get(&wrong).await;
+    assert_eq!(moved.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        moved.headers()["location"],
+        format!("/api/v1/files/{}/Mokymai%20Vilniuje%20%E2%80%93%20skaidr%C4%97s.pdf", asset["id"].as_str().unwrap()).as_str()
+    );
 }
 
 async fn a_file_above_the_part_size_streams_in_parts(backend: Backend) {

@@ -28,6 +28,8 @@ mod errors;
 mod event_desk;
 mod headers;
 mod limits;
+mod markdown_limits;
+mod security;
 mod migrations;
 mod permissions;
 mod preview_links;

@@ -23,6 +23,18 @@ fn found(results: &Value) -> Vec<String> {
         .collect()
 }
 
+/// These tests search more often than one reader may per minute; the limit on uncached
+/// searches has its own test (`security`).
+async fn unlimited(backend: Backend) -> TestApp {
+    TestApp::builder(backend)
+        .with(|s| {
+            s.delivery.searches_per_address_per_minute = 0;
+            s.delivery.searches_per_token_per_minute = 0;
+        })
+        .spawn()
+        .await
+}
+
 async fn item(
     app: &TestApp,
     admin: &str,
@@ -47,7 +59,7 @@ async fn item(
 }
 
 async fn published_content_is_found_ranked_with_snippets(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    let app = unlimited(backend).await;
     let admin = app.admin_token().await;
     item(
         &app,
@@ -102,7 +114,7 @@ async fn published_content_is_found_ranked_with_snippets(backend: Backend) {
 }
 
 async fn search_follows_the_locale_chain_and_the_site(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    let app = unlimited(backend).await;
     let admin = app.admin_token().await;
     let site = json!({ "code": "lt", "name": "Lietuva", "countries": ["LT"], "locales": ["lt"],
         "default_locale": "lt", "fallback": ["en"] });
@@ -162,7 +174,7 @@ async fn search_follows_the_locale_chain_and_the_site(backend: Backend) {
 }
 
 async fn unpublished_and_trashed_content_never_matches(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    let app = unlimited(backend).await;
     let admin = app.admin_token().await;
     let gone = item(
         &app,
@@ -217,7 +229,7 @@ async fn unpublished_and_trashed_content_never_matches(backend: Backend) {
 }
 
 async fn bad_searches_are_refused(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    let app = unlimited(backend).await;
     for (query, field) in [
         ("locale=en", "q"),
         ("q=%21%21%21&locale=en", "q"),
@@ -254,7 +266,7 @@ async fn bad_searches_are_refused(backend: Backend) {
 /// finds it, in English, French and Lithuanian; a full English word also finds its
 /// other forms.
 async fn every_prefix_of_a_published_word_finds_it(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    let app = unlimited(backend).await;
     let admin = app.admin_token().await;
     let cases = [
         (

@@ -133,11 +133,22 @@ export function upload(path, file, query, onProgress) {
   return { promise, cancel: () => xhr.abort() };
 }
 
-/** A file of the media library as a local object URL (drafts' files need the token). */
-export async function objectUrl(path) {
+/**
+ * A file of the media library as a `data:` URL, for a thumbnail (drafts' files need the
+ * token, which an `<img>` cannot send). Not a `blob:` URL: one of those belongs to the
+ * admin origin, so an SVG opened from it on its own would run its scripts there;
+ * a `data:` URL has an opaque origin, and browsers do not open one as a page.
+ */
+export async function dataUrl(path) {
   const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (!response.ok) return null;
-  return URL.createObjectURL(await response.blob());
+  const blob = await response.blob();
+  return new Promise((resolve) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(typeof reader.result === "string" ? reader.result : null);
+    reader.onerror = () => resolve(null);
+    reader.readAsDataURL(blob);
+  });
 }
 
 /**

@@ -261,6 +261,14 @@ function App() {
     setSignedOut(false);
   };
   const signOut = async () => {
+    // Unsaved copies of translations stay on this computer for a reload or an expired
+    // session, not for whoever uses it next: signing out removes them, after asking.
+    const prefix = `buysocial.unsaved.${me?.user?.id ?? "token"}.`;
+    const unsaved = Object.keys(localStorage).filter((key) => key.startsWith(prefix));
+    if (unsaved.length > 0 && !window.confirm(
+      `You have unsaved changes in ${unsaved.length === 1 ? "1 translation" : `${unsaved.length} translations`}. ` +
+      "Sign out and discard them? They are kept on this computer only until you sign out.")) return;
+    for (const key of unsaved) localStorage.removeItem(key);
     try {
       await post("/api/v1/auth/logout");
     } catch {

@@ -154,9 +154,10 @@ impl ItemFields {
     }
 
     /// Checks the fields for `kind`, with the item's `countries`, recording every
-    /// error under `fields.<name>`. Locales are checked against `locales`.
+    /// error under `fields.<name>`, and normalises web addresses (see
+    /// [`crate::domain::web_url`]). Locales are checked against `locales`.
     pub fn validate(
-        &self,
+        &mut self,
         kind: ContentKind,
         countries: &[CountryCode],
         locales: &[String],
@@ -202,7 +203,7 @@ impl ItemFields {
     }
 
     fn validate_event(
-        &self,
+        &mut self,
         countries: &[CountryCode],
         locales: &[String],
         errors: &mut FieldErrors,
@@ -224,7 +225,7 @@ impl ItemFields {
                 "is required unless the event is online (fields.online_url)",
             );
         }
-        if let Some(url) = &self.online_url {
+        if let Some(url) = &mut self.online_url {
             check_url("fields.online_url", url, errors);
         }
         match (self.starts_at, self.ends_at) {
@@ -259,7 +260,7 @@ impl ItemFields {
                 "must be positive (or absent for no limit)",
             );
         }
-        match (self.registration_mode, &self.registration_url) {
+        match (self.registration_mode, &mut self.registration_url) {
             (Some(RegistrationMode::External), None) => {
                 errors.push(
                     "fields.registration_url",
@@ -294,13 +295,11 @@ impl ItemFields {
     }
 }
 
-fn check_url(field: &str, raw: &str, errors: &mut FieldErrors) {
-    match url::Url::parse(raw) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {}
-        _ => errors.push(
-            field,
-            "must be an http(s) URL like https://example.org/register",
-        ),
+/// Replaces `url` with its normalised form, or records why it is not a web address.
+fn check_url(field: &str, url: &mut String, errors: &mut FieldErrors) {
+    match crate::domain::web_url::normalise(url) {
+        Ok(normalised) => *url = normalised,
+        Err(message) => errors.push(field, message),
     }
 }
 
@@ -324,7 +323,7 @@ mod tests {
             .map(|c| CountryCode::parse(c).unwrap())
             .collect();
         let mut errors = FieldErrors::new();
-        fields.validate(kind, &countries, &["lt".into(), "en".into()], &mut errors);
+        fields.clone().validate(kind, &countries, &["lt".into(), "en".into()], &mut errors);
         match errors.finish() {
             Ok(()) => vec![],
             Err(crate::error::AppError::Validation(list)) => {

@@ -21,7 +21,9 @@ pub struct MarkdownApi {
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]
 struct MarkdownRequest {
-    /// CommonMark with tables, at most `content.max_body_bytes`.
+    /// CommonMark with tables, at most `content.max_body_bytes`, nesting at most
+    /// `content.max_body_depth` levels and holding at most `content.max_body_elements`
+    /// elements, as a body must (422 naming the bound otherwise).
     markdown: String,
 }
 
@@ -42,7 +44,8 @@ impl MarkdownApi {
     /// Render Markdown as publishing would.
     ///
     /// For an editor's live preview: the same renderer and sanitizer as publishing, so
-    /// the preview is what readers get. Nothing is stored.
+    /// the preview is what readers get. Nothing is stored. Renders run a few at a time,
+    /// off the request workers; a repeated body is answered from the renders kept.
     #[oai(
         path = "/markdown",
         method = "post",

@@ -126,6 +126,9 @@ impl DeliveryApi {
     /// stemmed per language on PostgreSQL (its text search configurations, `simple`
     /// where it has none) and with the Porter stemmer on SQLite. `kind` (`pages`,
     /// `news`, `events`, `materials`) narrows the search. Drafts are never searched.
+    /// Searches that miss the response cache are limited per client address
+    /// (`delivery.searches_per_address_per_minute`) and, with a token, per token
+    /// (`delivery.searches_per_token_per_minute`): 429 past them.
     #[oai(
         path = "/api/v1/search",
         method = "get",
@@ -134,7 +137,7 @@ impl DeliveryApi {
     async fn search(
         &self,
         req: &Request,
-        /// The words to look for (at most 200 characters); required.
+        /// The words to look for (at most 200 characters and 8 words); required.
         q: Query<Option<String>>,
         /// Only items of this kind.
         kind: Query<Option<KindPath>>,
@@ -167,6 +170,8 @@ impl DeliveryApi {
         let page = PageRequest::parse(page.0, per_page.0, &self.state.settings.api)?;
         let state = &self.state;
         let answer: Answer = respond(state, req, &params, |audience| async move {
+            // Only a search that misses the cache gets here, and only such are limited.
+            respond::limit_search(state, req)?;
             let paged = delivery::search(state, &audience, &query, kind, page).await?;
             let reads = delivery::reads::of_everything(&audience, &ContentKind::ALL);
             Ok(Rendered::Body(

@@ -337,6 +337,21 @@ fn limit_address(state: &AppState, req: &Request, now: DateTime<Utc>) -> Result<
     Ok(())
 }
 
+/// Counts one search that missed the cache against the token that asked it, or without
+/// one against the client's address (429 past the limit).
+pub(super) fn limit_search(state: &AppState, req: &Request) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let limits = &state.search_limits;
+    match client::bearer(req) {
+        Some(bearer) => limits.per_token.check(&token_key(bearer), now),
+        None => {
+            let client = client::client_info(req, &state.settings.server);
+            let key = client.limit_key.as_deref().unwrap_or("unknown");
+            limits.per_address.check(key, now)
+        }
+    }
+}
+
 fn answer<M>(req: &Request, body: Bytes, etag: String, cache_control: String) -> Answer<M> {
     if client::if_none_match_hits(req, &etag) {
         Answer::NotModified {

@@ -645,7 +645,7 @@ async fn validate_neutral(
         (None, Some(current)) => load::tags(current)?,
         (None, None) => Vec::new(),
     };
-    let fields = current_fields
+    let mut fields = current_fields
         .changed(&input.fields)
         .unwrap_or_else(|error| {
             errors.push(&error.field, error.message);

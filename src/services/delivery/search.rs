@@ -24,6 +24,8 @@ use crate::state::AppState;
 const MAX_MATCHES: u64 = 1000;
 /// The longest query accepted, in characters.
 const MAX_QUERY_CHARS: usize = 200;
+/// The most words a query may have: each is one more index lookup to intersect.
+const MAX_QUERY_WORDS: usize = 8;
 /// Around highlighted words in snippets (control characters: never in content).
 const MARK_START: char = '\u{1}';
 const MARK_END: char = '\u{2}';
@@ -92,6 +94,12 @@ pub async fn search(
         return Err(AppError::invalid_parameter(
             "q",
             "needs at least one word to search for",
+        ));
+    }
+    if words.len() > MAX_QUERY_WORDS {
+        return Err(AppError::invalid_parameter(
+            "q",
+            format!("has more than {MAX_QUERY_WORDS} words; search for fewer"),
         ));
     }
     let chain: Vec<String> = audience.locales.iter().map(ToString::to_string).collect();

@@ -362,6 +362,8 @@ export function ItemEditor({ kind, id, me }) {
           <button type="button" class="secondary" aria-pressed=${!previewing} onClick=${() => setPreviewing(false)}>Write</button>
           <button type="button" class="secondary" aria-pressed=${previewing} onClick=${() => setPreviewing(true)}>Preview</button>
         </div>
+        ${translation?.draft.body_exceeds_limits && html`<p class="notice warning" role="status">This text is shown to readers as plain
+          text, without its formatting: ${translation.draft.body_exceeds_limits}. Simplify it before saving it again.</p>`}
         ${previewing
           ? html`<${MarkdownPreview} markdown=${texts.body} />`
           : html`<${TextArea} name="body" label="Body" rows="14" hint="Markdown: ## for a heading, * for a list, [text](address) for a link."

@@ -2,7 +2,7 @@
 // Cancel), image thumbnails, filters by type and use, and a row per file.
 
 import { html, useEffect, useRef, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
-import { get, objectUrl, upload } from "../api.js";
+import { dataUrl, get, upload } from "../api.js";
 import { ErrorSummary, Select, TextField, when, Pager } from "./forms.js";
 
 const TYPES = [
@@ -30,12 +30,11 @@ function Thumbnail({ asset }) {
   const [src, setSrc] = useState(null);
   useEffect(() => {
     if (!asset.content_type.startsWith("image/")) return undefined;
-    let url = null;
-    objectUrl(asset.url).then((made) => {
-      url = made;
-      setSrc(made);
-    });
-    return () => url && URL.revokeObjectURL(url);
+    let current = true;
+    dataUrl(asset.url).then((made) => current && setSrc(made));
+    return () => {
+      current = false;
+    };
   }, [asset.id]);
   if (src) return html`<img class="thumb" src=${src} alt=${asset.alt || ""} />`;
   const kind = asset.content_type.split("/").pop().split(".").pop().toUpperCase().slice(0, 12);

@@ -7,7 +7,7 @@ import { del, get, post } from "../api.js";
 import { ErrorSummary, Radios, Select, TextField, when, Pager, incompleteChoices } from "./forms.js";
 import { SecretOnce } from "./secret.js";
 import { countriesText, localesText, roleName } from "./names.js";
-import { RoleAndScope } from "./users.js";
+import { RoleAndScope, scopeOf } from "./users.js";
 
 const KINDS = [
   ["delivery", "Frontend", "reads published content through the delivery API"],
@@ -27,6 +27,7 @@ function stateOf(token) {
 
 function forWhat(token) {
   if (token.kind === "admin") {
+    if (token.role === "admin") return "Admin: everything";
     return `${roleName(token.role)}: ${countriesText(token.scope.countries)}; ${localesText(token.scope.locales)}`;
   }
   if (token.preview_of) return `preview link (${token.preview_of.locale.toUpperCase()})`;
@@ -72,7 +73,7 @@ export function TokenList() {
           <td data-label="Name">${token.name}<br /><span class="hint">starts ${token.hint}…</span></td>
           <td data-label="Kind">${kindName(token.kind)}</td>
           <td data-label="For">${forWhat(token)}</td>
-          <td data-label="Created">${when(token.created_at)}</td>
+          <td data-label="Created">${when(token.created_at)}${token.creator_left && html`<br /><span class="hint">by someone who has left</span>`}</td>
           <td data-label="Expires">${token.expires_at ? when(token.expires_at) : "never"}</td>
           <td data-label="Last used">${token.last_used_at ? when(token.last_used_at) : "not yet"}</td>
           <td data-label="State">${stateOf(token)}</td>
@@ -115,7 +116,7 @@ export function NewToken({ me }) {
         kind: form.kind,
         site: !admin && form.site ? form.site : null,
         role: admin ? form.role : null,
-        scope: admin ? { countries: form.countries, locales: form.locales } : null,
+        scope: admin ? scopeOf(form) : null,
         // The end of the chosen day, in the browser's time zone.
         expires_at: form.expires ? new Date(`${form.expires}T23:59:59`).toISOString() : null,
       });
@@ -129,7 +130,7 @@ export function NewToken({ me }) {
   return html`
     <p><a href="/admin/tokens">Back to the tokens</a></p>
     <h1>New API token</h1>
-    <${ErrorSummary} problem=${problem} labels=${{ name: "Name", site: "Site", expires_at: "Expires on", role: "Role" }} />
+    <${ErrorSummary} problem=${problem} labels=${{ name: "Name", site: "Site", expires_at: "Expires on", role: "Role", scope: "Countries and languages" }} />
     <form onSubmit=${submit} novalidate>
       <${TextField} name="name" label="Name" hint="What uses it, e.g. “Belgian frontend (production)”."
         value=${form.name} onInput=${(v) => set({ name: v })} error=${errors.name} />

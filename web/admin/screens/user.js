@@ -6,7 +6,7 @@ import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1
 import { del, get, patch } from "../api.js";
 import { navigate } from "../app.js";
 import { Checkboxes, ErrorSummary, TextField, when, incompleteChoices } from "./forms.js";
-import { RoleAndScope } from "./users.js";
+import { RoleAndScope, scopeOf } from "./users.js";
 import { roleName } from "./names.js";
 
 function formOf(user) {
@@ -16,6 +16,13 @@ function formOf(user) {
     countries: user.scope.countries,
     locales: user.scope.locales,
   };
+}
+
+/** What disabling or deleting does to the automation tokens a person made. */
+function tokensNote(user) {
+  if (!user.admin_tokens) return "";
+  const count = user.admin_tokens === 1 ? "1 automation token" : `${user.admin_tokens} automation tokens`;
+  return ` The ${count} they created will be revoked; their site and preview tokens keep working.`;
 }
 
 export function UserScreen({ id, me }) {
@@ -60,7 +67,7 @@ export function UserScreen({ id, me }) {
       setProblem(incomplete);
       return;
     }
-    change({ display_name: form.display_name, role: form.role, scope: { countries: form.countries, locales: form.locales } },
+    change({ display_name: form.display_name, role: form.role, scope: scopeOf(form) },
       setProblem, "Changes saved. They apply from the user's next request.", true);
   };
   const setNewPassword = async (event) => {
@@ -70,7 +77,7 @@ export function UserScreen({ id, me }) {
     if (ok) setPassword({ value: "", must_change: ["yes"] });
   };
   const remove = async () => {
-    if (!window.confirm(`Delete ${user.display_name} (${user.email})? They can no longer sign in; the audit log keeps what they did.`)) return;
+    if (!window.confirm(`Delete ${user.display_name} (${user.email})? They can no longer sign in; the audit log keeps what they did.${tokensNote(user)}`)) return;
     setAccessProblem(null);
     try {
       await del(`/api/v1/admin/users/${id}`);
@@ -89,7 +96,7 @@ export function UserScreen({ id, me }) {
     ${notice && html`<div class="notice success" role="status">${notice}</div>`}
 
     <h2>Role and scope</h2>
-    <${ErrorSummary} problem=${problem} labels=${{ display_name: "Name", role: "Role" }} />
+    <${ErrorSummary} problem=${problem} labels=${{ display_name: "Name", role: "Role", scope: "Countries and languages" }} />
     <form onSubmit=${save} novalidate>
       <${TextField} name="display_name" label="Name" value=${form.display_name}
         onInput=${(v) => set({ display_name: v })} error=${errors.display_name} />
@@ -112,11 +119,13 @@ export function UserScreen({ id, me }) {
     <${ErrorSummary} problem=${accessProblem} />
     <p>${user.disabled
       ? "This account is disabled: the user cannot sign in."
-      : "Disabling ends the user's sessions at once and stops them signing in, until the account is enabled again."}</p>
+      : "Disabling ends the user's sessions at once and stops them signing in, until the account is enabled again."}
+      ${!user.disabled && user.admin_tokens > 0 && html` ${tokensNote(user).trim()}`}</p>
     <div class="actions">
       ${user.disabled
         ? html`<button type="button" class="secondary" onClick=${() => change({ disabled: false }, setAccessProblem, "The account is enabled.")}>Enable account</button>`
-        : html`<button type="button" class="warning" onClick=${() => change({ disabled: true }, setAccessProblem, "The account is disabled and its sessions ended.")}>Disable account</button>`}
+        : html`<button type="button" class="warning" onClick=${() => window.confirm(`Disable ${user.display_name} (${user.email})? Their sessions end at once.${tokensNote(user)}`)
+          && change({ disabled: true }, setAccessProblem, "The account is disabled and its sessions ended.")}>Disable account</button>`}
       <button type="button" class="warning" onClick=${remove}>Delete user</button>
     </div>`;
 }

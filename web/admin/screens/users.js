@@ -62,11 +62,22 @@ export function UserList({ me }) {
       <${Pager} page=${page} of=${result.page} onPage=${setPage} />`}`;
 }
 
-/** Role and scope, as both the new-user form and the user screen ask them. */
+/** The scope to send for a form: none for an admin, who works everywhere (the API refuses one). */
+export function scopeOf(form) {
+  return form.role === "admin" ? { countries: [], locales: [] } : { countries: form.countries, locales: form.locales };
+}
+
+/** Role and scope, as the new-user form, the user screen and admin tokens ask them. */
 export function RoleAndScope({ me, form, set, errors = {} }) {
+  const role = html`<${Radios} name="role" legend="Role" value=${form.role} onChange=${(v) => set({ role: v })}
+      error=${errors.role} options=${ROLES} />`;
+  if (form.role === "admin") {
+    return html`${role}
+      <p class="hint" id="scope-admin">An admin works in every country and language: there is no scope to choose.</p>
+      ${errors.scope && html`<p class="error-message" id="scope-error">${errors.scope}</p>`}`;
+  }
   return html`
-    <${Radios} name="role" legend="Role" value=${form.role} onChange=${(v) => set({ role: v })}
-      error=${errors.role} options=${ROLES} />
+    ${role}
     <${ScopePicker} name="scope.countries" legend="Countries they work on" allText="All countries (EU-wide)"
       someText="Only these countries" value=${form.countries} onChange=${(v) => set({ countries: v })}
       error=${errors["scope.countries"]} options=${me.permissions.countries.map((c) => [c, countryName(c)])} />
@@ -97,7 +108,7 @@ export function NewUser({ me }) {
         email: form.email.trim(),
         display_name: form.display_name.trim() || null,
         role: form.role,
-        scope: { countries: form.countries, locales: form.locales },
+        scope: scopeOf(form),
         password: form.password,
         must_change_password: form.must_change.includes("yes"),
       });
