@@ -98,7 +98,8 @@ fn inputs(size: usize, limits: Limits) -> Vec<(String, String)> {
         ),
         (
             "a link URL of 4,900 '&a' (just accepted)".to_owned(),
-            format!("[a](https://example.eu/?{})\n\n", "&a".repeat(4_900)) + &fill("x ", size - 10_000),
+            format!("[a](https://example.eu/?{})\n\n", "&a".repeat(4_900))
+                + &fill("x ", size - 10_000),
         ),
         (
             "HTML block of 4,900 '& ' (just accepted)".to_owned(),

@@ -136,7 +136,9 @@ pub fn authorize(principal: &Principal, action: Action<'_>) -> Result<(), Denied
         Action::ManageUnusedAsset { uploader_countries } if role == Role::Editor => {
             match uploader_countries {
                 Some(countries) => item_in_scope(scope, countries)
-                    .map_err(|_| "the file was uploaded by someone working outside your countries".to_owned())
+                    .map_err(|_| {
+                        "the file was uploaded by someone working outside your countries".to_owned()
+                    })
                     .or_else(deny),
                 None => deny("nobody known uploaded this file: only admins can change it".into()),
             }
@@ -388,8 +390,14 @@ mod tests {
         };
         assert!(authorize(&editor, unused(Some(&be))).is_ok());
         assert!(authorize(&editor, unused(Some(&lt))).is_err());
-        assert!(authorize(&editor, unused(Some(&all))).is_err(), "an EU-wide uploader");
-        assert!(authorize(&editor, unused(None)).is_err(), "an unknown uploader");
+        assert!(
+            authorize(&editor, unused(Some(&all))).is_err(),
+            "an EU-wide uploader"
+        );
+        assert!(
+            authorize(&editor, unused(None)).is_err(),
+            "an unknown uploader"
+        );
         let eu_editor = principal(Role::Editor, &[], &[]);
         assert!(authorize(&eu_editor, unused(Some(&lt))).is_ok());
         assert!(authorize(&eu_editor, unused(None)).is_err());

@@ -61,15 +61,20 @@ impl Windows {
             let Some((key, start)) = self.started.pop_front() else {
                 break;
             };
-            if self.by_key.get(&key).is_some_and(|(current, _)| *current == start) {
+            if self
+                .by_key
+                .get(&key)
+                .is_some_and(|(current, _)| *current == start)
+            {
                 self.by_key.remove(&key);
             }
         }
         // Stale entries of keys that started again or were swept: bound the queue too.
         if self.started.len() > 2 * MAX_KEYS {
             let by_key = &self.by_key;
-            self.started
-                .retain(|(key, start)| by_key.get(key).is_some_and(|(current, _)| current == start));
+            self.started.retain(|(key, start)| {
+                by_key.get(key).is_some_and(|(current, _)| current == start)
+            });
         }
     }
 }

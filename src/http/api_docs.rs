@@ -34,7 +34,12 @@ pub fn endpoint(html: String) -> impl Endpoint<Output = Response> {
 pub fn policy_for(html: &str) -> String {
     let hashes = |tag: &str| {
         inline_blocks(html, tag)
-            .map(|block| format!("'sha256-{}'", BASE64.encode(Sha256::digest(block.as_bytes()))))
+            .map(|block| {
+                format!(
+                    "'sha256-{}'",
+                    BASE64.encode(Sha256::digest(block.as_bytes()))
+                )
+            })
             .collect::<Vec<_>>()
             .join(" ")
     };
@@ -73,8 +78,18 @@ mod tests {
                     <body><script>\n y() \n</script></body>";
         let csp = policy_for(html);
         let hash = |s: &str| format!("'sha256-{}'", BASE64.encode(Sha256::digest(s.as_bytes())));
-        assert!(csp.contains(&format!("script-src {} {};", hash("x()"), hash("\n y() \n"))), "{csp}");
-        assert!(csp.contains(&format!("style-src {};", hash("a{}"))), "{csp}");
+        assert!(
+            csp.contains(&format!(
+                "script-src {} {};",
+                hash("x()"),
+                hash("\n y() \n")
+            )),
+            "{csp}"
+        );
+        assert!(
+            csp.contains(&format!("style-src {};", hash("a{}"))),
+            "{csp}"
+        );
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
     }

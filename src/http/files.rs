@@ -145,7 +145,14 @@ impl FilesApi {
             let redirect = Response::builder()
                 .status(StatusCode::PERMANENT_REDIRECT)
                 .header(header::LOCATION, asset.url())
-                .header(header::CACHE_CONTROL, if public { "public, max-age=300" } else { "private, no-store" })
+                .header(
+                    header::CACHE_CONTROL,
+                    if public {
+                        "public, max-age=300"
+                    } else {
+                        "private, no-store"
+                    },
+                )
                 .finish();
             return Ok(FileResponse(redirect));
         }

@@ -418,9 +418,8 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
     Users::delete_by_id(id).exec(&txn).await?;
     let now = state.clock.now();
     let revoked_tokens = tokens::revoke_admin_tokens_of(&txn, id, now).await?;
-    let event = Event::success("user.delete", "user", id).with_details(
-        json!({ "email": current.email, "revoked_admin_tokens": revoked_tokens }),
-    );
+    let event = Event::success("user.delete", "user", id)
+        .with_details(json!({ "email": current.email, "revoked_admin_tokens": revoked_tokens }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
     Ok(())

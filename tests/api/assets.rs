@@ -214,7 +214,11 @@ async fn a_presentation_is_uploaded_attached_published_and_downloaded(backend: B
     assert_eq!(moved.status(), StatusCode::PERMANENT_REDIRECT);
     assert_eq!(
         moved.headers()["location"],
-        format!("/api/v1/files/{}/Mokymai%20Vilniuje%20%E2%80%93%20skaidr%C4%97s.pdf", asset["id"].as_str().unwrap()).as_str()
+        format!(
+            "/api/v1/files/{}/Mokymai%20Vilniuje%20%E2%80%93%20skaidr%C4%97s.pdf",
+            asset["id"].as_str().unwrap()
+        )
+        .as_str()
     );
 }
 

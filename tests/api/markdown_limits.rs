@@ -36,9 +36,16 @@ fn pathological(size: usize) -> Vec<(&'static str, String)> {
         ("long emphasis runs", fill("**a")),
         ("many [", fill("[")),
         ("many links begun", fill("[a](")),
-        ("ampersands in a link", format!("[a](https://x.example/?{})", fill("&a"))),
+        (
+            "ampersands in a link",
+            format!("[a](https://x.example/?{})", fill("&a")),
+        ),
         ("ampersands in text", fill("& ")),
-        ("a wide padded table", format!("{}|\n{}|\n", "|a".repeat(2000), "|-".repeat(2000)) + &"x\n".repeat((size - 8_100) / 2)),
+        (
+            "a wide padded table",
+            format!("{}|\n{}|\n", "|a".repeat(2000), "|-".repeat(2000))
+                + &"x\n".repeat((size - 8_100) / 2),
+        ),
     ]
 }
 
@@ -72,7 +79,11 @@ async fn pathological_bodies_answer_quickly_while_the_server_keeps_answering(bac
             async move {
                 let started = Instant::now();
                 let response = app
-                    .post_json_authed("/api/v1/admin/markdown", viewer, &json!({ "markdown": body }))
+                    .post_json_authed(
+                        "/api/v1/admin/markdown",
+                        viewer,
+                        &json!({ "markdown": body }),
+                    )
                     .await;
                 let status = response.status();
                 let answer: Value = response.json().await.unwrap();
@@ -159,7 +170,11 @@ async fn a_body_beyond_the_limits_is_refused_where_it_is_accepted(backend: Backe
             &json!({ "markdown": "1. a\n".to_owned() + &"   - b\n".repeat(3) + &"*".repeat(10) }),
         )
         .await;
-    assert_eq!(preview.status(), StatusCode::OK, "ordinary bodies still render");
+    assert_eq!(
+        preview.status(),
+        StatusCode::OK,
+        "ordinary bodies still render"
+    );
 }
 
 /// A body written before the limits (here: straight into the database) still renders,
@@ -198,7 +213,10 @@ async fn a_stored_body_beyond_the_limits_renders_as_plain_text_and_editors_are_t
     let live = crate::delivery::read(&app, "/api/v1/news/old?locale=en").await;
     assert_eq!(
         live["body_html"],
-        format!("<p>{}deep &lt;b&gt;old&lt;/b&gt; text</p>\n", "&gt; ".repeat(50))
+        format!(
+            "<p>{}deep &lt;b&gt;old&lt;/b&gt; text</p>\n",
+            "&gt; ".repeat(50)
+        )
     );
 }
 
@@ -228,6 +246,10 @@ async fn preview_reads_render_a_draft_once(backend: Backend) {
     let renders = app.state.renderer.renders();
     let again = read().await;
     assert_eq!(again["body_html"], first["body_html"]);
-    assert_eq!(app.state.renderer.renders(), renders, "the second read rendered nothing");
+    assert_eq!(
+        app.state.renderer.renders(),
+        renders,
+        "the second read rendered nothing"
+    );
     let _ = id;
 }

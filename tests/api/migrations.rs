@@ -20,9 +20,7 @@ backend_tests!(
 
 /// Migration 20: admins (users and admin-role tokens) stored with a scope lose it, and
 /// admin tokens whose creator is disabled or deleted are revoked; delivery tokens stay.
-async fn admins_lose_their_scope_and_automation_tokens_of_departed_people_stop(
-    backend: Backend,
-) {
+async fn admins_lose_their_scope_and_automation_tokens_of_departed_people_stop(backend: Backend) {
     use buysocial::domain::Role;
     let app = TestApp::spawn(backend).await;
     let admin = app.admin_token().await;
@@ -30,16 +28,24 @@ async fn admins_lose_their_scope_and_automation_tokens_of_departed_people_stop(
         .await;
     app.create_user("leaver@example.org", Role::Admin, "leaver's password")
         .await;
-    let leaver = app.login_token("leaver@example.org", "leaver's password").await;
+    let leaver = app
+        .login_token("leaver@example.org", "leaver's password")
+        .await;
     let (automation_id, _) = app
-        .api_token(&leaver, json!({ "name": "Importer", "kind": "admin", "role": "editor" }))
+        .api_token(
+            &leaver,
+            json!({ "name": "Importer", "kind": "admin", "role": "editor" }),
+        )
         .await;
     let (site_id, _) = app
         .api_token(&leaver, json!({ "name": "Site", "kind": "delivery" }))
         .await;
     let (scoped_admin_token, _) = app
-        .api_token(&admin, json!({ "name": "Bot", "kind": "admin", "role": "editor",
-                                   "scope": { "countries": ["LT"] } }))
+        .api_token(
+            &admin,
+            json!({ "name": "Bot", "kind": "admin", "role": "editor",
+                                   "scope": { "countries": ["LT"] } }),
+        )
         .await;
     let db = &app.state.db;
     // As older versions allowed: an admin with a scope, an admin token with one, and a
@@ -52,7 +58,10 @@ async fn admins_lose_their_scope_and_automation_tokens_of_departed_people_stop(
         .await
         .unwrap();
     entity::user::Entity::update_many()
-        .col_expr(entity::user::Column::DisabledAt, Expr::value(Some(chrono::Utc::now())))
+        .col_expr(
+            entity::user::Column::DisabledAt,
+            Expr::value(Some(chrono::Utc::now())),
+        )
         .filter(entity::user::Column::Email.eq("leaver@example.org"))
         .exec(db)
         .await
@@ -66,16 +75,48 @@ async fn admins_lose_their_scope_and_automation_tokens_of_departed_people_stop(
     Migrator::down(db, Some(1)).await.unwrap();
     Migrator::up(db, None).await.unwrap();
 
-    let users: Value = app.get_authed("/api/v1/admin/users?role=admin", &admin).await.json().await.unwrap();
-    let be = users["items"].as_array().unwrap().iter().find(|u| u["email"] == "be@example.org").unwrap().clone();
+    let users: Value = app
+        .get_authed("/api/v1/admin/users?role=admin", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let be = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "be@example.org")
+        .unwrap()
+        .clone();
     assert_eq!(be["scope"], json!({ "countries": [], "locales": [] }));
-    let tokens: Value = app.get_authed("/api/v1/admin/tokens", &admin).await.json().await.unwrap();
+    let tokens: Value = app
+        .get_authed("/api/v1/admin/tokens", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
     let token = |id: &str| {
-        tokens["items"].as_array().unwrap().iter().find(|t| t["id"] == id).unwrap().clone()
+        tokens["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .unwrap()
+            .clone()
     };
-    assert_eq!(token(&scoped_admin_token)["scope"], json!({ "countries": [], "locales": [] }));
-    assert!(token(&automation_id)["revoked_at"].is_string(), "the leaver's automation token stopped");
-    assert_eq!(token(&site_id)["revoked_at"], Value::Null, "their site token did not");
+    assert_eq!(
+        token(&scoped_admin_token)["scope"],
+        json!({ "countries": [], "locales": [] })
+    );
+    assert!(
+        token(&automation_id)["revoked_at"].is_string(),
+        "the leaver's automation token stopped"
+    );
+    assert_eq!(
+        token(&site_id)["revoked_at"],
+        Value::Null,
+        "their site token did not"
+    );
 }
 
 /// Migration 17: entries written before actors' standing was kept take their user's or

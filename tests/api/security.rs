@@ -66,7 +66,11 @@ async fn file_metadata_and_deletes_follow_the_scope_of_what_uses_the_file(backen
         )
         .await;
     }
-    assert_problem(app.delete_authed(&path, &belgian).await, StatusCode::FORBIDDEN).await;
+    assert_problem(
+        app.delete_authed(&path, &belgian).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     let unchanged: Value = app.get_authed(&path, &admin).await.json().await.unwrap();
     assert_eq!(unchanged["asset"]["file_name"], "skaidres.pdf");
     assert_eq!(unchanged["asset"]["alt"], "");
@@ -74,10 +78,16 @@ async fn file_metadata_and_deletes_follow_the_scope_of_what_uses_the_file(backen
     let allowed = app
         .patch_json_authed(&path, &lithuanian, &json!({ "alt": "Skaidrės" }))
         .await;
-    assert_eq!(allowed.status(), StatusCode::OK, "the scope of every use covers it");
+    assert_eq!(
+        allowed.status(),
+        StatusCode::OK,
+        "the scope of every use covers it"
+    );
     let refusals = app.audit(&admin, "action=permission.denied").await;
     assert!(
-        refusals.iter().any(|e| e["actor_label"] == "be@example.org"),
+        refusals
+            .iter()
+            .any(|e| e["actor_label"] == "be@example.org"),
         "refusals are recorded"
     );
 }
@@ -105,7 +115,11 @@ async fn unused_files_belong_to_the_countries_of_their_uploader(backend: Backend
         StatusCode::FORBIDDEN,
     )
     .await;
-    assert_problem(app.delete_authed(&path(&theirs), &belgian).await, StatusCode::FORBIDDEN).await;
+    assert_problem(
+        app.delete_authed(&path(&theirs), &belgian).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     assert_eq!(
         app.patch_json_authed(&path(&ours), &belgian, &json!({ "title": "Slides" }))
             .await
@@ -121,18 +135,33 @@ async fn unused_files_belong_to_the_countries_of_their_uploader(backend: Backend
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
     let orphan = upload(lithuanian.clone(), "orphan.pdf").await;
     entity::asset::Entity::update_many()
-        .col_expr(entity::asset::Column::UploadedBy, Expr::value(None::<uuid::Uuid>))
-        .filter(entity::asset::Column::Id.eq(orphan["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap()))
+        .col_expr(
+            entity::asset::Column::UploadedBy,
+            Expr::value(None::<uuid::Uuid>),
+        )
+        .filter(
+            entity::asset::Column::Id.eq(orphan["id"]
+                .as_str()
+                .unwrap()
+                .parse::<uuid::Uuid>()
+                .unwrap()),
+        )
         .exec(&app.state.db)
         .await
         .unwrap();
-    assert_problem(app.delete_authed(&path(&orphan), &lithuanian).await, StatusCode::FORBIDDEN).await;
+    assert_problem(
+        app.delete_authed(&path(&orphan), &lithuanian).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     assert_eq!(
         app.delete_authed(&path(&orphan), &admin).await.status(),
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        app.delete_authed(&path(&theirs), &lithuanian).await.status(),
+        app.delete_authed(&path(&theirs), &lithuanian)
+            .await
+            .status(),
         StatusCode::NO_CONTENT
     );
 }
@@ -176,7 +205,9 @@ async fn a_renamed_file_keeps_answering_under_its_old_name(backend: Backend) {
     // A draft's file redirects only those who may see it.
     let draft_file = created(upload_raw(&app, &admin, "draft.pdf", sample_pdf()).await).await;
     let draft_id = draft_file["id"].as_str().unwrap();
-    let hidden = app.get(&format!("/api/v1/files/{draft_id}/old-name.pdf")).await;
+    let hidden = app
+        .get(&format!("/api/v1/files/{draft_id}/old-name.pdf"))
+        .await;
     assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
 }
 
@@ -247,12 +278,23 @@ async fn disabling_or_deleting_someone_revokes_their_automation_tokens_only(back
         .login_token("second@example.org", "second admin password")
         .await;
     let (_, automation) = app
-        .api_token(&second, json!({ "name": "Importer", "kind": "admin", "role": "editor" }))
+        .api_token(
+            &second,
+            json!({ "name": "Importer", "kind": "admin", "role": "editor" }),
+        )
         .await;
     let (_, site) = app
-        .api_token(&second, json!({ "name": "Belgian site", "kind": "delivery" }))
+        .api_token(
+            &second,
+            json!({ "name": "Belgian site", "kind": "delivery" }),
+        )
         .await;
-    assert_eq!(app.get_authed("/api/v1/admin/board", &automation).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get_authed("/api/v1/admin/board", &automation)
+            .await
+            .status(),
+        StatusCode::OK
+    );
 
     let users: Value = app
         .get_authed("/api/v1/admin/users?role=admin", &admin)
@@ -268,7 +310,10 @@ async fn disabling_or_deleting_someone_revokes_their_automation_tokens_only(back
         .unwrap()
         .clone();
     assert_eq!(second_user["admin_tokens"], 1, "said before disabling");
-    let path = format!("/api/v1/admin/users/{}", second_user["id"].as_str().unwrap());
+    let path = format!(
+        "/api/v1/admin/users/{}",
+        second_user["id"].as_str().unwrap()
+    );
     let disabled = app
         .patch_json_authed(&path, &admin, &json!({ "disabled": true }))
         .await;
@@ -281,7 +326,9 @@ async fn disabling_or_deleting_someone_revokes_their_automation_tokens_only(back
     )
     .await;
     assert_eq!(
-        app.get_authed("/api/v1/news?locale=en", &site).await.status(),
+        app.get_authed("/api/v1/news?locale=en", &site)
+            .await
+            .status(),
         StatusCode::OK,
         "the national site keeps reading"
     );
@@ -300,15 +347,30 @@ async fn disabling_or_deleting_someone_revokes_their_automation_tokens_only(back
     assert_eq!(site_token["creator_left"], true);
     assert_eq!(site_token["revoked_at"], Value::Null);
     let entry = &app.audit(&admin, "action=user.update").await[0];
-    assert_eq!(entry["details"]["revoked_admin_tokens"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        entry["details"]["revoked_admin_tokens"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 
     // Deleting does the same for tokens made while enabled again.
-    app.patch_json_authed(&path, &admin, &json!({ "disabled": false })).await;
-    let again = app.login_token("second@example.org", "second admin password").await;
-    let (_, another) = app
-        .api_token(&again, json!({ "name": "Exporter", "kind": "admin", "role": "viewer" }))
+    app.patch_json_authed(&path, &admin, &json!({ "disabled": false }))
         .await;
-    assert_eq!(app.delete_authed(&path, &admin).await.status(), StatusCode::NO_CONTENT);
+    let again = app
+        .login_token("second@example.org", "second admin password")
+        .await;
+    let (_, another) = app
+        .api_token(
+            &again,
+            json!({ "name": "Exporter", "kind": "admin", "role": "viewer" }),
+        )
+        .await;
+    assert_eq!(
+        app.delete_authed(&path, &admin).await.status(),
+        StatusCode::NO_CONTENT
+    );
     assert_problem(
         app.get_authed("/api/v1/admin/board", &another).await,
         StatusCode::UNAUTHORIZED,
@@ -340,7 +402,11 @@ async fn ipv6_clients_share_the_login_throttle_of_their_network(backend: Backend
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
     assert_eq!(
-        login_from("2001:db8:1:2:ffff::1".into(), crate::helpers::ADMIN_PASSWORD).await,
+        login_from(
+            "2001:db8:1:2:ffff::1".into(),
+            crate::helpers::ADMIN_PASSWORD
+        )
+        .await,
         StatusCode::TOO_MANY_REQUESTS,
         "the whole network is one client"
     );
@@ -362,7 +428,10 @@ async fn the_api_docs_allow_only_their_own_scripts_and_cannot_be_framed(backend:
     assert_eq!(response.headers()["x-frame-options"], "DENY");
     let page = response.text().await.unwrap();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-    assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{csp}");
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
     // Each block runs from its tag to the first `</script>` (Swagger UI's code mentions
     // `<script` in strings, never the closing tag).
     let mut scripts = Vec::new();
@@ -376,8 +445,12 @@ async fn the_api_docs_allow_only_their_own_scripts_and_cannot_be_framed(backend:
     }
     assert_eq!(scripts.len(), 2, "Swagger UI and its start-up code");
     for script in scripts {
-        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
-        assert!(csp.contains(&format!("'sha256-{hash}'")), "a script is not allowed");
+        let hash =
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
+        assert!(
+            csp.contains(&format!("'sha256-{hash}'")),
+            "a script is not allowed"
+        );
     }
 }
 
@@ -387,7 +460,11 @@ async fn webhooks_refuse_ipv6_addresses_that_are_not_global(backend: Backend) {
         .spawn()
         .await;
     let admin = app.admin_token().await;
-    for url in ["http://[fec0::1]/hook", "http://[2001::1]/hook", "http://[2001:0:4136:e378::1]/hook"] {
+    for url in [
+        "http://[fec0::1]/hook",
+        "http://[2001::1]/hook",
+        "http://[2001:0:4136:e378::1]/hook",
+    ] {
         let response = app
             .post_json_authed(
                 "/api/v1/admin/webhooks",
@@ -420,21 +497,34 @@ async fn uncached_searches_are_limited_per_address_and_per_token(backend: Backen
         }
     };
     // One query does a bounded amount of work: at most eight words.
-    let many_words = app.get("/api/v1/search?locale=en&q=a+b+c+d+e+f+g+h+i").await;
+    let many_words = app
+        .get("/api/v1/search?locale=en&q=a+b+c+d+e+f+g+h+i")
+        .await;
     let problem = assert_problem(many_words, StatusCode::BAD_REQUEST).await;
     assert_eq!(problem["errors"][0]["field"], "q");
     for q in ["one", "two", "three"] {
         assert_eq!(search(q, None).await, StatusCode::OK);
     }
-    assert_eq!(search("one", None).await, StatusCode::OK, "a cached answer does not count");
+    assert_eq!(
+        search("one", None).await,
+        StatusCode::OK,
+        "a cached answer does not count"
+    );
     assert_eq!(search("four", None).await, StatusCode::TOO_MANY_REQUESTS);
     let (_, frontend) = app
         .api_token(&admin, json!({ "name": "Frontend", "kind": "delivery" }))
         .await;
     for q in ["five", "six", "seven", "eight", "nine"] {
-        assert_eq!(search(q, Some(frontend.clone())).await, StatusCode::OK, "{q}");
+        assert_eq!(
+            search(q, Some(frontend.clone())).await,
+            StatusCode::OK,
+            "{q}"
+        );
     }
-    assert_eq!(search("ten", Some(frontend.clone())).await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        search("ten", Some(frontend.clone())).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }
 
 async fn event_addresses_are_stored_normalised_and_others_refused(backend: Backend) {

@@ -323,7 +323,9 @@ mod tests {
             .map(|c| CountryCode::parse(c).unwrap())
             .collect();
         let mut errors = FieldErrors::new();
-        fields.clone().validate(kind, &countries, &["lt".into(), "en".into()], &mut errors);
+        fields
+            .clone()
+            .validate(kind, &countries, &["lt".into(), "en".into()], &mut errors);
         match errors.finish() {
             Ok(()) => vec![],
             Err(crate::error::AppError::Validation(list)) => {

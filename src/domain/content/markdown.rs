@@ -257,8 +257,8 @@ const VOID: [&str; 14] = [
     "wbr", "param",
 ];
 const SELF_CLOSING: [&str; 15] = [
-    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
-    "rp", "rt", "colgroup",
+    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "rp",
+    "rt", "colgroup",
 ];
 
 impl HtmlNesting {
@@ -358,7 +358,9 @@ mod tests {
             "33 block quotes"
         );
         assert_eq!(check(&">".repeat(20), LIMITS), Ok(()));
-        let list: String = (0..40).map(|n| format!("{}- x\n", "  ".repeat(n))).collect();
+        let list: String = (0..40)
+            .map(|n| format!("{}- x\n", "  ".repeat(n)))
+            .collect();
         assert!(matches!(check(&list, LIMITS), Err(Exceeded::Depth { .. })));
         let divs = "<div>".repeat(40);
         assert!(matches!(check(&divs, LIMITS), Err(Exceeded::Depth { .. })));
@@ -390,7 +392,11 @@ mod tests {
     fn a_body_beyond_the_limits_renders_as_escaped_text() {
         let rendered = render("<div>".repeat(40).as_str(), LIMITS);
         assert!(matches!(rendered.exceeded, Some(Exceeded::Depth { .. })));
-        assert!(rendered.html.starts_with("<p>&lt;div&gt;"), "{}", rendered.html);
+        assert!(
+            rendered.html.starts_with("<p>&lt;div&gt;"),
+            "{}",
+            rendered.html
+        );
         assert!(!rendered.html.contains("<div>"));
     }
 }

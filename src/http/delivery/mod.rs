@@ -312,8 +312,7 @@ impl DeliveryApi {
             country: body.country,
             consent: body.consent,
         };
-        let client =
-            crate::http::client::client_info(req, &self.state.settings.server);
+        let client = crate::http::client::client_info(req, &self.state.settings.server);
         let id = registrations::register(
             &self.state,
             &audience,

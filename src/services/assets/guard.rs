@@ -23,7 +23,14 @@ pub async fn authorize_change(
     found: &asset::Model,
 ) -> Result<(), AppError> {
     let resource = Some(found.id.to_string());
-    audit::authorize(state, actor, Action::ManageAssets, "asset", resource.clone()).await?;
+    audit::authorize(
+        state,
+        actor,
+        Action::ManageAssets,
+        "asset",
+        resource.clone(),
+    )
+    .await?;
     let mut users = usage::users(&state.db, found.id).await?;
     users.sort_by(|a, b| (&a.countries, &a.locale).cmp(&(&b.countries, &b.locale)));
     users.dedup_by(|a, b| a.countries == b.countries && a.locale == b.locale);
@@ -67,7 +74,10 @@ async fn uploader_countries(
         let scope = scopes::from_json(user.scope_countries, user.scope_locales)?;
         return Ok(Some(scope.countries.into_iter().collect()));
     }
-    if let Some(token) = entity::api_token::Entity::find_by_id(id).one(&state.db).await? {
+    if let Some(token) = entity::api_token::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+    {
         if token.revoked_at.is_some() {
             return Ok(None);
         }

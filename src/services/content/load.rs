@@ -151,59 +151,58 @@ pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppE
             _ => source_updated_at.is_some_and(|at| at > draft.updated_at),
         }
     };
-    let translations = drafts
-        .into_iter()
-        .map(|draft| {
-            let live = lives.iter().find(|l| l.locale == draft.locale);
-            TranslationState {
-                locale: Locale::from_stored(draft.locale.clone()),
-                outdated: outdated(&draft),
-                base_revision_id: draft.base_revision_id,
-                in_review: in_review.contains(&draft.locale),
-                changed_since_publish: live.is_some_and(|l| {
-                    l.draft_version != draft.version || l.document_version != model.version
-                }),
-                live: live.map(|l| Live {
-                    file_asset_id: file_of(&l.fields),
-                    slug: l.slug.clone(),
-                    title: l.title.clone(),
-                    summary: l.summary.clone(),
-                    body: l.body.clone(),
-                    body_html: l.body_html.clone(),
-                    seo_title: l.seo_title.clone(),
-                    seo_description: l.seo_description.clone(),
-                    published_by: l.published_by,
-                    published_at: l.published_at,
-                }),
-                schedules: pending
-                    .iter()
-                    .filter(|s| s.locale == draft.locale)
-                    .map(|s| ScheduleView {
-                        id: s.id,
-                        action: s.action.clone(),
-                        run_at: s.run_at,
-                    })
-                    .collect(),
-                draft: Draft {
-                    file_asset_id: file_of(&draft.fields),
-                    slug: draft.slug,
-                    title: draft.title,
-                    summary: draft.summary,
-                    body_exceeds_limits: state
-                        .renderer
-                        .check(&draft.body)
-                        .err()
-                        .map(|exceeded| format!("the body {exceeded}; it is shown as plain text")),
-                    body: draft.body,
-                    seo_title: draft.seo_title,
-                    seo_description: draft.seo_description,
-                    version: draft.version,
-                    updated_by: draft.updated_by,
-                    updated_at: draft.updated_at,
-                },
-            }
-        })
-        .collect::<Vec<_>>();
+    let translations =
+        drafts
+            .into_iter()
+            .map(|draft| {
+                let live = lives.iter().find(|l| l.locale == draft.locale);
+                TranslationState {
+                    locale: Locale::from_stored(draft.locale.clone()),
+                    outdated: outdated(&draft),
+                    base_revision_id: draft.base_revision_id,
+                    in_review: in_review.contains(&draft.locale),
+                    changed_since_publish: live.is_some_and(|l| {
+                        l.draft_version != draft.version || l.document_version != model.version
+                    }),
+                    live: live.map(|l| Live {
+                        file_asset_id: file_of(&l.fields),
+                        slug: l.slug.clone(),
+                        title: l.title.clone(),
+                        summary: l.summary.clone(),
+                        body: l.body.clone(),
+                        body_html: l.body_html.clone(),
+                        seo_title: l.seo_title.clone(),
+                        seo_description: l.seo_description.clone(),
+                        published_by: l.published_by,
+                        published_at: l.published_at,
+                    }),
+                    schedules: pending
+                        .iter()
+                        .filter(|s| s.locale == draft.locale)
+                        .map(|s| ScheduleView {
+                            id: s.id,
+                            action: s.action.clone(),
+                            run_at: s.run_at,
+                        })
+                        .collect(),
+                    draft: Draft {
+                        file_asset_id: file_of(&draft.fields),
+                        slug: draft.slug,
+                        title: draft.title,
+                        summary: draft.summary,
+                        body_exceeds_limits: state.renderer.check(&draft.body).err().map(
+                            |exceeded| format!("the body {exceeded}; it is shown as plain text"),
+                        ),
+                        body: draft.body,
+                        seo_title: draft.seo_title,
+                        seo_description: draft.seo_description,
+                        version: draft.version,
+                        updated_by: draft.updated_by,
+                        updated_at: draft.updated_at,
+                    },
+                }
+            })
+            .collect::<Vec<_>>();
     let missing_locales = missing_locales(db, &countries, &translations).await?;
     Ok(Item {
         id: model.id,

@@ -11,9 +11,7 @@ use uuid::Uuid;
 use super::Audience;
 use super::links::Links;
 use super::rows::{Row, choose, hydrate, rows, strings};
-use crate::domain::content::{
-    ContentKind, EventState, ItemFields, MaterialKind, event_state,
-};
+use crate::domain::content::{ContentKind, EventState, ItemFields, MaterialKind, event_state};
 use crate::error::AppError;
 use crate::services::assets::Asset;
 use crate::state::AppState;
