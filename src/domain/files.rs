@@ -59,7 +59,7 @@ fn looks_like_svg(head: &[u8]) -> bool {
 }
 
 /// The extensions a file of each type we serve may have; the first is the usual one.
-const EXTENSIONS: [(&str, &[&str]); 14] = [
+const EXTENSIONS: [(&str, &[&str]); 15] = [
     ("application/pdf", &["pdf"]),
     (
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -76,6 +76,7 @@ const EXTENSIONS: [(&str, &[&str]); 14] = [
     ),
     ("application/vnd.oasis.opendocument.presentation", &["odp"]),
     ("application/vnd.oasis.opendocument.text", &["odt"]),
+    ("application/vnd.oasis.opendocument.spreadsheet", &["ods"]),
     ("image/png", &["png"]),
     ("image/jpeg", &["jpg", "jpeg"]),
     ("image/webp", &["webp"]),
@@ -102,6 +103,21 @@ pub fn name_for_type(file_name: &str, content_type: &str) -> Result<String, Stri
         (Some(extension), _) if allowed.contains(&extension.as_str()) => Ok(file_name.to_owned()),
         (None, Some(usual)) => Ok(format!("{file_name}.{usual}")),
         (None, None) => Ok(file_name.to_owned()),
+        // A document that is not what its name says: never advise renaming it to .zip.
+        (Some(extension), _)
+            if content_type == "application/zip" && ZIP_DOCUMENTS.contains(&extension.as_str()) =>
+        {
+            Err(format!(
+                "the file is named .{extension}, but it holds no {} (no {}): it may be damaged, \
+                 or saved in another format; open it in the program that made it and save it again",
+                document_name(&extension),
+                if extension.starts_with('o') {
+                    "OpenDocument mimetype entry"
+                } else {
+                    "main part with [Content_Types].xml"
+                }
+            ))
+        }
         (Some(extension), _) => Err(format!(
             "the file is {content_type}, so its name must end in {}, not .{extension}",
             if allowed.is_empty() {
@@ -114,6 +130,31 @@ pub fn name_for_type(file_name: &str, content_type: &str) -> Result<String, Stri
                     .join(" or ")
             }
         )),
+    }
+}
+
+/// The extensions of documents that are ZIP containers inside.
+const ZIP_DOCUMENTS: [&str; 6] = ["pptx", "docx", "xlsx", "odp", "odt", "ods"];
+
+/// Whether a name's extension fits a ZIP container (a document of one of those formats,
+/// or an archive): anything else on a ZIP is certainly wrong, and refused before the
+/// whole file is read.
+pub fn fits_zip_container(file_name: &str) -> bool {
+    Path::new(file_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .is_none_or(|e| e == "zip" || ZIP_DOCUMENTS.contains(&e.as_str()))
+}
+
+fn document_name(extension: &str) -> &'static str {
+    match extension {
+        "pptx" => "PowerPoint presentation",
+        "docx" => "Word document",
+        "xlsx" => "Excel workbook",
+        "odp" => "OpenDocument presentation",
+        "odt" => "OpenDocument text",
+        _ => "OpenDocument spreadsheet",
     }
 }
 

@@ -11,6 +11,7 @@ pub mod routes;
 mod scope;
 mod site_code;
 pub mod web_url;
+pub mod zip_contents;
 
 pub use country::{CountryCode, EU_MEMBER_STATES};
 pub use email::Email;

@@ -139,7 +139,7 @@ async fn publish_material_with(app: &TestApp, token: &str, asset: &str) -> Strin
     id
 }
 
-async fn object_keys(app: &TestApp) -> Vec<String> {
+pub(crate) async fn object_keys(app: &TestApp) -> Vec<String> {
     let prefix = object_store::path::Path::from("assets");
     let listed: Vec<_> = app
         .state

@@ -30,6 +30,7 @@ mod headers;
 mod limits;
 mod markdown_limits;
 mod migrations;
+mod office_files;
 mod permissions;
 mod preview_links;
 mod problem_types;

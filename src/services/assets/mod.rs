@@ -1,6 +1,7 @@
 //! Assets: uploaded files, streamed into object storage with their metadata in the
 //! database; the media library; downloads; and the sweep of orphaned objects.
 
+mod container;
 mod download;
 mod guard;
 mod library;

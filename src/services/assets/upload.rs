@@ -18,7 +18,10 @@ use uuid::Uuid;
 use super::library::Asset;
 use super::{object_key, store_write_error};
 use crate::domain::Locale;
-use crate::domain::files::{clean_file_name, content_disposition, name_for_type, sniff};
+use crate::domain::files::{
+    clean_file_name, content_disposition, fits_zip_container, name_for_type, sniff,
+};
+use crate::domain::zip_contents;
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
 use crate::services::actor::Actor;
@@ -198,9 +201,21 @@ where
     if head.is_empty() {
         return Err(AppError::invalid("file", "the file is empty"));
     }
-    let content_type = check_type(state, &head)?;
-    let file_name =
-        name_for_type(&file_name, content_type).map_err(AppError::UnsupportedMediaType)?;
+    let head_type = check_head(state, &head)?;
+    // A ZIP container's real type is known only from its directory, at the end of the
+    // file: its name is checked now only for what is certainly wrong (a ZIP named .pdf).
+    let decided_name = match head_type {
+        HeadType::Known(content_type) => {
+            Some(name_for_type(&file_name, content_type).map_err(AppError::UnsupportedMediaType)?)
+        }
+        HeadType::Zip if fits_zip_container(&file_name) => None,
+        HeadType::Zip => {
+            return Err(AppError::UnsupportedMediaType(format!(
+                "the file is a ZIP archive (as Office and OpenDocument files are), so its name \
+                 cannot be {file_name}"
+            )));
+        }
+    };
 
     let id = Uuid::now_v7();
     let key = object_key(id);
@@ -208,10 +223,14 @@ where
     let guard = Uncommitted::new(store.clone(), key.clone());
     // S3 serves presigned downloads with the object's own headers; the local store
     // keeps no attributes (and buysocial always adds its own when streaming).
+    // ZIP containers are never redirected to the store (they are not shown inline), so
+    // their attributes, unknown until the end, are not needed.
     let mut attributes = Attributes::new();
-    if state.presigner.is_some() {
+    if let (Some(_), HeadType::Known(content_type), Some(name)) =
+        (&state.presigner, head_type, &decided_name)
+    {
         attributes.insert(Attribute::ContentType, content_type.into());
-        let disposition = content_disposition(&file_name, content_type);
+        let disposition = content_disposition(name, content_type);
         attributes.insert(Attribute::ContentDisposition, disposition.into());
     }
     if finished {
@@ -268,6 +287,17 @@ where
         }
     }
 
+    // Refusals from here on drop `guard`, which deletes what was stored.
+    let (content_type, file_name) = match (head_type, decided_name) {
+        (HeadType::Known(content_type), Some(name)) => (content_type, name),
+        _ => {
+            let content_type = super::container::container_type(store, &key, size).await?;
+            check_allowed(state, content_type)?;
+            let name =
+                name_for_type(&file_name, content_type).map_err(AppError::UnsupportedMediaType)?;
+            (content_type, name)
+        }
+    };
     Ok(StoredObject {
         id,
         key,
@@ -282,21 +312,44 @@ where
     })
 }
 
-/// The type from the content; refused when not allowed.
-fn check_type(state: &AppState, head: &[u8]) -> Result<&'static str, AppError> {
-    let allowed = &state.settings.assets.allowed_types;
+/// What a file's first part says of its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HeadType {
+    Known(&'static str),
+    /// A ZIP container: an Office or OpenDocument file or an archive, told apart by its
+    /// directory once the whole file is stored.
+    Zip,
+}
+
+/// The type from the first part of the content; refused when it is certainly not
+/// allowed.
+fn check_head(state: &AppState, head: &[u8]) -> Result<HeadType, AppError> {
+    if zip_contents::is_zip(head) {
+        return Ok(HeadType::Zip);
+    }
     let Some(sniffed) = sniff(head) else {
         return Err(AppError::UnsupportedMediaType(
             "the file's type cannot be recognised from its content".into(),
         ));
     };
-    // A ZIP is also the container of Office and OpenDocument files; those are told apart by sniffing.
-    if !allowed.iter().any(|t| t == sniffed) {
-        return Err(AppError::UnsupportedMediaType(format!(
-            "files of type {sniffed} are not accepted"
-        )));
+    check_allowed(state, sniffed)?;
+    Ok(HeadType::Known(sniffed))
+}
+
+fn check_allowed(state: &AppState, content_type: &str) -> Result<(), AppError> {
+    if state
+        .settings
+        .assets
+        .allowed_types
+        .iter()
+        .any(|t| t == content_type)
+    {
+        Ok(())
+    } else {
+        Err(AppError::UnsupportedMediaType(format!(
+            "files of type {content_type} are not accepted"
+        )))
     }
-    Ok(sniffed)
 }
 
 fn interrupted(err: std::io::Error) -> AppError {
