@@ -9,6 +9,7 @@ pub mod content;
 pub mod delivery;
 pub mod health;
 pub mod pagination;
+pub mod people;
 pub mod registrations;
 pub mod scopes;
 pub mod sites;

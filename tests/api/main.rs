@@ -26,6 +26,7 @@ mod delivery_cache;
 mod delivery_invalidation;
 mod errors;
 mod event_desk;
+mod first_day;
 mod headers;
 mod limits;
 mod markdown_limits;

@@ -1,6 +1,7 @@
 """What a national editor does in the web app, end to end in a real Chromium: the
 journeys of issue 12, by labels and roles as a person and a screen reader find them."""
 
+import re
 import datetime
 import time
 from zoneinfo import ZoneInfo
@@ -104,23 +105,41 @@ def test_two_editors_save_one_translation_and_neither_text_is_lost(new_page, api
         page.goto(f"/admin/news/{item['id']}")
         expect(page.get_by_role("heading", name="FR translation: draft")).to_be_visible()
 
+    first.get_by_label("Title", exact=True).fill("Texte commun, revu")
     first.get_by_label("Body", exact=True).fill("Début. Le texte du premier.")
     first.get_by_role("button", name="Save draft").click()
     expect(first.get_by_role("status").filter(has_text="Saved")).to_be_visible()
 
     second.get_by_label("Body", exact=True).fill("Début. Le texte du second.")
     second.get_by_role("button", name="Save draft").click()
-    conflict = second.get_by_role("region", name="Someone else saved this translation")
+    # The panel names who saved the other version, and when.
+    conflict = second.get_by_role("region", name=re.compile(r"^first saved this French translation at "))
     expect(conflict).to_be_visible()
-    expect(conflict.get_by_text("Début. Le texte du premier.")).to_be_visible()
-    expect(conflict.get_by_text("Début. Le texte du second.")).to_be_visible()
+    expect(conflict.get_by_text("Début. Le texte du premier.", exact=True)).to_be_visible()
+    expect(conflict.get_by_text("Début. Le texte du second.", exact=True)).to_be_visible()
+    # What differs is highlighted, field by field.
+    body_difference = conflict.get_by_role("group", name="How theirs differs from yours (Body)")
+    expect(body_difference.locator("ins")).to_have_text("premier.")
+    expect(body_difference.locator("del")).to_have_text("second.")
     accessible(second, "conflict")
     screenshot(second, "conflict")
+    conflict.get_by_label("Take theirs (Title)").check()
     conflict.get_by_label("Keep mine (Body)").check()
     conflict.get_by_role("button", name="Save merged").click()
     expect(second.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    # The form shows exactly what was saved: the merge, with nothing left unsaved.
+    expect(second.get_by_label("Title", exact=True)).to_have_value("Texte commun, revu")
+    expect(second.get_by_label("Body", exact=True)).to_have_value("Début. Le texte du second.")
+    expect(second.get_by_text("Unsaved changes")).to_have_count(0)
+    screenshot(second, "after-merge")
 
     status, saved = api.call("GET", f"/api/v1/admin/news/{item['id']}")
+    assert saved["translations"][0]["draft"]["title"] == "Texte commun, revu"
+    # Saving again sends the merge's ETag: no second conflict, nothing overwritten.
+    second.get_by_role("button", name="Save draft").click()
+    expect(second.get_by_role("region", name=re.compile("saved this French translation"))).to_have_count(0)
+    status, again = api.call("GET", f"/api/v1/admin/news/{item['id']}")
+    assert again["translations"][0]["draft"]["title"] == "Texte commun, revu"
     assert saved["translations"][0]["draft"]["body"] == "Début. Le texte du second."
 
 

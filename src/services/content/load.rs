@@ -125,6 +125,15 @@ pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppE
         .all(db)
         .await?;
     let countries = countries(&model)?;
+    let people = crate::services::people::names(
+        db,
+        drafts
+            .iter()
+            .filter_map(|d| d.updated_by)
+            .chain(lives.iter().filter_map(|l| l.published_by)),
+    )
+    .await?;
+    let name_of = |id: Option<Uuid>| id.and_then(|id| people.get(&id).cloned());
     let source = drafts
         .iter()
         .find(|t| t.locale == model.source_locale)
@@ -174,6 +183,7 @@ pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppE
                         seo_title: l.seo_title.clone(),
                         seo_description: l.seo_description.clone(),
                         published_by: l.published_by,
+                        published_by_name: name_of(l.published_by),
                         published_at: l.published_at,
                     }),
                     schedules: pending
@@ -198,6 +208,7 @@ pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppE
                         seo_description: draft.seo_description,
                         version: draft.version,
                         updated_by: draft.updated_by,
+                        updated_by_name: name_of(draft.updated_by),
                         updated_at: draft.updated_at,
                     },
                 }

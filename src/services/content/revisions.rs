@@ -172,7 +172,10 @@ pub async fn list_revisions(
         .paginate(&state.db, page.size);
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(page.index()).await?;
-    Ok(Paged::new(items, total, page).map(summary))
+    let people =
+        crate::services::people::names(&state.db, items.iter().filter_map(|r| r.created_by))
+            .await?;
+    Ok(Paged::new(items, total, page).map(|model| summary(model, &people)))
 }
 
 /// One revision, compared with `compare_to` or else the previous one of the same locale.
@@ -209,10 +212,11 @@ pub async fn read_revision(
         }
     };
     let changes = diff(other.as_ref().map(|o| &o.snapshot), &found.snapshot);
+    let people = crate::services::people::names(&state.db, found.created_by).await?;
     Ok(RevisionDetail {
         compared_to: other.map(|o| o.id),
         snapshot: found.snapshot.clone(),
-        summary: summary(found),
+        summary: summary(found, &people),
         changes,
     })
 }
@@ -362,11 +366,15 @@ async fn find(
         .ok_or_else(|| AppError::NotFound(format!("there is no revision {id} of {document}")))
 }
 
-fn summary(model: revision::Model) -> RevisionSummary {
+fn summary(
+    model: revision::Model,
+    people: &std::collections::HashMap<Uuid, String>,
+) -> RevisionSummary {
     RevisionSummary {
         id: model.id,
         locale: model.locale,
         action: model.action,
+        created_by_name: model.created_by.and_then(|id| people.get(&id).cloned()),
         created_by: model.created_by,
         created_at: model.created_at,
     }

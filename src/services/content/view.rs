@@ -58,6 +58,8 @@ pub struct Draft {
     pub seo_description: String,
     pub version: i64,
     pub updated_by: Option<Uuid>,
+    /// The current name of whoever saved it last.
+    pub updated_by_name: Option<String>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -72,6 +74,7 @@ pub struct Live {
     pub seo_title: String,
     pub seo_description: String,
     pub published_by: Option<Uuid>,
+    pub published_by_name: Option<String>,
     pub published_at: DateTime<Utc>,
 }
 
@@ -103,6 +106,8 @@ pub struct RevisionSummary {
     pub locale: Option<String>,
     pub action: String,
     pub created_by: Option<Uuid>,
+    /// The current name of whoever made it.
+    pub created_by_name: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -11,6 +11,8 @@ import { ErrorSummary, Select, TextArea, TextField, when } from "./forms.js";
 import { NeutralFields } from "./neutral.js";
 import { UploadZone, size } from "./media.js";
 import { SourcePanel } from "./source.js";
+import { Diff } from "./diff.js";
+import { languageWord } from "./names.js";
 
 const TEXT_FIELDS = [
   ["title", "Title"],
@@ -68,7 +70,7 @@ function Tabs({ kind, item, locale, permissions }) {
 }
 
 /** The 412 panel: the version saved meanwhile beside the editor's, field by field. */
-function Conflict({ mine, theirs, savedBy, onResolve, onCancel }) {
+function Conflict({ mine, theirs, heading, onResolve, onCancel }) {
   const title = useRef(null);
   useEffect(() => {
     if (title.current) title.current.focus();
@@ -82,7 +84,7 @@ function Conflict({ mine, theirs, savedBy, onResolve, onCancel }) {
   };
   return html`
     <section class="conflict" aria-labelledby="conflict-title">
-      <h2 id="conflict-title" tabindex="-1" ref=${title}>Someone else saved this translation ${savedBy}</h2>
+      <h2 id="conflict-title" tabindex="-1" ref=${title}>${heading}</h2>
       <p>Your text is not lost. For each field that differs, keep yours or take theirs, then save.</p>
       ${differing.map(([name, label]) => html`
         <fieldset class="field">
@@ -90,6 +92,10 @@ function Conflict({ mine, theirs, savedBy, onResolve, onCancel }) {
           <div class="pair">
             <div><h3>Yours</h3><pre>${mine[name]}</pre></div>
             <div><h3>Saved meanwhile</h3><pre>${theirs[name]}</pre></div>
+          </div>
+          <div class="difference" role="group" aria-label=${`How theirs differs from yours (${label})`}>
+            <p class="hint">How theirs differs from yours: underlined only in theirs, struck through only in yours.</p>
+            <${Diff} before=${mine[name]} after=${theirs[name]} />
           </div>
           <label><input type="radio" name=${`choice-${name}`} checked=${choice[name] === "mine"}
             onChange=${() => setChoice({ ...choice, [name]: "mine" })} /> Keep mine (${label})</label>
@@ -224,6 +230,9 @@ export function ItemEditor({ kind, id, me }) {
 
   const save = async (values = texts, etag = translation?.etag) => {
     const locale = active;
+    // What the form held when saving began: after a merge that is the editor's own
+    // text, not the merged one that is saved.
+    const formAtStart = latestTexts.current;
     setBusy(true);
     setProblem(null);
     const body = { ...values };
@@ -237,8 +246,9 @@ export function ItemEditor({ kind, id, me }) {
       localStorage.removeItem(localKey(me, id, locale));
       const fresh = await load();
       const stored = fresh && textsOf(fresh.translations.find((t) => t.locale === locale));
-      // Text typed while the save was on its way stays in the form (and unsaved).
-      if (stored && same(latestTexts.current, values)) setTexts(stored);
+      // The form shows what was saved, unless more was typed while the save was on its
+      // way: that stays in the form (and unsaved).
+      if (stored && same(latestTexts.current, formAtStart)) setTexts(stored);
       setConflict(null);
       setRestored(false);
       setSaved(new Date());
@@ -248,7 +258,8 @@ export function ItemEditor({ kind, id, me }) {
         const fresh = await load();
         const theirs = fresh && fresh.translations.find((t) => t.locale === locale);
         if (theirs) {
-          setConflict({ locale, theirs: textsOf(theirs), etag: theirs.etag, at: theirs.draft.updated_at });
+          setConflict({ locale, theirs: textsOf(theirs), etag: theirs.etag, at: theirs.draft.updated_at,
+            by: theirs.draft.updated_by_name });
         } else {
           error.message = "This translation was removed while you were writing. Your text is still here: save it to write the translation again.";
           setProblem(error);
@@ -343,7 +354,7 @@ export function ItemEditor({ kind, id, me }) {
       }}>Discard them</button></div>`}
     ${!canWrite && html`<p class="notice">You can read this translation; your scope does not let you change it.</p>`}
     ${conflict && conflict.locale === active && html`<${Conflict} mine=${texts} theirs=${conflict.theirs}
-      savedBy=${`at ${when(conflict.at)}`}
+      heading=${`${conflict.by || "Someone else"} saved this ${languageWord(active)} translation at ${when(conflict.at)}`}
       onResolve=${(values, takeAll) => (takeAll ? (setTexts(values), setConflict(null), localStorage.removeItem(localKey(me, id, active))) : save(values, conflict.etag))}
       onCancel=${() => setConflict(null)} />`}
     <${ErrorSummary} problem=${problem} labels=${labels} />

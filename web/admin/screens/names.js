@@ -13,6 +13,15 @@ export function countryName(code) {
   }
 }
 
+/** "French". */
+export function languageWord(code) {
+  try {
+    return languages.of(code) ?? code.toUpperCase();
+  } catch {
+    return code.toUpperCase();
+  }
+}
+
 /** "French (FR)". */
 export function languageName(code) {
   try {

@@ -404,8 +404,12 @@ pub struct DraftResponse {
     pub seo_title: String,
     pub seo_description: String,
     pub version: i64,
+    /// Who saved it last (a user's or token's id).
     #[oai(nullable)]
     pub updated_by: Option<Uuid>,
+    /// Their current name (absent when they were deleted since).
+    #[oai(nullable)]
+    pub updated_by_name: Option<String>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -425,6 +429,9 @@ pub struct LiveResponse {
     pub seo_description: String,
     #[oai(nullable)]
     pub published_by: Option<Uuid>,
+    /// Their current name (absent when they were deleted since).
+    #[oai(nullable)]
+    pub published_by_name: Option<String>,
     pub published_at: DateTime<Utc>,
 }
 
@@ -529,6 +536,7 @@ impl From<Draft> for DraftResponse {
             seo_description: d.seo_description,
             version: d.version,
             updated_by: d.updated_by,
+            updated_by_name: d.updated_by_name,
             updated_at: d.updated_at,
         }
     }
@@ -546,6 +554,7 @@ impl From<Live> for LiveResponse {
             seo_title: l.seo_title,
             seo_description: l.seo_description,
             published_by: l.published_by,
+            published_by_name: l.published_by_name,
             published_at: l.published_at,
         }
     }
@@ -622,6 +631,10 @@ pub struct RevisionResponse {
     pub action: String,
     #[oai(nullable)]
     pub created_by: Option<Uuid>,
+    /// The current name of whoever made it (absent when they were deleted since, or for
+    /// scheduled publishing).
+    #[oai(nullable)]
+    pub created_by_name: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -632,6 +645,7 @@ impl From<RevisionSummary> for RevisionResponse {
             locale: r.locale,
             action: r.action,
             created_by: r.created_by,
+            created_by_name: r.created_by_name,
             created_at: r.created_at,
         }
     }
