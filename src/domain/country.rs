@@ -8,6 +8,67 @@ pub const EU_MEMBER_STATES: [&str; 27] = [
     "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
 ];
 
+/// Facts about a member state that forms start from: its IANA time zones (the
+/// capital's first; Portugal and Spain have islands in others) and its official EU
+/// languages (the most widely used first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CountryFacts {
+    pub code: &'static str,
+    pub time_zones: &'static [&'static str],
+    pub languages: &'static [&'static str],
+}
+
+/// The facts of every member state, in the order of [`EU_MEMBER_STATES`].
+pub const COUNTRY_FACTS: [CountryFacts; 27] = [
+    facts("AT", &["Europe/Vienna"], &["de"]),
+    facts("BE", &["Europe/Brussels"], &["nl", "fr", "de"]),
+    facts("BG", &["Europe/Sofia"], &["bg"]),
+    facts("CY", &["Asia/Nicosia", "Asia/Famagusta"], &["el"]),
+    facts("CZ", &["Europe/Prague"], &["cs"]),
+    facts("DE", &["Europe/Berlin"], &["de"]),
+    facts("DK", &["Europe/Copenhagen"], &["da"]),
+    facts("EE", &["Europe/Tallinn"], &["et"]),
+    facts(
+        "ES",
+        &["Europe/Madrid", "Atlantic/Canary", "Africa/Ceuta"],
+        &["es"],
+    ),
+    facts("FI", &["Europe/Helsinki"], &["fi", "sv"]),
+    facts("FR", &["Europe/Paris"], &["fr"]),
+    facts("GR", &["Europe/Athens"], &["el"]),
+    facts("HR", &["Europe/Zagreb"], &["hr"]),
+    facts("HU", &["Europe/Budapest"], &["hu"]),
+    facts("IE", &["Europe/Dublin"], &["en", "ga"]),
+    facts("IT", &["Europe/Rome"], &["it"]),
+    facts("LT", &["Europe/Vilnius"], &["lt"]),
+    facts("LU", &["Europe/Luxembourg"], &["fr", "de"]),
+    facts("LV", &["Europe/Riga"], &["lv"]),
+    facts("MT", &["Europe/Malta"], &["mt", "en"]),
+    facts("NL", &["Europe/Amsterdam"], &["nl"]),
+    facts("PL", &["Europe/Warsaw"], &["pl"]),
+    facts(
+        "PT",
+        &["Europe/Lisbon", "Atlantic/Madeira", "Atlantic/Azores"],
+        &["pt"],
+    ),
+    facts("RO", &["Europe/Bucharest"], &["ro"]),
+    facts("SE", &["Europe/Stockholm"], &["sv"]),
+    facts("SI", &["Europe/Ljubljana"], &["sl"]),
+    facts("SK", &["Europe/Bratislava"], &["sk"]),
+];
+
+const fn facts(
+    code: &'static str,
+    time_zones: &'static [&'static str],
+    languages: &'static [&'static str],
+) -> CountryFacts {
+    CountryFacts {
+        code,
+        time_zones,
+        languages,
+    }
+}
+
 /// An EU member state's ISO code, upper case.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CountryCode(String);
@@ -54,6 +115,23 @@ pub fn site_shows(site: &[CountryCode], item: &[impl AsRef<str>]) -> bool {
 impl fmt::Display for CountryCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod facts_tests {
+    use super::*;
+
+    #[test]
+    fn every_member_state_has_real_time_zones_and_languages() {
+        let codes: Vec<&str> = COUNTRY_FACTS.iter().map(|f| f.code).collect();
+        assert_eq!(codes, EU_MEMBER_STATES);
+        for country in COUNTRY_FACTS {
+            assert!(!country.languages.is_empty(), "{}", country.code);
+            for zone in country.time_zones {
+                assert!(zone.parse::<chrono_tz::Tz>().is_ok(), "{zone}");
+            }
+        }
     }
 }
 

@@ -59,7 +59,8 @@ type Apis = (
     (admin::audit::AuditApi, admin::webhooks::WebhooksApi),
     admin::content::ContentApi,
     admin::preview_links::PreviewLinksApi,
-    admin::markdown::MarkdownApi,
+    // Helpers of the editor's forms.
+    (admin::markdown::MarkdownApi, admin::countries::CountriesApi),
     // Translation work; a tuple of its own (poem-openapi combines at most 16).
     (
         admin::sources::SourcesApi,
@@ -110,9 +111,14 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
         admin::preview_links::PreviewLinksApi {
             state: state.clone(),
         },
-        admin::markdown::MarkdownApi {
-            state: state.clone(),
-        },
+        (
+            admin::markdown::MarkdownApi {
+                state: state.clone(),
+            },
+            admin::countries::CountriesApi {
+                state: state.clone(),
+            },
+        ),
         (
             admin::sources::SourcesApi {
                 state: state.clone(),

@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod health;
 pub mod pagination;
 pub mod people;
+pub mod reference;
 pub mod registrations;
 pub mod scopes;
 pub mod sites;

@@ -8,7 +8,37 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp, backend_tests};
 
-backend_tests!(drafts_live_versions_and_revisions_name_who_made_them,);
+backend_tests!(
+    drafts_live_versions_and_revisions_name_who_made_them,
+    the_countries_give_forms_their_time_zones_and_languages,
+);
+
+async fn the_countries_give_forms_their_time_zones_and_languages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let viewer = app
+        .scoped_user_token("viewer@example.org", Role::Viewer, &["PT"], &[])
+        .await;
+    let countries: Value = app
+        .get_authed("/api/v1/admin/countries", &viewer)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let portugal = countries
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "PT")
+        .unwrap();
+    assert_eq!(
+        portugal["time_zones"],
+        json!(["Europe/Lisbon", "Atlantic/Madeira", "Atlantic/Azores"])
+    );
+    assert_eq!(portugal["languages"], json!(["pt"]));
+    assert_eq!(countries.as_array().unwrap().len(), 27);
+    let anonymous = app.get("/api/v1/admin/countries").await;
+    crate::helpers::assert_problem(anonymous, StatusCode::UNAUTHORIZED).await;
+}
 
 async fn drafts_live_versions_and_revisions_name_who_made_them(backend: Backend) {
     let app = TestApp::spawn(backend).await;

@@ -69,7 +69,7 @@ def test_an_admin_creates_a_belgian_editor_whose_next_sign_in_shows_only_that_sc
     expect(editor.get_by_label("Language")).to_have_text("Any languageFRNL")
     editor.get_by_role("link", name="New news item").click()
     expect(editor.get_by_label("Language")).to_have_text("FRNL")
-    expect(editor.get_by_label("Country")).to_have_text("BE")
+    expect(editor.get_by_label("Country")).to_have_text("Belgium (BE)")
 
 
 def test_an_admin_sets_up_the_belgian_site_and_a_delivery_token_that_reads_it(new_page, api, server):

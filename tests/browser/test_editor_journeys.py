@@ -31,7 +31,7 @@ def test_a_belgian_editor_writes_publishes_and_schedules_in_french_and_dutch(new
     expect(page.get_by_role("heading", name="New news item")).to_be_visible()
     language = page.get_by_label("Language", exact=True)
     expect(language.locator("option")).to_have_text(["FR", "NL"])
-    expect(page.get_by_label("Country", exact=True).locator("option")).to_have_text(["BE"])
+    expect(page.get_by_label("Country", exact=True).locator("option")).to_have_text(["Belgium (BE)"])
     page.get_by_label("Title", exact=True).fill("Appel aux acheteurs publics")
     page.get_by_label("Summary", exact=True).fill("Achetez social.")
     accessible(page, "new item")

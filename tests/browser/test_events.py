@@ -38,3 +38,41 @@ def test_an_event_is_created_with_times_in_its_own_time_zone(new_page, api):
     assert fields["workshop_languages"] == ["lt"]
     # The form shows the event's own wall time back.
     expect(page.get_by_label("Starts")).to_have_value("2099-05-23T09:30")
+
+
+def test_an_event_in_lisbon_starts_at_lisbon_time_without_being_told(new_page, api):
+    api.user("organiser@example.pt", "editor", countries=["PT"], locales=["en", "pt"])
+    # The organiser's browser is in Brussels, an hour ahead of Lisbon.
+    page = new_page(timezone="Europe/Brussels")
+    sign_in(page, "organiser@example.pt")
+    page.get_by_role("link", name="Events").click()
+    page.get_by_role("link", name="New event").click()
+    expect(page.get_by_label("Country", exact=True)).to_have_value("PT")
+    # Portuguese is the organiser's language for Portugal, and Lisbon its time.
+    expect(page.get_by_label("Language", exact=True)).to_have_value("pt")
+    zone = page.get_by_label("Time zone")
+    expect(zone).to_have_value("Europe/Lisbon")
+    expect(zone.locator("option")).to_have_text(["Europe/Lisbon", "Atlantic/Madeira", "Atlantic/Azores"])
+    expect(page.get_by_text("Europe/Lisbon time.").first).to_be_visible()
+    page.get_by_label("Title", exact=True).fill("Contratação pública socialmente responsável")
+    page.get_by_label("Starts").fill("2099-06-12T09:30")
+    page.get_by_label("Ends").fill("2099-06-12T16:30")
+    page.get_by_label("City").fill("Lisboa")
+    accessible(page, "new event in Lisbon")
+    page.get_by_role("button", name="Create event").click()
+    expect(page.get_by_role("heading", name="PT translation: draft")).to_be_visible()
+    item_id = page.url.split("/admin/events/")[1].split("?")[0]
+    status, item = api.call("GET", f"/api/v1/admin/events/{item_id}")
+    assert item["fields"]["time_zone"] == "Europe/Lisbon"
+    assert item["fields"]["starts_at"] == "2099-06-12T09:30:00+01:00", item["fields"]
+    assert item["source_locale"] == "pt"
+
+
+def test_an_eu_editor_chooses_the_country_and_its_language_follows(new_page, api):
+    page = new_page()
+    sign_in(page, "admin@example.eu", "an admin password for browser tests")
+    page.get_by_role("link", name="Events").click()
+    page.get_by_role("link", name="New event").click()
+    page.get_by_label("Country", exact=True).select_option("EE")
+    expect(page.get_by_label("Language", exact=True)).to_have_value("et")
+    expect(page.get_by_label("Time zone")).to_have_value("Europe/Tallinn")

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod audit;
 pub mod board;
 pub mod content;
+pub mod countries;
 pub mod event_desk;
 pub mod markdown;
 pub(crate) mod pagination;

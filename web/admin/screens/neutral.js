@@ -25,7 +25,8 @@ export function formOf(kind, fields = {}) {
         materials: fields.materials ?? [],
         city: fields.city ?? "", venue: fields.venue ?? "", online_url: fields.online_url ?? "",
         starts_at: toLocalInput(fields.starts_at), ends_at: toLocalInput(fields.ends_at),
-        time_zone: fields.time_zone ?? "Europe/Brussels",
+        // A new event takes its country's time zone (see `TimeZoneInput`).
+        time_zone: fields.time_zone ?? "",
         capacity: fields.capacity == null ? "" : String(fields.capacity),
         registration_mode: fields.registration_mode ?? "form",
         registration_url: fields.registration_url ?? "",
@@ -98,8 +99,31 @@ function MaterialsInput({ value, onChange, error }) {
   </fieldset>`;
 }
 
-/** The inputs of a kind's fields; `errors` by API field name (`fields.city`). */
-export function FieldInputs({ kind, form, setForm, errors = {} }) {
+/** The member states with their time zones and languages, read once from the API. */
+let countriesOnce = null;
+export function countryFacts() {
+  countriesOnce ??= get("/api/v1/admin/countries").then(({ data }) => data).catch(() => {
+    countriesOnce = null;
+    return [];
+  });
+  return countriesOnce;
+}
+
+/** The time zone of an event: a choice among its country's zones when it has several. */
+function TimeZoneInput({ value, zones, onChange, error }) {
+  if (zones.length > 1) {
+    const options = zones.includes(value) || !value ? zones : [value, ...zones];
+    return html`<${Select} name="fields.time_zone" label="Time zone" value=${value} onChange=${onChange} error=${error}
+      hint="The country has more than one: where does the event take place?"
+      options=${options.map((zone) => [zone, zone.replace("_", " ")])} />`;
+  }
+  return html`<${TextField} name="fields.time_zone" label="Time zone" hint="Where the event takes place, e.g. Europe/Vilnius"
+    value=${value} onInput=${onChange} error=${error} />`;
+}
+
+/** The inputs of a kind's fields; `errors` by API field name (`fields.city`); `zones`
+ * the time zones of an event's country. */
+export function FieldInputs({ kind, form, setForm, errors = {}, zones = [] }) {
   const set = (name) => (value) => setForm({ ...form, [name]: value });
   const err = (name) => errors[`fields.${name}`];
   switch (kind.path) {
@@ -109,9 +133,9 @@ export function FieldInputs({ kind, form, setForm, errors = {} }) {
     case "events":
       return html`
         <div class="inline-fields">
-          <${TextField} name="fields.starts_at" label="Starts" type="datetime-local" value=${form.starts_at} onInput=${set("starts_at")} error=${err("starts_at")} />
-          <${TextField} name="fields.ends_at" label="Ends" type="datetime-local" value=${form.ends_at} onInput=${set("ends_at")} error=${err("ends_at")} />
-          <${TextField} name="fields.time_zone" label="Time zone" hint="Where the event takes place, e.g. Europe/Vilnius" value=${form.time_zone} onInput=${set("time_zone")} error=${err("time_zone")} />
+          <${TextField} name="fields.starts_at" label="Starts" type="datetime-local" hint=${zoneHint(form.time_zone)} value=${form.starts_at} onInput=${set("starts_at")} error=${err("starts_at")} />
+          <${TextField} name="fields.ends_at" label="Ends" type="datetime-local" hint=${zoneHint(form.time_zone)} value=${form.ends_at} onInput=${set("ends_at")} error=${err("ends_at")} />
+          <${TimeZoneInput} value=${form.time_zone} zones=${zones} onChange=${set("time_zone")} error=${err("time_zone")} />
         </div>
         <div class="inline-fields">
           <${TextField} name="fields.city" label="City" value=${form.city} onInput=${set("city")} error=${err("city")} />
@@ -124,8 +148,8 @@ export function FieldInputs({ kind, form, setForm, errors = {} }) {
         </div>
         ${form.registration_mode === "external" && html`<${TextField} name="fields.registration_url" label="Sign-up link" type="url" value=${form.registration_url} onInput=${set("registration_url")} error=${err("registration_url")} />`}
         <div class="inline-fields">
-          <${TextField} name="fields.registration_opens_at" label="Sign-up opens" hint="Empty: open now. In the event's time zone." type="datetime-local" value=${form.registration_opens_at} onInput=${set("registration_opens_at")} error=${err("registration_opens_at")} />
-          <${TextField} name="fields.registration_closes_at" label="Sign-up closes" hint="Empty: at the start. In the event's time zone." type="datetime-local" value=${form.registration_closes_at} onInput=${set("registration_closes_at")} error=${err("registration_closes_at")} />
+          <${TextField} name="fields.registration_opens_at" label="Sign-up opens" hint=${`Empty: open now. ${zoneHint(form.time_zone)}`} type="datetime-local" value=${form.registration_opens_at} onInput=${set("registration_opens_at")} error=${err("registration_opens_at")} />
+          <${TextField} name="fields.registration_closes_at" label="Sign-up closes" hint=${`Empty: at the start. ${zoneHint(form.time_zone)}`} type="datetime-local" value=${form.registration_closes_at} onInput=${set("registration_closes_at")} error=${err("registration_closes_at")} />
         </div>
         <${TextField} name="fields.workshop_languages" label="Workshop languages" hint="Language codes, separated by commas, e.g. fr, nl" value=${form.workshop_languages} onInput=${set("workshop_languages")} error=${err("workshop_languages")} />
         <${CoverInput} value=${form.cover_asset_id} onChange=${set("cover_asset_id")} error=${err("cover_asset_id")} />
@@ -137,8 +161,18 @@ export function FieldInputs({ kind, form, setForm, errors = {} }) {
   }
 }
 
+/** Beside every time: the zone it is in. */
+function zoneHint(zone) {
+  return zone ? `${zone.replace("_", " ")} time.` : "In the event's time zone.";
+}
+
 export function NeutralFields({ kind, item, onSaved }) {
   const [form, setForm] = useState(() => formOf(kind, item.fields));
+  const [zones, setZones] = useState([]);
+  useEffect(() => {
+    if (kind.path !== "events") return;
+    countryFacts().then((all) => setZones(all.find((c) => c.code === item.countries[0])?.time_zones ?? []));
+  }, [item.id]);
   const [problem, setProblem] = useState(null);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
@@ -177,7 +211,7 @@ export function NeutralFields({ kind, item, onSaved }) {
       <form onSubmit=${save} novalidate>
         <fieldset disabled=${!editable} class="plain">
           <legend class="visually-hidden">${summary}</legend>
-          <${FieldInputs} kind=${kind} form=${form} setForm=${(f) => { setSaved(false); setForm(f); }} errors=${problem?.fields} />
+          <${FieldInputs} kind=${kind} form=${form} zones=${zones} setForm=${(f) => { setSaved(false); setForm(f); }} errors=${problem?.fields} />
         </fieldset>
         ${editable && html`<div class="actions"><button type="submit" class="secondary" disabled=${busy}>Save details</button>
           ${saved && html`<span class="saved-at" role="status">Details saved</span>`}</div>`}

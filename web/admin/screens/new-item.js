@@ -5,14 +5,31 @@ import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1
 import { post } from "../api.js";
 import { navigate } from "../app.js";
 import { ErrorSummary, Select, TextArea, TextField } from "./forms.js";
-import { FieldInputs, fieldsOf, formOf } from "./neutral.js";
+import { FieldInputs, countryFacts, fieldsOf, formOf } from "./neutral.js";
+import { countryName } from "./names.js";
+
+/**
+ * The first language of an item in `country`: the person's own language for it (one of
+ * their locales that the country speaks, else their first), or for someone who writes
+ * every language, the country's first.
+ */
+function firstLanguage(me, facts, allowed) {
+  const own = (me.user ?? me.token)?.scope?.locales ?? [];
+  const spoken = facts?.languages ?? [];
+  if (own.length > 0) return own.find((l) => spoken.includes(l)) ?? own[0];
+  return spoken.find((l) => allowed.includes(l)) ?? allowed[0] ?? "";
+}
 
 export function NewItem({ kind, me }) {
   const locales = me.permissions.locales;
   const countries = me.permissions.countries;
+  const events = kind.path === "events";
+  // The first option shown is the one chosen: EU-wide when allowed, else the first
+  // country. An event takes place in one country, which someone of several chooses.
+  const firstCountry = me.permissions.eu_wide || (events && countries.length > 1) ? "" : countries[0] || "";
+  const [country, setCountry] = useState(firstCountry);
+  const [facts, setFacts] = useState([]);
   const [locale, setLocale] = useState(locales[0] || "");
-  // The first option shown is the one chosen: EU-wide when allowed, else the first country.
-  const [country, setCountry] = useState(me.permissions.eu_wide ? "" : countries[0] || "");
   const [title, setTitle] = useState("");
   const [summary, setSummary] = useState("");
   const [form, setForm] = useState(() => formOf(kind));
@@ -22,6 +39,20 @@ export function NewItem({ kind, me }) {
   useEffect(() => {
     document.title = `New ${kind.one} – buysocial`;
   }, [kind]);
+  useEffect(() => {
+    countryFacts().then(setFacts);
+  }, []);
+  // The country decides the defaults: its time zone, and the language to write in.
+  const factsOf = (code) => facts.find((c) => c.code === code);
+  const chooseCountry = (code) => {
+    setCountry(code);
+    const chosen = factsOf(code);
+    setLocale(firstLanguage(me, chosen, locales));
+    if (events) setForm((current) => ({ ...current, time_zone: chosen?.time_zones[0] ?? "" }));
+  };
+  useEffect(() => {
+    if (facts.length > 0 && country) chooseCountry(country);
+  }, [facts]);
 
   const submit = async (event) => {
     event.preventDefault();
@@ -45,8 +76,9 @@ export function NewItem({ kind, me }) {
   };
 
   const countryOptions = [
-    ...(me.permissions.eu_wide ? [["", "EU-wide (no country)"]] : []),
-    ...countries.map((c) => [c, c]),
+    ...(events && firstCountry === "" ? [["", "Choose the country"]] : []),
+    ...(me.permissions.eu_wide && !events ? [["", "EU-wide (no country)"]] : []),
+    ...countries.map((c) => [c, countryName(c)]),
   ];
   return html`
     <p><a href=${`/admin/${kind.path}`}>Back to the ${kind.label.toLowerCase()}</a></p>
@@ -55,16 +87,17 @@ export function NewItem({ kind, me }) {
       "translation.title": "Title", "translation.locale": "Language", countries: "Country",
     }} />
     <form onSubmit=${submit} novalidate>
+      <${Select} name="countries" label="Country" value=${country} onChange=${chooseCountry}
+        options=${countryOptions} error=${problem?.fields?.countries} />
       <${Select} name="translation.locale" label="Language" hint="The language you write it in first; others translate from it."
         value=${locale} onChange=${setLocale} options=${locales.map((l) => [l, l.toUpperCase()])}
         error=${problem?.fields?.["translation.locale"]} />
-      <${Select} name="countries" label="Country" value=${country} onChange=${setCountry}
-        options=${countryOptions} error=${problem?.fields?.countries} />
       <${TextField} name="translation.title" label="Title" value=${title} onInput=${setTitle}
         error=${problem?.fields?.["translation.title"]} />
       <${TextArea} name="translation.summary" label="Summary" rows="3" value=${summary} onInput=${setSummary}
         error=${problem?.fields?.["translation.summary"]} />
-      <${FieldInputs} kind=${kind} form=${form} setForm=${setForm} errors=${problem?.fields} />
+      <${FieldInputs} kind=${kind} form=${form} setForm=${setForm} errors=${problem?.fields}
+        zones=${factsOf(country)?.time_zones ?? []} />
       <div class="actions"><button type="submit" disabled=${busy}>Create ${kind.one}</button></div>
     </form>`;
 }
