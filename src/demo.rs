@@ -472,7 +472,7 @@ async fn translate(
     locale: &str,
     translation: TranslationInput,
 ) -> Result<(), AppError> {
-    content::put_translation(state, actor, kind, id, locale, None, translation).await?;
+    content::put_translation(state, actor, kind, id, locale, None, translation, None).await?;
     Ok(())
 }
 

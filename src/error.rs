@@ -92,6 +92,9 @@ pub enum Refusal {
     AlreadyExists,
     /// The last active admin cannot lose that role.
     LastAdmin,
+    /// A new draft of a translation whose publication is scheduled must say what
+    /// happens to the schedule.
+    SchedulePending,
 }
 
 impl Refusal {
@@ -107,6 +110,7 @@ impl Refusal {
             Refusal::AssetInUse => "asset-in-use",
             Refusal::AlreadyExists => "already-exists",
             Refusal::LastAdmin => "last-admin",
+            Refusal::SchedulePending => "schedule-pending",
         }
     }
 

@@ -97,7 +97,7 @@ async fn in_every_locale(
     .id;
     for locale in &LOCALES[1..] {
         let translation = with_file(text(locale, label, n));
-        content::put_translation(state, actor, kind, id, locale, None, translation).await?;
+        content::put_translation(state, actor, kind, id, locale, None, translation, None).await?;
     }
     for locale in LOCALES {
         content::schedule_or_publish(state, actor, kind, id, locale, None, None).await?;

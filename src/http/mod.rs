@@ -60,7 +60,11 @@ type Apis = (
     admin::content::ContentApi,
     admin::preview_links::PreviewLinksApi,
     // Helpers of the editor's forms.
-    (admin::markdown::MarkdownApi, admin::countries::CountriesApi),
+    (
+        admin::markdown::MarkdownApi,
+        admin::countries::CountriesApi,
+        admin::content::schedules::SchedulesApi,
+    ),
     // Translation work; a tuple of its own (poem-openapi combines at most 16).
     (
         admin::sources::SourcesApi,
@@ -116,6 +120,9 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
                 state: state.clone(),
             },
             admin::countries::CountriesApi {
+                state: state.clone(),
+            },
+            admin::content::schedules::SchedulesApi {
                 state: state.clone(),
             },
         ),

@@ -1164,18 +1164,25 @@ async fn a_schedule_publishes_only_what_was_reviewed_by_someone_still_allowed(ba
             assert_eq!(response.status(), StatusCode::OK);
         }
     };
-    // 1. The author rewrites the draft after the editor scheduled it: nothing goes live.
+    // 1. The author rewrites the draft after the editor scheduled it: the save must say
+    // what happens to the schedule, and an author cannot keep it for an unreviewed
+    // draft; cancelled, nothing goes live.
     let edited = create(&app, &admin, "events", &vilnius_event()).await;
     let edited_id = edited["id"].as_str().unwrap().to_owned();
     schedule(edited_id.clone(), editor.clone()).await;
-    put_translation(
-        &app,
-        &author,
-        &format!("/api/v1/admin/events/{edited_id}/translations/lt"),
-        Some("\"t1\""),
-        json!({ "title": "Unreviewed" }),
-    )
-    .await;
+    let path = format!("/api/v1/admin/events/{edited_id}/translations/lt");
+    let rewrite = |choice: Value| {
+        let (app, author, path) = (&app, &author, &path);
+        let mut body = json!({ "title": "Unreviewed" });
+        if !choice.is_null() {
+            body["schedule"] = choice;
+        }
+        async move { put_translation(app, author, path, Some("\"t1\""), body).await }
+    };
+    let problem = assert_problem(rewrite(Value::Null).await, StatusCode::CONFLICT).await;
+    assert_eq!(problem["type"], "urn:buysocial:problem:schedule-pending");
+    assert_problem(rewrite(json!("keep")).await, StatusCode::FORBIDDEN).await;
+    assert_eq!(rewrite(json!("cancel")).await.status(), StatusCode::OK);
     // 2. The editor who scheduled it is demoted before it runs: nothing goes live.
     let mut other = vilnius_event();
     other["translation"]["title"] = json!("Antras renginys");
@@ -1195,7 +1202,7 @@ async fn a_schedule_publishes_only_what_was_reviewed_by_someone_still_allowed(ba
     .await;
 
     app.clock.advance(TimeDelta::hours(2));
-    assert_eq!(content::run_due_schedules(&app.state).await.unwrap(), 2);
+    assert_eq!(content::run_due_schedules(&app.state).await.unwrap(), 1);
 
     assert!(
         live_rows(&app, &edited_id).await.is_empty(),
@@ -1212,12 +1219,7 @@ async fn a_schedule_publishes_only_what_was_reviewed_by_someone_still_allowed(ba
         .into_iter()
         .filter_map(|s| s.outcome)
         .collect();
-    assert!(
-        outcomes
-            .iter()
-            .any(|o| o.contains("changed after publishing was scheduled")),
-        "{outcomes:?}"
-    );
+    assert!(outcomes.iter().any(|o| o == "cancelled"), "{outcomes:?}");
     assert!(
         outcomes.iter().any(|o| o.contains("may no longer publish")),
         "{outcomes:?}"

@@ -11,7 +11,180 @@ use crate::helpers::{Backend, TestApp, backend_tests};
 backend_tests!(
     drafts_live_versions_and_revisions_name_who_made_them,
     the_countries_give_forms_their_time_zones_and_languages,
+    a_scheduled_translation_saved_again_publishes_the_new_draft_when_kept,
+    schedules_are_cancelled_and_moved_by_whoever_may_publish,
+    a_schedule_that_failed_is_shown_with_why_until_published,
 );
+
+/// A news item in Lithuania with its `lt` publication scheduled in an hour by `editor`.
+async fn scheduled_news(app: &TestApp, editor: &str) -> String {
+    let id = crate::delivery::create(
+        app,
+        editor,
+        "news",
+        json!({ "countries": ["LT"], "translation": { "locale": "lt", "title": "Kvietimas", "slug": "kvietimas" } }),
+    )
+    .await;
+    let at = app.clock.now() + chrono::TimeDelta::hours(1);
+    let scheduled = app
+        .post_json_authed(
+            &format!("/api/v1/admin/news/{id}/translations/lt/publish"),
+            editor,
+            &json!({ "at": at }),
+        )
+        .await;
+    assert_eq!(scheduled.status(), StatusCode::OK);
+    id
+}
+
+async fn lithuanian(app: &TestApp, email: &str, role: Role) -> String {
+    app.scoped_user_token(email, role, &["LT"], &["lt"]).await
+}
+
+async fn a_scheduled_translation_saved_again_publishes_the_new_draft_when_kept(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let editor = lithuanian(&app, "editor@example.lt", Role::Editor).await;
+    let id = scheduled_news(&app, &editor).await;
+    let path = format!("/api/v1/admin/news/{id}/translations/lt");
+    let saved = app
+        .send_if_match(
+            Method::PUT,
+            &path,
+            &editor,
+            Some("\"t1\""),
+            &json!({ "title": "Kvietimas teikti paraiškas", "schedule": "keep" }),
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let item: Value = saved.json().await.unwrap();
+    assert_eq!(
+        item["translations"][0]["schedules"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    app.clock.advance(chrono::TimeDelta::hours(2));
+    assert_eq!(
+        buysocial::services::content::run_due_schedules(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
+    let live = crate::delivery::read(&app, "/api/v1/news/kvietimas?locale=lt").await;
+    assert_eq!(
+        live["title"], "Kvietimas teikti paraiškas",
+        "the new draft went live"
+    );
+}
+
+async fn schedules_are_cancelled_and_moved_by_whoever_may_publish(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let editor = lithuanian(&app, "editor@example.lt", Role::Editor).await;
+    let author = lithuanian(&app, "author@example.lt", Role::Author).await;
+    let belgian = app
+        .scoped_user_token("be@example.org", Role::Editor, &["BE"], &["fr"])
+        .await;
+    let id = scheduled_news(&app, &editor).await;
+    let path = format!("/api/v1/admin/news/{id}/translations/lt/schedule");
+    let later = app.clock.now() + chrono::TimeDelta::hours(3);
+
+    for refused in [&author, &belgian] {
+        crate::helpers::assert_problem(
+            app.delete_authed(&path, refused).await,
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+        crate::helpers::assert_problem(
+            app.patch_json_authed(&path, refused, &json!({ "at": later }))
+                .await,
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    let past = app
+        .patch_json_authed(
+            &path,
+            &editor,
+            &json!({ "at": app.clock.now() - chrono::TimeDelta::hours(1) }),
+        )
+        .await;
+    let problem = crate::helpers::assert_problem(past, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(problem["errors"][0]["field"], "at");
+    let moved = app
+        .patch_json_authed(&path, &editor, &json!({ "at": later }))
+        .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let moved: Value = moved.json().await.unwrap();
+    let at: chrono::DateTime<chrono::Utc> = moved["translations"][0]["schedules"][0]["at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(at.timestamp(), later.timestamp());
+    let cancelled = app.delete_authed(&path, &editor).await;
+    assert_eq!(cancelled.status(), StatusCode::OK);
+    let cancelled: Value = cancelled.json().await.unwrap();
+    assert_eq!(cancelled["translations"][0]["schedules"], json!([]));
+    crate::helpers::assert_problem(
+        app.delete_authed(&path, &editor).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    app.clock.advance(chrono::TimeDelta::hours(4));
+    assert_eq!(
+        buysocial::services::content::run_due_schedules(&app.state)
+            .await
+            .unwrap(),
+        0,
+        "nothing left to run"
+    );
+}
+
+async fn a_schedule_that_failed_is_shown_with_why_until_published(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let editor = lithuanian(&app, "editor@example.lt", Role::Editor).await;
+    let id = scheduled_news(&app, &editor).await;
+    let editor_id = buysocial::services::users::find_by_email(&app.state.db, "editor@example.lt")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    app.patch_json_authed(
+        &format!("/api/v1/admin/users/{editor_id}"),
+        &admin,
+        &json!({ "role": "author" }),
+    )
+    .await;
+    app.clock.advance(chrono::TimeDelta::hours(2));
+    buysocial::services::content::run_due_schedules(&app.state)
+        .await
+        .unwrap();
+    let item: Value = app
+        .get_authed(&format!("/api/v1/admin/news/{id}"), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let failed = &item["translations"][0]["failed_schedule"];
+    assert_eq!(failed["action"], "publish");
+    assert!(
+        failed["reason"]
+            .as_str()
+            .unwrap()
+            .contains("may no longer publish"),
+        "{failed}"
+    );
+    crate::delivery::publish(&app, &admin, "news", &id, "lt").await;
+    let item: Value = app
+        .get_authed(&format!("/api/v1/admin/news/{id}"), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(item["translations"][0]["failed_schedule"], Value::Null);
+}
 
 async fn the_countries_give_forms_their_time_zones_and_languages(backend: Backend) {
     let app = TestApp::spawn(backend).await;

@@ -12,7 +12,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::sources;
-use super::view::{Draft, Item, Live, ScheduleView, TranslationState};
+use super::view::{Draft, FailedSchedule, Item, Live, ScheduleView, TranslationState};
 use crate::domain::content::{ContentKind, ItemFields};
 use crate::domain::{CountryCode, Locale};
 use crate::error::AppError;
@@ -125,6 +125,7 @@ pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppE
         .all(db)
         .await?;
     let countries = countries(&model)?;
+    let failures = super::schedules::failures(db, model.id).await?;
     let people = crate::services::people::names(
         db,
         drafts
@@ -186,6 +187,19 @@ pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppE
                         published_by_name: name_of(l.published_by),
                         published_at: l.published_at,
                     }),
+                    failed_schedule: failures
+                        .iter()
+                        .find(|f| f.locale == draft.locale)
+                        .filter(|f| {
+                            let finished = f.done_at.unwrap_or(f.run_at);
+                            live.is_none_or(|l| l.published_at < finished)
+                                && !pending.iter().any(|p| p.locale == draft.locale)
+                        })
+                        .map(|f| FailedSchedule {
+                            action: f.action.clone(),
+                            run_at: f.run_at,
+                            reason: f.outcome.clone().unwrap_or_default(),
+                        }),
                     schedules: pending
                         .iter()
                         .filter(|s| s.locale == draft.locale)

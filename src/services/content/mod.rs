@@ -12,6 +12,7 @@ mod preview_links;
 mod publishing;
 mod reviews;
 mod revisions;
+mod schedules;
 mod slugs;
 mod sources;
 mod translations;
@@ -32,6 +33,7 @@ pub use reviews::{
 };
 pub(crate) use revisions::{RevisionAction, record_draft, record_fields};
 pub use revisions::{RevisionDetail, list_revisions, read_revision, restore_revision};
+pub use schedules::{ScheduleChoice, cancel as cancel_schedule, reschedule};
 pub use sources::{SourceChanges, mark_up_to_date, source_changes};
 pub use translations::{TranslationInput, drop_translation, put_translation};
 pub use view::{

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::items::cancel_schedules;
 use super::load;
 use super::revisions::{self, RevisionAction};
+use super::schedules::{self, ScheduleChoice};
 use super::view::{Item, etag_of_translation, if_match_names};
 use super::{slugs, sources};
 use crate::domain::Locale;
@@ -126,6 +127,9 @@ pub async fn check_file(
 
 /// Writes `locale`'s draft: creates the translation, or replaces its draft when
 /// `if_match` is its current ETag. The live version does not change.
+///
+/// When the translation's publication is scheduled, `schedule` says what happens to it
+/// (see [`super::schedules`]): without it, 409.
 #[allow(clippy::too_many_arguments)]
 pub async fn put_translation(
     state: &AppState,
@@ -135,6 +139,7 @@ pub async fn put_translation(
     locale: &str,
     if_match: Option<&str>,
     input: TranslationInput,
+    schedule: Option<ScheduleChoice>,
 ) -> Result<(Item, String), AppError> {
     // A draft: what readers see does not change until it is published.
     published_state::nothing_visible();
@@ -153,6 +158,8 @@ pub async fn put_translation(
     validate(state, &input, "", &mut errors);
     check_file(state, kind, &input, "", &mut errors).await?;
     errors.finish()?;
+    let scheduled =
+        schedules::choice_for_draft(state, actor, &countries, id, &locale, schedule).await?;
 
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
@@ -166,8 +173,16 @@ pub async fn put_translation(
         now,
     )
     .await?;
+    if let Some((pending, choice)) = &scheduled {
+        schedules::settle_after_draft(&txn, pending, *choice, version, document.version, now)
+            .await?;
+    }
+    let schedule = scheduled.map(|(_, choice)| match choice {
+        ScheduleChoice::Keep => "kept for this draft",
+        ScheduleChoice::Cancel => "cancelled",
+    });
     let event = Event::success("content.draft", kind.as_str(), id)
-        .with_details(json!({ "locale": locale.as_str() }));
+        .with_details(json!({ "locale": locale.as_str(), "schedule": schedule }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
     let item = load::item(state, load::document(&state.db, kind, id).await?).await?;

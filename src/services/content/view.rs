@@ -42,6 +42,17 @@ pub struct TranslationState {
     /// Live, and the draft or the neutral fields changed since it was published.
     pub changed_since_publish: bool,
     pub schedules: Vec<ScheduleView>,
+    /// The last scheduled publication or unpublication that did not happen, until the
+    /// translation is published or scheduled again.
+    pub failed_schedule: Option<FailedSchedule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FailedSchedule {
+    pub action: String,
+    pub run_at: DateTime<Utc>,
+    /// Why it did not happen, in words.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@
 import { html, useEffect, useLayoutEffect, useMemo, useRef, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { get, post, put, request } from "../api.js";
 import { guardLeaving, navigate } from "../app.js";
-import { ErrorSummary, Select, TextArea, TextField, when } from "./forms.js";
+import { ErrorSummary, Radios, Select, TextArea, TextField, when } from "./forms.js";
 import { NeutralFields } from "./neutral.js";
 import { UploadZone, size } from "./media.js";
 import { SourcePanel } from "./source.js";
@@ -155,6 +155,11 @@ export function ItemEditor({ kind, id, me }) {
   const dirty = item !== null && (!same(texts, server) || (kind.path === "materials" && fileId !== serverFile));
   const canWrite = permissions && permissions.write_locales.includes(active);
   const canPublish = permissions && permissions.publish_locales.includes(active);
+  // A scheduled publication publishes the draft it was scheduled with: saving a new one
+  // says what happens to it (keep it, for whoever may publish; or cancel it).
+  const scheduledPublish = translation?.schedules.find((s) => s.action === "publish") ?? null;
+  const [keepSchedule, setKeepSchedule] = useState("keep");
+  const scheduleChoice = canPublish ? keepSchedule : "cancel";
 
   const load = async () => {
     const asked = id;
@@ -241,6 +246,7 @@ export function ItemEditor({ kind, id, me }) {
       body.file_asset_id = fileId;
     }
     if (locale !== item.source_locale && sourceRevision) body.based_on = sourceRevision;
+    if (scheduledPublish) body.schedule = scheduleChoice;
     try {
       await put(`/api/v1/admin/${kind.path}/${id}/translations/${locale}`, body, { ifMatch: etag });
       localStorage.removeItem(localKey(me, id, locale));
@@ -280,6 +286,20 @@ export function ItemEditor({ kind, id, me }) {
         body,
         ifMatch: translation?.etag,
       });
+      await load();
+    } catch (error) {
+      setProblem(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /** Cancels (DELETE) or moves (PATCH with `{at}`) the translation's pending schedule. */
+  const changeSchedule = async (method, body) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await request(method, `/api/v1/admin/${kind.path}/${id}/translations/${active}/schedule`, { body });
       await load();
     } catch (error) {
       setProblem(error);
@@ -345,7 +365,10 @@ export function ItemEditor({ kind, id, me }) {
     <${Tabs} kind=${kind} item=${item} locale=${active} permissions=${permissions} />
     <h2>${active.toUpperCase()} translation: ${statusWords(translation)}</h2>
     ${live && html`<p>Live since ${when(live.published_at)} as “${live.title}”.</p>`}
-    ${translation?.schedules.map((s) => html`<p class="notice">${s.action === "publish" ? "Publishing" : "Unpublishing"} is scheduled for ${when(s.at)}.</p>`)}
+    ${translation?.schedules.map((s) => html`<${PendingSchedule} schedule=${s} canChange=${canPublish} disabled=${busy}
+      onCancel=${() => changeSchedule("DELETE")} onMove=${(at) => changeSchedule("PATCH", { at })} />`)}
+    ${translation?.failed_schedule && html`<p class="notice warning" role="status">${translation.failed_schedule.action === "publish" ? "Publishing" : "Unpublishing"}
+      scheduled for ${when(translation.failed_schedule.at)} did not happen: ${translation.failed_schedule.reason}.</p>`}
     ${restored && html`<div class="notice" role="status">Your unsaved changes from before are back.
       <button type="button" class="secondary" onClick=${() => {
         localStorage.removeItem(localKey(me, id, active));
@@ -383,6 +406,8 @@ export function ItemEditor({ kind, id, me }) {
         <${TextField} name="seo_title" label="SEO title" value=${texts.seo_title} onInput=${set("seo_title")} error=${problem?.fields?.seo_title} />
         <${TextArea} name="seo_description" label="SEO description" rows="2" value=${texts.seo_description} onInput=${set("seo_description")} error=${problem?.fields?.seo_description} />
       </fieldset>
+      ${canWrite && dirty && scheduledPublish && html`<${ScheduleOnSave} schedule=${scheduledPublish} canPublish=${canPublish}
+        value=${scheduleChoice} onChange=${setKeepSchedule} />`}
       <div class="actions">
         ${canWrite && html`<button type="submit" disabled=${busy}>Save draft</button>`}
         ${dirty && html`<span class="unsaved">Unsaved changes</span>`}
@@ -430,6 +455,34 @@ function MaterialFile({ fileId, onChoose, locale }) {
       <${UploadZone} label="Or upload the file for this translation"
         onUploaded=${(asset) => { setReload((n) => n + 1); onChoose(asset.id); }} />
     </fieldset>`;
+}
+
+/** A pending schedule, with Cancel and a new time for whoever may publish. */
+function PendingSchedule({ schedule, canChange, disabled, onCancel, onMove }) {
+  const [at, setAt] = useState("");
+  const words = schedule.action === "publish" ? "Publishing" : "Unpublishing";
+  return html`<div class="notice" role="group" aria-label="Scheduled">
+    <p>${words} is scheduled for ${when(schedule.at)}.</p>
+    ${canChange && html`<form class="inline-fields" onSubmit=${(e) => {
+      e.preventDefault();
+      if (at) onMove(new Date(at).toISOString());
+    }}>
+      <${TextField} name="reschedule_at" label="New time" type="datetime-local" step="1"
+        hint=${`Your time (${Intl.DateTimeFormat().resolvedOptions().timeZone})`} value=${at} onInput=${setAt} />
+      <div class="field"><button type="submit" class="secondary" disabled=${disabled || !at}>Reschedule</button></div>
+      <div class="field"><button type="button" class="warning" disabled=${disabled}
+        onClick=${() => window.confirm(`Cancel the scheduled ${words.toLowerCase()}?`) && onCancel()}>Cancel the schedule</button></div>
+    </form>`}
+  </div>`;
+}
+
+/** Before saving a scheduled translation: what happens to its scheduled publication. */
+function ScheduleOnSave({ schedule, canPublish, value, onChange }) {
+  const options = canPublish
+    ? [["keep", `Publish this new version at ${when(schedule.at)}`], ["cancel", "Cancel the scheduled publishing"]]
+    : [["cancel", "Cancel the scheduled publishing (an editor schedules it again after review)"]];
+  return html`<${Radios} name="schedule_on_save" legend=${`Publishing is scheduled for ${when(schedule.at)}. When you save:`}
+    value=${value} onChange=${onChange} options=${options} />`;
 }
 
 function Schedule({ onSchedule, disabled, locale, live }) {

@@ -12,7 +12,7 @@ use super::changes::FieldsChanges;
 use crate::domain::content::{ContentKind, ItemFields, MaterialKind, RegistrationMode};
 use crate::http::names::{KindName, TranslationStatusName};
 use crate::services::content::{
-    Draft, Item, ItemSummary, Live, RevisionDetail, RevisionSummary, ScheduleView,
+    Draft, Item, ItemSummary, Live, RevisionDetail, RevisionSummary, ScheduleChoice, ScheduleView,
     TranslationInput, TranslationState, etag_of_document, etag_of_translation,
 };
 
@@ -216,6 +216,30 @@ pub struct TranslationBody {
     #[serde(default)]
     #[oai(nullable)]
     pub based_on: Option<Uuid>,
+    /// Required when the translation's publication is scheduled (409
+    /// `schedule-pending` otherwise): `keep` publishes this new draft at the scheduled
+    /// time (for whoever may publish it), `cancel` cancels the scheduled publication.
+    #[serde(default)]
+    #[oai(nullable)]
+    pub schedule: Option<ScheduleChoiceName>,
+}
+
+/// What happens to a scheduled publication when its draft is saved again.
+#[derive(Debug, Clone, Copy, poem_openapi::Enum, Deserialize)]
+#[oai(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum ScheduleChoiceName {
+    Keep,
+    Cancel,
+}
+
+impl From<ScheduleChoiceName> for ScheduleChoice {
+    fn from(name: ScheduleChoiceName) -> Self {
+        match name {
+            ScheduleChoiceName::Keep => ScheduleChoice::Keep,
+            ScheduleChoiceName::Cancel => ScheduleChoice::Cancel,
+        }
+    }
 }
 
 impl From<TranslationBody> for TranslationInput {
@@ -383,6 +407,22 @@ pub struct TranslationResponse {
     pub live: Option<LiveResponse>,
     /// Pending scheduled publishing.
     pub schedules: Vec<ScheduleResponse>,
+    /// The last scheduled publication or unpublication of this translation that did
+    /// not happen (its scheduler may no longer publish, the draft was changed
+    /// meanwhile, ...), shown until the translation is published or scheduled again.
+    #[oai(nullable)]
+    pub failed_schedule: Option<FailedScheduleResponse>,
+}
+
+/// A scheduled change that did not happen, and why.
+#[derive(Debug, Object)]
+pub struct FailedScheduleResponse {
+    /// `publish` or `unpublish`.
+    pub action: String,
+    /// When it was due.
+    pub at: DateTime<Utc>,
+    /// Why it did not happen.
+    pub reason: String,
 }
 
 /// The working draft.
@@ -519,6 +559,11 @@ impl From<TranslationState> for TranslationResponse {
                 .into_iter()
                 .map(ScheduleResponse::from)
                 .collect(),
+            failed_schedule: state.failed_schedule.map(|f| FailedScheduleResponse {
+                action: f.action,
+                at: f.run_at,
+                reason: f.reason,
+            }),
         }
     }
 }

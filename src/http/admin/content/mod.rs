@@ -3,6 +3,7 @@
 
 mod changes;
 pub(crate) mod dto;
+pub mod schedules;
 
 use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::Json;
@@ -71,7 +72,7 @@ struct RevisionList {
 }
 
 #[derive(ApiResponse)]
-enum ItemWithTag {
+pub(super) enum ItemWithTag {
     /// The item; `ETag` is the version of its neutral fields.
     #[oai(status = 200)]
     Ok(Json<ItemResponse>, #[oai(header = "ETag")] String),
@@ -117,7 +118,7 @@ fn item_body(state: &AppState, actor: &Actor, item: content::Item) -> Json<ItemR
     Json(ItemResponse::of(item, abilities))
 }
 
-fn item_response(state: &AppState, actor: &Actor, item: content::Item) -> ItemWithTag {
+pub(super) fn item_response(state: &AppState, actor: &Actor, item: content::Item) -> ItemWithTag {
     let etag = etag_of_document(item.version);
     ItemWithTag::Ok(item_body(state, actor, item), etag)
 }
@@ -301,6 +302,9 @@ impl ContentApi {
     ///
     /// Replacing an existing draft needs `If-Match` with the translation's ETag
     /// (`translations[].etag`). What readers see does not change until it is published.
+    /// When its publication is scheduled, `schedule` says whether the new draft is
+    /// published then (`keep`) or the schedule is cancelled (`cancel`); without it, 409
+    /// `schedule-pending`.
     #[oai(
         path = "/:kind/:id/translations/:locale",
         method = "put",
@@ -315,6 +319,7 @@ impl ContentApi {
         #[oai(name = "If-Match")] if_match: Header<Option<String>>,
         body: JsonBody<TranslationBody>,
     ) -> Result<SavedDraft, ApiError<WriteErrors>> {
+        let schedule = body.0.schedule.map(Into::into);
         let (item, etag) = content::put_translation(
             &self.state,
             &auth.0,
@@ -323,6 +328,7 @@ impl ContentApi {
             &locale.0,
             if_match.0.as_deref(),
             body.0.into(),
+            schedule,
         )
         .await?;
         Ok(SavedDraft::Ok(item_body(&self.state, &auth.0, item), etag))

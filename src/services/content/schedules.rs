@@ -1,0 +1,212 @@
+//! Schedules a person can trust. A scheduled publication publishes the draft it was
+//! scheduled with, or nothing: saving a new draft of a scheduled translation therefore
+//! asks what happens to the schedule (keep it, for the new draft, or cancel it) instead
+//! of leaving one that will fail. A pending schedule can be cancelled or moved; one that
+//! failed is shown, with why, until the translation is published or scheduled again.
+
+use chrono::{DateTime, Utc};
+use entity::schedule::{self, Column, Entity as Schedules};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::load;
+use super::view::Item;
+use crate::domain::Locale;
+use crate::domain::content::ContentKind;
+use crate::error::{AppError, Refusal};
+use crate::policy::Action;
+use crate::services::actor::Actor;
+use crate::services::audit::{self, Event};
+use crate::services::delivery::published_state;
+use crate::state::AppState;
+
+/// What happens to a pending scheduled publication when its draft is saved again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScheduleChoice {
+    /// Publish the newly saved draft at the scheduled time (needs the right to publish).
+    Keep,
+    /// Cancel the scheduled publication.
+    Cancel,
+}
+
+/// The pending schedule of one translation (at most one: a new one replaces it).
+pub async fn pending(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    locale: &Locale,
+) -> Result<Option<schedule::Model>, AppError> {
+    Ok(Schedules::find()
+        .filter(Column::DocumentId.eq(id))
+        .filter(Column::Locale.eq(locale.as_str()))
+        .filter(Column::DoneAt.is_null())
+        .one(db)
+        .await?)
+}
+
+/// Before a draft of `locale` is saved: what the save will do to a pending scheduled
+/// publication. With none, nothing. With one and no choice, 409 saying what to choose;
+/// keeping it needs the right to publish the translation.
+pub async fn choice_for_draft(
+    state: &AppState,
+    actor: &Actor,
+    countries: &[crate::domain::CountryCode],
+    id: Uuid,
+    locale: &Locale,
+    choice: Option<ScheduleChoice>,
+) -> Result<Option<(schedule::Model, ScheduleChoice)>, AppError> {
+    let Some(scheduled) = pending(&state.db, id, locale)
+        .await?
+        .filter(|s| s.action == "publish")
+    else {
+        return Ok(None);
+    };
+    let Some(choice) = choice else {
+        return Err(AppError::refused(
+            Refusal::SchedulePending,
+            format!(
+                "publishing of the {locale} translation is scheduled for {}; saving a new \
+                 draft must say what happens to it: \"schedule\": \"keep\" publishes the new \
+                 draft then, \"cancel\" cancels it",
+                scheduled.run_at.to_rfc3339()
+            ),
+        ));
+    };
+    if choice == ScheduleChoice::Keep {
+        let action = Action::Publish { countries, locale };
+        audit::authorize(
+            state,
+            actor,
+            action,
+            "schedule",
+            Some(scheduled.id.to_string()),
+        )
+        .await?;
+    }
+    Ok(Some((scheduled, choice)))
+}
+
+/// Inside the draft's transaction: keeps the schedule for the new draft (and the
+/// item's current details), or cancels it.
+pub async fn settle_after_draft(
+    txn: &impl ConnectionTrait,
+    scheduled: &schedule::Model,
+    choice: ScheduleChoice,
+    draft_version: i64,
+    document_version: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let update = Schedules::update_many()
+        .filter(Column::Id.eq(scheduled.id))
+        .filter(Column::DoneAt.is_null());
+    let update = match choice {
+        ScheduleChoice::Keep => update
+            .col_expr(Column::DraftVersion, Expr::value(Some(draft_version)))
+            .col_expr(Column::DocumentVersion, Expr::value(Some(document_version))),
+        ScheduleChoice::Cancel => update
+            .col_expr(Column::DoneAt, Expr::value(Some(now)))
+            .col_expr(Column::Outcome, Expr::value(Some("cancelled".to_owned()))),
+    };
+    update.exec(txn).await?;
+    Ok(())
+}
+
+/// Cancels the pending schedule of a translation (publishing or taking offline).
+pub async fn cancel(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    locale: &str,
+) -> Result<Item, AppError> {
+    change(state, actor, kind, id, locale, None).await
+}
+
+/// Moves the pending schedule of a translation to `at`; what it publishes stays the same.
+pub async fn reschedule(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    locale: &str,
+    at: DateTime<Utc>,
+) -> Result<Item, AppError> {
+    change(state, actor, kind, id, locale, Some(at)).await
+}
+
+/// Cancels (`at` absent) or moves a translation's pending schedule; whoever may publish
+/// the translation may do either.
+async fn change(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    locale: &str,
+    at: Option<DateTime<Utc>>,
+) -> Result<Item, AppError> {
+    // Nothing readers see changes until the schedule runs.
+    published_state::nothing_visible();
+    let locale = Locale::parse(locale, &state.settings.content.locales)
+        .map_err(|m| AppError::invalid_parameter("locale", m))?;
+    let document = load::live_document(&state.db, kind, id).await?;
+    let scheduled = pending(&state.db, id, &locale).await?.ok_or_else(|| {
+        AppError::NotFound(format!("nothing is scheduled for the {locale} translation"))
+    })?;
+    let countries = load::countries(&document)?;
+    let action = Action::Publish {
+        countries: &countries,
+        locale: &locale,
+    };
+    audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
+    let now = state.clock.now();
+    if at.is_some_and(|at| at <= now) {
+        return Err(AppError::invalid(
+            "at",
+            "must be in the future; to publish now, publish",
+        ));
+    }
+    let txn = crate::db::begin_write(&state.db).await?;
+    let update = Schedules::update_many()
+        .filter(Column::Id.eq(scheduled.id))
+        .filter(Column::DoneAt.is_null());
+    let (update, audit_action) = match at {
+        Some(at) => (
+            update.col_expr(Column::RunAt, Expr::value(at)),
+            "content.schedule_move",
+        ),
+        None => (
+            update
+                .col_expr(Column::DoneAt, Expr::value(Some(now)))
+                .col_expr(Column::Outcome, Expr::value(Some("cancelled".to_owned()))),
+            "content.schedule_cancel",
+        ),
+    };
+    if update.exec(&txn).await?.rows_affected == 0 {
+        return Err(AppError::Conflict(
+            "the schedule ran or changed a moment ago; read the item again".into(),
+        ));
+    }
+    let event = Event::success(audit_action, kind.as_str(), id).with_details(json!({
+        "locale": locale.as_str(), "action": scheduled.action, "was": scheduled.run_at, "at": at,
+    }));
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    load::item(state, load::document(&state.db, kind, id).await?).await
+}
+
+/// The schedules of an item that failed, newest first: shown until the translation is
+/// published or scheduled again.
+pub async fn failures(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Vec<schedule::Model>, AppError> {
+    Ok(Schedules::find()
+        .filter(Column::DocumentId.eq(id))
+        .filter(Column::DoneAt.is_not_null())
+        .filter(Column::Outcome.ne("done"))
+        .filter(Column::Outcome.ne("cancelled"))
+        .order_by_desc(Column::DoneAt)
+        .all(db)
+        .await?)
+}
