@@ -13,6 +13,7 @@ pub mod people;
 pub mod reference;
 pub mod registrations;
 pub mod scopes;
+pub mod sign_up_sheet;
 pub mod sites;
 pub mod tokens;
 pub mod users;

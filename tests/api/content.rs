@@ -589,9 +589,24 @@ async fn publishing_and_unpublishing_can_be_scheduled(backend: Backend) {
     assert!(live_rows(&app, id).await.is_empty());
     // Two days later the morning's session has expired.
     let admin = app.admin_token().await;
-    let entries = app.audit(&admin, "resource=schedule").await;
-    assert_eq!(entries.len(), 2);
-    assert_eq!(entries[0]["action"], "content.unpublish");
+    // Credited to whoever scheduled them, as the publication and unpublication they
+    // are; found by the item and its language.
+    let entries = app.audit(&admin, &format!("item={id}&locale=lt")).await;
+    let scheduled: Vec<&Value> = entries
+        .iter()
+        .filter(|e| e["details"]["scheduled"] == true)
+        .collect();
+
+    assert_eq!(scheduled.len(), 2, "{entries:#?}");
+    assert_eq!(scheduled[0]["action"], "content.unpublish");
+    assert_eq!(scheduled[1]["action"], "content.publish");
+    assert_eq!(scheduled[0]["actor_label"], crate::helpers::ADMIN_EMAIL);
+    assert!(entries.iter().all(|e| e["locale"] == "lt"), "{entries:#?}");
+    assert!(
+        app.audit(&admin, &format!("item={id}&locale=fr"))
+            .await
+            .is_empty()
+    );
 }
 
 async fn scheduled_publishing_runs_by_itself(backend: Backend) {

@@ -14,7 +14,47 @@ backend_tests!(
     a_scheduled_translation_saved_again_publishes_the_new_draft_when_kept,
     schedules_are_cancelled_and_moved_by_whoever_may_publish,
     a_schedule_that_failed_is_shown_with_why_until_published,
+    an_editor_asks_a_colleague_for_review_and_not_themselves,
 );
+
+async fn an_editor_asks_a_colleague_for_review_and_not_themselves(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let asker = lithuanian(&app, "asker@example.lt", Role::Editor).await;
+    let colleague = lithuanian(&app, "colleague@example.lt", Role::Editor).await;
+    let id = crate::delivery::create(
+        &app,
+        &asker,
+        "news",
+        json!({ "countries": ["LT"], "translation": { "locale": "lt", "title": "Keturios akys" } }),
+    )
+    .await;
+    let asked = app
+        .post_json_authed(
+            &format!("/api/v1/admin/news/{id}/translations/lt/review-request"),
+            &asker,
+            &json!({ "comment": "Ar gerai?" }),
+        )
+        .await;
+    assert_eq!(asked.status(), StatusCode::CREATED);
+    let queue = |token: String| {
+        let app = &app;
+        async move {
+            let body: Value = app
+                .get_authed("/api/v1/admin/review-requests", &token)
+                .await
+                .json()
+                .await
+                .unwrap();
+            body["items"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(
+        queue(asker.clone()).await,
+        0,
+        "not in the asker's own queue"
+    );
+    assert_eq!(queue(colleague.clone()).await, 1);
+}
 
 /// A news item in Lithuania with its `lt` publication scheduled in an hour by `editor`.
 async fn scheduled_news(app: &TestApp, editor: &str) -> String {

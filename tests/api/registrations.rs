@@ -266,11 +266,36 @@ async fn editors_of_the_country_read_export_and_erase_registrations(backend: Bac
             .unwrap()
             .starts_with("text/csv")
     );
+    let disposition = csv.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.starts_with(&format!("attachment; filename=\"sign-ups-{slug}-")),
+        "a name that says which event: {disposition}"
+    );
     let csv = csv.text().await.unwrap();
-    assert!(csv.starts_with("name,email,organisation,"), "{csv}");
+    assert!(
+        csv.starts_with("\u{feff}Name,Email,Organisation,Type of organisation,Country,Language,Signed up at (Europe/Lisbon)\r\n"),
+        "{csv}"
+    );
+    assert!(csv.contains(",public buyer,"), "{csv}");
     assert!(
         csv.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""),
         "{csv}"
+    );
+    let semicolons = app
+        .get_authed(
+            &format!("{path}?format=csv&separator=semicolon"),
+            &portuguese,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        semicolons.starts_with("\u{feff}Name;Email;Organisation;"),
+        "{semicolons}"
     );
 
     let rid = listed[0]["id"].as_str().unwrap();

@@ -197,13 +197,20 @@ def test_an_organiser_exports_and_erases_sign_ups_and_the_audit_log_keeps_no_det
     page.get_by_label("Search sign-ups").fill("ana")
     expect(page.get_by_role("row")).to_have_count(2)
     page.get_by_label("Search sign-ups").fill("")
+    # A Belgian organiser's Excel wants semicolons, UTF-8 marked as such, plain
+    # headers and Brussels times.
+    page.get_by_role("group", name="Columns in the spreadsheet separated by").get_by_label(
+        "Semicolons (Excel in most of continental Europe)").check()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download as CSV").click()
     saved = tmp_path / "sign-ups.csv"
     download.value.save_as(saved)
-    csv = saved.read_text()
-    assert csv.startswith("name,email,organisation,") and "ana@example.be" in csv and "jan@example.be" in csv, csv
-    assert download.value.suggested_filename == f"registrations-{event}.csv"
+    raw = saved.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "a byte-order mark, for Excel"
+    csv = raw.decode("utf-8-sig")
+    assert csv.startswith("Name;Email;Organisation;Type of organisation;Country;Language;Signed up at (Europe/Brussels)\r\n"), csv
+    assert "Ana Silva;ana@example.be;Ville de Namur;public buyer;BE;fr;" in csv, csv
+    assert download.value.suggested_filename == f"sign-ups-{slug}-{start.strftime('%Y-%m-%d')}.csv"
 
     asked = []
 

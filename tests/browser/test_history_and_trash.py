@@ -30,6 +30,8 @@ def test_history_shows_each_change_and_restores_an_earlier_text(new_page, api):
     expect(entries.last).to_contain_text("Created")
     latest = entries.first
     expect(latest).to_contain_text("Draft saved (FR)")
+    # Who made each change is named (the admin arranged this one through the API).
+    expect(latest).to_contain_text("by Administrator")
     latest.get_by_role("button", name="Show changes").click()
     expect(latest.locator("del", has_text="Première version")).to_be_visible()
     expect(latest.locator("ins", has_text="Deuxième version")).to_be_visible()

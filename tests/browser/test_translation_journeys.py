@@ -101,3 +101,24 @@ def test_an_author_asks_for_review_and_an_editor_publishes_it_from_the_queue(new
     expect(editor.get_by_role("heading", name="Review requests")).to_be_visible()
     expect(editor.get_by_text("Première version, merci.")).to_be_visible()
     expect(editor.get_by_text("published", exact=False).first).to_be_visible()
+
+
+def test_an_editor_asks_a_colleague_for_review_and_does_not_review_it_alone(new_page, api):
+    api.user("asker@example.be", "editor", countries=["BE"], locales=["fr"])
+    api.user("colleague@example.be", "editor", countries=["BE"], locales=["fr"])
+    status, item = api.call("POST", "/api/v1/admin/news", {
+        "countries": ["BE"], "translation": {"locale": "fr", "title": "Quatre yeux"}})
+    assert status == 201
+    asker = new_page()
+    sign_in(asker, "asker@example.be")
+    asker.goto(f"/admin/news/{item['id']}")
+    asker.get_by_label("Message for the reviewer (optional)").fill("Peux-tu relire le titre ?")
+    asker.get_by_role("button", name="Ask for review").click()
+    expect(asker.get_by_role("heading", name="FR translation: in review")).to_be_visible()
+    # Not in the asker's own queue: a colleague decides.
+    asker.get_by_role("link", name="Reviews").click()
+    expect(asker.get_by_text("No translation is waiting for your review.")).to_be_visible()
+    colleague = new_page()
+    sign_in(colleague, "colleague@example.be")
+    colleague.get_by_role("link", name="Reviews").click()
+    expect(colleague.get_by_text("Peux-tu relire le titre ?")).to_be_visible()

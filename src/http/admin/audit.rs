@@ -135,8 +135,11 @@ impl AuditApi {
     /// Read the audit log.
     ///
     /// Every write, login (success and failure), logout and permission refusal, newest
-    /// first. Filters: `actor` (a user or token id), `action`, `resource` (kind), and
-    /// the time range `from` (inclusive) to `to` (exclusive).
+    /// first. Filters: `actor` (a user or token id), `action`, `resource` (kind),
+    /// `item` (a content item's or other resource's id), `locale` (entries about one
+    /// language of content), and the time range `from` (inclusive) to `to` (exclusive).
+    /// A scheduled publication is credited to whoever scheduled it, as `content.publish`
+    /// (or `content.unpublish`) with `details.scheduled`.
     #[oai(path = "/", method = "get", operation_id = "audit_list")]
     #[allow(clippy::too_many_arguments)]
     async fn list(
@@ -145,6 +148,8 @@ impl AuditApi {
         actor: Query<Option<Uuid>>,
         action: Query<Option<String>>,
         resource: Query<Option<String>>,
+        item: Query<Option<Uuid>>,
+        locale: Query<Option<String>>,
         from: Query<Option<DateTime<Utc>>>,
         to: Query<Option<DateTime<Utc>>>,
         page: Query<Option<u64>>,
@@ -155,6 +160,8 @@ impl AuditApi {
             actor_id: actor.0,
             action: action.0,
             resource_kind: resource.0,
+            item: item.0,
+            locale: locale.0,
             from: from.0,
             to: to.0,
         };

@@ -13,11 +13,13 @@ use poem_openapi::types::Type;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 use uuid::Uuid;
 
+use crate::domain::files::content_disposition;
 use crate::http::ApiTags;
 use crate::http::names::OrganisationTypeName;
 use crate::http::problem::{ApiError, error_set};
 use crate::http::security::AdminAuth;
 use crate::services::registrations;
+use crate::services::sign_up_sheet::{Separator, sign_up_sheet};
 use crate::state::AppState;
 
 pub struct RegistrationsApi {
@@ -104,6 +106,15 @@ enum ListFormat {
     Csv,
 }
 
+/// The column separator of a spreadsheet.
+#[derive(Debug, Clone, Copy, Default, Enum)]
+#[oai(rename_all = "lowercase")]
+enum SeparatorName {
+    #[default]
+    Comma,
+    Semicolon,
+}
+
 #[derive(ApiResponse)]
 enum Erased {
     /// The registration is gone.
@@ -130,34 +141,26 @@ impl RegistrationsApi {
         id: Path<Uuid>,
         /// `json` (the default) or `csv`.
         format: Query<Option<ListFormat>>,
+        /// With `format=csv`: the column separator, `comma` (the default) or `semicolon`
+        /// (what Excel expects where the decimal mark is a comma: Portugal, Belgium,
+        /// France...).
+        separator: Query<Option<SeparatorName>>,
     ) -> Result<Listed, ApiError<Errors>> {
-        let found = registrations::list(&self.state, &auth.0, id.0).await?;
         match format.0.unwrap_or_default() {
             ListFormat::Csv => {
-                let mut csv = String::from(
-                    "name,email,organisation,organisation_type,country,locale,registered_at\r\n",
-                );
-                for r in &found {
-                    let fields = [
-                        r.name.as_str(),
-                        r.email.as_str(),
-                        r.organisation.as_str(),
-                        r.organisation_type.as_str(),
-                        r.country.as_str(),
-                        r.locale.as_deref().unwrap_or_default(),
-                        &r.created_at.to_rfc3339(),
-                    ];
-                    csv.push_str(&fields.map(csv_field).join(","));
-                    csv.push_str("\r\n");
-                }
-                let disposition = format!("attachment; filename=\"registrations-{}.csv\"", id.0);
+                let separator = match separator.0.unwrap_or_default() {
+                    SeparatorName::Comma => Separator::Comma,
+                    SeparatorName::Semicolon => Separator::Semicolon,
+                };
+                let sheet = sign_up_sheet(&self.state, &auth.0, id.0, separator).await?;
                 Ok(Listed::Csv {
-                    body: csv,
-                    disposition,
+                    body: sheet.body,
+                    disposition: content_disposition(&sheet.file_name, "text/csv"),
                 })
             }
             ListFormat::Json => Ok(Listed::Json(Json(
-                found
+                registrations::list(&self.state, &auth.0, id.0)
+                    .await?
                     .into_iter()
                     .map(|r| RegistrationResponse {
                         id: r.id,
@@ -189,37 +192,5 @@ impl RegistrationsApi {
     ) -> Result<Erased, ApiError<Errors>> {
         registrations::erase(&self.state, &auth.0, id.0, rid.0).await?;
         Ok(Erased::Done)
-    }
-}
-
-/// A CSV field, quoted when needed. A value that a spreadsheet could read as a formula,
-/// at its start or after a separator some locales use (`;`, tab), is defused with a
-/// leading `'`.
-fn csv_field(value: &str) -> String {
-    let risky = value
-        .split([';', '\t'])
-        .any(|part| part.trim_start().starts_with(['=', '+', '-', '@']));
-    let defused = if risky {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if defused.contains([',', ';', '"', '\r', '\n', '\t']) {
-        format!("\"{}\"", defused.replace('"', "\"\""))
-    } else {
-        defused
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn formulas_never_reach_a_spreadsheet() {
-        assert_eq!(csv_field("Ana Silva"), "Ana Silva");
-        assert_eq!(csv_field("=1+1"), "'=1+1");
-        assert_eq!(csv_field("a;=HYPERLINK(x)"), "\"'a;=HYPERLINK(x)\"");
-        assert_eq!(csv_field("say \"hi\", ok"), "\"say \"\"hi\"\", ok\"");
     }
 }

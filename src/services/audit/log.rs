@@ -24,6 +24,10 @@ pub struct AuditFilter {
     pub actor_id: Option<Uuid>,
     pub action: Option<String>,
     pub resource_kind: Option<String>,
+    /// Entries about this content item (or other resource) only.
+    pub item: Option<Uuid>,
+    /// Entries about this locale (of a translation) only.
+    pub locale: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
 }
@@ -66,6 +70,18 @@ pub async fn list(
     }
     if let Some(kind) = filter.resource_kind {
         query = query.filter(Column::ResourceKind.eq(kind));
+    }
+    if let Some(item) = filter.item {
+        query = query.filter(Column::ResourceId.eq(item.to_string()));
+    }
+    if let Some(locale) = filter.locale {
+        // The locale is a detail of the entry, a JSON object each backend reads its way.
+        let detail = match state.db.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => "details->>'locale'",
+            _ => "json_extract(details, '$.locale')",
+        };
+        use sea_orm::sea_query::ExprTrait as _;
+        query = query.filter(sea_orm::sea_query::Expr::cust(detail).eq(locale));
     }
     if let Some(from) = filter.from {
         query = query.filter(Column::At.gte(from));

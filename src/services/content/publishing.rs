@@ -480,15 +480,10 @@ async fn run_one(
         .map_err(AppError::internal)?;
     let document = load::lock_document(txn, kind, job.document_id).await?;
     let locale = Locale::from_stored(job.locale.clone());
-    let who = Who {
-        kind: "schedule",
-        id: job.created_by,
-        label: "scheduled publishing".into(),
-        client_addr: None,
-        standing: None,
-    };
     let countries = load::countries(&document)?;
-    scheduler_may_publish(txn, job, &countries, &locale).await?;
+    // Credited to whoever scheduled it, as the publication it is.
+    let scheduler = scheduler_may_publish(txn, job, &countries, &locale).await?;
+    let who = Who::user(&scheduler, None);
     let action = match job.action.as_str() {
         "publish" => {
             let draft = load::translation(txn, job.document_id, &locale)
@@ -515,19 +510,21 @@ async fn run_one(
     let done = json!({ "item_id": document.id, "kind": kind.as_str(), "locale": job.locale,
         "action": job.action, "countries": document.countries });
     webhooks::announce(txn, EventType::ScheduleDone, done, now).await?;
-    let event = Event::success(action, "schedule", job.id)
-        .with_details(json!({ "document": job.document_id, "locale": job.locale, "scheduled_by": job.created_by }));
+    let event = Event::success(action, kind.as_str(), job.document_id).with_details(
+        json!({ "locale": job.locale, "scheduled": true, "schedule": job.id, "run_at": job.run_at }),
+    );
     audit::record(txn, now, who, event).await?;
     Ok(Ran::Done)
 }
 
-/// Whoever scheduled the job must still be allowed to publish it when it runs.
+/// Whoever scheduled the job must still be allowed to publish it when it runs; they
+/// are returned, to be credited with it.
 async fn scheduler_may_publish(
     txn: &impl ConnectionTrait,
     job: &schedule::Model,
     countries: &[crate::domain::CountryCode],
     locale: &Locale,
-) -> Result<(), AppError> {
+) -> Result<crate::services::users::User, AppError> {
     let refused = || AppError::Forbidden("whoever scheduled this may no longer publish it".into());
     let Some(user_id) = job.created_by else {
         return Err(refused());
@@ -539,13 +536,13 @@ async fn scheduler_may_publish(
         .try_into()?;
     let principal = crate::policy::Principal {
         role: user.role,
-        scope: user.scope,
+        scope: user.scope.clone(),
     };
     let action = Action::Publish { countries, locale };
     if user.disabled_at.is_some() || crate::policy::authorize(&principal, action).is_err() {
         return Err(refused());
     }
-    Ok(())
+    Ok(user)
 }
 
 async fn finish(

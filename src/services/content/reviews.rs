@@ -127,7 +127,8 @@ pub async fn request(
     review_of(model, kind, draft.title)
 }
 
-/// The open requests the caller may decide (publish), oldest first.
+/// The open requests the caller may decide (publish), oldest first; not their own,
+/// which a colleague decides.
 pub async fn queue(
     state: &AppState,
     actor: &Actor,
@@ -158,7 +159,8 @@ pub async fn queue(
             },
         )
         .is_ok();
-        if may {
+        let own = model.requested_by.is_some() && model.requested_by == actor.user().map(|u| u.id);
+        if may && !own {
             let title = load::translation(&state.db, model.document_id, &locale)
                 .await?
                 .map(|t| t.title)

@@ -416,14 +416,14 @@ export function ItemEditor({ kind, id, me }) {
           aria-describedby=${dirty ? "publish-hint" : undefined}
           onClick=${() => act("publish")}>Publish ${active.toUpperCase()}</button>`}
         ${canPublish && translation && dirty && html`<span class="hint" id="publish-hint">Save your changes before publishing.</span>`}
-        ${canWrite && !canPublish && translation && !translation.in_review && html`<button type="button" class="secondary"
+        ${canWrite && translation && !translation.in_review && html`<button type="button" class="secondary"
           disabled=${busy || dirty} onClick=${askReview}>Ask for review</button>`}
         ${canPublish && live && html`<button type="button" class="warning" disabled=${busy}
           onClick=${() => {
             if (window.confirm(`Unpublish the ${active.toUpperCase()} translation? Readers will no longer see it.`)) act("unpublish");
           }}>Unpublish ${active.toUpperCase()}</button>`}
       </div>
-      ${canWrite && !canPublish && translation && !translation.in_review && html`<${TextArea} name="review_comment"
+      ${canWrite && translation && !translation.in_review && html`<${TextArea} name="review_comment"
         label="Message for the reviewer (optional)" rows="2" value=${reviewComment} onInput=${setReviewComment} />`}
     </form>
     </div>

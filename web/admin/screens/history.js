@@ -91,7 +91,8 @@ export function History({ kind, id, me }) {
       ${revisions.map((r) => {
         const writable = item && (r.locale ? item.permissions.write_locales.includes(r.locale) : item.permissions.edit_fields);
         return html`<li key=${r.id}>
-          <p><strong>${ACTIONS[r.action] || r.action}</strong>${r.locale ? ` (${r.locale.toUpperCase()})` : ""}, ${when(r.created_at)}</p>
+          <p><strong>${ACTIONS[r.action] || r.action}</strong>${r.locale ? ` (${r.locale.toUpperCase()})` : ""}, ${when(r.created_at)}
+            ${r.created_by_name ? ` by ${r.created_by_name}` : r.created_by ? " by someone since removed" : " by scheduled publishing"}</p>
           <div class="actions">
             <button type="button" class="secondary" aria-expanded=${open === r.id}
               onClick=${() => setOpen(open === r.id ? null : r.id)}>${open === r.id ? "Hide changes" : "Show changes"}</button>

@@ -3,7 +3,7 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { del, get, saveFile } from "../api.js";
-import { ErrorSummary, TextField, when } from "./forms.js";
+import { ErrorSummary, Radios, TextField, when } from "./forms.js";
 import { countryName, eventTime } from "./names.js";
 
 const ORGANISATION_TYPES = { public_buyer: "Public buyer", social_economy_entity: "Social economy entity", other: "Other" };
@@ -18,6 +18,10 @@ export function SignUps({ id }) {
   const [people, setPeople] = useState(null);
   const [q, setQ] = useState("");
   const [problem, setProblem] = useState(null);
+  // Excel separates columns with ";" where the decimal mark is a comma (Portugal,
+  // Belgium, France...): the default follows the browser's language.
+  const [separator, setSeparator] = useState(
+    () => (new Intl.NumberFormat(navigator.language).format(1.5).includes(",") ? "semicolon" : "comma"));
   const [notice, setNotice] = useState("");
 
   useEffect(() => {
@@ -33,7 +37,7 @@ export function SignUps({ id }) {
   const exportCsv = async () => {
     setProblem(null);
     try {
-      const name = await saveFile(`/api/v1/admin/events/${id}/registrations?format=csv`, "sign-ups.csv");
+      const name = await saveFile(`/api/v1/admin/events/${id}/registrations?format=csv&separator=${separator}`, "sign-ups.csv");
       setNotice(`Saved as ${name}. It holds personal data: keep it only as long as the event needs it.`);
     } catch (error) {
       setProblem(error);
@@ -71,6 +75,8 @@ export function SignUps({ id }) {
     ${!people && !problem && html`<p role="status">Loading…</p>`}
     ${people && html`
       <p class="counts">${people.length} ${people.length === 1 ? "sign-up" : "sign-ups"}${capacity != null ? ` of ${capacity} places` : ""}</p>
+      <${Radios} name="separator" legend="Columns in the spreadsheet separated by" value=${separator} onChange=${setSeparator}
+        options=${[["comma", "Commas (Excel in English)"], ["semicolon", "Semicolons (Excel in most of continental Europe)"]]} />
       <div class="actions"><button type="button" class="secondary" onClick=${exportCsv} disabled=${people.length === 0}>Download as CSV</button></div>
       <div class="filters" role="search" aria-label="Find sign-ups">
         <${TextField} name="q" label="Search sign-ups" type="search" hint="By name, email or organisation." value=${q} onInput=${setQ} />
