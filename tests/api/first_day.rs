@@ -15,7 +15,55 @@ backend_tests!(
     schedules_are_cancelled_and_moved_by_whoever_may_publish,
     a_schedule_that_failed_is_shown_with_why_until_published,
     an_editor_asks_a_colleague_for_review_and_not_themselves,
+    a_live_translation_says_where_each_site_shows_it,
 );
+
+async fn a_live_translation_says_where_each_site_shows_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    for (code, country) in [("be", "BE"), ("lt", "LT")] {
+        let site = app
+            .post_json_authed(
+                "/api/v1/admin/sites",
+                &admin,
+                &json!({ "code": code, "name": code, "countries": [country], "locales": ["fr", "lt"],
+                         "default_locale": "fr", "routes": [
+                            { "kind": "news", "pattern": format!("https://{code}.example/{{locale}}/news/{{slug}}") }] }),
+            )
+            .await;
+        assert_eq!(site.status(), StatusCode::CREATED);
+    }
+    let id = crate::delivery::create(
+        &app,
+        &admin,
+        "news",
+        json!({ "countries": ["BE"], "translation": { "locale": "fr", "title": "Appel", "slug": "appel" } }),
+    )
+    .await;
+    let item: Value = app
+        .get_authed(&format!("/api/v1/admin/news/{id}"), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        item["translations"][0]["live"],
+        Value::Null,
+        "a draft is nowhere"
+    );
+    crate::delivery::publish(&app, &admin, "news", &id, "fr").await;
+    let item: Value = app
+        .get_authed(&format!("/api/v1/admin/news/{id}"), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        item["translations"][0]["live"]["urls"],
+        json!([{ "site": "be", "url": "https://be.example/fr/news/appel" }]),
+        "the Lithuanian site does not show a Belgian item"
+    );
+}
 
 async fn an_editor_asks_a_colleague_for_review_and_not_themselves(backend: Backend) {
     let app = TestApp::spawn(backend).await;

@@ -172,3 +172,32 @@ def test_typed_text_survives_an_expired_session(new_page, api):
     expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
     status, saved = api.call("GET", f"/api/v1/admin/news/{item['id']}")
     assert saved["translations"][0]["draft"]["summary"] == "Un texte tapé avant que la session expire."
+
+
+def test_an_editor_sees_the_item_on_the_national_site_and_previews_the_draft_there(new_page, api):
+    status, _ = api.call("POST", "/api/v1/admin/sites", {
+        "code": "be-view", "name": "WeBuySocial Belgium", "countries": ["BE"], "locales": ["fr", "nl"],
+        "default_locale": "fr",
+        "routes": [{"kind": "news", "locale": "fr", "pattern": "https://webuysocial.be/fr/actualites/{slug}"}],
+        "preview_url": "https://webuysocial.be/api/preview?token={token}&locale={locale}&slug={slug}"})
+    assert status == 201
+    api.user("viewer-on-site@example.be", "editor", countries=["BE"], locales=["fr"])
+    status, item = api.call("POST", "/api/v1/admin/news", {
+        "countries": ["BE"], "translation": {"locale": "fr", "title": "Sur le site", "slug": "sur-le-site"}})
+    assert status == 201
+    status, published = api.call("POST", f"/api/v1/admin/news/{item['id']}/translations/fr/publish")
+    assert status == 200
+    live_urls = published["translations"][0]["live"]["urls"]
+    assert {"site": "be-view", "url": "https://webuysocial.be/fr/actualites/sur-le-site"} in live_urls, live_urls
+
+    page = new_page()
+    sign_in(page, "viewer-on-site@example.be")
+    page.goto(f"/admin/news/{item['id']}")
+    on_site = page.get_by_role("region", name="On the sites")
+    expect(on_site.get_by_role("link", name="View on site be-view (live)")).to_have_attribute(
+        "href", "https://webuysocial.be/fr/actualites/sur-le-site")
+    on_site.get_by_label("Preview the draft on").select_option("be-view")
+    on_site.get_by_role("button", name="Make a preview link").click()
+    preview = on_site.get_by_role("link", name="Open the preview on be-view")
+    expect(preview).to_have_attribute("href", re.compile(r"^https://webuysocial\.be/api/preview\?token=bsp_"))
+    accessible(page, "on the site")

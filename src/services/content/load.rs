@@ -106,6 +106,32 @@ pub fn kind(model: &document::Model) -> Result<ContentKind, AppError> {
     model.kind.parse().map_err(AppError::internal)
 }
 
+/// Where readers see a live translation: on each site that shows an item of
+/// `countries` and has a route for its kind and locale.
+async fn live_urls(
+    state: &AppState,
+    sites: &[crate::services::sites::Site],
+    kind: ContentKind,
+    id: Uuid,
+    countries: &[CountryCode],
+    locale: &str,
+    slug: &str,
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut urls = Vec::new();
+    let translation = [(locale.to_owned(), slug.to_owned())];
+    for site in sites {
+        if !crate::domain::country::site_shows(&site.countries, countries)
+            || !site.locales.iter().any(|l| l.as_str() == locale)
+        {
+            continue;
+        }
+        let found =
+            crate::services::delivery::site_urls(state, site, kind, id, &translation).await?;
+        urls.extend(found.into_iter().map(|url| (site.code.clone(), url)));
+    }
+    Ok(urls)
+}
+
 /// The whole admin view of a document: every translation's draft and live state.
 pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppError> {
     let db = &state.db;
@@ -186,6 +212,7 @@ pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppE
                         published_by: l.published_by,
                         published_by_name: name_of(l.published_by),
                         published_at: l.published_at,
+                        urls: Vec::new(),
                     }),
                     failed_schedule: failures
                         .iter()
@@ -228,10 +255,26 @@ pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppE
                 }
             })
             .collect::<Vec<_>>();
+    let mut translations = translations;
+    let kind = kind(&model)?;
+    let sites = if translations.iter().any(|t| t.live.is_some()) {
+        crate::services::sites::all(db).await?
+    } else {
+        Vec::new()
+    };
+    for translation in &mut translations {
+        if let Some(live) = &mut translation.live {
+            let locale = translation.locale.as_str();
+            live.urls = live_urls(
+                state, &sites, kind, model.id, &countries, locale, &live.slug,
+            )
+            .await?;
+        }
+    }
     let missing_locales = missing_locales(db, &countries, &translations).await?;
     Ok(Item {
         id: model.id,
-        kind: kind(&model)?,
+        kind,
         fields: fields(&model)?,
         tags: tags(&model)?,
         countries,

@@ -87,6 +87,9 @@ pub struct Live {
     pub published_by: Option<Uuid>,
     pub published_by_name: Option<String>,
     pub published_at: DateTime<Utc>,
+    /// Where readers see it: `(site code, URL)` for each site that shows the item and
+    /// has a route for its kind and locale.
+    pub urls: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]

@@ -364,7 +364,8 @@ export function ItemEditor({ kind, id, me }) {
     <${NeutralFields} kind=${kind} item=${item} onSaved=${load} />
     <${Tabs} kind=${kind} item=${item} locale=${active} permissions=${permissions} />
     <h2>${active.toUpperCase()} translation: ${statusWords(translation)}</h2>
-    ${live && html`<p>Live since ${when(live.published_at)} as “${live.title}”.</p>`}
+    ${live && html`<p>Live since ${when(live.published_at)} as “${live.title}”${live.published_by_name ? `, published by ${live.published_by_name}` : ""}.</p>`}
+    ${translation && html`<${OnTheSite} kind=${kind} item=${item} locale=${active} live=${live} />`}
     ${translation?.schedules.map((s) => html`<${PendingSchedule} schedule=${s} canChange=${canPublish} disabled=${busy}
       onCancel=${() => changeSchedule("DELETE")} onMove=${(at) => changeSchedule("PATCH", { at })} />`)}
     ${translation?.failed_schedule && html`<p class="notice warning" role="status">${translation.failed_schedule.action === "publish" ? "Publishing" : "Unpublishing"}
@@ -455,6 +456,51 @@ function MaterialFile({ fileId, onChoose, locale }) {
       <${UploadZone} label="Or upload the file for this translation"
         onUploaded=${(asset) => { setReload((n) => n + 1); onChoose(asset.id); }} />
     </fieldset>`;
+}
+
+/**
+ * The item on the national sites: "View on site" for each site that shows the live
+ * translation, and a preview link to the draft on a site that has a preview route.
+ */
+function OnTheSite({ kind, item, locale, live }) {
+  const [sites, setSites] = useState([]);
+  const [site, setSite] = useState("");
+  const [link, setLink] = useState(null);
+  const [problem, setProblem] = useState(null);
+  useEffect(() => {
+    get("/api/v1/admin/sites?per_page=100").then(({ data }) => {
+      const previewable = data.items.filter((s) => s.preview_url && s.locales.includes(locale)
+        && (s.countries.length === 0 || item.countries.length === 0 || s.countries.some((c) => item.countries.includes(c))));
+      setSites(previewable);
+      setSite(previewable[0]?.code ?? "");
+    }).catch(() => setSites([]));
+    setLink(null);
+  }, [item.id, locale]);
+  const preview = async (event) => {
+    event.preventDefault();
+    setProblem(null);
+    try {
+      const { data } = await post(`/api/v1/admin/${kind.path}/${item.id}/translations/${locale}/preview-link`, { site });
+      setLink(data);
+    } catch (error) {
+      setProblem(error);
+    }
+  };
+  const viewable = live?.urls ?? [];
+  if (viewable.length === 0 && sites.length === 0) return null;
+  return html`<section class="on-the-site" aria-labelledby="on-the-site-title">
+    <h3 id="on-the-site-title">On the sites</h3>
+    ${viewable.length > 0 && html`<ul class="links">${viewable.map((u) => html`<li>
+      <a href=${u.url} target="_blank" rel="noopener noreferrer">View on site ${u.site} (live)</a></li>`)}</ul>`}
+    ${sites.length > 0 && html`<form class="inline-fields" onSubmit=${preview}>
+      <${Select} name="preview_site" label="Preview the draft on" value=${site} onChange=${(v) => { setSite(v); setLink(null); }}
+        options=${sites.map((s) => [s.code, `${s.name} (${s.code})`])} />
+      <div class="field"><button type="submit" class="secondary">Make a preview link</button></div>
+    </form>`}
+    ${problem && html`<p class="error-message">${problem.message}</p>`}
+    ${link && html`<p role="status"><a href=${link.url} target="_blank" rel="noopener noreferrer">Open the preview on ${link.site}</a>
+      <span class="hint"> (works until ${when(link.expires_at)}, for anyone who has the link)</span></p>`}
+  </section>`;
 }
 
 /** A pending schedule, with Cancel and a new time for whoever may publish. */

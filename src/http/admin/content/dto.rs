@@ -414,6 +414,14 @@ pub struct TranslationResponse {
     pub failed_schedule: Option<FailedScheduleResponse>,
 }
 
+/// Where one site shows a live translation.
+#[derive(Debug, Object)]
+pub struct SiteUrl {
+    /// The site's code, e.g. `be`.
+    pub site: String,
+    pub url: String,
+}
+
 /// A scheduled change that did not happen, and why.
 #[derive(Debug, Object)]
 pub struct FailedScheduleResponse {
@@ -472,6 +480,9 @@ pub struct LiveResponse {
     /// Their current name (absent when they were deleted since).
     #[oai(nullable)]
     pub published_by_name: Option<String>,
+    /// Where readers see it: one URL per site that shows the item and has a route for
+    /// its kind and locale (see the sites' `routes`).
+    pub urls: Vec<SiteUrl>,
     pub published_at: DateTime<Utc>,
 }
 
@@ -600,6 +611,11 @@ impl From<Live> for LiveResponse {
             seo_description: l.seo_description,
             published_by: l.published_by,
             published_by_name: l.published_by_name,
+            urls: l
+                .urls
+                .into_iter()
+                .map(|(site, url)| SiteUrl { site, url })
+                .collect(),
             published_at: l.published_at,
         }
     }
