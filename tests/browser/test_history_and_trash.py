@@ -99,3 +99,22 @@ def test_the_app_is_readable_on_a_phone(new_page, api):
     expect(page.get_by_role("heading", name="FR translation: draft")).to_be_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, "no sideways scrolling"
     screenshot(page, "phone-editor")
+
+
+def test_on_a_phone_the_navigation_folds_into_a_menu_and_administration_fits(new_page, api):
+    page = new_page(width=390, height=844)
+    sign_in(page, "admin@example.eu", "an admin password for browser tests")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="News")).to_be_hidden()
+    nav.get_by_role("button", name="Menu").click()
+    expect(nav.get_by_role("link", name="News")).to_be_visible()
+    nav.get_by_role("button", name="Administration").click()
+    audit = nav.get_by_role("link", name="Audit log")
+    expect(audit).to_be_visible()
+    box = audit.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, f"on screen: {box}"
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, "no sideways scrolling"
+    screenshot(page, "phone-menu")
+    audit.click()
+    expect(page.get_by_role("heading", level=1, name="Audit log")).to_be_visible()
+    expect(nav.get_by_role("link", name="News")).to_be_hidden()

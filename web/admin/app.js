@@ -145,10 +145,16 @@ function AdministrationMenu({ me, path }) {
 
 function TopBar({ me, path, onSignOut }) {
   const user = me.user;
+  // On a phone the links fold into a menu, opened by a button and closed on arrival.
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [path]);
   return html`
     <header class="topbar">
       <nav aria-label="Main">
         <span class="brand">buysocial</span>
+        <button type="button" class="link menu-toggle" aria-expanded=${open ? "true" : "false"} aria-controls="main-links"
+          onClick=${() => setOpen(!open)}>Menu <span aria-hidden="true">${open ? "▴" : "▾"}</span></button>
+        <div id="main-links" class=${open ? "links open" : "links"}>
         <a href=${`${BASE}/board`} aria-current=${path.startsWith(`${BASE}/board`) ? "page" : undefined}>Translations</a>
         ${KINDS.map(
           (kind) => html`<a href=${`${BASE}/${kind.path}`}
@@ -158,6 +164,7 @@ function TopBar({ me, path, onSignOut }) {
         ${me.permissions.publish && html`<a href=${`${BASE}/reviews`} aria-current=${path.startsWith(`${BASE}/reviews`) ? "page" : undefined}>Reviews</a>`}
         ${me.permissions.read_registrations && html`<a href=${`${BASE}/event-desk`} aria-current=${path.startsWith(`${BASE}/event-desk`) ? "page" : undefined}>Event desk</a>`}
         <${AdministrationMenu} me=${me} path=${path} />
+        </div>
         <span class="you">
           <span>${user.display_name || user.email} (${user.role})</span>
           <button type="button" class="link" onClick=${onSignOut}>Sign out</button>
