@@ -16,7 +16,41 @@ backend_tests!(
     a_schedule_that_failed_is_shown_with_why_until_published,
     an_editor_asks_a_colleague_for_review_and_not_themselves,
     a_live_translation_says_where_each_site_shows_it,
+    the_tags_in_use_are_offered_with_their_counts,
 );
+
+async fn the_tags_in_use_are_offered_with_their_counts(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let viewer = lithuanian(&app, "viewer@example.lt", Role::Viewer).await;
+    for (title, tags) in [
+        ("One", json!(["srpp", "training"])),
+        ("Two", json!(["srpp"])),
+    ] {
+        crate::delivery::create(
+            &app,
+            &admin,
+            "news",
+            json!({ "tags": tags, "translation": { "locale": "en", "title": title } }),
+        )
+        .await;
+    }
+    let tags: Value = app
+        .get_authed("/api/v1/admin/tags", &viewer)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        tags,
+        json!([{ "tag": "srpp", "items": 2 }, { "tag": "training", "items": 1 }])
+    );
+    crate::helpers::assert_problem(
+        app.get("/api/v1/admin/tags").await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+}
 
 async fn a_live_translation_says_where_each_site_shows_it(backend: Backend) {
     let app = TestApp::spawn(backend).await;

@@ -201,3 +201,28 @@ def test_an_editor_sees_the_item_on_the_national_site_and_previews_the_draft_the
     preview = on_site.get_by_role("link", name="Open the preview on be-view")
     expect(preview).to_have_attribute("href", re.compile(r"^https://webuysocial\.be/api/preview\?token=bsp_"))
     accessible(page, "on the site")
+
+
+def test_an_editor_tags_an_item_and_adds_a_country_of_their_scope(new_page, api):
+    api.user("benelux@example.eu", "editor", countries=["BE", "LU"], locales=["fr"])
+    status, tagged = api.call("POST", "/api/v1/admin/news", {
+        "countries": ["BE"], "tags": ["srpp"], "translation": {"locale": "fr", "title": "Déjà étiqueté"}})
+    assert status == 201
+    status, item = api.call("POST", "/api/v1/admin/news", {
+        "countries": ["BE"], "translation": {"locale": "fr", "title": "À étiqueter"}})
+    assert status == 201
+    page = new_page()
+    sign_in(page, "benelux@example.eu")
+    page.goto(f"/admin/news/{item['id']}")
+    page.locator("summary", has_text="Countries and tags").click()
+    countries = page.get_by_role("group", name="Countries")
+    expect(countries.get_by_label("Belgium (BE)")).to_be_checked()
+    countries.get_by_label("Luxembourg (LU)").check()
+    page.get_by_role("group", name="Tags").get_by_label("srpp (1)").check()
+    page.get_by_label("New tags").fill("Social-Clauses")
+    accessible(page, "countries and tags")
+    page.get_by_role("button", name="Save countries and tags").click()
+    expect(page.get_by_role("status").filter(has_text="Countries and tags saved")).to_be_visible()
+    status, saved = api.call("GET", f"/api/v1/admin/news/{item['id']}")
+    assert sorted(saved["countries"]) == ["BE", "LU"], saved["countries"]
+    assert sorted(saved["tags"]) == ["social-clauses", "srpp"], saved["tags"]

@@ -1,5 +1,6 @@
-//! `GET /api/v1/admin/countries`: the member states with the facts forms start from
-//! (time zones, languages), so that the web app asks the API instead of keeping a copy.
+//! `GET /api/v1/admin/countries` and `GET /api/v1/admin/tags`: what forms offer (the
+//! member states' time zones and languages, the tags in use), so that the web app asks
+//! the API instead of keeping a copy.
 
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi};
@@ -27,8 +28,16 @@ struct CountryResponse {
     languages: Vec<String>,
 }
 
+/// A tag in use.
+#[derive(Debug, Object)]
+struct TagResponse {
+    tag: String,
+    /// How many items (not in the trash) carry it.
+    items: u64,
+}
+
 error_set!(
-    /// Reading the countries.
+    /// Reading the countries or tags.
     Errors: 401, 403
 );
 
@@ -56,6 +65,20 @@ impl CountriesApi {
                         .map(|l| (*l).to_owned())
                         .collect(),
                 })
+                .collect(),
+        ))
+    }
+
+    /// The tags in use, with how many items carry each, by name.
+    ///
+    /// For forms: tagging offers what exists, so that one topic keeps one tag. Anyone
+    /// signed in to the admin API may read it.
+    #[oai(path = "/tags", method = "get", operation_id = "tags_list")]
+    async fn tags(&self, auth: AdminAuth) -> Result<Json<Vec<TagResponse>>, ApiError<Errors>> {
+        let tags = crate::services::content::tags_in_use(&self.state, &auth.0).await?;
+        Ok(Json(
+            tags.into_iter()
+                .map(|(tag, items)| TagResponse { tag, items })
                 .collect(),
         ))
     }

@@ -15,6 +15,7 @@ mod revisions;
 mod schedules;
 mod slugs;
 mod sources;
+mod tags;
 mod translations;
 mod view;
 
@@ -35,6 +36,7 @@ pub(crate) use revisions::{RevisionAction, record_draft, record_fields};
 pub use revisions::{RevisionDetail, list_revisions, read_revision, restore_revision};
 pub use schedules::{ScheduleChoice, cancel as cancel_schedule, reschedule};
 pub use sources::{SourceChanges, mark_up_to_date, source_changes};
+pub use tags::tags_in_use;
 pub use translations::{TranslationInput, drop_translation, put_translation};
 pub use view::{
     Draft, Item, ItemSummary, Live, RevisionSummary, ScheduleView, TranslationState,

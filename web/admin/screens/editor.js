@@ -9,6 +9,7 @@ import { get, post, put, request } from "../api.js";
 import { guardLeaving, navigate } from "../app.js";
 import { ErrorSummary, Radios, Select, TextArea, TextField, when } from "./forms.js";
 import { NeutralFields } from "./neutral.js";
+import { CountriesAndTags } from "./countries-and-tags.js";
 import { UploadZone, size } from "./media.js";
 import { SourcePanel } from "./source.js";
 import { Diff } from "./diff.js";
@@ -362,6 +363,7 @@ export function ItemEditor({ kind, id, me }) {
       ${!item.deleted_at && permissions.trash && html`<button type="button" class="warning" onClick=${trashItem}>Move to the trash</button>`}
     </div>
     <${NeutralFields} kind=${kind} item=${item} onSaved=${load} />
+    <${CountriesAndTags} kind=${kind} item=${item} me=${me} onSaved=${load} />
     <${Tabs} kind=${kind} item=${item} locale=${active} permissions=${permissions} />
     <h2>${active.toUpperCase()} translation: ${statusWords(translation)}</h2>
     ${live && html`<p>Live since ${when(live.published_at)} as “${live.title}”${live.published_by_name ? `, published by ${live.published_by_name}` : ""}.</p>`}

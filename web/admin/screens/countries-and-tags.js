@@ -1,0 +1,64 @@
+// An item's countries and tags, editable like its other details: countries within the
+// editor's scope (none: EU-wide, for those who may), tags from those in use or new.
+
+import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
+import { get, patch } from "../api.js";
+import { Checkboxes, ErrorSummary, TextField } from "./forms.js";
+import { countryName } from "./names.js";
+
+export function CountriesAndTags({ kind, item, me, onSaved }) {
+  const [countries, setCountries] = useState(item.countries);
+  const [tags, setTags] = useState(item.tags);
+  const [extra, setExtra] = useState("");
+  const [inUse, setInUse] = useState([]);
+  const [problem, setProblem] = useState(null);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    setCountries(item.countries);
+    setTags(item.tags);
+    setExtra("");
+  }, [item.etag]);
+  useEffect(() => {
+    get("/api/v1/admin/tags").then(({ data }) => setInUse(data)).catch(() => setInUse([]));
+  }, [item.id]);
+  const editable = item.permissions.edit_fields;
+  // The countries the editor may give, and those the item has already.
+  const offered = [...new Set([...me.permissions.countries, ...item.countries])].sort();
+  const tagOptions = [...new Set([...inUse.map((t) => t.tag), ...item.tags])].sort()
+    .map((tag) => [tag, `${tag}${inUse.find((t) => t.tag === tag) ? ` (${inUse.find((t) => t.tag === tag).items})` : ""}`]);
+  const save = async (event) => {
+    event.preventDefault();
+    setProblem(null);
+    const typed = extra.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean);
+    try {
+      await patch(`/api/v1/admin/${kind.path}/${item.id}`,
+        { countries, tags: [...new Set([...tags, ...typed])] }, { ifMatch: item.etag });
+      setSaved(true);
+      await onSaved();
+    } catch (error) {
+      setProblem(error);
+    }
+  };
+  const errors = problem?.fields || {};
+  return html`
+    <details class="neutral">
+      <summary>Countries and tags</summary>
+      <${ErrorSummary} problem=${problem} labels=${{ countries: "Countries", tags: "Tags" }} />
+      <form onSubmit=${save} novalidate>
+        <fieldset disabled=${!editable} class="plain">
+          <legend class="visually-hidden">Countries and tags</legend>
+          <${Checkboxes} name="countries" legend="Countries" error=${errors.countries}
+            hint=${kind.path === "events" ? "Where the event takes place: one country." : "None ticked: EU-wide, shown on every site."}
+            value=${countries} onChange=${(v) => { setSaved(false); setCountries(v); }}
+            options=${offered.map((c) => [c, countryName(c)])} />
+          ${tagOptions.length > 0 && html`<${Checkboxes} name="tags" legend="Tags" hint="Tags in use, with how many items carry each."
+            value=${tags} onChange=${(v) => { setSaved(false); setTags(v); }} options=${tagOptions} error=${errors.tags} />`}
+          <${TextField} name="new_tags" label="New tags" hint="Separated by commas: lower-case letters, digits and hyphens, e.g. social-clauses"
+            value=${extra} onInput=${(v) => { setSaved(false); setExtra(v); }}
+            error=${Object.entries(errors).find(([field]) => field.startsWith("tags["))?.[1]} />
+        </fieldset>
+        ${editable && html`<div class="actions"><button type="submit" class="secondary">Save countries and tags</button>
+          ${saved && html`<span class="saved-at" role="status">Countries and tags saved</span>`}</div>`}
+      </form>
+    </details>`;
+}
