@@ -17,7 +17,124 @@ backend_tests!(
     an_editor_asks_a_colleague_for_review_and_not_themselves,
     a_live_translation_says_where_each_site_shows_it,
     the_tags_in_use_are_offered_with_their_counts,
+    changed_details_go_live_for_chosen_languages_without_their_drafts,
 );
+
+async fn changed_details_go_live_for_chosen_languages_without_their_drafts(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let french_editor = app
+        .scoped_user_token("fr@example.be", Role::Editor, &["BE"], &["fr"])
+        .await;
+    let author = app
+        .scoped_user_token("author@example.be", Role::Author, &["BE"], &["fr"])
+        .await;
+    let at = app.clock.now() + chrono::TimeDelta::days(30);
+    let id = crate::delivery::create(
+        &app,
+        &admin,
+        "events",
+        json!({ "countries": ["BE"], "fields": { "city": "Bruxelles", "venue": "Salle A",
+            "starts_at": at.format("%Y-%m-%dT09:30:00+01:00").to_string(),
+            "ends_at": at.format("%Y-%m-%dT16:30:00+01:00").to_string(), "time_zone": "Europe/Brussels" },
+            "translation": { "locale": "fr", "title": "Atelier", "slug": "atelier" } }),
+    )
+    .await;
+    crate::delivery::translate(&app, &admin, "events", &id, "nl", "Workshop").await;
+    crate::delivery::publish(&app, &admin, "events", &id, "fr").await;
+    crate::delivery::publish(&app, &admin, "events", &id, "nl").await;
+    // A new venue, and an unfinished French draft that must not go live.
+    let changed = app
+        .send_if_match(
+            Method::PATCH,
+            &format!("/api/v1/admin/events/{id}"),
+            &admin,
+            Some("\"d1\""),
+            &json!({ "fields": { "venue": "Salle B" } }),
+        )
+        .await;
+    assert_eq!(
+        changed.status(),
+        StatusCode::OK,
+        "{}",
+        changed.text().await.unwrap()
+    );
+    let draft = app
+        .send_if_match(
+            Method::PUT,
+            &format!("/api/v1/admin/events/{id}/translations/fr"),
+            &admin,
+            Some("\"t1\""),
+            &json!({ "title": "Atelier (brouillon)" }),
+        )
+        .await;
+    assert_eq!(draft.status(), StatusCode::OK);
+    let venue = |locale: &'static str| {
+        let app = &app;
+        async move {
+            let event =
+                crate::delivery::read(app, &format!("/api/v1/events?locale={locale}&fallback="))
+                    .await;
+            (
+                event["items"][0]["venue"].clone(),
+                event["items"][0]["title"].clone(),
+            )
+        }
+    };
+    assert_eq!(
+        venue("fr").await.0,
+        "Salle A",
+        "details reach readers only when published"
+    );
+    let item: Value = app
+        .get_authed(&format!("/api/v1/admin/events/{id}"), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        item["translations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["live"]["details_outdated"] == true)
+    );
+
+    let path = format!("/api/v1/admin/events/{id}/publish-details");
+    crate::helpers::assert_problem(
+        app.post_json_authed(&path, &author, &json!({ "locales": ["fr"] }))
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    crate::helpers::assert_problem(
+        app.post_json_authed(&path, &french_editor, &json!({ "locales": ["nl"] }))
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let not_live = app
+        .post_json_authed(&path, &admin, &json!({ "locales": ["de"] }))
+        .await;
+    crate::helpers::assert_problem(not_live, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let published = app
+        .post_json_authed(&path, &french_editor, &json!({ "locales": ["fr"] }))
+        .await;
+    assert_eq!(published.status(), StatusCode::OK);
+    assert_eq!(
+        venue("fr").await,
+        (json!("Salle B"), json!("Atelier")),
+        "the new venue, with the live text"
+    );
+    assert_eq!(venue("nl").await.0, "Salle A", "only the languages chosen");
+    let all = app.post_json_authed(&path, &admin, &json!({})).await;
+    assert_eq!(all.status(), StatusCode::OK);
+    assert_eq!(
+        venue("nl").await.0,
+        "Salle B",
+        "absent: every outdated language"
+    );
+}
 
 async fn the_tags_in_use_are_offered_with_their_counts(backend: Backend) {
     let app = TestApp::spawn(backend).await;

@@ -76,3 +76,34 @@ def test_an_eu_editor_chooses_the_country_and_its_language_follows(new_page, api
     page.get_by_label("Country", exact=True).select_option("EE")
     expect(page.get_by_label("Language", exact=True)).to_have_value("et")
     expect(page.get_by_label("Time zone")).to_have_value("Europe/Tallinn")
+
+
+def test_a_new_venue_reaches_readers_without_publishing_the_draft(new_page, api):
+    api.user("venue@example.be", "editor", countries=["BE"], locales=["fr"])
+    status, item = api.call("POST", "/api/v1/admin/events", {
+        "countries": ["BE"],
+        "fields": {"city": "Bruxelles", "venue": "Salle A", "starts_at": "2099-05-23T09:30:00+02:00",
+                   "ends_at": "2099-05-23T16:30:00+02:00", "time_zone": "Europe/Brussels"},
+        "translation": {"locale": "fr", "title": "Atelier à Bruxelles", "slug": "atelier-bruxelles"}})
+    assert status == 201
+    status, _ = api.call("POST", f"/api/v1/admin/events/{item['id']}/translations/fr/publish")
+    assert status == 200
+    page = new_page()
+    sign_in(page, "venue@example.be")
+    page.goto(f"/admin/events/{item['id']}")
+    page.get_by_label("Venue").fill("Salle B")
+    page.get_by_role("button", name="Save details").click()
+    expect(page.get_by_role("status").filter(has_text="Details saved")).to_be_visible()
+    panel = page.get_by_role("region", name="Readers still see the earlier details in FR")
+    expect(panel).to_be_visible()
+    # An unfinished draft meanwhile must not go live with the details.
+    page.get_by_label("Summary", exact=True).fill("Brouillon pas encore relu.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    expect(panel.get_by_label("FR")).to_be_checked()
+    accessible(page, "details to readers")
+    panel.get_by_role("button", name="Publish the new details").click()
+    expect(page.get_by_role("status").filter(has_text="Readers in FR now see the new details.")).to_be_visible()
+    event = api.get("/api/v1/events/atelier-bruxelles?locale=fr")
+    assert event["venue"] == "Salle B", event
+    assert event["summary"] == "", "the draft did not go live"

@@ -213,6 +213,7 @@ pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppE
                         published_by_name: name_of(l.published_by),
                         published_at: l.published_at,
                         urls: Vec::new(),
+                        details_outdated: l.document_version != model.version,
                     }),
                     failed_schedule: failures
                         .iter()

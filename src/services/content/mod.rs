@@ -9,6 +9,7 @@ mod items;
 mod load;
 mod markdown_preview;
 mod preview_links;
+mod publish_details;
 mod publishing;
 mod reviews;
 mod revisions;
@@ -27,6 +28,7 @@ pub use items::{
 };
 pub use markdown_preview::render_preview;
 pub use preview_links::{PreviewLink, create_preview_link};
+pub use publish_details::publish_details;
 pub use publishing::{run_due_schedules, schedule_or_publish, schedule_or_unpublish};
 pub use reviews::{
     Decision, Review, ReviewStatus, decide, of_item as reviews_of_item, queue as review_queue,

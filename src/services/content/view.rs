@@ -90,6 +90,9 @@ pub struct Live {
     /// Where readers see it: `(site code, URL)` for each site that shows the item and
     /// has a route for its kind and locale.
     pub urls: Vec<(String, String)>,
+    /// Readers see older details (neutral fields) than the item's: they were changed
+    /// since this language was published.
+    pub details_outdated: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -2,8 +2,8 @@
 // If-Match on the item's version.
 
 import { html, useEffect, useRef, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
-import { get, patch } from "../api.js";
-import { ErrorSummary, Select, TextField } from "./forms.js";
+import { get, patch, post } from "../api.js";
+import { Checkboxes, ErrorSummary, Select, TextField } from "./forms.js";
 import { toLocalInput, toOffsetDateTime } from "./zones.js";
 
 export const MATERIAL_KINDS = [
@@ -216,7 +216,46 @@ export function NeutralFields({ kind, item, onSaved }) {
         ${editable && html`<div class="actions"><button type="submit" class="secondary" disabled=${busy}>Save details</button>
           ${saved && html`<span class="saved-at" role="status">Details saved</span>`}</div>`}
       </form>
+      <${DetailsToReaders} kind=${kind} item=${item} onPublished=${onSaved} />
     </details>`;
+}
+
+/**
+ * Which live languages still show readers the earlier details, and a publish of the
+ * details alone for them: each keeps its live text, so no unfinished draft goes live.
+ */
+function DetailsToReaders({ kind, item, onPublished }) {
+  const outdated = item.translations.filter((t) => t.live?.details_outdated).map((t) => t.locale);
+  const publishable = outdated.filter((l) => item.permissions.publish_locales.includes(l));
+  const [chosen, setChosen] = useState(publishable);
+  const [problem, setProblem] = useState(null);
+  const [done, setDone] = useState("");
+  useEffect(() => setChosen(publishable), [item.etag, outdated.join()]);
+  if (outdated.length === 0) return done ? html`<p class="saved-at" role="status">${done}</p>` : null;
+  const publish = async (event) => {
+    event.preventDefault();
+    setProblem(null);
+    try {
+      await post(`/api/v1/admin/${kind.path}/${item.id}/publish-details`, { locales: chosen }, { ifMatch: item.etag });
+      setDone(`Readers in ${chosen.map((l) => l.toUpperCase()).join(", ")} now see the new details.`);
+      await onPublished();
+    } catch (error) {
+      setProblem(error);
+    }
+  };
+  const names = outdated.map((l) => l.toUpperCase()).join(", ");
+  return html`<section class="notice" aria-labelledby="details-to-readers">
+    <h3 id="details-to-readers">Readers still see the earlier details in ${names}</h3>
+    <${ErrorSummary} problem=${problem} />
+    ${publishable.length === 0
+      ? html`<p>An editor who may publish those languages can bring the new details live.</p>`
+      : html`<form onSubmit=${publish} novalidate>
+        <${Checkboxes} name="details_locales" legend="Bring the new details live for"
+          hint="Each language keeps its live text: drafts are not published."
+          value=${chosen} onChange=${setChosen} options=${publishable.map((l) => [l, l.toUpperCase()])} />
+        <div class="actions"><button type="submit" class="secondary" disabled=${chosen.length === 0}>Publish the new details</button></div>
+      </form>`}
+  </section>`;
 }
 
 /** A page's parent and its position among its siblings. */

@@ -483,6 +483,9 @@ pub struct LiveResponse {
     /// Where readers see it: one URL per site that shows the item and has a route for
     /// its kind and locale (see the sites' `routes`).
     pub urls: Vec<SiteUrl>,
+    /// Readers of this language see older details than the item has (they changed
+    /// after it was published): `POST .../publish-details` brings them live.
+    pub details_outdated: bool,
     pub published_at: DateTime<Utc>,
 }
 
@@ -616,6 +619,7 @@ impl From<Live> for LiveResponse {
                 .into_iter()
                 .map(|(site, url)| SiteUrl { site, url })
                 .collect(),
+            details_outdated: l.details_outdated,
             published_at: l.published_at,
         }
     }

@@ -1,0 +1,154 @@
+//! Bringing an item's changed details live without its drafts. An event's venue or its
+//! linked slides are language-neutral: readers see them with each language's live
+//! version, which a publish of that language refreshes. Publishing a language to show
+//! new details would also publish its unfinished draft; this publishes the details
+//! alone, for the live languages chosen, each keeping its live text.
+
+use entity::published_translation::{self, Entity as Published};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::load;
+use super::publishing::sort_at;
+use super::revisions::{self, RevisionAction};
+use super::view::{Item, etag_of_document, if_match_names};
+use crate::domain::Locale;
+use crate::domain::content::ContentKind;
+use crate::error::AppError;
+use crate::policy::Action;
+use crate::services::actor::Actor;
+use crate::services::audit::{self, Event};
+use crate::services::webhooks::{self, EventType};
+use crate::state::AppState;
+
+/// Publishes the item's current details for `locales` (absent: every live language
+/// whose readers see older details), keeping each one's live text. For whoever may
+/// publish each of them; `if_match`, the item's ETag, pins the details reviewed.
+pub async fn publish_details(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    id: Uuid,
+    locales: Option<Vec<String>>,
+    if_match: Option<&str>,
+) -> Result<Item, AppError> {
+    let document = load::live_document(&state.db, kind, id).await?;
+    let countries = load::countries(&document)?;
+    let live = Published::find()
+        .filter(published_translation::Column::DocumentId.eq(id))
+        .all(&state.db)
+        .await?;
+    let chosen: Vec<Locale> = match locales {
+        Some(raw) => {
+            let mut chosen = Vec::new();
+            for (i, code) in raw.iter().enumerate() {
+                let locale = Locale::parse(code, &state.settings.content.locales)
+                    .map_err(|m| AppError::invalid(&format!("locales[{i}]"), m))?;
+                if !live.iter().any(|l| l.locale == locale.as_str()) {
+                    return Err(AppError::invalid(
+                        &format!("locales[{i}]"),
+                        format!("the {locale} translation is not live: publish it instead"),
+                    ));
+                }
+                chosen.push(locale);
+            }
+            chosen
+        }
+        None => live
+            .iter()
+            .filter(|l| l.document_version != document.version)
+            .map(|l| Locale::from_stored(l.locale.clone()))
+            .collect(),
+    };
+    for locale in &chosen {
+        let action = Action::Publish {
+            countries: &countries,
+            locale,
+        };
+        audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
+    }
+    let current = etag_of_document(document.version);
+    if if_match.is_some_and(|given| !if_match_names(given, &current)) {
+        return Err(stale(current));
+    }
+    let now = state.clock.now();
+    let txn = crate::db::begin_write(&state.db).await?;
+    let locked = load::lock_document(&txn, kind, id).await?;
+    if locked.version != document.version {
+        return Err(stale(etag_of_document(locked.version)));
+    }
+    let sort_at = sort_at(kind, &locked)?;
+    for locale in &chosen {
+        let Some(previous) = load::published(&txn, id, locale).await? else {
+            continue;
+        };
+        Published::update_many()
+            .col_expr(
+                published_translation::Column::DocumentFields,
+                Expr::value(locked.fields.clone()),
+            )
+            .col_expr(
+                published_translation::Column::Countries,
+                Expr::value(locked.countries.clone()),
+            )
+            .col_expr(
+                published_translation::Column::Tags,
+                Expr::value(locked.tags.clone()),
+            )
+            .col_expr(
+                published_translation::Column::ParentId,
+                Expr::value(locked.parent_id),
+            )
+            .col_expr(
+                published_translation::Column::Position,
+                Expr::value(locked.position),
+            )
+            .col_expr(published_translation::Column::SortAt, Expr::value(sort_at))
+            .col_expr(
+                published_translation::Column::DocumentVersion,
+                Expr::value(locked.version),
+            )
+            .filter(published_translation::Column::DocumentId.eq(id))
+            .filter(published_translation::Column::Locale.eq(locale.as_str()))
+            .exec(&txn)
+            .await?;
+        let snapshot = json!({
+            "slug": previous.slug, "title": previous.title, "summary": previous.summary,
+            "body": previous.body, "seo_title": previous.seo_title,
+            "seo_description": previous.seo_description, "fields": locked.fields,
+            "countries": locked.countries, "tags": locked.tags,
+            "draft_version": previous.draft_version, "document_version": locked.version,
+            "file_asset_id": load::file_of(&previous.fields), "details_only": true,
+        });
+        revisions::record_publication(
+            &txn,
+            id,
+            locale,
+            RevisionAction::Publish,
+            snapshot,
+            Some(actor),
+            now,
+        )
+        .await?;
+        let payload = json!({ "item_id": id, "kind": kind.as_str(), "locale": locale.as_str(),
+            "slug": previous.slug, "previous_slug": null,
+            "countries": webhooks::countries_of_all(&[&locked.countries, &previous.countries]) });
+        webhooks::announce(&txn, EventType::TranslationChanged, payload, now).await?;
+    }
+    let locales: Vec<&str> = chosen.iter().map(Locale::as_str).collect();
+    let event = Event::success("content.publish_details", kind.as_str(), id)
+        .with_details(json!({ "locales": locales }));
+    audit::record(&txn, now, actor, event).await?;
+    txn.commit().await?;
+    load::item(state, load::document(&state.db, kind, id).await?).await
+}
+
+fn stale(current: String) -> AppError {
+    AppError::PreconditionFailed {
+        detail: "the details changed since you read them; review them again before publishing"
+            .into(),
+        current_etag: Some(current),
+    }
+}
