@@ -45,10 +45,10 @@ pub async fn publish_details(
             let mut chosen = Vec::new();
             for (i, code) in raw.iter().enumerate() {
                 let locale = Locale::parse(code, &state.settings.content.locales)
-                    .map_err(|m| AppError::invalid(&format!("locales[{i}]"), m))?;
+                    .map_err(|m| AppError::invalid(format!("locales[{i}]"), m))?;
                 if !live.iter().any(|l| l.locale == locale.as_str()) {
                     return Err(AppError::invalid(
-                        &format!("locales[{i}]"),
+                        format!("locales[{i}]"),
                         format!("the {locale} translation is not live: publish it instead"),
                     ));
                 }
