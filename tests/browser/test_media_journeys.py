@@ -115,3 +115,48 @@ def test_a_file_in_use_is_not_deleted_and_the_reason_is_shown(new_page, api, tmp
     not_allowed.write_bytes(b"MZ" + os.urandom(4096))
     page.get_by_label("Drop files here or choose files").set_input_files(str(not_allowed))
     expect(page.get_by_role("alert").filter(has_text="not accepted")).to_be_visible()
+
+
+def png(path, width=64, height=40):
+    """A PNG written with zlib, as image libraries write one: signature, IHDR, IDAT, IEND."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + bytes([0, 68, 148]) * width for _ in range(height))
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    path.write_bytes(data)
+    return path
+
+
+def test_a_cover_is_uploaded_from_the_form_and_leaving_asks_first(new_page, api, tmp_path):
+    api.user("cover@example.be", "editor", countries=["BE"], locales=["fr"])
+    page = new_page()
+    sign_in(page, "cover@example.be")
+    page.get_by_role("link", name="News").click()
+    page.get_by_role("link", name="New news item").click()
+    page.get_by_label("Title", exact=True).fill("Une actualité avec image")
+    # Following a link asks first; declining keeps the form and what is typed.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("link", name="Media").click()
+    expect(page.get_by_label("Title", exact=True)).to_have_value("Une actualité avec image")
+    assert "Leave and lose what you typed?" in asked[0], asked
+    # So does the browser's Back button.
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.go_back()
+    expect(page.get_by_label("Title", exact=True)).to_have_value("Une actualité avec image")
+    assert len(asked) == 2, asked
+    # The cover is uploaded from the field itself.
+    page.get_by_label("Or upload a cover image").set_input_files(str(png(tmp_path / "couverture.png")))
+    expect(page.get_by_label("Cover image", exact=True)).not_to_have_value("")
+    accessible(page, "new item with a cover")
+    page.get_by_role("button", name="Create news item").click()
+    expect(page.get_by_role("heading", name="FR translation: draft")).to_be_visible()
+    item_id = page.url.split("/admin/news/")[1].split("?")[0]
+    status, item = api.call("GET", f"/api/v1/admin/news/{item_id}")
+    assert item["fields"]["cover_asset_id"], item["fields"]

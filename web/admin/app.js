@@ -2,7 +2,7 @@
 // around it. Screens are modules under screens/; they render from API data only, and
 // what the user may do comes from the API (`permissions`), never from rules here.
 
-import { html, render, useEffect, useState } from "./vendor/htm-preact-standalone-3.1.1.js";
+import { html, render, useEffect, useRef, useState } from "./vendor/htm-preact-standalone-3.1.1.js";
 import { endSession, get, hasSession, post, whenSignedOut } from "./api.js";
 import { SignIn } from "./screens/signin.js";
 import { ChangePassword } from "./screens/password.js";
@@ -86,8 +86,19 @@ export function navigate(path, { replace = false } = {}) {
 
 function useLocation() {
   const [location, setLocation] = useState(window.location.pathname + window.location.search);
+  const shown = useRef(location);
   useEffect(() => {
-    const update = () => setLocation(window.location.pathname + window.location.search);
+    const update = (event) => {
+      const next = window.location.pathname + window.location.search;
+      // The browser's Back and Forward buttons ask first too: declined, the address
+      // goes back to the screen still shown.
+      if (event.type === "popstate" && next !== shown.current && leaveGuard && !leaveGuard()) {
+        history.pushState(null, "", shown.current);
+        return;
+      }
+      shown.current = next;
+      setLocation(next);
+    };
     window.addEventListener("popstate", update);
     window.addEventListener("buysocial:navigate", update);
     return () => {

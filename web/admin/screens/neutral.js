@@ -5,6 +5,7 @@ import { html, useEffect, useRef, useState } from "../vendor/htm-preact-standalo
 import { get, patch, post } from "../api.js";
 import { Checkboxes, ErrorSummary, Select, TextField } from "./forms.js";
 import { toLocalInput, toOffsetDateTime } from "./zones.js";
+import { UploadZone } from "./media.js";
 
 export const MATERIAL_KINDS = [
   ["presentation", "Presentation"], ["report", "Report"], ["guide", "Guide"],
@@ -72,14 +73,19 @@ export function fieldsOf(kind, form) {
   }
 }
 
-/** A choice of the library's images for a cover. */
+/** A cover: one of the library's images, or one uploaded from here (nothing typed is lost). */
 function CoverInput({ value, onChange, error }) {
   const [images, setImages] = useState([]);
+  const [reload, setReload] = useState(0);
   useEffect(() => {
     get("/api/v1/admin/assets?type=image/&per_page=100").then(({ data }) => setImages(data.items)).catch(() => setImages([]));
-  }, []);
-  return html`<${Select} name="fields.cover_asset_id" label="Cover image" value=${value} onChange=${onChange} error=${error}
-    hint="Upload images in the media library." options=${[["", "No cover"], ...images.map((i) => [i.id, i.title || i.file_name])]} />`;
+  }, [reload]);
+  return html`<div class="field-group">
+    <${Select} name="fields.cover_asset_id" label="Cover image" value=${value} onChange=${onChange} error=${error}
+      hint="An image of the media library, or upload one below." options=${[["", "No cover"], ...images.map((i) => [i.id, i.title || i.file_name])]} />
+    <${UploadZone} label="Or upload a cover image" accept="image/*"
+      onUploaded=${(asset) => { setReload((n) => n + 1); onChange(asset.id); }} />
+  </div>`;
 }
 
 /** The materials an event links to, chosen from the published and draft materials. */

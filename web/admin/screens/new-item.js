@@ -3,7 +3,7 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { post } from "../api.js";
-import { navigate } from "../app.js";
+import { guardLeaving, navigate } from "../app.js";
 import { ErrorSummary, Select, TextArea, TextField } from "./forms.js";
 import { FieldInputs, countryFacts, fieldsOf, formOf } from "./neutral.js";
 import { countryName } from "./names.js";
@@ -42,6 +42,21 @@ export function NewItem({ kind, me }) {
   useEffect(() => {
     countryFacts().then(setFacts);
   }, []);
+  // What is typed is not lost by leaving: the app asks first (links, Back, closing).
+  const typed = title.trim() !== "" || summary.trim() !== "";
+  useEffect(() => {
+    if (!typed || busy) return undefined;
+    const warn = (event) => {
+      event.preventDefault();
+      event.returnValue = "";
+    };
+    window.addEventListener("beforeunload", warn);
+    guardLeaving(() => window.confirm(`This new ${kind.one} is not created yet. Leave and lose what you typed?`));
+    return () => {
+      window.removeEventListener("beforeunload", warn);
+      guardLeaving(null);
+    };
+  }, [typed, busy]);
   // The country decides the defaults: its time zone, and the language to write in.
   const factsOf = (code) => facts.find((c) => c.code === code);
   const chooseCountry = (code) => {
