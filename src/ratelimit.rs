@@ -69,8 +69,13 @@ impl Windows {
                 self.by_key.remove(&key);
             }
         }
-        // Stale entries of keys that started again or were swept: bound the queue too.
-        if self.started.len() > 2 * MAX_KEYS {
+        self.forget_stale_starts();
+    }
+
+    /// Drops the starts of windows that are over (their key started again, or was
+    /// swept), once they outnumber the live ones: the queue stays within twice the keys.
+    fn forget_stale_starts(&mut self) {
+        if self.started.len() > 2 * self.by_key.len() + 1024 {
             let by_key = &self.by_key;
             self.started.retain(|(key, start)| {
                 by_key.get(key).is_some_and(|(current, _)| current == start)
@@ -120,6 +125,7 @@ impl RateLimit {
             }
             counts.by_key.insert(key.to_owned(), (now, 0));
             counts.started.push_back((key.to_owned(), now));
+            counts.forget_stale_starts();
         }
         let Some(entry) = counts.by_key.get_mut(key) else {
             return Ok(());
@@ -202,7 +208,23 @@ mod tests {
         assert!(counts.by_key.len() <= MAX_KEYS);
         assert!(!counts.by_key.contains_key("0"), "the oldest went first");
         assert!(counts.by_key.contains_key(&(MAX_KEYS + 9).to_string()));
-        assert!(counts.started.len() <= 2 * MAX_KEYS + 1);
+        assert!(counts.started.len() <= 2 * MAX_KEYS + 1025);
+    }
+
+    #[test]
+    fn a_few_keys_renewing_their_windows_keep_the_queue_small() {
+        let limit = RateLimit::new(1, Duration::from_secs(1));
+        let start = Utc::now();
+        for n in 0..100_000i64 {
+            let at = start + TimeDelta::seconds(n);
+            assert!(limit.check(&(n % 10).to_string(), at).is_ok());
+        }
+        let counts = limit.counts.lock().unwrap();
+        assert!(
+            counts.started.len() <= 2 * 10 + 1025,
+            "{}",
+            counts.started.len()
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Web addresses people type into content (an online event's link, an external sign-up
 //! form): absolute `http`/`https` URLs, stored and delivered in their normalised,
 //! percent-encoded form, so that what a frontend puts into `href` is one URL and
-//! nothing else (no quotes, angle brackets or spaces survive as themselves).
+//! nothing else (no quotes of any kind, backticks, angle brackets or spaces survive as
+//! themselves).
 
 /// The longest URL accepted, after normalising.
 const MAX_LEN: usize = 2000;
@@ -22,7 +23,9 @@ pub fn normalise(raw: &str) -> Result<String, String> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err("must not hold a user name or password".into());
     }
-    let normalised = url.as_str().to_owned();
+    // The URL parser leaves `'` and `` ` `` as they are in paths and fragments; an
+    // attribute quoted with them would end there.
+    let normalised = url.as_str().replace('\'', "%27").replace('`', "%60");
     if normalised.len() > MAX_LEN {
         return Err(format!("must be at most {MAX_LEN} characters"));
     }
@@ -42,6 +45,10 @@ mod tests {
         assert_eq!(
             normalise("https://meet.example/j/123#pw").unwrap(),
             "https://meet.example/j/123#pw"
+        );
+        assert_eq!(
+            normalise("https://x.example/a'onmouseover=alert(1)#`b").unwrap(),
+            "https://x.example/a%27onmouseover=alert(1)#%60b"
         );
         for bad in [
             "javascript:alert(1)",

@@ -224,7 +224,9 @@ pub fn data_offset(local_header: &[u8], entry: &Entry) -> Option<u64> {
     }
     let name_len = u64::from(u16_at(local_header, 26)?);
     let extra_len = u64::from(u16_at(local_header, 28)?);
-    Some(entry.local_offset + LOCAL_HEADER_BYTES + name_len + extra_len)
+    entry
+        .local_offset
+        .checked_add(LOCAL_HEADER_BYTES + name_len + extra_len)
 }
 
 /// The `mimetype` entry an OpenDocument file starts with, if it is there and stored as

@@ -367,11 +367,14 @@ pub async fn update(
     if ends_sessions {
         revoke_sessions(&txn, id, now).await?;
     }
-    let revoked_tokens = if changes.disabled == Some(true) && current.disabled_at.is_none() {
-        tokens::revoke_admin_tokens_of(&txn, id, now).await?
-    } else {
-        Vec::new()
-    };
+    // Offboarding, or no longer an admin: the automation tokens they made stop.
+    let leaves_admin = current.role == Role::Admin && updated.role != Role::Admin;
+    let revoked_tokens =
+        if (changes.disabled == Some(true) && current.disabled_at.is_none()) || leaves_admin {
+            tokens::revoke_admin_tokens_of(&txn, id, now).await?
+        } else {
+            Vec::new()
+        };
     let changed: Vec<&str> = [
         ("display_name", changes.display_name.is_some()),
         ("role", changes.role.is_some()),

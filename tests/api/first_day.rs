@@ -18,7 +18,50 @@ backend_tests!(
     a_live_translation_says_where_each_site_shows_it,
     the_tags_in_use_are_offered_with_their_counts,
     changed_details_go_live_for_chosen_languages_without_their_drafts,
+    changing_details_of_a_scheduled_item_says_what_happens_to_the_schedule,
 );
+
+async fn changing_details_of_a_scheduled_item_says_what_happens_to_the_schedule(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let editor = lithuanian(&app, "editor@example.lt", Role::Editor).await;
+    let author = lithuanian(&app, "author@example.lt", Role::Author).await;
+    let id = scheduled_news(&app, &editor).await;
+    let path = format!("/api/v1/admin/news/{id}");
+    let change = |token: String, body: Value| {
+        let (app, path) = (&app, &path);
+        async move {
+            app.send_if_match(Method::PATCH, path, &token, Some("\"d1\""), &body)
+                .await
+        }
+    };
+    let date = json!({ "fields": { "date": "2027-01-15" } });
+    let problem = crate::helpers::assert_problem(
+        change(editor.clone(), date.clone()).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(problem["type"], "urn:buysocial:problem:schedule-pending");
+    let mut keep = date.clone();
+    keep["schedules"] = json!("keep");
+    crate::helpers::assert_problem(
+        change(author.clone(), keep.clone()).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_eq!(change(editor.clone(), keep).await.status(), StatusCode::OK);
+    app.clock.advance(chrono::TimeDelta::hours(2));
+    assert_eq!(
+        buysocial::services::content::run_due_schedules(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
+    let live = crate::delivery::read(&app, "/api/v1/news/kvietimas?locale=lt").await;
+    assert_eq!(
+        live["date"], "2027-01-15",
+        "the schedule published the new details"
+    );
+}
 
 async fn changed_details_go_live_for_chosen_languages_without_their_drafts(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -117,6 +160,13 @@ async fn changed_details_go_live_for_chosen_languages_without_their_drafts(backe
         .post_json_authed(&path, &admin, &json!({ "locales": ["de"] }))
         .await;
     crate::helpers::assert_problem(not_live, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let viewer = app
+        .scoped_user_token("viewer@example.be", Role::Viewer, &[], &[])
+        .await;
+    let nothing = app
+        .post_json_authed(&path, &viewer, &json!({ "locales": [] }))
+        .await;
+    crate::helpers::assert_problem(nothing, StatusCode::UNPROCESSABLE_ENTITY).await;
     let published = app
         .post_json_authed(&path, &french_editor, &json!({ "locales": ["fr"] }))
         .await;

@@ -355,6 +355,29 @@ async fn disabling_or_deleting_someone_revokes_their_automation_tokens_only(back
         1
     );
 
+    // Demoting an admin does the same: their automation tokens acted as an admin made them.
+    app.patch_json_authed(&path, &admin, &json!({ "disabled": false }))
+        .await;
+    let back = app
+        .login_token("second@example.org", "second admin password")
+        .await;
+    let (_, made) = app
+        .api_token(
+            &back,
+            json!({ "name": "Syncer", "kind": "admin", "role": "editor" }),
+        )
+        .await;
+    let demoted = app
+        .patch_json_authed(&path, &admin, &json!({ "role": "editor" }))
+        .await;
+    assert_eq!(demoted.status(), StatusCode::OK);
+    assert_problem(
+        app.get_authed("/api/v1/admin/board", &made).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    app.patch_json_authed(&path, &admin, &json!({ "role": "admin" }))
+        .await;
     // Deleting does the same for tokens made while enabled again.
     app.patch_json_authed(&path, &admin, &json!({ "disabled": false }))
         .await;

@@ -244,11 +244,14 @@ fn as_plain_text(markdown: &str) -> String {
 
 /// The nesting of HTML elements written in a body, from its raw HTML chunks in order.
 ///
-/// A tag scanner, not a parser: it only has to bound what the sanitizer's parser will
-/// face. Void elements and those a browser closes by itself when a sibling starts
-/// (`p`, `li`, table cells...) do not nest; a closing tag closes one level.
+/// A tag scanner, not a parser, but it nests as the sanitizer's HTML parser does where
+/// that matters for cost: void elements and those a browser closes by itself when a
+/// sibling starts (`p`, `li`, table cells...) do not nest; `/>` closes an element only
+/// inside SVG or MathML (HTML ignores it: `<div/>` opens a `div`); a closing tag closes
+/// the innermost open element of its name, and one that matches none is ignored.
 #[derive(Debug, Default)]
 struct HtmlNesting {
+    open: Vec<String>,
     depth: usize,
 }
 
@@ -256,40 +259,65 @@ const VOID: [&str; 14] = [
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
     "wbr", "param",
 ];
-const SELF_CLOSING: [&str; 15] = [
-    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "rp",
-    "rt", "colgroup",
+const SELF_CLOSING: [&str; 13] = [
+    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot",
+    "colgroup",
 ];
 
 impl HtmlNesting {
-    /// Reads one chunk; returns how many tags it holds.
+    /// Reads one chunk; returns how many tags it holds. Linear in the chunk: the end of
+    /// each tag is found by one forward scan shared by all tags.
     fn read(&mut self, chunk: &str) -> usize {
+        let bytes = chunk.as_bytes();
         let mut tags = 0;
-        let mut rest = chunk;
-        while let Some(at) = rest.find('<') {
-            rest = &rest[at + 1..];
-            let closing = rest.starts_with('/');
-            let name_start = usize::from(closing);
-            let name_len = rest[name_start..]
-                .bytes()
-                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        let mut at = 0;
+        // The next `>` at or after a position, found once and reused; `None`: no more.
+        let mut next_close: Option<usize> = None;
+        let mut no_more_close = false;
+        while let Some(found) = chunk[at..].find('<') {
+            let start = at + found + 1;
+            at = start;
+            let closing = bytes.get(start) == Some(&b'/');
+            let name_start = start + usize::from(closing);
+            let name_len = bytes[name_start.min(bytes.len())..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
                 .count();
-            if name_len == 0 || !rest.as_bytes()[name_start].is_ascii_alphabetic() {
+            if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
                 continue;
             }
-            let name = rest[name_start..name_start + name_len].to_ascii_lowercase();
-            let tag_end = rest.find('>').unwrap_or(rest.len());
-            let self_closed = rest[..tag_end].ends_with('/');
-            tags += 1;
-            let nests = !VOID.contains(&name.as_str()) && !SELF_CLOSING.contains(&name.as_str());
-            if nests && closing {
-                self.depth = self.depth.saturating_sub(1);
-            } else if nests && !self_closed {
-                self.depth += 1;
+            let name = chunk[name_start..name_start + name_len].to_ascii_lowercase();
+            if !no_more_close && next_close.is_none_or(|close| close < name_start) {
+                match chunk[name_start..].find('>') {
+                    Some(close) => next_close = Some(name_start + close),
+                    None => no_more_close = true,
+                }
             }
-            rest = &rest[name_start + name_len..];
+            let tag_end = if no_more_close {
+                bytes.len()
+            } else {
+                next_close.unwrap_or(bytes.len())
+            };
+            let self_closed = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
+            tags += 1;
+            at = name_start + name_len;
+            if VOID.contains(&name.as_str()) || SELF_CLOSING.contains(&name.as_str()) {
+                continue;
+            }
+            if closing {
+                if let Some(innermost) = self.open.iter().rposition(|open| *open == name) {
+                    self.open.truncate(innermost);
+                }
+            } else if !(self_closed && self.in_foreign_content()) {
+                self.open.push(name);
+            }
+            self.depth = self.open.len();
         }
         tags
+    }
+
+    fn in_foreign_content(&self) -> bool {
+        self.open.iter().any(|open| open == "svg" || open == "math")
     }
 }
 
@@ -374,6 +402,25 @@ mod tests {
             check(&html_block, LIMITS),
             Err(Exceeded::Elements { .. })
         ));
+        for bypass in [
+            "<div/>".repeat(40),
+            "<div></span>".repeat(40),
+            "<rt>".repeat(40),
+        ] {
+            assert!(
+                matches!(check(&bypass, LIMITS), Err(Exceeded::Depth { .. })),
+                "{bypass}"
+            );
+        }
+        let svg = format!("<svg>{}</svg>", "<path d=\"M0 0\"/>".repeat(100));
+        assert_eq!(check(&svg, LIMITS), Ok(()), "self-closed in SVG");
+        let unclosed_tags = format!("<div>{}", "<a".repeat(50_000));
+        let started = std::time::Instant::now();
+        let _ = check(&unclosed_tags, LIMITS);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "linear"
+        );
         let closed = "<div>a</div>".repeat(1000);
         assert_eq!(check(&closed, LIMITS), Ok(()), "siblings do not nest");
     }

@@ -34,19 +34,33 @@ pub async fn container_type(
             zip_contents::zip64_directory(&record, at).map_err(unreadable)?
         }
     };
-    let listing = read(directory.offset, directory.offset + directory.size).await?;
-    let entries = zip_contents::entries(&listing).map_err(unreadable)?;
+    // An empty archive lists nothing (and an empty range cannot be read).
+    let entries = if directory.size == 0 {
+        Vec::new()
+    } else {
+        let listing = read(directory.offset, directory.offset + directory.size).await?;
+        zip_contents::entries(&listing).map_err(unreadable)?
+    };
+    // Only ranges inside the file, never empty: a hostile offset is a damaged file.
+    let within = |start: u64, len: u64| {
+        start
+            .checked_add(len)
+            .filter(|end| len > 0 && *end <= size)
+            .map(|end| (start, end))
+    };
     let mimetype = match zip_contents::mimetype_entry(&entries) {
-        Some(entry) => {
-            let header_end = (entry.local_offset + zip_contents::LOCAL_HEADER_BYTES).min(size);
-            let header = read(entry.local_offset, header_end).await?;
-            match zip_contents::data_offset(&header, entry) {
-                Some(start) if start + entry.compressed_size <= size => {
-                    Some(read(start, start + entry.compressed_size).await?)
+        Some(entry) => match within(entry.local_offset, zip_contents::LOCAL_HEADER_BYTES) {
+            Some((start, end)) => {
+                let header = read(start, end).await?;
+                match zip_contents::data_offset(&header, entry)
+                    .and_then(|data| within(data, entry.compressed_size))
+                {
+                    Some((start, end)) => Some(read(start, end).await?),
+                    None => None,
                 }
-                _ => None,
             }
-        }
+            None => None,
+        },
         None => None,
     };
     Ok(zip_contents::container_type(&entries, mimetype.as_deref()))

@@ -58,7 +58,7 @@ pub async fn authorize_change(
 }
 
 /// The countries of whoever uploaded a file (a user or an admin token); `None` when
-/// nobody is known, or they are gone or disabled.
+/// nobody is known, or they are gone, disabled, revoked or expired.
 async fn uploader_countries(
     state: &AppState,
     uploaded_by: Option<Uuid>,
@@ -78,7 +78,8 @@ async fn uploader_countries(
         .one(&state.db)
         .await?
     {
-        if token.revoked_at.is_some() {
+        let now = state.clock.now();
+        if token.revoked_at.is_some() || token.expires_at.is_some_and(|at| at <= now) {
             return Ok(None);
         }
         let scope = scopes::from_json(token.scope_countries, token.scope_locales)?;

@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use super::load::{self, json_strings};
 use super::revisions::{self, RevisionAction};
+use super::schedules::ScheduleChoice;
 use super::translations::{self, TranslationInput};
 use super::view::{Item, ItemSummary, etag_of_document, if_match_names};
 use crate::domain::content::{ContentKind, FieldChanges, ItemFields};
@@ -176,6 +177,9 @@ pub fn abilities(state: &AppState, actor: &Actor, item: &Item) -> ItemAbilities 
 }
 
 /// Changes neutral fields. `if_match` must be the item's current ETag.
+///
+/// When publications of the item are scheduled, `schedules` says what happens to them
+/// (see [`super::schedules`]): without it, 409.
 pub async fn update(
     state: &AppState,
     actor: &Actor,
@@ -183,6 +187,7 @@ pub async fn update(
     id: Uuid,
     if_match: Option<&str>,
     input: ItemInput,
+    schedules: Option<ScheduleChoice>,
 ) -> Result<Item, AppError> {
     // Neutral fields reach readers with the next publish of a translation.
     published_state::nothing_visible();
@@ -217,6 +222,9 @@ pub async fn update(
         audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
     }
 
+    let scheduled =
+        super::schedules::choice_for_details(state, actor, &current_countries, id, schedules)
+            .await?;
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
     let updated = Documents::update_many()
@@ -248,6 +256,18 @@ pub async fn update(
         return Err(stale(current.version + 1));
     }
     let changed = load::document(&txn, kind, id).await?;
+    if let Some((pending, choice)) = &scheduled {
+        let kept_by = actor.user().map(|u| u.id);
+        super::schedules::settle_after_details(
+            &txn,
+            pending,
+            *choice,
+            changed.version,
+            kept_by,
+            now,
+        )
+        .await?;
+    }
     revisions::record_fields(&txn, &changed, RevisionAction::Fields, actor, now).await?;
     audit::record(
         &txn,

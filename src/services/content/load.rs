@@ -214,6 +214,10 @@ pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppE
                         published_at: l.published_at,
                         urls: Vec::new(),
                         details_outdated: l.document_version != model.version,
+                        // Written from a validated document; a row that cannot be read
+                        // falls back to the item's countries rather than to "EU-wide".
+                        countries: crate::services::scopes::countries_from_json(&l.countries)
+                            .unwrap_or_else(|_| countries.clone()),
                     }),
                     failed_schedule: failures
                         .iter()
@@ -266,10 +270,9 @@ pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppE
     for translation in &mut translations {
         if let Some(live) = &mut translation.live {
             let locale = translation.locale.as_str();
-            live.urls = live_urls(
-                state, &sites, kind, model.id, &countries, locale, &live.slug,
-            )
-            .await?;
+            let shown_in = live.countries.clone();
+            live.urls =
+                live_urls(state, &sites, kind, model.id, &shown_in, locale, &live.slug).await?;
         }
     }
     let missing_locales = missing_locales(db, &countries, &translations).await?;

@@ -62,6 +62,12 @@ pub async fn publish_details(
             .map(|l| Locale::from_stored(l.locale.clone()))
             .collect(),
     };
+    if chosen.is_empty() {
+        return Err(AppError::invalid(
+            "locales",
+            "no live language shows earlier details: there is nothing to publish",
+        ));
+    }
     for locale in &chosen {
         let action = Action::Publish {
             countries: &countries,

@@ -125,12 +125,13 @@ async fn act(
             });
         }
     }
-    // Rendering is CPU work: done before the write lock is taken, on the render pool.
-    let body_html = match (what, at.filter(|at| *at > state.clock.now())) {
+    // One reading of the clock decides both whether this is a schedule and when it
+    // happens. Rendering is CPU work: done before the write lock is taken, on the pool.
+    let now = state.clock.now();
+    let body_html = match (what, at.filter(|at| *at > now)) {
         (Publication::Publish, None) => Some(state.renderer.render(&draft.body).await?.html),
         _ => None,
     };
-    let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
     // Everything read above may have changed meanwhile (a trash, another edit): read
     // it again under lock, and publish exactly what was checked.
@@ -177,11 +178,9 @@ async fn act(
         None => {
             match what {
                 Publication::Publish => {
-                    // Rendered above, unless the schedule fell due meanwhile.
-                    let body_html = match body_html {
-                        Some(html) => html,
-                        None => state.renderer.render(&draft.body).await?.html,
-                    };
+                    let body_html = body_html.ok_or_else(|| {
+                        AppError::internal("a publication now was not rendered before it")
+                    })?;
                     publish_in(&txn, &document, &draft, body_html, Some(actor), now).await?
                 }
                 Publication::Unpublish => {

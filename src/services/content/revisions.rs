@@ -380,22 +380,43 @@ fn summary(
     }
 }
 
-/// Field-by-field differences of two snapshots (objects); `before` may be absent.
+/// Bookkeeping in snapshots, not content: versions, and what the text followed.
+const BOOKKEEPING: [&str; 5] = [
+    "version",
+    "base_revision_id",
+    "draft_version",
+    "document_version",
+    "details_only",
+];
+
+/// Field-by-field differences of two snapshots (objects); `before` may be absent (a
+/// first revision: every field with a value is new).
+///
+/// A draft's snapshot and a publication's hold different fields (a publication also
+/// the item's details): a field only one of them has is not a change, so only fields
+/// both hold are compared.
 fn diff(before: Option<&Value>, after: &Value) -> Vec<(String, Value, Value)> {
     let empty = Map::new();
-    let before = before.and_then(Value::as_object).unwrap_or(&empty);
     let after_map = after.as_object().unwrap_or(&empty);
-    let mut keys: Vec<&String> = before.keys().chain(after_map.keys()).collect();
+    let mut keys: Vec<&String> = after_map
+        .keys()
+        .filter(|key| !BOOKKEEPING.contains(&key.as_str()))
+        .collect();
     keys.sort();
-    keys.dedup();
+    let Some(before) = before.and_then(Value::as_object) else {
+        return keys
+            .into_iter()
+            .filter_map(|key| {
+                let new = after_map.get(key).cloned().unwrap_or(Value::Null);
+                let empty = new.is_null() || new == "" || new == Value::Array(Vec::new());
+                (!empty).then(|| (key.clone(), Value::Null, new))
+            })
+            .collect();
+    };
     keys.into_iter()
-        // Bookkeeping, not content: what the text followed is not a change of text.
-        .filter(|key| key.as_str() != "version" && key.as_str() != "base_revision_id")
         .filter_map(|key| {
-            let (old, new) = (
-                before.get(key).cloned().unwrap_or(Value::Null),
-                after_map.get(key).cloned().unwrap_or(Value::Null),
-            );
+            let old = before.get(key)?.clone();
+            let new = after_map.get(key).cloned().unwrap_or(Value::Null);
             (old != new).then(|| (key.clone(), old, new))
         })
         .collect()
@@ -408,15 +429,25 @@ mod tests {
 
     #[test]
     fn only_changed_fields_are_listed() {
-        let before = json!({ "title": "A", "body": "x", "version": 1 });
+        let before = json!({ "title": "A", "body": "x", "summary": "", "version": 1 });
         let after = json!({ "title": "B", "body": "x", "summary": "s", "version": 2 });
         let changes = diff(Some(&before), &after);
         assert_eq!(
             changes,
             vec![
-                ("summary".to_owned(), json!(null), json!("s")),
+                ("summary".to_owned(), json!(""), json!("s")),
                 ("title".to_owned(), json!("A"), json!("B")),
             ]
         );
+    }
+
+    #[test]
+    fn a_publication_compared_with_a_draft_shows_no_details_as_changed() {
+        let draft = json!({ "title": "A", "body": "x", "version": 3, "base_revision_id": null });
+        let published = json!({ "title": "A", "body": "x", "fields": { "city": "Riga" },
+            "countries": ["LV"], "tags": [], "draft_version": 3, "document_version": 2 });
+        assert_eq!(diff(Some(&draft), &published), vec![]);
+        let first = diff(None, &json!({ "title": "A", "summary": "", "version": 1 }));
+        assert_eq!(first, vec![("title".to_owned(), json!(null), json!("A"))]);
     }
 }

@@ -87,23 +87,113 @@ pub async fn choice_for_draft(
     Ok(Some((scheduled, choice)))
 }
 
+/// Before an item's details are changed: what the change does to its pending scheduled
+/// publications (each publishes the details it was scheduled with). With none,
+/// nothing; with some and no choice, 409; keeping them needs the right to publish each.
+pub async fn choice_for_details(
+    state: &AppState,
+    actor: &Actor,
+    countries: &[crate::domain::CountryCode],
+    id: Uuid,
+    choice: Option<ScheduleChoice>,
+) -> Result<Option<(Vec<schedule::Model>, ScheduleChoice)>, AppError> {
+    let scheduled: Vec<schedule::Model> = Schedules::find()
+        .filter(Column::DocumentId.eq(id))
+        .filter(Column::DoneAt.is_null())
+        .filter(Column::Action.eq("publish"))
+        .all(&state.db)
+        .await?;
+    if scheduled.is_empty() {
+        return Ok(None);
+    }
+    let Some(choice) = choice else {
+        let locales: Vec<&str> = scheduled.iter().map(|s| s.locale.as_str()).collect();
+        return Err(AppError::refused(
+            Refusal::SchedulePending,
+            format!(
+                "publishing of {} is scheduled; changing the details must say what happens \
+                 to it: \"schedules\": \"keep\" publishes the new details then, \"cancel\" \
+                 cancels it",
+                locales.join(", ")
+            ),
+        ));
+    };
+    if choice == ScheduleChoice::Keep {
+        for pending in &scheduled {
+            let locale = Locale::from_stored(pending.locale.clone());
+            let action = Action::Publish {
+                countries,
+                locale: &locale,
+            };
+            audit::authorize(
+                state,
+                actor,
+                action,
+                "schedule",
+                Some(pending.id.to_string()),
+            )
+            .await?;
+        }
+    }
+    Ok(Some((scheduled, choice)))
+}
+
+/// Inside the details' transaction: keeps the schedules for the new details, or
+/// cancels them.
+///
+/// A kept schedule runs as whoever kept it: they chose what it publishes. One that
+/// pins no versions (scheduled before versions were pinned) stays as it is.
+pub async fn settle_after_details(
+    txn: &impl ConnectionTrait,
+    scheduled: &[schedule::Model],
+    choice: ScheduleChoice,
+    document_version: i64,
+    kept_by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for pending in scheduled {
+        let update = Schedules::update_many()
+            .filter(Column::Id.eq(pending.id))
+            .filter(Column::DoneAt.is_null());
+        let update = match choice {
+            ScheduleChoice::Keep => update
+                .filter(Column::DocumentVersion.is_not_null())
+                .col_expr(Column::DocumentVersion, Expr::value(Some(document_version)))
+                .col_expr(
+                    Column::CreatedBy,
+                    Expr::value(kept_by.or(pending.created_by)),
+                ),
+            ScheduleChoice::Cancel => update
+                .col_expr(Column::DoneAt, Expr::value(Some(now)))
+                .col_expr(Column::Outcome, Expr::value(Some("cancelled".to_owned()))),
+        };
+        update.exec(txn).await?;
+    }
+    Ok(())
+}
+
 /// Inside the draft's transaction: keeps the schedule for the new draft (and the
 /// item's current details), or cancels it.
 pub async fn settle_after_draft(
     txn: &impl ConnectionTrait,
     scheduled: &schedule::Model,
     choice: ScheduleChoice,
-    draft_version: i64,
-    document_version: i64,
+    (draft_version, document_version): (i64, i64),
+    kept_by: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let update = Schedules::update_many()
         .filter(Column::Id.eq(scheduled.id))
         .filter(Column::DoneAt.is_null());
     let update = match choice {
+        // Runs as whoever kept it: they chose what it publishes.
         ScheduleChoice::Keep => update
             .col_expr(Column::DraftVersion, Expr::value(Some(draft_version)))
-            .col_expr(Column::DocumentVersion, Expr::value(Some(document_version))),
+            .col_expr(Column::DocumentVersion, Expr::value(Some(document_version)))
+            .col_expr(
+                Column::CreatedBy,
+                Expr::value(kept_by.or(scheduled.created_by)),
+            ),
         ScheduleChoice::Cancel => update
             .col_expr(Column::DoneAt, Expr::value(Some(now)))
             .col_expr(Column::Outcome, Expr::value(Some("cancelled".to_owned()))),

@@ -174,8 +174,9 @@ pub async fn put_translation(
     )
     .await?;
     if let Some((pending, choice)) = &scheduled {
-        schedules::settle_after_draft(&txn, pending, *choice, version, document.version, now)
-            .await?;
+        let versions = (version, document.version);
+        let kept_by = actor.user().map(|u| u.id);
+        schedules::settle_after_draft(&txn, pending, *choice, versions, kept_by, now).await?;
     }
     let schedule = scheduled.map(|(_, choice)| match choice {
         ScheduleChoice::Keep => "kept for this draft",

@@ -93,6 +93,8 @@ pub struct Live {
     /// Readers see older details (neutral fields) than the item's: they were changed
     /// since this language was published.
     pub details_outdated: bool,
+    /// The countries it was published with: the sites that show it now.
+    pub countries: Vec<CountryCode>,
 }
 
 #[derive(Debug, Clone)]

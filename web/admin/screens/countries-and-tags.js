@@ -5,6 +5,7 @@ import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1
 import { get, patch } from "../api.js";
 import { Checkboxes, ErrorSummary, TextField } from "./forms.js";
 import { countryName } from "./names.js";
+import { ScheduledOnSave, schedulesChoice } from "./neutral.js";
 
 export function CountriesAndTags({ kind, item, me, onSaved }) {
   const [countries, setCountries] = useState(item.countries);
@@ -13,6 +14,7 @@ export function CountriesAndTags({ kind, item, me, onSaved }) {
   const [inUse, setInUse] = useState([]);
   const [problem, setProblem] = useState(null);
   const [saved, setSaved] = useState(false);
+  const [keep, setKeep] = useState("keep");
   useEffect(() => {
     setCountries(item.countries);
     setTags(item.tags);
@@ -32,7 +34,7 @@ export function CountriesAndTags({ kind, item, me, onSaved }) {
     const typed = extra.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean);
     try {
       await patch(`/api/v1/admin/${kind.path}/${item.id}`,
-        { countries, tags: [...new Set([...tags, ...typed])] }, { ifMatch: item.etag });
+        { countries, tags: [...new Set([...tags, ...typed])], schedules: schedulesChoice(item, keep) }, { ifMatch: item.etag });
       setSaved(true);
       await onSaved();
     } catch (error) {
@@ -57,6 +59,7 @@ export function CountriesAndTags({ kind, item, me, onSaved }) {
             value=${extra} onInput=${(v) => { setSaved(false); setExtra(v); }}
             error=${Object.entries(errors).find(([field]) => field.startsWith("tags["))?.[1]} />
         </fieldset>
+        ${editable && html`<${ScheduledOnSave} item=${item} value=${keep} onChange=${setKeep} />`}
         ${editable && html`<div class="actions"><button type="submit" class="secondary">Save countries and tags</button>
           ${saved && html`<span class="saved-at" role="status">Countries and tags saved</span>`}</div>`}
       </form>

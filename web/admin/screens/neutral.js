@@ -3,7 +3,7 @@
 
 import { html, useEffect, useRef, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { get, patch, post } from "../api.js";
-import { Checkboxes, ErrorSummary, Select, TextField } from "./forms.js";
+import { Checkboxes, ErrorSummary, Radios, Select, TextField } from "./forms.js";
 import { toLocalInput, toOffsetDateTime } from "./zones.js";
 import { UploadZone } from "./media.js";
 
@@ -167,6 +167,34 @@ export function FieldInputs({ kind, form, setForm, errors = {}, zones = [] }) {
   }
 }
 
+/** The languages whose publication is scheduled, and whether the caller may keep them. */
+function scheduledLanguages(item) {
+  const scheduled = item.translations.filter((t) => t.schedules.some((s) => s.action === "publish")).map((t) => t.locale);
+  return { scheduled, canKeep: scheduled.every((l) => item.permissions.publish_locales.includes(l)) };
+}
+
+/** What a save of the details sends as `schedules`: nothing when nothing is scheduled. */
+export function schedulesChoice(item, chosen) {
+  const { scheduled, canKeep } = scheduledLanguages(item);
+  if (scheduled.length === 0) return undefined;
+  return canKeep ? chosen : "cancel";
+}
+
+/**
+ * Before saving details of an item whose publication is scheduled: a scheduled
+ * publication publishes the details it was scheduled with, so the person chooses.
+ */
+export function ScheduledOnSave({ item, value, onChange }) {
+  const { scheduled, canKeep } = scheduledLanguages(item);
+  if (scheduled.length === 0) return null;
+  const names = scheduled.map((l) => l.toUpperCase()).join(", ");
+  const options = canKeep
+    ? [["keep", "Publish these details with them"], ["cancel", "Cancel the scheduled publishing"]]
+    : [["cancel", "Cancel the scheduled publishing (an editor schedules it again)"]];
+  return html`<${Radios} name=${`schedules-${item.id}`} legend=${`Publishing of ${names} is scheduled. When you save:`}
+    value=${canKeep ? value : "cancel"} onChange=${onChange} options=${options} />`;
+}
+
 /** Beside every time: the zone it is in. */
 function zoneHint(zone) {
   return zone ? `${zone.replace("_", " ")} time.` : "In the event's time zone.";
@@ -175,6 +203,7 @@ function zoneHint(zone) {
 export function NeutralFields({ kind, item, onSaved }) {
   const [form, setForm] = useState(() => formOf(kind, item.fields));
   const [zones, setZones] = useState([]);
+  const [keep, setKeep] = useState("keep");
   useEffect(() => {
     if (kind.path !== "events") return;
     countryFacts().then((all) => setZones(all.find((c) => c.code === item.countries[0])?.time_zones ?? []));
@@ -195,7 +224,8 @@ export function NeutralFields({ kind, item, onSaved }) {
     setBusy(true);
     setProblem(null);
     try {
-      await patch(`/api/v1/admin/${kind.path}/${item.id}`, { fields: fieldsOf(kind, form) }, { ifMatch: item.etag });
+      await patch(`/api/v1/admin/${kind.path}/${item.id}`,
+        { fields: fieldsOf(kind, form), schedules: schedulesChoice(item, keep) }, { ifMatch: item.etag });
       setSaved(true);
       await onSaved();
     } catch (error) {
@@ -219,6 +249,7 @@ export function NeutralFields({ kind, item, onSaved }) {
           <legend class="visually-hidden">${summary}</legend>
           <${FieldInputs} kind=${kind} form=${form} zones=${zones} setForm=${(f) => { setSaved(false); setForm(f); }} errors=${problem?.fields} />
         </fieldset>
+        ${editable && html`<${ScheduledOnSave} item=${item} value=${keep} onChange=${setKeep} />`}
         ${editable && html`<div class="actions"><button type="submit" class="secondary" disabled=${busy}>Save details</button>
           ${saved && html`<span class="saved-at" role="status">Details saved</span>`}</div>`}
       </form>
@@ -271,6 +302,7 @@ function PlaceInTree({ item, onSaved }) {
   const [position, setPosition] = useState(String(item.position));
   const [problem, setProblem] = useState(null);
   const [saved, setSaved] = useState(false);
+  const [keep, setKeep] = useState("keep");
   useEffect(() => {
     get("/api/v1/admin/pages?per_page=100").then(({ data }) => setPages(data.items.filter((p) => p.id !== item.id))).catch(() => setPages([]));
   }, [item.id]);
@@ -282,7 +314,8 @@ function PlaceInTree({ item, onSaved }) {
     event.preventDefault();
     setProblem(null);
     try {
-      await patch(`/api/v1/admin/pages/${item.id}`, { parent_id: parent || null, position: Number(position) }, { ifMatch: item.etag });
+      await patch(`/api/v1/admin/pages/${item.id}`, { parent_id: parent || null, position: Number(position),
+        schedules: schedulesChoice(item, keep) }, { ifMatch: item.etag });
       setSaved(true);
       await onSaved();
     } catch (error) {
@@ -301,6 +334,7 @@ function PlaceInTree({ item, onSaved }) {
           <${TextField} name="position" label="Position" hint="Pages are shown in increasing position among their siblings." type="number"
             value=${position} onInput=${(v) => { setSaved(false); setPosition(v); }} error=${problem?.fields?.position} />
         </fieldset>
+        ${item.permissions.edit_fields && html`<${ScheduledOnSave} item=${item} value=${keep} onChange=${setKeep} />`}
         ${item.permissions.edit_fields && html`<div class="actions"><button type="submit" class="secondary">Save place</button>
           ${saved && html`<span class="saved-at" role="status">Place saved</span>`}</div>`}
       </form>

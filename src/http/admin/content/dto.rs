@@ -344,6 +344,12 @@ pub struct UpdateItemRequest {
     /// `capacity`, `venue`, `cover_asset_id`, registration window, `materials`, ...).
     #[oai(nullable)]
     pub fields: Option<FieldsChanges>,
+    /// Required when publications of the item are scheduled (409 `schedule-pending`
+    /// otherwise): `keep` publishes the new details at the scheduled times (for whoever
+    /// may publish those languages), `cancel` cancels the scheduled publications.
+    #[serde(default)]
+    #[oai(nullable)]
+    pub schedules: Option<ScheduleChoiceName>,
 }
 
 /// When to publish or unpublish; absent or in the past: now.

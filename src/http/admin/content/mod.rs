@@ -216,7 +216,9 @@ impl ContentApi {
     ///
     /// Needs `If-Match` with the item's ETag (428 without; 412 with the current ETag
     /// when someone changed it since). Readers see the change only when a translation
-    /// is published again.
+    /// is published again (or with `publish-details`). When publications of the item
+    /// are scheduled, `schedules` says whether they publish the new details (`keep`) or
+    /// are cancelled (`cancel`); without it, 409 `schedule-pending`.
     #[oai(path = "/:kind/:id", method = "patch", operation_id = "content_update")]
     async fn update(
         &self,
@@ -227,6 +229,7 @@ impl ContentApi {
         body: JsonBody<UpdateItemRequest>,
     ) -> Result<ItemWithTag, ApiError<WriteErrors>> {
         let body = body.0;
+        let schedules = body.schedules;
         let input = ItemInput {
             countries: body.countries,
             tags: body.tags,
@@ -241,6 +244,7 @@ impl ContentApi {
             id.0,
             if_match.0.as_deref(),
             input,
+            schedules.map(Into::into),
         )
         .await?;
         Ok(item_response(&self.state, &auth.0, item))
