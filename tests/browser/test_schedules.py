@@ -2,6 +2,7 @@
 what happens to the schedule, a schedule is moved or cancelled where it is shown, and a
 schedule that did not happen says so, and why."""
 
+import re
 import datetime
 import time
 
@@ -35,7 +36,7 @@ def test_saving_a_scheduled_translation_keeps_the_schedule_for_the_new_version(n
     accessible(page, "saving a scheduled translation")
     screenshot(page, "schedule-on-save")
     page.get_by_role("button", name="Save draft").click()
-    expect(page.get_by_role("status").filter(has_text="Saved")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text=re.compile(r"^Saved \d"))).to_be_visible()
     expect(scheduled).to_contain_text("Publishing is scheduled for")
     status, item = api.call("GET", f"/api/v1/admin/news/{item_id}")
     assert len(item["translations"][0]["schedules"]) == 1, item
@@ -72,3 +73,20 @@ def test_a_schedule_that_did_not_happen_says_why(new_page, api):
     page.goto(f"/admin/news/{item['id']}")
     expect(page.get_by_text("did not happen: whoever scheduled this may no longer publish it")).to_be_visible()
     screenshot(page, "schedule-failed")
+
+
+def test_changing_details_of_a_scheduled_item_says_what_happens_to_the_schedule(new_page, api):
+    api.user("details-planner@example.lt", "editor", countries=["LT"], locales=["lt"])
+    item_id = scheduled_news(api, "Naujienos data", 3600)
+    page = new_page(timezone="Europe/Vilnius")
+    sign_in(page, "details-planner@example.lt")
+    page.goto(f"/admin/news/{item_id}")
+    page.locator("summary", has_text="News details").click()
+    page.get_by_label("Date").fill("2099-01-15")
+    choice = page.get_by_role("group", name="Publishing of LT is scheduled. When you save:")
+    expect(choice.get_by_label("Publish these details with them")).to_be_checked()
+    page.get_by_role("button", name="Save details").click()
+    expect(page.get_by_role("status").filter(has_text="Details saved")).to_be_visible()
+    status, item = api.call("GET", f"/api/v1/admin/news/{item_id}")
+    assert item["fields"]["date"] == "2099-01-15", item["fields"]
+    assert len(item["translations"][0]["schedules"]) == 1, "the schedule was kept"

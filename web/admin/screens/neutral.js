@@ -203,7 +203,7 @@ function zoneHint(zone) {
 export function NeutralFields({ kind, item, onSaved }) {
   const [form, setForm] = useState(() => formOf(kind, item.fields));
   const [zones, setZones] = useState([]);
-  const [keep, setKeep] = useState("keep");
+  const [schedules, setSchedules] = useState("keep");
   useEffect(() => {
     if (kind.path !== "events") return;
     countryFacts().then((all) => setZones(all.find((c) => c.code === item.countries[0])?.time_zones ?? []));
@@ -225,7 +225,7 @@ export function NeutralFields({ kind, item, onSaved }) {
     setProblem(null);
     try {
       await patch(`/api/v1/admin/${kind.path}/${item.id}`,
-        { fields: fieldsOf(kind, form), schedules: schedulesChoice(item, keep) }, { ifMatch: item.etag });
+        { fields: fieldsOf(kind, form), schedules: schedulesChoice(item, schedules) }, { ifMatch: item.etag });
       setSaved(true);
       await onSaved();
     } catch (error) {
@@ -249,7 +249,7 @@ export function NeutralFields({ kind, item, onSaved }) {
           <legend class="visually-hidden">${summary}</legend>
           <${FieldInputs} kind=${kind} form=${form} zones=${zones} setForm=${(f) => { setSaved(false); setForm(f); }} errors=${problem?.fields} />
         </fieldset>
-        ${editable && html`<${ScheduledOnSave} item=${item} value=${keep} onChange=${setKeep} />`}
+        ${editable && html`<${ScheduledOnSave} item=${item} value=${schedules} onChange=${setSchedules} />`}
         ${editable && html`<div class="actions"><button type="submit" class="secondary" disabled=${busy}>Save details</button>
           ${saved && html`<span class="saved-at" role="status">Details saved</span>`}</div>`}
       </form>
