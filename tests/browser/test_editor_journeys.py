@@ -226,3 +226,28 @@ def test_an_editor_tags_an_item_and_adds_a_country_of_their_scope(new_page, api)
     status, saved = api.call("GET", f"/api/v1/admin/news/{item['id']}")
     assert sorted(saved["countries"]) == ["BE", "LU"], saved["countries"]
     assert sorted(saved["tags"]) == ["social-clauses", "srpp"], saved["tags"]
+
+
+def test_an_editor_formats_with_the_toolbar_and_sees_the_preview_beside_the_text(new_page, api, server):
+    api.user("toolbar@example.be", "editor", countries=["BE"], locales=["fr"])
+    status, item = api.call("POST", "/api/v1/admin/news", {
+        "countries": ["BE"], "translation": {"locale": "fr", "title": "Mise en forme", "body": "achats sociaux"}})
+    assert status == 201
+    page = new_page(width=1600, height=1000)
+    sign_in(page, "toolbar@example.be")
+    page.goto(f"/admin/news/{item['id']}")
+    body = page.get_by_label("Body", exact=True)
+    body.focus()
+    page.evaluate("() => { const area = document.getElementById('field-body'); area.setSelectionRange(0, 6); }")
+    toolbar = page.get_by_role("toolbar", name="Format the body")
+    toolbar.get_by_role("button", name="Bold").click()
+    expect(body).to_have_value("**achats** sociaux")
+    toolbar.get_by_role("button", name="Heading").click()
+    expect(body).to_have_value("## **achats** sociaux")
+    # Written and previewed side by side, as publishing renders it.
+    beside = page.get_by_role("region", name="Preview beside the text")
+    expect(beside.locator("h2")).to_have_text("achats sociaux")
+    expect(beside.locator("strong")).to_have_text("achats")
+    expect(page.get_by_role("group", name="Body view")).to_be_hidden()
+    accessible(page, "toolbar and preview beside")
+    screenshot(page, "toolbar")

@@ -10,6 +10,7 @@ import { guardLeaving, navigate } from "../app.js";
 import { ErrorSummary, Radios, Select, TextArea, TextField, when } from "./forms.js";
 import { NeutralFields } from "./neutral.js";
 import { CountriesAndTags } from "./countries-and-tags.js";
+import { MarkdownToolbar } from "./markdown-toolbar.js";
 import { UploadZone, size } from "./media.js";
 import { SourcePanel } from "./source.js";
 import { Diff } from "./diff.js";
@@ -111,16 +112,20 @@ function Conflict({ mine, theirs, heading, onResolve, onCancel }) {
     </section>`;
 }
 
-function MarkdownPreview({ markdown }) {
+/** The body as publishing renders it; beside the text, `delay` ms after typing stops. */
+function MarkdownPreview({ markdown, delay = 0 }) {
   const [rendered, setRendered] = useState(null);
   const [problem, setProblem] = useState(null);
   useEffect(() => {
     let current = true;
-    post("/api/v1/admin/markdown", { markdown })
-      .then(({ data }) => current && setRendered(data.html))
-      .catch((error) => current && setProblem(error));
+    const timer = setTimeout(() => {
+      post("/api/v1/admin/markdown", { markdown })
+        .then(({ data }) => current && (setProblem(null), setRendered(data.html)))
+        .catch((error) => current && setProblem(error));
+    }, delay);
     return () => {
       current = false;
+      clearTimeout(timer);
     };
   }, [markdown]);
   if (problem) return html`<p class="error-message">${problem.message}</p>`;
@@ -395,16 +400,23 @@ export function ItemEditor({ kind, id, me }) {
         <${TextField} name="slug" label="Slug" value=${texts.slug} onInput=${set("slug")} error=${problem?.fields?.slug}
           hint="The end of the item's address. Leave it empty to have it made from the title." />
         <${TextArea} name="summary" label="Summary" rows="3" value=${texts.summary} onInput=${set("summary")} error=${problem?.fields?.summary} />
-        <div class="actions" role="group" aria-label="Body view">
+        <div class="actions body-view-toggle" role="group" aria-label="Body view">
           <button type="button" class="secondary" aria-pressed=${!previewing} onClick=${() => setPreviewing(false)}>Write</button>
           <button type="button" class="secondary" aria-pressed=${previewing} onClick=${() => setPreviewing(true)}>Preview</button>
         </div>
         ${translation?.draft.body_exceeds_limits && html`<p class="notice warning" role="status">This text is shown to readers as plain
           text, without its formatting: ${translation.draft.body_exceeds_limits}. Simplify it before saving it again.</p>`}
-        ${previewing
-          ? html`<${MarkdownPreview} markdown=${texts.body} />`
-          : html`<${TextArea} name="body" label="Body" rows="14" hint="Markdown: ## for a heading, * for a list, [text](address) for a link."
-              value=${texts.body} onInput=${set("body")} error=${problem?.fields?.body} />`}
+        <div class="write-preview">
+          <div class="write">
+            ${previewing
+              ? html`<${MarkdownPreview} markdown=${texts.body} />`
+              : html`<${MarkdownToolbar} name="body" value=${texts.body} onInput=${set("body")} disabled=${!canWrite} />
+                <${TextArea} name="body" label="Body" rows="14" hint="Markdown: ## for a heading, * for a list, [text](address) for a link."
+                  value=${texts.body} onInput=${set("body")} error=${problem?.fields?.body} />`}
+          </div>
+          ${!previewing && html`<div class="preview-side" role="region" aria-label="Preview beside the text">
+            <${MarkdownPreview} markdown=${texts.body} delay=${400} /></div>`}
+        </div>
         ${kind.path === "materials" && html`<${MaterialFile} fileId=${fileId} onChoose=${setFileId} locale=${active} />`}
         <${TextField} name="seo_title" label="SEO title" value=${texts.seo_title} onInput=${set("seo_title")} error=${problem?.fields?.seo_title} />
         <${TextArea} name="seo_description" label="SEO description" rows="2" value=${texts.seo_description} onInput=${set("seo_description")} error=${problem?.fields?.seo_description} />
