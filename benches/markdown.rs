@@ -72,6 +72,14 @@ fn inputs(size: usize, limits: Limits) -> Vec<(String, String)> {
         ("'>' × size (refused)".to_owned(), fill(">", size)),
         ("'<div>' × size/5 (refused)".to_owned(), fill("<div>", size)),
         (
+            "'<div/>' × size/6 (refused)".to_owned(),
+            fill("<div/>", size),
+        ),
+        (
+            "'<div></span>' × size/12 (refused)".to_owned(),
+            fill("<div></span>", size),
+        ),
+        (
             "nested list, size deep (refused)".to_owned(),
             (0..size / 40)
                 .map(|n| format!("{}- x\n", " ".repeat(n.min(400))))

@@ -582,9 +582,11 @@ async fn an_unreachable_store_gives_503(backend: Backend) {
 }
 
 async fn the_sweep_removes_old_orphans_only(backend: Backend) {
-    // The store keeps its own (real) times, so the grace period is short and real too.
+    // The store keeps its own (real) times, so the grace period is short and real too:
+    // long enough that a busy machine (and a slow S3 stand-in) sweeps the young orphan
+    // well within it.
     let app = TestApp::builder(backend)
-        .with(|s| s.assets.orphan_grace_seconds = 1)
+        .with(|s| s.assets.orphan_grace_seconds = 4)
         .spawn()
         .await;
     let admin = app.admin_token().await;
@@ -596,7 +598,7 @@ async fn the_sweep_removes_old_orphans_only(backend: Backend) {
         .await
         .unwrap();
 
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(5100)).await;
     let young_orphan = object_store::path::Path::from(format!("assets/{}", uuid::Uuid::now_v7()));
     app.state
         .store

@@ -93,11 +93,11 @@ pub fn check(markdown: &str, limits: Limits) -> Result<(), Exceeded> {
             }
             Event::End(_) => depth = depth.saturating_sub(1),
             Event::Html(text) => {
-                elements += html.read(&text);
+                elements += html.read(&text, limits.max_depth);
                 ampersands.add_to_block(&text);
             }
             Event::InlineHtml(text) => {
-                elements += html.read(&text);
+                elements += html.read(&text, limits.max_depth);
                 ampersands.add(&text);
             }
             _ => {}
@@ -253,6 +253,8 @@ fn as_plain_text(markdown: &str) -> String {
 struct HtmlNesting {
     open: Vec<String>,
     depth: usize,
+    /// How many of `open` are `svg` or `math`.
+    foreign: usize,
 }
 
 const VOID: [&str; 14] = [
@@ -266,8 +268,9 @@ const SELF_CLOSING: [&str; 13] = [
 
 impl HtmlNesting {
     /// Reads one chunk; returns how many tags it holds. Linear in the chunk: the end of
-    /// each tag is found by one forward scan shared by all tags.
-    fn read(&mut self, chunk: &str) -> usize {
+    /// each tag is found by one forward scan shared by all tags, and reading stops once
+    /// the nesting passes `max_depth` (the body is refused then anyway).
+    fn read(&mut self, chunk: &str, max_depth: usize) -> usize {
         let bytes = chunk.as_bytes();
         let mut tags = 0;
         let mut at = 0;
@@ -306,19 +309,25 @@ impl HtmlNesting {
             }
             if closing {
                 if let Some(innermost) = self.open.iter().rposition(|open| *open == name) {
-                    self.open.truncate(innermost);
+                    let closed = self.open.split_off(innermost);
+                    self.foreign -= closed.iter().filter(|n| is_foreign(n)).count();
                 }
-            } else if !(self_closed && self.in_foreign_content()) {
+            } else if !(self_closed && self.foreign > 0) {
+                self.foreign += usize::from(is_foreign(&name));
                 self.open.push(name);
             }
             self.depth = self.open.len();
+            if self.depth > max_depth {
+                break;
+            }
         }
         tags
     }
+}
 
-    fn in_foreign_content(&self) -> bool {
-        self.open.iter().any(|open| open == "svg" || open == "math")
-    }
+/// Elements in whose content `/>` closes a tag, as in XML.
+fn is_foreign(name: &str) -> bool {
+    name == "svg" || name == "math"
 }
 
 #[cfg(test)]
