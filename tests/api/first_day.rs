@@ -6,7 +6,7 @@ use buysocial::domain::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, backend_tests};
+use crate::helpers::{Backend, TestApp, backend_tests, find_in};
 
 backend_tests!(
     drafts_live_versions_and_revisions_name_who_made_them,
@@ -130,11 +130,8 @@ async fn changed_details_go_live_for_chosen_languages_without_their_drafts(backe
         "details reach readers only when published"
     );
     let item: Value = app
-        .get_authed(&format!("/api/v1/admin/events/{id}"), &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/admin/events/{id}"), &admin)
+        .await;
     assert!(
         item["translations"]
             .as_array()
@@ -202,12 +199,7 @@ async fn the_tags_in_use_are_offered_with_their_counts(backend: Backend) {
         )
         .await;
     }
-    let tags: Value = app
-        .get_authed("/api/v1/admin/tags", &viewer)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let tags: Value = app.get_json("/api/v1/admin/tags", &viewer).await;
     assert_eq!(
         tags,
         json!([{ "tag": "srpp", "items": 2 }, { "tag": "training", "items": 1 }])
@@ -242,11 +234,8 @@ async fn a_live_translation_says_where_each_site_shows_it(backend: Backend) {
     )
     .await;
     let item: Value = app
-        .get_authed(&format!("/api/v1/admin/news/{id}"), &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/admin/news/{id}"), &admin)
+        .await;
     assert_eq!(
         item["translations"][0]["live"],
         Value::Null,
@@ -254,11 +243,8 @@ async fn a_live_translation_says_where_each_site_shows_it(backend: Backend) {
     );
     crate::delivery::publish(&app, &admin, "news", &id, "fr").await;
     let item: Value = app
-        .get_authed(&format!("/api/v1/admin/news/{id}"), &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/admin/news/{id}"), &admin)
+        .await;
     assert_eq!(
         item["translations"][0]["live"]["urls"],
         json!([{ "site": "be", "url": "https://be.example/fr/news/appel" }]),
@@ -288,12 +274,7 @@ async fn an_editor_asks_a_colleague_for_review_and_not_themselves(backend: Backe
     let queue = |token: String| {
         let app = &app;
         async move {
-            let body: Value = app
-                .get_authed("/api/v1/admin/review-requests", &token)
-                .await
-                .json()
-                .await
-                .unwrap();
+            let body: Value = app.get_json("/api/v1/admin/review-requests", &token).await;
             body["items"].as_array().unwrap().len()
         }
     };
@@ -451,11 +432,8 @@ async fn a_schedule_that_failed_is_shown_with_why_until_published(backend: Backe
         .await
         .unwrap();
     let item: Value = app
-        .get_authed(&format!("/api/v1/admin/news/{id}"), &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/admin/news/{id}"), &admin)
+        .await;
     let failed = &item["translations"][0]["failed_schedule"];
     assert_eq!(failed["action"], "publish");
     assert!(
@@ -467,11 +445,8 @@ async fn a_schedule_that_failed_is_shown_with_why_until_published(backend: Backe
     );
     crate::delivery::publish(&app, &admin, "news", &id, "lt").await;
     let item: Value = app
-        .get_authed(&format!("/api/v1/admin/news/{id}"), &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/admin/news/{id}"), &admin)
+        .await;
     assert_eq!(item["translations"][0]["failed_schedule"], Value::Null);
 }
 
@@ -480,18 +455,8 @@ async fn the_countries_give_forms_their_time_zones_and_languages(backend: Backen
     let viewer = app
         .scoped_user_token("viewer@example.org", Role::Viewer, &["PT"], &[])
         .await;
-    let countries: Value = app
-        .get_authed("/api/v1/admin/countries", &viewer)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let portugal = countries
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["code"] == "PT")
-        .unwrap();
+    let countries: Value = app.get_json("/api/v1/admin/countries", &viewer).await;
+    let portugal = find_in(&countries, "code", "PT");
     assert_eq!(
         portugal["time_zones"],
         json!(["Europe/Lisbon", "Atlantic/Madeira", "Atlantic/Azores"])
@@ -534,20 +499,14 @@ async fn drafts_live_versions_and_revisions_name_who_made_them(backend: Backend)
     crate::delivery::publish(&app, &els, "news", &id, "fr").await;
 
     let item: Value = app
-        .get_authed(&format!("/api/v1/admin/news/{id}"), &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/admin/news/{id}"), &admin)
+        .await;
     let french = &item["translations"][0];
     assert_eq!(french["draft"]["updated_by_name"], "Importer");
     assert_eq!(french["live"]["published_by_name"], "els");
     let history: Value = app
-        .get_authed(&format!("/api/v1/admin/news/{id}/revisions"), &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/admin/news/{id}/revisions"), &admin)
+        .await;
     let names: Vec<&str> = history["items"]
         .as_array()
         .unwrap()
@@ -561,13 +520,10 @@ async fn drafts_live_versions_and_revisions_name_who_made_them(backend: Backend)
     );
     let first = history["items"][3]["id"].as_str().unwrap();
     let one: Value = app
-        .get_authed(
+        .get_json(
             &format!("/api/v1/admin/news/{id}/revisions/{first}"),
             &admin,
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(one["revision"]["created_by_name"], "els");
 }

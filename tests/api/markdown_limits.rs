@@ -153,11 +153,8 @@ async fn a_body_beyond_the_limits_is_refused_where_it_is_accepted(backend: Backe
     let problem = assert_problem(saved, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(problem["errors"][0]["field"], "body");
     let nothing: Value = app
-        .get_authed(&format!("/api/v1/admin/news/{id}"), &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/admin/news/{id}"), &admin)
+        .await;
     assert_eq!(
         nothing["translations"].as_array().unwrap().len(),
         1,
@@ -200,11 +197,8 @@ async fn a_stored_body_beyond_the_limits_renders_as_plain_text_and_editors_are_t
         .await
         .unwrap();
     let item: Value = app
-        .get_authed(&format!("/api/v1/admin/news/{id}"), &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/admin/news/{id}"), &admin)
+        .await;
     let warning = item["translations"][0]["draft"]["body_exceeds_limits"]
         .as_str()
         .unwrap_or_else(|| panic!("no warning in {item}"));

@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{Backend, TestApp, backend_tests};
+use crate::helpers::{Backend, TestApp, backend_tests, find_in};
 
 backend_tests!(
     migrations_go_down_and_up_again_on_an_empty_database,
@@ -75,35 +75,11 @@ async fn admins_lose_their_scope_and_automation_tokens_of_departed_people_stop(b
     Migrator::down(db, Some(1)).await.unwrap();
     Migrator::up(db, None).await.unwrap();
 
-    let users: Value = app
-        .get_authed("/api/v1/admin/users?role=admin", &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let be = users["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["email"] == "be@example.org")
-        .unwrap()
-        .clone();
+    let users: Value = app.get_json("/api/v1/admin/users?role=admin", &admin).await;
+    let be = find_in(&users, "email", "be@example.org");
     assert_eq!(be["scope"], json!({ "countries": [], "locales": [] }));
-    let tokens: Value = app
-        .get_authed("/api/v1/admin/tokens", &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let token = |id: &str| {
-        tokens["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let tokens: Value = app.get_json("/api/v1/admin/tokens", &admin).await;
+    let token = |id: &str| find_in(&tokens, "id", id);
     assert_eq!(
         token(&scoped_admin_token)["scope"],
         json!({ "countries": [], "locales": [] })
@@ -223,11 +199,8 @@ async fn existing_translations_follow_the_source_as_it_was_when_they_were_writte
     Migrator::up(db, None).await.unwrap();
 
     let item: Value = app
-        .get_authed(&format!("/api/v1/admin/news/{id}"), &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/admin/news/{id}"), &admin)
+        .await;
     let of = |locale: &str| {
         item["translations"]
             .as_array()
@@ -343,11 +316,8 @@ async fn populate(app: &TestApp) {
     // A published slug that changes leaves a redirect; a publish in the future, a schedule.
     let path = format!("/api/v1/admin/events/{id}/translations/en");
     let draft: Value = app
-        .get_authed(&format!("/api/v1/admin/events/{id}"), &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/admin/events/{id}"), &admin)
+        .await;
     let renamed = app
         .send_if_match(
             Method::PUT,

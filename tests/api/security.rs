@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::assets::{created, upload_raw};
-use crate::helpers::{Backend, TestApp, assert_problem, backend_tests};
+use crate::helpers::{Backend, TestApp, assert_problem, backend_tests, find_in};
 
 backend_tests!(
     file_metadata_and_deletes_follow_the_scope_of_what_uses_the_file,
@@ -71,7 +71,7 @@ async fn file_metadata_and_deletes_follow_the_scope_of_what_uses_the_file(backen
         StatusCode::FORBIDDEN,
     )
     .await;
-    let unchanged: Value = app.get_authed(&path, &admin).await.json().await.unwrap();
+    let unchanged: Value = app.get_json(&path, &admin).await;
     assert_eq!(unchanged["asset"]["file_name"], "skaidres.pdf");
     assert_eq!(unchanged["asset"]["alt"], "");
 
@@ -255,7 +255,7 @@ async fn an_admin_takes_no_scope_as_user_or_token(backend: Backend) {
         .patch_json_authed(&path, &admin, &json!({ "role": "admin" }))
         .await;
     assert_problem(promoted, StatusCode::UNPROCESSABLE_ENTITY).await;
-    let unchanged: Value = app.get_authed(&path, &admin).await.json().await.unwrap();
+    let unchanged: Value = app.get_json(&path, &admin).await;
     assert_eq!(unchanged["role"], "editor");
     let promoted = app
         .patch_json_authed(
@@ -296,19 +296,8 @@ async fn disabling_or_deleting_someone_revokes_their_automation_tokens_only(back
         StatusCode::OK
     );
 
-    let users: Value = app
-        .get_authed("/api/v1/admin/users?role=admin", &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let second_user = users["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["email"] == "second@example.org")
-        .unwrap()
-        .clone();
+    let users: Value = app.get_json("/api/v1/admin/users?role=admin", &admin).await;
+    let second_user = find_in(&users, "email", "second@example.org");
     assert_eq!(second_user["admin_tokens"], 1, "said before disabling");
     let path = format!(
         "/api/v1/admin/users/{}",
@@ -332,18 +321,8 @@ async fn disabling_or_deleting_someone_revokes_their_automation_tokens_only(back
         StatusCode::OK,
         "the national site keeps reading"
     );
-    let tokens: Value = app
-        .get_authed("/api/v1/admin/tokens", &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let site_token = tokens["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == "Belgian site")
-        .unwrap();
+    let tokens: Value = app.get_json("/api/v1/admin/tokens", &admin).await;
+    let site_token = find_in(&tokens, "name", "Belgian site");
     assert_eq!(site_token["creator_left"], true);
     assert_eq!(site_token["revoked_at"], Value::Null);
     let entry = &app.audit(&admin, "action=user.update").await[0];
@@ -586,11 +565,8 @@ async fn event_addresses_are_stored_normalised_and_others_refused(backend: Backe
     )
     .await;
     let item: Value = app
-        .get_authed(&format!("/api/v1/admin/events/{id}"), &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/admin/events/{id}"), &admin)
+        .await;
     assert_eq!(
         item["fields"]["online_url"],
         "https://meet.example/j/1?%22onmouseover=%22x"

@@ -5,7 +5,7 @@ pub mod receiver;
 mod test_app;
 
 pub use databases::{Backend, connect_single};
-pub use test_app::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, assert_problem, create_bucket};
+pub use test_app::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, assert_problem, create_bucket, find_in};
 
 /// Runs each listed `async fn name(backend: Backend)` once per backend, as
 /// `sqlite::name` and `postgres::name`. The PostgreSQL variants are compiled as

@@ -173,6 +173,13 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The JSON of a 200 answer to `GET path` with `token`.
+    pub async fn get_json(&self, path: &str, token: &str) -> Value {
+        let response = self.get_authed(path, token).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.json().await.unwrap()
+    }
+
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
         self.client
             .post(self.url(path))
@@ -320,6 +327,18 @@ impl TestApp {
             .await
             .unwrap();
     }
+}
+
+/// The element of `list` (an array, or a page with `items`) whose `key` is `value`.
+pub fn find_in(list: &Value, key: &str, value: &str) -> Value {
+    let items = list.get("items").unwrap_or(list);
+    items
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .find(|element| element[key] == value)
+        .unwrap_or_else(|| panic!("no {key} = {value} in {list}"))
+        .clone()
 }
 
 /// Asserts an `application/problem+json` response with `status`; returns its body.

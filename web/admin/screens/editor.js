@@ -112,6 +112,19 @@ function Conflict({ mine, theirs, heading, onResolve, onCancel }) {
     </section>`;
 }
 
+/** Whether the screen is wide enough to preview beside the text (as styles.css says). */
+function useWide() {
+  const query = "(min-width: 90rem)";
+  const [wide, setWide] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const change = () => setWide(list.matches);
+    list.addEventListener("change", change);
+    return () => list.removeEventListener("change", change);
+  }, []);
+  return wide;
+}
+
 /** The body as publishing renders it; beside the text, `delay` ms after typing stops. */
 function MarkdownPreview({ markdown, delay = 0 }) {
   const [rendered, setRendered] = useState(null);
@@ -143,6 +156,8 @@ export function ItemEditor({ kind, id, me }) {
   const [saved, setSaved] = useState(null);
   const [conflict, setConflict] = useState(null);
   const [previewing, setPreviewing] = useState(false);
+  // Narrower screens take turns (Write, Preview) and ask the server for no preview.
+  const wide = useWide();
   const [restored, setRestored] = useState(false);
   const [busy, setBusy] = useState(false);
   const [fileId, setFileId] = useState(null);
@@ -414,7 +429,7 @@ export function ItemEditor({ kind, id, me }) {
                 <${TextArea} name="body" label="Body" rows="14" hint="Markdown: ## for a heading, * for a list, [text](address) for a link."
                   value=${texts.body} onInput=${set("body")} error=${problem?.fields?.body} />`}
           </div>
-          ${!previewing && html`<div class="preview-side" role="region" aria-label="Preview beside the text">
+          ${!previewing && wide && html`<div class="preview-side" role="region" aria-label="Preview beside the text">
             <${MarkdownPreview} markdown=${texts.body} delay=${400} /></div>`}
         </div>
         ${kind.path === "materials" && html`<${MaterialFile} fileId=${fileId} onChoose=${setFileId} locale=${active} />`}
