@@ -19,7 +19,115 @@ backend_tests!(
     the_tags_in_use_are_offered_with_their_counts,
     changed_details_go_live_for_chosen_languages_without_their_drafts,
     changing_details_of_a_scheduled_item_says_what_happens_to_the_schedule,
+    restoring_a_revision_over_a_schedule_says_what_happens_to_it,
+    a_replaced_file_goes_live_with_the_schedule_that_was_waiting_for_it,
 );
+
+async fn restoring_a_revision_over_a_schedule_says_what_happens_to_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let editor = lithuanian(&app, "editor@example.lt", Role::Editor).await;
+    let author = lithuanian(&app, "author@example.lt", Role::Author).await;
+    let id = scheduled_news(&app, &editor).await;
+    let first: Value = app
+        .get_json(&format!("/api/v1/admin/news/{id}/revisions"), &editor)
+        .await;
+    let first = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["locale"] == "lt")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let saved = app
+        .send_if_match(
+            Method::PUT,
+            &format!("/api/v1/admin/news/{id}/translations/lt"),
+            &editor,
+            Some("\"t1\""),
+            &json!({ "title": "Kvietimas (klaidingas)", "schedule": "keep" }),
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let restore = |token: String, choice: &str| {
+        let path = format!("/api/v1/admin/news/{id}/revisions/{first}/restore{choice}");
+        let app = &app;
+        async move { app.send(Method::POST, &path, Some(&token), None).await }
+    };
+    let problem =
+        crate::helpers::assert_problem(restore(editor.clone(), "").await, StatusCode::CONFLICT)
+            .await;
+    assert_eq!(problem["type"], "urn:buysocial:problem:schedule-pending");
+    // An author may restore a draft but not decide what gets published.
+    crate::helpers::assert_problem(
+        restore(author.clone(), "?schedule=keep").await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_eq!(
+        restore(editor.clone(), "?schedule=keep").await.status(),
+        StatusCode::OK
+    );
+    app.clock.advance(chrono::TimeDelta::hours(2));
+    let ran = buysocial::services::content::run_due_schedules(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(ran, 1);
+    let live = crate::delivery::read(&app, "/api/v1/news/kvietimas?locale=lt").await;
+    assert_eq!(live["title"], "Kvietimas", "the restored draft went live");
+}
+
+async fn a_replaced_file_goes_live_with_the_schedule_that_was_waiting_for_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let editor = lithuanian(&app, "editor@example.lt", Role::Editor).await;
+    let fixture = crate::office_files::fixture;
+    let deck = crate::assets::created(
+        crate::assets::upload_raw(&app, &editor, "mokymai.pptx", fixture("python-pptx.pptx")).await,
+    )
+    .await;
+    let deck_id = deck["id"].as_str().unwrap().to_owned();
+    let body = json!({ "countries": ["LT"], "fields": { "material_kind": "presentation" },
+        "translation": { "locale": "lt", "title": "Mokymų medžiaga", "slug": "mokymai", "file_asset_id": deck_id } });
+    let id = crate::delivery::create(&app, &editor, "materials", body).await;
+    let at = app.clock.now() + chrono::TimeDelta::hours(1);
+    let scheduled = app
+        .post_json_authed(
+            &format!("/api/v1/admin/materials/{id}/translations/lt/publish"),
+            &editor,
+            &json!({ "at": at }),
+        )
+        .await;
+    assert_eq!(scheduled.status(), StatusCode::OK);
+
+    let url = url::Url::parse_with_params(
+        &app.url(&format!("/api/v1/admin/assets/{deck_id}/file")),
+        [("file_name", "mokymai.odp")],
+    )
+    .unwrap();
+    let replaced = app
+        .client
+        .post(url)
+        .bearer_auth(&editor)
+        .header("content-type", "application/octet-stream")
+        .body(fixture("odfpy.odp"))
+        .send()
+        .await
+        .unwrap();
+    let replacement = crate::assets::created(replaced).await;
+
+    app.clock.advance(chrono::TimeDelta::hours(2));
+    let ran = buysocial::services::content::run_due_schedules(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(ran, 1);
+    let item: Value = app
+        .get_json(&format!("/api/v1/admin/materials/{id}"), &editor)
+        .await;
+    let lt = &item["translations"][0];
+    assert_eq!(lt["failed_schedule"], Value::Null, "{lt}");
+    assert_eq!(lt["live"]["file_asset_id"], replacement["id"], "{lt}");
+}
 
 async fn changing_details_of_a_scheduled_item_says_what_happens_to_the_schedule(backend: Backend) {
     let app = TestApp::spawn(backend).await;

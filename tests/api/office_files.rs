@@ -17,7 +17,7 @@ backend_tests!(
     a_document_whose_name_and_content_disagree_is_refused_helpfully,
 );
 
-fn fixture(name: &str) -> Vec<u8> {
+pub(crate) fn fixture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/office")
         .join(name);

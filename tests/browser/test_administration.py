@@ -266,3 +266,35 @@ def test_an_editor_never_sees_the_administration_and_the_api_refuses_it_anyway(n
             [method, path, body])
         assert status == 403, (method, path, status)
     screenshot(page, "editor-no-administration")
+
+
+def test_unsaved_site_settings_and_a_half_made_webhook_ask_before_the_admin_leaves(new_page, api):
+    status, _ = api.call("POST", "/api/v1/admin/sites", {
+        "code": "pt", "name": "WeBuySocial Portugal", "countries": ["PT"], "locales": ["pt"],
+        "default_locale": "pt", "fallback": []})
+    assert status == 201
+    page = new_page()
+    sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
+    open_administration(page, "Sites")
+    page.get_by_role("link", name="WeBuySocial Portugal").click()
+    page.get_by_label("Name", exact=True).fill("WeBuySocial PT")
+    asked = []
+    # The browser's Back button asks; declined, the form stays as typed.
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.go_back()
+    expect(page.get_by_label("Name", exact=True)).to_have_value("WeBuySocial PT")
+    # Accepted, the app leaves and nothing is saved.
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_role("link", name="Back to the sites").click()
+    expect(page.get_by_role("heading", level=1, name="Sites")).to_be_visible()
+    assert asked == ["The site's settings have unsaved changes. Leave without saving them?"] * 2, asked
+    status, site = api.call("GET", "/api/v1/admin/sites/pt")
+    assert status == 200 and site["name"] == "WeBuySocial Portugal", site
+
+    open_administration(page, "Webhooks")
+    page.get_by_role("link", name="New webhook").click()
+    page.get_by_label("Name", exact=True).fill("Portuguese site rebuild")
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("link", name="Back to the webhooks").click()
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Portuguese site rebuild")
+    assert asked[-1] == "This new webhook is not created yet. Leave and lose what you typed?", asked

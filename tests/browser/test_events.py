@@ -109,3 +109,31 @@ def test_a_new_venue_reaches_readers_without_publishing_the_draft(new_page, api)
     event = api.get("/api/v1/events/atelier-bruxelles?locale=fr")
     assert event["venue"] == "Salle B", event
     assert event["summary"] == "", "the draft did not go live"
+
+
+def test_changed_event_details_ask_before_the_editor_leaves_them(new_page, api):
+    api.user("leaving@example.be", "editor", countries=["BE"], locales=["fr"])
+    status, item = api.call("POST", "/api/v1/admin/events", {
+        "countries": ["BE"],
+        "fields": {"city": "Liège", "venue": "Salle A", "starts_at": "2099-06-02T09:30:00+02:00",
+                   "ends_at": "2099-06-02T16:30:00+02:00", "time_zone": "Europe/Brussels"},
+        "translation": {"locale": "fr", "title": "Atelier à Liège", "slug": "atelier-liege"}})
+    assert status == 201
+    page = new_page()
+    sign_in(page, "leaving@example.be")
+    page.goto(f"/admin/events/{item['id']}")
+    # Nothing changed: the app leaves without asking (Playwright would dismiss a question).
+    page.get_by_role("link", name="Events", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="Events")).to_be_visible()
+    page.go_back()
+    page.get_by_label("Venue").fill("Salle B")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("link", name="Translations", exact=True).click()
+    expect(page.get_by_label("Venue")).to_have_value("Salle B")
+    assert asked == ["The event details have unsaved changes. Leave without saving them?"], asked
+    # Saved, the details no longer hold anyone back.
+    page.get_by_role("button", name="Save details").click()
+    expect(page.get_by_role("status").filter(has_text="Details saved")).to_be_visible()
+    page.get_by_role("link", name="Translations", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="Translations")).to_be_visible()

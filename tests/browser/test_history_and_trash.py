@@ -120,3 +120,31 @@ def test_on_a_phone_the_navigation_folds_into_a_menu_and_administration_fits(new
     audit.click()
     expect(page.get_by_role("heading", level=1, name="Audit log")).to_be_visible()
     expect(nav.get_by_role("link", name="News")).to_be_hidden()
+
+
+def test_an_admin_follows_an_item_from_its_history_into_the_audit_log(new_page, api):
+    from conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+    item = news(api, "Suivi dans le journal")
+    other = news(api, "Une autre actualité")
+    status, _ = api.call("PUT", f"/api/v1/admin/news/{item['id']}/translations/nl",
+                         {"title": "Gevolgd in het logboek"})
+    assert status == 200
+    page = new_page()
+    sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
+    page.goto(f"/admin/news/{item['id']}/history")
+    page.get_by_role("link", name="Everything recorded about it in the audit log").click()
+    expect(page.get_by_role("heading", level=1, name="Audit log")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Only what concerns “Suivi dans le journal”")).to_be_visible()
+    rows = page.get_by_role("table").get_by_role("row")
+    expect(rows.filter(has_text="Suivi dans le journal").first).to_be_visible()
+    expect(rows.filter(has_text=other["translations"][0]["draft"]["title"])).to_have_count(0)
+    # One language of it.
+    page.get_by_label("Language").select_option("nl")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(rows.filter(has_text="Dutch")).not_to_have_count(0)
+    expect(rows.filter(has_text="French")).to_have_count(0)
+    accessible(page, "audit log of one item")
+    screenshot(page, "audit-one-item")
+    page.get_by_role("button", name="Show every item").click()
+    expect(page.get_by_role("status").filter(has_text="Only what concerns")).to_have_count(0)
+    expect(rows.filter(has_text="Une autre actualité")).to_have_count(0)  # still Dutch only

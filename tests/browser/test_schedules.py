@@ -90,3 +90,25 @@ def test_changing_details_of_a_scheduled_item_says_what_happens_to_the_schedule(
     status, item = api.call("GET", f"/api/v1/admin/news/{item_id}")
     assert item["fields"]["date"] == "2099-01-15", item["fields"]
     assert len(item["translations"][0]["schedules"]) == 1, "the schedule was kept"
+
+
+def test_restoring_an_earlier_version_says_what_happens_to_the_schedule(new_page, api):
+    api.user("restorer@example.lt", "editor", countries=["LT"], locales=["lt"])
+    item_id = scheduled_news(api, "Seminaras Kaune", 3600)
+    status, item = api.call("PUT", f"/api/v1/admin/news/{item_id}/translations/lt",
+                            {"title": "Seminaras Kaune (klaida)", "schedule": "keep"}, if_match='"t1"')
+    assert status == 200, item
+    page = new_page(timezone="Europe/Vilnius")
+    sign_in(page, "restorer@example.lt")
+    page.goto(f"/admin/news/{item_id}/history")
+    first = page.get_by_role("listitem").filter(has_text="Created (LT)")
+    first.get_by_role("button", name="Restore this version").click()
+    choice = page.get_by_role("group", name=re.compile("Publishing of LT is scheduled for"))
+    expect(choice.get_by_label("Publish the restored version then")).to_be_checked()
+    accessible(page, "restoring over a schedule")
+    screenshot(page, "restore-over-schedule")
+    first.get_by_role("button", name="Restore this version").click()
+    expect(page.get_by_label("Title", exact=True)).to_have_value("Seminaras Kaune")
+    status, item = api.call("GET", f"/api/v1/admin/news/{item_id}")
+    lt = item["translations"][0]
+    assert len(lt["schedules"]) == 1 and lt["draft"]["title"] == "Seminaras Kaune", lt

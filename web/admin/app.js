@@ -4,6 +4,7 @@
 
 import { html, render, useEffect, useRef, useState } from "./vendor/htm-preact-standalone-3.1.1.js";
 import { endSession, get, hasSession, post, whenSignedOut } from "./api.js";
+import { mayLeave, navigate } from "./navigation.js";
 import { SignIn } from "./screens/signin.js";
 import { ChangePassword } from "./screens/password.js";
 import { ItemList } from "./screens/list.js";
@@ -67,23 +68,6 @@ export function pathOf(kind) {
 
 const BASE = "/admin";
 
-// A screen with unsaved changes asks before the app leaves it.
-let leaveGuard = null;
-
-/** `guard()` answers whether leaving is fine now (asking the user if need be). */
-export function guardLeaving(guard) {
-  leaveGuard = guard;
-}
-
-/** Goes to an address of the app without reloading it. */
-export function navigate(path, { replace = false } = {}) {
-  if (leaveGuard && !leaveGuard()) return;
-  if (replace) history.replaceState(null, "", path);
-  else history.pushState(null, "", path);
-  window.dispatchEvent(new Event("buysocial:navigate"));
-  window.scrollTo(0, 0);
-}
-
 function useLocation() {
   const [location, setLocation] = useState(window.location.pathname + window.location.search);
   const shown = useRef(location);
@@ -92,7 +76,7 @@ function useLocation() {
       const next = window.location.pathname + window.location.search;
       // The browser's Back and Forward buttons ask first too: declined, the address
       // goes back to the screen still shown.
-      if (event.type === "popstate" && next !== shown.current && leaveGuard && !leaveGuard()) {
+      if (event.type === "popstate" && next !== shown.current && !mayLeave()) {
         history.pushState(null, "", shown.current);
         return;
       }

@@ -6,6 +6,7 @@
 use bytes::Bytes;
 use entity::asset::{self, Column, Entity as Assets};
 use entity::document::{self, Entity as Documents};
+use entity::schedule::{self, Entity as Schedules};
 use entity::translation::{self, Entity as Translations};
 use futures_util::Stream;
 use sea_orm::sea_query::Expr;
@@ -125,6 +126,7 @@ async fn repoint_drafts(
         if changed.rows_affected == 0 {
             return Err(stale());
         }
+        follow_replacement(txn, doc.id, None, doc.version).await?;
         let saved = Documents::find_by_id(doc.id)
             .one(txn)
             .await?
@@ -153,6 +155,7 @@ async fn repoint_drafts(
         if changed.rows_affected == 0 {
             return Err(stale());
         }
+        follow_replacement(txn, draft.document_id, Some(&draft.locale), draft.version).await?;
         let saved = Translations::find_by_id((draft.document_id, draft.locale.clone()))
             .one(txn)
             .await?
@@ -161,6 +164,33 @@ async fn repoint_drafts(
         updated += 1;
     }
     Ok(updated)
+}
+
+/// Pending scheduled publications that pinned the version the replacement supersedes
+/// pin the new one instead: replacing a file is meant to reach readers, and it must
+/// not make a schedule of the item fail. Schedules pinning an older version stay as
+/// they are (they fail as they would have). `locale` absent: the item's details
+/// (`version` of the item); present: that translation's draft.
+async fn follow_replacement(
+    txn: &impl ConnectionTrait,
+    item: Uuid,
+    locale: Option<&str>,
+    version: i64,
+) -> Result<(), AppError> {
+    let pending = Schedules::update_many()
+        .filter(schedule::Column::DocumentId.eq(item))
+        .filter(schedule::Column::DoneAt.is_null());
+    let pending = match locale {
+        None => pending
+            .filter(schedule::Column::DocumentVersion.eq(version))
+            .col_expr(schedule::Column::DocumentVersion, Expr::value(version + 1)),
+        Some(locale) => pending
+            .filter(schedule::Column::Locale.eq(locale))
+            .filter(schedule::Column::DraftVersion.eq(version))
+            .col_expr(schedule::Column::DraftVersion, Expr::value(version + 1)),
+    };
+    pending.exec(txn).await?;
+    Ok(())
 }
 
 /// `fields` with `key` set to `new`, when it was `old`.

@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use super::load;
+use super::schedules::{self, ScheduleChoice};
 use super::translations::{self, TranslationInput};
 use super::view::{Item, RevisionSummary};
 use crate::domain::Locale;
@@ -222,12 +223,16 @@ pub async fn read_revision(
 }
 
 /// Makes a revision's content the current draft (or neutral fields) again.
+///
+/// Restoring is a save like any other: a pending scheduled publication of what it
+/// replaces needs `schedule` to say what happens to it (see [`super::schedules`]).
 pub async fn restore_revision(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
     id: Uuid,
     revision: Uuid,
+    schedule: Option<ScheduleChoice>,
 ) -> Result<Item, AppError> {
     // Restoring makes a draft (or neutral fields), live with the next publish.
     published_state::nothing_visible();
@@ -279,9 +284,12 @@ pub async fn restore_revision(
             translations::validate(state, &input, "", &mut errors);
             translations::check_file(state, kind, &input, "", &mut errors).await?;
             errors.finish()?;
+            let scheduled =
+                schedules::choice_for_draft(state, actor, &countries, id, &locale, schedule)
+                    .await?;
             let current = load::translation(&state.db, id, &locale).await?;
             let txn = crate::db::begin_write(&state.db).await?;
-            translations::write_draft(
+            let version = translations::write_draft(
                 &txn,
                 &document,
                 &locale,
@@ -291,8 +299,17 @@ pub async fn restore_revision(
                 now,
             )
             .await?;
-            let event = Event::success("content.restore_revision", kind.as_str(), id)
-                .with_details(json!({ "revision": revision, "locale": locale.as_str() }));
+            if let Some((pending, choice)) = &scheduled {
+                let versions = (version, document.version);
+                let kept_by = actor.user().map(|u| u.id);
+                schedules::settle_after_draft(&txn, pending, *choice, versions, kept_by, now)
+                    .await?;
+            }
+            let event =
+                Event::success("content.restore_revision", kind.as_str(), id).with_details(json!({
+                    "revision": revision, "locale": locale.as_str(),
+                    "schedule": scheduled.map(|(_, choice)| choice.as_str()),
+                }));
             audit::record(&txn, now, actor, event).await?;
             txn.commit().await?;
         }
@@ -319,6 +336,8 @@ pub async fn restore_revision(
             }
             let fields: ItemFields =
                 serde_json::from_value(snapshot["fields"].clone()).map_err(AppError::internal)?;
+            let scheduled =
+                schedules::choice_for_details(state, actor, &countries, id, schedule).await?;
             let txn = crate::db::begin_write(&state.db).await?;
             let updated = Documents::update_many()
                 .col_expr(
@@ -344,9 +363,24 @@ pub async fn restore_revision(
                 });
             }
             let changed = load::document(&txn, kind, id).await?;
+            if let Some((pending, choice)) = &scheduled {
+                let kept_by = actor.user().map(|u| u.id);
+                schedules::settle_after_details(
+                    &txn,
+                    pending,
+                    *choice,
+                    changed.version,
+                    kept_by,
+                    now,
+                )
+                .await?;
+            }
             record_fields(&txn, &changed, RevisionAction::Restore, actor, now).await?;
-            let event = Event::success("content.restore_revision", kind.as_str(), id)
-                .with_details(json!({ "revision": revision }));
+            let event =
+                Event::success("content.restore_revision", kind.as_str(), id).with_details(json!({
+                    "revision": revision,
+                    "schedules": scheduled.map(|(_, choice)| choice.as_str()),
+                }));
             audit::record(&txn, now, actor, event).await?;
             txn.commit().await?;
         }

@@ -31,6 +31,16 @@ pub enum ScheduleChoice {
     Cancel,
 }
 
+impl ScheduleChoice {
+    /// The choice's name in the API and the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Keep => "keep",
+            Self::Cancel => "cancel",
+        }
+    }
+}
+
 /// The pending schedule of one translation (at most one: a new one replaces it).
 pub async fn pending(
     db: &impl ConnectionTrait,

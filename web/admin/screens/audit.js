@@ -64,7 +64,9 @@ function What({ entry }) {
   const named = target ? target(entry) : "";
   return html`${words}${named ? html` <strong>${named}</strong>` : ""}
     ${item && html` <a href=${`/admin/${pathOf(item.kind)}/${item.id}`}>${item.title ? `“${item.title}”` : `a ${item.kind} now deleted`}</a>`}
-    ${entry.locale && html` <span class="status">${languageName(entry.locale)}</span>`}`;
+    ${entry.locale && html` <span class="status">${languageName(entry.locale)}</span>`}
+    ${item && html`<br /><a class="hint" href=${`/admin/audit?item=${item.id}`}
+      aria-label=${`Everything recorded about ${item.title ? `“${item.title}”` : `this ${item.kind}`}`}>Everything about it</a>`}`;
 }
 
 function Who({ entry }) {
@@ -78,13 +80,26 @@ function Who({ entry }) {
     ${entry.actor_label !== name && html`<br /><span class="hint">${entry.actor_label}</span>`}`;
 }
 
+/** How the item a filtered log shows is named: its title when an entry carries it. */
+function itemNamed(result, id) {
+  const entry = result?.items.find((e) => e.item?.id === id);
+  if (!entry) return "one item";
+  return entry.item.title ? `“${entry.item.title}”` : `a ${entry.item.kind} now deleted`;
+}
+
 function dayStart(value) {
   return value ? new Date(`${value}T00:00:00`).toISOString() : null;
 }
 
-export function AuditLog() {
+/** The filters an address of the log names (`?item=…&locale=…`), the rest empty. */
+function filtersOf(search) {
+  const named = new URLSearchParams(search);
+  return { actor: "", action: "", resource: "", from: "", to: "", item: named.get("item") || "", locale: named.get("locale") || "" };
+}
+
+export function AuditLog({ me }) {
   const [users, setUsers] = useState([]);
-  const [filters, setFilters] = useState({ actor: "", action: "", resource: "", from: "", to: "" });
+  const [filters, setFilters] = useState(() => filtersOf(window.location.search));
   const [query, setQuery] = useState(filters);
   const [page, setPage] = useState(1);
   const [result, setResult] = useState(null);
@@ -97,7 +112,7 @@ export function AuditLog() {
   }, []);
   useEffect(() => {
     const search = new URLSearchParams({ page: String(page), per_page: "50" });
-    for (const key of ["actor", "action", "resource"]) if (query[key]) search.set(key, query[key]);
+    for (const key of ["actor", "action", "resource", "item", "locale"]) if (query[key]) search.set(key, query[key]);
     if (query.from) search.set("from", dayStart(query.from));
     // "To" includes the whole day chosen.
     if (query.to) search.set("to", new Date(new Date(`${query.to}T00:00:00`).getTime() + 86400000).toISOString());
@@ -125,8 +140,12 @@ export function AuditLog() {
         options=${RESOURCES} />
       <${TextField} name="from" label="From" type="date" value=${filters.from} onInput=${(v) => set({ from: v })} />
       <${TextField} name="to" label="To" type="date" value=${filters.to} onInput=${(v) => set({ to: v })} />
+      <${Select} name="locale" label="Language" value=${filters.locale} onChange=${(v) => set({ locale: v })}
+        options=${[["", "Any language"], ...me.permissions.locales.map((l) => [l, languageName(l)])]} />
       <button type="submit" class="secondary">Apply filters</button>
     </form>
+    ${query.item && html`<p role="status">Only what concerns ${itemNamed(result, query.item)}.${" "}
+      <button type="button" class="secondary" onClick=${() => { set({ item: "" }); setPage(1); setQuery({ ...query, item: "" }); }}>Show every item</button></p>`}
     ${!result && !problem && html`<p role="status">Loading…</p>`}
     ${result && result.items.length === 0 && html`<p>Nothing recorded matches these filters.</p>`}
     ${result && result.items.length > 0 && html`

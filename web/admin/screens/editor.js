@@ -6,7 +6,7 @@
 
 import { html, useEffect, useLayoutEffect, useMemo, useRef, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { get, post, put, request } from "../api.js";
-import { guardLeaving, navigate } from "../app.js";
+import { navigate, useLeaveWarning } from "../navigation.js";
 import { ErrorSummary, Radios, Select, TextArea, TextField, when } from "./forms.js";
 import { NeutralFields } from "./neutral.js";
 import { CountriesAndTags } from "./countries-and-tags.js";
@@ -233,24 +233,12 @@ export function ItemEditor({ kind, id, me }) {
 
   // Keep what is typed; ask before leaving with unsaved changes.
   useEffect(() => {
-    if (!item) return undefined;
+    if (!item) return;
     if (dirty) localStorage.setItem(localKey(me, id, active), JSON.stringify(texts));
     else localStorage.removeItem(localKey(me, id, active));
-    const warn = (event) => {
-      event.preventDefault();
-      event.returnValue = "";
-    };
-    if (dirty) {
-      window.addEventListener("beforeunload", warn);
-      guardLeaving(() => window.confirm("This translation has unsaved changes. Leave without saving them? (A copy stays in this browser.)"));
-    } else {
-      guardLeaving(null);
-    }
-    return () => {
-      window.removeEventListener("beforeunload", warn);
-      guardLeaving(null);
-    };
   }, [dirty, texts]);
+  useLeaveWarning(Boolean(item) && dirty,
+    "This translation has unsaved changes. Leave without saving them? (A copy stays in this browser.)");
 
   const set = (name) => (value) => setTexts({ ...texts, [name]: value });
 
@@ -349,8 +337,7 @@ export function ItemEditor({ kind, id, me }) {
     if (!window.confirm(`Move this ${kind.one} to the trash?${consequence} An administrator can restore it.`)) return;
     try {
       await request("DELETE", `/api/v1/admin/${kind.path}/${id}`, { ifMatch: item.etag });
-      guardLeaving(null);
-      navigate(`/admin/${kind.path}`);
+      navigate(`/admin/${kind.path}`, { asking: false });
     } catch (error) {
       setProblem(error);
     }

@@ -4,8 +4,8 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { get, post } from "../api.js";
-import { navigate } from "../app.js";
-import { ErrorSummary, when } from "./forms.js";
+import { navigate } from "../navigation.js";
+import { ErrorSummary, Radios, when } from "./forms.js";
 
 const ACTIONS = {
   create: "Created",
@@ -43,6 +43,39 @@ function Changes({ kind, id, revision }) {
   </table>`;
 }
 
+/**
+ * The scheduled publications a restore of `revision` would replace the content of
+ * (its translation's, or every one of the item's for details), and whether the person
+ * may keep them: restoring asks what happens to them, as saving does.
+ */
+function schedulesAt(item, revision) {
+  const translations = item.translations.filter((t) => !revision.locale || t.locale === revision.locale);
+  const scheduled = translations.filter((t) => t.schedules.some((s) => s.action === "publish"));
+  const times = scheduled.flatMap((t) => t.schedules.filter((s) => s.action === "publish").map((s) => s.at));
+  return {
+    locales: scheduled.map((t) => t.locale.toUpperCase()),
+    at: times.sort()[0],
+    canKeep: scheduled.every((t) => item.permissions.publish_locales.includes(t.locale)),
+  };
+}
+
+/** Restoring over a scheduled publication: keep it for the restored content, or cancel it. */
+function RestoreOverSchedule({ item, revision, busy, onRestore, onCancel }) {
+  const { locales, at, canKeep } = schedulesAt(item, revision);
+  const [choice, setChoice] = useState(canKeep ? "keep" : "cancel");
+  const options = canKeep
+    ? [["keep", `Publish the restored version then`], ["cancel", "Cancel the scheduled publishing"]]
+    : [["cancel", "Cancel the scheduled publishing (an editor schedules it again)"]];
+  return html`<form class="restore-choice" onSubmit=${(e) => { e.preventDefault(); onRestore(choice); }}>
+    <${Radios} name=${`restore-${revision.id}`} options=${options} value=${choice} onChange=${setChoice}
+      legend=${`Publishing of ${locales.join(", ")} is scheduled for ${when(at)}. When you restore this version:`} />
+    <div class="actions">
+      <button type="submit" disabled=${busy}>Restore this version</button>
+      <button type="button" class="secondary" onClick=${onCancel}>Do not restore</button>
+    </div>
+  </form>`;
+}
+
 const REVIEW_WORDS = { open: "waiting", published: "published", returned: "sent back" };
 
 /** The item's review requests: asked when, with what message, and the outcome. */
@@ -62,6 +95,8 @@ export function History({ kind, id, me }) {
   const [item, setItem] = useState(null);
   const [open, setOpen] = useState(null);
   const [problem, setProblem] = useState(null);
+  const [choosing, setChoosing] = useState(null);
+  const [busy, setBusy] = useState(false);
   useEffect(() => {
     document.title = `History – buysocial`;
     get(`/api/v1/admin/${kind.path}/${id}`).then(({ data }) => setItem(data)).catch(setProblem);
@@ -70,19 +105,29 @@ export function History({ kind, id, me }) {
       .catch(setProblem);
   }, [kind, id]);
 
-  const restore = async (revision) => {
+  const restore = async (revision, schedule) => {
+    if (!schedule && schedulesAt(item, revision).locales.length > 0) {
+      setChoosing(revision.id);
+      return;
+    }
     setProblem(null);
+    setBusy(true);
     try {
-      await post(`/api/v1/admin/${kind.path}/${id}/revisions/${revision.id}/restore`);
+      const query = schedule ? `?schedule=${schedule}` : "";
+      await post(`/api/v1/admin/${kind.path}/${id}/revisions/${revision.id}/restore${query}`);
       navigate(`/admin/${kind.path}/${id}${revision.locale ? `?locale=${revision.locale}` : ""}`);
     } catch (error) {
       setProblem(error);
+    } finally {
+      setBusy(false);
     }
   };
   const title = item?.translations[0]?.draft.title || kind.one;
   return html`
     <p><a href=${`/admin/${kind.path}/${id}`}>Back to the ${kind.one}</a></p>
     <h1>History of “${title}”</h1>
+    ${me?.permissions.read_audit && html`<p><a href=${`/admin/audit?item=${id}`}>Everything recorded about it in the audit log</a>
+      (sign-ins, refusals and scheduled runs too)</p>`}
     <${ErrorSummary} problem=${problem} />
     <${Reviews} kind=${kind} id=${id} />
     <h2>Changes</h2>
@@ -96,8 +141,11 @@ export function History({ kind, id, me }) {
           <div class="actions">
             <button type="button" class="secondary" aria-expanded=${open === r.id}
               onClick=${() => setOpen(open === r.id ? null : r.id)}>${open === r.id ? "Hide changes" : "Show changes"}</button>
-            ${writable && r.action !== "drop" && html`<button type="button" class="secondary" onClick=${() => restore(r)}>Restore this version</button>`}
+            ${writable && r.action !== "drop" && choosing !== r.id && html`<button type="button" class="secondary"
+              disabled=${busy} onClick=${() => restore(r)}>Restore this version</button>`}
           </div>
+          ${choosing === r.id && html`<${RestoreOverSchedule} item=${item} revision=${r} busy=${busy}
+            onRestore=${(choice) => restore(r, choice)} onCancel=${() => setChoosing(null)} />`}
           ${open === r.id && html`<${Changes} kind=${kind} id=${id} revision=${r} />`}
         </li>`;
       })}

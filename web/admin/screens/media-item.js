@@ -3,7 +3,8 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { del, get, patch, upload } from "../api.js";
-import { navigate, pathOf } from "../app.js";
+import { pathOf } from "../app.js";
+import { differs, navigate, useLeaveWarning } from "../navigation.js";
 import { ErrorSummary, TextField, when } from "./forms.js";
 import { size } from "./media.js";
 
@@ -20,6 +21,9 @@ function Use({ use }) {
   return html`<li><a href=${`/admin/${path}/${use.id}`}>${title || `a ${use.kind}`}</a> (${use.kind})</li>`;
 }
 
+/** What the details form holds for `asset`. */
+const assetForm = (asset) => ({ file_name: asset.file_name, title: asset.title, alt: asset.alt });
+
 export function MediaItem({ id, me }) {
   const [detail, setDetail] = useState(null);
   const [form, setForm] = useState(null);
@@ -32,7 +36,7 @@ export function MediaItem({ id, me }) {
       .then(({ data }) => {
         setDetail(data);
         const a = data.asset;
-        setForm({ file_name: a.file_name, title: a.title, alt: a.alt });
+        setForm(assetForm(a));
         document.title = `${a.file_name} – Media – buysocial`;
       })
       .catch(setProblem);
@@ -40,6 +44,7 @@ export function MediaItem({ id, me }) {
     setDetail(null);
     load();
   }, [id]);
+  useLeaveWarning(differs(form, detail && assetForm(detail.asset)), "This file's details have unsaved changes. Leave without saving them?");
 
   if (!detail) return problem ? html`<h1>This file could not be opened</h1><p>${problem.message}</p>` : html`<p role="status">Loading…</p>`;
   const asset = detail.asset;
@@ -62,7 +67,7 @@ export function MediaItem({ id, me }) {
     setProblem(null);
     try {
       await del(`/api/v1/admin/assets/${id}`);
-      navigate("/admin/media", { replace: true });
+      navigate("/admin/media", { replace: true, asking: false });
     } catch (error) {
       if (error.type.endsWith(":asset-in-use")) {
         error.message = "This file cannot be deleted while content uses it. Remove it from the items listed under “Where it is used” first, or replace the file instead.";
@@ -78,7 +83,7 @@ export function MediaItem({ id, me }) {
     promise
       .then((created) => {
         setReplacing(null);
-        navigate(`/admin/media/${created.id}`, { replace: true });
+        navigate(`/admin/media/${created.id}`, { replace: true, asking: false });
       })
       .catch((error) => {
         setReplacing(null);

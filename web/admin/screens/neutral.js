@@ -6,6 +6,7 @@ import { get, patch, post } from "../api.js";
 import { Checkboxes, ErrorSummary, Radios, Select, TextField } from "./forms.js";
 import { toLocalInput, toOffsetDateTime } from "./zones.js";
 import { UploadZone } from "./media.js";
+import { differs, useLeaveWarning } from "../navigation.js";
 
 export const MATERIAL_KINDS = [
   ["presentation", "Presentation"], ["report", "Report"], ["guide", "Guide"],
@@ -217,6 +218,9 @@ export function NeutralFields({ kind, item, onSaved }) {
     if (keep.current) keep.current = false;
     else setForm(formOf(kind, item.fields));
   }, [item.etag]);
+  const detailsName = kind.path === "events" ? "event details" : kind.path === "news" ? "news details" : "material details";
+  useLeaveWarning(kind.path !== "pages" && differs(form, formOf(kind, item.fields)),
+    `The ${detailsName} have unsaved changes. Leave without saving them?`);
   if (kind.path === "pages") return html`<${PlaceInTree} item=${item} onSaved=${onSaved} />`;
   const editable = item.permissions.edit_fields;
   const save = async (event) => {
@@ -310,6 +314,8 @@ function PlaceInTree({ item, onSaved }) {
     setParent(item.parent_id ?? "");
     setPosition(String(item.position));
   }, [item.etag]);
+  useLeaveWarning(differs({ parent, position }, { parent: item.parent_id ?? "", position: String(item.position) }),
+    "The page's place in the navigation has unsaved changes. Leave without saving them?");
   const save = async (event) => {
     event.preventDefault();
     setProblem(null);

@@ -3,7 +3,7 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { post } from "../api.js";
-import { guardLeaving, navigate } from "../app.js";
+import { navigate, useLeaveWarning } from "../navigation.js";
 import { ErrorSummary, Select, TextArea, TextField } from "./forms.js";
 import { FieldInputs, countryFacts, fieldsOf, formOf } from "./neutral.js";
 import { countryName } from "./names.js";
@@ -44,19 +44,7 @@ export function NewItem({ kind, me }) {
   }, []);
   // What is typed is not lost by leaving: the app asks first (links, Back, closing).
   const typed = title.trim() !== "" || summary.trim() !== "";
-  useEffect(() => {
-    if (!typed || busy) return undefined;
-    const warn = (event) => {
-      event.preventDefault();
-      event.returnValue = "";
-    };
-    window.addEventListener("beforeunload", warn);
-    guardLeaving(() => window.confirm(`This new ${kind.one} is not created yet. Leave and lose what you typed?`));
-    return () => {
-      window.removeEventListener("beforeunload", warn);
-      guardLeaving(null);
-    };
-  }, [typed, busy]);
+  useLeaveWarning(typed && !busy, `This new ${kind.one} is not created yet. Leave and lose what you typed?`);
   // The country decides the defaults: its time zone, and the language to write in.
   const factsOf = (code) => facts.find((c) => c.code === code);
   const chooseCountry = (code) => {
@@ -83,7 +71,7 @@ export function NewItem({ kind, me }) {
     }
     try {
       const { data } = await post(`/api/v1/admin/${kind.path}`, body);
-      navigate(`/admin/${kind.path}/${data.id}?locale=${locale}`, { replace: true });
+      navigate(`/admin/${kind.path}/${data.id}?locale=${locale}`, { replace: true, asking: false });
     } catch (error) {
       setProblem(error);
       setBusy(false);

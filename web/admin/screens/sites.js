@@ -4,7 +4,7 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { del, get, patch, post } from "../api.js";
-import { navigate } from "../app.js";
+import { differs, navigate, useLeaveWarning } from "../navigation.js";
 import { Checkboxes, ErrorSummary, ScopePicker, Select, TextField, when, incompleteChoices } from "./forms.js";
 import { countriesText, countryName, languageName } from "./names.js";
 import { SitePreview } from "./site-preview.js";
@@ -115,6 +115,8 @@ export function SiteForm({ code, me }) {
       }).catch(setProblem);
     }
   }, [code]);
+  useLeaveWarning(differs(form, isNew ? formOf(null) : site && formOf(site)),
+    isNew ? "This new site is not saved yet. Leave and lose what you typed?" : "The site's settings have unsaved changes. Leave without saving them?");
   if (!isNew && !site) return problem ? html`<h1>Site</h1><${ErrorSummary} problem=${problem} />` : html`<p role="status">Loading…</p>`;
 
   const configured = me.permissions.locales;
@@ -139,7 +141,7 @@ export function SiteForm({ code, me }) {
     try {
       if (isNew) {
         const { data } = await post("/api/v1/admin/sites", { code: form.code.trim(), ...body });
-        navigate(`/admin/sites/${data.code}`, { replace: true });
+        navigate(`/admin/sites/${data.code}`, { replace: true, asking: false });
       } else {
         const { data } = await patch(`/api/v1/admin/sites/${code}`, body);
         setSite(data);
@@ -154,7 +156,7 @@ export function SiteForm({ code, me }) {
     if (!window.confirm(`Delete the site ${code}? Its tokens are revoked: its frontend can no longer read content with them.`)) return;
     try {
       await del(`/api/v1/admin/sites/${code}`);
-      navigate("/admin/sites", { replace: true });
+      navigate("/admin/sites", { replace: true, asking: false });
     } catch (error) {
       setProblem(error);
     }

@@ -6,6 +6,7 @@ import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1
 import { del, get, post } from "../api.js";
 import { ErrorSummary, Radios, Select, TextField, when, Pager, incompleteChoices } from "./forms.js";
 import { SecretOnce } from "./secret.js";
+import { differs, useLeaveWarning } from "../navigation.js";
 import { countriesText, localesText, roleName } from "./names.js";
 import { RoleAndScope, scopeOf } from "./users.js";
 
@@ -84,11 +85,14 @@ export function TokenList() {
       <${Pager} page=${page} of=${result.page} onPage=${setPage} />`}`;
 }
 
+const NO_TOKEN = { name: "", kind: "delivery", site: "", role: "viewer", countries: [], locales: [], expires: "" };
+
 export function NewToken({ me }) {
-  const [form, setForm] = useState({ name: "", kind: "delivery", site: "", role: "viewer", countries: [], locales: [], expires: "" });
+  const [form, setForm] = useState(NO_TOKEN);
   const [sites, setSites] = useState([]);
   const [problem, setProblem] = useState(null);
   const [created, setCreated] = useState(null);
+  useLeaveWarning(!created && differs(form, NO_TOKEN), "This new token is not created yet. Leave and lose what you typed?");
   const [busy, setBusy] = useState(false);
   const set = (change) => setForm({ ...form, ...change });
   useEffect(() => {

@@ -4,7 +4,7 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { del, get, patch } from "../api.js";
-import { navigate } from "../app.js";
+import { differs, navigate, useLeaveWarning } from "../navigation.js";
 import { Checkboxes, ErrorSummary, TextField, when, incompleteChoices } from "./forms.js";
 import { RoleAndScope, scopeOf } from "./users.js";
 import { roleName } from "./names.js";
@@ -42,6 +42,8 @@ export function UserScreen({ id, me }) {
   useEffect(() => {
     get(`/api/v1/admin/users/${id}`).then(({ data }) => load(data)).catch(setProblem);
   }, [id]);
+  useLeaveWarning(differs(form, user && formOf(user)) || password.value !== "",
+    "This user's page has unsaved changes. Leave without saving them?");
 
   if (!user) return problem ? html`<h1>User</h1><${ErrorSummary} problem=${problem} />` : html`<p role="status">Loading…</p>`;
   const set = (change) => setForm({ ...form, ...change });
@@ -81,7 +83,7 @@ export function UserScreen({ id, me }) {
     setAccessProblem(null);
     try {
       await del(`/api/v1/admin/users/${id}`);
-      navigate("/admin/users", { replace: true });
+      navigate("/admin/users", { replace: true, asking: false });
     } catch (error) {
       setAccessProblem(error);
     }

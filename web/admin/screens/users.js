@@ -3,7 +3,7 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { get, post } from "../api.js";
-import { navigate } from "../app.js";
+import { differs, navigate, useLeaveWarning } from "../navigation.js";
 import { Checkboxes, ErrorSummary, Radios, ScopePicker, Select, TextField, when, Pager, incompleteChoices } from "./forms.js";
 import { ROLES, countriesText, countryName, languageName, localesText, roleName } from "./names.js";
 
@@ -86,10 +86,13 @@ export function RoleAndScope({ me, form, set, errors = {} }) {
       error=${errors["scope.locales"]} options=${me.permissions.locales.map((l) => [l, languageName(l)])} />`;
 }
 
+const NO_USER = { email: "", display_name: "", role: "editor", countries: [], locales: [], password: "", must_change: ["yes"] };
+
 export function NewUser({ me }) {
-  const [form, setForm] = useState({ email: "", display_name: "", role: "editor", countries: [], locales: [], password: "", must_change: ["yes"] });
+  const [form, setForm] = useState(NO_USER);
   const [problem, setProblem] = useState(null);
   const [busy, setBusy] = useState(false);
+  useLeaveWarning(differs(form, NO_USER), "This new user is not created yet. Leave and lose what you typed?");
   const set = (change) => setForm({ ...form, ...change });
   useEffect(() => {
     document.title = "New user – buysocial";
@@ -112,7 +115,7 @@ export function NewUser({ me }) {
         password: form.password,
         must_change_password: form.must_change.includes("yes"),
       });
-      navigate(`/admin/users/${data.id}?created=1`, { replace: true });
+      navigate(`/admin/users/${data.id}?created=1`, { replace: true, asking: false });
     } catch (error) {
       setProblem(error);
       setBusy(false);

@@ -4,7 +4,7 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { del, get, patch, post } from "../api.js";
-import { navigate } from "../app.js";
+import { differs, navigate, useLeaveWarning } from "../navigation.js";
 import { ErrorSummary, ScopePicker, Select, TextField, when, incompleteChoices } from "./forms.js";
 import { SecretOnce } from "./secret.js";
 
@@ -80,10 +80,16 @@ function useSites(setProblem) {
   return sites;
 }
 
+const NO_WEBHOOK = { name: "", url: "", events: [], site: "" };
+
+/** What a webhook's form holds for `hook`. */
+const webhookForm = (hook) => ({ name: hook.name, url: hook.url, events: hook.events, site: hook.site || "" });
+
 export function NewWebhook() {
-  const [form, setForm] = useState({ name: "", url: "", events: [], site: "" });
+  const [form, setForm] = useState(NO_WEBHOOK);
   const [problem, setProblem] = useState(null);
   const [created, setCreated] = useState(null);
+  useLeaveWarning(!created && differs(form, NO_WEBHOOK), "This new webhook is not created yet. Leave and lose what you typed?");
   const sites = useSites(setProblem);
   const set = (change) => setForm({ ...form, ...change });
   useEffect(() => {
@@ -170,12 +176,13 @@ export function WebhookScreen({ id }) {
   const sites = useSites(setProblem);
   const load = (data) => {
     setHook(data);
-    setForm({ name: data.name, url: data.url, events: data.events, site: data.site || "" });
+    setForm(webhookForm(data));
     document.title = `${data.name} – Webhooks – buysocial`;
   };
   useEffect(() => {
     get(`/api/v1/admin/webhooks/${id}`).then(({ data }) => load(data)).catch(setProblem);
   }, [id]);
+  useLeaveWarning(differs(form, hook && webhookForm(hook)), "The webhook's settings have unsaved changes. Leave without saving them?");
   if (!hook) return problem ? html`<h1>Webhook</h1><${ErrorSummary} problem=${problem} />` : html`<p role="status">Loading…</p>`;
 
   const act = async (action, done) => {
@@ -215,7 +222,7 @@ export function WebhookScreen({ id }) {
   };
   const remove = () => {
     if (!window.confirm(`Delete the webhook “${hook.name}”? Its receiver hears of no more changes, and its delivery history is deleted.`)) return;
-    del(`/api/v1/admin/webhooks/${id}`).then(() => navigate("/admin/webhooks", { replace: true })).catch(setProblem);
+    del(`/api/v1/admin/webhooks/${id}`).then(() => navigate("/admin/webhooks", { replace: true, asking: false })).catch(setProblem);
   };
   const deliveries = {
     refresh: () => setReload(reload + 1),

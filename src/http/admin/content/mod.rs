@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use self::dto::{
     CreateItemRequest, ItemResponse, ItemSummaryResponse, KindPath, RevisionDetailResponse,
-    RevisionResponse, TranslationBody, UpdateItemRequest, WhenRequest,
+    RevisionResponse, ScheduleChoiceName, TranslationBody, UpdateItemRequest, WhenRequest,
 };
 use super::pagination::PageInfo;
 use crate::domain::content::ContentKind;
@@ -484,6 +484,12 @@ impl ContentApi {
     }
 
     /// Restore a revision: its content becomes the current draft (or neutral fields).
+    ///
+    /// Like saving, restoring over a scheduled publication must say what happens to it
+    /// (409 `schedule-pending` otherwise): `schedule=keep` publishes the restored
+    /// content at the scheduled time (for whoever may publish it), `schedule=cancel`
+    /// cancels it. For a revision of the item's details, this applies to every
+    /// scheduled publication of the item.
     #[oai(
         path = "/:kind/:id/revisions/:rev/restore",
         method = "post",
@@ -495,11 +501,12 @@ impl ContentApi {
         kind: Path<KindPath>,
         id: Path<Uuid>,
         rev: Path<Uuid>,
+        schedule: Query<Option<ScheduleChoiceName>>,
     ) -> Result<ItemWithTag, ApiError<WriteErrors>> {
-        Ok(item_response(
-            &self.state,
-            &auth.0,
-            content::restore_revision(&self.state, &auth.0, kind.0.into(), id.0, rev.0).await?,
-        ))
+        let schedule = schedule.0.map(Into::into);
+        let restored =
+            content::restore_revision(&self.state, &auth.0, kind.0.into(), id.0, rev.0, schedule)
+                .await?;
+        Ok(item_response(&self.state, &auth.0, restored))
     }
 }
