@@ -2,7 +2,7 @@
 // a screen with typed, unsaved changes asks first, whether the person follows a link
 // of the app, presses the browser's Back or Forward button, reloads or closes the tab.
 
-import { useEffect } from "./vendor/htm-preact-standalone-3.1.1.js";
+import { useLayoutEffect } from "./vendor/htm-preact-standalone-3.1.1.js";
 
 /** What each screen (or form within one) with unsaved changes says before leaving. */
 const unsaved = new Set();
@@ -37,7 +37,9 @@ const askBeforeUnload = (event) => {
  * closing the tab: browsers show no page text there).
  */
 export function useLeaveWarning(active, message) {
-  useEffect(() => {
+  // A layout effect: registered as the change renders, not after the next paint, so
+  // that a Back pressed at once after typing asks too.
+  useLayoutEffect(() => {
     if (!active) return undefined;
     const entry = { message };
     unsaved.add(entry);
