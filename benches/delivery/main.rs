@@ -43,7 +43,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use buysocial::clock::Clock;
-use buysocial::services::actor::Actor;
+use buysocial::services::kernel::actor::Actor;
 use buysocial::settings::{DatabaseUrl, Secret, Settings, StorageUrl};
 
 use load::{fetch, percentile, wrk};

@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use buysocial::domain::content::{ContentKind, ItemFields, MaterialKind, RegistrationMode};
 use buysocial::error::AppError;
-use buysocial::services::actor::Actor;
 use buysocial::services::content::{self, ItemInput, TranslationInput};
+use buysocial::services::kernel::actor::Actor;
 use buysocial::state::AppState;
 use chrono::{Duration, NaiveDate, Utc};
 use uuid::Uuid;

@@ -14,8 +14,8 @@ use crate::http::json::JsonBody;
 use crate::http::problem::{ApiError, error_set};
 use crate::http::security::{AnyAuth, SessionAuth};
 use crate::policy::Abilities;
-use crate::services::actor::{self, Credential};
 use crate::services::auth;
+use crate::services::kernel::actor::Credential;
 use crate::state::AppState;
 
 pub struct AuthApi {
@@ -198,7 +198,10 @@ impl AuthApi {
     /// kind: the token, so a frontend can check its own token.
     #[oai(path = "/me", method = "get", operation_id = "auth_me")]
     async fn me(&self, auth: AnyAuth) -> Json<MeResponse> {
-        let permissions = PermissionsResponse::from(actor::abilities(&self.state, &auth.0));
+        let permissions = PermissionsResponse::from(crate::services::kernel::actor::abilities(
+            &self.state,
+            &auth.0,
+        ));
         Json(match auth.0 {
             // Not reachable over HTTP: local credentials exist only in the CLI.
             Credential::Local(user) => MeResponse::Session(SessionMe {

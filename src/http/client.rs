@@ -2,7 +2,7 @@
 
 use poem::Request;
 
-use crate::services::auth::ClientInfo;
+use crate::services::kernel::actor::ClientInfo;
 use crate::settings::ServerSettings;
 
 /// The client's address and user agent. Behind a trusted proxy, the address is the

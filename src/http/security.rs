@@ -6,8 +6,9 @@ use poem_openapi::auth::Bearer;
 
 use crate::error::AppError;
 use crate::http::client::client_info;
-use crate::services::actor::{self, Actor, Credential};
+use crate::services::auth;
 use crate::services::auth::SessionCaller;
+use crate::services::kernel::actor::{Actor, Credential};
 use crate::state::AppState;
 
 /// A session token from `POST /api/v1/auth/login` (`bss_...`), or an admin API token
@@ -34,12 +35,12 @@ fn state(req: &Request) -> Result<&AppState, AppError> {
 async fn check_admin(req: &Request, bearer: Bearer) -> poem::Result<Actor> {
     let state = state(req)?;
     let client = client_info(req, &state.settings.server);
-    Ok(actor::authenticate_admin(state, &bearer.token, client).await?)
+    Ok(auth::authenticate_admin(state, &bearer.token, client).await?)
 }
 
 async fn check_session(req: &Request, bearer: Bearer) -> poem::Result<SessionCaller> {
     let state = state(req)?;
-    match actor::authenticate(state, &bearer.token).await? {
+    match auth::authenticate(state, &bearer.token).await? {
         Credential::Session {
             user, session_id, ..
         } => Ok(SessionCaller {
@@ -55,5 +56,5 @@ async fn check_session(req: &Request, bearer: Bearer) -> poem::Result<SessionCal
 }
 
 async fn check_any(req: &Request, bearer: Bearer) -> poem::Result<Credential> {
-    Ok(actor::authenticate(state(req)?, &bearer.token).await?)
+    Ok(auth::authenticate(state(req)?, &bearer.token).await?)
 }

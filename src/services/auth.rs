@@ -12,24 +12,17 @@ use crate::auth::throttle::{self, ThrottleKey};
 use crate::auth::token;
 use crate::domain::NewPassword;
 use crate::error::AppError;
-use crate::services::actor::Credential;
-use crate::services::audit::{self, Event, Outcome, Who};
+use crate::policy::Principal;
+pub use crate::services::kernel::actor::ClientInfo;
+use crate::services::kernel::actor::{Actor, Credential};
+use crate::services::kernel::audit::{self, Event, Outcome, Who};
+use crate::services::tokens::{self, TokenKind};
 use crate::services::users::{self, User};
 use crate::state::AppState;
 
 /// The one answer for any bad email/password pair, so that it reveals nothing.
 pub const INVALID_CREDENTIALS: &str = "the email or password is incorrect";
 const INVALID_SESSION: &str = "the session token is missing, invalid or expired";
-
-/// Who is calling, as told by the connection.
-#[derive(Debug, Clone, Default)]
-pub struct ClientInfo {
-    pub address: Option<String>,
-    /// What per-address limits count: the address, or for IPv6 its network
-    /// (`server.ipv6_limit_prefix`).
-    pub limit_key: Option<String>,
-    pub user_agent: Option<String>,
-}
 
 /// A successful login: the secret token is shown to the client once.
 #[derive(Debug)]
@@ -260,4 +253,55 @@ fn idle_end(state: &AppState, from: DateTime<Utc>) -> DateTime<Utc> {
 
 fn truncate(value: &str, max_chars: usize) -> String {
     value.chars().take(max_chars).collect()
+}
+
+/// Verifies any bearer token: a session (`bss_`) or an API token (`bsd_`, `bsp_`, `bsa_`).
+pub async fn authenticate(state: &AppState, bearer: &str) -> Result<Credential, AppError> {
+    if bearer.starts_with(token::SESSION_PREFIX) {
+        authenticate_session(state, bearer).await
+    } else {
+        tokens::authenticate(state, bearer)
+            .await
+            .map(Credential::Token)
+    }
+}
+
+/// Verifies a bearer token for the admin API: a session of a user who need not change
+/// their password first, or an admin token. Delivery and preview tokens are refused.
+pub async fn authenticate_admin(
+    state: &AppState,
+    bearer: &str,
+    client: ClientInfo,
+) -> Result<Actor, AppError> {
+    let credential = authenticate(state, bearer).await?;
+    let principal = match &credential {
+        Credential::Local(user) | Credential::Session { user, .. } => {
+            if user.must_change_password {
+                return Err(AppError::Forbidden(
+                    "your password must be changed first: POST /api/v1/auth/password".into(),
+                ));
+            }
+            Principal {
+                role: user.role,
+                scope: user.scope.clone(),
+            }
+        }
+        Credential::Token(token) => match (token.kind, token.role) {
+            (TokenKind::Admin, Some(role)) => Principal {
+                role,
+                scope: token.scope.clone(),
+            },
+            (kind, _) => {
+                return Err(AppError::Forbidden(format!(
+                    "a {} token cannot use the admin API; use a session or an admin token",
+                    kind.as_str()
+                )));
+            }
+        },
+    };
+    Ok(Actor {
+        principal,
+        credential,
+        client,
+    })
 }

@@ -1,13 +1,13 @@
 //! Domain logic: transactions, validation, permissions and the order of side effects.
 //! Services never import poem; handlers call exactly one of their functions.
 
-pub mod actor;
 pub mod assets;
-pub mod audit;
+pub mod audit_log;
 pub mod auth;
 pub mod content;
 pub mod delivery;
 pub mod health;
+pub mod kernel;
 pub mod pagination;
 pub mod people;
 pub mod reference;

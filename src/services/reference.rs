@@ -3,8 +3,8 @@
 
 use crate::error::AppError;
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit;
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit;
 use crate::state::AppState;
 
 /// Anyone who reads content may read the countries.

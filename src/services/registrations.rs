@@ -15,10 +15,11 @@ use crate::domain::content::{ContentKind, ItemFields, RegistrationMode};
 use crate::domain::{CountryCode, Email};
 use crate::error::{AppError, FieldErrors, Refusal};
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit::{self, Event};
 use crate::services::delivery::{self, Audience, Lookup};
-use crate::services::webhooks::{self, EventType};
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, Event};
+use crate::services::kernel::events::EventType;
+use crate::services::kernel::outbox;
 use crate::state::AppState;
 
 /// Who may register, by the kind of organisation they come from.
@@ -165,12 +166,12 @@ pub async fn register(
     let registered = taken.saturating_add(1);
     let payload = json!({ "item_id": event.id, "kind": ContentKind::Event.as_str(),
         "registrations": registered, "capacity": fields.capacity, "countries": live.countries });
-    webhooks::announce(&txn, EventType::RegistrationCreated, payload.clone(), now).await?;
+    outbox::announce(&txn, EventType::RegistrationCreated, payload.clone(), now).await?;
     if fields
         .capacity
         .is_some_and(|capacity| registered >= u64::try_from(capacity).unwrap_or(0))
     {
-        webhooks::announce(&txn, EventType::EventFull, payload, now).await?;
+        outbox::announce(&txn, EventType::EventFull, payload, now).await?;
     }
     txn.commit().await?;
     Ok(id)

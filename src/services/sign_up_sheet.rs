@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::domain::content::ItemFields;
 use crate::error::AppError;
-use crate::services::actor::Actor;
+use crate::services::kernel::actor::Actor;
 use crate::services::registrations;
 use crate::state::AppState;
 

@@ -13,117 +13,14 @@ use crate::auth::token;
 use crate::domain::{Role, Scope, SiteCode};
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit::{self, Event};
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, Event};
+pub use crate::services::kernel::identity::{ApiToken, PreviewOf, TokenKind};
 use crate::services::pagination::{PageRequest, Paged};
 use crate::services::{scopes, sites};
 use crate::state::AppState;
 
 const INVALID_TOKEN: &str = "the token is missing, invalid, revoked or expired";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
-    Delivery,
-    Preview,
-    Admin,
-}
-
-impl TokenKind {
-    pub const ALL: [TokenKind; 3] = [TokenKind::Delivery, TokenKind::Preview, TokenKind::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TokenKind::Delivery => "delivery",
-            TokenKind::Preview => "preview",
-            TokenKind::Admin => "admin",
-        }
-    }
-
-    /// The secret's prefix, so that a leaked token is recognisable.
-    pub fn prefix(self) -> &'static str {
-        match self {
-            TokenKind::Delivery => "bsd_",
-            TokenKind::Preview => "bsp_",
-            TokenKind::Admin => "bsa_",
-        }
-    }
-
-    fn parse(raw: &str) -> Result<Self, AppError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == raw)
-            .ok_or_else(|| {
-                AppError::internal(format!("unknown token kind {raw:?} in the database"))
-            })
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct ApiToken {
-    pub id: Uuid,
-    pub name: String,
-    pub kind: TokenKind,
-    /// The first characters of the secret, to tell tokens apart.
-    pub hint: String,
-    pub site: Option<String>,
-    pub role: Option<Role>,
-    pub scope: Scope,
-    pub created_by: Option<Uuid>,
-    pub created_at: DateTime<Utc>,
-    pub expires_at: Option<DateTime<Utc>>,
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
-    /// A preview link's token: the one translation it shows as a draft.
-    pub preview_of: Option<PreviewOf>,
-    /// Whoever created it is disabled or deleted (known in lists and reads).
-    pub creator_left: bool,
-}
-
-/// The translation a preview link shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PreviewOf {
-    pub document_id: Uuid,
-    pub locale: String,
-}
-
-impl TryFrom<api_token::Model> for ApiToken {
-    type Error = AppError;
-
-    fn try_from(model: api_token::Model) -> Result<Self, AppError> {
-        Ok(Self {
-            kind: TokenKind::parse(&model.kind)?,
-            role: model
-                .role
-                .map(|r| r.parse().map_err(AppError::internal))
-                .transpose()?,
-            scope: scopes::from_json(model.scope_countries, model.scope_locales)?,
-            id: model.id,
-            name: model.name,
-            hint: model.hint,
-            site: model.site_code,
-            created_by: model.created_by,
-            created_at: model.created_at,
-            expires_at: model.expires_at,
-            last_used_at: model.last_used_at,
-            revoked_at: model.revoked_at,
-            creator_left: false,
-            // Both or neither: half a scope must never read as no scope at all.
-            preview_of: match (model.document_id, model.locale) {
-                (Some(document_id), Some(locale)) => Some(PreviewOf {
-                    document_id,
-                    locale,
-                }),
-                (None, None) => None,
-                _ => {
-                    return Err(AppError::internal(format!(
-                        "token {} has half a preview-link scope",
-                        model.id
-                    )));
-                }
-            },
-        })
-    }
-}
 
 /// A token request as received.
 #[derive(Debug, Clone, Default)]
@@ -375,21 +272,6 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
     }
     txn.commit().await?;
     Ok(())
-}
-
-/// Revokes every live token bound to `site`, inside the caller's transaction.
-pub async fn revoke_for_site(
-    txn: &impl sea_orm::ConnectionTrait,
-    site: &str,
-    now: DateTime<Utc>,
-) -> Result<u64, AppError> {
-    let revoked = Tokens::update_many()
-        .col_expr(Column::RevokedAt, Expr::value(Some(now)))
-        .filter(Column::SiteCode.eq(site))
-        .filter(Column::RevokedAt.is_null())
-        .exec(txn)
-        .await?;
-    Ok(revoked.rows_affected)
 }
 
 /// Verifies an API token's secret: known, not revoked, not expired.

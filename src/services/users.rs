@@ -15,47 +15,12 @@ use uuid::Uuid;
 use crate::domain::{CountryCode, Email, NewPassword, PasswordRules, Role, Scope};
 use crate::error::{AppError, FieldErrors, Refusal};
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit::{self, Event};
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, Event};
+pub use crate::services::kernel::identity::User;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::services::{scopes, tokens};
 use crate::state::AppState;
-
-/// A user as the rest of the application sees it (never with its password hash).
-#[derive(Debug, Clone)]
-pub struct User {
-    pub id: Uuid,
-    pub email: String,
-    pub display_name: String,
-    pub role: Role,
-    pub scope: Scope,
-    pub must_change_password: bool,
-    pub disabled_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    /// Live admin tokens this person created, which disabling or deleting them revokes
-    /// (counted in reads, lists and changes by an admin).
-    pub admin_tokens: u64,
-}
-
-impl TryFrom<user::Model> for User {
-    type Error = AppError;
-
-    fn try_from(model: user::Model) -> Result<Self, Self::Error> {
-        Ok(Self {
-            role: model.role.parse().map_err(AppError::internal)?,
-            scope: scopes::from_json(model.scope_countries, model.scope_locales)?,
-            id: model.id,
-            email: model.email,
-            display_name: model.display_name,
-            must_change_password: model.must_change_password,
-            disabled_at: model.disabled_at,
-            created_at: model.created_at,
-            updated_at: model.updated_at,
-            admin_tokens: 0,
-        })
-    }
-}
 
 /// What it takes to create a user, as received (not yet validated).
 #[derive(Debug, Clone)]

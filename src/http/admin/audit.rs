@@ -13,7 +13,7 @@ use crate::http::ApiTags;
 use crate::http::names::KindName;
 use crate::http::problem::{ApiError, error_set};
 use crate::http::security::AdminAuth;
-use crate::services::audit::{self, AuditFilter, AuditRecord};
+use crate::services::audit_log::{self, AuditFilter, AuditRecord};
 use crate::services::pagination::PageRequest;
 use crate::state::AppState;
 
@@ -165,7 +165,7 @@ impl AuditApi {
             from: from.0,
             to: to.0,
         };
-        let paged = audit::list(&self.state, &auth.0, filter, page).await?;
+        let paged = audit_log::list(&self.state, &auth.0, filter, page).await?;
         Ok(Json(AuditList {
             page: PageInfo::of(&paged),
             items: paged.items.into_iter().map(AuditEntry::from).collect(),

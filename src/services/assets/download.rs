@@ -13,7 +13,8 @@ use super::{object_key, store_error, usage};
 use crate::domain::CountryCode;
 use crate::domain::country::site_shows;
 use crate::error::AppError;
-use crate::services::actor::{self, Credential};
+use crate::services::auth;
+use crate::services::kernel::actor::Credential;
 use crate::services::sites;
 use crate::services::tokens::{PreviewOf, TokenKind};
 use crate::state::AppState;
@@ -152,7 +153,7 @@ pub async fn reader(state: &AppState, bearer: Option<&str>) -> Result<FileReader
     let Some(bearer) = bearer else {
         return Ok(FileReader::Public);
     };
-    Ok(match actor::authenticate(state, bearer).await {
+    Ok(match auth::authenticate(state, bearer).await {
         Ok(Credential::Session { user, .. } | Credential::Local(user)) => {
             if user.must_change_password {
                 FileReader::PasswordChangePending

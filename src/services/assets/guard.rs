@@ -11,8 +11,8 @@ use super::usage;
 use crate::domain::{CountryCode, Locale};
 use crate::error::AppError;
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit;
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit;
 use crate::services::scopes;
 use crate::state::AppState;
 

@@ -15,10 +15,11 @@ use super::{object_key, store_error, usage};
 use crate::domain::Locale;
 use crate::error::{AppError, FieldErrors, Refusal};
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit::{self, Event};
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, Event};
+use crate::services::kernel::events::EventType;
+use crate::services::kernel::outbox;
 use crate::services::pagination::{PageRequest, Paged};
-use crate::services::webhooks::{self, EventType};
 use crate::state::AppState;
 
 #[derive(Debug, Clone)]
@@ -264,7 +265,7 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
     }
     let now = state.clock.now();
     let payload = json!({ "asset_id": id, "file_name": found.file_name });
-    webhooks::announce(&txn, EventType::AssetDeleted, payload, now).await?;
+    outbox::announce(&txn, EventType::AssetDeleted, payload, now).await?;
     let event = Event::success("asset.delete", "asset", id)
         .with_details(json!({ "file_name": found.file_name }));
     audit::record(&txn, now, actor, event).await?;

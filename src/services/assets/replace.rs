@@ -17,10 +17,11 @@ use uuid::Uuid;
 use super::library::Asset;
 use super::upload::{UploadMeta, insert, store_stream};
 use crate::error::AppError;
-use crate::services::actor::Actor;
-use crate::services::audit::{self, Event};
 use crate::services::content;
-use crate::services::webhooks::{self, EventType};
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, Event};
+use crate::services::kernel::events::EventType;
+use crate::services::kernel::outbox;
 use crate::state::AppState;
 
 /// Stores a new file for asset `id`; returns the asset that now holds it.
@@ -86,7 +87,7 @@ where
         .await?;
     let drafts = repoint_drafts(&txn, id, new.id, actor, now).await?;
     let payload = json!({ "asset_id": id, "replaced_by": new.id, "file_name": new.file_name });
-    webhooks::announce(&txn, EventType::AssetReplaced, payload, now).await?;
+    outbox::announce(&txn, EventType::AssetReplaced, payload, now).await?;
     let event = Event::success("asset.replace", "asset", id)
         .with_details(json!({ "replaced_by": new.id, "drafts_updated": drafts }));
     audit::record(&txn, now, actor, event).await?;

@@ -24,9 +24,9 @@ use crate::domain::files::{
 use crate::domain::zip_contents;
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit::{self, Event};
 use crate::services::delivery::published_state;
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, Event};
 use crate::state::AppState;
 use crate::storage::Store;
 

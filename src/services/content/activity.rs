@@ -21,8 +21,8 @@ use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::policy::{self, Action};
-use crate::services::actor::{Actor, configured_locales};
-use crate::services::audit;
+use crate::services::kernel::actor::{Actor, configured_locales};
+use crate::services::kernel::audit;
 use crate::state::AppState;
 
 /// Without a visit on record, this far back.

@@ -20,8 +20,8 @@ use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::policy::Action;
-use crate::services::actor::{Actor, configured_locales};
-use crate::services::audit;
+use crate::services::kernel::actor::{Actor, configured_locales};
+use crate::services::kernel::audit;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
 

@@ -8,26 +8,27 @@ use entity::schedule::{self, Entity as Schedules};
 use entity::translation::{self, Entity as Translations};
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
 
+use super::history::{self, RevisionAction};
+use super::item_view;
 use super::load::{self, json_strings};
-use super::revisions::{self, RevisionAction};
-use super::schedules::ScheduleChoice;
+use super::schedules::{self, ScheduleChoice};
 use super::translations::{self, TranslationInput};
 use super::view::{Item, ItemSummary, etag_of_document, if_match_names};
 use crate::domain::content::{ContentKind, FieldChanges, ItemFields};
 use crate::domain::{CountryCode, Locale};
 use crate::error::{AppError, FieldErrors};
 use crate::policy::{self, Action, ItemAbilities};
-use crate::services::actor::Actor;
-use crate::services::audit::{self, Event};
 use crate::services::delivery::published_state;
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, Event};
+use crate::services::kernel::events::EventType;
+use crate::services::kernel::outbox;
 use crate::services::pagination::{PageRequest, Paged};
-use crate::services::webhooks::{self, EventType};
 use crate::state::AppState;
 
 /// Language-neutral fields as received; `None` leaves a field as it is (on update).
@@ -136,13 +137,13 @@ pub async fn create(
         deleted_at: Set(None),
     };
     let created = Documents::insert(model).exec_with_returning(&txn).await?;
-    revisions::record_fields(&txn, &created, RevisionAction::Create, actor, now).await?;
+    history::record_fields(&txn, &created, RevisionAction::Create, actor, now).await?;
     translations::write_draft(&txn, &created, &locale, None, translation, actor, now).await?;
     let event = Event::success("content.create", kind.as_str(), id)
         .with_details(json!({ "locale": locale.as_str() }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
-    load::item(state, created).await
+    item_view::item(state, created).await
 }
 
 /// The whole item, trashed or not.
@@ -161,7 +162,7 @@ pub async fn get(
         Some(id.to_string()),
     )
     .await?;
-    load::item(state, found).await
+    item_view::item(state, found).await
 }
 
 /// What `actor` may do to `item`: its details, the trash, which locales to write and
@@ -172,7 +173,7 @@ pub fn abilities(state: &AppState, actor: &Actor, item: &Item) -> ItemAbilities 
         &actor.principal,
         &item.countries,
         is_live,
-        &crate::services::actor::configured_locales(state),
+        &crate::services::kernel::actor::configured_locales(state),
     )
 }
 
@@ -268,7 +269,7 @@ pub async fn update(
         )
         .await?;
     }
-    revisions::record_fields(&txn, &changed, RevisionAction::Fields, actor, now).await?;
+    history::record_fields(&txn, &changed, RevisionAction::Fields, actor, now).await?;
     audit::record(
         &txn,
         now,
@@ -277,7 +278,7 @@ pub async fn update(
     )
     .await?;
     txn.commit().await?;
-    load::item(state, changed).await
+    item_view::item(state, changed).await
 }
 
 /// Moves an item to the trash: every translation goes offline, pending schedules are
@@ -329,7 +330,7 @@ pub async fn trash(
         .filter(published_translation::Column::DocumentId.eq(id))
         .exec(&txn)
         .await?;
-    cancel_schedules(&txn, id, None, now).await?;
+    schedules::cancel_all(&txn, id, None, now).await?;
     Documents::update_many()
         .col_expr(Column::DeletedAt, Expr::value(Some(now)))
         .col_expr(Column::UpdatedBy, Expr::value(Some(actor.id())))
@@ -345,11 +346,11 @@ pub async fn trash(
         current.countries.clone()
     } else {
         let lists: Vec<&serde_json::Value> = was_live.iter().map(|(.., c)| c).collect();
-        webhooks::countries_of_all(&lists)
+        outbox::countries_of_all(&lists)
     };
     let payload = json!({ "item_id": id, "kind": kind.as_str(), "translations": translations,
         "countries": shown_in });
-    webhooks::announce(&txn, EventType::ItemTrashed, payload, now).await?;
+    outbox::announce(&txn, EventType::ItemTrashed, payload, now).await?;
     let event = Event::success("content.trash", kind.as_str(), id)
         .with_details(json!({ "unpublished_translations": offline.rows_affected }));
     audit::record(&txn, now, actor, event).await?;
@@ -395,7 +396,7 @@ pub async fn restore(
         .exec(&txn)
         .await?;
     let payload = json!({ "item_id": id, "kind": kind.as_str(), "countries": current.countries });
-    webhooks::announce(&txn, EventType::ItemRestored, payload, now).await?;
+    outbox::announce(&txn, EventType::ItemRestored, payload, now).await?;
     audit::record(
         &txn,
         now,
@@ -404,7 +405,7 @@ pub async fn restore(
     )
     .await?;
     txn.commit().await?;
-    load::item(state, load::document(&state.db, kind, id).await?).await
+    item_view::item(state, load::document(&state.db, kind, id).await?).await
 }
 
 /// Deletes a trashed item for good, with its translations and revisions (admins).
@@ -438,7 +439,7 @@ pub async fn purge(
         .await?;
     Documents::delete_by_id(id).exec(&txn).await?;
     let payload = json!({ "item_id": id, "kind": kind.as_str(), "countries": current.countries });
-    webhooks::announce(&txn, EventType::ItemPurged, payload, now).await?;
+    outbox::announce(&txn, EventType::ItemPurged, payload, now).await?;
     audit::record(
         &txn,
         now,
@@ -602,27 +603,6 @@ fn stale(version: i64) -> AppError {
         detail: "the item changed since you read it; read it again and reapply your change".into(),
         current_etag: Some(etag_of_document(version)),
     }
-}
-
-pub async fn cancel_schedules(
-    txn: &impl ConnectionTrait,
-    id: Uuid,
-    locale: Option<&Locale>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), AppError> {
-    let mut pending = Schedules::update_many()
-        .col_expr(schedule::Column::DoneAt, Expr::value(Some(now)))
-        .col_expr(
-            schedule::Column::Outcome,
-            Expr::value(Some("cancelled".to_owned())),
-        )
-        .filter(schedule::Column::DocumentId.eq(id))
-        .filter(schedule::Column::DoneAt.is_null());
-    if let Some(locale) = locale {
-        pending = pending.filter(schedule::Column::Locale.eq(locale.as_str()));
-    }
-    pending.exec(txn).await?;
-    Ok(())
 }
 
 /// Validated neutral fields.

@@ -3,9 +3,9 @@
 
 use crate::error::AppError;
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit;
 use crate::services::delivery::published_state;
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit;
 use crate::state::AppState;
 
 /// `markdown` as publishing would render it; anyone who reads content may ask.

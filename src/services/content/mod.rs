@@ -5,6 +5,8 @@
 mod activity;
 mod board;
 mod event_desk;
+mod history;
+mod item_view;
 mod items;
 mod load;
 mod markdown_preview;
@@ -23,6 +25,7 @@ mod view;
 pub use activity::{Activity, ActivityFeed, ActivityKind, mark_seen, since_last_visit};
 pub use board::{Board, BoardFilter, BoardRow, CellState, board};
 pub use event_desk::{DeskEvent, When as DeskWhen, event_desk};
+pub(crate) use history::{RevisionAction, record_draft, record_fields};
 pub use items::{
     ItemFilter, ItemInput, Status, abilities, create, get, list, purge, restore, trash, update,
 };
@@ -34,7 +37,6 @@ pub use reviews::{
     Decision, Review, ReviewStatus, decide, of_item as reviews_of_item, queue as review_queue,
     request as request_review,
 };
-pub(crate) use revisions::{RevisionAction, record_draft, record_fields};
 pub use revisions::{RevisionDetail, list_revisions, read_revision, restore_revision};
 pub use schedules::{ScheduleChoice, cancel as cancel_schedule, reschedule};
 pub use sources::{SourceChanges, mark_up_to_date, source_changes};

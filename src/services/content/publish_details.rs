@@ -10,17 +10,19 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::history::{self, RevisionAction};
+use super::item_view;
 use super::load;
 use super::publishing::sort_at;
-use super::revisions::{self, RevisionAction};
 use super::view::{Item, etag_of_document, if_match_names};
 use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit::{self, Event};
-use crate::services::webhooks::{self, EventType};
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, Event};
+use crate::services::kernel::events::EventType;
+use crate::services::kernel::outbox;
 use crate::state::AppState;
 
 /// Publishes the item's current details for `locales` (absent: every live language
@@ -128,7 +130,7 @@ pub async fn publish_details(
             "draft_version": previous.draft_version, "document_version": locked.version,
             "file_asset_id": load::file_of(&previous.fields), "details_only": true,
         });
-        revisions::record_publication(
+        history::record_publication(
             &txn,
             id,
             locale,
@@ -140,15 +142,15 @@ pub async fn publish_details(
         .await?;
         let payload = json!({ "item_id": id, "kind": kind.as_str(), "locale": locale.as_str(),
             "slug": previous.slug, "previous_slug": null,
-            "countries": webhooks::countries_of_all(&[&locked.countries, &previous.countries]) });
-        webhooks::announce(&txn, EventType::TranslationChanged, payload, now).await?;
+            "countries": outbox::countries_of_all(&[&locked.countries, &previous.countries]) });
+        outbox::announce(&txn, EventType::TranslationChanged, payload, now).await?;
     }
     let locales: Vec<&str> = chosen.iter().map(Locale::as_str).collect();
     let event = Event::success("content.publish_details", kind.as_str(), id)
         .with_details(json!({ "locales": locales }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
-    load::item(state, load::document(&state.db, kind, id).await?).await
+    item_view::item(state, load::document(&state.db, kind, id).await?).await
 }
 
 fn stale(current: String) -> AppError {

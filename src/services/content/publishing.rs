@@ -16,17 +16,19 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::items::cancel_schedules;
+use super::history::{self, RevisionAction};
+use super::item_view;
 use super::load;
-use super::revisions::{self, RevisionAction};
+use super::schedules;
 use super::view::{Item, etag_of_translation, if_match_names};
 use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::{AppError, Refusal};
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit::{self, Event, Who};
-use crate::services::webhooks::{self, EventType};
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, Event, Who};
+use crate::services::kernel::events::EventType;
+use crate::services::kernel::outbox;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +155,7 @@ async fn act(
     match at.filter(|at| *at > now) {
         Some(at) => {
             // A new schedule replaces a pending one for the same locale.
-            cancel_schedules(&txn, id, Some(&locale), now).await?;
+            schedules::cancel_all(&txn, id, Some(&locale), now).await?;
             let model = schedule::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 document_id: Set(id),
@@ -188,14 +190,14 @@ async fn act(
                 }
             }
             // Doing it now settles any pending schedule for this locale.
-            cancel_schedules(&txn, id, Some(&locale), now).await?;
+            schedules::cancel_all(&txn, id, Some(&locale), now).await?;
             let event = Event::success(now_action(what), kind.as_str(), id)
                 .with_details(json!({ "locale": locale.as_str() }));
             audit::record(&txn, now, actor, event).await?;
         }
     }
     txn.commit().await?;
-    load::item(state, load::document(&state.db, kind, id).await?).await
+    item_view::item(state, load::document(&state.db, kind, id).await?).await
 }
 
 fn schedule_action(what: Publication) -> &'static str {
@@ -248,7 +250,7 @@ async fn publish_in(
         "draft_version": draft.version, "document_version": document.version,
         "file_asset_id": load::file_of(&draft.fields),
     });
-    let revision = revisions::record_publication(
+    let revision = history::record_publication(
         txn,
         document.id,
         &locale,
@@ -329,7 +331,7 @@ async fn publish_in(
         Some(live) => (
             EventType::TranslationChanged,
             Some(live.slug.as_str()),
-            webhooks::countries_of_all(&[&document.countries, &live.countries]),
+            outbox::countries_of_all(&[&document.countries, &live.countries]),
         ),
         None => (
             EventType::TranslationPublished,
@@ -340,7 +342,7 @@ async fn publish_in(
     let payload = json!({ "item_id": document.id, "kind": kind.as_str(), "locale": locale.as_str(),
         "slug": draft.slug, "previous_slug": previous_slug.filter(|s| *s != draft.slug),
         "countries": countries });
-    webhooks::announce(txn, event, payload, now).await
+    outbox::announce(txn, event, payload, now).await
 }
 
 async fn unpublish_in(
@@ -360,7 +362,7 @@ async fn unpublish_in(
         .filter(published_translation::Column::Locale.eq(locale.as_str()))
         .exec(txn)
         .await?;
-    revisions::record_publication(
+    history::record_publication(
         txn,
         document.id,
         locale,
@@ -372,7 +374,7 @@ async fn unpublish_in(
     .await?;
     let payload = json!({ "item_id": document.id, "kind": document.kind, "locale": locale.as_str(),
         "slug": live.slug, "countries": live.countries });
-    webhooks::announce(txn, EventType::TranslationUnpublished, payload, now).await
+    outbox::announce(txn, EventType::TranslationUnpublished, payload, now).await
 }
 
 /// Runs the schedules that are due; returns how many ran. Safe with several instances:
@@ -516,7 +518,7 @@ async fn run_one(
     };
     let done = json!({ "item_id": document.id, "kind": kind.as_str(), "locale": job.locale,
         "action": job.action, "countries": document.countries });
-    webhooks::announce(txn, EventType::ScheduleDone, done, now).await?;
+    outbox::announce(txn, EventType::ScheduleDone, done, now).await?;
     let event = Event::success(action, kind.as_str(), job.document_id).with_details(
         json!({ "locale": job.locale, "scheduled": true, "schedule": job.id, "run_at": job.run_at }),
     );

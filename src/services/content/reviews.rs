@@ -16,9 +16,9 @@ use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::{AppError, Refusal};
 use crate::policy::{self, Action};
-use crate::services::actor::Actor;
-use crate::services::audit::{self, Event};
 use crate::services::delivery::published_state;
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, Event};
 use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
 

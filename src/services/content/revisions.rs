@@ -2,17 +2,15 @@
 //! unpublish and restore. Any two can be compared field by field; any one can be
 //! restored, which makes a new draft.
 
-use chrono::{DateTime, Utc};
-use entity::document::{self, Column as DocumentColumn, Entity as Documents};
+use entity::document::{Column as DocumentColumn, Entity as Documents};
 use entity::revision::{self, Column, Entity as Revisions};
-use entity::translation;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
+use super::history::{RevisionAction, record_fields};
+use super::item_view;
 use super::load;
 use super::schedules::{self, ScheduleChoice};
 use super::translations::{self, TranslationInput};
@@ -21,36 +19,11 @@ use crate::domain::Locale;
 use crate::domain::content::{ContentKind, ItemFields};
 use crate::error::AppError;
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit::{self, Event};
 use crate::services::delivery::published_state;
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, Event};
 use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RevisionAction {
-    Create,
-    Draft,
-    Fields,
-    Publish,
-    Unpublish,
-    Restore,
-    Drop,
-}
-
-impl RevisionAction {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Create => "create",
-            Self::Draft => "draft",
-            Self::Fields => "fields",
-            Self::Publish => "publish",
-            Self::Unpublish => "unpublish",
-            Self::Restore => "restore",
-            Self::Drop => "drop",
-        }
-    }
-}
 
 /// One revision with its snapshot, and what changed against another.
 #[derive(Debug, Clone)]
@@ -61,93 +34,6 @@ pub struct RevisionDetail {
     pub compared_to: Option<Uuid>,
     /// `(field, before, after)` for every field that differs.
     pub changes: Vec<(String, Value, Value)>,
-}
-
-pub async fn record_draft(
-    txn: &impl ConnectionTrait,
-    draft: &translation::Model,
-    action: RevisionAction,
-    actor: &Actor,
-    now: DateTime<Utc>,
-) -> Result<Uuid, AppError> {
-    let snapshot = json!({
-        "slug": draft.slug, "title": draft.title, "summary": draft.summary, "body": draft.body,
-        "seo_title": draft.seo_title, "seo_description": draft.seo_description, "version": draft.version,
-        "file_asset_id": load::file_of(&draft.fields),
-        // What the text followed, so that restoring old text restores that too.
-        "base_revision_id": draft.base_revision_id,
-    });
-    insert(
-        txn,
-        draft.document_id,
-        Some(&draft.locale),
-        action,
-        snapshot,
-        actor,
-        now,
-    )
-    .await
-}
-
-pub async fn record_fields(
-    txn: &impl ConnectionTrait,
-    document: &document::Model,
-    action: RevisionAction,
-    actor: &Actor,
-    now: DateTime<Utc>,
-) -> Result<Uuid, AppError> {
-    let snapshot = json!({
-        "fields": document.fields, "countries": document.countries, "tags": document.tags,
-        "parent_id": document.parent_id, "position": document.position, "version": document.version,
-    });
-    insert(txn, document.id, None, action, snapshot, actor, now).await
-}
-
-/// Records publishing or unpublishing one locale, with what readers see from then on.
-pub async fn record_publication(
-    txn: &impl ConnectionTrait,
-    document: Uuid,
-    locale: &Locale,
-    action: RevisionAction,
-    snapshot: Value,
-    actor: Option<&Actor>,
-    now: DateTime<Utc>,
-) -> Result<Uuid, AppError> {
-    let id = Uuid::now_v7();
-    let model = revision::ActiveModel {
-        id: Set(id),
-        document_id: Set(document),
-        locale: Set(Some(locale.to_string())),
-        action: Set(action.as_str().to_owned()),
-        snapshot: Set(snapshot),
-        created_by: Set(actor.map(Actor::id)),
-        created_at: Set(now),
-    };
-    Revisions::insert(model).exec_without_returning(txn).await?;
-    Ok(id)
-}
-
-async fn insert(
-    txn: &impl ConnectionTrait,
-    document: Uuid,
-    locale: Option<&str>,
-    action: RevisionAction,
-    snapshot: Value,
-    actor: &Actor,
-    now: DateTime<Utc>,
-) -> Result<Uuid, AppError> {
-    let id = Uuid::now_v7();
-    let model = revision::ActiveModel {
-        id: Set(id),
-        document_id: Set(document),
-        locale: Set(locale.map(str::to_owned)),
-        action: Set(action.as_str().to_owned()),
-        snapshot: Set(snapshot),
-        created_by: Set(Some(actor.id())),
-        created_at: Set(now),
-    };
-    Revisions::insert(model).exec_without_returning(txn).await?;
-    Ok(id)
 }
 
 /// The item's revisions, newest first.
@@ -385,7 +271,7 @@ pub async fn restore_revision(
             txn.commit().await?;
         }
     }
-    load::item(state, load::document(&state.db, kind, id).await?).await
+    item_view::item(state, load::document(&state.db, kind, id).await?).await
 }
 
 async fn find(

@@ -7,19 +7,20 @@
 use chrono::{DateTime, Utc};
 use entity::schedule::{self, Column, Entity as Schedules};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::item_view;
 use super::load;
 use super::view::Item;
 use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::{AppError, Refusal};
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit::{self, Event};
 use crate::services::delivery::published_state;
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, Event};
 use crate::state::AppState;
 
 /// What happens to a pending scheduled publication when its draft is saved again.
@@ -212,6 +213,27 @@ pub async fn settle_after_draft(
     Ok(())
 }
 
+/// Cancels every pending schedule of the item (of one translation, with `locale`),
+/// inside the caller's transaction: trashing the item, dropping or publishing the
+/// translation.
+pub async fn cancel_all(
+    txn: &impl ConnectionTrait,
+    id: Uuid,
+    locale: Option<&Locale>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let mut pending = Schedules::update_many()
+        .col_expr(Column::DoneAt, Expr::value(Some(now)))
+        .col_expr(Column::Outcome, Expr::value(Some("cancelled".to_owned())))
+        .filter(Column::DocumentId.eq(id))
+        .filter(Column::DoneAt.is_null());
+    if let Some(locale) = locale {
+        pending = pending.filter(Column::Locale.eq(locale.as_str()));
+    }
+    pending.exec(txn).await?;
+    Ok(())
+}
+
 /// Cancels the pending schedule of a translation (publishing or taking offline).
 pub async fn cancel(
     state: &AppState,
@@ -292,21 +314,5 @@ async fn change(
     }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
-    load::item(state, load::document(&state.db, kind, id).await?).await
-}
-
-/// The schedules of an item that failed, newest first: shown until the translation is
-/// published or scheduled again.
-pub async fn failures(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-) -> Result<Vec<schedule::Model>, AppError> {
-    Ok(Schedules::find()
-        .filter(Column::DocumentId.eq(id))
-        .filter(Column::DoneAt.is_not_null())
-        .filter(Column::Outcome.ne("done"))
-        .filter(Column::Outcome.ne("cancelled"))
-        .order_by_desc(Column::DoneAt)
-        .all(db)
-        .await?)
+    item_view::item(state, load::document(&state.db, kind, id).await?).await
 }

@@ -18,9 +18,9 @@ use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit::{self, Event};
 use crate::services::delivery::published_state;
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, Event};
 use crate::state::AppState;
 
 /// The texts a translation renders from its source; slugs and files are per locale.

@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use crate::error::AppError;
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit;
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit;
 use crate::state::AppState;
 
 /// Every tag of items not in the trash, with how many items carry it, by name.

@@ -11,9 +11,9 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::items::cancel_schedules;
+use super::history::{self, RevisionAction};
+use super::item_view;
 use super::load;
-use super::revisions::{self, RevisionAction};
 use super::schedules::{self, ScheduleChoice};
 use super::view::{Item, etag_of_translation, if_match_names};
 use super::{slugs, sources};
@@ -21,10 +21,11 @@ use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit::{self, Event};
 use crate::services::delivery::published_state;
-use crate::services::webhooks::{self, EventType};
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, Event};
+use crate::services::kernel::events::EventType;
+use crate::services::kernel::outbox;
 use crate::state::AppState;
 
 /// One locale's text as received.
@@ -186,7 +187,7 @@ pub async fn put_translation(
         .with_details(json!({ "locale": locale.as_str(), "schedule": schedule }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
-    let item = load::item(state, load::document(&state.db, kind, id).await?).await?;
+    let item = item_view::item(state, load::document(&state.db, kind, id).await?).await?;
     Ok((item, etag_of_translation(version)))
 }
 
@@ -284,7 +285,7 @@ pub async fn write_draft(
     } else {
         RevisionAction::Create
     };
-    revisions::record_draft(txn, &saved, action, actor, now).await?;
+    history::record_draft(txn, &saved, action, actor, now).await?;
     Ok(version)
 }
 
@@ -367,14 +368,14 @@ pub async fn drop_translation(
         ));
     }
     let now = state.clock.now();
-    revisions::record_draft(&txn, &current, RevisionAction::Drop, actor, now).await?;
+    history::record_draft(&txn, &current, RevisionAction::Drop, actor, now).await?;
     super::reviews::close_for_dropped(&txn, id, locale.as_str(), now).await?;
     Published::delete_many()
         .filter(published_translation::Column::DocumentId.eq(id))
         .filter(published_translation::Column::Locale.eq(locale.as_str()))
         .exec(&txn)
         .await?;
-    cancel_schedules(&txn, id, Some(&locale), now).await?;
+    schedules::cancel_all(&txn, id, Some(&locale), now).await?;
     Translations::delete_by_id((id, locale.to_string()))
         .exec(&txn)
         .await?;
@@ -411,13 +412,13 @@ pub async fn drop_translation(
     if let Some(live) = live {
         let payload = json!({ "item_id": id, "kind": kind.as_str(), "locale": locale.as_str(),
             "slug": live.slug, "countries": live.countries });
-        webhooks::announce(&txn, EventType::TranslationUnpublished, payload, now).await?;
+        outbox::announce(&txn, EventType::TranslationUnpublished, payload, now).await?;
     }
     let event = Event::success("content.drop_translation", kind.as_str(), id)
         .with_details(json!({ "locale": locale.as_str(), "was_live": is_live }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
-    load::item(state, load::document(&state.db, kind, id).await?).await
+    item_view::item(state, load::document(&state.db, kind, id).await?).await
 }
 
 /// Replacing an existing draft needs its ETag; creating a new one needs none.

@@ -3,7 +3,8 @@
 use crate::domain::routes::SiteRoutes;
 use crate::domain::{CountryCode, Locale};
 use crate::error::AppError;
-use crate::services::actor::{self, Credential};
+use crate::services::auth;
+use crate::services::kernel::actor::Credential;
 use crate::services::sites::{self, Site};
 use crate::services::tokens::{PreviewOf, TokenKind};
 use crate::state::AppState;
@@ -51,7 +52,7 @@ impl Audience {
 /// out the locale chain: `locale` then `fallback`, or the site's default then its chain.
 pub async fn resolve(state: &AppState, request: Request) -> Result<Audience, AppError> {
     let token = match request.bearer.as_deref() {
-        Some(bearer) => match actor::authenticate(state, bearer).await? {
+        Some(bearer) => match auth::authenticate(state, bearer).await? {
             Credential::Token(token)
                 if matches!(token.kind, TokenKind::Delivery | TokenKind::Preview) =>
             {

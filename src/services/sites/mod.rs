@@ -1,8 +1,12 @@
 //! Sites: the national frontends, with their countries, locales and fallback chain.
 
 use chrono::{DateTime, Utc};
+use entity::api_token::{self, Entity as ApiTokens};
 use entity::site::{self, Column, Entity as Sites};
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Set, SqlErr};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
+};
 use serde_json::{Value, json};
 
 use crate::domain::content::ContentKind;
@@ -10,11 +14,11 @@ use crate::domain::routes::{self, Placeholder, Route, SiteRoutes, UrlPattern};
 use crate::domain::{CountryCode, Locale, SiteCode};
 use crate::error::{AppError, FieldErrors, Refusal};
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit::{self, Event};
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, Event};
+use crate::services::kernel::events::EventType;
+use crate::services::kernel::outbox;
 use crate::services::pagination::{PageRequest, Paged};
-use crate::services::tokens;
-use crate::services::webhooks::{self, EventType};
 use crate::state::AppState;
 
 mod preview;
@@ -230,7 +234,7 @@ pub async fn create(
         Err(err) => return Err(err.into()),
     };
     let payload = json!({ "site": code.as_str(), "change": "created" });
-    webhooks::announce(&txn, EventType::SiteChanged, payload, now).await?;
+    outbox::announce(&txn, EventType::SiteChanged, payload, now).await?;
     audit::record(
         &txn,
         now,
@@ -315,7 +319,7 @@ pub async fn update(
     .filter_map(|(name, set)| set.then_some(name))
     .collect();
     let payload = json!({ "site": code, "change": "updated", "fields": changed });
-    webhooks::announce(&txn, EventType::SiteChanged, payload, now).await?;
+    outbox::announce(&txn, EventType::SiteChanged, payload, now).await?;
     let event =
         Event::success("site.update", "site", code).with_details(json!({ "changed": changed }));
     audit::record(&txn, now, actor, event).await?;
@@ -337,9 +341,9 @@ pub async fn delete(state: &AppState, actor: &Actor, code: &str) -> Result<(), A
     let txn = crate::db::begin_write(&state.db).await?;
     find(&txn, code).await?;
     Sites::delete_by_id(code.to_owned()).exec(&txn).await?;
-    let revoked = tokens::revoke_for_site(&txn, code, now).await?;
+    let revoked = revoke_tokens(&txn, code, now).await?;
     let payload = json!({ "site": code, "change": "deleted" });
-    webhooks::announce(&txn, EventType::SiteChanged, payload, now).await?;
+    outbox::announce(&txn, EventType::SiteChanged, payload, now).await?;
     let event = Event::success("site.delete", "site", code)
         .with_details(json!({ "revoked_tokens": revoked }));
     audit::record(&txn, now, actor, event).await?;
@@ -560,4 +564,20 @@ fn codes<'a>(values: impl Iterator<Item = &'a str>) -> Value {
 
 fn strings<T: ToString>(values: &[T]) -> Vec<String> {
     values.iter().map(ToString::to_string).collect()
+}
+
+/// Revokes every live token bound to `site`, inside the caller's transaction: a
+/// deleted site's frontend reads nothing more.
+async fn revoke_tokens(
+    txn: &impl sea_orm::ConnectionTrait,
+    site: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let revoked = ApiTokens::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(Some(now)))
+        .filter(api_token::Column::SiteCode.eq(site))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(txn)
+        .await?;
+    Ok(revoked.rows_affected)
 }

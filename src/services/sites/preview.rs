@@ -13,9 +13,9 @@ use crate::domain::country::site_shows;
 use crate::domain::{CountryCode, Locale};
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit;
 use crate::services::delivery::published_state;
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit;
 use crate::services::scopes::countries_from_json;
 use crate::state::AppState;
 

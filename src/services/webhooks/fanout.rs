@@ -16,11 +16,11 @@ use sea_orm::{
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::events::EventType;
 use crate::domain::content::ContentKind;
 use crate::domain::country::site_shows;
 use crate::error::AppError;
 use crate::services::delivery;
+use crate::services::kernel::events::EventType;
 use crate::services::scopes::countries_from_json;
 use crate::services::sites::{self, Site};
 use crate::state::AppState;

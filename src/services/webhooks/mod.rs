@@ -4,26 +4,22 @@
 //! HTTP), both driven by [`run_once`] in every instance's background loop.
 
 mod address;
-mod events;
 mod fanout;
 mod sender;
 mod signing;
 
 use chrono::{DateTime, Utc};
-use entity::outbox_event::{self, Entity as Outbox};
 use entity::webhook::{self, Column, Entity as Webhooks};
 use entity::webhook_attempt::{self, Entity as Attempts};
 use entity::webhook_delivery::{self, Entity as Deliveries};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-pub use events::EventType;
+pub use crate::services::kernel::events::EventType;
+pub use crate::services::kernel::outbox::announce;
 
-use crate::services::delivery::published_state;
 pub use fanout::fan_out;
 pub use sender::{backlog, prune, send_due};
 pub use signing::sign;
@@ -31,8 +27,8 @@ pub use signing::sign;
 use crate::auth::token;
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
-use crate::services::actor::Actor;
-use crate::services::audit::{self, Event};
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, Event};
 use crate::services::pagination::{PageRequest, Paged};
 use crate::services::sites;
 use crate::state::AppState;
@@ -85,47 +81,6 @@ pub struct WebhookFields {
 pub struct DeliveryView {
     pub delivery: webhook_delivery::Model,
     pub attempts: Vec<webhook_attempt::Model>,
-}
-
-/// Writes an event to the outbox in the caller's transaction: webhooks hear of it if,
-/// and only if, the change commits. Delivery caches hear of it too, once the write is
-/// over (every change readers can see is announced).
-pub async fn announce(
-    txn: &impl ConnectionTrait,
-    event: EventType,
-    payload: Value,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    published_state::record(published_state::of_event(event, &payload));
-    let row = outbox_event::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        topic: Set(event.as_str().to_owned()),
-        payload: Set(payload),
-        created_at: Set(now),
-        processed_at: Set(None),
-    };
-    Outbox::insert(row).exec_without_returning(txn).await?;
-    Ok(())
-}
-
-/// The countries of every version named (JSON arrays), for an event to reach each site
-/// that showed or shows the item: empty (EU-wide, shown everywhere) if any is.
-pub fn countries_of_all(lists: &[&Value]) -> Value {
-    let mut all: Vec<Value> = Vec::new();
-    for list in lists {
-        let Some(countries) = list.as_array() else {
-            continue;
-        };
-        if countries.is_empty() {
-            return json!([]);
-        }
-        for country in countries {
-            if !all.contains(country) {
-                all.push(country.clone());
-            }
-        }
-    }
-    Value::Array(all)
 }
 
 /// Fans out what the outbox holds and sends what is due: one round of the background
@@ -486,7 +441,7 @@ async fn validate(
 mod tests {
     use serde_json::json;
 
-    use super::countries_of_all;
+    use crate::services::kernel::outbox::countries_of_all;
 
     #[test]
     fn an_event_reaches_the_sites_of_every_version() {

@@ -20,8 +20,8 @@ use crate::http::ApiTags;
 use crate::http::json::{JsonBody, OptionalJsonBody};
 use crate::http::problem::{ApiError, error_set};
 use crate::http::security::AdminAuth;
-use crate::services::actor::Actor;
 use crate::services::content::{self, ItemFilter, ItemInput, Status, etag_of_document};
+use crate::services::kernel::actor::Actor;
 use crate::services::pagination::PageRequest;
 use crate::state::AppState;
 

@@ -12,16 +12,15 @@
 //!   reads the version, and a new one drops everything.
 
 mod listen;
-mod writes;
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, Statement};
 use serde::{Deserialize, Serialize};
 
 use crate::delivery_cache::Change;
 use crate::error::AppError;
+pub use crate::services::kernel::effects::{Effects, collect, nothing_visible, of_event, record};
 use crate::state::AppState;
 pub use listen::spawn as spawn_listener;
-pub use writes::{Effects, collect, nothing_visible, of_event, record};
 
 #[derive(Debug, FromQueryResult)]
 struct Version {

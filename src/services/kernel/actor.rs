@@ -1,17 +1,24 @@
-//! Who is calling: resolves a bearer token to a session user or an API token, and
-//! turns it into an [`Actor`] for the admin API.
+//! Who acts: an [`Actor`] is a verified credential (a session, an admin token, a
+//! person at the command line) with the role and scope it acts with, and where the
+//! request came from. Verifying bearer tokens is the `auth` feature's job.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::auth::token;
+use super::identity::{ApiToken, TokenKind, User};
 use crate::domain::Locale;
-use crate::error::AppError;
 use crate::policy::{self, Abilities, Principal};
-use crate::services::auth::{self, ClientInfo};
-use crate::services::tokens::{self, ApiToken, TokenKind};
-use crate::services::users::User;
 use crate::state::AppState;
+
+/// Who is calling, as told by the connection.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub address: Option<String>,
+    /// What per-address limits count: the address, or for IPv6 its network
+    /// (`server.ipv6_limit_prefix`).
+    pub limit_key: Option<String>,
+    pub user_agent: Option<String>,
+}
 
 /// A verified bearer credential of any kind.
 #[derive(Debug, Clone)]
@@ -125,55 +132,4 @@ pub fn abilities(state: &AppState, credential: &Credential) -> Abilities {
         .principal()
         .map(|principal| policy::abilities(&principal, &configured_locales(state)))
         .unwrap_or_default()
-}
-
-/// Verifies any bearer token: a session (`bss_`) or an API token (`bsd_`, `bsp_`, `bsa_`).
-pub async fn authenticate(state: &AppState, bearer: &str) -> Result<Credential, AppError> {
-    if bearer.starts_with(token::SESSION_PREFIX) {
-        auth::authenticate_session(state, bearer).await
-    } else {
-        tokens::authenticate(state, bearer)
-            .await
-            .map(Credential::Token)
-    }
-}
-
-/// Verifies a bearer token for the admin API: a session of a user who need not change
-/// their password first, or an admin token. Delivery and preview tokens are refused.
-pub async fn authenticate_admin(
-    state: &AppState,
-    bearer: &str,
-    client: ClientInfo,
-) -> Result<Actor, AppError> {
-    let credential = authenticate(state, bearer).await?;
-    let principal = match &credential {
-        Credential::Local(user) | Credential::Session { user, .. } => {
-            if user.must_change_password {
-                return Err(AppError::Forbidden(
-                    "your password must be changed first: POST /api/v1/auth/password".into(),
-                ));
-            }
-            Principal {
-                role: user.role,
-                scope: user.scope.clone(),
-            }
-        }
-        Credential::Token(token) => match (token.kind, token.role) {
-            (TokenKind::Admin, Some(role)) => Principal {
-                role,
-                scope: token.scope.clone(),
-            },
-            (kind, _) => {
-                return Err(AppError::Forbidden(format!(
-                    "a {} token cannot use the admin API; use a session or an admin token",
-                    kind.as_str()
-                )));
-            }
-        },
-    };
-    Ok(Actor {
-        principal,
-        credential,
-        client,
-    })
 }

@@ -1,6 +1,6 @@
 //! What one write changed for readers, collected while it runs.
 //!
-//! Services say what they changed as they announce it (`webhooks::announce` records
+//! Services say what they changed as they announce it (`outbox::announce` records
 //! the change behind every event), or that they changed nothing readers see
 //! (`nothing_visible`: drafts, new items, uploads). A write that said neither is taken
 //! to have changed anything: a new kind of write can make the cache colder, never stale.
@@ -11,9 +11,9 @@ use std::future::Future;
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::events::EventType;
 use crate::delivery_cache::{Change, ItemChange};
 use crate::domain::content::ContentKind;
-use crate::services::webhooks::EventType;
 
 tokio::task_local! {
     static WRITE: RefCell<Effects>;

@@ -7,17 +7,13 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait, Set};
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::actor::{Actor, Credential};
+use super::identity::User;
 use crate::domain::{Role, Scope};
 use crate::error::AppError;
 use crate::policy::{self, Action};
-use crate::services::actor::{Actor, Credential};
 use crate::services::scopes;
-use crate::services::users::User;
 use crate::state::AppState;
-
-mod log;
-
-pub use log::{AuditFilter, AuditRecord, ItemRef, list};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {

@@ -1,4 +1,5 @@
-//! What webhooks are told about: the event types, as the outbox names them.
+//! What a write announces: the event types, as the outbox names them (webhooks
+//! subscribe to them; caches hear of the change behind each).
 
 /// A change a webhook can ask to hear about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -10,11 +10,11 @@ use entity::audit_entry::{self, Column, Entity as AuditLog};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
-use super::authorize;
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::policy::Action;
-use crate::services::actor::Actor;
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::authorize;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
 

@@ -1,0 +1,127 @@
+//! Recording revisions: every saved draft, change of details, publication and
+//! restore leaves a snapshot of what it wrote, inside the write's transaction. Reading,
+//! comparing and restoring them is `revisions`.
+
+use chrono::{DateTime, Utc};
+use entity::revision::{self, Entity as Revisions};
+use entity::{document, translation};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::load;
+use crate::domain::Locale;
+use crate::error::AppError;
+use crate::services::kernel::actor::Actor;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevisionAction {
+    Create,
+    Draft,
+    Fields,
+    Publish,
+    Unpublish,
+    Restore,
+    Drop,
+}
+
+impl RevisionAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Draft => "draft",
+            Self::Fields => "fields",
+            Self::Publish => "publish",
+            Self::Unpublish => "unpublish",
+            Self::Restore => "restore",
+            Self::Drop => "drop",
+        }
+    }
+}
+
+pub async fn record_draft(
+    txn: &impl ConnectionTrait,
+    draft: &translation::Model,
+    action: RevisionAction,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Uuid, AppError> {
+    let snapshot = json!({
+        "slug": draft.slug, "title": draft.title, "summary": draft.summary, "body": draft.body,
+        "seo_title": draft.seo_title, "seo_description": draft.seo_description, "version": draft.version,
+        "file_asset_id": load::file_of(&draft.fields),
+        // What the text followed, so that restoring old text restores that too.
+        "base_revision_id": draft.base_revision_id,
+    });
+    insert(
+        txn,
+        draft.document_id,
+        Some(&draft.locale),
+        action,
+        snapshot,
+        actor,
+        now,
+    )
+    .await
+}
+
+pub async fn record_fields(
+    txn: &impl ConnectionTrait,
+    document: &document::Model,
+    action: RevisionAction,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Uuid, AppError> {
+    let snapshot = json!({
+        "fields": document.fields, "countries": document.countries, "tags": document.tags,
+        "parent_id": document.parent_id, "position": document.position, "version": document.version,
+    });
+    insert(txn, document.id, None, action, snapshot, actor, now).await
+}
+
+/// Records publishing or unpublishing one locale, with what readers see from then on.
+pub async fn record_publication(
+    txn: &impl ConnectionTrait,
+    document: Uuid,
+    locale: &Locale,
+    action: RevisionAction,
+    snapshot: Value,
+    actor: Option<&Actor>,
+    now: DateTime<Utc>,
+) -> Result<Uuid, AppError> {
+    let id = Uuid::now_v7();
+    let model = revision::ActiveModel {
+        id: Set(id),
+        document_id: Set(document),
+        locale: Set(Some(locale.to_string())),
+        action: Set(action.as_str().to_owned()),
+        snapshot: Set(snapshot),
+        created_by: Set(actor.map(Actor::id)),
+        created_at: Set(now),
+    };
+    Revisions::insert(model).exec_without_returning(txn).await?;
+    Ok(id)
+}
+
+async fn insert(
+    txn: &impl ConnectionTrait,
+    document: Uuid,
+    locale: Option<&str>,
+    action: RevisionAction,
+    snapshot: Value,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Uuid, AppError> {
+    let id = Uuid::now_v7();
+    let model = revision::ActiveModel {
+        id: Set(id),
+        document_id: Set(document),
+        locale: Set(locale.map(str::to_owned)),
+        action: Set(action.as_str().to_owned()),
+        snapshot: Set(snapshot),
+        created_by: Set(Some(actor.id())),
+        created_at: Set(now),
+    };
+    Revisions::insert(model).exec_without_returning(txn).await?;
+    Ok(id)
+}

@@ -1,0 +1,151 @@
+//! Who can act: people (users) and automation (API tokens), as the rest of the
+//! application sees them. Their features (`users`, `tokens`) store and manage them; the
+//! kernel only needs to know what they are, to tell who acts.
+
+use chrono::{DateTime, Utc};
+use entity::{api_token, user};
+use uuid::Uuid;
+
+use crate::domain::{Role, Scope};
+use crate::error::AppError;
+use crate::services::scopes;
+
+/// A user as the rest of the application sees it (never with its password hash).
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub must_change_password: bool,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Live admin tokens this person created, which disabling or deleting them revokes
+    /// (counted in reads, lists and changes by an admin).
+    pub admin_tokens: u64,
+}
+
+impl TryFrom<user::Model> for User {
+    type Error = AppError;
+
+    fn try_from(model: user::Model) -> Result<Self, Self::Error> {
+        Ok(Self {
+            role: model.role.parse().map_err(AppError::internal)?,
+            scope: scopes::from_json(model.scope_countries, model.scope_locales)?,
+            id: model.id,
+            email: model.email,
+            display_name: model.display_name,
+            must_change_password: model.must_change_password,
+            disabled_at: model.disabled_at,
+            created_at: model.created_at,
+            updated_at: model.updated_at,
+            admin_tokens: 0,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Delivery,
+    Preview,
+    Admin,
+}
+
+impl TokenKind {
+    pub const ALL: [TokenKind; 3] = [TokenKind::Delivery, TokenKind::Preview, TokenKind::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Delivery => "delivery",
+            TokenKind::Preview => "preview",
+            TokenKind::Admin => "admin",
+        }
+    }
+
+    /// The secret's prefix, so that a leaked token is recognisable.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            TokenKind::Delivery => "bsd_",
+            TokenKind::Preview => "bsp_",
+            TokenKind::Admin => "bsa_",
+        }
+    }
+
+    pub(crate) fn parse(raw: &str) -> Result<Self, AppError> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == raw)
+            .ok_or_else(|| {
+                AppError::internal(format!("unknown token kind {raw:?} in the database"))
+            })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: TokenKind,
+    /// The first characters of the secret, to tell tokens apart.
+    pub hint: String,
+    pub site: Option<String>,
+    pub role: Option<Role>,
+    pub scope: Scope,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// A preview link's token: the one translation it shows as a draft.
+    pub preview_of: Option<PreviewOf>,
+    /// Whoever created it is disabled or deleted (known in lists and reads).
+    pub creator_left: bool,
+}
+
+/// The translation a preview link shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviewOf {
+    pub document_id: Uuid,
+    pub locale: String,
+}
+
+impl TryFrom<api_token::Model> for ApiToken {
+    type Error = AppError;
+
+    fn try_from(model: api_token::Model) -> Result<Self, AppError> {
+        Ok(Self {
+            kind: TokenKind::parse(&model.kind)?,
+            role: model
+                .role
+                .map(|r| r.parse().map_err(AppError::internal))
+                .transpose()?,
+            scope: scopes::from_json(model.scope_countries, model.scope_locales)?,
+            id: model.id,
+            name: model.name,
+            hint: model.hint,
+            site: model.site_code,
+            created_by: model.created_by,
+            created_at: model.created_at,
+            expires_at: model.expires_at,
+            last_used_at: model.last_used_at,
+            revoked_at: model.revoked_at,
+            creator_left: false,
+            // Both or neither: half a scope must never read as no scope at all.
+            preview_of: match (model.document_id, model.locale) {
+                (Some(document_id), Some(locale)) => Some(PreviewOf {
+                    document_id,
+                    locale,
+                }),
+                (None, None) => None,
+                _ => {
+                    return Err(AppError::internal(format!(
+                        "token {} has half a preview-link scope",
+                        model.id
+                    )));
+                }
+            },
+        })
+    }
+}
