@@ -467,7 +467,7 @@ impl Settings {
                 "upload_concurrency and sweep_interval_seconds must be positive",
             );
         }
-        if let Err(message) = crate::telemetry::check_level(&self.log.level) {
+        if let Err(message) = check_level(&self.log.level) {
             return invalid("log.level", &message);
         }
         let server = &self.server;
@@ -628,6 +628,27 @@ fn redact_url(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// Whether `log.level` is a filter: levels (`info`) or `target=level` directives
+/// (`warn,buysocial=debug`). Stricter than `EnvFilter`, which takes a misspelt level
+/// (`debgu`) for the name of a target and so would silently log nothing of note.
+pub fn check_level(level: &str) -> Result<(), String> {
+    const LEVELS: [&str; 6] = ["trace", "debug", "info", "warn", "error", "off"];
+    let wrong = || {
+        format!(
+            "{level:?} is not a log filter: use trace, debug, info, warn, error or off, optionally per target (\"warn,buysocial=debug\")"
+        )
+    };
+    for directive in level.split(',').map(str::trim) {
+        let named = directive.rsplit('=').next().unwrap_or_default();
+        if !LEVELS.contains(&named.to_ascii_lowercase().as_str()) {
+            return Err(wrong());
+        }
+    }
+    tracing_subscriber::EnvFilter::try_new(level)
+        .map(|_| ())
+        .map_err(|_| wrong())
 }
 
 #[cfg(test)]

@@ -32,25 +32,6 @@ pub fn init(settings: &LogSettings) {
     }
 }
 
-/// Whether `log.level` is a filter: levels (`info`) or `target=level` directives
-/// (`warn,buysocial=debug`). Stricter than `EnvFilter`, which takes a misspelt level
-/// (`debgu`) for the name of a target and so would silently log nothing of note.
-pub fn check_level(level: &str) -> Result<(), String> {
-    const LEVELS: [&str; 6] = ["trace", "debug", "info", "warn", "error", "off"];
-    let wrong = || {
-        format!(
-            "{level:?} is not a log filter: use trace, debug, info, warn, error or off, optionally per target (\"warn,buysocial=debug\")"
-        )
-    };
-    for directive in level.split(',').map(str::trim) {
-        let named = directive.rsplit('=').next().unwrap_or_default();
-        if !LEVELS.contains(&named.to_ascii_lowercase().as_str()) {
-            return Err(wrong());
-        }
-    }
-    EnvFilter::try_new(level).map(|_| ()).map_err(|_| wrong())
-}
-
 /// A message for the operator: a plain line on stderr, or with `log.format = "json"` a
 /// JSON object shaped like the log's, so that stderr stays one JSON object per line.
 /// Written whatever `log.level` says: the operator must see it (a generated admin

@@ -5,6 +5,7 @@
 import { html, render, useEffect, useRef, useState } from "./vendor/htm-preact-standalone-3.1.1.js";
 import { endSession, get, hasSession, post, whenSignedOut } from "./api.js";
 import { mayLeave, navigate } from "./navigation.js";
+import { KINDS } from "./kinds.js";
 import { SignIn } from "./screens/signin.js";
 import { ChangePassword } from "./screens/password.js";
 import { ItemList } from "./screens/list.js";
@@ -53,18 +54,6 @@ const WebhookScreen = later(() => import("./screens/webhooks.js"), "WebhookScree
 const EventDesk = later(() => import("./screens/event-desk.js"), "EventDesk");
 const SignUps = later(() => import("./screens/sign-ups.js"), "SignUps");
 
-/** The kinds of content: the address part, the API's `kind` name, and the words. */
-export const KINDS = [
-  { path: "pages", kind: "page", label: "Pages", one: "page" },
-  { path: "news", kind: "news", label: "News", one: "news item" },
-  { path: "events", kind: "event", label: "Events", one: "event" },
-  { path: "materials", kind: "material", label: "Materials", one: "material" },
-];
-
-/** The address part of a kind the API names (`event` → `events`). */
-export function pathOf(kind) {
-  return KINDS.find((k) => k.kind === kind)?.path || kind;
-}
 
 const BASE = "/admin";
 

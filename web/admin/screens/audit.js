@@ -2,7 +2,7 @@
 // what they did, to which item and language, from where, and whether it was allowed.
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
-import { pathOf } from "../app.js";
+import { pathOf } from "../kinds.js";
 import { get } from "../api.js";
 import { ErrorSummary, Select, TextField, when, Pager } from "./forms.js";
 import { countriesText, languageName, roleName } from "./names.js";

@@ -3,7 +3,7 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { get, post } from "../api.js";
-import { KINDS, pathOf } from "../app.js";
+import { KINDS, pathOf } from "../kinds.js";
 import { ErrorSummary, Select, TextField, Pager } from "./forms.js";
 
 

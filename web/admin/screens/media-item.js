@@ -3,7 +3,7 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { del, get, patch, upload } from "../api.js";
-import { pathOf } from "../app.js";
+import { pathOf } from "../kinds.js";
 import { differs, navigate, useLeaveWarning } from "../navigation.js";
 import { ErrorSummary, TextField, when } from "./forms.js";
 import { size } from "./media.js";

@@ -2,7 +2,7 @@
 // published or sent back with an answer for its author.
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
-import { pathOf } from "../app.js";
+import { pathOf } from "../kinds.js";
 import { get, post } from "../api.js";
 import { ErrorSummary, TextArea, when } from "./forms.js";
 

@@ -4,7 +4,7 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { get, post } from "../api.js";
-import { KINDS } from "../app.js";
+import { KINDS } from "../kinds.js";
 import { ErrorSummary, Select, TextField } from "./forms.js";
 import { languageName } from "./names.js";
 

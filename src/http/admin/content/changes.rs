@@ -12,7 +12,7 @@ use poem_openapi::types::{
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::dto::FieldsBody;
+use super::fields::FieldsBody;
 use crate::domain::content::FieldChanges;
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -3,6 +3,7 @@
 
 mod changes;
 pub(crate) mod dto;
+mod fields;
 pub mod schedules;
 
 use poem_openapi::param::{Header, Path, Query};
