@@ -55,7 +55,9 @@ export function MediaItem({ id, me }) {
     event.preventDefault();
     setProblem(null);
     try {
-      await patch(`/api/v1/admin/assets/${id}`, form);
+      const { data } = await patch(`/api/v1/admin/assets/${id}`, form);
+      // Saved is no longer unsaved, already while the file is read again.
+      setDetail({ ...detail, asset: data });
       setNotice("Details saved.");
       await load();
     } catch (error) {

@@ -214,12 +214,16 @@ export function NeutralFields({ kind, item, onSaved }) {
   const [saved, setSaved] = useState(false);
   // After a 412 the item is reloaded for its new version, but the typed values stay.
   const keep = useRef(false);
+  // What was saved last: unsaved means different from it (or from the item as read),
+  // also while the item is being read again after the save.
+  const [lastSaved, setLastSaved] = useState(null);
   useEffect(() => {
+    setLastSaved(null);
     if (keep.current) keep.current = false;
     else setForm(formOf(kind, item.fields));
   }, [item.etag]);
   const detailsName = kind.path === "events" ? "event details" : kind.path === "news" ? "news details" : "material details";
-  useLeaveWarning(kind.path !== "pages" && differs(form, formOf(kind, item.fields)),
+  useLeaveWarning(kind.path !== "pages" && differs(form, lastSaved ?? formOf(kind, item.fields)),
     `The ${detailsName} have unsaved changes. Leave without saving them?`);
   if (kind.path === "pages") return html`<${PlaceInTree} item=${item} onSaved=${onSaved} />`;
   const editable = item.permissions.edit_fields;
@@ -230,6 +234,7 @@ export function NeutralFields({ kind, item, onSaved }) {
     try {
       await patch(`/api/v1/admin/${kind.path}/${item.id}`,
         { fields: fieldsOf(kind, form), schedules: schedulesChoice(item, schedules) }, { ifMatch: item.etag });
+      setLastSaved(form);
       setSaved(true);
       await onSaved();
     } catch (error) {
@@ -310,11 +315,13 @@ function PlaceInTree({ item, onSaved }) {
   useEffect(() => {
     get("/api/v1/admin/pages?per_page=100").then(({ data }) => setPages(data.items.filter((p) => p.id !== item.id))).catch(() => setPages([]));
   }, [item.id]);
+  const [lastSaved, setLastSaved] = useState(null);
   useEffect(() => {
+    setLastSaved(null);
     setParent(item.parent_id ?? "");
     setPosition(String(item.position));
   }, [item.etag]);
-  useLeaveWarning(differs({ parent, position }, { parent: item.parent_id ?? "", position: String(item.position) }),
+  useLeaveWarning(differs({ parent, position }, lastSaved ?? { parent: item.parent_id ?? "", position: String(item.position) }),
     "The page's place in the navigation has unsaved changes. Leave without saving them?");
   const save = async (event) => {
     event.preventDefault();
@@ -322,6 +329,7 @@ function PlaceInTree({ item, onSaved }) {
     try {
       await patch(`/api/v1/admin/pages/${item.id}`, { parent_id: parent || null, position: Number(position),
         schedules: schedulesChoice(item, keep) }, { ifMatch: item.etag });
+      setLastSaved({ parent, position });
       setSaved(true);
       await onSaved();
     } catch (error) {
