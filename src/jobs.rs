@@ -31,18 +31,11 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
                 }
             }
             tokio::time::sleep(interval).await;
-            let (ran, effects) = published_state::collect(content::run_due_schedules(&state)).await;
-            match ran {
+            // Each schedule that ran told the caches what it changed as it committed.
+            match content::run_due_schedules(&state).await {
                 Ok(0) => {}
-                Ok(ran) => {
-                    published_state::changed(&state, effects.into_changes()).await;
-                    tracing::info!(ran, "scheduled publishing ran");
-                }
-                Err(err) => {
-                    // Some schedules may have run before the failure.
-                    published_state::changed(&state, effects.into_changes()).await;
-                    tracing::warn!(error = %err, "scheduled publishing failed; will retry");
-                }
+                Ok(ran) => tracing::info!(ran, "scheduled publishing ran"),
+                Err(err) => tracing::warn!(error = %err, "scheduled publishing failed; will retry"),
             }
         }
     })

@@ -112,6 +112,13 @@ pub fn site_shows(site: &[CountryCode], item: &[impl AsRef<str>]) -> bool {
             .any(|c| site.iter().any(|s| s.as_str() == c.as_ref()))
 }
 
+/// Written out as its name (in webhook payloads and notices between instances).
+impl serde::Serialize for CountryCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for CountryCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

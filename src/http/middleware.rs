@@ -10,8 +10,6 @@ use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::metrics::Metrics;
-use crate::services::delivery::published_state;
-use crate::state::AppState;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
@@ -57,64 +55,6 @@ pub async fn observe<E: Endpoint>(
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
     Ok(response)
-}
-
-/// Every write may change what readers see (content, sites, assets, registrations
-/// filling an event), so the delivery caches hear of what it changed. It is done here,
-/// at the one door all writes pass through, so that no new write can forget it: a write
-/// that does not say what it changed (see `published_state::writes`) drops everything.
-/// The response is only produced after the write's transaction committed. Only a
-/// refusal (4xx) is known to have changed nothing; a request dropped midway (the client
-/// went away after the commit) drops everything. Sign-in traffic, preview links (a new
-/// short-lived token; previews are never cached) and marking one's activity seen change
-/// nothing readers see and are left out.
-pub async fn invalidate_on_write<E: Endpoint>(
-    ep: Arc<E>,
-    req: Request,
-    state: Arc<AppState>,
-) -> poem::Result<Response> {
-    let path = req.uri().path();
-    let writes = !req.method().is_safe()
-        && !path.starts_with("/api/v1/auth/")
-        && !path.ends_with("/preview-link")
-        && path != "/api/v1/admin/activity/seen";
-    if !writes {
-        return Ok(ep.call(req).await?.into_response());
-    }
-    let mut pending = ChangedOnDrop(Some(state));
-    let (response, effects) = published_state::collect(ep.call(req)).await;
-    let response = match response {
-        Ok(response) => response.into_response(),
-        Err(err) => {
-            if err.status().is_client_error() {
-                pending.0 = None;
-            }
-            return Err(err);
-        }
-    };
-    if let Some(state) = pending.0.take()
-        && !response.status().is_client_error()
-    {
-        // This instance's cache drops what changed before `changed` first awaits, so
-        // the guard has nothing left to report if the request is dropped in there.
-        published_state::changed(&state, effects.into_changes()).await;
-    }
-    Ok(response)
-}
-
-/// Reports a change when dropped with its state still in it: the request was dropped
-/// midway, after a commit perhaps, and what it changed is not known.
-struct ChangedOnDrop(Option<Arc<AppState>>);
-
-impl Drop for ChangedOnDrop {
-    fn drop(&mut self) {
-        if let Some(state) = self.0.take() {
-            // Drop everything here at once; the other instances hear in the background.
-            let changes = published_state::Effects::unknown().into_changes();
-            published_state::apply_here(&state, &changes);
-            published_state::share(&state, changes);
-        }
-    }
 }
 
 /// The two upload operations: `POST /api/v1/admin/assets` and `POST

@@ -188,7 +188,6 @@ pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
     let max_body = usize::try_from(state.settings.server.max_json_body_bytes).unwrap_or(usize::MAX);
     let metrics = state.metrics.clone();
     // Shared by reference: every request passes through, reads included.
-    let writes = std::sync::Arc::new(state.clone());
     let origins = state.settings.server.cors_allowed_origins.clone();
     let time_limit = std::time::Duration::from_secs(state.settings.server.request_timeout_seconds);
 
@@ -207,7 +206,6 @@ pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
         .around(move |ep, req| middleware::limit_body(ep, req, max_body))
         .catch_all_error(problem::render)
         .around(move |ep, req| middleware::time_limit(ep, req, time_limit))
-        .around(move |ep, req| middleware::invalidate_on_write(ep, req, writes.clone()))
         .around(move |ep, req| middleware::observe(ep, req, metrics.clone()))
         .with(SetHeader::new().overriding("X-Content-Type-Options", "nosniff"))
         .around(middleware::no_store_for_private)

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::policy::Principal;
 pub use crate::services::kernel::actor::ClientInfo;
 use crate::services::kernel::actor::{Actor, Credential};
-use crate::services::kernel::audit::{self, Event, Outcome, Who};
+use crate::services::kernel::audit::{self, AuditAction, Event, Outcome, Who};
 use crate::services::tokens::{self, TokenKind};
 use crate::services::users::{self, User};
 use crate::state::AppState;
@@ -94,7 +94,7 @@ pub async fn login(
             standing: None,
         };
         let event = Event {
-            action: "auth.login",
+            action: AuditAction::AuthLogin,
             outcome: Outcome::Failure,
             resource_kind: "session",
             resource_id: None,
@@ -125,7 +125,7 @@ pub async fn login(
     Sessions::insert(session)
         .exec_without_returning(&txn)
         .await?;
-    let event = Event::success("auth.login", "session", session_id);
+    let event = Event::success(AuditAction::AuthLogin, "session", session_id);
     audit::record(&txn, now, who, event).await?;
     txn.commit().await?;
     Ok(LoginOutcome {
@@ -177,7 +177,7 @@ pub async fn logout(state: &AppState, caller: &SessionCaller) -> Result<(), AppE
         .filter(SessionColumn::Id.eq(caller.session_id))
         .exec(&txn)
         .await?;
-    let event = Event::success("auth.logout", "session", caller.session_id);
+    let event = Event::success(AuditAction::AuthLogout, "session", caller.session_id);
     audit::record(&txn, now, caller, event).await?;
     txn.commit().await?;
     Ok(())
@@ -236,7 +236,7 @@ pub async fn change_password(
         &txn,
         now,
         caller,
-        Event::success("auth.password_change", "user", stored.id),
+        Event::success(AuditAction::AuthPasswordChange, "user", stored.id),
     )
     .await?;
     txn.commit().await?;

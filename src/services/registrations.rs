@@ -17,9 +17,11 @@ use crate::error::{AppError, FieldErrors, Refusal};
 use crate::policy::Action;
 use crate::services::delivery::{self, Audience, Lookup};
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event};
-use crate::services::kernel::events::EventType;
-use crate::services::kernel::outbox;
+use crate::services::kernel::audit::{self, AuditAction, Event};
+use crate::services::kernel::events::{
+    DomainEvent, EventSignUps, ItemOfCountries, countries_of_all,
+};
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
 /// Who may register, by the kind of organisation they come from.
@@ -105,7 +107,7 @@ pub async fn register(
     check_open(&event.fields, state.clock.now())?;
 
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
     // One registration at a time per event, so the last place goes once: a no-op write
     // takes the row lock on PostgreSQL and the write lock on SQLite, so that writers
     // queue (busy_timeout) instead of failing when the read turns into a write.
@@ -115,12 +117,12 @@ pub async fn register(
             Expr::col(entity::document::Column::Position),
         )
         .filter(entity::document::Column::Id.eq(event.id))
-        .exec(&txn)
+        .exec(work.txn())
         .await?;
     // Decide on the event as it is now, not as it was before the lock.
     let live = entity::published_translation::Entity::find()
         .filter(entity::published_translation::Column::DocumentId.eq(event.id))
-        .one(&txn)
+        .one(work.txn())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no event {slug:?}")))?;
     let fields: ItemFields =
@@ -128,7 +130,7 @@ pub async fn register(
     check_open(&fields, now)?;
     let taken = Registrations::find()
         .filter(Column::EventId.eq(event.id))
-        .count(&txn)
+        .count(work.txn())
         .await?;
     if fields
         .capacity
@@ -150,7 +152,7 @@ pub async fn register(
         created_at: Set(now),
     };
     match Registrations::insert(model)
-        .exec_without_returning(&txn)
+        .exec_without_returning(work.txn())
         .await
     {
         Ok(_) => {}
@@ -164,16 +166,22 @@ pub async fn register(
     }
     // Who signed up stays here; webhooks hear only how many did.
     let registered = taken.saturating_add(1);
-    let payload = json!({ "item_id": event.id, "kind": ContentKind::Event.as_str(),
-        "registrations": registered, "capacity": fields.capacity, "countries": live.countries });
-    outbox::announce(&txn, EventType::RegistrationCreated, payload.clone(), now).await?;
-    if fields
+    let sign_ups = EventSignUps {
+        item_id: event.id,
+        kind: ContentKind::Event,
+        registrations: registered,
+        capacity: fields.capacity,
+        countries: countries_of_all(&[&live.countries]),
+    };
+    let full = fields
         .capacity
-        .is_some_and(|capacity| registered >= u64::try_from(capacity).unwrap_or(0))
-    {
-        outbox::announce(&txn, EventType::EventFull, payload, now).await?;
+        .is_some_and(|capacity| registered >= u64::try_from(capacity).unwrap_or(0));
+    work.record(DomainEvent::RegistrationCreated(sign_ups.clone()), now)
+        .await?;
+    if full {
+        work.record(DomainEvent::EventFull(sign_ups), now).await?;
     }
-    txn.commit().await?;
+    work.commit().await?;
     Ok(id)
 }
 
@@ -256,7 +264,7 @@ pub async fn list(
     actor: &Actor,
     event: Uuid,
 ) -> Result<Vec<registration::Model>, AppError> {
-    let country = event_country(state, event).await?;
+    let (country, _) = event_country(state, event).await?;
     let action = Action::ReadRegistrations { country: &country };
     audit::authorize(
         state,
@@ -272,7 +280,7 @@ pub async fn list(
         .all(&state.db)
         .await?;
     // Reading personal data is recorded too (how many, not whose).
-    let read = Event::success("registration.read", "event", event)
+    let read = Event::success(AuditAction::RegistrationRead, "event", event)
         .with_details(json!({ "count": found.len() }));
     audit::record(&state.db, state.clock.now(), actor, read).await?;
     Ok(found)
@@ -280,41 +288,51 @@ pub async fn list(
 
 /// Erases one registration for good (a reader's right to erasure).
 pub async fn erase(state: &AppState, actor: &Actor, event: Uuid, id: Uuid) -> Result<(), AppError> {
-    let country = event_country(state, event).await?;
+    let (country, countries) = event_country(state, event).await?;
     let action = Action::ReadRegistrations { country: &country };
     audit::authorize(state, actor, action, "registration", Some(id.to_string())).await?;
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
     let gone = Registrations::delete_many()
         .filter(Column::Id.eq(id))
         .filter(Column::EventId.eq(event))
-        .exec(&txn)
+        .exec(work.txn())
         .await?;
     if gone.rows_affected == 0 {
         return Err(AppError::NotFound(format!(
             "there is no registration {id} for this event"
         )));
     }
+    let now = state.clock.now();
+    // Readers see how many signed up (and so whether the event is full).
+    let erased = ItemOfCountries {
+        item_id: event,
+        kind: ContentKind::Event,
+        countries: countries.clone(),
+    };
+    work.record(DomainEvent::RegistrationErased(erased), now)
+        .await?;
     // The log keeps that it happened, not who it was about.
     let event_details = json!({ "event": event });
-    audit::record(
-        &txn,
-        state.clock.now(),
-        actor,
-        Event::success("registration.erase", "registration", id).with_details(event_details),
-    )
-    .await?;
-    txn.commit().await?;
+    let entry = Event::success(AuditAction::RegistrationErase, "registration", id)
+        .with_details(event_details);
+    audit::record(work.txn(), now, actor, entry).await?;
+    work.commit().await?;
     Ok(())
 }
 
-async fn event_country(state: &AppState, event: Uuid) -> Result<CountryCode, AppError> {
+/// The event's country, and its countries as a write announces them.
+async fn event_country(
+    state: &AppState,
+    event: Uuid,
+) -> Result<(CountryCode, Vec<String>), AppError> {
     let found = entity::document::Entity::find_by_id(event)
         .filter(entity::document::Column::Kind.eq(ContentKind::Event.as_str()))
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("there is no event {event}")))?;
-    crate::services::scopes::countries_from_json(&found.countries)?
+    let country = crate::services::scopes::countries_from_json(&found.countries)?
         .into_iter()
         .next()
-        .ok_or_else(|| AppError::internal("an event without a country"))
+        .ok_or_else(|| AppError::internal("an event without a country"))?;
+    Ok((country, countries_of_all(&[&found.countries])))
 }

@@ -14,7 +14,7 @@ use crate::domain::{Role, Scope, SiteCode};
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event};
+use crate::services::kernel::audit::{self, AuditAction, Event};
 pub use crate::services::kernel::identity::{ApiToken, PreviewOf, TokenKind};
 use crate::services::pagination::{PageRequest, Paged};
 use crate::services::{scopes, sites};
@@ -159,7 +159,7 @@ pub async fn create(
         .exec_with_returning(&txn)
         .await?
         .try_into()?;
-    let event = Event::success("token.create", "token", created.id).with_details(json!({
+    let event = Event::success(AuditAction::TokenCreate, "token", created.id).with_details(json!({
         "name": created.name, "kind": kind.as_str(), "site": created.site,
         "role": created.role.map(Role::as_str),
     }));
@@ -266,7 +266,7 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
             &txn,
             now,
             actor,
-            Event::success("token.revoke", "token", id),
+            Event::success(AuditAction::TokenRevoke, "token", id),
         )
         .await?;
     }

@@ -16,7 +16,7 @@ use crate::domain::{CountryCode, Email, NewPassword, PasswordRules, Role, Scope}
 use crate::error::{AppError, FieldErrors, Refusal};
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event};
+use crate::services::kernel::audit::{self, AuditAction, Event};
 pub use crate::services::kernel::identity::User;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::services::{scopes, tokens};
@@ -83,7 +83,7 @@ pub async fn create_by(state: &AppState, actor: &Actor, new: NewUser) -> Result<
     let model = prepare(state, new).await?;
     let txn = crate::db::begin_write(&state.db).await?;
     let user = insert(&txn, model).await?;
-    let event = Event::success("user.create", "user", user.id)
+    let event = Event::success(AuditAction::UserCreate, "user", user.id)
         .with_details(json!({ "email": user.email, "role": user.role.as_str() }));
     audit::record(&txn, state.clock.now(), actor, event).await?;
     txn.commit().await?;
@@ -355,7 +355,7 @@ pub async fn update(
     .into_iter()
     .filter_map(|(name, set)| set.then_some(name))
     .collect();
-    let event = Event::success("user.update", "user", id).with_details(json!({
+    let event = Event::success(AuditAction::UserUpdate, "user", id).with_details(json!({
         "changed": changed, "role": updated.role.as_str(), "disabled": updated.disabled_at.is_some(),
         "revoked_admin_tokens": revoked_tokens,
     }));
@@ -386,7 +386,7 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
     Users::delete_by_id(id).exec(&txn).await?;
     let now = state.clock.now();
     let revoked_tokens = tokens::revoke_admin_tokens_of(&txn, id, now).await?;
-    let event = Event::success("user.delete", "user", id)
+    let event = Event::success(AuditAction::UserDelete, "user", id)
         .with_details(json!({ "email": current.email, "revoked_admin_tokens": revoked_tokens }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;

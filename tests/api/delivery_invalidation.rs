@@ -14,7 +14,67 @@ backend_tests!(
     an_events_linked_materials_follow_their_own_publishing,
     a_site_change_or_a_trash_reaches_every_response_concerned,
     concurrent_misses_of_one_response_render_it_once,
+    an_erased_sign_up_and_a_renamed_file_reach_readers_at_once,
 );
+
+async fn an_erased_sign_up_and_a_renamed_file_reach_readers_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let capacity = json!({ "capacity": 1 });
+    let (slug, id) = crate::registrations::event(&app, &admin, "PT", 10, capacity).await;
+    let signed_up = crate::registrations::register(
+        &app,
+        &slug,
+        &crate::registrations::person("ana@example.pt"),
+    )
+    .await;
+    assert_eq!(signed_up.status(), StatusCode::CREATED);
+    let path = format!("/api/v1/events/{slug}?locale=en");
+    let full = read(&app, &path).await;
+    assert_eq!(full["status"], "full", "{full}");
+    read(&app, &path).await;
+
+    let listed: Value = app
+        .get_json(&format!("/api/v1/admin/events/{id}/registrations"), &admin)
+        .await;
+    let erase = format!(
+        "/api/v1/admin/events/{id}/registrations/{}",
+        listed[0]["id"].as_str().unwrap()
+    );
+    let erased = app.send(Method::DELETE, &erase, Some(&admin), None).await;
+    assert_eq!(erased.status(), StatusCode::NO_CONTENT);
+    let open = read(&app, &path).await;
+    assert_eq!(
+        open["status"], "upcoming",
+        "the erased sign-up freed the place: {open}"
+    );
+
+    let deck = crate::office_files::fixture("python-pptx.pptx");
+    let uploaded = crate::assets::upload_raw(&app, &admin, "slides.pptx", deck).await;
+    let uploaded = crate::assets::created(uploaded).await;
+    let deck_id = uploaded["id"].as_str().unwrap();
+    let material = create(
+        &app,
+        &admin,
+        "materials",
+        json!({ "countries": ["PT"], "fields": { "material_kind": "presentation" },
+                "translation": { "locale": "en", "title": "Slides", "slug": "slides", "file_asset_id": deck_id } }),
+    )
+    .await;
+    publish(&app, &admin, "materials", &material, "en").await;
+    let slides = "/api/v1/materials/slides?locale=en";
+    assert!(read(&app, slides).await.to_string().contains("slides.pptx"));
+    let renamed = app
+        .patch_json_authed(
+            &format!("/api/v1/admin/assets/{deck_id}"),
+            &admin,
+            &json!({ "file_name": "slides-lisbon.pptx" }),
+        )
+        .await;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    let shown = read(&app, slides).await.to_string();
+    assert!(shown.contains("slides-lisbon.pptx"), "{shown}");
+}
 
 async fn site(app: &TestApp, admin: &str, code: &str, country: &str, locale: &str) {
     let site = json!({ "code": code, "name": code, "countries": [country], "locales": [locale],

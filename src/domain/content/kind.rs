@@ -35,6 +35,13 @@ impl ContentKind {
     }
 }
 
+/// Written out as its name (in webhook payloads and notices between instances).
+impl serde::Serialize for ContentKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for ContentKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -16,9 +16,9 @@ use crate::domain::Locale;
 use crate::error::{AppError, FieldErrors, Refusal};
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event};
-use crate::services::kernel::events::EventType;
-use crate::services::kernel::outbox;
+use crate::services::kernel::audit::{self, AuditAction, Event};
+use crate::services::kernel::events::{AssetGone, DomainEvent};
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
 
@@ -224,16 +224,14 @@ pub async fn update(
         model.locale = Set(locale);
     }
     model.updated_at = Set(now);
-    let txn = crate::db::begin_write(&state.db).await?;
-    let updated = Assets::update(model).exec(&txn).await?;
-    audit::record(
-        &txn,
-        now,
-        actor,
-        Event::success("asset.update", "asset", id),
-    )
-    .await?;
-    txn.commit().await?;
+    let work = UnitOfWork::begin(state).await?;
+    let updated = Assets::update(model).exec(work.txn()).await?;
+    // Readers see a file's name (in its URL), title and alternative text.
+    work.record(DomainEvent::AssetDetailsChanged { asset_id: id }, now)
+        .await?;
+    let event = Event::success(AuditAction::AssetUpdate, "asset", id);
+    audit::record(work.txn(), now, actor, event).await?;
+    work.commit().await?;
     Ok(updated.into())
 }
 
@@ -244,12 +242,13 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
     // Check and delete in one transaction, with the row deleted first: a draft that
     // starts using the asset meanwhile finds it gone (and gets a 422) instead of
     // keeping a reference to a deleted file.
-    let txn = crate::db::begin_write(&state.db).await?;
-    let gone = Assets::delete_by_id(id).exec(&txn).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
+    let gone = Assets::delete_by_id(id).exec(txn).await?;
     if gone.rows_affected == 0 {
         return Err(AppError::NotFound(format!("there is no asset {id}")));
     }
-    let users = usages(&txn, id).await?;
+    let users = usages(txn, id).await?;
     if !users.is_empty() {
         let names: Vec<String> = users
             .iter()
@@ -264,12 +263,15 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
         ));
     }
     let now = state.clock.now();
-    let payload = json!({ "asset_id": id, "file_name": found.file_name });
-    outbox::announce(&txn, EventType::AssetDeleted, payload, now).await?;
-    let event = Event::success("asset.delete", "asset", id)
+    let gone = AssetGone {
+        asset_id: id,
+        file_name: found.file_name.clone(),
+    };
+    work.record(DomainEvent::AssetDeleted(gone), now).await?;
+    let event = Event::success(AuditAction::AssetDelete, "asset", id)
         .with_details(json!({ "file_name": found.file_name }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, actor, event).await?;
+    work.commit().await?;
     // The row is gone, so readers can no longer reach the object; if this fails, the
     // orphan sweep removes it later.
     if let Err(err) = state.store.delete(&object_key(id)).await {

@@ -19,9 +19,9 @@ use super::upload::{UploadMeta, insert, store_stream};
 use crate::error::AppError;
 use crate::services::content;
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event};
-use crate::services::kernel::events::EventType;
-use crate::services::kernel::outbox;
+use crate::services::kernel::audit::{self, AuditAction, Event};
+use crate::services::kernel::events::{AssetReplaced, DomainEvent};
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
 /// Stores a new file for asset `id`; returns the asset that now holds it.
@@ -77,21 +77,27 @@ where
         return Err(refused);
     }
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
-    let new = insert(&txn, state, actor, &stored).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
+    let new = insert(txn, state, actor, &stored).await?;
     Assets::update_many()
         .col_expr(Column::ReplacedBy, Expr::value(Some(new.id)))
         .col_expr(Column::UpdatedAt, Expr::value(now))
         .filter(Column::Id.eq(id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    let drafts = repoint_drafts(&txn, id, new.id, actor, now).await?;
-    let payload = json!({ "asset_id": id, "replaced_by": new.id, "file_name": new.file_name });
-    outbox::announce(&txn, EventType::AssetReplaced, payload, now).await?;
-    let event = Event::success("asset.replace", "asset", id)
+    let drafts = repoint_drafts(txn, id, new.id, actor, now).await?;
+    let replaced = AssetReplaced {
+        asset_id: id,
+        replaced_by: new.id,
+        file_name: new.file_name.clone(),
+    };
+    work.record(DomainEvent::AssetReplaced(replaced), now)
+        .await?;
+    let event = Event::success(AuditAction::AssetReplace, "asset", id)
         .with_details(json!({ "replaced_by": new.id, "drafts_updated": drafts }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, actor, event).await?;
+    work.commit().await?;
     stored.commit();
     Ok(new)
 }

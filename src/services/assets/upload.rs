@@ -24,9 +24,8 @@ use crate::domain::files::{
 use crate::domain::zip_contents;
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
-use crate::services::delivery::published_state;
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event};
+use crate::services::kernel::audit::{self, AuditAction, Event};
 use crate::state::AppState;
 use crate::storage::Store;
 
@@ -51,8 +50,6 @@ pub async fn upload<S>(
 where
     S: Stream<Item = Result<Bytes, std::io::Error>> + Unpin,
 {
-    // A new file is shown only once a published translation uses it.
-    published_state::nothing_visible();
     audit::authorize(state, actor, Action::UploadAsset, "asset", None).await?;
     let mut stored = store_stream(state, meta, body).await?;
     // Recorded in a task of its own: if the client goes away now, the row and the
@@ -129,7 +126,7 @@ pub async fn insert(
         updated_at: Set(now),
     };
     let saved = Assets::insert(model).exec_with_returning(txn).await?;
-    let event = Event::success("asset.upload", "asset", stored.id).with_details(json!({
+    let event = Event::success(AuditAction::AssetUpload, "asset", stored.id).with_details(json!({
         "file_name": saved.file_name, "size": stored.size, "content_type": stored.content_type,
     }));
     audit::record(txn, now, actor, event).await?;

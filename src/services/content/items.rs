@@ -23,11 +23,12 @@ use crate::domain::content::{ContentKind, FieldChanges, ItemFields};
 use crate::domain::{CountryCode, Locale};
 use crate::error::{AppError, FieldErrors};
 use crate::policy::{self, Action, ItemAbilities};
-use crate::services::delivery::published_state;
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event};
-use crate::services::kernel::events::EventType;
-use crate::services::kernel::outbox;
+use crate::services::kernel::audit::{self, AuditAction, Event};
+use crate::services::kernel::events::{
+    DomainEvent, ItemOfCountries, ItemTrashed, LiveAddress, countries_of_all,
+};
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
 
@@ -79,8 +80,6 @@ pub async fn create(
     locale: &str,
     translation: TranslationInput,
 ) -> Result<Item, AppError> {
-    // A new item has nothing live yet.
-    published_state::nothing_visible();
     let configured = &state.settings.content.locales;
     let mut errors = FieldErrors::new();
     let locale = errors.check("translation.locale", Locale::parse(locale, configured));
@@ -117,7 +116,7 @@ pub async fn create(
 
     let now = state.clock.now();
     let id = Uuid::now_v7();
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
     let model = document::ActiveModel {
         id: Set(id),
         kind: Set(kind.as_str().to_owned()),
@@ -136,13 +135,15 @@ pub async fn create(
         updated_at: Set(now),
         deleted_at: Set(None),
     };
-    let created = Documents::insert(model).exec_with_returning(&txn).await?;
-    history::record_fields(&txn, &created, RevisionAction::Create, actor, now).await?;
-    translations::write_draft(&txn, &created, &locale, None, translation, actor, now).await?;
-    let event = Event::success("content.create", kind.as_str(), id)
+    let created = Documents::insert(model)
+        .exec_with_returning(work.txn())
+        .await?;
+    history::record_fields(work.txn(), &created, RevisionAction::Create, actor, now).await?;
+    translations::write_draft(work.txn(), &created, &locale, None, translation, actor, now).await?;
+    let event = Event::success(AuditAction::ContentCreate, kind.as_str(), id)
         .with_details(json!({ "locale": locale.as_str() }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(work.txn(), now, actor, event).await?;
+    work.commit().await?;
     item_view::item(state, created).await
 }
 
@@ -190,8 +191,6 @@ pub async fn update(
     input: ItemInput,
     schedules: Option<ScheduleChoice>,
 ) -> Result<Item, AppError> {
-    // Neutral fields reach readers with the next publish of a translation.
-    published_state::nothing_visible();
     let current = load::live_document(&state.db, kind, id).await?;
     let current_countries = load::countries(&current)?;
     audit::authorize(
@@ -227,7 +226,7 @@ pub async fn update(
         super::schedules::choice_for_details(state, actor, &current_countries, id, schedules)
             .await?;
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
     let updated = Documents::update_many()
         .col_expr(
             Column::Fields,
@@ -251,16 +250,16 @@ pub async fn update(
         .filter(Column::Id.eq(id))
         // Guards against a concurrent write between the check above and this one.
         .filter(Column::Version.eq(current.version))
-        .exec(&txn)
+        .exec(work.txn())
         .await?;
     if updated.rows_affected == 0 {
         return Err(stale(current.version + 1));
     }
-    let changed = load::document(&txn, kind, id).await?;
+    let changed = load::document(work.txn(), kind, id).await?;
     if let Some((pending, choice)) = &scheduled {
         let kept_by = actor.user().map(|u| u.id);
         super::schedules::settle_after_details(
-            &txn,
+            work.txn(),
             pending,
             *choice,
             changed.version,
@@ -269,15 +268,15 @@ pub async fn update(
         )
         .await?;
     }
-    history::record_fields(&txn, &changed, RevisionAction::Fields, actor, now).await?;
+    history::record_fields(work.txn(), &changed, RevisionAction::Fields, actor, now).await?;
     audit::record(
-        &txn,
+        work.txn(),
         now,
         actor,
-        Event::success("content.update", kind.as_str(), id),
+        Event::success(AuditAction::ContentUpdate, kind.as_str(), id),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     item_view::item(state, changed).await
 }
 
@@ -293,26 +292,25 @@ pub async fn trash(
     let now = state.clock.now();
     // Decide on what is live now, under lock: a publish that lands in between must
     // neither slip past an author's limits nor survive the trash.
-    let txn = crate::db::begin_write(&state.db).await?;
-    let current = load::lock_document(&txn, kind, id).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let current = load::lock_document(work.txn(), kind, id).await?;
     let countries = load::countries(&current)?;
     let is_live = Published::find()
         .filter(published_translation::Column::DocumentId.eq(id))
-        .count(&txn)
+        .count(work.txn())
         .await?
         > 0;
-    let txn = audit::authorize_locked(
-        state,
-        txn,
-        actor,
-        Action::DeleteItem {
-            countries: &countries,
-            is_live,
-        },
-        kind.as_str(),
-        Some(id.to_string()),
-    )
-    .await?;
+    let work = work
+        .authorize(
+            actor,
+            Action::DeleteItem {
+                countries: &countries,
+                is_live,
+            },
+            kind.as_str(),
+            Some(id.to_string()),
+        )
+        .await?;
     if if_match.is_some() {
         check_precondition(if_match, current.version)?;
     }
@@ -324,37 +322,44 @@ pub async fn trash(
         .column(published_translation::Column::Countries)
         .filter(published_translation::Column::DocumentId.eq(id))
         .into_tuple()
-        .all(&txn)
+        .all(work.txn())
         .await?;
     let offline = Published::delete_many()
         .filter(published_translation::Column::DocumentId.eq(id))
-        .exec(&txn)
+        .exec(work.txn())
         .await?;
-    schedules::cancel_all(&txn, id, None, now).await?;
+    schedules::cancel_all(work.txn(), id, None, now).await?;
     Documents::update_many()
         .col_expr(Column::DeletedAt, Expr::value(Some(now)))
         .col_expr(Column::UpdatedBy, Expr::value(Some(actor.id())))
         .col_expr(Column::UpdatedAt, Expr::value(now))
         .filter(Column::Id.eq(id))
-        .exec(&txn)
+        .exec(work.txn())
         .await?;
-    let translations: Vec<_> = was_live
+    let translations = was_live
         .iter()
-        .map(|(locale, slug, _)| json!({ "locale": locale, "slug": slug }))
+        .map(|(locale, slug, _)| LiveAddress {
+            locale: Locale::from_stored(locale.clone()),
+            slug: slug.clone(),
+        })
         .collect();
     let shown_in = if was_live.is_empty() {
-        current.countries.clone()
+        countries_of_all(&[&current.countries])
     } else {
         let lists: Vec<&serde_json::Value> = was_live.iter().map(|(.., c)| c).collect();
-        outbox::countries_of_all(&lists)
+        countries_of_all(&lists)
     };
-    let payload = json!({ "item_id": id, "kind": kind.as_str(), "translations": translations,
-        "countries": shown_in });
-    outbox::announce(&txn, EventType::ItemTrashed, payload, now).await?;
-    let event = Event::success("content.trash", kind.as_str(), id)
+    let trashed = ItemTrashed {
+        item_id: id,
+        kind,
+        translations,
+        countries: shown_in,
+    };
+    work.record(DomainEvent::ItemTrashed(trashed), now).await?;
+    let event = Event::success(AuditAction::ContentTrash, kind.as_str(), id)
         .with_details(json!({ "unpublished_translations": offline.rows_affected }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(work.txn(), now, actor, event).await?;
+    work.commit().await?;
     Ok(())
 }
 
@@ -384,7 +389,7 @@ pub async fn restore(
         )));
     }
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
     Documents::update_many()
         .col_expr(
             Column::DeletedAt,
@@ -393,18 +398,23 @@ pub async fn restore(
         .col_expr(Column::UpdatedBy, Expr::value(Some(actor.id())))
         .col_expr(Column::UpdatedAt, Expr::value(now))
         .filter(Column::Id.eq(id))
-        .exec(&txn)
+        .exec(work.txn())
         .await?;
-    let payload = json!({ "item_id": id, "kind": kind.as_str(), "countries": current.countries });
-    outbox::announce(&txn, EventType::ItemRestored, payload, now).await?;
+    let restored = ItemOfCountries {
+        item_id: id,
+        kind,
+        countries: countries_of_all(&[&current.countries]),
+    };
+    work.record(DomainEvent::ItemRestored(restored), now)
+        .await?;
     audit::record(
-        &txn,
+        work.txn(),
         now,
         actor,
-        Event::success("content.restore", kind.as_str(), id),
+        Event::success(AuditAction::ContentRestore, kind.as_str(), id),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     item_view::item(state, load::document(&state.db, kind, id).await?).await
 }
 
@@ -430,24 +440,28 @@ pub async fn purge(
         )));
     }
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
     // Children first: SQLite enforces the foreign keys, and so must we, explicitly.
     Documents::update_many()
         .col_expr(Column::ParentId, Expr::value(Option::<Uuid>::None))
         .filter(Column::ParentId.eq(id))
-        .exec(&txn)
+        .exec(work.txn())
         .await?;
-    Documents::delete_by_id(id).exec(&txn).await?;
-    let payload = json!({ "item_id": id, "kind": kind.as_str(), "countries": current.countries });
-    outbox::announce(&txn, EventType::ItemPurged, payload, now).await?;
+    Documents::delete_by_id(id).exec(work.txn()).await?;
+    let purged = ItemOfCountries {
+        item_id: id,
+        kind,
+        countries: countries_of_all(&[&current.countries]),
+    };
+    work.record(DomainEvent::ItemPurged(purged), now).await?;
     audit::record(
-        &txn,
+        work.txn(),
         now,
         actor,
-        Event::success("content.purge", kind.as_str(), id),
+        Event::success(AuditAction::ContentPurge, kind.as_str(), id),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(())
 }
 

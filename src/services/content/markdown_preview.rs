@@ -3,7 +3,6 @@
 
 use crate::error::AppError;
 use crate::policy::Action;
-use crate::services::delivery::published_state;
 use crate::services::kernel::actor::Actor;
 use crate::services::kernel::audit;
 use crate::state::AppState;
@@ -14,8 +13,6 @@ pub async fn render_preview(
     actor: &Actor,
     markdown: &str,
 ) -> Result<String, AppError> {
-    // A POST that stores nothing.
-    published_state::nothing_visible();
     audit::authorize(state, actor, Action::ReadContent, "markdown", None).await?;
     let limit = state.settings.content.max_body_bytes;
     if markdown.len() > limit {

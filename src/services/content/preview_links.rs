@@ -14,7 +14,7 @@ use crate::domain::routes::Values;
 use crate::error::AppError;
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event};
+use crate::services::kernel::audit::{self, AuditAction, Event};
 use crate::services::sites;
 use crate::services::tokens::{self, PreviewOf};
 use crate::state::AppState;
@@ -80,9 +80,10 @@ pub async fn create_preview_link(
     let txn = crate::db::begin_write(&state.db).await?;
     let token =
         tokens::insert_preview_link(&txn, actor, &site.code, &preview_of, now, expires_at).await?;
-    let event = Event::success("preview_link.create", kind.as_str(), id).with_details(json!({
-        "locale": locale.as_str(), "site": site.code, "expires_at": expires_at,
-    }));
+    let event =
+        Event::success(AuditAction::PreviewLinkCreate, kind.as_str(), id).with_details(json!({
+            "locale": locale.as_str(), "site": site.code, "expires_at": expires_at,
+        }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
     let id = id.to_string();

@@ -20,9 +20,9 @@ use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event};
-use crate::services::kernel::events::EventType;
-use crate::services::kernel::outbox;
+use crate::services::kernel::audit::{self, AuditAction, Event};
+use crate::services::kernel::events::{DomainEvent, TranslationLive, countries_of_all};
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
 /// Publishes the item's current details for `locales` (absent: every live language
@@ -82,14 +82,15 @@ pub async fn publish_details(
         return Err(stale(current));
     }
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
-    let locked = load::lock_document(&txn, kind, id).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
+    let locked = load::lock_document(txn, kind, id).await?;
     if locked.version != document.version {
         return Err(stale(etag_of_document(locked.version)));
     }
     let sort_at = sort_at(kind, &locked)?;
     for locale in &chosen {
-        let Some(previous) = load::published(&txn, id, locale).await? else {
+        let Some(previous) = load::published(txn, id, locale).await? else {
             continue;
         };
         Published::update_many()
@@ -120,7 +121,7 @@ pub async fn publish_details(
             )
             .filter(published_translation::Column::DocumentId.eq(id))
             .filter(published_translation::Column::Locale.eq(locale.as_str()))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         let snapshot = json!({
             "slug": previous.slug, "title": previous.title, "summary": previous.summary,
@@ -131,7 +132,7 @@ pub async fn publish_details(
             "file_asset_id": load::file_of(&previous.fields), "details_only": true,
         });
         history::record_publication(
-            &txn,
+            txn,
             id,
             locale,
             RevisionAction::Publish,
@@ -140,16 +141,22 @@ pub async fn publish_details(
             now,
         )
         .await?;
-        let payload = json!({ "item_id": id, "kind": kind.as_str(), "locale": locale.as_str(),
-            "slug": previous.slug, "previous_slug": null,
-            "countries": outbox::countries_of_all(&[&locked.countries, &previous.countries]) });
-        outbox::announce(&txn, EventType::TranslationChanged, payload, now).await?;
+        let changed = TranslationLive {
+            item_id: id,
+            kind,
+            locale: locale.clone(),
+            slug: previous.slug.clone(),
+            previous_slug: None,
+            countries: countries_of_all(&[&locked.countries, &previous.countries]),
+        };
+        work.record(DomainEvent::TranslationChanged(changed), now)
+            .await?;
     }
     let locales: Vec<&str> = chosen.iter().map(Locale::as_str).collect();
-    let event = Event::success("content.publish_details", kind.as_str(), id)
+    let event = Event::success(AuditAction::ContentPublishDetails, kind.as_str(), id)
         .with_details(json!({ "locales": locales }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, actor, event).await?;
+    work.commit().await?;
     item_view::item(state, load::document(&state.db, kind, id).await?).await
 }
 

@@ -26,9 +26,12 @@ use crate::domain::content::ContentKind;
 use crate::error::{AppError, Refusal};
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event, Who};
-use crate::services::kernel::events::EventType;
-use crate::services::kernel::outbox;
+use crate::services::kernel::audit::{self, AuditAction, Event, Who};
+use crate::services::kernel::events::{
+    DomainEvent, ScheduleRan, ScheduledAction, TranslationLive, TranslationOffline,
+    countries_of_all,
+};
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,11 +137,12 @@ async fn act(
         (Publication::Publish, None) => Some(state.renderer.render(&draft.body).await?.html),
         _ => None,
     };
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
     // Everything read above may have changed meanwhile (a trash, another edit): read
     // it again under lock, and publish exactly what was checked.
-    let document = load::lock_document(&txn, kind, id).await?;
-    let locked_draft = load::translation(&txn, id, &locale)
+    let document = load::lock_document(txn, kind, id).await?;
+    let locked_draft = load::translation(txn, id, &locale)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("{kind} {id} has no {locale} translation")))?;
     if locked_draft.version != draft.version {
@@ -155,7 +159,7 @@ async fn act(
     match at.filter(|at| *at > now) {
         Some(at) => {
             // A new schedule replaces a pending one for the same locale.
-            schedules::cancel_all(&txn, id, Some(&locale), now).await?;
+            schedules::cancel_all(txn, id, Some(&locale), now).await?;
             let model = schedule::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 document_id: Set(id),
@@ -170,12 +174,10 @@ async fn act(
                 draft_version: Set((what == Publication::Publish).then_some(draft.version)),
                 document_version: Set((what == Publication::Publish).then_some(document.version)),
             };
-            Schedules::insert(model)
-                .exec_without_returning(&txn)
-                .await?;
+            Schedules::insert(model).exec_without_returning(txn).await?;
             let event = Event::success(schedule_action(what), kind.as_str(), id)
                 .with_details(json!({ "locale": locale.as_str(), "at": at }));
-            audit::record(&txn, now, actor, event).await?;
+            audit::record(txn, now, actor, event).await?;
         }
         None => {
             match what {
@@ -183,34 +185,34 @@ async fn act(
                     let body_html = body_html.ok_or_else(|| {
                         AppError::internal("a publication now was not rendered before it")
                     })?;
-                    publish_in(&txn, &document, &draft, body_html, Some(actor), now).await?
+                    publish_in(&work, &document, &draft, body_html, Some(actor), now).await?
                 }
                 Publication::Unpublish => {
-                    unpublish_in(&txn, &document, &locale, Some(actor), now).await?
+                    unpublish_in(&work, &document, &locale, Some(actor), now).await?
                 }
             }
             // Doing it now settles any pending schedule for this locale.
-            schedules::cancel_all(&txn, id, Some(&locale), now).await?;
+            schedules::cancel_all(txn, id, Some(&locale), now).await?;
             let event = Event::success(now_action(what), kind.as_str(), id)
                 .with_details(json!({ "locale": locale.as_str() }));
-            audit::record(&txn, now, actor, event).await?;
+            audit::record(txn, now, actor, event).await?;
         }
     }
-    txn.commit().await?;
+    work.commit().await?;
     item_view::item(state, load::document(&state.db, kind, id).await?).await
 }
 
-fn schedule_action(what: Publication) -> &'static str {
+fn schedule_action(what: Publication) -> AuditAction {
     match what {
-        Publication::Publish => "content.schedule_publish",
-        Publication::Unpublish => "content.schedule_unpublish",
+        Publication::Publish => AuditAction::ContentSchedulePublish,
+        Publication::Unpublish => AuditAction::ContentScheduleUnpublish,
     }
 }
 
-fn now_action(what: Publication) -> &'static str {
+fn now_action(what: Publication) -> AuditAction {
     match what {
-        Publication::Publish => "content.publish",
-        Publication::Unpublish => "content.unpublish",
+        Publication::Publish => AuditAction::ContentPublish,
+        Publication::Unpublish => AuditAction::ContentUnpublish,
     }
 }
 
@@ -232,13 +234,14 @@ pub(super) fn sort_at(
 /// Copies `draft` (with the document's neutral fields and its body rendered as
 /// `body_html`) into the read model.
 async fn publish_in(
-    txn: &impl ConnectionTrait,
+    work: &UnitOfWork<'_>,
     document: &document::Model,
     draft: &translation::Model,
     body_html: String,
     actor: Option<&Actor>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let txn = work.txn();
     let kind = load::kind(document)?;
     let locale = Locale::from_stored(draft.locale.clone());
     let previous = load::published(txn, document.id, &locale).await?;
@@ -326,32 +329,37 @@ async fn publish_in(
             .exec_without_returning(txn)
             .await?;
     }
-    let (event, previous_slug, countries) = match &previous {
-        // Sites that showed the old version are told too, if the countries changed.
-        Some(live) => (
-            EventType::TranslationChanged,
-            Some(live.slug.as_str()),
-            outbox::countries_of_all(&[&document.countries, &live.countries]),
-        ),
-        None => (
-            EventType::TranslationPublished,
-            None,
-            document.countries.clone(),
-        ),
+    // Sites that showed the old version are told too, if the countries changed.
+    let shown_in: Vec<&serde_json::Value> = match &previous {
+        Some(live) => vec![&document.countries, &live.countries],
+        None => vec![&document.countries],
     };
-    let payload = json!({ "item_id": document.id, "kind": kind.as_str(), "locale": locale.as_str(),
-        "slug": draft.slug, "previous_slug": previous_slug.filter(|s| *s != draft.slug),
-        "countries": countries });
-    outbox::announce(txn, event, payload, now).await
+    let live = TranslationLive {
+        item_id: document.id,
+        kind,
+        locale,
+        slug: draft.slug.clone(),
+        previous_slug: previous
+            .as_ref()
+            .map(|live| live.slug.clone())
+            .filter(|slug| *slug != draft.slug),
+        countries: countries_of_all(&shown_in),
+    };
+    let event = match previous {
+        Some(_) => DomainEvent::TranslationChanged(live),
+        None => DomainEvent::TranslationPublished(live),
+    };
+    work.record(event, now).await
 }
 
 async fn unpublish_in(
-    txn: &impl ConnectionTrait,
+    work: &UnitOfWork<'_>,
     document: &document::Model,
     locale: &Locale,
     actor: Option<&Actor>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let txn = work.txn();
     let Some(live) = load::published(txn, document.id, locale).await? else {
         return Err(AppError::Conflict(format!(
             "the {locale} translation is not live"
@@ -372,9 +380,15 @@ async fn unpublish_in(
         now,
     )
     .await?;
-    let payload = json!({ "item_id": document.id, "kind": document.kind, "locale": locale.as_str(),
-        "slug": live.slug, "countries": live.countries });
-    outbox::announce(txn, EventType::TranslationUnpublished, payload, now).await
+    let offline = TranslationOffline {
+        item_id: document.id,
+        kind: load::kind(document)?,
+        locale: locale.clone(),
+        slug: live.slug,
+        countries: countries_of_all(&[&live.countries]),
+    };
+    work.record(DomainEvent::TranslationUnpublished(offline), now)
+        .await
 }
 
 /// Runs the schedules that are due; returns how many ran. Safe with several instances:
@@ -393,23 +407,23 @@ pub async fn run_due_schedules(state: &AppState) -> Result<usize, AppError> {
             return Ok(ran);
         };
         let prepared = prepare(state, &next).await?;
-        let txn = crate::db::begin_write(&state.db).await?;
+        let work = UnitOfWork::begin(state).await?;
         let mut due = Schedules::find()
             .filter(ScheduleColumn::Id.eq(next.id))
             .filter(ScheduleColumn::DoneAt.is_null());
-        if txn.get_database_backend() == DatabaseBackend::Postgres {
+        if work.txn().get_database_backend() == DatabaseBackend::Postgres {
             due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
         }
-        let Some(job) = due.one(&txn).await? else {
-            txn.rollback().await?;
+        let Some(job) = due.one(work.txn()).await? else {
+            work.rollback().await?;
             taken.push(next.id);
             continue;
         };
-        let outcome = run_one(&txn, &job, now, prepared.as_ref()).await;
+        let outcome = run_one(&work, &job, now, prepared.as_ref()).await;
         let outcome_text = match &outcome {
             Ok(Ran::Done) => "done".to_owned(),
             Ok(Ran::DraftChanged) => {
-                txn.rollback().await?;
+                work.rollback().await?;
                 continue;
             }
             Err(err) => {
@@ -419,13 +433,13 @@ pub async fn run_due_schedules(state: &AppState) -> Result<usize, AppError> {
         };
         if outcome.is_err() {
             // Nothing of a failed run may stay; record the failure on its own.
-            txn.rollback().await?;
+            work.rollback().await?;
             let txn = crate::db::begin_write(&state.db).await?;
             finish(&txn, job.id, now, &outcome_text).await?;
             txn.commit().await?;
         } else {
-            finish(&txn, job.id, now, &outcome_text).await?;
-            txn.commit().await?;
+            finish(work.txn(), job.id, now, &outcome_text).await?;
+            work.commit().await?;
         }
         ran += 1;
     }
@@ -475,11 +489,12 @@ enum Ran {
 }
 
 async fn run_one(
-    txn: &impl ConnectionTrait,
+    work: &UnitOfWork<'_>,
     job: &schedule::Model,
     now: DateTime<Utc>,
     prepared: Option<&Prepared>,
 ) -> Result<Ran, AppError> {
+    let txn = work.txn();
     let kind: ContentKind = entity::document::Entity::find_by_id(job.document_id)
         .one(txn)
         .await?
@@ -508,17 +523,26 @@ async fn run_one(
                 return Ok(Ran::DraftChanged);
             };
             let body_html = prepared.body_html.clone();
-            publish_in(txn, &document, &draft, body_html, None, now).await?;
-            "content.publish"
+            publish_in(work, &document, &draft, body_html, None, now).await?;
+            AuditAction::ContentPublish
         }
         _ => {
-            unpublish_in(txn, &document, &locale, None, now).await?;
-            "content.unpublish"
+            unpublish_in(work, &document, &locale, None, now).await?;
+            AuditAction::ContentUnpublish
         }
     };
-    let done = json!({ "item_id": document.id, "kind": kind.as_str(), "locale": job.locale,
-        "action": job.action, "countries": document.countries });
-    outbox::announce(txn, EventType::ScheduleDone, done, now).await?;
+    let done = ScheduleRan {
+        item_id: document.id,
+        kind,
+        locale: locale.clone(),
+        action: if job.action == "publish" {
+            ScheduledAction::Publish
+        } else {
+            ScheduledAction::Unpublish
+        },
+        countries: countries_of_all(&[&document.countries]),
+    };
+    work.record(DomainEvent::ScheduleDone(done), now).await?;
     let event = Event::success(action, kind.as_str(), job.document_id).with_details(
         json!({ "locale": job.locale, "scheduled": true, "schedule": job.id, "run_at": job.run_at }),
     );

@@ -16,9 +16,8 @@ use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::{AppError, Refusal};
 use crate::policy::{self, Action};
-use crate::services::delivery::published_state;
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event};
+use crate::services::kernel::audit::{self, AuditAction, Event};
 use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
 
@@ -75,8 +74,6 @@ pub async fn request(
     locale: &str,
     comment: &str,
 ) -> Result<Review, AppError> {
-    // Asking changes nothing live; a decision that publishes announces it.
-    published_state::nothing_visible();
     let locale = Locale::parse(locale, &state.settings.content.locales)
         .map_err(|m| AppError::invalid_parameter("locale", m))?;
     let document = load::live_document(&state.db, kind, id).await?;
@@ -120,7 +117,7 @@ pub async fn request(
         }
         Err(err) => return Err(err.into()),
     };
-    let event = Event::success("content.review_request", kind.as_str(), id)
+    let event = Event::success(AuditAction::ContentReviewRequest, kind.as_str(), id)
         .with_details(json!({ "locale": locale.as_str(), "review": model.id }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
@@ -217,8 +214,6 @@ pub async fn decide(
     review: Uuid,
     decision: Decision,
 ) -> Result<Review, AppError> {
-    // Sending back changes nothing live; publishing announces what it changed.
-    published_state::nothing_visible();
     let model = Reviews::find_by_id(review)
         .one(&state.db)
         .await?
@@ -249,7 +244,7 @@ pub async fn decide(
         Decision::Publish => (
             ReviewStatus::Published,
             String::new(),
-            "content.review_publish",
+            AuditAction::ContentReviewPublish,
         ),
         Decision::SendBack { answer } => {
             let answer = checked_comment("answer", answer)?;
@@ -259,7 +254,11 @@ pub async fn decide(
                     "say what to change, for the author",
                 ));
             }
-            (ReviewStatus::Returned, answer, "content.review_return")
+            (
+                ReviewStatus::Returned,
+                answer,
+                AuditAction::ContentReviewReturn,
+            )
         }
     };
     let now = state.clock.now();

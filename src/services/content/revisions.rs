@@ -19,9 +19,8 @@ use crate::domain::Locale;
 use crate::domain::content::{ContentKind, ItemFields};
 use crate::error::AppError;
 use crate::policy::Action;
-use crate::services::delivery::published_state;
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event};
+use crate::services::kernel::audit::{self, AuditAction, Event};
 use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
 
@@ -120,8 +119,6 @@ pub async fn restore_revision(
     revision: Uuid,
     schedule: Option<ScheduleChoice>,
 ) -> Result<Item, AppError> {
-    // Restoring makes a draft (or neutral fields), live with the next publish.
-    published_state::nothing_visible();
     let document = load::live_document(&state.db, kind, id).await?;
     let found = find(&state.db, id, revision).await?;
     let countries = load::countries(&document)?;
@@ -191,8 +188,8 @@ pub async fn restore_revision(
                 schedules::settle_after_draft(&txn, pending, *choice, versions, kept_by, now)
                     .await?;
             }
-            let event =
-                Event::success("content.restore_revision", kind.as_str(), id).with_details(json!({
+            let event = Event::success(AuditAction::ContentRestoreRevision, kind.as_str(), id)
+                .with_details(json!({
                     "revision": revision, "locale": locale.as_str(),
                     "schedule": scheduled.map(|(_, choice)| choice.as_str()),
                 }));
@@ -262,8 +259,8 @@ pub async fn restore_revision(
                 .await?;
             }
             record_fields(&txn, &changed, RevisionAction::Restore, actor, now).await?;
-            let event =
-                Event::success("content.restore_revision", kind.as_str(), id).with_details(json!({
+            let event = Event::success(AuditAction::ContentRestoreRevision, kind.as_str(), id)
+                .with_details(json!({
                     "revision": revision,
                     "schedules": scheduled.map(|(_, choice)| choice.as_str()),
                 }));

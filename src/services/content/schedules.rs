@@ -18,9 +18,8 @@ use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::{AppError, Refusal};
 use crate::policy::Action;
-use crate::services::delivery::published_state;
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event};
+use crate::services::kernel::audit::{self, AuditAction, Event};
 use crate::state::AppState;
 
 /// What happens to a pending scheduled publication when its draft is saved again.
@@ -267,8 +266,6 @@ async fn change(
     locale: &str,
     at: Option<DateTime<Utc>>,
 ) -> Result<Item, AppError> {
-    // Nothing readers see changes until the schedule runs.
-    published_state::nothing_visible();
     let locale = Locale::parse(locale, &state.settings.content.locales)
         .map_err(|m| AppError::invalid_parameter("locale", m))?;
     let document = load::live_document(&state.db, kind, id).await?;
@@ -295,13 +292,13 @@ async fn change(
     let (update, audit_action) = match at {
         Some(at) => (
             update.col_expr(Column::RunAt, Expr::value(at)),
-            "content.schedule_move",
+            AuditAction::ContentScheduleMove,
         ),
         None => (
             update
                 .col_expr(Column::DoneAt, Expr::value(Some(now)))
                 .col_expr(Column::Outcome, Expr::value(Some("cancelled".to_owned()))),
-            "content.schedule_cancel",
+            AuditAction::ContentScheduleCancel,
         ),
     };
     if update.exec(&txn).await?.rows_affected == 0 {

@@ -18,9 +18,8 @@ use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::policy::Action;
-use crate::services::delivery::published_state;
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event};
+use crate::services::kernel::audit::{self, AuditAction, Event};
 use crate::state::AppState;
 
 /// The texts a translation renders from its source; slugs and files are per locale.
@@ -195,8 +194,6 @@ pub async fn mark_up_to_date(
     locale: &str,
     shown: Option<Uuid>,
 ) -> Result<(), AppError> {
-    // Only the draft's bookkeeping moves.
-    published_state::nothing_visible();
     let (document, draft) = translation_of(state, kind, id, locale).await?;
     let countries = super::load::countries(&document)?;
     let locale = Locale::from_stored(draft.locale.clone());
@@ -223,7 +220,7 @@ pub async fn mark_up_to_date(
         .filter(translation::Column::Locale.eq(locale.as_str()))
         .exec(&txn)
         .await?;
-    let event = Event::success("content.up_to_date", kind.as_str(), id)
+    let event = Event::success(AuditAction::ContentUpToDate, kind.as_str(), id)
         .with_details(json!({ "locale": locale.as_str(), "base_revision_id": base }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;

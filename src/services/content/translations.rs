@@ -21,11 +21,10 @@ use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
-use crate::services::delivery::published_state;
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event};
-use crate::services::kernel::events::EventType;
-use crate::services::kernel::outbox;
+use crate::services::kernel::audit::{self, AuditAction, Event};
+use crate::services::kernel::events::{DomainEvent, TranslationOffline, countries_of_all};
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
 /// One locale's text as received.
@@ -142,8 +141,6 @@ pub async fn put_translation(
     input: TranslationInput,
     schedule: Option<ScheduleChoice>,
 ) -> Result<(Item, String), AppError> {
-    // A draft: what readers see does not change until it is published.
-    published_state::nothing_visible();
     let locale = Locale::parse(locale, &state.settings.content.locales)
         .map_err(|m| AppError::invalid_parameter("locale", m))?;
     let document = load::live_document(&state.db, kind, id).await?;
@@ -163,9 +160,9 @@ pub async fn put_translation(
         schedules::choice_for_draft(state, actor, &countries, id, &locale, schedule).await?;
 
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
     let version = write_draft(
-        &txn,
+        work.txn(),
         &document,
         &locale,
         current.as_ref(),
@@ -177,16 +174,16 @@ pub async fn put_translation(
     if let Some((pending, choice)) = &scheduled {
         let versions = (version, document.version);
         let kept_by = actor.user().map(|u| u.id);
-        schedules::settle_after_draft(&txn, pending, *choice, versions, kept_by, now).await?;
+        schedules::settle_after_draft(work.txn(), pending, *choice, versions, kept_by, now).await?;
     }
     let schedule = scheduled.map(|(_, choice)| match choice {
         ScheduleChoice::Keep => "kept for this draft",
         ScheduleChoice::Cancel => "cancelled",
     });
-    let event = Event::success("content.draft", kind.as_str(), id)
+    let event = Event::success(AuditAction::ContentDraft, kind.as_str(), id)
         .with_details(json!({ "locale": locale.as_str(), "schedule": schedule }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(work.txn(), now, actor, event).await?;
+    work.commit().await?;
     let item = item_view::item(state, load::document(&state.db, kind, id).await?).await?;
     Ok((item, etag_of_translation(version)))
 }
@@ -325,13 +322,13 @@ pub async fn drop_translation(
         .map_err(|m| AppError::invalid_parameter("locale", m))?;
     // Decide under lock, so that a publish landing meanwhile is neither missed by the
     // permission check nor left live without its draft.
-    let txn = crate::db::begin_write(&state.db).await?;
-    let document = load::lock_document(&txn, kind, id).await?;
-    let current = load::translation(&txn, id, &locale)
+    let work = UnitOfWork::begin(state).await?;
+    let document = load::lock_document(work.txn(), kind, id).await?;
+    let current = load::translation(work.txn(), id, &locale)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("{kind} {id} has no {locale} translation")))?;
     let countries = load::countries(&document)?;
-    let live = load::published(&txn, id, &locale).await?;
+    let live = load::published(work.txn(), id, &locale).await?;
     let is_live = live.is_some();
     // Taking a live translation offline is publishing work.
     let action = if is_live {
@@ -345,22 +342,16 @@ pub async fn drop_translation(
             locale: &locale,
         }
     };
-    let txn = audit::authorize_locked(
-        state,
-        txn,
-        actor,
-        action,
-        kind.as_str(),
-        Some(id.to_string()),
-    )
-    .await?;
+    let work = work
+        .authorize(actor, action, kind.as_str(), Some(id.to_string()))
+        .await?;
     if if_match.is_some() {
         check_precondition(if_match, Some(&current))?;
     }
     let others = Translations::find()
         .filter(Column::DocumentId.eq(id))
         .filter(Column::Locale.ne(locale.as_str()))
-        .count(&txn)
+        .count(work.txn())
         .await?;
     if others == 0 {
         return Err(AppError::Conflict(
@@ -368,22 +359,22 @@ pub async fn drop_translation(
         ));
     }
     let now = state.clock.now();
-    history::record_draft(&txn, &current, RevisionAction::Drop, actor, now).await?;
-    super::reviews::close_for_dropped(&txn, id, locale.as_str(), now).await?;
+    history::record_draft(work.txn(), &current, RevisionAction::Drop, actor, now).await?;
+    super::reviews::close_for_dropped(work.txn(), id, locale.as_str(), now).await?;
     Published::delete_many()
         .filter(published_translation::Column::DocumentId.eq(id))
         .filter(published_translation::Column::Locale.eq(locale.as_str()))
-        .exec(&txn)
+        .exec(work.txn())
         .await?;
-    schedules::cancel_all(&txn, id, Some(&locale), now).await?;
+    schedules::cancel_all(work.txn(), id, Some(&locale), now).await?;
     Translations::delete_by_id((id, locale.to_string()))
-        .exec(&txn)
+        .exec(work.txn())
         .await?;
     if document.source_locale == locale.as_str() {
         // Another translation becomes the source, so "outdated" keeps a meaning.
         let next = Translations::find()
             .filter(Column::DocumentId.eq(id))
-            .one(&txn)
+            .one(work.txn())
             .await?
             .ok_or_else(|| AppError::internal("no translation is left"))?;
         Documents::update_many()
@@ -392,32 +383,38 @@ pub async fn drop_translation(
                 Expr::value(next.locale.clone()),
             )
             .filter(DocumentColumn::Id.eq(id))
-            .exec(&txn)
+            .exec(work.txn())
             .await?;
         // The others follow the new source as it is now; it follows nothing.
-        let base = sources::latest(&txn, id, &next.locale).await?;
+        let base = sources::latest(work.txn(), id, &next.locale).await?;
         Translations::update_many()
             .col_expr(Column::BaseRevisionId, Expr::value(base))
             .filter(Column::DocumentId.eq(id))
             .filter(Column::Locale.ne(next.locale.as_str()))
-            .exec(&txn)
+            .exec(work.txn())
             .await?;
         Translations::update_many()
             .col_expr(Column::BaseRevisionId, Expr::value(Option::<Uuid>::None))
             .filter(Column::DocumentId.eq(id))
             .filter(Column::Locale.eq(next.locale.as_str()))
-            .exec(&txn)
+            .exec(work.txn())
             .await?;
     }
     if let Some(live) = live {
-        let payload = json!({ "item_id": id, "kind": kind.as_str(), "locale": locale.as_str(),
-            "slug": live.slug, "countries": live.countries });
-        outbox::announce(&txn, EventType::TranslationUnpublished, payload, now).await?;
+        let offline = TranslationOffline {
+            item_id: id,
+            kind,
+            locale: locale.clone(),
+            slug: live.slug,
+            countries: countries_of_all(&[&live.countries]),
+        };
+        work.record(DomainEvent::TranslationUnpublished(offline), now)
+            .await?;
     }
-    let event = Event::success("content.drop_translation", kind.as_str(), id)
+    let event = Event::success(AuditAction::ContentDropTranslation, kind.as_str(), id)
         .with_details(json!({ "locale": locale.as_str(), "was_live": is_live }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(work.txn(), now, actor, event).await?;
+    work.commit().await?;
     item_view::item(state, load::document(&state.db, kind, id).await?).await
 }
 

@@ -89,10 +89,155 @@ impl From<&Actor> for Who {
     }
 }
 
+/// What an audit entry records. Its name (`as_str`) is what the log stores and is
+/// filtered on: stable, never renamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    ContentCreate,
+    ContentDraft,
+    ContentUpdate,
+    ContentTrash,
+    ContentRestore,
+    ContentPurge,
+    ContentPublish,
+    ContentUnpublish,
+    ContentSchedulePublish,
+    ContentScheduleUnpublish,
+    ContentScheduleMove,
+    ContentScheduleCancel,
+    ContentDropTranslation,
+    ContentRestoreRevision,
+    ContentPublishDetails,
+    ContentReviewRequest,
+    ContentReviewReturn,
+    ContentReviewPublish,
+    ContentUpToDate,
+    AssetUpload,
+    AssetUpdate,
+    AssetReplace,
+    AssetDelete,
+    SiteCreate,
+    SiteUpdate,
+    SiteDelete,
+    UserCreate,
+    UserUpdate,
+    UserDelete,
+    TokenCreate,
+    TokenRevoke,
+    WebhookCreate,
+    WebhookUpdate,
+    WebhookDelete,
+    WebhookPing,
+    WebhookRedeliver,
+    RegistrationRead,
+    RegistrationErase,
+    PreviewLinkCreate,
+    PermissionDenied,
+    AuthLogin,
+    AuthLogout,
+    AuthPasswordChange,
+}
+
+impl AuditAction {
+    pub const ALL: [Self; 43] = [
+        Self::ContentCreate,
+        Self::ContentDraft,
+        Self::ContentUpdate,
+        Self::ContentTrash,
+        Self::ContentRestore,
+        Self::ContentPurge,
+        Self::ContentPublish,
+        Self::ContentUnpublish,
+        Self::ContentSchedulePublish,
+        Self::ContentScheduleUnpublish,
+        Self::ContentScheduleMove,
+        Self::ContentScheduleCancel,
+        Self::ContentDropTranslation,
+        Self::ContentRestoreRevision,
+        Self::ContentPublishDetails,
+        Self::ContentReviewRequest,
+        Self::ContentReviewReturn,
+        Self::ContentReviewPublish,
+        Self::ContentUpToDate,
+        Self::AssetUpload,
+        Self::AssetUpdate,
+        Self::AssetReplace,
+        Self::AssetDelete,
+        Self::SiteCreate,
+        Self::SiteUpdate,
+        Self::SiteDelete,
+        Self::UserCreate,
+        Self::UserUpdate,
+        Self::UserDelete,
+        Self::TokenCreate,
+        Self::TokenRevoke,
+        Self::WebhookCreate,
+        Self::WebhookUpdate,
+        Self::WebhookDelete,
+        Self::WebhookPing,
+        Self::WebhookRedeliver,
+        Self::RegistrationRead,
+        Self::RegistrationErase,
+        Self::PreviewLinkCreate,
+        Self::PermissionDenied,
+        Self::AuthLogin,
+        Self::AuthLogout,
+        Self::AuthPasswordChange,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ContentCreate => "content.create",
+            Self::ContentDraft => "content.draft",
+            Self::ContentUpdate => "content.update",
+            Self::ContentTrash => "content.trash",
+            Self::ContentRestore => "content.restore",
+            Self::ContentPurge => "content.purge",
+            Self::ContentPublish => "content.publish",
+            Self::ContentUnpublish => "content.unpublish",
+            Self::ContentSchedulePublish => "content.schedule_publish",
+            Self::ContentScheduleUnpublish => "content.schedule_unpublish",
+            Self::ContentScheduleMove => "content.schedule_move",
+            Self::ContentScheduleCancel => "content.schedule_cancel",
+            Self::ContentDropTranslation => "content.drop_translation",
+            Self::ContentRestoreRevision => "content.restore_revision",
+            Self::ContentPublishDetails => "content.publish_details",
+            Self::ContentReviewRequest => "content.review_request",
+            Self::ContentReviewReturn => "content.review_return",
+            Self::ContentReviewPublish => "content.review_publish",
+            Self::ContentUpToDate => "content.up_to_date",
+            Self::AssetUpload => "asset.upload",
+            Self::AssetUpdate => "asset.update",
+            Self::AssetReplace => "asset.replace",
+            Self::AssetDelete => "asset.delete",
+            Self::SiteCreate => "site.create",
+            Self::SiteUpdate => "site.update",
+            Self::SiteDelete => "site.delete",
+            Self::UserCreate => "user.create",
+            Self::UserUpdate => "user.update",
+            Self::UserDelete => "user.delete",
+            Self::TokenCreate => "token.create",
+            Self::TokenRevoke => "token.revoke",
+            Self::WebhookCreate => "webhook.create",
+            Self::WebhookUpdate => "webhook.update",
+            Self::WebhookDelete => "webhook.delete",
+            Self::WebhookPing => "webhook.ping",
+            Self::WebhookRedeliver => "webhook.redeliver",
+            Self::RegistrationRead => "registration.read",
+            Self::RegistrationErase => "registration.erase",
+            Self::PreviewLinkCreate => "preview_link.create",
+            Self::PermissionDenied => "permission.denied",
+            Self::AuthLogin => "auth.login",
+            Self::AuthLogout => "auth.logout",
+            Self::AuthPasswordChange => "auth.password_change",
+        }
+    }
+}
+
 /// One thing that happened.
 #[derive(Debug, Clone)]
 pub struct Event {
-    pub action: &'static str,
+    pub action: AuditAction,
     pub outcome: Outcome,
     pub resource_kind: &'static str,
     pub resource_id: Option<String>,
@@ -101,7 +246,7 @@ pub struct Event {
 
 impl Event {
     pub fn success(
-        action: &'static str,
+        action: AuditAction,
         resource_kind: &'static str,
         resource_id: impl ToString,
     ) -> Self {
@@ -137,7 +282,7 @@ pub async fn record(
         actor_name: Set(standing.map(|s| s.name.chars().take(200).collect())),
         actor_role: Set(standing.and_then(|s| s.role).map(|r| r.as_str().to_owned())),
         actor_countries: Set(standing.map(|s| scopes::to_json(&s.scope).0)),
-        action: Set(event.action.to_owned()),
+        action: Set(event.action.as_str().to_owned()),
         outcome: Set(event.outcome.as_str().to_owned()),
         resource_kind: Set(event.resource_kind.to_owned()),
         resource_id: Set(event.resource_id.map(|id| id.chars().take(300).collect())),
@@ -192,7 +337,7 @@ async fn refuse(
     resource_id: Option<String>,
 ) -> AppError {
     let event = Event {
-        action: "permission.denied",
+        action: AuditAction::PermissionDenied,
         outcome: Outcome::Denied,
         resource_kind,
         resource_id,
@@ -202,4 +347,21 @@ async fn refuse(
         return err;
     }
     AppError::Forbidden(denied.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuditAction;
+
+    #[test]
+    fn every_action_has_a_name_of_its_own() {
+        let mut names: Vec<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), AuditAction::ALL.len());
+        assert!(
+            names.iter().all(|n| n.contains('.')),
+            "area.verb: {names:?}"
+        );
+    }
 }

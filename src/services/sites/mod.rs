@@ -15,9 +15,9 @@ use crate::domain::{CountryCode, Locale, SiteCode};
 use crate::error::{AppError, FieldErrors, Refusal};
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event};
-use crate::services::kernel::events::EventType;
-use crate::services::kernel::outbox;
+use crate::services::kernel::audit::{self, AuditAction, Event};
+use crate::services::kernel::events::{DomainEvent, SiteChange, SiteChanged};
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
 
@@ -222,8 +222,8 @@ pub async fn create(
     };
     let now = state.clock.now();
     let model = active_model(code.as_str(), valid, now, now);
-    let txn = crate::db::begin_write(&state.db).await?;
-    let created = match Sites::insert(model).exec_with_returning(&txn).await {
+    let work = UnitOfWork::begin(state).await?;
+    let created = match Sites::insert(model).exec_with_returning(work.txn()).await {
         Ok(created) => created,
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             return Err(AppError::refused(
@@ -233,16 +233,21 @@ pub async fn create(
         }
         Err(err) => return Err(err.into()),
     };
-    let payload = json!({ "site": code.as_str(), "change": "created" });
-    outbox::announce(&txn, EventType::SiteChanged, payload, now).await?;
+    let announced = SiteChanged {
+        site: code.to_string(),
+        change: SiteChange::Created,
+        fields: None,
+    };
+    work.record(DomainEvent::SiteChanged(announced), now)
+        .await?;
     audit::record(
-        &txn,
+        work.txn(),
         now,
         actor,
-        Event::success("site.create", "site", &code),
+        Event::success(AuditAction::SiteCreate, "site", &code),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     created.try_into()
 }
 
@@ -260,8 +265,8 @@ pub async fn update(
         Some(code.to_owned()),
     )
     .await?;
-    let txn = crate::db::begin_write(&state.db).await?;
-    let current: Site = find(&txn, code).await?.try_into()?;
+    let work = UnitOfWork::begin(state).await?;
+    let current: Site = find(work.txn(), code).await?.try_into()?;
     // Check the result as a whole: a new default locale must be among the locales,
     // whether or not those change in the same request.
     let merged = SiteFields {
@@ -305,7 +310,7 @@ pub async fn update(
     errors.finish()?;
     let now = state.clock.now();
     let model = active_model(&current.code, valid, current.created_at, now);
-    let updated = Sites::update(model).exec(&txn).await?;
+    let updated = Sites::update(model).exec(work.txn()).await?;
     let changed: Vec<&str> = [
         ("name", fields.name.is_some()),
         ("countries", fields.countries.is_some()),
@@ -318,12 +323,17 @@ pub async fn update(
     .into_iter()
     .filter_map(|(name, set)| set.then_some(name))
     .collect();
-    let payload = json!({ "site": code, "change": "updated", "fields": changed });
-    outbox::announce(&txn, EventType::SiteChanged, payload, now).await?;
-    let event =
-        Event::success("site.update", "site", code).with_details(json!({ "changed": changed }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    let updated_site = SiteChanged {
+        site: code.to_owned(),
+        change: SiteChange::Updated,
+        fields: Some(changed.iter().map(|f| (*f).to_owned()).collect()),
+    };
+    work.record(DomainEvent::SiteChanged(updated_site), now)
+        .await?;
+    let event = Event::success(AuditAction::SiteUpdate, "site", code)
+        .with_details(json!({ "changed": changed }));
+    audit::record(work.txn(), now, actor, event).await?;
+    work.commit().await?;
     updated.try_into()
 }
 
@@ -338,16 +348,22 @@ pub async fn delete(state: &AppState, actor: &Actor, code: &str) -> Result<(), A
     )
     .await?;
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
-    find(&txn, code).await?;
-    Sites::delete_by_id(code.to_owned()).exec(&txn).await?;
-    let revoked = revoke_tokens(&txn, code, now).await?;
-    let payload = json!({ "site": code, "change": "deleted" });
-    outbox::announce(&txn, EventType::SiteChanged, payload, now).await?;
-    let event = Event::success("site.delete", "site", code)
+    let work = UnitOfWork::begin(state).await?;
+    find(work.txn(), code).await?;
+    Sites::delete_by_id(code.to_owned())
+        .exec(work.txn())
+        .await?;
+    let revoked = revoke_tokens(work.txn(), code, now).await?;
+    let deleted = SiteChanged {
+        site: code.to_owned(),
+        change: SiteChange::Deleted,
+        fields: None,
+    };
+    work.record(DomainEvent::SiteChanged(deleted), now).await?;
+    let event = Event::success(AuditAction::SiteDelete, "site", code)
         .with_details(json!({ "revoked_tokens": revoked }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(work.txn(), now, actor, event).await?;
+    work.commit().await?;
     Ok(())
 }
 

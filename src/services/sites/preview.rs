@@ -13,7 +13,6 @@ use crate::domain::country::site_shows;
 use crate::domain::{CountryCode, Locale};
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
-use crate::services::delivery::published_state;
 use crate::services::kernel::actor::Actor;
 use crate::services::kernel::audit;
 use crate::services::scopes::countries_from_json;
@@ -49,8 +48,6 @@ pub async fn preview(
     kind: ContentKind,
     id: Uuid,
 ) -> Result<SitePreview, AppError> {
-    // Settings tried, nothing saved.
-    published_state::nothing_visible();
     audit::authorize(state, actor, Action::ManageSites, "site", None).await?;
     let mut errors = FieldErrors::new();
     for (field, missing) in [

@@ -18,7 +18,6 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 pub use crate::services::kernel::events::EventType;
-pub use crate::services::kernel::outbox::announce;
 
 pub use fanout::fan_out;
 pub use sender::{backlog, prune, send_due};
@@ -28,7 +27,7 @@ use crate::auth::token;
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
-use crate::services::kernel::audit::{self, Event};
+use crate::services::kernel::audit::{self, AuditAction, Event};
 use crate::services::pagination::{PageRequest, Paged};
 use crate::services::sites;
 use crate::state::AppState;
@@ -154,7 +153,7 @@ pub async fn create(
     };
     let txn = crate::db::begin_write(&state.db).await?;
     let created = Webhooks::insert(model).exec_with_returning(&txn).await?;
-    let event = Event::success("webhook.create", "webhook", created.id).with_details(
+    let event = Event::success(AuditAction::WebhookCreate, "webhook", created.id).with_details(
         json!({ "url": created.url, "events": created.events, "site": created.site_code }),
     );
     audit::record(&txn, now, actor, event).await?;
@@ -199,7 +198,7 @@ pub async fn update(
     model.updated_at = Set(now);
     let txn = crate::db::begin_write(&state.db).await?;
     let updated = Webhooks::update(model).exec(&txn).await?;
-    let event = Event::success("webhook.update", "webhook", id)
+    let event = Event::success(AuditAction::WebhookUpdate, "webhook", id)
         .with_details(json!({ "changed": changed, "paused": updated.paused }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
@@ -213,8 +212,8 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
     let txn = crate::db::begin_write(&state.db).await?;
     // Its deliveries and their attempts go with it (ON DELETE CASCADE).
     Webhooks::delete_by_id(id).exec(&txn).await?;
-    let event =
-        Event::success("webhook.delete", "webhook", id).with_details(json!({ "url": current.url }));
+    let event = Event::success(AuditAction::WebhookDelete, "webhook", id)
+        .with_details(json!({ "url": current.url }));
     audit::record(&txn, state.clock.now(), actor, event).await?;
     txn.commit().await?;
     Ok(())
@@ -252,7 +251,7 @@ pub async fn ping(state: &AppState, actor: &Actor, id: Uuid) -> Result<DeliveryV
     let delivery = Deliveries::insert(delivery)
         .exec_with_returning(&txn)
         .await?;
-    let event = Event::success("webhook.ping", "webhook", id);
+    let event = Event::success(AuditAction::WebhookPing, "webhook", id);
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
     sender::deliver(state, &delivery, &hook, sender::Retries::None).await?;
@@ -338,7 +337,7 @@ pub async fn redeliver(
             AppError::NotFound(format!("webhook {id} has no delivery {delivery_id}"))
         });
     }
-    let event = Event::success("webhook.redeliver", "webhook", id)
+    let event = Event::success(AuditAction::WebhookRedeliver, "webhook", id)
         .with_details(json!({ "delivery": delivery_id }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
@@ -435,24 +434,4 @@ async fn validate(
         events,
         site,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use crate::services::kernel::outbox::countries_of_all;
-
-    #[test]
-    fn an_event_reaches_the_sites_of_every_version() {
-        assert_eq!(
-            countries_of_all(&[&json!(["BE"]), &json!(["BE", "LT"])]),
-            json!(["BE", "LT"])
-        );
-        assert_eq!(
-            countries_of_all(&[&json!(["BE"]), &json!([])]),
-            json!([]),
-            "EU-wide: every site"
-        );
-    }
 }

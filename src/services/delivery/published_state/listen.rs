@@ -12,8 +12,8 @@ use sea_orm::DatabaseBackend;
 use sea_orm::sqlx::postgres::PgListener;
 use tokio::task::JoinHandle;
 
-use super::{CHANNEL, Notice, read_version};
 use crate::error::AppError;
+use crate::services::kernel::cache_notices::{CHANNEL, Notice, read_version};
 use crate::state::AppState;
 
 /// Listens until the returned task is aborted; `None` where there is nothing to listen
