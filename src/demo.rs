@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::services::assets;
 use crate::services::content::{self, ItemInput, TranslationInput};
 use crate::services::kernel::actor::Actor;
+use crate::services::kernel::precondition::Precondition;
 use crate::services::sites::{self, RouteFields, SiteFields};
 use crate::services::users::User;
 use crate::state::AppState;
@@ -472,7 +473,17 @@ async fn translate(
     locale: &str,
     translation: TranslationInput,
 ) -> Result<(), AppError> {
-    content::put_translation(state, actor, kind, id, locale, None, translation, None).await?;
+    content::put_translation(
+        state,
+        actor,
+        kind,
+        id,
+        locale,
+        &Precondition::Absent,
+        translation,
+        None,
+    )
+    .await?;
     Ok(())
 }
 
@@ -484,7 +495,8 @@ async fn publish(
     locale: &str,
     report: &mut SeedReport,
 ) -> Result<(), AppError> {
-    content::schedule_or_publish(state, actor, kind, id, locale, None, None).await?;
+    content::schedule_or_publish(state, actor, kind, id, locale, None, &Precondition::Absent)
+        .await?;
     report.published_translations += 1;
     Ok(())
 }

@@ -8,6 +8,7 @@ use buysocial::domain::content::{ContentKind, ItemFields, MaterialKind, Registra
 use buysocial::error::AppError;
 use buysocial::services::content::{self, ItemInput, TranslationInput};
 use buysocial::services::kernel::actor::Actor;
+use buysocial::services::kernel::precondition::Precondition;
 use buysocial::state::AppState;
 use chrono::{Duration, NaiveDate, Utc};
 use uuid::Uuid;
@@ -97,10 +98,21 @@ async fn in_every_locale(
     .id;
     for locale in &LOCALES[1..] {
         let translation = with_file(text(locale, label, n));
-        content::put_translation(state, actor, kind, id, locale, None, translation, None).await?;
+        content::put_translation(
+            state,
+            actor,
+            kind,
+            id,
+            locale,
+            &Precondition::Absent,
+            translation,
+            None,
+        )
+        .await?;
     }
     for locale in LOCALES {
-        content::schedule_or_publish(state, actor, kind, id, locale, None, None).await?;
+        content::schedule_or_publish(state, actor, kind, id, locale, None, &Precondition::Absent)
+            .await?;
     }
     Ok(id)
 }

@@ -18,7 +18,7 @@ use super::item_view;
 use super::load::{self, json_strings};
 use super::schedules::{self, ScheduleChoice};
 use super::translations::{self, TranslationInput};
-use super::view::{Item, ItemSummary, etag_of_document, if_match_names};
+use super::view::{Item, ItemSummary, etag_of_document};
 use crate::domain::content::{ContentKind, FieldChanges, ItemFields};
 use crate::domain::{CountryCode, Locale};
 use crate::error::{AppError, FieldErrors};
@@ -28,6 +28,7 @@ use crate::services::kernel::audit::{self, AuditAction, Event};
 use crate::services::kernel::events::{
     DomainEvent, ItemOfCountries, ItemTrashed, LiveAddress, countries_of_all,
 };
+use crate::services::kernel::precondition::Precondition;
 use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
@@ -178,7 +179,7 @@ pub fn abilities(state: &AppState, actor: &Actor, item: &Item) -> ItemAbilities 
     )
 }
 
-/// Changes neutral fields. `if_match` must be the item's current ETag.
+/// Changes neutral fields. `precondition` must name the item's current ETag.
 ///
 /// When publications of the item are scheduled, `schedules` says what happens to them
 /// (see [`super::schedules`]): without it, 409.
@@ -187,7 +188,7 @@ pub async fn update(
     actor: &Actor,
     kind: ContentKind,
     id: Uuid,
-    if_match: Option<&str>,
+    precondition: &Precondition,
     input: ItemInput,
     schedules: Option<ScheduleChoice>,
 ) -> Result<Item, AppError> {
@@ -203,7 +204,7 @@ pub async fn update(
         Some(id.to_string()),
     )
     .await?;
-    check_precondition(if_match, current.version)?;
+    check_precondition(precondition, current.version)?;
     let mut errors = FieldErrors::new();
     let neutral = validate_neutral(
         state,
@@ -253,7 +254,9 @@ pub async fn update(
         .exec(work.txn())
         .await?;
     if updated.rows_affected == 0 {
-        return Err(stale(current.version + 1));
+        // Someone saved in between: the version that is current now, read, not guessed.
+        let saved_meanwhile = load::document(work.txn(), kind, id).await?;
+        return Err(stale(saved_meanwhile.version));
     }
     let changed = load::document(work.txn(), kind, id).await?;
     if let Some((pending, choice)) = &scheduled {
@@ -287,7 +290,7 @@ pub async fn trash(
     actor: &Actor,
     kind: ContentKind,
     id: Uuid,
-    if_match: Option<&str>,
+    precondition: &Precondition,
 ) -> Result<(), AppError> {
     let now = state.clock.now();
     // Decide on what is live now, under lock: a publish that lands in between must
@@ -311,8 +314,8 @@ pub async fn trash(
             Some(id.to_string()),
         )
         .await?;
-    if if_match.is_some() {
-        check_precondition(if_match, current.version)?;
+    if precondition.is_given() {
+        check_precondition(precondition, current.version)?;
     }
     // What readers saw, and where, for webhooks to know which pages to rebuild.
     let was_live: Vec<(String, String, serde_json::Value)> = Published::find()
@@ -601,14 +604,16 @@ pub async fn list(
 }
 
 /// 428 without `If-Match`, 412 when it is not the current version.
-pub fn check_precondition(if_match: Option<&str>, version: i64) -> Result<(), AppError> {
-    let current = etag_of_document(version);
-    match if_match {
-        None => Err(AppError::PreconditionRequired(
+pub fn check_precondition(precondition: &Precondition, version: i64) -> Result<(), AppError> {
+    if !precondition.is_given() {
+        return Err(AppError::PreconditionRequired(
             "send If-Match with the item's ETag (from GET) to change it".into(),
-        )),
-        Some(given) if if_match_names(given, &current) => Ok(()),
-        Some(_) => Err(stale(version)),
+        ));
+    }
+    if precondition.names(&etag_of_document(version)) {
+        Ok(())
+    } else {
+        Err(stale(version))
     }
 }
 

@@ -14,7 +14,7 @@ use super::history::{self, RevisionAction};
 use super::item_view;
 use super::load;
 use super::publishing::sort_at;
-use super::view::{Item, etag_of_document, if_match_names};
+use super::view::{Item, etag_of_document};
 use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
@@ -22,19 +22,20 @@ use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
 use crate::services::kernel::audit::{self, AuditAction, Event};
 use crate::services::kernel::events::{DomainEvent, TranslationLive, countries_of_all};
+use crate::services::kernel::precondition::Precondition;
 use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
 /// Publishes the item's current details for `locales` (absent: every live language
 /// whose readers see older details), keeping each one's live text. For whoever may
-/// publish each of them; `if_match`, the item's ETag, pins the details reviewed.
+/// publish each of them; `precondition`, the item's ETag, pins the details reviewed.
 pub async fn publish_details(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
     id: Uuid,
     locales: Option<Vec<String>>,
-    if_match: Option<&str>,
+    precondition: &Precondition,
 ) -> Result<Item, AppError> {
     let document = load::live_document(&state.db, kind, id).await?;
     let countries = load::countries(&document)?;
@@ -78,7 +79,7 @@ pub async fn publish_details(
         audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
     }
     let current = etag_of_document(document.version);
-    if if_match.is_some_and(|given| !if_match_names(given, &current)) {
+    if precondition.is_given() && !precondition.names(&current) {
         return Err(stale(current));
     }
     let now = state.clock.now();

@@ -20,7 +20,7 @@ use super::history::{self, RevisionAction};
 use super::item_view;
 use super::load;
 use super::schedules;
-use super::view::{Item, etag_of_translation, if_match_names};
+use super::view::{Item, etag_of_translation};
 use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 use crate::error::{AppError, Refusal};
@@ -31,6 +31,7 @@ use crate::services::kernel::events::{
     DomainEvent, ScheduleRan, ScheduledAction, TranslationLive, TranslationOffline,
     countries_of_all,
 };
+use crate::services::kernel::precondition::Precondition;
 use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
@@ -49,7 +50,7 @@ impl Publication {
     }
 }
 
-/// Publishes `locale` now, or at `at` when that is in the future. With `if_match`
+/// Publishes `locale` now, or at `at` when that is in the future. With `precondition`
 /// (the translation's ETag), only if the draft is still the one reviewed; a
 /// scheduled publish always publishes the version it was scheduled with, or nothing.
 #[allow(clippy::too_many_arguments)]
@@ -60,7 +61,7 @@ pub async fn schedule_or_publish(
     id: Uuid,
     locale: &str,
     at: Option<DateTime<Utc>>,
-    if_match: Option<&str>,
+    precondition: &Precondition,
 ) -> Result<Item, AppError> {
     act(
         state,
@@ -69,7 +70,7 @@ pub async fn schedule_or_publish(
         id,
         locale,
         at,
-        if_match,
+        precondition,
         Publication::Publish,
     )
     .await
@@ -91,7 +92,7 @@ pub async fn schedule_or_unpublish(
         id,
         locale,
         at,
-        None,
+        &Precondition::Absent,
         Publication::Unpublish,
     )
     .await
@@ -105,7 +106,7 @@ async fn act(
     id: Uuid,
     locale: &str,
     at: Option<DateTime<Utc>>,
-    if_match: Option<&str>,
+    precondition: &Precondition,
     what: Publication,
 ) -> Result<Item, AppError> {
     let locale = Locale::parse(locale, &state.settings.content.locales)
@@ -120,9 +121,9 @@ async fn act(
         locale: &locale,
     };
     audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
-    if let Some(given) = if_match {
+    if precondition.is_given() {
         let current = etag_of_translation(draft.version);
-        if !if_match_names(given, &current) {
+        if !precondition.names(&current) {
             return Err(AppError::PreconditionFailed {
                 detail: "the draft changed since you read it; review it again before publishing"
                     .into(),

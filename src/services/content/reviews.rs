@@ -18,6 +18,7 @@ use crate::error::{AppError, Refusal};
 use crate::policy::{self, Action};
 use crate::services::kernel::actor::Actor;
 use crate::services::kernel::audit::{self, AuditAction, Event};
+use crate::services::kernel::precondition::Precondition;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
 
@@ -284,7 +285,7 @@ pub async fn decide(
     txn.commit().await?;
     if matches!(decision, Decision::Publish) {
         // What was asked to be reviewed, and nothing written since (412 otherwise).
-        let reviewed = etag_of_translation(model.draft_version);
+        let reviewed = Precondition::Tags(vec![etag_of_translation(model.draft_version)]);
         let published = super::schedule_or_publish(
             state,
             actor,
@@ -292,7 +293,7 @@ pub async fn decide(
             document.id,
             &model.locale,
             None,
-            Some(&reviewed),
+            &reviewed,
         )
         .await;
         if let Err(err) = published {

@@ -240,9 +240,10 @@ pub async fn restore_revision(
                 .exec(&txn)
                 .await?;
             if updated.rows_affected == 0 {
+                let saved_meanwhile = load::document(&txn, kind, id).await?;
                 return Err(AppError::PreconditionFailed {
                     detail: "the item changed a moment ago; read it again".into(),
-                    current_etag: None,
+                    current_etag: Some(super::view::etag_of_document(saved_meanwhile.version)),
                 });
             }
             let changed = load::document(&txn, kind, id).await?;

@@ -15,7 +15,7 @@ use super::history::{self, RevisionAction};
 use super::item_view;
 use super::load;
 use super::schedules::{self, ScheduleChoice};
-use super::view::{Item, etag_of_translation, if_match_names};
+use super::view::{Item, etag_of_translation};
 use super::{slugs, sources};
 use crate::domain::Locale;
 use crate::domain::content::ContentKind;
@@ -24,6 +24,7 @@ use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
 use crate::services::kernel::audit::{self, AuditAction, Event};
 use crate::services::kernel::events::{DomainEvent, TranslationOffline, countries_of_all};
+use crate::services::kernel::precondition::Precondition;
 use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
@@ -126,7 +127,7 @@ pub async fn check_file(
 }
 
 /// Writes `locale`'s draft: creates the translation, or replaces its draft when
-/// `if_match` is its current ETag. The live version does not change.
+/// `precondition` names its current ETag. The live version does not change.
 ///
 /// When the translation's publication is scheduled, `schedule` says what happens to it
 /// (see [`super::schedules`]): without it, 409.
@@ -137,7 +138,7 @@ pub async fn put_translation(
     kind: ContentKind,
     id: Uuid,
     locale: &str,
-    if_match: Option<&str>,
+    precondition: &Precondition,
     input: TranslationInput,
     schedule: Option<ScheduleChoice>,
 ) -> Result<(Item, String), AppError> {
@@ -151,7 +152,7 @@ pub async fn put_translation(
     };
     audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
     let current = load::translation(&state.db, id, &locale).await?;
-    check_precondition(if_match, current.as_ref())?;
+    check_precondition(precondition, current.as_ref())?;
     let mut errors = FieldErrors::new();
     validate(state, &input, "", &mut errors);
     check_file(state, kind, &input, "", &mut errors).await?;
@@ -316,7 +317,7 @@ pub async fn drop_translation(
     kind: ContentKind,
     id: Uuid,
     locale: &str,
-    if_match: Option<&str>,
+    precondition: &Precondition,
 ) -> Result<Item, AppError> {
     let locale = Locale::parse(locale, &state.settings.content.locales)
         .map_err(|m| AppError::invalid_parameter("locale", m))?;
@@ -345,8 +346,8 @@ pub async fn drop_translation(
     let work = work
         .authorize(actor, action, kind.as_str(), Some(id.to_string()))
         .await?;
-    if if_match.is_some() {
-        check_precondition(if_match, Some(&current))?;
+    if precondition.is_given() {
+        check_precondition(precondition, Some(&current))?;
     }
     let others = Translations::find()
         .filter(Column::DocumentId.eq(id))
@@ -420,26 +421,22 @@ pub async fn drop_translation(
 
 /// Replacing an existing draft needs its ETag; creating a new one needs none.
 fn check_precondition(
-    if_match: Option<&str>,
+    precondition: &Precondition,
     current: Option<&translation::Model>,
 ) -> Result<(), AppError> {
-    match (current, if_match) {
-        (None, None) => Ok(()),
-        (None, Some(_)) => Err(AppError::PreconditionFailed {
+    match (current, precondition.is_given()) {
+        (None, false) => Ok(()),
+        (None, true) => Err(AppError::PreconditionFailed {
             detail: "there is no such translation (any more); send no If-Match to create it".into(),
             current_etag: None,
         }),
-        (Some(_), None) => Err(AppError::PreconditionRequired(
+        (Some(_), false) => Err(AppError::PreconditionRequired(
             "send If-Match with the translation's ETag (from GET) to change it".into(),
         )),
-        (Some(current), Some(given)) => {
-            let etag = etag_of_translation(current.version);
-            if if_match_names(given, &etag) {
-                Ok(())
-            } else {
-                Err(stale(current.version))
-            }
+        (Some(current), true) if precondition.names(&etag_of_translation(current.version)) => {
+            Ok(())
         }
+        (Some(current), true) => Err(stale(current.version)),
     }
 }
 

@@ -139,10 +139,3 @@ pub fn etag_of_document(version: i64) -> String {
 pub fn etag_of_translation(version: i64) -> String {
     format!("\"t{version}\"")
 }
-
-/// Whether an `If-Match` header value (a list of ETags, or `*`) names `current`.
-pub fn if_match_names(header: &str, current: &str) -> bool {
-    header
-        .split(',')
-        .any(|tag| tag.trim() == current || tag.trim() == "*")
-}

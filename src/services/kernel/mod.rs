@@ -12,4 +12,5 @@ pub mod audit;
 pub mod cache_notices;
 pub mod events;
 pub mod identity;
+pub mod precondition;
 pub mod unit_of_work;

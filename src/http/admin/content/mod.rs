@@ -23,6 +23,7 @@ use crate::http::problem::{ApiError, error_set};
 use crate::http::security::AdminAuth;
 use crate::services::content::{self, ItemFilter, ItemInput, Status, etag_of_document};
 use crate::services::kernel::actor::Actor;
+use crate::services::kernel::precondition::Precondition;
 use crate::services::pagination::PageRequest;
 use crate::state::AppState;
 
@@ -243,7 +244,7 @@ impl ContentApi {
             &auth.0,
             kind.0.into(),
             id.0,
-            if_match.0.as_deref(),
+            &Precondition::from_if_match(if_match.0.as_deref()),
             input,
             schedules.map(Into::into),
         )
@@ -277,7 +278,7 @@ impl ContentApi {
                 &auth.0,
                 kind.0.into(),
                 id.0,
-                if_match.0.as_deref(),
+                &Precondition::from_if_match(if_match.0.as_deref()),
             )
             .await?;
         }
@@ -331,7 +332,7 @@ impl ContentApi {
             kind.0.into(),
             id.0,
             &locale.0,
-            if_match.0.as_deref(),
+            &Precondition::from_if_match(if_match.0.as_deref()),
             body.0.into(),
             schedule,
         )
@@ -359,7 +360,7 @@ impl ContentApi {
             kind.0.into(),
             id.0,
             &locale.0,
-            if_match.0.as_deref(),
+            &Precondition::from_if_match(if_match.0.as_deref()),
         )
         .await?;
         Ok(item_response(&self.state, &auth.0, item))
@@ -395,7 +396,7 @@ impl ContentApi {
             id.0,
             &locale.0,
             at,
-            if_match.0.as_deref(),
+            &Precondition::from_if_match(if_match.0.as_deref()),
         )
         .await?;
         Ok(item_response(&self.state, &auth.0, item))

@@ -15,6 +15,7 @@ use crate::http::json::{JsonBody, OptionalJsonBody};
 use crate::http::problem::ApiError;
 use crate::http::security::AdminAuth;
 use crate::services::content;
+use crate::services::kernel::precondition::Precondition;
 use crate::state::AppState;
 
 pub struct SchedulesApi {
@@ -70,7 +71,7 @@ impl SchedulesApi {
             kind.0.into(),
             id.0,
             locales,
-            if_match.0.as_deref(),
+            &Precondition::from_if_match(if_match.0.as_deref()),
         )
         .await?;
         Ok(item_response(&self.state, &auth.0, item))

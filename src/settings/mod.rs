@@ -13,8 +13,12 @@ use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use serde::Deserialize;
 
+mod validate;
+
+pub use validate::check_level;
+
 /// The defaults, compiled in so the binary runs from any working directory.
-pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
 
 /// Env var naming an extra configuration file.
 pub const CONFIG_FILE_ENV: &str = "BUYSOCIAL_CONFIG";
@@ -375,219 +379,21 @@ impl Settings {
         Ok(settings)
     }
 
+    /// Every section checks its own settings; then what spans sections.
     fn validate(&self) -> Result<(), SettingsError> {
-        let invalid = |key, message: &str| {
-            Err(SettingsError::Invalid {
-                key,
-                message: message.to_owned(),
-            })
-        };
-        if !(32..=128).contains(&self.server.ipv6_limit_prefix) {
-            return invalid("server.ipv6_limit_prefix", "must be 32 to 128");
-        }
-        if self.server.max_json_body_bytes == 0 {
-            return invalid("server.max_json_body_bytes", "must be greater than 0");
-        }
-        for origin in &self.server.cors_allowed_origins {
-            let parsed = url::Url::parse(origin).ok();
-            if parsed.is_none_or(|url| url.origin().ascii_serialization() != *origin) {
-                return Err(SettingsError::Invalid {
-                    key: "server.cors_allowed_origins",
-                    message: format!(
-                        "{origin:?} is not an origin like https://example.org (scheme, host, optional port, no path)"
-                    ),
-                });
-            }
-        }
-        if !(1..=50_000).contains(&self.delivery.sitemap_urls_per_file) {
-            return invalid(
-                "delivery.sitemap_urls_per_file",
-                "must be 1 to 50000, the sitemap protocol's limit",
-            );
-        }
-        if !(1..=10_080).contains(&self.delivery.preview_link_minutes) {
-            return invalid(
-                "delivery.preview_link_minutes",
-                "must be 1 to 10080 (a week)",
-            );
-        }
-        if self.database.max_connections == 0 {
-            return invalid("database.max_connections", "must be greater than 0");
-        }
-        if !self.storage.endpoint.is_empty() && url::Url::parse(&self.storage.endpoint).is_err() {
-            return invalid(
-                "storage.endpoint",
-                "must be a URL like http://127.0.0.1:9000",
-            );
-        }
-        if self.api.max_page_size == 0
-            || self.api.default_page_size == 0
-            || self.api.default_page_size > self.api.max_page_size
-        {
-            return invalid(
-                "api.default_page_size",
-                "page sizes must be positive, the default no larger than api.max_page_size",
-            );
-        }
-        if !(1..=256).contains(&self.content.max_body_depth) {
-            return invalid("content.max_body_depth", "must be 1 to 256");
-        }
-        if self.content.max_body_elements == 0 {
-            return invalid("content.max_body_elements", "must be greater than 0");
-        }
-        let locales = &self.content.locales;
-        if locales.is_empty() {
-            return invalid("content.locales", "must list at least one locale");
-        }
-        for (i, locale) in locales.iter().enumerate() {
-            if !crate::domain::locale::is_well_formed(locale) {
-                return Err(SettingsError::Invalid {
-                    key: "content.locales",
-                    message: format!(
-                        "{locale:?} is not a lower-case BCP 47 tag like \"fr\" or \"pt-br\""
-                    ),
-                });
-            }
-            if locales[..i].contains(locale) {
-                return Err(SettingsError::Invalid {
-                    key: "content.locales",
-                    message: format!("{locale:?} is listed twice"),
-                });
-            }
-        }
-        if self.assets.part_size_bytes < 5 * 1024 * 1024 {
-            return invalid(
-                "assets.part_size_bytes",
-                "must be at least 5 MiB (5242880), S3's minimum part size",
-            );
-        }
-        if self.assets.upload_concurrency == 0 || self.assets.sweep_interval_seconds == 0 {
-            return invalid(
-                "assets.upload_concurrency",
-                "upload_concurrency and sweep_interval_seconds must be positive",
-            );
-        }
-        if let Err(message) = check_level(&self.log.level) {
-            return invalid("log.level", &message);
-        }
-        let server = &self.server;
-        if !server.public_url.is_empty() {
-            let fits = url::Url::parse(&server.public_url).is_ok_and(|url| {
-                matches!(url.scheme(), "http" | "https")
-                    && url.query().is_none()
-                    && url.fragment().is_none()
-            });
-            if !fits {
-                return invalid(
-                    "server.public_url",
-                    "must be an http(s) URL without query, e.g. https://cms.webuysocial.eu",
-                );
-            }
-        }
-        if server.request_timeout_seconds == 0 || server.request_head_timeout_seconds == 0 {
-            return invalid(
-                "server.request_timeout_seconds",
-                "request_timeout_seconds and request_head_timeout_seconds must be positive",
-            );
-        }
-        // Durations are added to instants and dates; past a day (a year for the cache)
-        // they would mean "never" and could overflow.
-        const DAY: u64 = 86_400;
-        for (key, seconds, most) in [
-            (
-                "server.request_timeout_seconds",
-                server.request_timeout_seconds,
-                DAY,
-            ),
-            (
-                "server.request_head_timeout_seconds",
-                server.request_head_timeout_seconds,
-                DAY,
-            ),
-            (
-                "server.idle_timeout_seconds",
-                server.idle_timeout_seconds,
-                DAY,
-            ),
-            (
-                "database.statement_timeout_seconds",
-                self.database.statement_timeout_seconds,
-                DAY,
-            ),
-            (
-                "delivery.response_cache_max_age_seconds",
-                self.delivery.response_cache_max_age_seconds,
-                365 * DAY,
-            ),
-        ] {
-            if seconds > most {
-                return invalid(key, &format!("must be at most {most} seconds"));
-            }
-        }
-        if self.delivery.response_cache_max_age_seconds == 0 {
-            return invalid(
-                "delivery.response_cache_max_age_seconds",
-                "must be positive (switch the cache off with response_cache_bytes = 0)",
-            );
-        }
-        if server.idle_timeout_seconds <= server.request_timeout_seconds {
-            // The connection is polled while a handler runs; a shorter idle timeout
-            // would cut requests the request timeout still allows.
-            return invalid(
-                "server.idle_timeout_seconds",
-                "must be longer than server.request_timeout_seconds",
-            );
-        }
-        if poem::http::HeaderValue::from_str(&self.delivery.cache_control).is_err() {
-            return invalid("delivery.cache_control", "must be a valid header value");
-        }
-        if self.jobs.poll_interval_ms == 0 {
-            return invalid("jobs.poll_interval_ms", "must be greater than 0");
-        }
-        let hooks = &self.webhooks;
-        for (key, value) in [
-            ("webhooks.poll_interval_ms", hooks.poll_interval_ms),
-            ("webhooks.timeout_ms", hooks.timeout_ms),
-            ("webhooks.retry_base_seconds", hooks.retry_base_seconds),
-            ("webhooks.concurrency", hooks.concurrency),
-            ("webhooks.max_attempts", u64::from(hooks.max_attempts)),
-        ] {
-            if value == 0 {
-                return invalid(key, "must be greater than 0");
-            }
-        }
-        if hooks.retry_max_seconds < hooks.retry_base_seconds {
-            return invalid(
-                "webhooks.retry_max_seconds",
-                "must be at least webhooks.retry_base_seconds",
-            );
-        }
-        if self.auth.password_min_length < 8 {
-            return invalid("auth.password_min_length", "must be at least 8");
-        }
-        if self.auth.max_concurrent_hashes == 0 {
-            return invalid("auth.max_concurrent_hashes", "must be greater than 0");
-        }
-        if self.auth.session_idle_minutes == 0 || self.auth.session_absolute_hours == 0 {
-            return invalid(
-                "auth.session_idle_minutes",
-                "session lifetimes must be greater than 0",
-            );
-        }
-        let bootstrap = &self.bootstrap;
-        if bootstrap.admin_email.is_empty() != bootstrap.admin_password.is_empty() {
-            return invalid(
-                "bootstrap.admin_password",
-                "set both bootstrap.admin_email and bootstrap.admin_password, or neither",
-            );
-        }
-        if let Err(err) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
-            return Err(SettingsError::Invalid {
-                key: "log.level",
-                message: err.to_string(),
-            });
-        }
-        Ok(())
+        self.server.validate()?;
+        self.delivery.validate()?;
+        self.database.validate()?;
+        self.storage.validate()?;
+        self.api.validate()?;
+        self.content.validate()?;
+        self.assets.validate()?;
+        self.log.validate()?;
+        self.check_durations()?;
+        self.jobs.validate()?;
+        self.webhooks.validate()?;
+        self.auth.validate()?;
+        self.bootstrap.validate()
     }
 }
 
@@ -628,27 +434,6 @@ fn redact_url(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
-}
-
-/// Whether `log.level` is a filter: levels (`info`) or `target=level` directives
-/// (`warn,buysocial=debug`). Stricter than `EnvFilter`, which takes a misspelt level
-/// (`debgu`) for the name of a target and so would silently log nothing of note.
-pub fn check_level(level: &str) -> Result<(), String> {
-    const LEVELS: [&str; 6] = ["trace", "debug", "info", "warn", "error", "off"];
-    let wrong = || {
-        format!(
-            "{level:?} is not a log filter: use trace, debug, info, warn, error or off, optionally per target (\"warn,buysocial=debug\")"
-        )
-    };
-    for directive in level.split(',').map(str::trim) {
-        let named = directive.rsplit('=').next().unwrap_or_default();
-        if !LEVELS.contains(&named.to_ascii_lowercase().as_str()) {
-            return Err(wrong());
-        }
-    }
-    tracing_subscriber::EnvFilter::try_new(level)
-        .map(|_| ())
-        .map_err(|_| wrong())
 }
 
 #[cfg(test)]
