@@ -51,119 +51,23 @@ pub async fn register(
     if let Some(address) = client_address {
         state.registration_limit.check(address, state.clock.now())?;
     }
-    let event = match delivery::get(
-        state,
-        &Audience {
-            preview: false,
-            preview_only: None,
-            ..audience.clone()
-        },
-        ContentKind::Event,
-        slug,
-    )
-    .await?
-    {
-        Lookup::Found(event) => event,
-        Lookup::MovedTo(_) => {
-            return Err(AppError::NotFound(format!(
-                "no event {slug:?}; it has moved"
-            )));
-        }
-    };
-    let mut errors = FieldErrors::new();
-    let name = new.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 200 {
-        errors.push("name", "must be 1 to 200 characters");
-    } else if !is_plain_text(&name) {
-        errors.push("name", "must not contain control characters or semicolons");
-    }
-    let email = errors.check("email", Email::parse(&new.email));
-    let organisation = new.organisation.trim().to_owned();
-    if organisation.is_empty() || organisation.chars().count() > 300 {
-        errors.push("organisation", "must be 1 to 300 characters");
-    } else if !is_plain_text(&organisation) {
-        errors.push(
-            "organisation",
-            "must not contain control characters or semicolons",
-        );
-    }
-    if !ORGANISATION_TYPES.contains(&new.organisation_type.as_str()) {
-        errors.push(
-            "organisation_type",
-            "must be public_buyer, social_economy_entity or other",
-        );
-    }
-    let country = errors.check("country", CountryCode::parse(&new.country));
-    if !new.consent {
-        errors.push(
-            "consent",
-            "must be given: we keep these details only to organise the event",
-        );
-    }
-    errors.finish()?;
-    let (Some(email), Some(country)) = (email, country) else {
-        return Err(AppError::internal("validated fields are missing"));
-    };
+    let event = published_event(state, audience, slug).await?;
+    let person = Person::check(new)?;
     check_open(&event.fields, state.clock.now())?;
 
     let now = state.clock.now();
     let work = UnitOfWork::begin(state).await?;
-    // One registration at a time per event, so the last place goes once: a no-op write
-    // takes the row lock on PostgreSQL and the write lock on SQLite, so that writers
-    // queue (busy_timeout) instead of failing when the read turns into a write.
-    entity::document::Entity::update_many()
-        .col_expr(
-            entity::document::Column::Position,
-            Expr::col(entity::document::Column::Position),
-        )
-        .filter(entity::document::Column::Id.eq(event.id))
-        .exec(work.txn())
-        .await?;
-    // Decide on the event as it is now, not as it was before the lock.
-    let live = entity::published_translation::Entity::find()
-        .filter(entity::published_translation::Column::DocumentId.eq(event.id))
-        .one(work.txn())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no event {slug:?}")))?;
-    let fields: ItemFields =
-        serde_json::from_value(live.document_fields).map_err(AppError::internal)?;
+    let (live, fields, taken) = lock_event(&work, event.id, slug).await?;
     check_open(&fields, now)?;
-    let taken = Registrations::find()
-        .filter(Column::EventId.eq(event.id))
-        .count(work.txn())
-        .await?;
-    if fields
-        .capacity
-        .is_some_and(|capacity| taken >= u64::try_from(capacity).unwrap_or(0))
-    {
+    let full_at = |count: u64| {
+        fields
+            .capacity
+            .is_some_and(|capacity| count >= u64::try_from(capacity).unwrap_or(0))
+    };
+    if full_at(taken) {
         return Err(AppError::refused(Refusal::EventFull, "the event is full"));
     }
-    let id = Uuid::now_v7();
-    let model = registration::ActiveModel {
-        id: Set(id),
-        event_id: Set(event.id),
-        name: Set(name),
-        email: Set(email.as_str().to_owned()),
-        organisation: Set(organisation),
-        organisation_type: Set(new.organisation_type),
-        country: Set(country.as_str().to_owned()),
-        locale: Set(Some(event.locale.clone())),
-        consented_at: Set(now),
-        created_at: Set(now),
-    };
-    match Registrations::insert(model)
-        .exec_without_returning(work.txn())
-        .await
-    {
-        Ok(_) => {}
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(AppError::refused(
-                Refusal::AlreadyRegistered,
-                "this email is registered for the event already",
-            ));
-        }
-        Err(err) => return Err(err.into()),
-    }
+    let id = insert(&work, &event, person, now).await?;
     // Who signed up stays here; webhooks hear only how many did.
     let registered = taken.saturating_add(1);
     let sign_ups = EventSignUps {
@@ -173,16 +77,154 @@ pub async fn register(
         capacity: fields.capacity,
         countries: countries_of_all(&[&live.countries]),
     };
-    let full = fields
-        .capacity
-        .is_some_and(|capacity| registered >= u64::try_from(capacity).unwrap_or(0));
     work.record(DomainEvent::RegistrationCreated(sign_ups.clone()), now)
         .await?;
-    if full {
+    if full_at(registered) {
         work.record(DomainEvent::EventFull(sign_ups), now).await?;
     }
     work.commit().await?;
     Ok(id)
+}
+
+/// The event as readers see it (never a draft, whatever the token).
+async fn published_event(
+    state: &AppState,
+    audience: &Audience,
+    slug: &str,
+) -> Result<Box<delivery::DeliveredItem>, AppError> {
+    let published = Audience {
+        preview: false,
+        preview_only: None,
+        ..audience.clone()
+    };
+    match delivery::get(state, &published, ContentKind::Event, slug).await? {
+        Lookup::Found(event) => Ok(event),
+        Lookup::MovedTo(_) => Err(AppError::NotFound(format!(
+            "no event {slug:?}; it has moved"
+        ))),
+    }
+}
+
+/// Who signs up, checked: every problem at once, as field errors.
+struct Person {
+    name: String,
+    email: Email,
+    organisation: String,
+    organisation_type: String,
+    country: CountryCode,
+}
+
+impl Person {
+    fn check(new: NewRegistration) -> Result<Self, AppError> {
+        let mut errors = FieldErrors::new();
+        let name = new.name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 200 {
+            errors.push("name", "must be 1 to 200 characters");
+        } else if !is_plain_text(&name) {
+            errors.push("name", "must not contain control characters or semicolons");
+        }
+        let email = errors.check("email", Email::parse(&new.email));
+        let organisation = new.organisation.trim().to_owned();
+        if organisation.is_empty() || organisation.chars().count() > 300 {
+            errors.push("organisation", "must be 1 to 300 characters");
+        } else if !is_plain_text(&organisation) {
+            errors.push(
+                "organisation",
+                "must not contain control characters or semicolons",
+            );
+        }
+        if !ORGANISATION_TYPES.contains(&new.organisation_type.as_str()) {
+            errors.push(
+                "organisation_type",
+                "must be public_buyer, social_economy_entity or other",
+            );
+        }
+        let country = errors.check("country", CountryCode::parse(&new.country));
+        if !new.consent {
+            errors.push(
+                "consent",
+                "must be given: we keep these details only to organise the event",
+            );
+        }
+        errors.finish()?;
+        let (Some(email), Some(country)) = (email, country) else {
+            return Err(AppError::internal("validated fields are missing"));
+        };
+        Ok(Self {
+            name,
+            email,
+            organisation,
+            organisation_type: new.organisation_type,
+            country,
+        })
+    }
+}
+
+/// Takes the event for this sign-up alone, so that its last place goes once; the
+/// event as it is now (live row, details) and how many signed up already.
+///
+/// A no-op write takes the row lock on PostgreSQL and the write lock on SQLite, so that
+/// writers queue (busy_timeout) instead of failing when the read turns into a write.
+async fn lock_event(
+    work: &UnitOfWork<'_>,
+    event: Uuid,
+    slug: &str,
+) -> Result<(entity::published_translation::Model, ItemFields, u64), AppError> {
+    entity::document::Entity::update_many()
+        .col_expr(
+            entity::document::Column::Position,
+            Expr::col(entity::document::Column::Position),
+        )
+        .filter(entity::document::Column::Id.eq(event))
+        .exec(work.txn())
+        .await?;
+    let live = entity::published_translation::Entity::find()
+        .filter(entity::published_translation::Column::DocumentId.eq(event))
+        .one(work.txn())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no event {slug:?}")))?;
+    let fields: ItemFields =
+        serde_json::from_value(live.document_fields.clone()).map_err(AppError::internal)?;
+    let taken = Registrations::find()
+        .filter(Column::EventId.eq(event))
+        .count(work.txn())
+        .await?;
+    Ok((live, fields, taken))
+}
+
+/// Stores the sign-up; 409 when the address signed up for the event already.
+async fn insert(
+    work: &UnitOfWork<'_>,
+    event: &delivery::DeliveredItem,
+    person: Person,
+    now: chrono::DateTime<Utc>,
+) -> Result<Uuid, AppError> {
+    let id = Uuid::now_v7();
+    let model = registration::ActiveModel {
+        id: Set(id),
+        event_id: Set(event.id),
+        name: Set(person.name),
+        email: Set(person.email.as_str().to_owned()),
+        organisation: Set(person.organisation),
+        organisation_type: Set(person.organisation_type),
+        country: Set(person.country.as_str().to_owned()),
+        locale: Set(Some(event.locale.clone())),
+        consented_at: Set(now),
+        created_at: Set(now),
+    };
+    match Registrations::insert(model)
+        .exec_without_returning(work.txn())
+        .await
+    {
+        Ok(_) => Ok(id),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(AppError::refused(
+                Refusal::AlreadyRegistered,
+                "this email is registered for the event already",
+            ))
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// Text that stays one cell in any spreadsheet: no control characters, no `;`.

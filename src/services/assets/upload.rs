@@ -142,156 +142,51 @@ pub async fn store_stream<S>(
 where
     S: Stream<Item = Result<Bytes, std::io::Error>> + Unpin,
 {
+    let described = Described::check(state, meta)?;
     let settings = &state.settings.assets;
-    let mut errors = FieldErrors::new();
-    let file_name = clean_file_name(&meta.file_name);
-    let title = meta.title.unwrap_or_default().trim().to_owned();
-    let alt = meta.alt.unwrap_or_default().trim().to_owned();
-    if title.chars().count() > 300 {
-        errors.push("title", "must be at most 300 characters");
-    }
-    if alt.chars().count() > 1000 {
-        errors.push("alt", "must be at most 1000 characters");
-    }
-    let locale = meta.locale.as_deref().and_then(|raw| {
-        errors.check(
-            "locale",
-            Locale::parse(raw, &state.settings.content.locales),
-        )
-    });
-    errors.finish()?;
-    let too_large = || {
-        AppError::PayloadTooLarge(format!(
-            "files may be at most {} bytes",
-            settings.max_file_bytes
-        ))
-    };
-    if meta
+    let mut counted = Counted::new(settings.max_file_bytes);
+    if described
         .declared_size
         .is_some_and(|size| size > settings.max_file_bytes)
     {
-        return Err(too_large());
+        return Err(counted.too_large());
     }
-
     // The first part decides the type and whether one request is enough.
-    let mut hasher = Sha256::new();
-    let mut size: u64 = 0;
-    let mut head = BytesMut::with_capacity(settings.part_size_bytes.min(1 << 20));
-    let mut finished = false;
-    while head.len() < settings.part_size_bytes {
-        match body.next().await {
-            Some(chunk) => {
-                let chunk = chunk.map_err(interrupted)?;
-                size += chunk.len() as u64;
-                if size > settings.max_file_bytes {
-                    return Err(too_large());
-                }
-                hasher.update(&chunk);
-                head.extend_from_slice(&chunk);
-            }
-            None => {
-                finished = true;
-                break;
-            }
-        }
-    }
+    let (head, finished) = read_head(&mut body, &mut counted, settings.part_size_bytes).await?;
     if head.is_empty() {
         return Err(AppError::invalid("file", "the file is empty"));
     }
     let head_type = check_head(state, &head)?;
-    // A ZIP container's real type is known only from its directory, at the end of the
-    // file: its name is checked now only for what is certainly wrong (a ZIP named .pdf).
-    let decided_name = match head_type {
-        HeadType::Known(content_type) => {
-            Some(name_for_type(&file_name, content_type).map_err(AppError::UnsupportedMediaType)?)
-        }
-        HeadType::Zip if fits_zip_container(&file_name) => None,
-        HeadType::Zip => {
-            return Err(AppError::UnsupportedMediaType(format!(
-                "the file is a ZIP archive (as Office and OpenDocument files are), so its name \
-                 cannot be {file_name}"
-            )));
-        }
-    };
+    let decided_name = decide_name(&described.file_name, head_type)?;
 
     let id = Uuid::now_v7();
     let key = object_key(id);
-    let store = &state.store;
-    let guard = Uncommitted::new(store.clone(), key.clone());
-    // S3 serves presigned downloads with the object's own headers; the local store
-    // keeps no attributes (and buysocial always adds its own when streaming).
-    // ZIP containers are never redirected to the store (they are not shown inline), so
-    // their attributes, unknown until the end, are not needed.
-    let mut attributes = Attributes::new();
-    if let (Some(_), HeadType::Known(content_type), Some(name)) =
-        (&state.presigner, head_type, &decided_name)
-    {
-        attributes.insert(Attribute::ContentType, content_type.into());
-        let disposition = content_disposition(name, content_type);
-        attributes.insert(Attribute::ContentDisposition, disposition.into());
-    }
+    let guard = Uncommitted::new(state.store.clone(), key.clone());
+    let attributes = attributes_for(state, head_type, decided_name.as_deref());
     if finished {
         let options = PutOptions {
             attributes,
             ..PutOptions::default()
         };
         let payload = PutPayload::from(head.freeze());
-        store
+        state
+            .store
             .put_opts(&key, payload, options)
             .await
             .map_err(store_write_error)?;
     } else {
-        let options = PutMultipartOptions {
-            attributes,
-            ..PutMultipartOptions::default()
-        };
-        let upload = store
-            .put_multipart_opts(&key, options)
-            .await
-            .map_err(store_write_error)?;
-        let mut writer = WriteMultipart::new_with_chunk_size(upload, settings.part_size_bytes);
-        writer.put(head.freeze());
-        let streamed = async {
-            while let Some(chunk) = body.next().await {
-                let chunk = chunk.map_err(interrupted)?;
-                size += chunk.len() as u64;
-                if size > settings.max_file_bytes {
-                    return Err(too_large());
-                }
-                hasher.update(&chunk);
-                // Backpressure: stop reading the socket while enough parts are in flight.
-                writer
-                    .wait_for_capacity(settings.upload_concurrency)
-                    .await
-                    .map_err(store_write_error)?;
-                writer.put(chunk);
-            }
-            Ok(())
-        }
-        .await;
-        match streamed {
-            Ok(()) => {
-                writer.finish().await.map_err(store_write_error)?;
-            }
-            Err(err) => {
-                if let Err(abort) = writer.abort().await {
-                    // Incomplete multipart uploads are invisible to listings, so the sweep
-                    // cannot find them: an S3 lifecycle rule must abort them (see README).
-                    tracing::warn!(error = %abort, "could not abort a multipart upload");
-                }
-                return Err(err);
-            }
-        }
+        put_in_parts(state, &key, attributes, head, body, &mut counted).await?;
     }
 
     // Refusals from here on drop `guard`, which deletes what was stored.
     let (content_type, file_name) = match (head_type, decided_name) {
         (HeadType::Known(content_type), Some(name)) => (content_type, name),
         _ => {
-            let content_type = super::container::container_type(store, &key, size).await?;
+            let content_type =
+                super::container::container_type(&state.store, &key, counted.size).await?;
             check_allowed(state, content_type)?;
-            let name =
-                name_for_type(&file_name, content_type).map_err(AppError::UnsupportedMediaType)?;
+            let name = name_for_type(&described.file_name, content_type)
+                .map_err(AppError::UnsupportedMediaType)?;
             (content_type, name)
         }
     };
@@ -300,13 +195,185 @@ where
         key,
         file_name,
         content_type,
-        size,
-        sha256: hex::encode(hasher.finalize()),
-        title,
-        alt,
-        locale: locale.map(|l| l.to_string()),
+        size: counted.size,
+        sha256: hex::encode(counted.hasher.finalize()),
+        title: described.title,
+        alt: described.alt,
+        locale: described.locale.map(|l| l.to_string()),
         guard,
     })
+}
+
+/// What the uploader says of a file, checked before a byte of it is stored.
+struct Described {
+    file_name: String,
+    title: String,
+    alt: String,
+    locale: Option<Locale>,
+    declared_size: Option<u64>,
+}
+
+impl Described {
+    fn check(state: &AppState, meta: UploadMeta) -> Result<Self, AppError> {
+        let mut errors = FieldErrors::new();
+        let title = meta.title.unwrap_or_default().trim().to_owned();
+        let alt = meta.alt.unwrap_or_default().trim().to_owned();
+        if title.chars().count() > 300 {
+            errors.push("title", "must be at most 300 characters");
+        }
+        if alt.chars().count() > 1000 {
+            errors.push("alt", "must be at most 1000 characters");
+        }
+        let locale = meta.locale.as_deref().and_then(|raw| {
+            errors.check(
+                "locale",
+                Locale::parse(raw, &state.settings.content.locales),
+            )
+        });
+        errors.finish()?;
+        Ok(Self {
+            file_name: clean_file_name(&meta.file_name),
+            title,
+            alt,
+            locale,
+            declared_size: meta.declared_size,
+        })
+    }
+}
+
+/// The bytes received so far: how many (never past the limit) and their hash.
+struct Counted {
+    hasher: Sha256,
+    size: u64,
+    max: u64,
+}
+
+impl Counted {
+    fn new(max: u64) -> Self {
+        Self {
+            hasher: Sha256::new(),
+            size: 0,
+            max,
+        }
+    }
+
+    fn take(&mut self, chunk: &[u8]) -> Result<(), AppError> {
+        self.size += chunk.len() as u64;
+        if self.size > self.max {
+            return Err(self.too_large());
+        }
+        self.hasher.update(chunk);
+        Ok(())
+    }
+
+    fn too_large(&self) -> AppError {
+        AppError::PayloadTooLarge(format!("files may be at most {} bytes", self.max))
+    }
+}
+
+/// Reads up to one part; whether that was the whole file.
+async fn read_head<S>(
+    body: &mut S,
+    counted: &mut Counted,
+    part_size: usize,
+) -> Result<(BytesMut, bool), AppError>
+where
+    S: Stream<Item = Result<Bytes, std::io::Error>> + Unpin,
+{
+    let mut head = BytesMut::with_capacity(part_size.min(1 << 20));
+    while head.len() < part_size {
+        let Some(chunk) = body.next().await else {
+            return Ok((head, true));
+        };
+        let chunk = chunk.map_err(interrupted)?;
+        counted.take(&chunk)?;
+        head.extend_from_slice(&chunk);
+    }
+    Ok((head, false))
+}
+
+/// The file's name when its first part tells its type. A ZIP container's real type is
+/// known only from its directory, at the end of the file: its name is checked now only
+/// for what is certainly wrong (a ZIP named .pdf).
+fn decide_name(file_name: &str, head_type: HeadType) -> Result<Option<String>, AppError> {
+    match head_type {
+        HeadType::Known(content_type) => Ok(Some(
+            name_for_type(file_name, content_type).map_err(AppError::UnsupportedMediaType)?,
+        )),
+        HeadType::Zip if fits_zip_container(file_name) => Ok(None),
+        HeadType::Zip => Err(AppError::UnsupportedMediaType(format!(
+            "the file is a ZIP archive (as Office and OpenDocument files are), so its name \
+             cannot be {file_name}"
+        ))),
+    }
+}
+
+/// S3 serves presigned downloads with the object's own headers; the local store keeps
+/// no attributes (and buysocial always adds its own when streaming). ZIP containers are
+/// never redirected to the store (they are not shown inline), so their attributes,
+/// unknown until the end, are not needed.
+fn attributes_for(state: &AppState, head_type: HeadType, name: Option<&str>) -> Attributes {
+    let mut attributes = Attributes::new();
+    if let (Some(_), HeadType::Known(content_type), Some(name)) =
+        (&state.presigner, head_type, name)
+    {
+        attributes.insert(Attribute::ContentType, content_type.into());
+        let disposition = content_disposition(name, content_type);
+        attributes.insert(Attribute::ContentDisposition, disposition.into());
+    }
+    attributes
+}
+
+/// Streams the rest of a file larger than one part as a multipart upload, with
+/// backpressure; aborts the upload on any failure.
+async fn put_in_parts<S>(
+    state: &AppState,
+    key: &object_store::path::Path,
+    attributes: Attributes,
+    head: BytesMut,
+    mut body: S,
+    counted: &mut Counted,
+) -> Result<(), AppError>
+where
+    S: Stream<Item = Result<Bytes, std::io::Error>> + Unpin,
+{
+    let settings = &state.settings.assets;
+    let options = PutMultipartOptions {
+        attributes,
+        ..PutMultipartOptions::default()
+    };
+    let upload = state
+        .store
+        .put_multipart_opts(key, options)
+        .await
+        .map_err(store_write_error)?;
+    let mut writer = WriteMultipart::new_with_chunk_size(upload, settings.part_size_bytes);
+    writer.put(head.freeze());
+    let streamed = async {
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(interrupted)?;
+            counted.take(&chunk)?;
+            // Backpressure: stop reading the socket while enough parts are in flight.
+            writer
+                .wait_for_capacity(settings.upload_concurrency)
+                .await
+                .map_err(store_write_error)?;
+            writer.put(chunk);
+        }
+        Ok(())
+    }
+    .await;
+    match streamed {
+        Ok(()) => writer.finish().await.map(|_| ()).map_err(store_write_error),
+        Err(err) => {
+            if let Err(abort) = writer.abort().await {
+                // Incomplete multipart uploads are invisible to listings, so the sweep
+                // cannot find them: an S3 lifecycle rule must abort them (see README).
+                tracing::warn!(error = %abort, "could not abort a multipart upload");
+            }
+            Err(err)
+        }
+    }
 }
 
 /// What a file's first part says of its type.

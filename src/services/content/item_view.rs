@@ -48,136 +48,16 @@ async fn live_urls(
 
 /// The whole admin view of a document: every translation's draft and live state.
 pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppError> {
-    let db = &state.db;
-    let drafts = Translations::find()
-        .filter(translation::Column::DocumentId.eq(model.id))
-        .order_by_asc(translation::Column::Locale)
-        .all(db)
-        .await?;
-    let lives = Published::find()
-        .filter(published_translation::Column::DocumentId.eq(model.id))
-        .all(db)
-        .await?;
-    let pending = Schedules::find()
-        .filter(schedule::Column::DocumentId.eq(model.id))
-        .filter(schedule::Column::DoneAt.is_null())
-        .order_by_asc(schedule::Column::RunAt)
-        .all(db)
-        .await?;
+    let rows = Rows::read(&state.db, &model).await?;
     let countries = countries(&model)?;
-    let failures = failures(db, model.id).await?;
-    let people = crate::services::people::names(
-        db,
-        drafts
-            .iter()
-            .filter_map(|d| d.updated_by)
-            .chain(lives.iter().filter_map(|l| l.published_by)),
-    )
-    .await?;
-    let name_of = |id: Option<Uuid>| id.and_then(|id| people.get(&id).cloned());
-    let source = drafts
+    let mut translations: Vec<TranslationState> = rows
+        .drafts
         .iter()
-        .find(|t| t.locale == model.source_locale)
-        .cloned();
-    let source_updated_at = source.as_ref().map(|t| t.updated_at);
-    let in_review = super::reviews::open_locales(db, model.id).await?;
-    let bases = sources::snapshots(
-        db,
-        drafts.iter().filter_map(|t| t.base_revision_id).collect(),
-    )
-    .await?;
-    // Outdated: the source's text is not what the translation follows. Without a base
-    // (written before bases were kept, with no source revision to follow), the old
-    // rule: the source was edited after the translation.
-    let outdated = |draft: &translation::Model| {
-        if draft.locale == model.source_locale {
-            return false;
-        }
-        match (
-            draft.base_revision_id.and_then(|id| bases.get(&id)),
-            &source,
-        ) {
-            (Some(base), Some(source)) => !sources::changes(base, source).is_empty(),
-            _ => source_updated_at.is_some_and(|at| at > draft.updated_at),
-        }
-    };
-    let translations =
-        drafts
-            .into_iter()
-            .map(|draft| {
-                let live = lives.iter().find(|l| l.locale == draft.locale);
-                TranslationState {
-                    locale: Locale::from_stored(draft.locale.clone()),
-                    outdated: outdated(&draft),
-                    base_revision_id: draft.base_revision_id,
-                    in_review: in_review.contains(&draft.locale),
-                    changed_since_publish: live.is_some_and(|l| {
-                        l.draft_version != draft.version || l.document_version != model.version
-                    }),
-                    live: live.map(|l| Live {
-                        file_asset_id: file_of(&l.fields),
-                        slug: l.slug.clone(),
-                        title: l.title.clone(),
-                        summary: l.summary.clone(),
-                        body: l.body.clone(),
-                        body_html: l.body_html.clone(),
-                        seo_title: l.seo_title.clone(),
-                        seo_description: l.seo_description.clone(),
-                        published_by: l.published_by,
-                        published_by_name: name_of(l.published_by),
-                        published_at: l.published_at,
-                        urls: Vec::new(),
-                        details_outdated: l.document_version != model.version,
-                        // Written from a validated document; a row that cannot be read
-                        // falls back to the item's countries rather than to "EU-wide".
-                        countries: crate::services::scopes::countries_from_json(&l.countries)
-                            .unwrap_or_else(|_| countries.clone()),
-                    }),
-                    failed_schedule: failures
-                        .iter()
-                        .find(|f| f.locale == draft.locale)
-                        .filter(|f| {
-                            let finished = f.done_at.unwrap_or(f.run_at);
-                            live.is_none_or(|l| l.published_at < finished)
-                                && !pending.iter().any(|p| p.locale == draft.locale)
-                        })
-                        .map(|f| FailedSchedule {
-                            action: f.action.clone(),
-                            run_at: f.run_at,
-                            reason: f.outcome.clone().unwrap_or_default(),
-                        }),
-                    schedules: pending
-                        .iter()
-                        .filter(|s| s.locale == draft.locale)
-                        .map(|s| ScheduleView {
-                            id: s.id,
-                            action: s.action.clone(),
-                            run_at: s.run_at,
-                        })
-                        .collect(),
-                    draft: Draft {
-                        file_asset_id: file_of(&draft.fields),
-                        slug: draft.slug,
-                        title: draft.title,
-                        summary: draft.summary,
-                        body_exceeds_limits: state.renderer.check(&draft.body).err().map(
-                            |exceeded| format!("the body {exceeded}; it is shown as plain text"),
-                        ),
-                        body: draft.body,
-                        seo_title: draft.seo_title,
-                        seo_description: draft.seo_description,
-                        version: draft.version,
-                        updated_by: draft.updated_by,
-                        updated_by_name: name_of(draft.updated_by),
-                        updated_at: draft.updated_at,
-                    },
-                }
-            })
-            .collect::<Vec<_>>();
-    let mut translations = translations;
+        .map(|draft| rows.translation(state, &model, &countries, draft))
+        .collect();
     let kind = kind(&model)?;
     let sites = if translations.iter().any(|t| t.live.is_some()) {
-        crate::services::sites::all(db).await?
+        crate::services::sites::all(&state.db).await?
     } else {
         Vec::new()
     };
@@ -189,7 +69,7 @@ pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppE
                 live_urls(state, &sites, kind, model.id, &shown_in, locale, &live.slug).await?;
         }
     }
-    let missing_locales = missing_locales(db, &countries, &translations).await?;
+    let missing_locales = missing_locales(&state.db, &countries, &translations).await?;
     Ok(Item {
         id: model.id,
         kind,
@@ -208,6 +88,178 @@ pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppE
         translations,
         missing_locales,
     })
+}
+
+/// Everything stored about an item's translations that its view shows.
+struct Rows {
+    drafts: Vec<translation::Model>,
+    lives: Vec<published_translation::Model>,
+    pending: Vec<schedule::Model>,
+    failures: Vec<schedule::Model>,
+    /// Names of whoever saved a draft or published a live version.
+    people: std::collections::HashMap<Uuid, String>,
+    in_review: Vec<String>,
+    /// The source texts the translations follow, by revision.
+    bases: std::collections::BTreeMap<Uuid, entity::revision::Model>,
+}
+
+impl Rows {
+    async fn read(
+        db: &sea_orm::DatabaseConnection,
+        model: &document::Model,
+    ) -> Result<Self, AppError> {
+        let drafts = Translations::find()
+            .filter(translation::Column::DocumentId.eq(model.id))
+            .order_by_asc(translation::Column::Locale)
+            .all(db)
+            .await?;
+        let lives = Published::find()
+            .filter(published_translation::Column::DocumentId.eq(model.id))
+            .all(db)
+            .await?;
+        let pending = Schedules::find()
+            .filter(schedule::Column::DocumentId.eq(model.id))
+            .filter(schedule::Column::DoneAt.is_null())
+            .order_by_asc(schedule::Column::RunAt)
+            .all(db)
+            .await?;
+        let editors = drafts.iter().filter_map(|d| d.updated_by);
+        let publishers = lives.iter().filter_map(|l| l.published_by);
+        let people = crate::services::people::names(db, editors.chain(publishers)).await?;
+        let followed = drafts.iter().filter_map(|t| t.base_revision_id).collect();
+        Ok(Self {
+            failures: failures(db, model.id).await?,
+            in_review: super::reviews::open_locales(db, model.id).await?,
+            bases: sources::snapshots(db, followed).await?,
+            drafts,
+            lives,
+            pending,
+            people,
+        })
+    }
+
+    fn name_of(&self, id: Option<Uuid>) -> Option<String> {
+        id.and_then(|id| self.people.get(&id).cloned())
+    }
+
+    /// Outdated: the source's text is not what the translation follows. Without a base
+    /// (written before bases were kept, with no source revision to follow), the old
+    /// rule: the source was edited after the translation.
+    fn is_outdated(&self, model: &document::Model, draft: &translation::Model) -> bool {
+        if draft.locale == model.source_locale {
+            return false;
+        }
+        let source = self.drafts.iter().find(|t| t.locale == model.source_locale);
+        match (
+            draft.base_revision_id.and_then(|id| self.bases.get(&id)),
+            source,
+        ) {
+            (Some(base), Some(source)) => !sources::changes(base, source).is_empty(),
+            _ => source.is_some_and(|source| source.updated_at > draft.updated_at),
+        }
+    }
+
+    fn translation(
+        &self,
+        state: &AppState,
+        model: &document::Model,
+        countries: &[CountryCode],
+        draft: &translation::Model,
+    ) -> TranslationState {
+        let live = self.lives.iter().find(|l| l.locale == draft.locale);
+        TranslationState {
+            locale: Locale::from_stored(draft.locale.clone()),
+            outdated: self.is_outdated(model, draft),
+            base_revision_id: draft.base_revision_id,
+            in_review: self.in_review.contains(&draft.locale),
+            changed_since_publish: live.is_some_and(|l| {
+                l.draft_version != draft.version || l.document_version != model.version
+            }),
+            live: live.map(|l| self.live(model, countries, l)),
+            failed_schedule: self.failed_schedule(draft, live),
+            schedules: self
+                .pending
+                .iter()
+                .filter(|s| s.locale == draft.locale)
+                .map(|s| ScheduleView {
+                    id: s.id,
+                    action: s.action.clone(),
+                    run_at: s.run_at,
+                })
+                .collect(),
+            draft: self.draft(state, draft),
+        }
+    }
+
+    fn live(
+        &self,
+        model: &document::Model,
+        countries: &[CountryCode],
+        live: &published_translation::Model,
+    ) -> Live {
+        Live {
+            file_asset_id: file_of(&live.fields),
+            slug: live.slug.clone(),
+            title: live.title.clone(),
+            summary: live.summary.clone(),
+            body: live.body.clone(),
+            body_html: live.body_html.clone(),
+            seo_title: live.seo_title.clone(),
+            seo_description: live.seo_description.clone(),
+            published_by: live.published_by,
+            published_by_name: self.name_of(live.published_by),
+            published_at: live.published_at,
+            urls: Vec::new(),
+            details_outdated: live.document_version != model.version,
+            // Written from a validated document; a row that cannot be read falls back
+            // to the item's countries rather than to "EU-wide".
+            countries: crate::services::scopes::countries_from_json(&live.countries)
+                .unwrap_or_else(|_| countries.to_vec()),
+        }
+    }
+
+    /// The schedule of this translation that failed, unless it was published since or
+    /// is scheduled again.
+    fn failed_schedule(
+        &self,
+        draft: &translation::Model,
+        live: Option<&published_translation::Model>,
+    ) -> Option<FailedSchedule> {
+        self.failures
+            .iter()
+            .find(|f| f.locale == draft.locale)
+            .filter(|f| {
+                let finished = f.done_at.unwrap_or(f.run_at);
+                live.is_none_or(|l| l.published_at < finished)
+                    && !self.pending.iter().any(|p| p.locale == draft.locale)
+            })
+            .map(|f| FailedSchedule {
+                action: f.action.clone(),
+                run_at: f.run_at,
+                reason: f.outcome.clone().unwrap_or_default(),
+            })
+    }
+
+    fn draft(&self, state: &AppState, draft: &translation::Model) -> Draft {
+        Draft {
+            file_asset_id: file_of(&draft.fields),
+            slug: draft.slug.clone(),
+            title: draft.title.clone(),
+            summary: draft.summary.clone(),
+            body_exceeds_limits: state
+                .renderer
+                .check(&draft.body)
+                .err()
+                .map(|exceeded| format!("the body {exceeded}; it is shown as plain text")),
+            body: draft.body.clone(),
+            seo_title: draft.seo_title.clone(),
+            seo_description: draft.seo_description.clone(),
+            version: draft.version,
+            updated_by: draft.updated_by,
+            updated_by_name: self.name_of(draft.updated_by),
+            updated_at: draft.updated_at,
+        }
+    }
 }
 
 /// Locales of the sites that show this item, which it has no translation for. A site

@@ -2,7 +2,8 @@
 //! unpublish and restore. Any two can be compared field by field; any one can be
 //! restored, which makes a new draft.
 
-use entity::document::{Column as DocumentColumn, Entity as Documents};
+use chrono::{DateTime, Utc};
+use entity::document::{self, Column as DocumentColumn, Entity as Documents};
 use entity::revision::{self, Column, Entity as Revisions};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -121,155 +122,196 @@ pub async fn restore_revision(
 ) -> Result<Item, AppError> {
     let document = load::live_document(&state.db, kind, id).await?;
     let found = find(&state.db, id, revision).await?;
-    let countries = load::countries(&document)?;
-    let now = state.clock.now();
     if found.action == RevisionAction::Unpublish.as_str() {
         return Err(AppError::Conflict(
             "an unpublish revision has no content to restore; pick a draft or publish revision"
                 .into(),
         ));
     }
+    let restoring = Restoring {
+        state,
+        actor,
+        kind,
+        document: &document,
+        revision: &found,
+        schedule,
+    };
     match &found.locale {
-        Some(locale) => {
-            let locale = Locale::from_stored(locale.clone());
-            let action = Action::EditTranslation {
-                countries: &countries,
-                locale: &locale,
-            };
-            audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
-            let text = |key: &str| found.snapshot[key].as_str().unwrap_or_default().to_owned();
-            let input = TranslationInput {
-                slug: Some(text("slug")),
-                title: text("title"),
-                summary: text("summary"),
-                body: text("body"),
-                seo_title: text("seo_title"),
-                seo_description: text("seo_description"),
-                file_asset_id: found.snapshot["file_asset_id"]
-                    .as_str()
-                    .and_then(|id| id.parse().ok()),
-                // The old text follows what it followed then, if that still is a text
-                // of the item's source; otherwise what the translation follows now.
-                based_on: match found.snapshot["base_revision_id"]
-                    .as_str()
-                    .and_then(|b| b.parse().ok())
-                {
-                    Some(base) => {
-                        super::sources::check_based_on(&state.db, id, &document.source_locale, base)
-                            .await
-                            .ok()
-                    }
-                    None => None,
-                },
-            };
-            // The revision was valid when taken; limits and files may have changed since.
-            let mut errors = crate::error::FieldErrors::new();
-            translations::validate(state, &input, "", &mut errors);
-            translations::check_file(state, kind, &input, "", &mut errors).await?;
-            errors.finish()?;
-            let scheduled =
-                schedules::choice_for_draft(state, actor, &countries, id, &locale, schedule)
-                    .await?;
-            let current = load::translation(&state.db, id, &locale).await?;
-            let txn = crate::db::begin_write(&state.db).await?;
-            let version = translations::write_draft(
-                &txn,
-                &document,
-                &locale,
-                current.as_ref(),
-                input,
-                actor,
-                now,
-            )
-            .await?;
-            if let Some((pending, choice)) = &scheduled {
-                let versions = (version, document.version);
-                let kept_by = actor.user().map(|u| u.id);
-                schedules::settle_after_draft(&txn, pending, *choice, versions, kept_by, now)
-                    .await?;
-            }
-            let event = Event::success(AuditAction::ContentRestoreRevision, kind.as_str(), id)
-                .with_details(json!({
-                    "revision": revision, "locale": locale.as_str(),
-                    "schedule": scheduled.map(|(_, choice)| choice.as_str()),
-                }));
-            audit::record(&txn, now, actor, event).await?;
-            txn.commit().await?;
-        }
-        None => {
-            audit::authorize(
-                state,
-                actor,
-                Action::EditItem {
-                    countries: &countries,
-                },
-                kind.as_str(),
-                Some(id.to_string()),
-            )
-            .await?;
-            let snapshot = &found.snapshot;
-            // Restoring must not reach further than editing would: the restored
-            // countries must be in scope too.
-            let restored = crate::services::scopes::countries_from_json(&snapshot["countries"])?;
-            if restored != countries {
-                let action = Action::EditItem {
-                    countries: &restored,
-                };
-                audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
-            }
-            let fields: ItemFields =
-                serde_json::from_value(snapshot["fields"].clone()).map_err(AppError::internal)?;
-            let scheduled =
-                schedules::choice_for_details(state, actor, &countries, id, schedule).await?;
-            let txn = crate::db::begin_write(&state.db).await?;
-            let updated = Documents::update_many()
-                .col_expr(
-                    DocumentColumn::Fields,
-                    Expr::value(serde_json::to_value(&fields).map_err(AppError::internal)?),
-                )
-                .col_expr(
-                    DocumentColumn::Countries,
-                    Expr::value(snapshot["countries"].clone()),
-                )
-                .col_expr(DocumentColumn::Tags, Expr::value(snapshot["tags"].clone()))
-                .col_expr(DocumentColumn::Version, Expr::value(document.version + 1))
-                .col_expr(DocumentColumn::UpdatedBy, Expr::value(Some(actor.id())))
-                .col_expr(DocumentColumn::UpdatedAt, Expr::value(now))
-                .filter(DocumentColumn::Id.eq(id))
-                .filter(DocumentColumn::Version.eq(document.version))
-                .exec(&txn)
-                .await?;
-            if updated.rows_affected == 0 {
-                let saved_meanwhile = load::document(&txn, kind, id).await?;
-                return Err(AppError::PreconditionFailed {
-                    detail: "the item changed a moment ago; read it again".into(),
-                    current_etag: Some(super::view::etag_of_document(saved_meanwhile.version)),
-                });
-            }
-            let changed = load::document(&txn, kind, id).await?;
-            if let Some((pending, choice)) = &scheduled {
-                let kept_by = actor.user().map(|u| u.id);
-                schedules::settle_after_details(
-                    &txn,
-                    pending,
-                    *choice,
-                    changed.version,
-                    kept_by,
-                    now,
-                )
-                .await?;
-            }
-            record_fields(&txn, &changed, RevisionAction::Restore, actor, now).await?;
-            let event = Event::success(AuditAction::ContentRestoreRevision, kind.as_str(), id)
-                .with_details(json!({
-                    "revision": revision,
-                    "schedules": scheduled.map(|(_, choice)| choice.as_str()),
-                }));
-            audit::record(&txn, now, actor, event).await?;
-            txn.commit().await?;
-        }
+        Some(locale) => restoring.text(Locale::from_stored(locale.clone())).await?,
+        None => restoring.details().await?,
     }
     item_view::item(state, load::document(&state.db, kind, id).await?).await
+}
+
+/// One restore under way: who restores which revision of which item, and what happens
+/// to pending schedules.
+struct Restoring<'a> {
+    state: &'a AppState,
+    actor: &'a Actor,
+    kind: ContentKind,
+    document: &'a document::Model,
+    revision: &'a revision::Model,
+    schedule: Option<ScheduleChoice>,
+}
+
+impl Restoring<'_> {
+    /// A translation's text becomes its draft again.
+    async fn text(&self, locale: Locale) -> Result<(), AppError> {
+        let (state, actor, kind, id) = (self.state, self.actor, self.kind, self.document.id);
+        let countries = load::countries(self.document)?;
+        let action = Action::EditTranslation {
+            countries: &countries,
+            locale: &locale,
+        };
+        audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
+        let input = self.text_input().await;
+        // The revision was valid when taken; limits and files may have changed since.
+        let mut errors = crate::error::FieldErrors::new();
+        translations::validate(state, &input, "", &mut errors);
+        translations::check_file(state, kind, &input, "", &mut errors).await?;
+        errors.finish()?;
+        let scheduled =
+            schedules::choice_for_draft(state, actor, &countries, id, &locale, self.schedule)
+                .await?;
+        let current = load::translation(&state.db, id, &locale).await?;
+        let now = state.clock.now();
+        let txn = crate::db::begin_write(&state.db).await?;
+        let version = translations::write_draft(
+            &txn,
+            self.document,
+            &locale,
+            current.as_ref(),
+            input,
+            actor,
+            now,
+        )
+        .await?;
+        if let Some((pending, choice)) = &scheduled {
+            let versions = (version, self.document.version);
+            let kept_by = actor.user().map(|u| u.id);
+            schedules::settle_after_draft(&txn, pending, *choice, versions, kept_by, now).await?;
+        }
+        let event = Event::success(AuditAction::ContentRestoreRevision, kind.as_str(), id)
+            .with_details(json!({
+                "revision": self.revision.id, "locale": locale.as_str(),
+                "schedule": scheduled.map(|(_, choice)| choice.as_str()),
+            }));
+        audit::record(&txn, now, actor, event).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The revision's text as a draft to write.
+    async fn text_input(&self) -> TranslationInput {
+        let snapshot = &self.revision.snapshot;
+        let text = |key: &str| snapshot[key].as_str().unwrap_or_default().to_owned();
+        // The old text follows what it followed then, if that still is a text of the
+        // item's source; otherwise what the translation follows now.
+        let based_on = match snapshot["base_revision_id"]
+            .as_str()
+            .and_then(|b| b.parse().ok())
+        {
+            Some(base) => {
+                let source = &self.document.source_locale;
+                super::sources::check_based_on(&self.state.db, self.document.id, source, base)
+                    .await
+                    .ok()
+            }
+            None => None,
+        };
+        TranslationInput {
+            slug: Some(text("slug")),
+            title: text("title"),
+            summary: text("summary"),
+            body: text("body"),
+            seo_title: text("seo_title"),
+            seo_description: text("seo_description"),
+            file_asset_id: snapshot["file_asset_id"]
+                .as_str()
+                .and_then(|id| id.parse().ok()),
+            based_on,
+        }
+    }
+
+    /// The item's details (fields, countries, tags) become what they were.
+    async fn details(&self) -> Result<(), AppError> {
+        let (state, actor, kind, id) = (self.state, self.actor, self.kind, self.document.id);
+        let countries = load::countries(self.document)?;
+        let edit = Action::EditItem {
+            countries: &countries,
+        };
+        audit::authorize(state, actor, edit, kind.as_str(), Some(id.to_string())).await?;
+        let snapshot = &self.revision.snapshot;
+        // Restoring must not reach further than editing would: the restored countries
+        // must be in scope too.
+        let restored = crate::services::scopes::countries_from_json(&snapshot["countries"])?;
+        if restored != countries {
+            let action = Action::EditItem {
+                countries: &restored,
+            };
+            audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
+        }
+        let fields: ItemFields =
+            serde_json::from_value(snapshot["fields"].clone()).map_err(AppError::internal)?;
+        let scheduled =
+            schedules::choice_for_details(state, actor, &countries, id, self.schedule).await?;
+        let now = state.clock.now();
+        let txn = crate::db::begin_write(&state.db).await?;
+        let changed = self.write_details(&txn, &fields, now).await?;
+        if let Some((pending, choice)) = &scheduled {
+            let kept_by = actor.user().map(|u| u.id);
+            schedules::settle_after_details(&txn, pending, *choice, changed.version, kept_by, now)
+                .await?;
+        }
+        record_fields(&txn, &changed, RevisionAction::Restore, actor, now).await?;
+        let event = Event::success(AuditAction::ContentRestoreRevision, kind.as_str(), id)
+            .with_details(json!({
+                "revision": self.revision.id,
+                "schedules": scheduled.map(|(_, choice)| choice.as_str()),
+            }));
+        audit::record(&txn, now, actor, event).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Writes the restored details over the version that was read; 412 with the
+    /// version saved meanwhile when someone else was quicker.
+    async fn write_details(
+        &self,
+        txn: &impl ConnectionTrait,
+        fields: &ItemFields,
+        now: DateTime<Utc>,
+    ) -> Result<document::Model, AppError> {
+        let (document, snapshot) = (self.document, &self.revision.snapshot);
+        let updated = Documents::update_many()
+            .col_expr(
+                DocumentColumn::Fields,
+                Expr::value(serde_json::to_value(fields).map_err(AppError::internal)?),
+            )
+            .col_expr(
+                DocumentColumn::Countries,
+                Expr::value(snapshot["countries"].clone()),
+            )
+            .col_expr(DocumentColumn::Tags, Expr::value(snapshot["tags"].clone()))
+            .col_expr(DocumentColumn::Version, Expr::value(document.version + 1))
+            .col_expr(
+                DocumentColumn::UpdatedBy,
+                Expr::value(Some(self.actor.id())),
+            )
+            .col_expr(DocumentColumn::UpdatedAt, Expr::value(now))
+            .filter(DocumentColumn::Id.eq(document.id))
+            .filter(DocumentColumn::Version.eq(document.version))
+            .exec(txn)
+            .await?;
+        let saved = load::document(txn, self.kind, document.id).await?;
+        if updated.rows_affected == 0 {
+            return Err(AppError::PreconditionFailed {
+                detail: "the item changed a moment ago; read it again".into(),
+                current_etag: Some(super::view::etag_of_document(saved.version)),
+            });
+        }
+        Ok(saved)
+    }
 }
 
 async fn find(
