@@ -251,32 +251,7 @@ pub async fn update(
         Some(id.to_string()),
     )
     .await?;
-    let mut errors = FieldErrors::new();
-    let display_name = changes.display_name.as_ref().map(|n| n.trim().to_owned());
-    if display_name
-        .as_ref()
-        .is_some_and(|n| n.is_empty() || n.chars().count() > 200)
-    {
-        errors.push("display_name", "must be 1 to 200 characters");
-    }
-    let scope_given = changes.countries.is_some() || changes.locales.is_some();
-    let new_password = changes
-        .password
-        .as_ref()
-        .and_then(|raw| errors.check("password", NewPassword::parse(raw, password_rules(state))));
-    let parsed_scope = scopes::parse(
-        changes.countries.as_deref().unwrap_or_default(),
-        changes.locales.as_deref().unwrap_or_default(),
-        &state.settings.content.locales,
-        "scope",
-        &mut errors,
-    );
-    errors.finish()?;
-    let password_hash = match &new_password {
-        Some(password) => Some(state.hasher.hash(password.expose()).await?),
-        None => None,
-    };
-
+    let checked = CheckedChanges::check(state, &changes).await?;
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
     let current: User = find(&txn, id).await?.try_into()?;
@@ -285,20 +260,7 @@ pub async fn update(
     if current.role == Role::Admin && current.disabled_at.is_none() && !stays_active_admin {
         ensure_another_active_admin(&txn, id).await?;
     }
-    let scope = if scope_given {
-        Scope {
-            countries: match changes.countries {
-                Some(_) => parsed_scope.countries,
-                None => current.scope.countries.clone(),
-            },
-            locales: match changes.locales {
-                Some(_) => parsed_scope.locales,
-                None => current.scope.locales.clone(),
-            },
-        }
-    } else {
-        current.scope.clone()
-    };
+    let scope = checked.scope_over(&changes, &current);
     let role = changes.role.unwrap_or(current.role);
     if let Some(refusal) = crate::policy::scope_refusal(role, &scope) {
         let mut errors = FieldErrors::new();
@@ -313,8 +275,10 @@ pub async fn update(
     };
     let mut model = user::ActiveModel {
         id: Set(id),
-        display_name: Set(display_name.unwrap_or_else(|| current.display_name.clone())),
-        role: Set(changes.role.unwrap_or(current.role).as_str().to_owned()),
+        display_name: Set(checked
+            .display_name
+            .unwrap_or_else(|| current.display_name.clone())),
+        role: Set(role.as_str().to_owned()),
         scope_countries: Set(countries),
         scope_locales: Set(locales),
         must_change_password: Set(changes
@@ -324,44 +288,111 @@ pub async fn update(
         updated_at: Set(now),
         ..Default::default()
     };
-    if let Some(hash) = password_hash {
+    if let Some(hash) = checked.password_hash {
         model.password_hash = Set(hash);
     }
     let updated: User = Users::update(model).exec(&txn).await?.try_into()?;
-    let ends_sessions = changes.disabled == Some(true) || changes.password.is_some();
-    if ends_sessions {
-        revoke_sessions(&txn, id, now).await?;
-    }
-    // Offboarding, or no longer an admin: the automation tokens they made stop.
-    let leaves_admin = current.role == Role::Admin && updated.role != Role::Admin;
-    let revoked_tokens =
-        if (changes.disabled == Some(true) && current.disabled_at.is_none()) || leaves_admin {
-            tokens::revoke_admin_tokens_of(&txn, id, now).await?
-        } else {
-            Vec::new()
-        };
-    let changed: Vec<&str> = [
-        ("display_name", changes.display_name.is_some()),
-        ("role", changes.role.is_some()),
-        ("scope.countries", changes.countries.is_some()),
-        ("scope.locales", changes.locales.is_some()),
-        ("disabled", changes.disabled.is_some()),
-        (
-            "must_change_password",
-            changes.must_change_password.is_some(),
-        ),
-        ("password", changes.password.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(name, set)| set.then_some(name))
-    .collect();
+    let revoked_tokens = end_access(&txn, &changes, &current, &updated, now).await?;
     let event = Event::success(AuditAction::UserUpdate, "user", id).with_details(json!({
-        "changed": changed, "role": updated.role.as_str(), "disabled": updated.disabled_at.is_some(),
-        "revoked_admin_tokens": revoked_tokens,
+        "changed": changes.named(), "role": updated.role.as_str(),
+        "disabled": updated.disabled_at.is_some(), "revoked_admin_tokens": revoked_tokens,
     }));
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
     one_with_admin_tokens(state, updated).await
+}
+
+/// A user's changes, checked (every problem at once), with a new password hashed.
+struct CheckedChanges {
+    display_name: Option<String>,
+    scope: Scope,
+    password_hash: Option<String>,
+}
+
+impl CheckedChanges {
+    async fn check(state: &AppState, changes: &UserChanges) -> Result<Self, AppError> {
+        let mut errors = FieldErrors::new();
+        let display_name = changes.display_name.as_ref().map(|n| n.trim().to_owned());
+        if display_name
+            .as_ref()
+            .is_some_and(|n| n.is_empty() || n.chars().count() > 200)
+        {
+            errors.push("display_name", "must be 1 to 200 characters");
+        }
+        let new_password = changes.password.as_ref().and_then(|raw| {
+            errors.check("password", NewPassword::parse(raw, password_rules(state)))
+        });
+        let scope = scopes::parse(
+            changes.countries.as_deref().unwrap_or_default(),
+            changes.locales.as_deref().unwrap_or_default(),
+            &state.settings.content.locales,
+            "scope",
+            &mut errors,
+        );
+        errors.finish()?;
+        let password_hash = match &new_password {
+            Some(password) => Some(state.hasher.hash(password.expose()).await?),
+            None => None,
+        };
+        Ok(Self {
+            display_name,
+            scope,
+            password_hash,
+        })
+    }
+
+    /// The scope after the change: each part given replaces the current one.
+    fn scope_over(&self, changes: &UserChanges, current: &User) -> Scope {
+        Scope {
+            countries: match changes.countries {
+                Some(_) => self.scope.countries.clone(),
+                None => current.scope.countries.clone(),
+            },
+            locales: match changes.locales {
+                Some(_) => self.scope.locales.clone(),
+                None => current.scope.locales.clone(),
+            },
+        }
+    }
+}
+
+impl UserChanges {
+    /// The names of the settings changed, for the audit log (never their values).
+    fn named(&self) -> Vec<&'static str> {
+        [
+            ("display_name", self.display_name.is_some()),
+            ("role", self.role.is_some()),
+            ("scope.countries", self.countries.is_some()),
+            ("scope.locales", self.locales.is_some()),
+            ("disabled", self.disabled.is_some()),
+            ("must_change_password", self.must_change_password.is_some()),
+            ("password", self.password.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
+}
+
+/// What a change ends: sessions when disabled or given a new password; the automation
+/// tokens they made when disabled (offboarding) or no longer an admin. The tokens
+/// revoked.
+async fn end_access(
+    txn: &impl ConnectionTrait,
+    changes: &UserChanges,
+    current: &User,
+    updated: &User,
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>, AppError> {
+    if changes.disabled == Some(true) || changes.password.is_some() {
+        revoke_sessions(txn, current.id, now).await?;
+    }
+    let leaves_admin = current.role == Role::Admin && updated.role != Role::Admin;
+    if (changes.disabled == Some(true) && current.disabled_at.is_none()) || leaves_admin {
+        tokens::revoke_admin_tokens_of(txn, current.id, now).await
+    } else {
+        Ok(Vec::new())
+    }
 }
 
 /// Deletes a user and their sessions; the audit log keeps their email.

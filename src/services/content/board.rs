@@ -14,7 +14,7 @@ use entity::translation::{self, Entity as Translations};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
-use super::items::{in_scope, of_country, with_tag};
+use super::listing::{in_scope, of_country, with_tag};
 use super::{load, sources};
 use crate::domain::Locale;
 use crate::domain::content::ContentKind;

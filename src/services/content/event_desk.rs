@@ -12,7 +12,7 @@ use entity::translation::{self, Entity as Translations};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
-use super::items::in_scope;
+use super::listing::in_scope;
 use super::load;
 use crate::domain::content::{ContentKind, EventState, ItemFields, event_state};
 use crate::domain::{CountryCode, Locale};

@@ -4,21 +4,18 @@ use std::collections::HashSet;
 
 use entity::document::{self, Column, Entity as Documents};
 use entity::published_translation::{self, Entity as Published};
-use entity::schedule::{self, Entity as Schedules};
-use entity::translation::{self, Entity as Translations};
-use sea_orm::sea_query::{Expr, ExprTrait as _, Func, Query, SimpleExpr};
-use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::history::{self, RevisionAction};
 use super::item_view;
+use super::listing::parse_tag;
 use super::load::{self, json_strings};
 use super::schedules::{self, ScheduleChoice};
 use super::translations::{self, TranslationInput};
-use super::view::{Item, ItemSummary, etag_of_document};
+use super::view::{Item, etag_of_document};
 use crate::domain::content::{ContentKind, FieldChanges, ItemFields};
 use crate::domain::{CountryCode, Locale};
 use crate::error::{AppError, FieldErrors};
@@ -30,7 +27,6 @@ use crate::services::kernel::events::{
 };
 use crate::services::kernel::precondition::Precondition;
 use crate::services::kernel::unit_of_work::UnitOfWork;
-use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
 
 /// Language-neutral fields as received; `None` leaves a field as it is (on update).
@@ -42,34 +38,6 @@ pub struct ItemInput {
     pub parent_id: Option<Option<Uuid>>,
     pub position: Option<i32>,
     pub fields: FieldChanges,
-}
-
-/// Where an item stands in the editorial workflow, for list filters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// No translation is live.
-    Draft,
-    /// At least one translation is live.
-    Published,
-    /// A live translation's draft, or the neutral fields, changed since publishing.
-    Changed,
-    /// A publish or unpublish is scheduled.
-    Scheduled,
-    Trashed,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ItemFilter {
-    pub locale: Option<String>,
-    pub status: Option<Status>,
-    pub country: Option<String>,
-    pub tag: Option<String>,
-    pub author: Option<Uuid>,
-    /// Words in a title, any locale, case-insensitive.
-    pub q: Option<String>,
-    /// Only items of the caller's countries and EU-wide ones (every item for a scope of
-    /// all countries).
-    pub in_scope: bool,
 }
 
 /// Creates an item with its first translation.
@@ -468,141 +436,6 @@ pub async fn purge(
     Ok(())
 }
 
-/// Items of `kind`, most recently changed first.
-pub async fn list(
-    state: &AppState,
-    actor: &Actor,
-    kind: ContentKind,
-    filter: ItemFilter,
-    page: PageRequest,
-) -> Result<Paged<ItemSummary>, AppError> {
-    audit::authorize(state, actor, Action::ReadContent, kind.as_str(), None).await?;
-    let mut query = Documents::find().filter(Column::Kind.eq(kind.as_str()));
-    query = match filter.status {
-        Some(Status::Trashed) => query.filter(Column::DeletedAt.is_not_null()),
-        _ => query.filter(Column::DeletedAt.is_null()),
-    };
-    let published_ids = Query::select()
-        .column(published_translation::Column::DocumentId)
-        .from(Published)
-        .to_owned();
-    query = match filter.status {
-        Some(Status::Draft) => query.filter(Column::Id.not_in_subquery(published_ids)),
-        Some(Status::Published) => query.filter(Column::Id.in_subquery(published_ids)),
-        Some(Status::Changed) => query.filter(Expr::cust(
-            "documents.id IN (SELECT p.document_id FROM published_translations p \
-             JOIN translations t ON t.document_id = p.document_id AND t.locale = p.locale \
-             WHERE p.draft_version <> t.version) \
-             OR documents.id IN (SELECT p.document_id FROM published_translations p \
-             WHERE p.document_version <> documents.version)",
-        )),
-        Some(Status::Scheduled) => query.filter(
-            Column::Id.in_subquery(
-                Query::select()
-                    .column(schedule::Column::DocumentId)
-                    .from(Schedules)
-                    .and_where(schedule::Column::DoneAt.is_null())
-                    .to_owned(),
-            ),
-        ),
-        Some(Status::Trashed) | None => query,
-    };
-    if let Some(raw) = &filter.locale {
-        let locale = Locale::parse(raw, &state.settings.content.locales)
-            .map_err(|m| AppError::invalid_parameter("locale", m))?;
-        query = query.filter(
-            Column::Id.in_subquery(
-                Query::select()
-                    .column(translation::Column::DocumentId)
-                    .from(Translations)
-                    .and_where(translation::Column::Locale.eq(locale.as_str()))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(condition) = of_country(filter.country.as_deref())? {
-        query = query.filter(condition);
-    }
-    if filter.in_scope
-        && let Some(mine) = in_scope(actor)
-    {
-        query = query.filter(mine);
-    }
-    if let Some(condition) = with_tag(filter.tag.as_deref())? {
-        query = query.filter(condition);
-    }
-    if let Some(author) = filter.author {
-        query = query.filter(Column::CreatedBy.eq(author));
-    }
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
-        query = query.filter(
-            Column::Id.in_subquery(
-                Query::select()
-                    .column(translation::Column::DocumentId)
-                    .from(Translations)
-                    .and_where(
-                        Expr::expr(Func::lower(Expr::col(translation::Column::Title)))
-                            .like(pattern),
-                    )
-                    .to_owned(),
-            ),
-        );
-    }
-    let paginator = query
-        .order_by_desc(Column::UpdatedAt)
-        .order_by_desc(Column::Id)
-        .paginate(&state.db, page.size);
-    let total = paginator.num_items().await?;
-    let documents = paginator.fetch_page(page.index()).await?;
-    let ids: Vec<Uuid> = documents.iter().map(|d| d.id).collect();
-    // Two queries for the whole page, not two per item.
-    let drafts = Translations::find()
-        .filter(translation::Column::DocumentId.is_in(ids.clone()))
-        .order_by_asc(translation::Column::Locale)
-        .all(&state.db)
-        .await?;
-    let lives = Published::find()
-        .filter(published_translation::Column::DocumentId.is_in(ids))
-        .all(&state.db)
-        .await?;
-    let items = documents
-        .into_iter()
-        .map(|doc| {
-            let translations = drafts
-                .iter()
-                .filter(|t| t.document_id == doc.id)
-                .map(|t| {
-                    let live = lives
-                        .iter()
-                        .find(|l| l.document_id == doc.id && l.locale == t.locale);
-                    let changed = live.is_some_and(|l| {
-                        l.draft_version != t.version || l.document_version != doc.version
-                    });
-                    (
-                        t.locale.clone(),
-                        t.title.clone(),
-                        t.slug.clone(),
-                        live.is_some(),
-                        changed,
-                    )
-                })
-                .collect();
-            Ok(ItemSummary {
-                id: doc.id,
-                kind,
-                countries: load::countries(&doc)?,
-                tags: load::tags(&doc)?,
-                created_by: doc.created_by,
-                updated_at: doc.updated_at,
-                deleted_at: doc.deleted_at,
-                translations,
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
-    Ok(Paged::new(items, total, page))
-}
-
 /// 428 without `If-Match`, 412 when it is not the current version.
 pub fn check_precondition(precondition: &Precondition, version: i64) -> Result<(), AppError> {
     if !precondition.is_given() {
@@ -769,55 +602,4 @@ async fn check_parent(
         }
     }
     Ok(())
-}
-
-/// Items of the actor's countries and EU-wide ones; `None` for a scope of all countries.
-pub(super) fn in_scope(actor: &Actor) -> Option<SimpleExpr> {
-    let scope = &actor.principal.scope;
-    if scope.has_all_countries() {
-        return None;
-    }
-    // Country codes are two capital letters, so the patterns need no escaping.
-    let mine: Vec<String> = scope
-        .countries
-        .iter()
-        .map(|c| format!("CAST(documents.countries AS TEXT) LIKE '%\"{c}\"%'"))
-        .collect();
-    Some(Expr::cust(format!(
-        "(CAST(documents.countries AS TEXT) = '[]' OR {})",
-        mine.join(" OR ")
-    )))
-}
-
-/// Items concerning the country `raw`, if given.
-pub(super) fn of_country(raw: Option<&str>) -> Result<Option<SimpleExpr>, AppError> {
-    let Some(raw) = raw else { return Ok(None) };
-    let country = CountryCode::parse(raw).map_err(|m| AppError::invalid_parameter("country", m))?;
-    // Country codes are two capital letters, so the pattern needs no escaping.
-    Ok(Some(Expr::cust(format!(
-        "CAST(documents.countries AS TEXT) LIKE '%\"{country}\"%'"
-    ))))
-}
-
-/// Items with the tag `raw`, if given.
-pub(super) fn with_tag(raw: Option<&str>) -> Result<Option<SimpleExpr>, AppError> {
-    let Some(raw) = raw else { return Ok(None) };
-    let tag = parse_tag(raw).map_err(|m| AppError::invalid_parameter("tag", m))?;
-    // Tags are lower-case letters, digits and hyphens: no escaping needed either.
-    Ok(Some(Expr::cust(format!(
-        "CAST(documents.tags AS TEXT) LIKE '%\"{tag}\"%'"
-    ))))
-}
-
-fn parse_tag(raw: &str) -> Result<String, String> {
-    let tag = raw.trim().to_lowercase();
-    let valid = (1..=50).contains(&tag.len())
-        && tag
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if valid {
-        Ok(tag)
-    } else {
-        Err("tags are 1 to 50 lower-case letters, digits and hyphens (e.g. srpp, training)".into())
-    }
 }

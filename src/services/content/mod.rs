@@ -8,6 +8,7 @@ mod event_desk;
 mod history;
 mod item_view;
 mod items;
+mod listing;
 mod load;
 mod markdown_preview;
 mod preview_links;
@@ -26,9 +27,8 @@ pub use activity::{Activity, ActivityFeed, ActivityKind, mark_seen, since_last_v
 pub use board::{Board, BoardFilter, BoardRow, CellState, board};
 pub use event_desk::{DeskEvent, When as DeskWhen, event_desk};
 pub(crate) use history::{RevisionAction, record_draft, record_fields};
-pub use items::{
-    ItemFilter, ItemInput, Status, abilities, create, get, list, purge, restore, trash, update,
-};
+pub use items::{ItemInput, abilities, create, get, purge, restore, trash, update};
+pub use listing::{ItemFilter, Status, list};
 pub use markdown_preview::render_preview;
 pub use preview_links::{PreviewLink, create_preview_link};
 pub use publish_details::publish_details;

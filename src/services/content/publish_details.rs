@@ -4,6 +4,8 @@
 //! new details would also publish its unfinished draft; this publishes the details
 //! alone, for the live languages chosen, each keeping its live text.
 
+use chrono::{DateTime, Utc};
+use entity::document;
 use entity::published_translation::{self, Entity as Published};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -43,6 +45,43 @@ pub async fn publish_details(
         .filter(published_translation::Column::DocumentId.eq(id))
         .all(&state.db)
         .await?;
+    let chosen = choose(state, &document, &live, locales)?;
+    for locale in &chosen {
+        let action = Action::Publish {
+            countries: &countries,
+            locale,
+        };
+        audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
+    }
+    let current = etag_of_document(document.version);
+    if precondition.is_given() && !precondition.names(&current) {
+        return Err(stale(current));
+    }
+    let now = state.clock.now();
+    let work = UnitOfWork::begin(state).await?;
+    let locked = load::lock_document(work.txn(), kind, id).await?;
+    if locked.version != document.version {
+        return Err(stale(etag_of_document(locked.version)));
+    }
+    for locale in &chosen {
+        bring_live(&work, actor, kind, &locked, locale, now).await?;
+    }
+    let locales: Vec<&str> = chosen.iter().map(Locale::as_str).collect();
+    let event = Event::success(AuditAction::ContentPublishDetails, kind.as_str(), id)
+        .with_details(json!({ "locales": locales }));
+    audit::record(work.txn(), now, actor, event).await?;
+    work.commit().await?;
+    item_view::item(state, load::document(&state.db, kind, id).await?).await
+}
+
+/// The languages asked for, each of them live (422 naming the one that is not), or
+/// without a choice every live language that shows earlier details.
+fn choose(
+    state: &AppState,
+    document: &document::Model,
+    live: &[published_translation::Model],
+    locales: Option<Vec<String>>,
+) -> Result<Vec<Locale>, AppError> {
     let chosen: Vec<Locale> = match locales {
         Some(raw) => {
             let mut chosen = Vec::new();
@@ -71,94 +110,76 @@ pub async fn publish_details(
             "no live language shows earlier details: there is nothing to publish",
         ));
     }
-    for locale in &chosen {
-        let action = Action::Publish {
-            countries: &countries,
-            locale,
-        };
-        audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
-    }
-    let current = etag_of_document(document.version);
-    if precondition.is_given() && !precondition.names(&current) {
-        return Err(stale(current));
-    }
-    let now = state.clock.now();
-    let work = UnitOfWork::begin(state).await?;
-    let txn = work.txn();
-    let locked = load::lock_document(txn, kind, id).await?;
-    if locked.version != document.version {
-        return Err(stale(etag_of_document(locked.version)));
-    }
-    let sort_at = sort_at(kind, &locked)?;
-    for locale in &chosen {
-        let Some(previous) = load::published(txn, id, locale).await? else {
-            continue;
-        };
-        Published::update_many()
-            .col_expr(
-                published_translation::Column::DocumentFields,
-                Expr::value(locked.fields.clone()),
-            )
-            .col_expr(
-                published_translation::Column::Countries,
-                Expr::value(locked.countries.clone()),
-            )
-            .col_expr(
-                published_translation::Column::Tags,
-                Expr::value(locked.tags.clone()),
-            )
-            .col_expr(
-                published_translation::Column::ParentId,
-                Expr::value(locked.parent_id),
-            )
-            .col_expr(
-                published_translation::Column::Position,
-                Expr::value(locked.position),
-            )
-            .col_expr(published_translation::Column::SortAt, Expr::value(sort_at))
-            .col_expr(
-                published_translation::Column::DocumentVersion,
-                Expr::value(locked.version),
-            )
-            .filter(published_translation::Column::DocumentId.eq(id))
-            .filter(published_translation::Column::Locale.eq(locale.as_str()))
-            .exec(txn)
-            .await?;
-        let snapshot = json!({
-            "slug": previous.slug, "title": previous.title, "summary": previous.summary,
-            "body": previous.body, "seo_title": previous.seo_title,
-            "seo_description": previous.seo_description, "fields": locked.fields,
-            "countries": locked.countries, "tags": locked.tags,
-            "draft_version": previous.draft_version, "document_version": locked.version,
-            "file_asset_id": load::file_of(&previous.fields), "details_only": true,
-        });
-        history::record_publication(
-            txn,
-            id,
-            locale,
-            RevisionAction::Publish,
-            snapshot,
-            Some(actor),
-            now,
+    Ok(chosen)
+}
+
+/// One live language gets the item's current details and keeps its live text; the
+/// publication is a revision and a `TranslationChanged` event like any other.
+async fn bring_live(
+    work: &UnitOfWork<'_>,
+    actor: &Actor,
+    kind: ContentKind,
+    locked: &document::Model,
+    locale: &Locale,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (txn, id) = (work.txn(), locked.id);
+    let Some(previous) = load::published(txn, id, locale).await? else {
+        return Ok(());
+    };
+    Published::update_many()
+        .col_expr(
+            published_translation::Column::DocumentFields,
+            Expr::value(locked.fields.clone()),
         )
+        .col_expr(
+            published_translation::Column::Countries,
+            Expr::value(locked.countries.clone()),
+        )
+        .col_expr(
+            published_translation::Column::Tags,
+            Expr::value(locked.tags.clone()),
+        )
+        .col_expr(
+            published_translation::Column::ParentId,
+            Expr::value(locked.parent_id),
+        )
+        .col_expr(
+            published_translation::Column::Position,
+            Expr::value(locked.position),
+        )
+        .col_expr(
+            published_translation::Column::SortAt,
+            Expr::value(sort_at(kind, locked)?),
+        )
+        .col_expr(
+            published_translation::Column::DocumentVersion,
+            Expr::value(locked.version),
+        )
+        .filter(published_translation::Column::DocumentId.eq(id))
+        .filter(published_translation::Column::Locale.eq(locale.as_str()))
+        .exec(txn)
         .await?;
-        let changed = TranslationLive {
-            item_id: id,
-            kind,
-            locale: locale.clone(),
-            slug: previous.slug.clone(),
-            previous_slug: None,
-            countries: countries_of_all(&[&locked.countries, &previous.countries]),
-        };
-        work.record(DomainEvent::TranslationChanged(changed), now)
-            .await?;
-    }
-    let locales: Vec<&str> = chosen.iter().map(Locale::as_str).collect();
-    let event = Event::success(AuditAction::ContentPublishDetails, kind.as_str(), id)
-        .with_details(json!({ "locales": locales }));
-    audit::record(txn, now, actor, event).await?;
-    work.commit().await?;
-    item_view::item(state, load::document(&state.db, kind, id).await?).await
+    let snapshot = json!({
+        "slug": previous.slug, "title": previous.title, "summary": previous.summary,
+        "body": previous.body, "seo_title": previous.seo_title,
+        "seo_description": previous.seo_description, "fields": locked.fields,
+        "countries": locked.countries, "tags": locked.tags,
+        "draft_version": previous.draft_version, "document_version": locked.version,
+        "file_asset_id": load::file_of(&previous.fields), "details_only": true,
+    });
+    let publication = RevisionAction::Publish;
+    history::record_publication(txn, id, locale, publication, snapshot, Some(actor), now).await?;
+    let changed = TranslationLive {
+        item_id: id,
+        kind,
+        locale: locale.clone(),
+        slug: previous.slug.clone(),
+        previous_slug: None,
+        countries: countries_of_all(&[&locked.countries, &previous.countries]),
+    };
+    work.record(DomainEvent::TranslationChanged(changed), now)
+        .await
 }
 
 fn stale(current: String) -> AppError {
