@@ -121,15 +121,12 @@ async fn act(
         locale: &locale,
     };
     audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
-    if precondition.is_given() {
-        let current = etag_of_translation(draft.version);
-        if !precondition.names(&current) {
-            return Err(AppError::PreconditionFailed {
-                detail: "the draft changed since you read it; review it again before publishing"
-                    .into(),
-                current_etag: Some(current),
-            });
-        }
+    let current = etag_of_translation(draft.version);
+    if precondition.is_given() && !precondition.names(&current) {
+        return Err(AppError::PreconditionFailed {
+            detail: "the draft changed since you read it; review it again before publishing".into(),
+            current_etag: Some(current),
+        });
     }
     // One reading of the clock decides both whether this is a schedule and when it
     // happens. Rendering is CPU work: done before the write lock is taken, on the pool.
@@ -161,20 +158,8 @@ async fn act(
         Some(at) => {
             // A new schedule replaces a pending one for the same locale.
             schedules::cancel_all(txn, id, Some(&locale), now).await?;
-            let model = schedule::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                document_id: Set(id),
-                locale: Set(locale.to_string()),
-                action: Set(what.as_str().to_owned()),
-                run_at: Set(at),
-                created_by: Set(Some(actor.id())),
-                created_at: Set(now),
-                done_at: Set(None),
-                outcome: Set(None),
-                // What was reviewed is what goes live, or nothing does.
-                draft_version: Set((what == Publication::Publish).then_some(draft.version)),
-                document_version: Set((what == Publication::Publish).then_some(document.version)),
-            };
+            let pins = (draft.version, document.version);
+            let model = new_schedule(actor, id, &locale, what, at, pins, now);
             Schedules::insert(model).exec_without_returning(txn).await?;
             let event = Event::success(schedule_action(what), kind.as_str(), id)
                 .with_details(json!({ "locale": locale.as_str(), "at": at }));
@@ -201,6 +186,33 @@ async fn act(
     }
     work.commit().await?;
     item_view::item(state, load::document(&state.db, kind, id).await?).await
+}
+
+/// A schedule of `what` for `locale` at `at`, by `actor`. A publication pins the draft
+/// and details versions reviewed: what was reviewed is what goes live, or nothing does.
+fn new_schedule(
+    actor: &Actor,
+    id: Uuid,
+    locale: &Locale,
+    what: Publication,
+    at: DateTime<Utc>,
+    (draft_version, document_version): (i64, i64),
+    now: DateTime<Utc>,
+) -> schedule::ActiveModel {
+    let publishes = what == Publication::Publish;
+    schedule::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        document_id: Set(id),
+        locale: Set(locale.to_string()),
+        action: Set(what.as_str().to_owned()),
+        run_at: Set(at),
+        created_by: Set(Some(actor.id())),
+        created_at: Set(now),
+        done_at: Set(None),
+        outcome: Set(None),
+        draft_version: Set(publishes.then_some(draft_version)),
+        document_version: Set(publishes.then_some(document_version)),
+    }
 }
 
 fn schedule_action(what: Publication) -> AuditAction {
@@ -269,30 +281,9 @@ async fn publish_in(
         .filter(published_translation::Column::Locale.eq(locale.as_str()))
         .exec(txn)
         .await?;
-    let live = published_translation::ActiveModel {
-        document_id: Set(document.id),
-        locale: Set(locale.to_string()),
-        kind: Set(kind.as_str().to_owned()),
-        slug: Set(draft.slug.clone()),
-        title: Set(draft.title.clone()),
-        summary: Set(draft.summary.clone()),
-        body: Set(draft.body.clone()),
-        body_html: Set(body_html),
-        seo_title: Set(draft.seo_title.clone()),
-        seo_description: Set(draft.seo_description.clone()),
-        fields: Set(draft.fields.clone()),
-        document_fields: Set(document.fields.clone()),
-        countries: Set(document.countries.clone()),
-        tags: Set(document.tags.clone()),
-        parent_id: Set(document.parent_id),
-        position: Set(document.position),
-        sort_at: Set(sort_at),
-        draft_version: Set(draft.version),
-        document_version: Set(document.version),
-        revision_id: Set(revision),
-        published_by: Set(actor.map(Actor::id)),
-        published_at: Set(now),
-    };
+    let mut live = live_row(document, draft, body_html, sort_at, now);
+    live.revision_id = Set(revision);
+    live.published_by = Set(actor.map(Actor::id));
     if let Err(err) = Published::insert(live).exec_without_returning(txn).await {
         return Err(match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => AppError::refused(
@@ -305,31 +296,8 @@ async fn publish_in(
             _ => err.into(),
         });
     }
-    // The live slug can no longer redirect elsewhere; a replaced one now redirects here.
-    Redirects::delete_many()
-        .filter(slug_redirect::Column::Kind.eq(kind.as_str()))
-        .filter(slug_redirect::Column::Locale.eq(locale.as_str()))
-        .filter(slug_redirect::Column::Slug.eq(draft.slug.as_str()))
-        .exec(txn)
-        .await?;
-    if let Some(previous) = previous.as_ref().filter(|p| p.slug != draft.slug) {
-        Redirects::delete_many()
-            .filter(slug_redirect::Column::Kind.eq(kind.as_str()))
-            .filter(slug_redirect::Column::Locale.eq(locale.as_str()))
-            .filter(slug_redirect::Column::Slug.eq(previous.slug.as_str()))
-            .exec(txn)
-            .await?;
-        let redirect = slug_redirect::ActiveModel {
-            kind: Set(kind.as_str().to_owned()),
-            locale: Set(locale.to_string()),
-            slug: Set(previous.slug.clone()),
-            document_id: Set(document.id),
-            created_at: Set(now),
-        };
-        Redirects::insert(redirect)
-            .exec_without_returning(txn)
-            .await?;
-    }
+    let replaced = previous.as_ref().map(|p| p.slug.as_str());
+    redirect_slugs(txn, kind, &locale, document.id, &draft.slug, replaced, now).await?;
     // Sites that showed the old version are told too, if the countries changed.
     let shown_in: Vec<&serde_json::Value> = match &previous {
         Some(live) => vec![&document.countries, &live.countries],
@@ -351,6 +319,74 @@ async fn publish_in(
         None => DomainEvent::TranslationPublished(live),
     };
     work.record(event, now).await
+}
+
+/// The live version of `draft` with the item's details, as published at `now`.
+fn live_row(
+    document: &document::Model,
+    draft: &translation::Model,
+    body_html: String,
+    sort_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> published_translation::ActiveModel {
+    published_translation::ActiveModel {
+        document_id: Set(document.id),
+        locale: Set(draft.locale.clone()),
+        kind: Set(document.kind.clone()),
+        slug: Set(draft.slug.clone()),
+        title: Set(draft.title.clone()),
+        summary: Set(draft.summary.clone()),
+        body: Set(draft.body.clone()),
+        body_html: Set(body_html),
+        seo_title: Set(draft.seo_title.clone()),
+        seo_description: Set(draft.seo_description.clone()),
+        fields: Set(draft.fields.clone()),
+        document_fields: Set(document.fields.clone()),
+        countries: Set(document.countries.clone()),
+        tags: Set(document.tags.clone()),
+        parent_id: Set(document.parent_id),
+        position: Set(document.position),
+        sort_at: Set(sort_at),
+        draft_version: Set(draft.version),
+        document_version: Set(document.version),
+        revision_id: sea_orm::ActiveValue::NotSet,
+        published_by: sea_orm::ActiveValue::NotSet,
+        published_at: Set(now),
+    }
+}
+
+/// The live slug can no longer redirect elsewhere; a replaced one now redirects here.
+async fn redirect_slugs(
+    txn: &impl ConnectionTrait,
+    kind: ContentKind,
+    locale: &Locale,
+    id: Uuid,
+    live: &str,
+    replaced: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let redirects_from = |slug: &str| {
+        Redirects::delete_many()
+            .filter(slug_redirect::Column::Kind.eq(kind.as_str()))
+            .filter(slug_redirect::Column::Locale.eq(locale.as_str()))
+            .filter(slug_redirect::Column::Slug.eq(slug))
+    };
+    redirects_from(live).exec(txn).await?;
+    let Some(replaced) = replaced.filter(|slug| *slug != live) else {
+        return Ok(());
+    };
+    redirects_from(replaced).exec(txn).await?;
+    let redirect = slug_redirect::ActiveModel {
+        kind: Set(kind.as_str().to_owned()),
+        locale: Set(locale.to_string()),
+        slug: Set(replaced.to_owned()),
+        document_id: Set(id),
+        created_at: Set(now),
+    };
+    Redirects::insert(redirect)
+        .exec_without_returning(txn)
+        .await?;
+    Ok(())
 }
 
 async fn unpublish_in(

@@ -110,107 +110,150 @@ pub(super) async fn deliver(
             (row, fields)
         })
         .collect();
-    let ids: Vec<Uuid> = rows.iter().map(|(r, _)| r.document_id).collect();
-    let mut available: BTreeMap<Uuid, Vec<(String, String)>> = BTreeMap::new();
-    if parts.locales && !ids.is_empty() {
-        for row in self::rows(state, kind, audience, None, Some(&ids), None).await? {
-            available
-                .entry(row.document_id)
-                .or_default()
-                .push((row.locale, row.slug));
-        }
-    }
-    let linked_ids: Vec<Uuid> = rows
-        .iter()
-        .flat_map(|(_, fields)| fields.materials.iter().flatten().copied())
-        .collect();
-    let linked = linked_materials(state, audience, &linked_ids).await?;
-    let links = Links::load(state, audience, kind).await?;
-    let material_links = Links::load(state, audience, ContentKind::Material).await?;
-
-    let mut wanted: Vec<Uuid> = Vec::new();
-    for (row, fields) in &rows {
-        wanted.extend(fields.cover_asset_id);
-        wanted.extend(file_of(row));
-    }
-    wanted.extend(linked.values().filter_map(file_of));
-    let assets: BTreeMap<Uuid, Asset> = if wanted.is_empty() {
-        BTreeMap::new()
-    } else {
-        entity::asset::Entity::find()
-            .filter(entity::asset::Column::Id.is_in(wanted))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|model| (model.id, Asset::from(model)))
-            .collect()
-    };
-    let taken: BTreeMap<Uuid, i64> = if kind == ContentKind::Event {
-        crate::services::registrations::counts(&state.db, &ids)
-            .await?
-            .into_iter()
-            .collect()
-    } else {
-        BTreeMap::new()
-    };
-    // Drafts (previews only) are rendered here, on the render pool, and kept by body.
-    let mut previews = BTreeMap::new();
-    for (row, _) in rows.iter().filter(|(row, _)| row.is_draft()) {
-        let rendered = state.renderer.preview(&row.body).await?;
-        previews.insert(row.document_id, rendered.html.clone());
-    }
+    let mut around = Around::load(state, audience, kind, &rows, parts).await?;
     Ok(rows
         .into_iter()
-        .map(|(row, fields)| {
-            let registered = taken.get(&row.document_id).copied().unwrap_or(0);
-            let event = (kind == ContentKind::Event).then(|| event_state(&fields, registered, now));
-            let mut locales = available.remove(&row.document_id).unwrap_or_default();
-            locales.sort();
-            let file_asset_id = file_of(&row);
-            let item_assets = [file_asset_id, fields.cover_asset_id]
-                .into_iter()
-                .flatten()
-                .filter_map(|id| assets.get(&id).cloned())
-                .collect();
-            let materials = fields
-                .materials
-                .iter()
-                .flatten()
-                .filter_map(|id| linked.get(id))
-                .map(|material| LinkedMaterial::of(material, &assets, &material_links))
-                .collect();
-            let body_html = match previews.remove(&row.document_id) {
-                Some(html) => html,
-                None => row.body_html.clone(),
-            };
-            let url = links.url(kind, row.document_id, &row.locale, &row.slug);
-            let alternates = links.alternates(kind, row.document_id, &locales);
-            DeliveredItem {
-                url,
-                alternates,
-                assets: item_assets,
-                materials,
-                id: row.document_id,
-                kind,
-                file_asset_id,
-                countries: strings(&row.countries),
-                tags: strings(&row.tags),
-                locale: row.locale,
-                slug: row.slug,
-                title: row.title,
-                summary: row.summary,
-                body: row.body,
-                body_html,
-                seo_title: row.seo_title,
-                seo_description: row.seo_description,
-                fields,
-                parent_id: row.parent_id,
-                position: row.position,
-                published_at: row.published_at,
-                locales,
-                event,
+        .map(|(row, fields)| around.item(kind, row, fields, now))
+        .collect())
+}
+
+/// What a page of items shows besides their own rows, read once for the whole page:
+/// other locales, linked materials, URLs, files, sign-up counts and rendered drafts.
+struct Around {
+    available: BTreeMap<Uuid, Vec<(String, String)>>,
+    linked: BTreeMap<Uuid, Row>,
+    links: Links,
+    material_links: Links,
+    assets: BTreeMap<Uuid, Asset>,
+    taken: BTreeMap<Uuid, i64>,
+    previews: BTreeMap<Uuid, String>,
+}
+
+impl Around {
+    async fn load(
+        state: &AppState,
+        audience: &Audience,
+        kind: ContentKind,
+        rows: &[(Row, ItemFields)],
+        parts: Parts,
+    ) -> Result<Self, AppError> {
+        let ids: Vec<Uuid> = rows.iter().map(|(r, _)| r.document_id).collect();
+        let mut available: BTreeMap<Uuid, Vec<(String, String)>> = BTreeMap::new();
+        if parts.locales && !ids.is_empty() {
+            for row in self::rows(state, kind, audience, None, Some(&ids), None).await? {
+                available
+                    .entry(row.document_id)
+                    .or_default()
+                    .push((row.locale, row.slug));
             }
+        }
+        let linked_ids: Vec<Uuid> = rows
+            .iter()
+            .flat_map(|(_, fields)| fields.materials.iter().flatten().copied())
+            .collect();
+        let linked = linked_materials(state, audience, &linked_ids).await?;
+        let mut files: Vec<Uuid> = Vec::new();
+        for (row, fields) in rows {
+            files.extend(fields.cover_asset_id);
+            files.extend(file_of(row));
+        }
+        files.extend(linked.values().filter_map(file_of));
+        let taken: BTreeMap<Uuid, i64> = if kind == ContentKind::Event {
+            crate::services::registrations::counts(&state.db, &ids)
+                .await?
+                .into_iter()
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
+        // Drafts (previews only) are rendered here, on the render pool, and kept by body.
+        let mut previews = BTreeMap::new();
+        for (row, _) in rows.iter().filter(|(row, _)| row.is_draft()) {
+            let rendered = state.renderer.preview(&row.body).await?;
+            previews.insert(row.document_id, rendered.html.clone());
+        }
+        Ok(Self {
+            available,
+            linked,
+            links: Links::load(state, audience, kind).await?,
+            material_links: Links::load(state, audience, ContentKind::Material).await?,
+            assets: assets(state, files).await?,
+            taken,
+            previews,
         })
+    }
+
+    fn item(
+        &mut self,
+        kind: ContentKind,
+        row: Row,
+        fields: ItemFields,
+        now: DateTime<Utc>,
+    ) -> DeliveredItem {
+        let registered = self.taken.get(&row.document_id).copied().unwrap_or(0);
+        let event = (kind == ContentKind::Event).then(|| event_state(&fields, registered, now));
+        let mut locales = self.available.remove(&row.document_id).unwrap_or_default();
+        locales.sort();
+        let file_asset_id = file_of(&row);
+        let item_assets = [file_asset_id, fields.cover_asset_id]
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.assets.get(&id).cloned())
+            .collect();
+        let materials = fields
+            .materials
+            .iter()
+            .flatten()
+            .filter_map(|id| self.linked.get(id))
+            .map(|material| LinkedMaterial::of(material, &self.assets, &self.material_links))
+            .collect();
+        let body_html = match self.previews.remove(&row.document_id) {
+            Some(html) => html,
+            None => row.body_html.clone(),
+        };
+        let url = self
+            .links
+            .url(kind, row.document_id, &row.locale, &row.slug);
+        let alternates = self.links.alternates(kind, row.document_id, &locales);
+        DeliveredItem {
+            url,
+            alternates,
+            assets: item_assets,
+            materials,
+            id: row.document_id,
+            kind,
+            file_asset_id,
+            countries: strings(&row.countries),
+            tags: strings(&row.tags),
+            locale: row.locale,
+            slug: row.slug,
+            title: row.title,
+            summary: row.summary,
+            body: row.body,
+            body_html,
+            seo_title: row.seo_title,
+            seo_description: row.seo_description,
+            fields,
+            parent_id: row.parent_id,
+            position: row.position,
+            published_at: row.published_at,
+            locales,
+            event,
+        }
+    }
+}
+
+/// The files `ids` name, by id.
+async fn assets(state: &AppState, ids: Vec<Uuid>) -> Result<BTreeMap<Uuid, Asset>, AppError> {
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    Ok(entity::asset::Entity::find()
+        .filter(entity::asset::Column::Id.is_in(ids))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|model| (model.id, Asset::from(model)))
         .collect())
 }
 

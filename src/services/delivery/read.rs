@@ -2,7 +2,7 @@
 //! filtering, sorting and paging. Published items come from the read model alone;
 //! previews read drafts, rendered exactly as publishing would.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::slug_redirect;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
@@ -51,121 +51,38 @@ pub async fn list(
     parts: Parts,
 ) -> Result<Paged<DeliveredItem>, AppError> {
     let now = state.clock.now();
-    let chain: Vec<String> = audience.locales.iter().map(ToString::to_string).collect();
-    let country = filter
-        .country
-        .as_deref()
-        .map(|raw| CountryCode::parse(raw).map_err(|m| AppError::invalid_parameter("country", m)))
-        .transpose()?;
-    let language = filter
-        .language
-        .as_deref()
-        .map(|raw| {
-            Locale::parse(raw, &state.settings.content.locales)
-                .map_err(|m| AppError::invalid_parameter("language", m))
-        })
-        .transpose()?;
-    let when = match filter.when.as_deref().unwrap_or("upcoming") {
-        when @ ("upcoming" | "past" | "all") => when,
-        other => {
-            return Err(AppError::invalid_parameter(
-                "when",
-                format!("{other:?} is not upcoming, past or all"),
-            ));
-        }
-    };
-    let material_kind: Option<MaterialKind> = filter
-        .material_kind
-        .as_deref()
-        .map(|raw| {
-            serde_json::from_value(Value::from(raw)).map_err(|_| {
-                AppError::invalid_parameter("kind", format!("{raw:?} is not a material kind"))
-            })
-        })
-        .transpose()?;
-    let linked: Option<Vec<Uuid>> = match filter.event {
-        Some(event) => {
-            let events = choose(
-                rows(
-                    state,
-                    ContentKind::Event,
-                    audience,
-                    Some(&chain),
-                    Some(&[event]),
-                    None,
-                )
-                .await?,
-                &audience.locales,
-            );
-            let fields: Option<ItemFields> = events
-                .first()
-                .and_then(|row| ItemFields::deserialize(&row.document_fields).ok());
-            Some(fields.and_then(|f| f.materials).unwrap_or_default())
-        }
+    let wanted = Wanted::parse(state, filter)?;
+    let linked = match wanted.event {
+        Some(event) => Some(linked_materials(state, audience, event).await?),
         None => None,
     };
-
     // Readers: the database chooses each item's locale and applies the document
     // filters, and for news and pages cuts the page. Previews read drafts in Rust.
-    let (candidates, paged_total) = if audience.preview {
+    let candidates = if audience.preview {
+        let chain: Vec<String> = audience.locales.iter().map(ToString::to_string).collect();
         let drafts = rows(state, kind, audience, Some(&chain), linked.as_deref(), None).await?;
-        (choose(drafts, &audience.locales), None)
+        choose(drafts, &audience.locales)
     } else {
         let filter = DocumentFilter {
-            country: country.as_ref().map(CountryCode::as_str),
-            tag: filter.tag.as_deref(),
+            country: wanted.country.as_ref().map(CountryCode::as_str),
+            tag: wanted.tag.as_deref(),
             only: linked.as_deref(),
         };
         let found = chosen(state, kind, audience, &filter, page).await?;
-        (found.rows, found.total)
+        if let Some(total) = found.total {
+            let items = deliver(state, audience, kind, found.rows, parts, now).await?;
+            return Ok(Paged::new(items, total, page));
+        }
+        found.rows
     };
-    if let Some(total) = paged_total {
-        let items = deliver(state, audience, kind, candidates, parts, now).await?;
-        return Ok(Paged::new(items, total, page));
-    }
-    let mut chosen: Vec<Row> = candidates
+    let mut kept: Vec<Row> = candidates
         .into_iter()
-        .filter(|row| {
-            // Only what a filter needs is parsed: lists of thousands of news stay cheap.
-            let for_country = country
-                .as_ref()
-                .is_none_or(|c| strings(&row.countries).iter().any(|x| x == c.as_str()));
-            let for_tag = filter
-                .tag
-                .as_ref()
-                .is_none_or(|t| strings(&row.tags).contains(t));
-            if !(for_country && for_tag) {
-                return false;
-            }
-            if !matches!(kind, ContentKind::Event | ContentKind::Material) {
-                return true;
-            }
-            let fields: ItemFields =
-                ItemFields::deserialize(&row.document_fields).unwrap_or_default();
-            let for_language = language.as_ref().is_none_or(|l| {
-                fields
-                    .workshop_languages
-                    .as_ref()
-                    .is_some_and(|ls| ls.iter().any(|x| x == l.as_str()))
-            });
-            let for_time = kind != ContentKind::Event
-                || match when {
-                    "upcoming" => fields
-                        .ends_at
-                        .is_none_or(|end| end.with_timezone(&Utc) >= now),
-                    "past" => fields
-                        .ends_at
-                        .is_some_and(|end| end.with_timezone(&Utc) < now),
-                    _ => true,
-                };
-            let for_material_kind = material_kind.is_none_or(|k| fields.material_kind == Some(k));
-            for_language && for_time && for_material_kind
-        })
+        .filter(|row| wanted.keeps(kind, row, now))
         .collect();
-    sort(&mut chosen, kind, when, linked.as_deref());
-    let total = chosen.len() as u64;
+    sort(&mut kept, kind, wanted.when, linked.as_deref());
+    let total = kept.len() as u64;
     let start = usize::try_from(page.index() * page.size).unwrap_or(usize::MAX);
-    let rows: Vec<Row> = chosen
+    let rows: Vec<Row> = kept
         .into_iter()
         .skip(start)
         .take(usize::try_from(page.size).unwrap_or(usize::MAX))
@@ -174,9 +91,135 @@ pub async fn list(
     Ok(Paged::new(items, total, page))
 }
 
+/// Which events a list shows by their time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum When {
+    Upcoming,
+    Past,
+    All,
+}
+
+/// A list's filters, parsed: 400 naming the parameter that is wrong.
+struct Wanted {
+    country: Option<CountryCode>,
+    tag: Option<String>,
+    language: Option<Locale>,
+    when: When,
+    material_kind: Option<MaterialKind>,
+    event: Option<Uuid>,
+}
+
+impl Wanted {
+    fn parse(state: &AppState, filter: ListFilter) -> Result<Self, AppError> {
+        let country = filter
+            .country
+            .as_deref()
+            .map(|raw| {
+                CountryCode::parse(raw).map_err(|m| AppError::invalid_parameter("country", m))
+            })
+            .transpose()?;
+        let language = filter
+            .language
+            .as_deref()
+            .map(|raw| {
+                Locale::parse(raw, &state.settings.content.locales)
+                    .map_err(|m| AppError::invalid_parameter("language", m))
+            })
+            .transpose()?;
+        let when = match filter.when.as_deref().unwrap_or("upcoming") {
+            "upcoming" => When::Upcoming,
+            "past" => When::Past,
+            "all" => When::All,
+            other => {
+                return Err(AppError::invalid_parameter(
+                    "when",
+                    format!("{other:?} is not upcoming, past or all"),
+                ));
+            }
+        };
+        let material_kind: Option<MaterialKind> = filter
+            .material_kind
+            .as_deref()
+            .map(|raw| {
+                serde_json::from_value(Value::from(raw)).map_err(|_| {
+                    AppError::invalid_parameter("kind", format!("{raw:?} is not a material kind"))
+                })
+            })
+            .transpose()?;
+        Ok(Self {
+            country,
+            tag: filter.tag,
+            language,
+            when,
+            material_kind,
+            event: filter.event,
+        })
+    }
+
+    /// Whether a row passes the filters the database did not apply. Only what a filter
+    /// needs is parsed: lists of thousands of news stay cheap.
+    fn keeps(&self, kind: ContentKind, row: &Row, now: DateTime<Utc>) -> bool {
+        let for_country = self
+            .country
+            .as_ref()
+            .is_none_or(|c| strings(&row.countries).iter().any(|x| x == c.as_str()));
+        let for_tag = self
+            .tag
+            .as_ref()
+            .is_none_or(|t| strings(&row.tags).contains(t));
+        if !(for_country && for_tag) {
+            return false;
+        }
+        if !matches!(kind, ContentKind::Event | ContentKind::Material) {
+            return true;
+        }
+        let fields: ItemFields = ItemFields::deserialize(&row.document_fields).unwrap_or_default();
+        let for_language = self.language.as_ref().is_none_or(|l| {
+            fields
+                .workshop_languages
+                .as_ref()
+                .is_some_and(|ls| ls.iter().any(|x| x == l.as_str()))
+        });
+        let ends = fields.ends_at.map(|end| end.with_timezone(&Utc));
+        let for_time = kind != ContentKind::Event
+            || match self.when {
+                When::Upcoming => ends.is_none_or(|end| end >= now),
+                When::Past => ends.is_some_and(|end| end < now),
+                When::All => true,
+            };
+        let for_material_kind = self
+            .material_kind
+            .is_none_or(|k| fields.material_kind == Some(k));
+        for_language && for_time && for_material_kind
+    }
+}
+
+/// The materials an event links, in its order (none for an event readers cannot see).
+async fn linked_materials(
+    state: &AppState,
+    audience: &Audience,
+    event: Uuid,
+) -> Result<Vec<Uuid>, AppError> {
+    let chain: Vec<String> = audience.locales.iter().map(ToString::to_string).collect();
+    let found = rows(
+        state,
+        ContentKind::Event,
+        audience,
+        Some(&chain),
+        Some(&[event]),
+        None,
+    )
+    .await?;
+    let events = choose(found, &audience.locales);
+    let fields: Option<ItemFields> = events
+        .first()
+        .and_then(|row| ItemFields::deserialize(&row.document_fields).ok());
+    Ok(fields.and_then(|f| f.materials).unwrap_or_default())
+}
+
 /// Stable orders: news newest first, events by start (past ones latest first), pages by
 /// position, materials as linked (or by title); ties by id.
-fn sort(rows: &mut [Row], kind: ContentKind, when: &str, linked: Option<&[Uuid]>) {
+fn sort(rows: &mut [Row], kind: ContentKind, when: When, linked: Option<&[Uuid]>) {
     match (kind, linked) {
         (ContentKind::Material, Some(order)) => {
             rows.sort_by_key(|r| {
@@ -194,7 +237,7 @@ fn sort(rows: &mut [Row], kind: ContentKind, when: &str, linked: Option<&[Uuid]>
         (ContentKind::News, _) => {
             rows.sort_by_key(|r| std::cmp::Reverse((r.sort_at, r.published_at, r.document_id)));
         }
-        (ContentKind::Event, _) if when == "past" => {
+        (ContentKind::Event, _) if when == When::Past => {
             rows.sort_by_key(|r| std::cmp::Reverse((r.sort_at, r.document_id)));
         }
         (ContentKind::Event, _) => rows.sort_by_key(|r| (r.sort_at, r.document_id)),
