@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
-use entity::document::{Column, Entity as Documents};
+use entity::document::{self, Column, Entity as Documents};
 use entity::published_translation::{self, Entity as Published};
 use entity::translation::{self, Entity as Translations};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -64,49 +64,9 @@ pub async fn event_desk(
     let may_read = |country: &CountryCode| {
         policy::authorize(&actor.principal, Action::ReadRegistrations { country }).is_ok()
     };
-    let countries: Vec<CountryCode> = if actor.principal.scope.has_all_countries() {
-        crate::domain::EU_MEMBER_STATES
-            .iter()
-            .filter_map(|code| CountryCode::parse(code).ok())
-            .collect()
-    } else {
-        actor.principal.scope.countries.iter().cloned().collect()
-    };
-    if !countries.iter().any(may_read) {
-        // Asked again through the audited path, so that the refusal is recorded.
-        if let Some(country) = countries.first() {
-            let action = Action::ReadRegistrations { country };
-            audit::authorize(state, actor, action, "registration", None).await?;
-        }
-    }
-
-    let mut query = Documents::find()
-        .filter(Column::Kind.eq(ContentKind::Event.as_str()))
-        .filter(Column::DeletedAt.is_null());
-    if let Some(mine) = in_scope(actor) {
-        query = query.filter(mine);
-    }
-    let documents = query.order_by_asc(Column::Id).all(&state.db).await?;
+    refuse_without_any_country(state, actor, &may_read).await?;
     let now = state.clock.now();
-    let mut events = Vec::new();
-    for document in documents {
-        let Some(country) = load::countries(&document)?.into_iter().next() else {
-            continue;
-        };
-        if !may_read(&country) {
-            continue;
-        }
-        let fields = load::fields(&document)?;
-        let over = is_over(&fields, now);
-        let wanted = match when {
-            When::Upcoming => !over,
-            When::Past => over,
-            When::All => true,
-        };
-        if wanted {
-            events.push((document, country, fields, over));
-        }
-    }
+    let events = organised(state, actor, when, now, &may_read).await?;
     let ids: Vec<Uuid> = events.iter().map(|(d, ..)| d.id).collect();
     let titles = titles(state, &ids).await?;
     let live = live_locales(state, &ids).await?;
@@ -114,29 +74,10 @@ pub async fn event_desk(
         .await?
         .into_iter()
         .collect();
-
-    let preferred = |locale: &str| {
-        actor
-            .principal
-            .scope
-            .covers_locale(&Locale::from_stored(locale.to_owned()))
-    };
     let mut desk: Vec<(bool, DeskEvent)> = events
         .into_iter()
         .map(|(document, country, fields, over)| {
-            let mut named = titles.get(&document.id).cloned().unwrap_or_default();
-            // The source first, then the rest in locale order; the caller's own first.
-            named.sort_by_key(|(locale, _)| {
-                (
-                    !preferred(locale),
-                    *locale != document.source_locale,
-                    locale.clone(),
-                )
-            });
-            let (title_locale, title) = named
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| (document.source_locale.clone(), String::new()));
+            let (title_locale, title) = best_title(actor, &document, &titles);
             let registered = counts.get(&document.id).copied().unwrap_or(0);
             let event = DeskEvent {
                 id: document.id,
@@ -169,6 +110,94 @@ pub async fn event_desk(
         desk.into_iter().map(|(_, event)| event).collect(),
         page,
     ))
+}
+
+/// Someone who may read the sign-ups of none of their countries is refused, through
+/// the audited path, so that the refusal is recorded.
+async fn refuse_without_any_country(
+    state: &AppState,
+    actor: &Actor,
+    may_read: &impl Fn(&CountryCode) -> bool,
+) -> Result<(), AppError> {
+    let countries: Vec<CountryCode> = if actor.principal.scope.has_all_countries() {
+        crate::domain::EU_MEMBER_STATES
+            .iter()
+            .filter_map(|code| CountryCode::parse(code).ok())
+            .collect()
+    } else {
+        actor.principal.scope.countries.iter().cloned().collect()
+    };
+    if !countries.iter().any(may_read)
+        && let Some(country) = countries.first()
+    {
+        let action = Action::ReadRegistrations { country };
+        audit::authorize(state, actor, action, "registration", None).await?;
+    }
+    Ok(())
+}
+
+/// The events the actor organises (their countries, sign-ups they may read) that
+/// `when` asks for, each with its country, details and whether it is over.
+async fn organised(
+    state: &AppState,
+    actor: &Actor,
+    when: When,
+    now: DateTime<Utc>,
+    may_read: &impl Fn(&CountryCode) -> bool,
+) -> Result<Vec<(document::Model, CountryCode, ItemFields, bool)>, AppError> {
+    let mut query = Documents::find()
+        .filter(Column::Kind.eq(ContentKind::Event.as_str()))
+        .filter(Column::DeletedAt.is_null());
+    if let Some(mine) = in_scope(actor) {
+        query = query.filter(mine);
+    }
+    let mut events = Vec::new();
+    for document in query.order_by_asc(Column::Id).all(&state.db).await? {
+        let Some(country) = load::countries(&document)?.into_iter().next() else {
+            continue;
+        };
+        if !may_read(&country) {
+            continue;
+        }
+        let fields = load::fields(&document)?;
+        let over = is_over(&fields, now);
+        let wanted = match when {
+            When::Upcoming => !over,
+            When::Past => over,
+            When::All => true,
+        };
+        if wanted {
+            events.push((document, country, fields, over));
+        }
+    }
+    Ok(events)
+}
+
+/// The title to show: the caller's own languages first, then the source, then the
+/// rest in locale order.
+fn best_title(
+    actor: &Actor,
+    document: &document::Model,
+    titles: &BTreeMap<Uuid, Vec<(String, String)>>,
+) -> (String, String) {
+    let preferred = |locale: &str| {
+        actor
+            .principal
+            .scope
+            .covers_locale(&Locale::from_stored(locale.to_owned()))
+    };
+    let mut named = titles.get(&document.id).cloned().unwrap_or_default();
+    named.sort_by_key(|(locale, _)| {
+        (
+            !preferred(locale),
+            *locale != document.source_locale,
+            locale.clone(),
+        )
+    });
+    named
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| (document.source_locale.clone(), String::new()))
 }
 
 /// Over once it has ended (or started, without an end).

@@ -241,27 +241,7 @@ pub async fn decide(
         Some(document.id.to_string()),
     )
     .await?;
-    let (status, answer, audit_action) = match &decision {
-        Decision::Publish => (
-            ReviewStatus::Published,
-            String::new(),
-            AuditAction::ContentReviewPublish,
-        ),
-        Decision::SendBack { answer } => {
-            let answer = checked_comment("answer", answer)?;
-            if answer.is_empty() {
-                return Err(AppError::invalid(
-                    "answer",
-                    "say what to change, for the author",
-                ));
-            }
-            (
-                ReviewStatus::Returned,
-                answer,
-                AuditAction::ContentReviewReturn,
-            )
-        }
-    };
+    let (status, answer, audit_action) = outcome(&decision)?;
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
     let claimed = Reviews::update_many()
@@ -284,31 +264,7 @@ pub async fn decide(
     audit::record(&txn, now, actor, event).await?;
     txn.commit().await?;
     if matches!(decision, Decision::Publish) {
-        // What was asked to be reviewed, and nothing written since (412 otherwise).
-        let reviewed = Precondition::Tags(vec![etag_of_translation(model.draft_version)]);
-        let published = super::schedule_or_publish(
-            state,
-            actor,
-            kind,
-            document.id,
-            &model.locale,
-            None,
-            &reviewed,
-        )
-        .await;
-        if let Err(err) = published {
-            Reviews::update_many()
-                .col_expr(Column::Status, Expr::value(ReviewStatus::Open.as_str()))
-                .col_expr(Column::DecidedBy, Expr::value(Option::<Uuid>::None))
-                .col_expr(
-                    Column::DecidedAt,
-                    Expr::value(Option::<DateTime<Utc>>::None),
-                )
-                .filter(Column::Id.eq(review))
-                .exec(&state.db)
-                .await?;
-            return Err(err);
-        }
+        publish_reviewed(state, actor, kind, &model).await?;
     }
     let decided = Reviews::find_by_id(review)
         .one(&state.db)
@@ -319,6 +275,60 @@ pub async fn decide(
         .map(|t| t.title)
         .unwrap_or_default();
     review_of(decided, kind, title)
+}
+
+/// What a decision makes of the request: its status, the answer for the author, and
+/// the audit action. Sending back needs an answer.
+fn outcome(decision: &Decision) -> Result<(ReviewStatus, String, AuditAction), AppError> {
+    match decision {
+        Decision::Publish => Ok((
+            ReviewStatus::Published,
+            String::new(),
+            AuditAction::ContentReviewPublish,
+        )),
+        Decision::SendBack { answer } => {
+            let answer = checked_comment("answer", answer)?;
+            if answer.is_empty() {
+                return Err(AppError::invalid(
+                    "answer",
+                    "say what to change, for the author",
+                ));
+            }
+            Ok((
+                ReviewStatus::Returned,
+                answer,
+                AuditAction::ContentReviewReturn,
+            ))
+        }
+    }
+}
+
+/// Publishes what was asked to be reviewed, and nothing written since (412 otherwise);
+/// when publishing fails, the request is open again.
+async fn publish_reviewed(
+    state: &AppState,
+    actor: &Actor,
+    kind: ContentKind,
+    model: &review_request::Model,
+) -> Result<(), AppError> {
+    let reviewed = Precondition::Tags(vec![etag_of_translation(model.draft_version)]);
+    let (id, locale) = (model.document_id, &model.locale);
+    let published =
+        super::schedule_or_publish(state, actor, kind, id, locale, None, &reviewed).await;
+    if let Err(err) = published {
+        Reviews::update_many()
+            .col_expr(Column::Status, Expr::value(ReviewStatus::Open.as_str()))
+            .col_expr(Column::DecidedBy, Expr::value(Option::<Uuid>::None))
+            .col_expr(
+                Column::DecidedAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .filter(Column::Id.eq(model.id))
+            .exec(&state.db)
+            .await?;
+        return Err(err);
+    }
+    Ok(())
 }
 
 /// Closes the open request of a translation that is dropped: nothing is left to review.

@@ -372,34 +372,7 @@ pub async fn drop_translation(
         .exec(work.txn())
         .await?;
     if document.source_locale == locale.as_str() {
-        // Another translation becomes the source, so "outdated" keeps a meaning.
-        let next = Translations::find()
-            .filter(Column::DocumentId.eq(id))
-            .one(work.txn())
-            .await?
-            .ok_or_else(|| AppError::internal("no translation is left"))?;
-        Documents::update_many()
-            .col_expr(
-                DocumentColumn::SourceLocale,
-                Expr::value(next.locale.clone()),
-            )
-            .filter(DocumentColumn::Id.eq(id))
-            .exec(work.txn())
-            .await?;
-        // The others follow the new source as it is now; it follows nothing.
-        let base = sources::latest(work.txn(), id, &next.locale).await?;
-        Translations::update_many()
-            .col_expr(Column::BaseRevisionId, Expr::value(base))
-            .filter(Column::DocumentId.eq(id))
-            .filter(Column::Locale.ne(next.locale.as_str()))
-            .exec(work.txn())
-            .await?;
-        Translations::update_many()
-            .col_expr(Column::BaseRevisionId, Expr::value(Option::<Uuid>::None))
-            .filter(Column::DocumentId.eq(id))
-            .filter(Column::Locale.eq(next.locale.as_str()))
-            .exec(work.txn())
-            .await?;
+        choose_new_source(work.txn(), id).await?;
     }
     if let Some(live) = live {
         let offline = TranslationOffline {
@@ -417,6 +390,38 @@ pub async fn drop_translation(
     audit::record(work.txn(), now, actor, event).await?;
     work.commit().await?;
     item_view::item(state, load::document(&state.db, kind, id).await?).await
+}
+
+/// After the source translation is dropped, another becomes the source, so that
+/// "outdated" keeps a meaning: the others follow it as it is now; it follows nothing.
+async fn choose_new_source(txn: &impl ConnectionTrait, id: Uuid) -> Result<(), AppError> {
+    let next = Translations::find()
+        .filter(Column::DocumentId.eq(id))
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::internal("no translation is left"))?;
+    Documents::update_many()
+        .col_expr(
+            DocumentColumn::SourceLocale,
+            Expr::value(next.locale.clone()),
+        )
+        .filter(DocumentColumn::Id.eq(id))
+        .exec(txn)
+        .await?;
+    let base = sources::latest(txn, id, &next.locale).await?;
+    Translations::update_many()
+        .col_expr(Column::BaseRevisionId, Expr::value(base))
+        .filter(Column::DocumentId.eq(id))
+        .filter(Column::Locale.ne(next.locale.as_str()))
+        .exec(txn)
+        .await?;
+    Translations::update_many()
+        .col_expr(Column::BaseRevisionId, Expr::value(Option::<Uuid>::None))
+        .filter(Column::DocumentId.eq(id))
+        .filter(Column::Locale.eq(next.locale.as_str()))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// Replacing an existing draft needs its ETag; creating a new one needs none.
