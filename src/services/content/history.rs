@@ -59,7 +59,7 @@ pub async fn record_draft(
         Some(&draft.locale),
         action,
         snapshot,
-        actor,
+        Some(actor),
         now,
     )
     .await
@@ -76,10 +76,11 @@ pub async fn record_fields(
         "fields": document.fields, "countries": document.countries, "tags": document.tags,
         "parent_id": document.parent_id, "position": document.position, "version": document.version,
     });
-    insert(txn, document.id, None, action, snapshot, actor, now).await
+    insert(txn, document.id, None, action, snapshot, Some(actor), now).await
 }
 
 /// Records publishing or unpublishing one locale, with what readers see from then on.
+/// `actor` absent: a scheduled publication.
 pub async fn record_publication(
     txn: &impl ConnectionTrait,
     document: Uuid,
@@ -89,18 +90,8 @@ pub async fn record_publication(
     actor: Option<&Actor>,
     now: DateTime<Utc>,
 ) -> Result<Uuid, AppError> {
-    let id = Uuid::now_v7();
-    let model = revision::ActiveModel {
-        id: Set(id),
-        document_id: Set(document),
-        locale: Set(Some(locale.to_string())),
-        action: Set(action.as_str().to_owned()),
-        snapshot: Set(snapshot),
-        created_by: Set(actor.map(Actor::id)),
-        created_at: Set(now),
-    };
-    Revisions::insert(model).exec_without_returning(txn).await?;
-    Ok(id)
+    let locale = Some(locale.as_str());
+    insert(txn, document, locale, action, snapshot, actor, now).await
 }
 
 async fn insert(
@@ -109,7 +100,7 @@ async fn insert(
     locale: Option<&str>,
     action: RevisionAction,
     snapshot: Value,
-    actor: &Actor,
+    actor: Option<&Actor>,
     now: DateTime<Utc>,
 ) -> Result<Uuid, AppError> {
     let id = Uuid::now_v7();
@@ -119,7 +110,7 @@ async fn insert(
         locale: Set(locale.map(str::to_owned)),
         action: Set(action.as_str().to_owned()),
         snapshot: Set(snapshot),
-        created_by: Set(Some(actor.id())),
+        created_by: Set(actor.map(Actor::id)),
         created_at: Set(now),
     };
     Revisions::insert(model).exec_without_returning(txn).await?;
