@@ -345,11 +345,18 @@ pub async fn erase(state: &AppState, actor: &Actor, event: Uuid, id: Uuid) -> Re
         )));
     }
     let now = state.clock.now();
-    // Readers see how many signed up (and so whether the event is full).
+    // Readers see how many signed up (and so whether the event is full), on every site
+    // that shows a live version: those carry the countries they were published with.
+    let live = entity::published_translation::Entity::find()
+        .filter(entity::published_translation::Column::DocumentId.eq(event))
+        .all(work.txn())
+        .await?;
+    let mut shown_in: Vec<&serde_json::Value> = live.iter().map(|l| &l.countries).collect();
+    shown_in.push(&countries);
     let erased = ItemOfCountries {
         item_id: event,
         kind: ContentKind::Event,
-        countries: countries.clone(),
+        countries: countries_of_all(&shown_in),
     };
     work.record(DomainEvent::RegistrationErased(erased), now)
         .await?;
@@ -362,11 +369,11 @@ pub async fn erase(state: &AppState, actor: &Actor, event: Uuid, id: Uuid) -> Re
     Ok(())
 }
 
-/// The event's country, and its countries as a write announces them.
+/// The event's country, and its countries as stored (a JSON array).
 async fn event_country(
     state: &AppState,
     event: Uuid,
-) -> Result<(CountryCode, Vec<String>), AppError> {
+) -> Result<(CountryCode, serde_json::Value), AppError> {
     let found = entity::document::Entity::find_by_id(event)
         .filter(entity::document::Column::Kind.eq(ContentKind::Event.as_str()))
         .one(&state.db)
@@ -376,5 +383,5 @@ async fn event_country(
         .into_iter()
         .next()
         .ok_or_else(|| AppError::internal("an event without a country"))?;
-    Ok((country, countries_of_all(&[&found.countries])))
+    Ok((country, found.countries))
 }

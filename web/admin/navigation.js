@@ -19,8 +19,9 @@ export function mayLeave() {
  * unsaved, unless `asking` is false (the screen moves on after its own successful write).
  */
 export function navigate(path, { replace = false, asking = true } = {}) {
+  // Marks are not cleared here: a screen that stays (another language tab of the same
+  // item) keeps its own; those of a screen that goes are removed as it goes.
   if (asking && !mayLeave()) return;
-  unsaved.clear();
   if (replace) history.replaceState(null, "", path);
   else history.pushState(null, "", path);
   window.dispatchEvent(new Event("buysocial:navigate"));
