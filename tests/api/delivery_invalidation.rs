@@ -15,7 +15,50 @@ backend_tests!(
     a_site_change_or_a_trash_reaches_every_response_concerned,
     concurrent_misses_of_one_response_render_it_once,
     an_erased_sign_up_and_a_renamed_file_reach_readers_at_once,
+    an_erased_sign_up_reaches_the_sites_of_the_live_event_whatever_its_draft_says,
 );
+
+async fn an_erased_sign_up_reaches_the_sites_of_the_live_event_whatever_its_draft_says(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    site(&app, &admin, "pt", "PT", "pt").await;
+    let capacity = json!({ "capacity": 1 });
+    let (slug, id) = crate::registrations::event(&app, &admin, "PT", 10, capacity).await;
+    let person = crate::registrations::person("rui@example.pt");
+    let signed_up = crate::registrations::register(&app, &slug, &person).await;
+    assert_eq!(
+        signed_up.status(),
+        StatusCode::CREATED,
+        "{}",
+        signed_up.text().await.unwrap()
+    );
+    let portuguese = "/api/v1/events?site=pt";
+    assert_eq!(read(&app, portuguese).await["items"][0]["status"], "full");
+    // The draft moves to Spain; readers of the Portuguese site still see the live event.
+    let moved = app
+        .send_if_match(
+            Method::PATCH,
+            &format!("/api/v1/admin/events/{id}"),
+            &admin,
+            Some("\"d1\""),
+            &json!({ "countries": ["ES"] }),
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let listed: Value = app
+        .get_json(&format!("/api/v1/admin/events/{id}/registrations"), &admin)
+        .await;
+    let erase = format!(
+        "/api/v1/admin/events/{id}/registrations/{}",
+        listed[0]["id"].as_str().unwrap()
+    );
+    let erased = app.send(Method::DELETE, &erase, Some(&admin), None).await;
+    assert_eq!(erased.status(), StatusCode::NO_CONTENT);
+    let shown = read(&app, portuguese).await;
+    assert_eq!(shown["items"][0]["status"], "upcoming", "{shown}");
+}
 
 async fn an_erased_sign_up_and_a_renamed_file_reach_readers_at_once(backend: Backend) {
     let app = TestApp::spawn(backend).await;

@@ -69,11 +69,7 @@ async fn restoring_a_revision_over_a_schedule_says_what_happens_to_it(backend: B
         restore(editor.clone(), "?schedule=keep").await.status(),
         StatusCode::OK
     );
-    app.clock.advance(chrono::TimeDelta::hours(2));
-    let ran = buysocial::services::content::run_due_schedules(&app.state)
-        .await
-        .unwrap();
-    assert_eq!(ran, 1);
+    assert_eq!(schedules_run_in(&app, 2).await, 1);
     let live = crate::delivery::read(&app, "/api/v1/news/kvietimas?locale=lt").await;
     assert_eq!(live["title"], "Kvietimas", "the restored draft went live");
 }
@@ -116,11 +112,7 @@ async fn a_replaced_file_goes_live_with_the_schedule_that_was_waiting_for_it(bac
         .unwrap();
     let replacement = crate::assets::created(replaced).await;
 
-    app.clock.advance(chrono::TimeDelta::hours(2));
-    let ran = buysocial::services::content::run_due_schedules(&app.state)
-        .await
-        .unwrap();
-    assert_eq!(ran, 1);
+    assert_eq!(schedules_run_in(&app, 2).await, 1);
     let item: Value = app
         .get_json(&format!("/api/v1/admin/materials/{id}"), &editor)
         .await;
@@ -157,13 +149,7 @@ async fn changing_details_of_a_scheduled_item_says_what_happens_to_the_schedule(
     )
     .await;
     assert_eq!(change(editor.clone(), keep).await.status(), StatusCode::OK);
-    app.clock.advance(chrono::TimeDelta::hours(2));
-    assert_eq!(
-        buysocial::services::content::run_due_schedules(&app.state)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(schedules_run_in(&app, 2).await, 1);
     let live = crate::delivery::read(&app, "/api/v1/news/kvietimas?locale=lt").await;
     assert_eq!(
         live["date"], "2027-01-15",
@@ -394,6 +380,14 @@ async fn an_editor_asks_a_colleague_for_review_and_not_themselves(backend: Backe
     assert_eq!(queue(colleague.clone()).await, 1);
 }
 
+/// Moves the clock `hours` on and runs the schedules then due; how many ran.
+async fn schedules_run_in(app: &TestApp, hours: i64) -> usize {
+    app.clock.advance(chrono::TimeDelta::hours(hours));
+    buysocial::services::content::run_due_schedules(&app.state)
+        .await
+        .unwrap()
+}
+
 /// A news item in Lithuania with its `lt` publication scheduled in an hour by `editor`.
 async fn scheduled_news(app: &TestApp, editor: &str) -> String {
     let id = crate::delivery::create(
@@ -442,13 +436,7 @@ async fn a_scheduled_translation_saved_again_publishes_the_new_draft_when_kept(b
             .len(),
         1
     );
-    app.clock.advance(chrono::TimeDelta::hours(2));
-    assert_eq!(
-        buysocial::services::content::run_due_schedules(&app.state)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(schedules_run_in(&app, 2).await, 1);
     let live = crate::delivery::read(&app, "/api/v1/news/kvietimas?locale=lt").await;
     assert_eq!(
         live["title"], "Kvietimas teikti paraiškas",
@@ -509,14 +497,7 @@ async fn schedules_are_cancelled_and_moved_by_whoever_may_publish(backend: Backe
         StatusCode::NOT_FOUND,
     )
     .await;
-    app.clock.advance(chrono::TimeDelta::hours(4));
-    assert_eq!(
-        buysocial::services::content::run_due_schedules(&app.state)
-            .await
-            .unwrap(),
-        0,
-        "nothing left to run"
-    );
+    assert_eq!(schedules_run_in(&app, 4).await, 0, "nothing left to run");
 }
 
 async fn a_schedule_that_failed_is_shown_with_why_until_published(backend: Backend) {
@@ -535,10 +516,7 @@ async fn a_schedule_that_failed_is_shown_with_why_until_published(backend: Backe
         &json!({ "role": "author" }),
     )
     .await;
-    app.clock.advance(chrono::TimeDelta::hours(2));
-    buysocial::services::content::run_due_schedules(&app.state)
-        .await
-        .unwrap();
+    schedules_run_in(&app, 2).await;
     let item: Value = app
         .get_json(&format!("/api/v1/admin/news/{id}"), &admin)
         .await;

@@ -227,18 +227,8 @@ pub async fn update(
         return Err(stale(saved_meanwhile.version));
     }
     let changed = load::document(work.txn(), kind, id).await?;
-    if let Some((pending, choice)) = &scheduled {
-        let kept_by = actor.user().map(|u| u.id);
-        super::schedules::settle_after_details(
-            work.txn(),
-            pending,
-            *choice,
-            changed.version,
-            kept_by,
-            now,
-        )
-        .await?;
-    }
+    let chosen = scheduled.as_ref();
+    schedules::settle_after_details(work.txn(), chosen, changed.version, actor, now).await?;
     history::record_fields(work.txn(), &changed, RevisionAction::Fields, actor, now).await?;
     audit::record(
         work.txn(),

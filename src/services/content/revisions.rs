@@ -166,10 +166,7 @@ impl Restoring<'_> {
         audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
         let input = self.text_input().await;
         // The revision was valid when taken; limits and files may have changed since.
-        let mut errors = crate::error::FieldErrors::new();
-        translations::validate(state, &input, "", &mut errors);
-        translations::check_file(state, kind, &input, "", &mut errors).await?;
-        errors.finish()?;
+        translations::check_input(state, kind, &input).await?;
         let scheduled =
             schedules::choice_for_draft(state, actor, &countries, id, &locale, self.schedule)
                 .await?;
@@ -186,11 +183,8 @@ impl Restoring<'_> {
             now,
         )
         .await?;
-        if let Some((pending, choice)) = &scheduled {
-            let versions = (version, self.document.version);
-            let kept_by = actor.user().map(|u| u.id);
-            schedules::settle_after_draft(&txn, pending, *choice, versions, kept_by, now).await?;
-        }
+        let versions = (version, self.document.version);
+        schedules::settle_after_draft(&txn, scheduled.as_ref(), versions, actor, now).await?;
         let event = Event::success(AuditAction::ContentRestoreRevision, kind.as_str(), id)
             .with_details(json!({
                 "revision": self.revision.id, "locale": locale.as_str(),
@@ -258,11 +252,8 @@ impl Restoring<'_> {
         let now = state.clock.now();
         let txn = crate::db::begin_write(&state.db).await?;
         let changed = self.write_details(&txn, &fields, now).await?;
-        if let Some((pending, choice)) = &scheduled {
-            let kept_by = actor.user().map(|u| u.id);
-            schedules::settle_after_details(&txn, pending, *choice, changed.version, kept_by, now)
-                .await?;
-        }
+        schedules::settle_after_details(&txn, scheduled.as_ref(), changed.version, actor, now)
+            .await?;
         record_fields(&txn, &changed, RevisionAction::Restore, actor, now).await?;
         let event = Event::success(AuditAction::ContentRestoreRevision, kind.as_str(), id)
             .with_details(json!({

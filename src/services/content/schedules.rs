@@ -149,23 +149,26 @@ pub async fn choice_for_details(
 }
 
 /// Inside the details' transaction: keeps the schedules for the new details, or
-/// cancels them.
+/// cancels them, as chosen by `actor` (nothing when none was pending).
 ///
 /// A kept schedule runs as whoever kept it: they chose what it publishes. One that
 /// pins no versions (scheduled before versions were pinned) stays as it is.
 pub async fn settle_after_details(
     txn: &impl ConnectionTrait,
-    scheduled: &[schedule::Model],
-    choice: ScheduleChoice,
+    chosen: Option<&(Vec<schedule::Model>, ScheduleChoice)>,
     document_version: i64,
-    kept_by: Option<Uuid>,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let Some((scheduled, choice)) = chosen else {
+        return Ok(());
+    };
+    let kept_by = actor.user().map(|u| u.id);
     for pending in scheduled {
         let update = Schedules::update_many()
             .filter(Column::Id.eq(pending.id))
             .filter(Column::DoneAt.is_null());
-        let update = match choice {
+        let update = match *choice {
             ScheduleChoice::Keep => update
                 .filter(Column::DocumentVersion.is_not_null())
                 .col_expr(Column::DocumentVersion, Expr::value(Some(document_version)))
@@ -183,15 +186,19 @@ pub async fn settle_after_details(
 }
 
 /// Inside the draft's transaction: keeps the schedule for the new draft (and the
-/// item's current details), or cancels it.
+/// item's current details), or cancels it, as chosen by `actor` (nothing when none was
+/// pending).
 pub async fn settle_after_draft(
     txn: &impl ConnectionTrait,
-    scheduled: &schedule::Model,
-    choice: ScheduleChoice,
+    chosen: Option<&(schedule::Model, ScheduleChoice)>,
     (draft_version, document_version): (i64, i64),
-    kept_by: Option<Uuid>,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let Some((scheduled, choice)) = chosen else {
+        return Ok(());
+    };
+    let kept_by = actor.user().map(|u| u.id);
     let update = Schedules::update_many()
         .filter(Column::Id.eq(scheduled.id))
         .filter(Column::DoneAt.is_null());

@@ -90,6 +90,19 @@ pub fn validate(
     }
 }
 
+/// A draft to write, checked as a whole: its fields' bounds and its file. One 422
+/// names every problem.
+pub async fn check_input(
+    state: &AppState,
+    kind: ContentKind,
+    input: &TranslationInput,
+) -> Result<(), AppError> {
+    let mut errors = FieldErrors::new();
+    validate(state, input, "", &mut errors);
+    check_file(state, kind, input, "", &mut errors).await?;
+    errors.finish()
+}
+
 /// Materials may name a file per locale; it must be an existing asset.
 pub async fn check_file(
     state: &AppState,
@@ -153,10 +166,7 @@ pub async fn put_translation(
     audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
     let current = load::translation(&state.db, id, &locale).await?;
     check_precondition(precondition, current.as_ref())?;
-    let mut errors = FieldErrors::new();
-    validate(state, &input, "", &mut errors);
-    check_file(state, kind, &input, "", &mut errors).await?;
-    errors.finish()?;
+    check_input(state, kind, &input).await?;
     let scheduled =
         schedules::choice_for_draft(state, actor, &countries, id, &locale, schedule).await?;
 
@@ -172,11 +182,8 @@ pub async fn put_translation(
         now,
     )
     .await?;
-    if let Some((pending, choice)) = &scheduled {
-        let versions = (version, document.version);
-        let kept_by = actor.user().map(|u| u.id);
-        schedules::settle_after_draft(work.txn(), pending, *choice, versions, kept_by, now).await?;
-    }
+    let versions = (version, document.version);
+    schedules::settle_after_draft(work.txn(), scheduled.as_ref(), versions, actor, now).await?;
     let schedule = scheduled.map(|(_, choice)| match choice {
         ScheduleChoice::Keep => "kept for this draft",
         ScheduleChoice::Cancel => "cancelled",
