@@ -7,6 +7,10 @@
 //! `/admin/v/{version}/`, a version made from the files' contents, so that they are
 //! cached for a year and a new build is fetched at once. Every answer carries a strict
 //! Content-Security-Policy: scripts and styles only from files, no framing.
+//!
+//! For work on the app itself, `BUYSOCIAL_ADMIN_DIR` names a folder to read the files
+//! from at start instead (the `web/admin` of a checkout), so that a change to the app
+//! needs a restart but no rebuild.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,6 +22,9 @@ use poem::{Endpoint, IntoResponse, Request, Response};
 use sha2::{Digest, Sha256};
 
 static FILES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/web/admin");
+
+/// Names a folder to serve the app from instead of the copy built in (development).
+pub const ADMIN_DIR_ENV: &str = "BUYSOCIAL_ADMIN_DIR";
 
 pub const PREFIX: &str = "/admin";
 
@@ -53,10 +60,17 @@ pub struct AdminApp {
 
 impl AdminApp {
     pub fn load() -> Self {
+        let mut all = Vec::new();
+        match std::env::var_os(ADMIN_DIR_ENV) {
+            Some(dir) => read_folder(std::path::Path::new(&dir), "", &mut all),
+            None => collect(&FILES, &mut all),
+        }
+        Self::from_files(all)
+    }
+
+    fn from_files(mut all: Vec<(String, Bytes)>) -> Self {
         let mut files = HashMap::new();
         let mut digest = Sha256::new();
-        let mut all = Vec::new();
-        collect(&FILES, &mut all);
         all.sort_by(|a, b| a.0.cmp(&b.0));
         for (path, contents) in &all {
             digest.update(path.as_bytes());
@@ -67,10 +81,10 @@ impl AdminApp {
         let mut shell = File::new(Bytes::new(), "text/html; charset=utf-8");
         for (path, contents) in all {
             if path == "index.html" {
-                let html = String::from_utf8_lossy(contents).replace("{{base}}", &base);
+                let html = String::from_utf8_lossy(&contents).replace("{{base}}", &base);
                 shell = File::new(Bytes::from(html), "text/html; charset=utf-8");
             } else {
-                let file = File::new(Bytes::from_static(contents), content_type(&path));
+                let file = File::new(contents, content_type(&path));
                 files.insert(path, file);
             }
         }
@@ -103,15 +117,39 @@ impl AdminApp {
     }
 }
 
-fn collect(dir: &'static Dir<'static>, into: &mut Vec<(String, &'static [u8])>) {
+fn collect(dir: &'static Dir<'static>, into: &mut Vec<(String, Bytes)>) {
     for file in dir.files() {
         into.push((
             file.path().to_string_lossy().replace('\\', "/"),
-            file.contents(),
+            Bytes::from_static(file.contents()),
         ));
     }
     for sub in dir.dirs() {
         collect(sub, into);
+    }
+}
+
+/// The files under `dir`, named by their path below it. A file that cannot be read is
+/// left out with a warning: this is a developer's folder, and the missing file shows.
+fn read_folder(dir: &std::path::Path, prefix: &str, into: &mut Vec<(String, Bytes)>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => {
+            tracing::warn!(dir = %dir.display(), %error, "cannot read the admin app's folder");
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        let path = entry.path();
+        if path.is_dir() {
+            read_folder(&path, &format!("{name}/"), into);
+        } else {
+            match std::fs::read(&path) {
+                Ok(contents) => into.push((name, Bytes::from(contents))),
+                Err(error) => tracing::warn!(file = %path.display(), %error, "cannot read"),
+            }
+        }
     }
 }
 
@@ -172,4 +210,35 @@ fn not_found() -> Response {
 pub fn endpoint() -> impl Endpoint<Output = Response> {
     let app = Arc::new(AdminApp::load());
     poem::endpoint::make_sync(move |req: Request| app.answer(&req))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_is_served_like_the_built_in_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("index.html"),
+            "<script src=\"{{base}}/app.js\">",
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("api")).unwrap();
+        std::fs::write(dir.path().join("api/items.js"), "export {};").unwrap();
+        let mut all = Vec::new();
+        read_folder(dir.path(), "", &mut all);
+        let app = AdminApp::from_files(all);
+
+        assert!(app.files.contains_key("api/items.js"));
+        let shell = String::from_utf8_lossy(&app.shell.body).into_owned();
+        assert_eq!(
+            shell,
+            format!("<script src=\"/admin/v/{}/app.js\">", app.version)
+        );
+        assert_eq!(
+            app.files["api/items.js"].content_type,
+            "text/javascript; charset=utf-8"
+        );
+    }
 }

@@ -79,7 +79,10 @@ class Api:
 @pytest.fixture(scope="module")
 def server():
     with tempfile.TemporaryDirectory() as workdir:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("BUYSOCIAL_")}
+        # The server's settings come from here alone; BUYSOCIAL_ADMIN_DIR (serve the app
+        # from a checkout's web/admin, for work on the app without a rebuild) passes.
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("BUYSOCIAL_") or k == "BUYSOCIAL_ADMIN_DIR"}
         env.update({
             "BUYSOCIAL__SERVER__BIND": "127.0.0.1:0",
             "BUYSOCIAL__LOG__LEVEL": "warn",
