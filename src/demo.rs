@@ -119,7 +119,7 @@ fn demo_routes(code: &str) -> Vec<RouteFields> {
 
 pub async fn first_admin(state: &AppState) -> Result<User, AppError> {
     let model = entity::user::Entity::find()
-        .filter(entity::user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(entity::user::Column::Role.eq(Role::Admin))
         .filter(entity::user::Column::DisabledAt.is_null())
         .order_by_asc(entity::user::Column::CreatedAt)
         .one(&state.db)

@@ -2,21 +2,22 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::values::{Role, TokenKind};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "api_tokens")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub name: String,
-    /// `delivery`, `preview` or `admin`.
-    pub kind: String,
+    pub kind: TokenKind,
     #[sea_orm(unique)]
     pub token_hash: String,
     /// The first characters of the secret, e.g. `bsd_3f9a…`.
     pub hint: String,
     pub site_code: Option<String>,
     /// For admin tokens: the role they act with.
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub scope_countries: Json,
     pub scope_locales: Json,
     pub created_by: Option<Uuid>,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::values::AuditOutcome;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_log")]
 pub struct Model {
@@ -21,8 +23,7 @@ pub struct Model {
     pub actor_countries: Option<Json>,
     /// e.g. `user.create`, `auth.login`, `permission.denied`.
     pub action: String,
-    /// `success`, `failure` or `denied`.
-    pub outcome: String,
+    pub outcome: AuditOutcome,
     pub resource_kind: String,
     pub resource_id: Option<String>,
     pub client_addr: Option<String>,

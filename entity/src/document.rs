@@ -2,13 +2,14 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::values::ContentKind;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "documents")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    /// `page`, `news`, `event` or `material`.
-    pub kind: String,
+    pub kind: ContentKind,
     /// Kind-specific language-neutral fields (JSON object).
     pub fields: Json,
     /// JSON array of the country codes the item concerns; empty: EU-wide.

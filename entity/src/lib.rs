@@ -17,6 +17,7 @@ pub mod site;
 pub mod slug_redirect;
 pub mod translation;
 pub mod user;
+pub mod values;
 pub mod webhook;
 pub mod webhook_attempt;
 pub mod webhook_delivery;

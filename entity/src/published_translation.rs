@@ -3,6 +3,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::values::ContentKind;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "published_translations")]
 pub struct Model {
@@ -10,7 +12,7 @@ pub struct Model {
     pub document_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub locale: String,
-    pub kind: String,
+    pub kind: ContentKind,
     pub slug: String,
     pub title: String,
     pub summary: String,

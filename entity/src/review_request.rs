@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::values::ReviewStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "review_requests")]
 pub struct Model {
@@ -9,8 +11,7 @@ pub struct Model {
     pub id: Uuid,
     pub document_id: Uuid,
     pub locale: String,
-    /// `open`, `published`, `returned` or `withdrawn`.
-    pub status: String,
+    pub status: ReviewStatus,
     /// The requester's message.
     pub comment: String,
     /// The draft version to review: publishing it needs the draft unchanged since.

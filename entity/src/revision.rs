@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::values::RevisionAction;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "revisions")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     /// The translation's locale; `None` for a change of the neutral fields.
     pub locale: Option<String>,
     /// `create`, `draft`, `fields`, `publish`, `unpublish`, `restore`.
-    pub action: String,
+    pub action: RevisionAction,
     pub snapshot: Json,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,

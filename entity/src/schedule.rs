@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::values::{ScheduleAction, ScheduleOutcome};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "schedules")]
 pub struct Model {
@@ -9,14 +11,13 @@ pub struct Model {
     pub id: Uuid,
     pub document_id: Uuid,
     pub locale: String,
-    /// `publish` or `unpublish`.
-    pub action: String,
+    pub action: ScheduleAction,
     pub run_at: DateTimeUtc,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub done_at: Option<DateTimeUtc>,
-    /// `done`, `cancelled`, or why it failed.
-    pub outcome: Option<String>,
+    /// Unset while it waits.
+    pub outcome: Option<ScheduleOutcome>,
     /// For a publish: the draft and neutral-field versions that were scheduled.
     pub draft_version: Option<i64>,
     pub document_version: Option<i64>,

@@ -2,11 +2,13 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::values::ContentKind;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "slug_redirects")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub kind: String,
+    pub kind: ContentKind,
     #[sea_orm(primary_key, auto_increment = false)]
     pub locale: String,
     #[sea_orm(primary_key, auto_increment = false)]

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::values::ContentKind;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "translations")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub document_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub locale: String,
-    pub kind: String,
+    pub kind: ContentKind,
     pub slug: String,
     pub title: String,
     pub summary: String,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::values::Role;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
@@ -14,7 +16,7 @@ pub struct Model {
     /// An argon2id PHC string.
     pub password_hash: String,
     /// `admin`, `editor`, `author` or `viewer`.
-    pub role: String,
+    pub role: Role,
     /// JSON array of country codes the user may work on; empty means all.
     pub scope_countries: Json,
     /// JSON array of locales the user may work on; empty means all.

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::values::DeliveryStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "webhook_deliveries")]
 pub struct Model {
@@ -16,8 +18,7 @@ pub struct Model {
     pub sequence: i64,
     /// The JSON body, byte for byte as every attempt sends it.
     pub body: String,
-    /// `pending`, `delivered` or `failed`.
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     /// When it is due; while an instance sends it, when that claim lapses.
     pub next_attempt_at: DateTimeUtc,

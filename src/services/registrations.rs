@@ -375,7 +375,7 @@ async fn event_country(
     event: Uuid,
 ) -> Result<(CountryCode, serde_json::Value), AppError> {
     let found = entity::document::Entity::find_by_id(event)
-        .filter(entity::document::Column::Kind.eq(ContentKind::Event.as_str()))
+        .filter(entity::document::Column::Kind.eq(ContentKind::Event))
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("there is no event {event}")))?;

@@ -15,7 +15,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
 use crate::services::kernel::audit::{self, AuditAction, Event};
-pub use crate::services::kernel::identity::{ApiToken, PreviewOf, TokenKind};
+pub use crate::services::kernel::identity::{ApiToken, PreviewOf, TokenKind, secret_prefix};
 use crate::services::pagination::{PageRequest, Paged};
 use crate::services::{scopes, sites};
 use crate::state::AppState;
@@ -46,7 +46,7 @@ pub async fn insert_preview_link(
     expires_at: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let kind = TokenKind::Preview;
-    let secret = token::generate(kind.prefix());
+    let secret = token::generate(secret_prefix(kind));
     let (countries, locales) = scopes::to_json(&Scope::default());
     let model = api_token::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -54,7 +54,7 @@ pub async fn insert_preview_link(
             "Preview link: {} {} on {site}",
             preview_of.document_id, preview_of.locale
         )),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind),
         token_hash: Set(token::hash(&secret)),
         hint: Set(secret.chars().take(10).collect()),
         site_code: Set(Some(site.to_owned())),
@@ -134,16 +134,16 @@ pub async fn create(
         ));
     }
 
-    let secret = token::generate(kind.prefix());
+    let secret = token::generate(secret_prefix(kind));
     let (countries, locales) = scopes::to_json(&scope);
     let model = api_token::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind),
         token_hash: Set(token::hash(&secret)),
         hint: Set(secret.chars().take(10).collect()),
         site_code: Set(site.map(|s| s.as_str().to_owned())),
-        role: Set(new.role.map(|r| r.as_str().to_owned())),
+        role: Set(new.role),
         scope_countries: Set(countries),
         scope_locales: Set(locales),
         created_by: Set(actor.user().map(|u| u.id)),
@@ -230,7 +230,7 @@ pub async fn live_admin_tokens_of(
         return Ok(Vec::new());
     }
     Ok(Tokens::find()
-        .filter(Column::Kind.eq(TokenKind::Admin.as_str()))
+        .filter(Column::Kind.eq(TokenKind::Admin))
         .filter(Column::RevokedAt.is_null())
         .filter(Column::CreatedBy.is_in(users.iter().copied()))
         .all(db)

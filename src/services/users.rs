@@ -140,7 +140,7 @@ async fn prepare(state: &AppState, new: NewUser) -> Result<user::ActiveModel, Ap
         email: Set(email.as_str().to_owned()),
         display_name: Set(display_name),
         password_hash: Set(password_hash),
-        role: Set(new.role.as_str().to_owned()),
+        role: Set(new.role),
         scope_countries: Set(countries),
         scope_locales: Set(locales),
         must_change_password: Set(new.must_change_password),
@@ -173,7 +173,7 @@ pub async fn list(
     audit::authorize(state, actor, Action::ManageUsers, "user", None).await?;
     let mut query = Users::find().order_by_asc(Column::Email);
     if let Some(role) = filter.role {
-        query = query.filter(Column::Role.eq(role.as_str()));
+        query = query.filter(Column::Role.eq(role));
     }
     let Some(raw_country) = filter.country else {
         let paginator = query.paginate(&state.db, page.size);
@@ -278,7 +278,7 @@ pub async fn update(
         display_name: Set(checked
             .display_name
             .unwrap_or_else(|| current.display_name.clone())),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         scope_countries: Set(countries),
         scope_locales: Set(locales),
         must_change_password: Set(changes
@@ -431,7 +431,7 @@ async fn ensure_another_active_admin(
     except: Uuid,
 ) -> Result<(), AppError> {
     let others = Users::find()
-        .filter(Column::Role.eq(Role::Admin.as_str()))
+        .filter(Column::Role.eq(Role::Admin))
         .filter(Column::DisabledAt.is_null())
         .filter(Column::Id.ne(except))
         .lock_exclusive()

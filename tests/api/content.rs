@@ -449,7 +449,7 @@ async fn slugs_are_generated_unique_and_redirected(backend: Backend) {
     .await;
     publish(&app, &admin, "pages", id, "el").await;
     let redirect = entity::slug_redirect::Entity::find_by_id((
-        "page".to_owned(),
+        entity::values::ContentKind::Page,
         "el".to_owned(),
         "koinonika-upeuthunes-demosies-sumbaseis".to_owned(),
     ))
@@ -1232,7 +1232,7 @@ async fn a_schedule_publishes_only_what_was_reviewed_by_someone_still_allowed(ba
         .await
         .unwrap()
         .into_iter()
-        .filter_map(|s| s.outcome)
+        .filter_map(|s| s.outcome.map(|o| o.to_string()))
         .collect();
     assert!(outcomes.iter().any(|o| o == "cancelled"), "{outcomes:?}");
     assert!(

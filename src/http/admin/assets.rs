@@ -373,7 +373,10 @@ impl AssetsApi {
             asset: AssetResponse::of(asset, self.state.settings.server.files_base()),
             used_by: users
                 .into_iter()
-                .map(|(kind, id)| AssetUse { kind, id })
+                .map(|(kind, id)| AssetUse {
+                    kind: kind.to_string(),
+                    id,
+                })
                 .collect(),
         }))
     }

@@ -102,7 +102,7 @@ impl From<AuditRecord> for AuditEntry {
                     .unwrap_or_default()
             }),
             action: e.action,
-            outcome: e.outcome,
+            outcome: e.outcome.to_string(),
             resource_kind: e.resource_kind,
             resource_id: e.resource_id,
             resource_label: record.resource_label,

@@ -2,6 +2,7 @@
 //! deliveries and attempts, a test ping and redelivery.
 
 use chrono::{DateTime, Utc};
+use entity::values::DeliveryStatus as Stored;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::types::MaybeUndefined;
@@ -128,20 +129,22 @@ enum DeliveryStatus {
     Failed,
 }
 
-impl DeliveryStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Delivered => "delivered",
-            Self::Failed => "failed",
+impl From<Stored> for DeliveryStatus {
+    fn from(stored: Stored) -> Self {
+        match stored {
+            Stored::Pending => Self::Pending,
+            Stored::Delivered => Self::Delivered,
+            Stored::Failed => Self::Failed,
         }
     }
+}
 
-    fn from_stored(raw: &str) -> Self {
-        match raw {
-            "delivered" => Self::Delivered,
-            "failed" => Self::Failed,
-            _ => Self::Pending,
+impl From<DeliveryStatus> for Stored {
+    fn from(wire: DeliveryStatus) -> Self {
+        match wire {
+            DeliveryStatus::Pending => Self::Pending,
+            DeliveryStatus::Delivered => Self::Delivered,
+            DeliveryStatus::Failed => Self::Failed,
         }
     }
 }
@@ -188,7 +191,7 @@ struct DeliveryResponse {
 impl From<DeliveryView> for DeliveryResponse {
     fn from(view: DeliveryView) -> Self {
         let d = view.delivery;
-        let status = DeliveryStatus::from_stored(&d.status);
+        let status = DeliveryStatus::from(d.status);
         Self {
             id: d.id,
             event_type: d.event_type,
@@ -376,7 +379,7 @@ impl WebhooksApi {
         per_page: Query<Option<u64>>,
     ) -> Result<Json<DeliveryList>, ApiError<ReadErrors>> {
         let page = PageRequest::parse(page.0, per_page.0, &self.state.settings.api)?;
-        let status = status.0.map(|s| s.as_str().to_owned());
+        let status = status.0.map(Stored::from);
         let paged = webhooks::deliveries(&self.state, &auth.0, id.0, status, page).await?;
         Ok(Json(DeliveryList {
             page: PageInfo::of(&paged),

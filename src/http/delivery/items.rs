@@ -12,7 +12,7 @@ use super::dto::{
     EventItem, EventList, ListParts, MaterialItem, MaterialList, NewsItem, NewsList, PageItem,
     PageList,
 };
-use super::params::QueryParams;
+use super::params::{self, QueryParams};
 use super::respond::{Answer, JsonBytes, Rendered, respond};
 use super::{DeliveryErrors, VARY};
 use crate::domain::content::ContentKind;
@@ -88,12 +88,12 @@ enum When {
     All,
 }
 
-impl When {
-    fn as_str(self) -> &'static str {
-        match self {
-            When::Upcoming => "upcoming",
-            When::Past => "past",
-            When::All => "all",
+impl From<When> for delivery::When {
+    fn from(when: When) -> Self {
+        match when {
+            When::Upcoming => Self::Upcoming,
+            When::Past => Self::Past,
+            When::All => Self::All,
         }
     }
 }
@@ -228,7 +228,7 @@ impl ItemsApi {
         per_page: Query<Option<u64>>,
     ) -> ListResult<NewsList> {
         let filter = ListFilter {
-            country: country.0,
+            country: params::country(country.0)?,
             tag: tag.0,
             ..ListFilter::default()
         };
@@ -314,10 +314,10 @@ impl ItemsApi {
         per_page: Query<Option<u64>>,
     ) -> ListResult<EventList> {
         let filter = ListFilter {
-            country: country.0,
+            country: params::country(country.0)?,
             tag: tag.0,
-            when: when.0.map(|w| w.as_str().to_owned()),
-            language: language.0,
+            when: when.0.map(Into::into).unwrap_or_default(),
+            language: params::language(&self.state, language.0)?,
             ..ListFilter::default()
         };
         self.list_of(
@@ -407,7 +407,7 @@ impl ItemsApi {
     ) -> ListResult<MaterialList> {
         let filter = ListFilter {
             event: event.0,
-            material_kind: material_kind.0.map(|k| k.as_str().to_owned()),
+            material_kind: material_kind.0.map(Into::into),
             ..ListFilter::default()
         };
         self.list_of(

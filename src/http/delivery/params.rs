@@ -4,6 +4,7 @@
 use poem::Request;
 
 use crate::domain::content::ContentKind;
+use crate::domain::{CountryCode, Locale};
 use crate::error::AppError;
 use crate::http::client;
 use crate::services::delivery::{self, Audience};
@@ -117,4 +118,19 @@ pub(super) fn cache_control(state: &AppState, audience: &Audience) -> String {
     } else {
         state.settings.delivery.cache_control.clone()
     }
+}
+
+/// A list's `country`, parsed: 400 naming it.
+pub(super) fn country(raw: Option<String>) -> Result<Option<CountryCode>, AppError> {
+    raw.map(|raw| CountryCode::parse(&raw).map_err(|m| AppError::invalid_parameter("country", m)))
+        .transpose()
+}
+
+/// A list's `language`, one of the configured locales: 400 naming it.
+pub(super) fn language(state: &AppState, raw: Option<String>) -> Result<Option<Locale>, AppError> {
+    raw.map(|raw| {
+        Locale::parse(&raw, &state.settings.content.locales)
+            .map_err(|m| AppError::invalid_parameter("language", m))
+    })
+    .transpose()
 }

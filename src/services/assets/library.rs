@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::guard;
 use super::{object_key, store_error, usage};
 use crate::domain::Locale;
+use crate::domain::content::ContentKind;
 use crate::error::{AppError, FieldErrors, Refusal};
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
@@ -151,7 +152,7 @@ pub async fn get(
     state: &AppState,
     actor: &Actor,
     id: Uuid,
-) -> Result<(Asset, Vec<(String, Uuid)>), AppError> {
+) -> Result<(Asset, Vec<(ContentKind, Uuid)>), AppError> {
     let found = find(&state.db, id).await?;
     audit::authorize(
         state,
@@ -281,13 +282,17 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
 }
 
 /// The items (kind, id) that use the asset, in drafts or live versions, each once.
-pub async fn usages(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<(String, Uuid)>, AppError> {
-    let mut users: Vec<(String, Uuid)> = usage::users(db, id)
+pub async fn usages(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Vec<(ContentKind, Uuid)>, AppError> {
+    let mut users: Vec<(ContentKind, Uuid)> = usage::users(db, id)
         .await?
         .into_iter()
         .map(|u| (u.kind, u.document_id))
         .collect();
-    users.sort();
+    // By the kind's name, as the list has always been ordered.
+    users.sort_by(|a, b| (a.0.as_str(), a.1).cmp(&(b.0.as_str(), b.1)));
     users.dedup();
     Ok(users)
 }

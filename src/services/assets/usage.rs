@@ -19,6 +19,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::domain::CountryCode;
+use crate::domain::content::ContentKind;
 use crate::error::AppError;
 use crate::services::scopes::countries_from_json;
 
@@ -30,7 +31,7 @@ const ASSET_FIELDS: [&str; 2] = ["cover_asset_id", "file_asset_id"];
 /// One item using an asset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Usage {
-    pub kind: String,
+    pub kind: ContentKind,
     pub document_id: Uuid,
     /// The translation using it; `None` for a cover, which every locale shows.
     pub locale: Option<String>,

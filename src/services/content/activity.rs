@@ -12,6 +12,7 @@ use entity::review_request::{self, Entity as Reviews};
 use entity::revision::{self, Entity as Revisions};
 use entity::schedule::{self, Entity as Schedules};
 use entity::translation::{self, Entity as Translations};
+use entity::values::{ReviewStatus, RevisionAction, ScheduleOutcome};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
@@ -122,7 +123,7 @@ async fn outdated(
 ) -> Result<Vec<Activity>, AppError> {
     let changed: Vec<revision::Model> = Revisions::find()
         .filter(revision::Column::CreatedAt.gt(since))
-        .filter(revision::Column::Action.is_in(["create", "draft", "publish"]))
+        .filter(revision::Column::Action.is_in(RevisionAction::TEXT))
         .order_by_desc(revision::Column::CreatedAt)
         .all(&state.db)
         .await?;
@@ -173,7 +174,7 @@ async fn outdated(
                 found.push(Activity {
                     at,
                     kind: ActivityKind::Outdated,
-                    item_kind: load::kind(&doc)?,
+                    item_kind: doc.kind,
                     item_id: id,
                     title: draft.title.clone(),
                     locale: draft.locale.clone(),
@@ -193,7 +194,7 @@ async fn reviews(
 ) -> Result<Vec<Activity>, AppError> {
     let user = actor.user().map(|u| u.id);
     let asked: Vec<review_request::Model> = Reviews::find()
-        .filter(review_request::Column::Status.eq("open"))
+        .filter(review_request::Column::Status.eq(ReviewStatus::Open))
         .filter(review_request::Column::RequestedAt.gt(since))
         .all(&state.db)
         .await?;
@@ -216,9 +217,9 @@ async fn reviews(
         let Some((doc, title)) = item_of(state, model.document_id, &model.locale).await? else {
             continue;
         };
-        let kind = match (mine, model.status.as_str()) {
-            (true, "published") => ActivityKind::ReviewPublished,
-            (true, "returned") => ActivityKind::ReviewReturned,
+        let kind = match (mine, model.status) {
+            (true, ReviewStatus::Published) => ActivityKind::ReviewPublished,
+            (true, ReviewStatus::Returned) => ActivityKind::ReviewReturned,
             (true, _) => continue,
             (false, _) => {
                 let countries = load::countries(&doc)?;
@@ -244,7 +245,7 @@ async fn reviews(
                 model.requested_at
             },
             kind,
-            item_kind: load::kind(&doc)?,
+            item_kind: doc.kind,
             item_id: doc.id,
             title,
             locale: model.locale,
@@ -270,26 +271,26 @@ async fn schedules(
         .await?;
     let mut found = Vec::new();
     for s in done {
-        let outcome = s.outcome.clone().unwrap_or_default();
-        if outcome == "cancelled" {
-            continue;
-        }
+        let failure = match &s.outcome {
+            Some(ScheduleOutcome::Cancelled) => continue,
+            Some(ScheduleOutcome::Failed(reason)) => Some(reason.clone()),
+            Some(ScheduleOutcome::Done) | None => None,
+        };
         let Some((doc, title)) = item_of(state, s.document_id, &s.locale).await? else {
             continue;
         };
-        let ran = outcome == "done";
         found.push(Activity {
             at: s.done_at.unwrap_or(s.run_at),
-            kind: if ran {
+            kind: if failure.is_none() {
                 ActivityKind::ScheduleRan
             } else {
                 ActivityKind::ScheduleFailed
             },
-            item_kind: load::kind(&doc)?,
+            item_kind: doc.kind,
             item_id: doc.id,
             title,
             locale: s.locale,
-            detail: if ran { s.action } else { outcome },
+            detail: failure.unwrap_or_else(|| s.action.to_string()),
         });
     }
     Ok(found)

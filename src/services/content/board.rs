@@ -11,6 +11,7 @@ use entity::published_translation::{self, Entity as Published};
 use entity::review_request::{self, Entity as Reviews};
 use entity::schedule::{self, Entity as Schedules};
 use entity::translation::{self, Entity as Translations};
+use entity::values::ReviewStatus;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
@@ -133,7 +134,7 @@ pub async fn board(
 
     let mut query = Documents::find().filter(Column::DeletedAt.is_null());
     if let Some(kind) = filter.kind {
-        query = query.filter(Column::Kind.eq(kind.as_str()));
+        query = query.filter(Column::Kind.eq(kind));
     }
     if let Some(mine) = in_scope(actor) {
         query = query.filter(mine);
@@ -201,7 +202,7 @@ pub async fn board(
             .unwrap_or_default();
         rows.push(BoardRow {
             id: document.id,
-            kind: load::kind(&document)?,
+            kind: document.kind,
             title,
             countries: load::countries(&document)?
                 .iter()
@@ -283,7 +284,7 @@ impl Facts {
             in_review.extend(
                 Reviews::find()
                     .filter(review_request::Column::DocumentId.is_in(chunk))
-                    .filter(review_request::Column::Status.eq("open"))
+                    .filter(review_request::Column::Status.eq(ReviewStatus::Open))
                     .all(db)
                     .await?
                     .into_iter()

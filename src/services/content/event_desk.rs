@@ -146,7 +146,7 @@ async fn organised(
     may_read: &impl Fn(&CountryCode) -> bool,
 ) -> Result<Vec<(document::Model, CountryCode, ItemFields, bool)>, AppError> {
     let mut query = Documents::find()
-        .filter(Column::Kind.eq(ContentKind::Event.as_str()))
+        .filter(Column::Kind.eq(ContentKind::Event))
         .filter(Column::DeletedAt.is_null());
     if let Some(mine) = in_scope(actor) {
         query = query.filter(mine);

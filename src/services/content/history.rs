@@ -14,30 +14,7 @@ use crate::domain::Locale;
 use crate::error::AppError;
 use crate::services::kernel::actor::Actor;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RevisionAction {
-    Create,
-    Draft,
-    Fields,
-    Publish,
-    Unpublish,
-    Restore,
-    Drop,
-}
-
-impl RevisionAction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Create => "create",
-            Self::Draft => "draft",
-            Self::Fields => "fields",
-            Self::Publish => "publish",
-            Self::Unpublish => "unpublish",
-            Self::Restore => "restore",
-            Self::Drop => "drop",
-        }
-    }
-}
+pub use entity::values::RevisionAction;
 
 pub async fn record_draft(
     txn: &impl ConnectionTrait,
@@ -108,7 +85,7 @@ async fn insert(
         id: Set(id),
         document_id: Set(document),
         locale: Set(locale.map(str::to_owned)),
-        action: Set(action.as_str().to_owned()),
+        action: Set(action),
         snapshot: Set(snapshot),
         created_by: Set(actor.map(Actor::id)),
         created_at: Set(now),

@@ -9,10 +9,11 @@ use entity::published_translation::{self, Entity as Published};
 use entity::schedule::{self, Entity as Schedules};
 use entity::site::Entity as Sites;
 use entity::translation::{self, Entity as Translations};
+use entity::values::ScheduleOutcome;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::load::{countries, fields, file_of, kind, tags};
+use super::load::{countries, fields, file_of, tags};
 use super::sources;
 use super::view::{Draft, FailedSchedule, Item, Live, ScheduleView, TranslationState};
 use crate::domain::content::ContentKind;
@@ -55,7 +56,7 @@ pub async fn item(state: &AppState, model: document::Model) -> Result<Item, AppE
         .iter()
         .map(|draft| rows.translation(state, &model, &countries, draft))
         .collect();
-    let kind = kind(&model)?;
+    let kind = model.kind;
     let sites = if translations.iter().any(|t| t.live.is_some()) {
         crate::services::sites::all(&state.db).await?
     } else {
@@ -183,7 +184,7 @@ impl Rows {
                 .filter(|s| s.locale == draft.locale)
                 .map(|s| ScheduleView {
                     id: s.id,
-                    action: s.action.clone(),
+                    action: s.action,
                     run_at: s.run_at,
                 })
                 .collect(),
@@ -234,9 +235,13 @@ impl Rows {
                     && !self.pending.iter().any(|p| p.locale == draft.locale)
             })
             .map(|f| FailedSchedule {
-                action: f.action.clone(),
+                action: f.action,
                 run_at: f.run_at,
-                reason: f.outcome.clone().unwrap_or_default(),
+                reason: f
+                    .outcome
+                    .as_ref()
+                    .map(|o| o.to_string())
+                    .unwrap_or_default(),
             })
     }
 
@@ -293,8 +298,8 @@ async fn failures(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<schedule::M
     Ok(Schedules::find()
         .filter(schedule::Column::DocumentId.eq(id))
         .filter(schedule::Column::DoneAt.is_not_null())
-        .filter(schedule::Column::Outcome.ne("done"))
-        .filter(schedule::Column::Outcome.ne("cancelled"))
+        .filter(schedule::Column::Outcome.ne(ScheduleOutcome::Done))
+        .filter(schedule::Column::Outcome.ne(ScheduleOutcome::Cancelled))
         .order_by_desc(schedule::Column::DoneAt)
         .all(db)
         .await?)

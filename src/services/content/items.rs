@@ -88,7 +88,7 @@ pub async fn create(
     let work = UnitOfWork::begin(state).await?;
     let model = document::ActiveModel {
         id: Set(id),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind),
         fields: Set(serde_json::to_value(&neutral.fields).map_err(AppError::internal)?),
         countries: Set(json_strings(
             neutral.countries.iter().map(CountryCode::as_str),
@@ -534,7 +534,7 @@ async fn validate_neutral(
             .select_only()
             .column(document::Column::Id)
             .filter(document::Column::Id.is_in(materials.iter().copied()))
-            .filter(document::Column::Kind.eq(ContentKind::Material.as_str()))
+            .filter(document::Column::Kind.eq(ContentKind::Material))
             .filter(document::Column::DeletedAt.is_null())
             .into_tuple::<Uuid>()
             .all(&state.db)
@@ -580,7 +580,7 @@ async fn check_parent(
             errors.push("parent_id", format!("there is no page {id}"));
             return Ok(());
         };
-        if found.kind != ContentKind::Page.as_str() {
+        if found.kind != ContentKind::Page {
             errors.push("parent_id", format!("{id} is not a page"));
             return Ok(());
         }

@@ -79,7 +79,7 @@ fn filtered(
     filter: &ItemFilter,
 ) -> Result<Select<Documents>, AppError> {
     let mut query = by_status(
-        Documents::find().filter(Column::Kind.eq(kind.as_str())),
+        Documents::find().filter(Column::Kind.eq(kind)),
         filter.status,
     );
     if let Some(raw) = &filter.locale {

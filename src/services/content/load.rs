@@ -18,7 +18,7 @@ pub async fn document(
     id: Uuid,
 ) -> Result<document::Model, AppError> {
     Documents::find_by_id(id)
-        .filter(document::Column::Kind.eq(kind.as_str()))
+        .filter(document::Column::Kind.eq(kind))
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("there is no {kind} {id}")))
@@ -47,7 +47,7 @@ pub async fn lock_document(
     kind: ContentKind,
     id: Uuid,
 ) -> Result<document::Model, AppError> {
-    let mut query = Documents::find_by_id(id).filter(document::Column::Kind.eq(kind.as_str()));
+    let mut query = Documents::find_by_id(id).filter(document::Column::Kind.eq(kind));
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         query = query.lock_exclusive();
     }
@@ -93,10 +93,6 @@ pub fn tags(model: &document::Model) -> Result<Vec<String>, AppError> {
 
 pub fn fields(model: &document::Model) -> Result<ItemFields, AppError> {
     serde_json::from_value(model.fields.clone()).map_err(AppError::internal)
-}
-
-pub fn kind(model: &document::Model) -> Result<ContentKind, AppError> {
-    model.kind.parse().map_err(AppError::internal)
 }
 
 /// A material translation's file, from its per-locale fields.

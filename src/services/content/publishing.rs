@@ -8,6 +8,7 @@ use entity::published_translation::{self, Entity as Published};
 use entity::schedule::{self, Column as ScheduleColumn, Entity as Schedules};
 use entity::slug_redirect::{self, Entity as Redirects};
 use entity::translation;
+use entity::values::{ScheduleAction, ScheduleOutcome};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder,
@@ -28,27 +29,11 @@ use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
 use crate::services::kernel::audit::{self, AuditAction, Event, Who};
 use crate::services::kernel::events::{
-    DomainEvent, ScheduleRan, ScheduledAction, TranslationLive, TranslationOffline,
-    countries_of_all,
+    DomainEvent, ScheduleRan, TranslationLive, TranslationOffline, countries_of_all,
 };
 use crate::services::kernel::precondition::Precondition;
 use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Publication {
-    Publish,
-    Unpublish,
-}
-
-impl Publication {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Publish => "publish",
-            Self::Unpublish => "unpublish",
-        }
-    }
-}
 
 /// Publishes `locale` now, or at `at` when that is in the future. With `precondition`
 /// (the translation's ETag), only if the draft is still the one reviewed; a
@@ -71,7 +56,7 @@ pub async fn schedule_or_publish(
         locale,
         at,
         precondition,
-        Publication::Publish,
+        ScheduleAction::Publish,
     )
     .await
 }
@@ -93,7 +78,7 @@ pub async fn schedule_or_unpublish(
         locale,
         at,
         &Precondition::Absent,
-        Publication::Unpublish,
+        ScheduleAction::Unpublish,
     )
     .await
 }
@@ -107,7 +92,7 @@ async fn act(
     locale: &str,
     at: Option<DateTime<Utc>>,
     precondition: &Precondition,
-    what: Publication,
+    what: ScheduleAction,
 ) -> Result<Item, AppError> {
     let locale = Locale::parse(locale, &state.settings.content.locales)
         .map_err(|m| AppError::invalid_parameter("locale", m))?;
@@ -132,7 +117,7 @@ async fn act(
     // happens. Rendering is CPU work: done before the write lock is taken, on the pool.
     let now = state.clock.now();
     let body_html = match (what, at.filter(|at| *at > now)) {
-        (Publication::Publish, None) => Some(state.renderer.render(&draft.body).await?.html),
+        (ScheduleAction::Publish, None) => Some(state.renderer.render(&draft.body).await?.html),
         _ => None,
     };
     let work = UnitOfWork::begin(state).await?;
@@ -167,13 +152,13 @@ async fn act(
         }
         None => {
             match what {
-                Publication::Publish => {
+                ScheduleAction::Publish => {
                     let body_html = body_html.ok_or_else(|| {
                         AppError::internal("a publication now was not rendered before it")
                     })?;
                     publish_in(&work, &document, &draft, body_html, Some(actor), now).await?
                 }
-                Publication::Unpublish => {
+                ScheduleAction::Unpublish => {
                     unpublish_in(&work, &document, &locale, Some(actor), now).await?
                 }
             }
@@ -194,17 +179,17 @@ fn new_schedule(
     actor: &Actor,
     id: Uuid,
     locale: &Locale,
-    what: Publication,
+    what: ScheduleAction,
     at: DateTime<Utc>,
     (draft_version, document_version): (i64, i64),
     now: DateTime<Utc>,
 ) -> schedule::ActiveModel {
-    let publishes = what == Publication::Publish;
+    let publishes = what == ScheduleAction::Publish;
     schedule::ActiveModel {
         id: Set(Uuid::now_v7()),
         document_id: Set(id),
         locale: Set(locale.to_string()),
-        action: Set(what.as_str().to_owned()),
+        action: Set(what),
         run_at: Set(at),
         created_by: Set(Some(actor.id())),
         created_at: Set(now),
@@ -215,17 +200,17 @@ fn new_schedule(
     }
 }
 
-fn schedule_action(what: Publication) -> AuditAction {
+fn schedule_action(what: ScheduleAction) -> AuditAction {
     match what {
-        Publication::Publish => AuditAction::ContentSchedulePublish,
-        Publication::Unpublish => AuditAction::ContentScheduleUnpublish,
+        ScheduleAction::Publish => AuditAction::ContentSchedulePublish,
+        ScheduleAction::Unpublish => AuditAction::ContentScheduleUnpublish,
     }
 }
 
-fn now_action(what: Publication) -> AuditAction {
+fn now_action(what: ScheduleAction) -> AuditAction {
     match what {
-        Publication::Publish => AuditAction::ContentPublish,
-        Publication::Unpublish => AuditAction::ContentUnpublish,
+        ScheduleAction::Publish => AuditAction::ContentPublish,
+        ScheduleAction::Unpublish => AuditAction::ContentUnpublish,
     }
 }
 
@@ -255,7 +240,7 @@ async fn publish_in(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let txn = work.txn();
-    let kind = load::kind(document)?;
+    let kind = document.kind;
     let locale = Locale::from_stored(draft.locale.clone());
     let previous = load::published(txn, document.id, &locale).await?;
     let sort_at = sort_at(kind, document)?;
@@ -367,7 +352,7 @@ async fn redirect_slugs(
 ) -> Result<(), AppError> {
     let redirects_from = |slug: &str| {
         Redirects::delete_many()
-            .filter(slug_redirect::Column::Kind.eq(kind.as_str()))
+            .filter(slug_redirect::Column::Kind.eq(kind))
             .filter(slug_redirect::Column::Locale.eq(locale.as_str()))
             .filter(slug_redirect::Column::Slug.eq(slug))
     };
@@ -377,7 +362,7 @@ async fn redirect_slugs(
     };
     redirects_from(replaced).exec(txn).await?;
     let redirect = slug_redirect::ActiveModel {
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind),
         locale: Set(locale.to_string()),
         slug: Set(replaced.to_owned()),
         document_id: Set(id),
@@ -419,7 +404,7 @@ async fn unpublish_in(
     .await?;
     let offline = TranslationOffline {
         item_id: document.id,
-        kind: load::kind(document)?,
+        kind: document.kind,
         locale: locale.clone(),
         slug: live.slug,
         countries: countries_of_all(&[&live.countries]),
@@ -457,25 +442,25 @@ pub async fn run_due_schedules(state: &AppState) -> Result<usize, AppError> {
             continue;
         };
         let outcome = run_one(&work, &job, now, prepared.as_ref()).await;
-        let outcome_text = match &outcome {
-            Ok(Ran::Done) => "done".to_owned(),
+        let ended = match &outcome {
+            Ok(Ran::Done) => ScheduleOutcome::Done,
             Ok(Ran::DraftChanged) => {
                 work.rollback().await?;
                 continue;
             }
             Err(err) => {
                 tracing::warn!(schedule = %job.id, error = %err, "scheduled publishing failed");
-                err.to_string().chars().take(300).collect()
+                ScheduleOutcome::Failed(err.to_string().chars().take(300).collect())
             }
         };
         if outcome.is_err() {
             // Nothing of a failed run may stay; record the failure on its own.
             work.rollback().await?;
             let txn = crate::db::begin_write(&state.db).await?;
-            finish(&txn, job.id, now, &outcome_text).await?;
+            finish(&txn, job.id, now, ended).await?;
             txn.commit().await?;
         } else {
-            finish(work.txn(), job.id, now, &outcome_text).await?;
+            finish(work.txn(), job.id, now, ended).await?;
             work.commit().await?;
         }
         ran += 1;
@@ -504,7 +489,7 @@ struct Prepared {
 }
 
 async fn prepare(state: &AppState, job: &schedule::Model) -> Result<Option<Prepared>, AppError> {
-    if job.action != Publication::Publish.as_str() {
+    if job.action != ScheduleAction::Publish {
         return Ok(None);
     }
     let locale = Locale::from_stored(job.locale.clone());
@@ -532,21 +517,19 @@ async fn run_one(
     prepared: Option<&Prepared>,
 ) -> Result<Ran, AppError> {
     let txn = work.txn();
-    let kind: ContentKind = entity::document::Entity::find_by_id(job.document_id)
+    let kind = entity::document::Entity::find_by_id(job.document_id)
         .one(txn)
         .await?
         .ok_or_else(|| AppError::NotFound("the item is gone".into()))?
-        .kind
-        .parse()
-        .map_err(AppError::internal)?;
+        .kind;
     let document = load::lock_document(txn, kind, job.document_id).await?;
     let locale = Locale::from_stored(job.locale.clone());
     let countries = load::countries(&document)?;
     // Credited to whoever scheduled it, as the publication it is.
     let scheduler = scheduler_may_publish(txn, job, &countries, &locale).await?;
     let who = Who::user(&scheduler, None);
-    let action = match job.action.as_str() {
-        "publish" => {
+    let action = match job.action {
+        ScheduleAction::Publish => {
             let draft = load::translation(txn, job.document_id, &locale)
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("the {locale} translation is gone")))?;
@@ -563,7 +546,7 @@ async fn run_one(
             publish_in(work, &document, &draft, body_html, None, now).await?;
             AuditAction::ContentPublish
         }
-        _ => {
+        ScheduleAction::Unpublish => {
             unpublish_in(work, &document, &locale, None, now).await?;
             AuditAction::ContentUnpublish
         }
@@ -572,11 +555,7 @@ async fn run_one(
         item_id: document.id,
         kind,
         locale: locale.clone(),
-        action: if job.action == "publish" {
-            ScheduledAction::Publish
-        } else {
-            ScheduledAction::Unpublish
-        },
+        action: job.action,
         countries: countries_of_all(&[&document.countries]),
     };
     work.record(DomainEvent::ScheduleDone(done), now).await?;
@@ -619,14 +598,11 @@ async fn finish(
     txn: &impl ConnectionTrait,
     id: Uuid,
     now: DateTime<Utc>,
-    outcome: &str,
+    outcome: ScheduleOutcome,
 ) -> Result<(), AppError> {
     Schedules::update_many()
         .col_expr(ScheduleColumn::DoneAt, Expr::value(Some(now)))
-        .col_expr(
-            ScheduleColumn::Outcome,
-            Expr::value(Some(outcome.to_owned())),
-        )
+        .col_expr(ScheduleColumn::Outcome, Expr::value(Some(outcome)))
         .filter(ScheduleColumn::Id.eq(id))
         .exec(txn)
         .await?;

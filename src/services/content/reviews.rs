@@ -25,29 +25,7 @@ use crate::state::AppState;
 /// Longest comment or answer, in characters.
 const MAX_COMMENT_CHARS: usize = 2000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReviewStatus {
-    Open,
-    Published,
-    Returned,
-}
-
-impl ReviewStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Published => "published",
-            Self::Returned => "returned",
-        }
-    }
-
-    fn parse(raw: &str) -> Result<Self, AppError> {
-        [Self::Open, Self::Published, Self::Returned]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
-            .ok_or_else(|| AppError::internal(format!("unknown review status {raw:?}")))
-    }
-}
+pub use entity::values::ReviewStatus;
 
 #[derive(Debug, Clone)]
 pub struct Review {
@@ -99,7 +77,7 @@ pub async fn request(
         id: Set(Uuid::now_v7()),
         document_id: Set(id),
         locale: Set(locale.to_string()),
-        status: Set(ReviewStatus::Open.as_str().to_owned()),
+        status: Set(ReviewStatus::Open),
         comment: Set(comment),
         draft_version: Set(draft.version),
         requested_by: Set(actor.user().map(|u| u.id)),
@@ -134,7 +112,7 @@ pub async fn queue(
 ) -> Result<Paged<Review>, AppError> {
     audit::authorize(state, actor, Action::ReadContent, "review", None).await?;
     let open = Reviews::find()
-        .filter(Column::Status.eq(ReviewStatus::Open.as_str()))
+        .filter(Column::Status.eq(ReviewStatus::Open))
         .order_by_asc(Column::RequestedAt)
         .all(&state.db)
         .await?;
@@ -163,7 +141,7 @@ pub async fn queue(
                 .await?
                 .map(|t| t.title)
                 .unwrap_or_default();
-            decidable.push(review_of(model, load::kind(&document)?, title)?);
+            decidable.push(review_of(model, document.kind, title)?);
         }
     }
     Ok(Paged::slice(decidable, page))
@@ -226,7 +204,7 @@ pub async fn decide(
         .ok_or_else(|| {
             AppError::NotFound("the item of this review request is not available".into())
         })?;
-    let kind = load::kind(&document)?;
+    let kind = document.kind;
     let countries = load::countries(&document)?;
     let locale = Locale::from_stored(model.locale.clone());
     let action = Action::Publish {
@@ -250,7 +228,7 @@ pub async fn decide(
         .col_expr(Column::DecidedBy, Expr::value(actor.user().map(|u| u.id)))
         .col_expr(Column::DecidedAt, Expr::value(Some(now)))
         .filter(Column::Id.eq(review))
-        .filter(Column::Status.eq(ReviewStatus::Open.as_str()))
+        .filter(Column::Status.eq(ReviewStatus::Open))
         .exec(&txn)
         .await?;
     if claimed.rows_affected == 0 {
@@ -344,7 +322,7 @@ pub async fn close_for_dropped(
         .col_expr(Column::DecidedAt, Expr::value(Some(now)))
         .filter(Column::DocumentId.eq(document))
         .filter(Column::Locale.eq(locale))
-        .filter(Column::Status.eq(ReviewStatus::Open.as_str()))
+        .filter(Column::Status.eq(ReviewStatus::Open))
         .exec(txn)
         .await?;
     Ok(())
@@ -359,7 +337,7 @@ async fn open_of(
     Ok(Reviews::find()
         .filter(Column::DocumentId.eq(document))
         .filter(Column::Locale.eq(locale))
-        .filter(Column::Status.eq(ReviewStatus::Open.as_str()))
+        .filter(Column::Status.eq(ReviewStatus::Open))
         .one(db)
         .await?)
 }
@@ -371,7 +349,7 @@ pub async fn open_locales(
 ) -> Result<Vec<String>, AppError> {
     Ok(Reviews::find()
         .filter(Column::DocumentId.eq(document))
-        .filter(Column::Status.eq(ReviewStatus::Open.as_str()))
+        .filter(Column::Status.eq(ReviewStatus::Open))
         .all(db)
         .await?
         .into_iter()
@@ -403,7 +381,7 @@ fn review_of(
     title: String,
 ) -> Result<Review, AppError> {
     Ok(Review {
-        status: ReviewStatus::parse(&model.status)?,
+        status: model.status,
         id: model.id,
         kind,
         document_id: model.document_id,

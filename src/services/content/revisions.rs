@@ -122,7 +122,7 @@ pub async fn restore_revision(
 ) -> Result<Item, AppError> {
     let document = load::live_document(&state.db, kind, id).await?;
     let found = find(&state.db, id, revision).await?;
-    if found.action == RevisionAction::Unpublish.as_str() {
+    if found.action == RevisionAction::Unpublish {
         return Err(AppError::Conflict(
             "an unpublish revision has no content to restore; pick a draft or publish revision"
                 .into(),

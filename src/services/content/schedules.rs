@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::schedule::{self, Column, Entity as Schedules};
+use entity::values::{ScheduleAction, ScheduleOutcome};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
@@ -68,7 +69,7 @@ pub async fn choice_for_draft(
 ) -> Result<Option<(schedule::Model, ScheduleChoice)>, AppError> {
     let Some(scheduled) = pending(&state.db, id, locale)
         .await?
-        .filter(|s| s.action == "publish")
+        .filter(|s| s.action == ScheduleAction::Publish)
     else {
         return Ok(None);
     };
@@ -110,7 +111,7 @@ pub async fn choice_for_details(
     let scheduled: Vec<schedule::Model> = Schedules::find()
         .filter(Column::DocumentId.eq(id))
         .filter(Column::DoneAt.is_null())
-        .filter(Column::Action.eq("publish"))
+        .filter(Column::Action.eq(ScheduleAction::Publish))
         .all(&state.db)
         .await?;
     if scheduled.is_empty() {
@@ -178,7 +179,10 @@ pub async fn settle_after_details(
                 ),
             ScheduleChoice::Cancel => update
                 .col_expr(Column::DoneAt, Expr::value(Some(now)))
-                .col_expr(Column::Outcome, Expr::value(Some("cancelled".to_owned()))),
+                .col_expr(
+                    Column::Outcome,
+                    Expr::value(Some(ScheduleOutcome::Cancelled)),
+                ),
         };
         update.exec(txn).await?;
     }
@@ -213,7 +217,10 @@ pub async fn settle_after_draft(
             ),
         ScheduleChoice::Cancel => update
             .col_expr(Column::DoneAt, Expr::value(Some(now)))
-            .col_expr(Column::Outcome, Expr::value(Some("cancelled".to_owned()))),
+            .col_expr(
+                Column::Outcome,
+                Expr::value(Some(ScheduleOutcome::Cancelled)),
+            ),
     };
     update.exec(txn).await?;
     Ok(())
@@ -230,7 +237,10 @@ pub async fn cancel_all(
 ) -> Result<(), AppError> {
     let mut pending = Schedules::update_many()
         .col_expr(Column::DoneAt, Expr::value(Some(now)))
-        .col_expr(Column::Outcome, Expr::value(Some("cancelled".to_owned())))
+        .col_expr(
+            Column::Outcome,
+            Expr::value(Some(ScheduleOutcome::Cancelled)),
+        )
         .filter(Column::DocumentId.eq(id))
         .filter(Column::DoneAt.is_null());
     if let Some(locale) = locale {
@@ -304,7 +314,10 @@ async fn change(
         None => (
             update
                 .col_expr(Column::DoneAt, Expr::value(Some(now)))
-                .col_expr(Column::Outcome, Expr::value(Some("cancelled".to_owned()))),
+                .col_expr(
+                    Column::Outcome,
+                    Expr::value(Some(ScheduleOutcome::Cancelled)),
+                ),
             AuditAction::ContentScheduleCancel,
         ),
     };

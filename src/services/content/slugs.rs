@@ -47,7 +47,7 @@ pub async fn choose(
     let taken: HashSet<String> = Translations::find()
         .select_only()
         .column(translation::Column::Slug)
-        .filter(translation::Column::Kind.eq(kind.as_str()))
+        .filter(translation::Column::Kind.eq(kind))
         .filter(translation::Column::Locale.eq(locale.as_str()))
         .filter(translation::Column::Slug.is_in(candidates.iter().map(Slug::as_str)))
         .filter(translation::Column::DocumentId.ne(document))
@@ -76,7 +76,7 @@ async fn is_taken(
     slug: &Slug,
 ) -> Result<bool, AppError> {
     let others = Translations::find()
-        .filter(translation::Column::Kind.eq(kind.as_str()))
+        .filter(translation::Column::Kind.eq(kind))
         .filter(translation::Column::Locale.eq(locale.as_str()))
         .filter(translation::Column::Slug.eq(slug.as_str()))
         .filter(translation::Column::DocumentId.ne(document))

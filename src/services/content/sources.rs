@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use entity::revision::{self, Column as RevisionColumn, Entity as Revisions};
 use entity::translation;
+use entity::values::RevisionAction;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -25,10 +26,6 @@ use crate::state::AppState;
 /// The texts a translation renders from its source; slugs and files are per locale.
 pub const SOURCE_TEXTS: [&str; 5] = ["title", "summary", "body", "seo_title", "seo_description"];
 
-/// Revisions that hold a translation's whole text (an unpublish's or a drop's do not
-/// stand for the source as it is): the only ones a translation can follow.
-const TEXT_ACTIONS: [&str; 3] = ["create", "draft", "publish"];
-
 /// The newest revision of `document`'s `source_locale`: what a translation made now
 /// would follow.
 pub async fn latest(
@@ -39,7 +36,9 @@ pub async fn latest(
     Ok(Revisions::find()
         .filter(RevisionColumn::DocumentId.eq(document))
         .filter(RevisionColumn::Locale.eq(source_locale))
-        .filter(RevisionColumn::Action.is_in(TEXT_ACTIONS))
+        // Only revisions that hold a translation's whole text: an unpublish's or a drop's do
+        // not stand for the source as it is, so no translation can follow them.
+        .filter(RevisionColumn::Action.is_in(RevisionAction::TEXT))
         .order_by_desc(RevisionColumn::CreatedAt)
         .order_by_desc(RevisionColumn::Id)
         .one(db)
@@ -59,7 +58,7 @@ pub async fn check_based_on(
         Some(r)
             if r.document_id == document
                 && r.locale.as_deref() == Some(source_locale)
-                && TEXT_ACTIONS.contains(&r.action.as_str()) =>
+                && RevisionAction::TEXT.contains(&r.action) =>
         {
             Ok(r.id)
         }

@@ -206,7 +206,7 @@ pub async fn write_draft(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let kind = load::kind(document)?;
+    let kind = document.kind;
     let slug = slugs::choose(
         txn,
         kind,
@@ -239,7 +239,7 @@ pub async fn write_draft(
     let draft = translation::ActiveModel {
         document_id: Set(document.id),
         locale: Set(locale.to_string()),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind),
         slug: Set(slug.to_string()),
         title: Set(input.title.trim().to_owned()),
         summary: Set(input.summary),

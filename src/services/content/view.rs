@@ -2,6 +2,7 @@
 //! the live version and their state.
 
 use chrono::{DateTime, Utc};
+use entity::values::{RevisionAction, ScheduleAction};
 use uuid::Uuid;
 
 use crate::domain::content::{ContentKind, ItemFields};
@@ -49,7 +50,7 @@ pub struct TranslationState {
 
 #[derive(Debug, Clone)]
 pub struct FailedSchedule {
-    pub action: String,
+    pub action: ScheduleAction,
     pub run_at: DateTime<Utc>,
     /// Why it did not happen, in words.
     pub reason: String,
@@ -100,8 +101,7 @@ pub struct Live {
 #[derive(Debug, Clone)]
 pub struct ScheduleView {
     pub id: Uuid,
-    /// `publish` or `unpublish`.
-    pub action: String,
+    pub action: ScheduleAction,
     pub run_at: DateTime<Utc>,
 }
 
@@ -123,7 +123,7 @@ pub struct ItemSummary {
 pub struct RevisionSummary {
     pub id: Uuid,
     pub locale: Option<String>,
-    pub action: String,
+    pub action: RevisionAction,
     pub created_by: Option<Uuid>,
     /// The current name of whoever made it.
     pub created_by_name: Option<String>,

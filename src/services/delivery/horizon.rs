@@ -20,7 +20,7 @@ pub async fn next_status_change(
     let fields: Vec<Value> = Published::find()
         .select_only()
         .column(published_translation::Column::DocumentFields)
-        .filter(published_translation::Column::Kind.eq(ContentKind::Event.as_str()))
+        .filter(published_translation::Column::Kind.eq(ContentKind::Event))
         .into_tuple()
         .all(&state.db)
         .await?;

@@ -62,7 +62,7 @@ async fn published_pages(
             Column::ParentId,
             Column::Countries,
         ])
-        .filter(Column::Kind.eq(ContentKind::Page.as_str()))
+        .filter(Column::Kind.eq(ContentKind::Page))
         .filter(Column::Locale.is_in(locales.iter().cloned()))
         .into_tuple()
         .all(&state.db)

@@ -19,6 +19,6 @@ pub use audience::{Audience, Request, resolve};
 pub use horizon::next_status_change;
 pub use items::{DeliveredItem, LinkedMaterial, Parts};
 pub use links::site_urls;
-pub use read::{ListFilter, Lookup, get, list};
+pub use read::{ListFilter, Lookup, When, get, list};
 pub use search::{SearchHit, search};
 pub use sitemap::{SitemapEntry, sitemap};

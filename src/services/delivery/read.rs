@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use entity::slug_redirect;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
-use serde_json::Value;
 use uuid::Uuid;
 
 use super::Audience;
@@ -19,18 +18,20 @@ use crate::error::AppError;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
 
+/// A list's filters, parsed at the edge.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
-    pub country: Option<String>,
+    /// Items concerning this country, and EU-wide ones.
+    pub country: Option<CountryCode>,
     pub tag: Option<String>,
-    /// Events: `upcoming`, `past` or `all` (default `upcoming`).
-    pub when: Option<String>,
+    /// Events: by their time.
+    pub when: When,
     /// Events: a workshop language.
-    pub language: Option<String>,
+    pub language: Option<Locale>,
     /// Materials: those linked to this event.
     pub event: Option<Uuid>,
     /// Materials: the material kind.
-    pub material_kind: Option<String>,
+    pub material_kind: Option<MaterialKind>,
 }
 
 /// What a slug lookup found.
@@ -51,8 +52,7 @@ pub async fn list(
     parts: Parts,
 ) -> Result<Paged<DeliveredItem>, AppError> {
     let now = state.clock.now();
-    let wanted = Wanted::parse(state, filter)?;
-    let linked = match wanted.event {
+    let linked = match filter.event {
         Some(event) => Some(linked_materials(state, audience, event).await?),
         None => None,
     };
@@ -63,12 +63,12 @@ pub async fn list(
         let drafts = rows(state, kind, audience, Some(&chain), linked.as_deref(), None).await?;
         choose(drafts, &audience.locales)
     } else {
-        let filter = DocumentFilter {
-            country: wanted.country.as_ref().map(CountryCode::as_str),
-            tag: wanted.tag.as_deref(),
+        let documents = DocumentFilter {
+            country: filter.country.as_ref().map(CountryCode::as_str),
+            tag: filter.tag.as_deref(),
             only: linked.as_deref(),
         };
-        let found = chosen(state, kind, audience, &filter, page).await?;
+        let found = chosen(state, kind, audience, &documents, page).await?;
         if let Some(total) = found.total {
             let items = deliver(state, audience, kind, found.rows, parts, now).await?;
             return Ok(Paged::new(items, total, page));
@@ -77,9 +77,9 @@ pub async fn list(
     };
     let mut kept: Vec<Row> = candidates
         .into_iter()
-        .filter(|row| wanted.keeps(kind, row, now))
+        .filter(|row| filter.keeps(kind, row, now))
         .collect();
-    sort(&mut kept, kind, wanted.when, linked.as_deref());
+    sort(&mut kept, kind, filter.when, linked.as_deref());
     let total = kept.len() as u64;
     let start = usize::try_from(page.index() * page.size).unwrap_or(usize::MAX);
     let rows: Vec<Row> = kept
@@ -92,70 +92,16 @@ pub async fn list(
 }
 
 /// Which events a list shows by their time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum When {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum When {
+    /// Not over yet: upcoming and running.
+    #[default]
     Upcoming,
     Past,
     All,
 }
 
-/// A list's filters, parsed: 400 naming the parameter that is wrong.
-struct Wanted {
-    country: Option<CountryCode>,
-    tag: Option<String>,
-    language: Option<Locale>,
-    when: When,
-    material_kind: Option<MaterialKind>,
-    event: Option<Uuid>,
-}
-
-impl Wanted {
-    fn parse(state: &AppState, filter: ListFilter) -> Result<Self, AppError> {
-        let country = filter
-            .country
-            .as_deref()
-            .map(|raw| {
-                CountryCode::parse(raw).map_err(|m| AppError::invalid_parameter("country", m))
-            })
-            .transpose()?;
-        let language = filter
-            .language
-            .as_deref()
-            .map(|raw| {
-                Locale::parse(raw, &state.settings.content.locales)
-                    .map_err(|m| AppError::invalid_parameter("language", m))
-            })
-            .transpose()?;
-        let when = match filter.when.as_deref().unwrap_or("upcoming") {
-            "upcoming" => When::Upcoming,
-            "past" => When::Past,
-            "all" => When::All,
-            other => {
-                return Err(AppError::invalid_parameter(
-                    "when",
-                    format!("{other:?} is not upcoming, past or all"),
-                ));
-            }
-        };
-        let material_kind: Option<MaterialKind> = filter
-            .material_kind
-            .as_deref()
-            .map(|raw| {
-                serde_json::from_value(Value::from(raw)).map_err(|_| {
-                    AppError::invalid_parameter("kind", format!("{raw:?} is not a material kind"))
-                })
-            })
-            .transpose()?;
-        Ok(Self {
-            country,
-            tag: filter.tag,
-            language,
-            when,
-            material_kind,
-            event: filter.event,
-        })
-    }
-
+impl ListFilter {
     /// Whether a row passes the filters the database did not apply. Only what a filter
     /// needs is parsed: lists of thousands of news stay cheap.
     fn keeps(&self, kind: ContentKind, row: &Row, now: DateTime<Utc>) -> bool {
@@ -298,7 +244,7 @@ async fn moved(
     chain: &[String],
 ) -> Result<Option<Lookup>, AppError> {
     let redirects = slug_redirect::Entity::find()
-        .filter(slug_redirect::Column::Kind.eq(kind.as_str()))
+        .filter(slug_redirect::Column::Kind.eq(kind))
         .filter(slug_redirect::Column::Slug.eq(slug))
         .filter(slug_redirect::Column::Locale.is_in(chain.iter().cloned()))
         .all(&state.db)

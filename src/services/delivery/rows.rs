@@ -218,7 +218,7 @@ async fn published_rows(
     only: Option<&[Uuid]>,
     slug: Option<&str>,
 ) -> Result<Vec<Row>, AppError> {
-    let mut query = Published::find().filter(published_translation::Column::Kind.eq(kind.as_str()));
+    let mut query = Published::find().filter(published_translation::Column::Kind.eq(kind));
     if let Some(locales) = locales {
         query = query.filter(published_translation::Column::Locale.is_in(locales.iter().cloned()));
     }
@@ -250,7 +250,7 @@ async fn draft_rows(
 ) -> Result<Vec<Row>, AppError> {
     let mut query = translation::Entity::find()
         .find_also_related(document::Entity)
-        .filter(translation::Column::Kind.eq(kind.as_str()))
+        .filter(translation::Column::Kind.eq(kind))
         .filter(document::Column::DeletedAt.is_null());
     if let Some(locales) = locales {
         query = query.filter(translation::Column::Locale.is_in(locales.iter().cloned()));

@@ -57,7 +57,7 @@ pub async fn sitemap(state: &AppState, audience: &Audience) -> Result<Vec<Sitema
                 Column::Countries,
                 Column::PublishedAt,
             ])
-            .filter(Column::Kind.eq(kind.as_str()))
+            .filter(Column::Kind.eq(kind))
             .filter(Column::Locale.is_in(locales.iter().cloned()))
             .order_by_asc(Column::DocumentId)
             .order_by_asc(Column::Locale)

@@ -15,22 +15,7 @@ use crate::policy::{self, Action};
 use crate::services::scopes;
 use crate::state::AppState;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Success,
-    Failure,
-    Denied,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Success => "success",
-            Outcome::Failure => "failure",
-            Outcome::Denied => "denied",
-        }
-    }
-}
+pub use entity::values::AuditOutcome as Outcome;
 
 /// Who an entry is about when there is no authenticated actor (e.g. a failed login).
 #[derive(Debug, Clone)]
@@ -283,7 +268,7 @@ pub async fn record(
         actor_role: Set(standing.and_then(|s| s.role).map(|r| r.as_str().to_owned())),
         actor_countries: Set(standing.map(|s| scopes::to_json(&s.scope).0)),
         action: Set(event.action.as_str().to_owned()),
-        outcome: Set(event.outcome.as_str().to_owned()),
+        outcome: Set(event.outcome),
         resource_kind: Set(event.resource_kind.to_owned()),
         resource_id: Set(event.resource_id.map(|id| id.chars().take(300).collect())),
         client_addr: Set(who.client_addr),

@@ -158,12 +158,7 @@ pub struct ScheduleRan {
 }
 
 /// What a schedule does when it runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ScheduledAction {
-    Publish,
-    Unpublish,
-}
+pub use entity::values::ScheduleAction as ScheduledAction;
 
 /// An item moved to the trash, with the addresses its live translations had.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -32,7 +32,7 @@ impl TryFrom<user::Model> for User {
 
     fn try_from(model: user::Model) -> Result<Self, Self::Error> {
         Ok(Self {
-            role: model.role.parse().map_err(AppError::internal)?,
+            role: model.role,
             scope: scopes::from_json(model.scope_countries, model.scope_locales)?,
             id: model.id,
             email: model.email,
@@ -46,40 +46,14 @@ impl TryFrom<user::Model> for User {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
-    Delivery,
-    Preview,
-    Admin,
-}
+pub use entity::values::TokenKind;
 
-impl TokenKind {
-    pub const ALL: [TokenKind; 3] = [TokenKind::Delivery, TokenKind::Preview, TokenKind::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TokenKind::Delivery => "delivery",
-            TokenKind::Preview => "preview",
-            TokenKind::Admin => "admin",
-        }
-    }
-
-    /// The secret's prefix, so that a leaked token is recognisable.
-    pub fn prefix(self) -> &'static str {
-        match self {
-            TokenKind::Delivery => "bsd_",
-            TokenKind::Preview => "bsp_",
-            TokenKind::Admin => "bsa_",
-        }
-    }
-
-    pub(crate) fn parse(raw: &str) -> Result<Self, AppError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == raw)
-            .ok_or_else(|| {
-                AppError::internal(format!("unknown token kind {raw:?} in the database"))
-            })
+/// The prefix of a token's secret, so that a leaked token is recognisable.
+pub fn secret_prefix(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::Delivery => "bsd_",
+        TokenKind::Preview => "bsp_",
+        TokenKind::Admin => "bsa_",
     }
 }
 
@@ -116,11 +90,8 @@ impl TryFrom<api_token::Model> for ApiToken {
 
     fn try_from(model: api_token::Model) -> Result<Self, AppError> {
         Ok(Self {
-            kind: TokenKind::parse(&model.kind)?,
-            role: model
-                .role
-                .map(|r| r.parse().map_err(AppError::internal))
-                .transpose()?,
+            kind: model.kind,
+            role: model.role,
             scope: scopes::from_json(model.scope_countries, model.scope_locales)?,
             id: model.id,
             name: model.name,

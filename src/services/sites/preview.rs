@@ -61,7 +61,7 @@ pub async fn preview(
     let valid = validate(state, &fields, &mut errors);
     errors.finish()?;
     let item = Documents::find_by_id(id)
-        .filter(document::Column::Kind.eq(kind.as_str()))
+        .filter(document::Column::Kind.eq(kind))
         .filter(document::Column::DeletedAt.is_null())
         .one(&state.db)
         .await?

@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::outbox_event::{self, Entity as Outbox};
+use entity::values::DeliveryStatus;
 use entity::webhook::{self, Entity as Webhooks};
 use entity::webhook_delivery::{self, Entity as Deliveries};
 use sea_orm::sea_query::{Expr, Func};
@@ -283,7 +284,7 @@ fn delivery_of(
         body: Set(body.to_string()),
         // Numbered when it is inserted.
         sequence: Set(0),
-        status: Set("pending".into()),
+        status: Set(DeliveryStatus::Pending),
         attempts: Set(0),
         next_attempt_at: Set(now),
         claimed_by: Set(None),

@@ -9,6 +9,7 @@ mod sender;
 mod signing;
 
 use chrono::{DateTime, Utc};
+use entity::values::DeliveryStatus;
 use entity::webhook::{self, Column, Entity as Webhooks};
 use entity::webhook_attempt::{self, Entity as Attempts};
 use entity::webhook_delivery::{self, Entity as Deliveries};
@@ -237,7 +238,7 @@ pub async fn ping(state: &AppState, actor: &Actor, id: Uuid) -> Result<DeliveryV
         // A key of its own: nothing waits for it, and it waits for nothing.
         sequence: Set(0),
         body: Set(body.to_string()),
-        status: Set("pending".into()),
+        status: Set(DeliveryStatus::Pending),
         attempts: Set(0),
         // Claimed by this request, which sends it below.
         next_attempt_at: Set(now + sender::lease(&state.settings.webhooks)),
@@ -263,7 +264,7 @@ pub async fn deliveries(
     state: &AppState,
     actor: &Actor,
     id: Uuid,
-    status: Option<String>,
+    status: Option<DeliveryStatus>,
     page: PageRequest,
 ) -> Result<Paged<DeliveryView>, AppError> {
     may_manage(state, actor, Some(id)).await?;
@@ -309,7 +310,10 @@ pub async fn redeliver(
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
     let requeued = Deliveries::update_many()
-        .col_expr(webhook_delivery::Column::Status, Expr::value("pending"))
+        .col_expr(
+            webhook_delivery::Column::Status,
+            Expr::value(DeliveryStatus::Pending),
+        )
         .col_expr(webhook_delivery::Column::Attempts, Expr::value(0))
         .col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(now))
         .col_expr(
@@ -322,7 +326,7 @@ pub async fn redeliver(
         )
         .filter(webhook_delivery::Column::Id.eq(delivery_id))
         .filter(webhook_delivery::Column::WebhookId.eq(id))
-        .filter(webhook_delivery::Column::Status.ne("pending"))
+        .filter(webhook_delivery::Column::Status.ne(DeliveryStatus::Pending))
         .exec(&txn)
         .await?;
     if requeued.rows_affected == 0 {

@@ -12,6 +12,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
+use entity::values::DeliveryStatus;
 use entity::webhook::{self, Entity as Webhooks};
 use entity::webhook_attempt::{self, Entity as Attempts};
 use entity::webhook_delivery::{self, Column, Entity as Deliveries};
@@ -91,7 +92,7 @@ async fn claim(
          ) ranked WHERE ranked.n <= {per})"
     );
     let mut due = Deliveries::find()
-        .filter(Column::Status.eq("pending"))
+        .filter(Column::Status.eq(DeliveryStatus::Pending))
         .filter(Column::NextAttemptAt.lte(now))
         .filter(Expr::cust_with_values(
             ranked,
@@ -249,15 +250,19 @@ async fn record(
     let now = state.clock.now();
     let attempts = delivery.attempts.saturating_add(1);
     let (status, next, finished) = if outcome.succeeded() {
-        ("delivered", now, Some(now))
+        (DeliveryStatus::Delivered, now, Some(now))
     } else if retries == Retries::None
         // A ping is tried once, even when the loop picks up one whose request died.
         || delivery.event_type == super::EventType::Ping.as_str()
         || u32::try_from(attempts).unwrap_or(u32::MAX) >= settings.max_attempts
     {
-        ("failed", now, Some(now))
+        (DeliveryStatus::Failed, now, Some(now))
     } else {
-        ("pending", now + backoff(settings, attempts), None)
+        (
+            DeliveryStatus::Pending,
+            now + backoff(settings, attempts),
+            None,
+        )
     };
     let txn = crate::db::begin_write(&state.db).await?;
     let updated = Deliveries::update_many()
@@ -272,7 +277,7 @@ async fn record(
         )
         .col_expr(Column::LastError, Expr::value(outcome.error.clone()))
         .filter(Column::Id.eq(delivery.id))
-        .filter(Column::Status.eq("pending"))
+        .filter(Column::Status.eq(DeliveryStatus::Pending))
         .filter(Column::ClaimedBy.eq(delivery.claimed_by))
         .exec(&txn)
         .await?;
@@ -295,7 +300,7 @@ async fn record(
     txn.commit().await?;
     state
         .metrics
-        .record_webhook_attempt(outcome.succeeded(), status == "failed");
+        .record_webhook_attempt(outcome.succeeded(), status == DeliveryStatus::Failed);
     Ok(())
 }
 
@@ -319,7 +324,7 @@ pub fn backoff(settings: &WebhookSettings, attempts: i32) -> TimeDelta {
 /// into deliveries (which grow if fan-out is stuck).
 pub async fn backlog(state: &AppState) -> Result<(u64, u64), AppError> {
     let deliveries = Deliveries::find()
-        .filter(Column::Status.eq("pending"))
+        .filter(Column::Status.eq(DeliveryStatus::Pending))
         .count(&state.db)
         .await?;
     let events = entity::outbox_event::Entity::find()
@@ -335,7 +340,7 @@ pub async fn prune(state: &AppState) -> Result<u64, AppError> {
     let old = Deliveries::find()
         .select_only()
         .column(Column::Id)
-        .filter(Column::Status.ne("pending"))
+        .filter(Column::Status.ne(DeliveryStatus::Pending))
         .filter(Column::FinishedAt.lt(before))
         .limit(1000)
         .into_tuple::<Uuid>()
@@ -347,7 +352,7 @@ pub async fn prune(state: &AppState) -> Result<u64, AppError> {
     // Attempts go with their delivery (ON DELETE CASCADE); one sent again since is kept.
     let gone = Deliveries::delete_many()
         .filter(Column::Id.is_in(old.iter().copied()))
-        .filter(Column::Status.ne("pending"))
+        .filter(Column::Status.ne(DeliveryStatus::Pending))
         .exec(&state.db)
         .await?;
     Ok(gone.rows_affected)

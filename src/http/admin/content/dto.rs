@@ -434,7 +434,7 @@ impl From<TranslationState> for TranslationResponse {
                 .map(ScheduleResponse::from)
                 .collect(),
             failed_schedule: state.failed_schedule.map(|f| FailedScheduleResponse {
-                action: f.action,
+                action: f.action.to_string(),
                 at: f.run_at,
                 reason: f.reason,
             }),
@@ -489,7 +489,7 @@ impl From<ScheduleView> for ScheduleResponse {
     fn from(s: ScheduleView) -> Self {
         Self {
             id: s.id,
-            action: s.action,
+            action: s.action.to_string(),
             at: s.run_at,
         }
     }
@@ -568,7 +568,7 @@ impl From<RevisionSummary> for RevisionResponse {
         Self {
             id: r.id,
             locale: r.locale,
-            action: r.action,
+            action: r.action.to_string(),
             created_by: r.created_by,
             created_by_name: r.created_by_name,
             created_at: r.created_at,

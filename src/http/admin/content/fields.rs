@@ -34,42 +34,30 @@ pub enum MaterialKindName {
     Other,
 }
 
-impl MaterialKindName {
-    /// Its name on the wire.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MaterialKindName::Presentation => "presentation",
-            MaterialKindName::Report => "report",
-            MaterialKindName::Guide => "guide",
-            MaterialKindName::Handout => "handout",
-            MaterialKindName::Video => "video",
-            MaterialKindName::Other => "other",
+/// A wire enum and the domain enum it shows, variant for variant: one list makes both
+/// conversions, so that a variant added to one and not the other does not compile.
+macro_rules! mirrors {
+    ($wire:ident <=> $domain:ident { $($variant:ident),+ $(,)? }) => {
+        impl From<$domain> for $wire {
+            fn from(value: $domain) -> Self {
+                match value {
+                    $($domain::$variant => Self::$variant),+
+                }
+            }
         }
-    }
+
+        impl From<$wire> for $domain {
+            fn from(value: $wire) -> Self {
+                match value {
+                    $($wire::$variant => Self::$variant),+
+                }
+            }
+        }
+    };
 }
 
-impl From<RegistrationMode> for RegistrationModeName {
-    fn from(mode: RegistrationMode) -> Self {
-        match mode {
-            RegistrationMode::Form => RegistrationModeName::Form,
-            RegistrationMode::External => RegistrationModeName::External,
-            RegistrationMode::Closed => RegistrationModeName::Closed,
-        }
-    }
-}
-
-impl From<MaterialKind> for MaterialKindName {
-    fn from(kind: MaterialKind) -> Self {
-        match kind {
-            MaterialKind::Presentation => MaterialKindName::Presentation,
-            MaterialKind::Report => MaterialKindName::Report,
-            MaterialKind::Guide => MaterialKindName::Guide,
-            MaterialKind::Handout => MaterialKindName::Handout,
-            MaterialKind::Video => MaterialKindName::Video,
-            MaterialKind::Other => MaterialKindName::Other,
-        }
-    }
-}
+mirrors!(RegistrationModeName <=> RegistrationMode { Form, External, Closed });
+mirrors!(MaterialKindName <=> MaterialKind { Presentation, Report, Guide, Handout, Video, Other });
 
 /// Language-neutral fields by kind. News: `date`. Events: everything from `city` to
 /// `materials` (`starts_at`, `ends_at`, `time_zone` required; `city` unless online).
