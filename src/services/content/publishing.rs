@@ -317,7 +317,7 @@ fn live_row(
     published_translation::ActiveModel {
         document_id: Set(document.id),
         locale: Set(draft.locale.clone()),
-        kind: Set(document.kind.clone()),
+        kind: Set(document.kind),
         slug: Set(draft.slug.clone()),
         title: Set(draft.title.clone()),
         summary: Set(draft.summary.clone()),
