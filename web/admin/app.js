@@ -1,61 +1,19 @@
-// The editors' app: who is signed in, which screen the address names, and the frame
-// around it. Screens are modules under screens/; they render from API data only, and
-// what the user may do comes from the API (`permissions`), never from rules here.
+// @ts-check
+// The editors' app: who is signed in, the top bar, and the frame around the screen the
+// address names (router.js). Screens render from API data only, and what the user may
+// do comes from the API (`permissions`), never from rules here.
 
 import { html, render, useEffect, useRef, useState } from "./vendor/htm-preact-standalone-3.1.1.js";
-import { endSession, get, hasSession, post, whenSignedOut } from "./api.js";
+import { hasSession, signOut, userOf, whenSignedOut, whoAmI } from "./api/session.js";
 import { mayLeave, navigate } from "./navigation.js";
 import { KINDS } from "./kinds.js";
-import { SignIn } from "./screens/signin.js";
-import { ChangePassword } from "./screens/password.js";
-import { ItemList } from "./screens/list.js";
-import { ItemEditor } from "./screens/editor.js";
-import { NewItem } from "./screens/new-item.js";
-import { Media } from "./screens/media.js";
-import { MediaItem } from "./screens/media-item.js";
-import { History } from "./screens/history.js";
-import { TranslationBoard } from "./screens/board.js";
-import { ReviewQueue } from "./screens/reviews.js";
+import { ADMINISTRATION, BASE, route } from "./router.js";
+import { keptCopies } from "./widgets/kept-copies.js";
+import { SignIn } from "./people/sign-in.js";
+import { ChangePassword } from "./people/password.js";
 
-/**
- * A screen whose module is fetched the first time it is shown: the administrators'
- * and organisers' screens stay out of every editor's first load.
- */
-function later(load, name) {
-  const cache = {};
-  return function Later(props) {
-    const [screen, setScreen] = useState(() => cache.screen || null);
-    const [failed, setFailed] = useState(false);
-    useEffect(() => {
-      if (screen) return;
-      load()
-        .then((module) => {
-          cache.screen = module[name];
-          setScreen(() => module[name]);
-        })
-        .catch(() => setFailed(true));
-    }, []);
-    if (failed) return html`<p role="alert">This screen could not be loaded. Check the connection and reload the page.</p>`;
-    return screen ? html`<${screen} ...${props} />` : html`<p role="status">Loading…</p>`;
-  };
-}
+/** @typedef {import("./api/session.js").Me} Me */
 
-const UserList = later(() => import("./screens/users.js"), "UserList");
-const NewUser = later(() => import("./screens/users.js"), "NewUser");
-const UserScreen = later(() => import("./screens/user.js"), "UserScreen");
-const TokenList = later(() => import("./screens/tokens.js"), "TokenList");
-const NewToken = later(() => import("./screens/tokens.js"), "NewToken");
-const SiteList = later(() => import("./screens/sites.js"), "SiteList");
-const SiteForm = later(() => import("./screens/sites.js"), "SiteForm");
-const AuditLog = later(() => import("./screens/audit.js"), "AuditLog");
-const WebhookList = later(() => import("./screens/webhooks.js"), "WebhookList");
-const NewWebhook = later(() => import("./screens/webhooks.js"), "NewWebhook");
-const WebhookScreen = later(() => import("./screens/webhooks.js"), "WebhookScreen");
-const EventDesk = later(() => import("./screens/event-desk.js"), "EventDesk");
-const SignUps = later(() => import("./screens/sign-ups.js"), "SignUps");
-
-
-const BASE = "/admin";
 
 function useLocation() {
   const [location, setLocation] = useState(window.location.pathname + window.location.search);
@@ -84,7 +42,8 @@ function useLocation() {
 
 /** Links inside the app change the screen without a reload. */
 document.addEventListener("click", (event) => {
-  const link = event.target.closest && event.target.closest("a[href]");
+  const target = /** @type {Element} */ (event.target);
+  const link = /** @type {HTMLAnchorElement | null} */ (target.closest && target.closest("a[href]"));
   if (!link || event.defaultPrevented || event.button !== 0) return;
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const href = link.getAttribute("href");
@@ -92,15 +51,6 @@ document.addEventListener("click", (event) => {
   event.preventDefault();
   navigate(href);
 });
-
-/** The administrators' screens, each offered to those the API says may use it. */
-const ADMINISTRATION = [
-  { path: "users", label: "Users", may: (p) => p.manage_users },
-  { path: "tokens", label: "API tokens", may: (p) => p.manage_tokens },
-  { path: "sites", label: "Sites", may: (p) => p.manage_sites },
-  { path: "webhooks", label: "Webhooks", may: (p) => p.manage_webhooks },
-  { path: "audit", label: "Audit log", may: (p) => p.read_audit },
-];
 
 /** A disclosure menu: a button that shows or hides a list of links. */
 function AdministrationMenu({ me, path }) {
@@ -128,7 +78,7 @@ function AdministrationMenu({ me, path }) {
 }
 
 function TopBar({ me, path, onSignOut }) {
-  const user = me.user;
+  const user = userOf(me);
   // On a phone the links fold into a menu, opened by a button and closed on arrival.
   const [open, setOpen] = useState(false);
   useEffect(() => setOpen(false), [path]);
@@ -157,51 +107,10 @@ function TopBar({ me, path, onSignOut }) {
     </header>`;
 }
 
-function route(path, me) {
-  const parts = path.split("?")[0].replace(/\/+$/, "").split("/").filter(Boolean);
-  // ["admin", kind, id]
-  if (parts[1] === "board") return html`<${TranslationBoard} me=${me} />`;
-  if (parts[1] === "reviews") return html`<${ReviewQueue} me=${me} />`;
-  if (parts[1] === "event-desk") {
-    return parts.length === 2 ? html`<${EventDesk} me=${me} />` : html`<${SignUps} key=${parts[2]} id=${parts[2]} />`;
-  }
-  const administration = ADMINISTRATION.find((entry) => entry.path === parts[1]);
-  if (administration && !administration.may(me.permissions)) {
-    document.title = "Not available – buysocial";
-    return html`<h1>${administration.label}: not available to you</h1>
-      <p>This screen is for administrators. Ask one if you need something changed here.</p>
-      <p><a href=${`${BASE}/board`}>Go to the translations</a></p>`;
-  }
-  if (parts[1] === "users") {
-    if (parts.length === 2) return html`<${UserList} me=${me} />`;
-    return parts[2] === "new" ? html`<${NewUser} me=${me} />` : html`<${UserScreen} key=${parts[2]} id=${parts[2]} me=${me} />`;
-  }
-  if (parts[1] === "tokens") return parts[2] === "new" ? html`<${NewToken} me=${me} />` : html`<${TokenList} me=${me} />`;
-  if (parts[1] === "sites") {
-    if (parts.length === 2) return html`<${SiteList} me=${me} />`;
-    return parts[2] === "new" ? html`<${SiteForm} key="new" me=${me} />` : html`<${SiteForm} key=${parts[2]} code=${parts[2]} me=${me} />`;
-  }
-  if (parts[1] === "audit") return html`<${AuditLog} me=${me} />`;
-  if (parts[1] === "webhooks") {
-    if (parts.length === 2) return html`<${WebhookList} />`;
-    return parts[2] === "new" ? html`<${NewWebhook} />` : html`<${WebhookScreen} key=${parts[2]} id=${parts[2]} />`;
-  }
-  if (parts[1] === "media") {
-    return parts.length === 2 ? html`<${Media} me=${me} />` : html`<${MediaItem} key=${parts[2]} id=${parts[2]} me=${me} />`;
-  }
-  const kind = KINDS.find((k) => k.path === parts[1]);
-  if (!kind) return null;
-  // Keyed by address: another kind or item starts a screen afresh.
-  if (parts.length === 2) return html`<${ItemList} key=${kind.path} kind=${kind} me=${me} />`;
-  if (parts[2] === "new") return html`<${NewItem} key=${`${kind.path}-new`} kind=${kind} me=${me} />`;
-  if (parts[3] === "history") return html`<${History} key=${`${parts[2]}-history`} kind=${kind} id=${parts[2]} me=${me} />`;
-  return html`<${ItemEditor} key=${parts[2]} kind=${kind} id=${parts[2]} me=${me} />`;
-}
-
 function App() {
   const location = useLocation();
   const path = location.split("?")[0];
-  const [me, setMe] = useState(null);
+  const [me, setMe] = useState(/** @type {Me | null} */ (null));
   const [signedOut, setSignedOut] = useState(!hasSession());
   const [expired, setExpired] = useState(false);
 
@@ -215,8 +124,8 @@ function App() {
 
   useEffect(() => {
     if (signedOut || me) return;
-    get("/api/v1/auth/me")
-      .then(({ data }) => setMe(data))
+    whoAmI()
+      .then(setMe)
       .catch(() => setSignedOut(true));
   }, [signedOut, me]);
 
@@ -233,7 +142,7 @@ function App() {
     let tries = 0;
     let timer;
     const look = () => {
-      const heading = document.querySelector("main h1");
+      const heading = /** @type {HTMLElement | null} */ (document.querySelector("main h1"));
       if (heading && !document.activeElement?.closest("main")) {
         heading.setAttribute("tabindex", "-1");
         heading.focus();
@@ -251,21 +160,15 @@ function App() {
     setMe(null);
     setSignedOut(false);
   };
-  const signOut = async () => {
+  const askAndSignOut = async () => {
     // Unsaved copies of translations stay on this computer for a reload or an expired
     // session, not for whoever uses it next: signing out removes them, after asking.
-    const prefix = `buysocial.unsaved.${me?.user?.id ?? "token"}.`;
-    const unsaved = Object.keys(localStorage).filter((key) => key.startsWith(prefix));
+    const unsaved = keptCopies(me);
     if (unsaved.length > 0 && !window.confirm(
       `You have unsaved changes in ${unsaved.length === 1 ? "1 translation" : `${unsaved.length} translations`}. ` +
       "Sign out and discard them? They are kept on this computer only until you sign out.")) return;
     for (const key of unsaved) localStorage.removeItem(key);
-    try {
-      await post("/api/v1/auth/logout");
-    } catch {
-      // Signed out here whatever the server says.
-    }
-    endSession();
+    await signOut();
     setMe(null);
     setSignedOut(true);
   };
@@ -275,13 +178,13 @@ function App() {
     return html`<main id="main"><${SignIn} expired=${expired} onSignedIn=${signIn} /></main>`;
   }
   if (!me) return html`<p class="loading" role="status">Loading…</p>`;
-  if (me.user && me.user.must_change_password) {
+  if (userOf(me)?.must_change_password) {
     document.title = "Change your password – buysocial";
     return html`<main id="main"><${ChangePassword} me=${me} onChanged=${() => setMe(null)} /></main>`;
   }
   const screen = route(path, me);
   return html`
-    <${TopBar} me=${me} path=${path} onSignOut=${signOut} />
+    <${TopBar} me=${me} path=${path} onSignOut=${askAndSignOut} />
     <main id="main">
       ${screen || html`<h1>Page not found</h1><p><a href=${`${BASE}/news`}>Go to the news</a></p>`}
     </main>`;

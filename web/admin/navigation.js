@@ -1,3 +1,4 @@
+// @ts-check
 // Moving between the app's screens without reloading, and the one rule about leaving:
 // a screen with typed, unsaved changes asks first, whether the person follows a link
 // of the app, presses the browser's Back or Forward button, reloads or closes the tab.
