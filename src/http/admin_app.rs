@@ -69,6 +69,8 @@ impl AdminApp {
     }
 
     fn from_files(mut all: Vec<(String, Bytes)>) -> Self {
+        // Type declarations are for the type check in CI, not for browsers.
+        all.retain(|(path, _)| !path.ends_with(".d.ts"));
         let mut files = HashMap::new();
         let mut digest = Sha256::new();
         all.sort_by(|a, b| a.0.cmp(&b.0));
@@ -226,11 +228,13 @@ mod tests {
         .unwrap();
         std::fs::create_dir(dir.path().join("api")).unwrap();
         std::fs::write(dir.path().join("api/items.js"), "export {};").unwrap();
+        std::fs::write(dir.path().join("api/items.d.ts"), "export {};").unwrap();
         let mut all = Vec::new();
         read_folder(dir.path(), "", &mut all);
         let app = AdminApp::from_files(all);
 
         assert!(app.files.contains_key("api/items.js"));
+        assert!(!app.files.contains_key("api/items.d.ts"));
         let shell = String::from_utf8_lossy(&app.shell.body).into_owned();
         assert_eq!(
             shell,

@@ -76,7 +76,7 @@ async fn versioned_files_are_cached_for_good_and_revalidate_by_etag(backend: Bac
     for (file, kind) in [
         ("styles.css", "text/css; charset=utf-8"),
         ("favicon.svg", "image/svg+xml"),
-        ("screens/editor.js", "text/javascript; charset=utf-8"),
+        ("content/editor/editor.js", "text/javascript; charset=utf-8"),
     ] {
         let response = app.get(&format!("{base}/{file}")).await;
         assert_eq!(response.status(), StatusCode::OK, "{file}");
