@@ -55,6 +55,40 @@ fn the_kernel_imports_no_feature() {
     );
 }
 
+/// Every write that a person, a token or the scheduler makes goes through a
+/// `UnitOfWork` (its events, audit entry and cache effects in one place): only the
+/// kernel and the machinery that works the outbox itself open a write transaction.
+#[test]
+fn writes_go_through_a_unit_of_work() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let allowed = [
+        "db.rs",
+        "services/kernel/unit_of_work.rs",
+        // Moves the shared cache version once a unit of work has committed.
+        "services/kernel/cache_notices.rs",
+        // Turn outbox rows into webhook deliveries and send them.
+        "services/webhooks/fanout.rs",
+        "services/webhooks/sender.rs",
+    ];
+    let opening: Vec<String> = rust_files(&root)
+        .into_iter()
+        .filter(|file| {
+            let relative = file.strip_prefix(&root).unwrap();
+            !allowed.iter().any(|a| relative == Path::new(a))
+        })
+        .filter(|file| {
+            let text = std::fs::read_to_string(file).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            code.contains("begin_write(")
+        })
+        .map(|file| file.strip_prefix(&root).unwrap().display().to_string())
+        .collect();
+    assert!(
+        opening.is_empty(),
+        "these open a write transaction of their own; use UnitOfWork::begin: {opening:#?}"
+    );
+}
+
 /// Each file under `dir` (relative to `root`) and the files of `dir` it imports.
 fn imports(root: &Path, dir: &Path) -> BTreeMap<PathBuf, BTreeSet<PathBuf>> {
     let mut graph = BTreeMap::new();

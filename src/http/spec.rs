@@ -256,7 +256,8 @@ mod tests {
 
     #[test]
     fn nullable_properties_of_answers_only_are_required() {
-        let nullable_ref = json!({ "allOf": [{ "$ref": "#/components/schemas/Inner" }, { "nullable": true }] });
+        let nullable_ref =
+            json!({ "allOf": [{ "$ref": "#/components/schemas/Inner" }, { "nullable": true }] });
         let raw = json!({
             "paths": { "/a": { "post": {
                 "requestBody": { "content": { "application/json": {
@@ -278,7 +279,10 @@ mod tests {
         });
         let finished: Value = serde_json::from_str(&finish(&raw.to_string())).unwrap();
         let schemas = &finished["components"]["schemas"];
-        assert_eq!(schemas["Answer"]["required"], json!(["id", "cover", "date"]));
+        assert_eq!(
+            schemas["Answer"]["required"],
+            json!(["id", "cover", "date"])
+        );
         // Reached from a request too: optional still means "may be left out" there.
         assert!(schemas["Both"]["required"].is_null());
         assert_eq!(schemas["Inner"]["required"], json!(["alt"]));

@@ -16,6 +16,7 @@ use crate::policy::Principal;
 pub use crate::services::kernel::actor::ClientInfo;
 use crate::services::kernel::actor::{Actor, Credential};
 use crate::services::kernel::audit::{self, AuditAction, Event, Outcome, Who};
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::services::tokens::{self, TokenKind};
 use crate::services::users::{self, User};
 use crate::state::AppState;
@@ -121,13 +122,14 @@ pub async fn login(
     };
     let user: User = user.try_into()?;
     let who = Who::user(&user, client.address.clone());
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
     Sessions::insert(session)
-        .exec_without_returning(&txn)
+        .exec_without_returning(txn)
         .await?;
     let event = Event::success(AuditAction::AuthLogin, "session", session_id);
-    audit::record(&txn, now, who, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, who, event).await?;
+    work.commit().await?;
     Ok(LoginOutcome {
         token,
         expires_at: idle_end(state, now).min(absolute_end),
@@ -171,15 +173,16 @@ pub async fn authenticate_session(state: &AppState, bearer: &str) -> Result<Cred
 /// Ends the caller's session.
 pub async fn logout(state: &AppState, caller: &SessionCaller) -> Result<(), AppError> {
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
     Sessions::update_many()
         .col_expr(SessionColumn::RevokedAt, Expr::value(Some(now)))
         .filter(SessionColumn::Id.eq(caller.session_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let event = Event::success(AuditAction::AuthLogout, "session", caller.session_id);
-    audit::record(&txn, now, caller, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, caller, event).await?;
+    work.commit().await?;
     Ok(())
 }
 
@@ -215,7 +218,9 @@ pub async fn change_password(
     }
     let password_hash = state.hasher.hash(new.expose()).await?;
 
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
+
+    let txn = work.txn();
     Users::update(user::ActiveModel {
         id: Set(stored.id),
         password_hash: Set(password_hash),
@@ -223,23 +228,23 @@ pub async fn change_password(
         updated_at: Set(now),
         ..Default::default()
     })
-    .exec(&txn)
+    .exec(txn)
     .await?;
     Sessions::update_many()
         .col_expr(SessionColumn::RevokedAt, Expr::value(Some(now)))
         .filter(SessionColumn::UserId.eq(stored.id))
         .filter(SessionColumn::Id.ne(caller.session_id))
         .filter(SessionColumn::RevokedAt.is_null())
-        .exec(&txn)
+        .exec(txn)
         .await?;
     audit::record(
-        &txn,
+        txn,
         now,
         caller,
         Event::success(AuditAction::AuthPasswordChange, "user", stored.id),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(())
 }
 

@@ -16,6 +16,7 @@ use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
 use crate::services::kernel::audit::{self, AuditAction, Event};
 pub use crate::services::kernel::identity::{ApiToken, PreviewOf, TokenKind, secret_prefix};
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::services::{scopes, sites};
 use crate::state::AppState;
@@ -154,17 +155,18 @@ pub async fn create(
         document_id: Set(None),
         locale: Set(None),
     };
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
     let created: ApiToken = Tokens::insert(model)
-        .exec_with_returning(&txn)
+        .exec_with_returning(txn)
         .await?
         .try_into()?;
     let event = Event::success(AuditAction::TokenCreate, "token", created.id).with_details(json!({
         "name": created.name, "kind": kind.as_str(), "site": created.site,
         "role": created.role.map(Role::as_str),
     }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, actor, event).await?;
+    work.commit().await?;
     Ok((created, secret))
 }
 
@@ -252,25 +254,26 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
     )
     .await?;
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
-    let Some(found) = Tokens::find_by_id(id).one(&txn).await? else {
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
+    let Some(found) = Tokens::find_by_id(id).one(txn).await? else {
         return Err(AppError::NotFound(format!("there is no token {id}")));
     };
     if found.revoked_at.is_none() {
         Tokens::update_many()
             .col_expr(Column::RevokedAt, Expr::value(Some(now)))
             .filter(Column::Id.eq(id))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         audit::record(
-            &txn,
+            txn,
             now,
             actor,
             Event::success(AuditAction::TokenRevoke, "token", id),
         )
         .await?;
     }
-    txn.commit().await?;
+    work.commit().await?;
     Ok(())
 }
 

@@ -18,6 +18,7 @@ use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
 use crate::services::kernel::audit::{self, AuditAction, Event};
 pub use crate::services::kernel::identity::User;
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::services::{scopes, tokens};
 use crate::state::AppState;
@@ -81,12 +82,13 @@ pub async fn create_by(state: &AppState, actor: &Actor, new: NewUser) -> Result<
     audit::authorize(state, actor, Action::ManageUsers, "user", None).await?;
     // Validated and hashed before the transaction: no connection waits on argon2.
     let model = prepare(state, new).await?;
-    let txn = crate::db::begin_write(&state.db).await?;
-    let user = insert(&txn, model).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
+    let user = insert(txn, model).await?;
     let event = Event::success(AuditAction::UserCreate, "user", user.id)
         .with_details(json!({ "email": user.email, "role": user.role.as_str() }));
-    audit::record(&txn, state.clock.now(), actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, state.clock.now(), actor, event).await?;
+    work.commit().await?;
     Ok(user)
 }
 
@@ -253,12 +255,13 @@ pub async fn update(
     .await?;
     let checked = CheckedChanges::check(state, &changes).await?;
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
-    let current: User = find(&txn, id).await?.try_into()?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
+    let current: User = find(txn, id).await?.try_into()?;
     let stays_active_admin = changes.role.unwrap_or(current.role) == Role::Admin
         && !changes.disabled.unwrap_or(current.disabled_at.is_some());
     if current.role == Role::Admin && current.disabled_at.is_none() && !stays_active_admin {
-        ensure_another_active_admin(&txn, id).await?;
+        ensure_another_active_admin(txn, id).await?;
     }
     let scope = checked.scope_over(&changes, &current);
     let role = changes.role.unwrap_or(current.role);
@@ -291,14 +294,14 @@ pub async fn update(
     if let Some(hash) = checked.password_hash {
         model.password_hash = Set(hash);
     }
-    let updated: User = Users::update(model).exec(&txn).await?.try_into()?;
-    let revoked_tokens = end_access(&txn, &changes, &current, &updated, now).await?;
+    let updated: User = Users::update(model).exec(txn).await?.try_into()?;
+    let revoked_tokens = end_access(txn, &changes, &current, &updated, now).await?;
     let event = Event::success(AuditAction::UserUpdate, "user", id).with_details(json!({
         "changed": changes.named(), "role": updated.role.as_str(),
         "disabled": updated.disabled_at.is_some(), "revoked_admin_tokens": revoked_tokens,
     }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, actor, event).await?;
+    work.commit().await?;
     one_with_admin_tokens(state, updated).await
 }
 
@@ -405,22 +408,23 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
         Some(id.to_string()),
     )
     .await?;
-    let txn = crate::db::begin_write(&state.db).await?;
-    let current: User = find(&txn, id).await?.try_into()?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
+    let current: User = find(txn, id).await?.try_into()?;
     if current.role == Role::Admin && current.disabled_at.is_none() {
-        ensure_another_active_admin(&txn, id).await?;
+        ensure_another_active_admin(txn, id).await?;
     }
     Sessions::delete_many()
         .filter(SessionColumn::UserId.eq(id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    Users::delete_by_id(id).exec(&txn).await?;
+    Users::delete_by_id(id).exec(txn).await?;
     let now = state.clock.now();
-    let revoked_tokens = tokens::revoke_admin_tokens_of(&txn, id, now).await?;
+    let revoked_tokens = tokens::revoke_admin_tokens_of(txn, id, now).await?;
     let event = Event::success(AuditAction::UserDelete, "user", id)
         .with_details(json!({ "email": current.email, "revoked_admin_tokens": revoked_tokens }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, actor, event).await?;
+    work.commit().await?;
     Ok(())
 }
 

@@ -26,6 +26,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
 use crate::services::kernel::audit::{self, AuditAction, Event};
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 use crate::storage::Store;
 
@@ -56,9 +57,9 @@ where
     // object are kept together rather than the object deleted under a committed row.
     let (state, actor) = (state.clone(), actor.clone());
     tokio::spawn(async move {
-        let txn = crate::db::begin_write(&state.db).await?;
-        let saved = insert(&txn, &state, &actor, &stored).await?;
-        txn.commit().await?;
+        let work = UnitOfWork::begin(&state).await?;
+        let saved = insert(work.txn(), &state, &actor, &stored).await?;
+        work.commit().await?;
         stored.commit();
         Ok::<_, AppError>(saved)
     })

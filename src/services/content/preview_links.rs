@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
 use crate::services::kernel::audit::{self, AuditAction, Event};
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::services::sites;
 use crate::services::tokens::{self, PreviewOf};
 use crate::state::AppState;
@@ -77,15 +78,16 @@ pub async fn create_preview_link(
         document_id: id,
         locale: locale.to_string(),
     };
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
     let token =
-        tokens::insert_preview_link(&txn, actor, &site.code, &preview_of, now, expires_at).await?;
+        tokens::insert_preview_link(txn, actor, &site.code, &preview_of, now, expires_at).await?;
     let event =
         Event::success(AuditAction::PreviewLinkCreate, kind.as_str(), id).with_details(json!({
             "locale": locale.as_str(), "site": site.code, "expires_at": expires_at,
         }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, actor, event).await?;
+    work.commit().await?;
     let id = id.to_string();
     let url = preview_url
         .fill(&Values {

@@ -456,9 +456,9 @@ pub async fn run_due_schedules(state: &AppState) -> Result<usize, AppError> {
         if outcome.is_err() {
             // Nothing of a failed run may stay; record the failure on its own.
             work.rollback().await?;
-            let txn = crate::db::begin_write(&state.db).await?;
-            finish(&txn, job.id, now, ended).await?;
-            txn.commit().await?;
+            let failed = UnitOfWork::begin(state).await?;
+            finish(failed.txn(), job.id, now, ended).await?;
+            failed.commit().await?;
         } else {
             finish(work.txn(), job.id, now, ended).await?;
             work.commit().await?;

@@ -19,6 +19,7 @@ use crate::policy::{self, Action};
 use crate::services::kernel::actor::Actor;
 use crate::services::kernel::audit::{self, AuditAction, Event};
 use crate::services::kernel::precondition::Precondition;
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
 
@@ -69,8 +70,9 @@ pub async fn request(
         })?;
     let comment = checked_comment("comment", comment)?;
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
-    if open_of(&txn, id, locale.as_str()).await?.is_some() {
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
+    if open_of(txn, id, locale.as_str()).await?.is_some() {
         return Err(already_requested(&locale));
     }
     let inserted = review_request::ActiveModel {
@@ -86,7 +88,7 @@ pub async fn request(
         decided_at: Set(None),
         answer: Set(String::new()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await;
     // The index allows one open request per translation, whatever the races.
     let model = match inserted {
@@ -98,8 +100,8 @@ pub async fn request(
     };
     let event = Event::success(AuditAction::ContentReviewRequest, kind.as_str(), id)
         .with_details(json!({ "locale": locale.as_str(), "review": model.id }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, actor, event).await?;
+    work.commit().await?;
     review_of(model, kind, draft.title)
 }
 
@@ -221,7 +223,8 @@ pub async fn decide(
     .await?;
     let (status, answer, audit_action) = outcome(&decision)?;
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
     let claimed = Reviews::update_many()
         .col_expr(Column::Status, Expr::value(status.as_str()))
         .col_expr(Column::Answer, Expr::value(answer))
@@ -229,7 +232,7 @@ pub async fn decide(
         .col_expr(Column::DecidedAt, Expr::value(Some(now)))
         .filter(Column::Id.eq(review))
         .filter(Column::Status.eq(ReviewStatus::Open))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if claimed.rows_affected == 0 {
         return Err(AppError::Conflict(format!(
@@ -239,8 +242,8 @@ pub async fn decide(
     }
     let event = Event::success(audit_action, kind.as_str(), document.id)
         .with_details(json!({ "locale": model.locale, "review": review }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, actor, event).await?;
+    work.commit().await?;
     if matches!(decision, Decision::Publish) {
         publish_reviewed(state, actor, kind, &model).await?;
     }
@@ -295,7 +298,7 @@ async fn publish_reviewed(
         super::schedule_or_publish(state, actor, kind, id, locale, None, &reviewed).await;
     if let Err(err) = published {
         Reviews::update_many()
-            .col_expr(Column::Status, Expr::value(ReviewStatus::Open.as_str()))
+            .col_expr(Column::Status, Expr::value(ReviewStatus::Open))
             .col_expr(Column::DecidedBy, Expr::value(Option::<Uuid>::None))
             .col_expr(
                 Column::DecidedAt,

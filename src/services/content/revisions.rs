@@ -22,6 +22,7 @@ use crate::error::AppError;
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
 use crate::services::kernel::audit::{self, AuditAction, Event};
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::state::AppState;
 
@@ -172,9 +173,10 @@ impl Restoring<'_> {
                 .await?;
         let current = load::translation(&state.db, id, &locale).await?;
         let now = state.clock.now();
-        let txn = crate::db::begin_write(&state.db).await?;
+        let work = UnitOfWork::begin(state).await?;
+        let txn = work.txn();
         let version = translations::write_draft(
-            &txn,
+            txn,
             self.document,
             &locale,
             current.as_ref(),
@@ -184,14 +186,14 @@ impl Restoring<'_> {
         )
         .await?;
         let versions = (version, self.document.version);
-        schedules::settle_after_draft(&txn, scheduled.as_ref(), versions, actor, now).await?;
+        schedules::settle_after_draft(txn, scheduled.as_ref(), versions, actor, now).await?;
         let event = Event::success(AuditAction::ContentRestoreRevision, kind.as_str(), id)
             .with_details(json!({
                 "revision": self.revision.id, "locale": locale.as_str(),
                 "schedule": scheduled.map(|(_, choice)| choice.as_str()),
             }));
-        audit::record(&txn, now, actor, event).await?;
-        txn.commit().await?;
+        audit::record(txn, now, actor, event).await?;
+        work.commit().await?;
         Ok(())
     }
 
@@ -250,18 +252,19 @@ impl Restoring<'_> {
         let scheduled =
             schedules::choice_for_details(state, actor, &countries, id, self.schedule).await?;
         let now = state.clock.now();
-        let txn = crate::db::begin_write(&state.db).await?;
-        let changed = self.write_details(&txn, &fields, now).await?;
-        schedules::settle_after_details(&txn, scheduled.as_ref(), changed.version, actor, now)
+        let work = UnitOfWork::begin(state).await?;
+        let txn = work.txn();
+        let changed = self.write_details(txn, &fields, now).await?;
+        schedules::settle_after_details(txn, scheduled.as_ref(), changed.version, actor, now)
             .await?;
-        record_fields(&txn, &changed, RevisionAction::Restore, actor, now).await?;
+        record_fields(txn, &changed, RevisionAction::Restore, actor, now).await?;
         let event = Event::success(AuditAction::ContentRestoreRevision, kind.as_str(), id)
             .with_details(json!({
                 "revision": self.revision.id,
                 "schedules": scheduled.map(|(_, choice)| choice.as_str()),
             }));
-        audit::record(&txn, now, actor, event).await?;
-        txn.commit().await?;
+        audit::record(txn, now, actor, event).await?;
+        work.commit().await?;
         Ok(())
     }
 

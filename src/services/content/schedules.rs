@@ -21,6 +21,7 @@ use crate::error::{AppError, Refusal};
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
 use crate::services::kernel::audit::{self, AuditAction, Event};
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
 /// What happens to a pending scheduled publication when its draft is saved again.
@@ -302,7 +303,8 @@ async fn change(
             "must be in the future; to publish now, publish",
         ));
     }
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
     let update = Schedules::update_many()
         .filter(Column::Id.eq(scheduled.id))
         .filter(Column::DoneAt.is_null());
@@ -321,7 +323,7 @@ async fn change(
             AuditAction::ContentScheduleCancel,
         ),
     };
-    if update.exec(&txn).await?.rows_affected == 0 {
+    if update.exec(txn).await?.rows_affected == 0 {
         return Err(AppError::Conflict(
             "the schedule ran or changed a moment ago; read the item again".into(),
         ));
@@ -329,7 +331,7 @@ async fn change(
     let event = Event::success(audit_action, kind.as_str(), id).with_details(json!({
         "locale": locale.as_str(), "action": scheduled.action, "was": scheduled.run_at, "at": at,
     }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, actor, event).await?;
+    work.commit().await?;
     item_view::item(state, load::document(&state.db, kind, id).await?).await
 }

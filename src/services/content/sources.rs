@@ -21,6 +21,7 @@ use crate::error::AppError;
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
 use crate::services::kernel::audit::{self, AuditAction, Event};
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
 /// The texts a translation renders from its source; slugs and files are per locale.
@@ -202,8 +203,9 @@ pub async fn mark_up_to_date(
     };
     audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
-    let base = latest(&txn, id, &document.source_locale).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
+    let base = latest(txn, id, &document.source_locale).await?;
     // The translator read the changes up to `shown`; a newer source is news to them.
     if shown.is_some_and(|shown| Some(shown) != base) {
         return Err(AppError::Conflict(
@@ -217,12 +219,12 @@ pub async fn mark_up_to_date(
         )
         .filter(translation::Column::DocumentId.eq(id))
         .filter(translation::Column::Locale.eq(locale.as_str()))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let event = Event::success(AuditAction::ContentUpToDate, kind.as_str(), id)
         .with_details(json!({ "locale": locale.as_str(), "base_revision_id": base }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, actor, event).await?;
+    work.commit().await?;
     Ok(())
 }
 

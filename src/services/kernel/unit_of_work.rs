@@ -104,6 +104,11 @@ impl<'s> UnitOfWork<'s> {
             changes,
         } = self;
         let changes = changes.into_inner().unwrap_or_else(PoisonError::into_inner);
+        if changes.is_empty() {
+            // Nothing readers see changed (a sign-in, a user, a token): whether or not
+            // the commit lands, no cache has anything to drop.
+            return Ok(txn.commit().await?);
+        }
         let uncertain = UncertainOnDrop(Some(state));
         let committed = txn.commit().await;
         uncertain.settle();

@@ -29,6 +29,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
 use crate::services::kernel::audit::{self, AuditAction, Event};
+use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::services::pagination::{PageRequest, Paged};
 use crate::services::sites;
 use crate::state::AppState;
@@ -152,13 +153,14 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    let txn = crate::db::begin_write(&state.db).await?;
-    let created = Webhooks::insert(model).exec_with_returning(&txn).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
+    let created = Webhooks::insert(model).exec_with_returning(txn).await?;
     let event = Event::success(AuditAction::WebhookCreate, "webhook", created.id).with_details(
         json!({ "url": created.url, "events": created.events, "site": created.site_code }),
     );
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, actor, event).await?;
+    work.commit().await?;
     Ok((created.into(), secret))
 }
 
@@ -197,12 +199,13 @@ pub async fn update(
         changed.push("paused");
     }
     model.updated_at = Set(now);
-    let txn = crate::db::begin_write(&state.db).await?;
-    let updated = Webhooks::update(model).exec(&txn).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
+    let updated = Webhooks::update(model).exec(txn).await?;
     let event = Event::success(AuditAction::WebhookUpdate, "webhook", id)
         .with_details(json!({ "changed": changed, "paused": updated.paused }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, actor, event).await?;
+    work.commit().await?;
     Ok(updated.into())
 }
 
@@ -210,13 +213,14 @@ pub async fn update(
 pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppError> {
     may_manage(state, actor, Some(id)).await?;
     let current = find(state, id).await?;
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
     // Its deliveries and their attempts go with it (ON DELETE CASCADE).
-    Webhooks::delete_by_id(id).exec(&txn).await?;
+    Webhooks::delete_by_id(id).exec(txn).await?;
     let event = Event::success(AuditAction::WebhookDelete, "webhook", id)
         .with_details(json!({ "url": current.url }));
-    audit::record(&txn, state.clock.now(), actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, state.clock.now(), actor, event).await?;
+    work.commit().await?;
     Ok(())
 }
 
@@ -248,13 +252,14 @@ pub async fn ping(state: &AppState, actor: &Actor, id: Uuid) -> Result<DeliveryV
         created_at: Set(now),
         finished_at: Set(None),
     };
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
     let delivery = Deliveries::insert(delivery)
-        .exec_with_returning(&txn)
+        .exec_with_returning(txn)
         .await?;
     let event = Event::success(AuditAction::WebhookPing, "webhook", id);
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, actor, event).await?;
+    work.commit().await?;
     sender::deliver(state, &delivery, &hook, sender::Retries::None).await?;
     delivery_view(state, delivery_id).await
 }
@@ -308,7 +313,8 @@ pub async fn redeliver(
 ) -> Result<DeliveryView, AppError> {
     may_manage(state, actor, Some(id)).await?;
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let txn = work.txn();
     let requeued = Deliveries::update_many()
         .col_expr(
             webhook_delivery::Column::Status,
@@ -327,12 +333,12 @@ pub async fn redeliver(
         .filter(webhook_delivery::Column::Id.eq(delivery_id))
         .filter(webhook_delivery::Column::WebhookId.eq(id))
         .filter(webhook_delivery::Column::Status.ne(DeliveryStatus::Pending))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if requeued.rows_affected == 0 {
         let pending = Deliveries::find_by_id(delivery_id)
             .filter(webhook_delivery::Column::WebhookId.eq(id))
-            .one(&txn)
+            .one(txn)
             .await?
             .is_some();
         return Err(if pending {
@@ -343,8 +349,8 @@ pub async fn redeliver(
     }
     let event = Event::success(AuditAction::WebhookRedeliver, "webhook", id)
         .with_details(json!({ "delivery": delivery_id }));
-    audit::record(&txn, now, actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, now, actor, event).await?;
+    work.commit().await?;
     delivery_view(state, delivery_id).await
 }
 
