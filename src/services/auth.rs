@@ -64,14 +64,8 @@ pub async fn login(
         ThrottleKey::address(address, &settings.throttle),
     ];
     throttle::reserve(&state.db, &keys, &settings.throttle, now).await?;
-
-    let user = users::find_by_email(&state.db, &email).await?;
-    let verified = match &user {
-        Some(user) => state.hasher.verify(password, &user.password_hash).await,
-        None => state.hasher.verify_dummy(password).await.map(|()| false),
-    };
-    let accepted = match verified {
-        Ok(right) => right && user.as_ref().is_some_and(|u| u.disabled_at.is_none()),
+    let (user, accepted) = match check_password(state, &email, password).await {
+        Ok(checked) => checked,
         Err(err) => {
             // No password was checked (the hashing queue was full): not a failure.
             throttle::release(&state.db, &keys).await?;
@@ -80,34 +74,69 @@ pub async fn login(
     };
     let known = user.is_some();
     let Some(user) = user.filter(|_| accepted) else {
-        // The failure was counted when the attempt was reserved. What was typed is kept
-        // only when it names an account: a mistyped address (or a password typed into
-        // the email field) is nobody's business in the audit log.
-        let who = Who {
-            kind: "anonymous",
-            id: None,
-            label: if known {
-                email.clone()
-            } else {
-                "an unknown email".to_owned()
-            },
-            client_addr: client.address.clone(),
-            standing: None,
-        };
-        let event = Event {
-            action: AuditAction::AuthLogin,
-            outcome: Outcome::Failure,
-            resource_kind: "session",
-            resource_id: None,
-            details: json!({}),
-        };
-        audit::record(&state.db, now, who, event).await?;
+        // The failure was counted when the attempt was reserved.
+        record_failure(state, &email, known, &client).await?;
         return Err(AppError::Unauthorized(INVALID_CREDENTIALS.into()));
     };
     throttle::succeeded(&state.db, &keys).await?;
+    open_session(state, user.try_into()?, &client).await
+}
 
+/// The account `email` names, and whether `password` is its password and the account
+/// is enabled. Unknown accounts cost a hash too, so that timing reveals nothing.
+async fn check_password(
+    state: &AppState,
+    email: &str,
+    password: &str,
+) -> Result<(Option<user::Model>, bool), AppError> {
+    let user = users::find_by_email(&state.db, email).await?;
+    let verified = match &user {
+        Some(user) => state.hasher.verify(password, &user.password_hash).await?,
+        None => state.hasher.verify_dummy(password).await.map(|()| false)?,
+    };
+    let accepted = verified && user.as_ref().is_some_and(|u| u.disabled_at.is_none());
+    Ok((user, accepted))
+}
+
+/// A failed sign-in in the audit log. What was typed is kept only when it names an
+/// account: a mistyped address (or a password typed into the email field) is nobody's
+/// business there.
+async fn record_failure(
+    state: &AppState,
+    email: &str,
+    known: bool,
+    client: &ClientInfo,
+) -> Result<(), AppError> {
+    let who = Who {
+        kind: "anonymous",
+        id: None,
+        label: if known {
+            email.to_owned()
+        } else {
+            "an unknown email".to_owned()
+        },
+        client_addr: client.address.clone(),
+        standing: None,
+    };
+    let event = Event {
+        action: AuditAction::AuthLogin,
+        outcome: Outcome::Failure,
+        resource_kind: "session",
+        resource_id: None,
+        details: json!({}),
+    };
+    audit::record(&state.db, state.clock.now(), who, event).await
+}
+
+/// A new session for `user`, recorded in the audit log.
+async fn open_session(
+    state: &AppState,
+    user: User,
+    client: &ClientInfo,
+) -> Result<LoginOutcome, AppError> {
+    let now = state.clock.now();
     let token = token::generate(token::SESSION_PREFIX);
-    let absolute_end = now + TimeDelta::hours(settings.session_absolute_hours.into());
+    let absolute_end = now + TimeDelta::hours(state.settings.auth.session_absolute_hours.into());
     let session_id = Uuid::now_v7();
     let session = session::ActiveModel {
         id: Set(session_id),
@@ -120,7 +149,6 @@ pub async fn login(
         client_addr: Set(client.address.as_deref().map(|a| truncate(a, 64))),
         user_agent: Set(client.user_agent.as_deref().map(|a| truncate(a, 512))),
     };
-    let user: User = user.try_into()?;
     let who = Who::user(&user, client.address.clone());
     let work = UnitOfWork::begin(state).await?;
     let txn = work.txn();

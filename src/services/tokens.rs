@@ -74,14 +74,15 @@ pub async fn insert_preview_link(
     Ok(secret)
 }
 
-/// Creates a token; returns it with its secret, which is never shown again.
-pub async fn create(
-    state: &AppState,
-    actor: &Actor,
-    new: NewToken,
-) -> Result<(ApiToken, String), AppError> {
-    audit::authorize(state, actor, Action::ManageTokens, "token", None).await?;
-    let now = state.clock.now();
+/// A new token's request, checked: every invalid field named at once.
+struct Checked {
+    name: String,
+    kind: TokenKind,
+    site: Option<SiteCode>,
+    scope: Scope,
+}
+
+async fn check(state: &AppState, new: &NewToken, now: DateTime<Utc>) -> Result<Checked, AppError> {
     let mut errors = FieldErrors::new();
     let name = new.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
@@ -103,25 +104,7 @@ pub async fn create(
         "scope",
         &mut errors,
     );
-    match (kind, new.role) {
-        (TokenKind::Admin, None) => errors.push("role", "admin tokens need the role they act with"),
-        (TokenKind::Delivery | TokenKind::Preview, Some(_)) => {
-            errors.push("role", "only admin tokens have a role")
-        }
-        _ => {}
-    }
-    if let Some(refusal) = new
-        .role
-        .and_then(|role| crate::policy::scope_refusal(role, &scope))
-    {
-        errors.push("scope", refusal);
-    }
-    if kind != TokenKind::Admin && scope != Scope::default() {
-        errors.push(
-            "scope",
-            "only admin tokens have a scope; bind delivery and preview tokens to a site",
-        );
-    }
+    check_role_and_scope(kind, new.role, &scope, &mut errors);
     if new.expires_at.is_some_and(|at| at <= now) {
         errors.push("expires_at", "must be in the future");
     }
@@ -134,6 +117,54 @@ pub async fn create(
             format!("there is no site {site}"),
         ));
     }
+    Ok(Checked {
+        name,
+        kind,
+        site,
+        scope,
+    })
+}
+
+/// Admin tokens act with a role and maybe a scope (none for the admin role); delivery
+/// and preview tokens have neither.
+fn check_role_and_scope(
+    kind: TokenKind,
+    role: Option<Role>,
+    scope: &Scope,
+    errors: &mut FieldErrors,
+) {
+    match (kind, role) {
+        (TokenKind::Admin, None) => errors.push("role", "admin tokens need the role they act with"),
+        (TokenKind::Delivery | TokenKind::Preview, Some(_)) => {
+            errors.push("role", "only admin tokens have a role")
+        }
+        _ => {}
+    }
+    if let Some(refusal) = role.and_then(|role| crate::policy::scope_refusal(role, scope)) {
+        errors.push("scope", refusal);
+    }
+    if kind != TokenKind::Admin && *scope != Scope::default() {
+        errors.push(
+            "scope",
+            "only admin tokens have a scope; bind delivery and preview tokens to a site",
+        );
+    }
+}
+
+/// Creates a token; returns it with its secret, which is never shown again.
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    new: NewToken,
+) -> Result<(ApiToken, String), AppError> {
+    audit::authorize(state, actor, Action::ManageTokens, "token", None).await?;
+    let now = state.clock.now();
+    let Checked {
+        name,
+        kind,
+        site,
+        scope,
+    } = check(state, &new, now).await?;
 
     let secret = token::generate(secret_prefix(kind));
     let (countries, locales) = scopes::to_json(&scope);

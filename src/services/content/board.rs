@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use entity::document::{Column, Entity as Documents};
+use entity::document::{self, Column, Entity as Documents};
 use entity::published_translation::{self, Entity as Published};
 use entity::review_request::{self, Entity as Reviews};
 use entity::schedule::{self, Entity as Schedules};
@@ -118,61 +118,11 @@ pub async fn board(
     page: PageRequest,
 ) -> Result<Board, AppError> {
     audit::authorize(state, actor, Action::ReadContent, "board", None).await?;
-    let configured = configured_locales(state);
-    let asked: Option<Vec<Locale>> = filter
-        .locales
-        .as_ref()
-        .map(|list| {
-            list.iter()
-                .map(|raw| {
-                    Locale::parse(raw, &state.settings.content.locales)
-                        .map_err(|m| AppError::invalid_parameter("locales", m))
-                })
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .transpose()?;
-
-    let mut query = Documents::find().filter(Column::DeletedAt.is_null());
-    if let Some(kind) = filter.kind {
-        query = query.filter(Column::Kind.eq(kind));
-    }
-    if let Some(mine) = in_scope(actor) {
-        query = query.filter(mine);
-    }
-    if let Some(condition) = of_country(filter.country.as_deref())? {
-        query = query.filter(condition);
-    }
-    if let Some(condition) = with_tag(filter.tag.as_deref())? {
-        query = query.filter(condition);
-    }
-    let documents = query
-        .order_by_desc(Column::UpdatedAt)
-        .order_by_desc(Column::Id)
-        .all(&state.db)
-        .await?;
+    let asked = asked_locales(state, &filter)?;
+    let documents = documents(state, actor, &filter).await?;
     let ids: Vec<Uuid> = documents.iter().map(|d| d.id).collect();
     let facts = Facts::read(state, &ids).await?;
-
-    let scope = &actor.principal.scope;
-    let locales: Vec<String> = match asked {
-        Some(asked) => asked.iter().map(ToString::to_string).collect(),
-        None if !scope.locales.is_empty() => configured
-            .iter()
-            .filter(|l| scope.covers_locale(l))
-            .map(ToString::to_string)
-            .collect(),
-        // All locales: those the items have, in the configured order.
-        None => {
-            let used: BTreeSet<&str> = facts.drafts.keys().map(|(_, l)| l.as_str()).collect();
-            configured
-                .iter()
-                .map(Locale::as_str)
-                .filter(|l| used.contains(l))
-                .map(str::to_owned)
-                .collect()
-        }
-    };
-
+    let locales = columns(state, actor, asked, &facts);
     let mut counts: BTreeMap<&'static str, u64> = CellState::ALL
         .iter()
         .map(|s| (s.as_str(), 0))
@@ -195,27 +145,108 @@ pub async fn board(
                 *counts.entry("needs_work").or_default() += 1;
             }
         }
-        let title = facts
-            .drafts
-            .get(&(document.id, document.source_locale.clone()))
-            .map(|t| t.title.clone())
-            .unwrap_or_default();
-        rows.push(BoardRow {
-            id: document.id,
-            kind: document.kind,
-            title,
-            countries: load::countries(&document)?
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
-            source_locale: document.source_locale,
-            cells,
-        });
+        rows.push(row(&facts, document, cells)?);
     }
     Ok(Board {
         locales,
         counts,
         rows: Paged::slice(rows, page),
+    })
+}
+
+/// The `locales` asked for, each a configured locale: 400 naming the parameter.
+fn asked_locales(state: &AppState, filter: &BoardFilter) -> Result<Option<Vec<Locale>>, AppError> {
+    filter
+        .locales
+        .as_ref()
+        .map(|list| {
+            list.iter()
+                .map(|raw| {
+                    Locale::parse(raw, &state.settings.content.locales)
+                        .map_err(|m| AppError::invalid_parameter("locales", m))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()
+}
+
+/// The items on the board: not trashed, in the actor's scope and the filter's, most
+/// recently changed first.
+async fn documents(
+    state: &AppState,
+    actor: &Actor,
+    filter: &BoardFilter,
+) -> Result<Vec<document::Model>, AppError> {
+    let mut query = Documents::find().filter(Column::DeletedAt.is_null());
+    if let Some(kind) = filter.kind {
+        query = query.filter(Column::Kind.eq(kind));
+    }
+    if let Some(mine) = in_scope(actor) {
+        query = query.filter(mine);
+    }
+    if let Some(condition) = of_country(filter.country.as_deref())? {
+        query = query.filter(condition);
+    }
+    if let Some(condition) = with_tag(filter.tag.as_deref())? {
+        query = query.filter(condition);
+    }
+    Ok(query
+        .order_by_desc(Column::UpdatedAt)
+        .order_by_desc(Column::Id)
+        .all(&state.db)
+        .await?)
+}
+
+/// The board's columns: the locales asked for, else those of the actor's scope, else
+/// those the items have, in the configured order.
+fn columns(
+    state: &AppState,
+    actor: &Actor,
+    asked: Option<Vec<Locale>>,
+    facts: &Facts,
+) -> Vec<String> {
+    let configured = configured_locales(state);
+    let scope = &actor.principal.scope;
+    match asked {
+        Some(asked) => asked.iter().map(ToString::to_string).collect(),
+        None if !scope.locales.is_empty() => configured
+            .iter()
+            .filter(|l| scope.covers_locale(l))
+            .map(ToString::to_string)
+            .collect(),
+        None => {
+            let used: BTreeSet<&str> = facts.drafts.keys().map(|(_, l)| l.as_str()).collect();
+            configured
+                .iter()
+                .map(Locale::as_str)
+                .filter(|l| used.contains(l))
+                .map(str::to_owned)
+                .collect()
+        }
+    }
+}
+
+/// One item's row: its source's title and its cells.
+fn row(
+    facts: &Facts,
+    document: document::Model,
+    cells: Vec<(String, CellState)>,
+) -> Result<BoardRow, AppError> {
+    let title = facts
+        .drafts
+        .get(&(document.id, document.source_locale.clone()))
+        .map(|t| t.title.clone())
+        .unwrap_or_default();
+    Ok(BoardRow {
+        id: document.id,
+        kind: document.kind,
+        title,
+        countries: load::countries(&document)?
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        source_locale: document.source_locale,
+        cells,
     })
 }
 

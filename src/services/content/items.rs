@@ -2,10 +2,13 @@
 
 use std::collections::HashSet;
 
+use chrono::{DateTime, Utc};
 use entity::document::{self, Column, Entity as Documents};
 use entity::published_translation::{self, Entity as Published};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -196,6 +199,31 @@ pub async fn update(
             .await?;
     let now = state.clock.now();
     let work = UnitOfWork::begin(state).await?;
+    write_neutral(work.txn(), &current, &neutral, actor, now).await?;
+    let changed = load::document(work.txn(), kind, id).await?;
+    let chosen = scheduled.as_ref();
+    schedules::settle_after_details(work.txn(), chosen, changed.version, actor, now).await?;
+    history::record_fields(work.txn(), &changed, RevisionAction::Fields, actor, now).await?;
+    audit::record(
+        work.txn(),
+        now,
+        actor,
+        Event::success(AuditAction::ContentUpdate, kind.as_str(), id),
+    )
+    .await?;
+    work.commit().await?;
+    item_view::item(state, changed).await
+}
+
+/// Writes the checked neutral fields over `current` if it is still the version read:
+/// 412 with the version saved meanwhile when another write was quicker.
+async fn write_neutral(
+    txn: &impl ConnectionTrait,
+    current: &document::Model,
+    neutral: &Neutral,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let updated = Documents::update_many()
         .col_expr(
             Column::Fields,
@@ -216,29 +244,17 @@ pub async fn update(
         .col_expr(Column::Version, Expr::value(current.version + 1))
         .col_expr(Column::UpdatedBy, Expr::value(Some(actor.id())))
         .col_expr(Column::UpdatedAt, Expr::value(now))
-        .filter(Column::Id.eq(id))
+        .filter(Column::Id.eq(current.id))
         // Guards against a concurrent write between the check above and this one.
         .filter(Column::Version.eq(current.version))
-        .exec(work.txn())
+        .exec(txn)
         .await?;
     if updated.rows_affected == 0 {
         // Someone saved in between: the version that is current now, read, not guessed.
-        let saved_meanwhile = load::document(work.txn(), kind, id).await?;
+        let saved_meanwhile = load::document(txn, current.kind, current.id).await?;
         return Err(stale(saved_meanwhile.version));
     }
-    let changed = load::document(work.txn(), kind, id).await?;
-    let chosen = scheduled.as_ref();
-    schedules::settle_after_details(work.txn(), chosen, changed.version, actor, now).await?;
-    history::record_fields(work.txn(), &changed, RevisionAction::Fields, actor, now).await?;
-    audit::record(
-        work.txn(),
-        now,
-        actor,
-        Event::success(AuditAction::ContentUpdate, kind.as_str(), id),
-    )
-    .await?;
-    work.commit().await?;
-    item_view::item(state, changed).await
+    Ok(())
 }
 
 /// Moves an item to the trash: every translation goes offline, pending schedules are
@@ -475,15 +491,7 @@ async fn validate_neutral(
         (None, None) => Vec::new(),
     };
     let tags = match (&input.tags, current) {
-        (Some(raw), _) => {
-            if raw.len() > 20 {
-                errors.push("tags", "at most 20 tags");
-            }
-            raw.iter()
-                .enumerate()
-                .filter_map(|(i, t)| errors.check(&format!("tags[{i}]"), parse_tag(t)))
-                .collect()
-        }
+        (Some(raw), _) => checked_tags(raw, errors),
         (None, Some(current)) => load::tags(current)?,
         (None, None) => Vec::new(),
     };
@@ -510,46 +518,8 @@ async fn validate_neutral(
     {
         check_parent(state, current.map(|c| c.id), parent, errors).await?;
     }
-    if let Some(cover) = fields.cover_asset_id {
-        let asset = entity::asset::Entity::find_by_id(cover)
-            .one(&state.db)
-            .await?;
-        match asset {
-            None => errors.push(
-                "fields.cover_asset_id",
-                format!("there is no asset {cover}"),
-            ),
-            Some(asset) if !asset.content_type.starts_with("image/") => {
-                errors.push(
-                    "fields.cover_asset_id",
-                    format!("{cover} is {}, not an image", asset.content_type),
-                );
-            }
-            Some(_) => {}
-        }
-    }
-    if let Some(materials) = fields.materials.as_ref().filter(|m| !m.is_empty()) {
-        // One query for all of them, however many an event links.
-        let existing: HashSet<Uuid> = Documents::find()
-            .select_only()
-            .column(document::Column::Id)
-            .filter(document::Column::Id.is_in(materials.iter().copied()))
-            .filter(document::Column::Kind.eq(ContentKind::Material))
-            .filter(document::Column::DeletedAt.is_null())
-            .into_tuple::<Uuid>()
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .collect();
-        for (i, id) in materials.iter().enumerate() {
-            if !existing.contains(id) {
-                errors.push(
-                    &format!("fields.materials[{i}]"),
-                    format!("there is no material {id}"),
-                );
-            }
-        }
-    }
+    check_cover(state, &fields, errors).await?;
+    check_materials(state, &fields, errors).await?;
     Ok(Neutral {
         fields,
         countries,
@@ -557,6 +527,77 @@ async fn validate_neutral(
         parent_id,
         position,
     })
+}
+
+/// At most 20 tags, each a valid tag.
+fn checked_tags(raw: &[String], errors: &mut FieldErrors) -> Vec<String> {
+    if raw.len() > 20 {
+        errors.push("tags", "at most 20 tags");
+    }
+    raw.iter()
+        .enumerate()
+        .filter_map(|(i, t)| errors.check(&format!("tags[{i}]"), parse_tag(t)))
+        .collect()
+}
+
+/// A cover is an image that exists.
+async fn check_cover(
+    state: &AppState,
+    fields: &ItemFields,
+    errors: &mut FieldErrors,
+) -> Result<(), AppError> {
+    let Some(cover) = fields.cover_asset_id else {
+        return Ok(());
+    };
+    let asset = entity::asset::Entity::find_by_id(cover)
+        .one(&state.db)
+        .await?;
+    match asset {
+        None => errors.push(
+            "fields.cover_asset_id",
+            format!("there is no asset {cover}"),
+        ),
+        Some(asset) if !asset.content_type.starts_with("image/") => {
+            errors.push(
+                "fields.cover_asset_id",
+                format!("{cover} is {}, not an image", asset.content_type),
+            );
+        }
+        Some(_) => {}
+    }
+    Ok(())
+}
+
+/// An event's linked materials are materials that exist and are not in the trash.
+async fn check_materials(
+    state: &AppState,
+    fields: &ItemFields,
+    errors: &mut FieldErrors,
+) -> Result<(), AppError> {
+    let Some(materials) = fields.materials.as_ref().filter(|m| !m.is_empty()) else {
+        return Ok(());
+    };
+    // One query for all of them, however many an event links.
+    let existing: HashSet<Uuid> = Documents::find()
+        .select_only()
+        .column(document::Column::Id)
+        .filter(document::Column::Id.is_in(materials.iter().copied()))
+        .filter(document::Column::Kind.eq(ContentKind::Material))
+        .filter(document::Column::DeletedAt.is_null())
+        .into_tuple::<Uuid>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .collect();
+    for (i, id) in materials.iter().enumerate() {
+        if !existing.contains(id) {
+            errors.push(
+                &format!("fields.materials[{i}]"),
+                format!("there is no material {id}"),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The parent must be an existing page, and not the page itself or one of its descendants.

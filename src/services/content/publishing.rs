@@ -22,8 +22,8 @@ use super::item_view;
 use super::load;
 use super::schedules;
 use super::view::{Item, etag_of_translation};
-use crate::domain::Locale;
 use crate::domain::content::ContentKind;
+use crate::domain::{CountryCode, Locale};
 use crate::error::{AppError, Refusal};
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
@@ -122,23 +122,7 @@ async fn act(
     };
     let work = UnitOfWork::begin(state).await?;
     let txn = work.txn();
-    // Everything read above may have changed meanwhile (a trash, another edit): read
-    // it again under lock, and publish exactly what was checked.
-    let document = load::lock_document(txn, kind, id).await?;
-    let locked_draft = load::translation(txn, id, &locale)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("{kind} {id} has no {locale} translation")))?;
-    if locked_draft.version != draft.version {
-        return Err(AppError::PreconditionFailed {
-            detail: "the draft changed a moment ago; review it again before publishing".into(),
-            current_etag: Some(etag_of_translation(locked_draft.version)),
-        });
-    }
-    if load::countries(&document)? != countries {
-        return Err(AppError::Conflict(
-            "the item's countries changed a moment ago; try again".into(),
-        ));
-    }
+    let document = relock(txn, kind, &draft, &countries).await?;
     match at.filter(|at| *at > now) {
         Some(at) => {
             // A new schedule replaces a pending one for the same locale.
@@ -171,6 +155,34 @@ async fn act(
     }
     work.commit().await?;
     item_view::item(state, load::document(&state.db, kind, id).await?).await
+}
+
+/// The item again under lock, with its draft still the one checked and its countries
+/// still those authorized: everything read before the lock may have changed (a trash,
+/// another edit), and what is published is exactly what was checked.
+async fn relock(
+    txn: &impl ConnectionTrait,
+    kind: ContentKind,
+    draft: &translation::Model,
+    countries: &[CountryCode],
+) -> Result<document::Model, AppError> {
+    let (id, locale) = (draft.document_id, &draft.locale);
+    let document = load::lock_document(txn, kind, id).await?;
+    let locked_draft = load::translation(txn, id, &Locale::from_stored(locale.clone()))
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("{kind} {id} has no {locale} translation")))?;
+    if locked_draft.version != draft.version {
+        return Err(AppError::PreconditionFailed {
+            detail: "the draft changed a moment ago; review it again before publishing".into(),
+            current_etag: Some(etag_of_translation(locked_draft.version)),
+        });
+    }
+    if load::countries(&document)? != countries {
+        return Err(AppError::Conflict(
+            "the item's countries changed a moment ago; try again".into(),
+        ));
+    }
+    Ok(document)
 }
 
 /// A schedule of `what` for `locale` at `at`, by `actor`. A publication pins the draft

@@ -18,7 +18,7 @@ use super::schedules::{self, ScheduleChoice};
 use super::view::{Item, etag_of_translation};
 use super::{slugs, sources};
 use crate::domain::Locale;
-use crate::domain::content::ContentKind;
+use crate::domain::content::{ContentKind, Slug};
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Action;
 use crate::services::kernel::actor::Actor;
@@ -217,19 +217,7 @@ pub async fn write_draft(
         &input.title,
     )
     .await?;
-    // What the translation follows: nothing for the source itself; the revision the
-    // translator worked from when given; otherwise what it followed, or for a new
-    // translation, the source as it is now.
-    let base = if locale.as_str() == document.source_locale {
-        None
-    } else if let Some(chosen) = input.based_on {
-        Some(sources::check_based_on(txn, document.id, &document.source_locale, chosen).await?)
-    } else {
-        match current {
-            Some(current) => current.base_revision_id,
-            None => sources::latest(txn, document.id, &document.source_locale).await?,
-        }
-    };
+    let base = base_of(txn, document, locale, current, input.based_on).await?;
     let version = match current {
         Some(current) => current.version + 1,
         // A translation dropped and written again continues its numbering, so that an
@@ -255,32 +243,7 @@ pub async fn write_draft(
         updated_at: Set(now),
         base_revision_id: Set(base),
     };
-    let written = match current {
-        None => Translations::insert(draft)
-            .exec_without_returning(txn)
-            .await
-            .map(|_| 1),
-        Some(current) => Translations::update_many()
-            .set(draft)
-            .filter(Column::DocumentId.eq(document.id))
-            .filter(Column::Locale.eq(locale.as_str()))
-            // Guards against a concurrent write since the precondition was checked.
-            .filter(Column::Version.eq(current.version))
-            .exec(txn)
-            .await
-            .map(|r| r.rows_affected),
-    };
-    match written {
-        Ok(0) => return Err(stale(version)),
-        Ok(_) => {}
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            // Another draft took the slug (or the translation) a moment ago.
-            return Err(AppError::Conflict(format!(
-                "the {locale} translation or its slug {slug} was just taken; try again"
-            )));
-        }
-        Err(err) => return Err(err.into()),
-    }
+    store(txn, draft, current, (document.id, locale), &slug).await?;
     let saved = Translations::find_by_id((document.id, locale.to_string()))
         .one(txn)
         .await?
@@ -292,6 +255,73 @@ pub async fn write_draft(
     };
     history::record_draft(txn, &saved, action, actor, now).await?;
     Ok(version)
+}
+
+/// What the translation follows: nothing for the source itself; the revision the
+/// translator worked from when given; otherwise what it followed, or for a new
+/// translation, the source as it is now.
+async fn base_of(
+    txn: &impl ConnectionTrait,
+    document: &document::Model,
+    locale: &Locale,
+    current: Option<&translation::Model>,
+    based_on: Option<Uuid>,
+) -> Result<Option<Uuid>, AppError> {
+    if locale.as_str() == document.source_locale {
+        return Ok(None);
+    }
+    Ok(match (based_on, current) {
+        (Some(chosen), _) => {
+            Some(sources::check_based_on(txn, document.id, &document.source_locale, chosen).await?)
+        }
+        (None, Some(current)) => current.base_revision_id,
+        (None, None) => sources::latest(txn, document.id, &document.source_locale).await?,
+    })
+}
+
+/// Inserts the draft, or replaces `current` if it is still the version read: 412 with
+/// the version saved meanwhile when another write was quicker, 409 when another draft
+/// took the slug a moment ago.
+async fn store(
+    txn: &impl ConnectionTrait,
+    draft: translation::ActiveModel,
+    current: Option<&translation::Model>,
+    (document, locale): (Uuid, &Locale),
+    slug: &Slug,
+) -> Result<(), AppError> {
+    let written = match current {
+        None => Translations::insert(draft)
+            .exec_without_returning(txn)
+            .await
+            .map(|_| 1),
+        Some(current) => Translations::update_many()
+            .set(draft)
+            .filter(Column::DocumentId.eq(document))
+            .filter(Column::Locale.eq(locale.as_str()))
+            // Guards against a concurrent write since the precondition was checked.
+            .filter(Column::Version.eq(current.version))
+            .exec(txn)
+            .await
+            .map(|r| r.rows_affected),
+    };
+    match written {
+        Ok(0) => {
+            let meanwhile = Translations::find_by_id((document, locale.to_string()))
+                .one(txn)
+                .await?;
+            Err(match meanwhile {
+                Some(saved) => stale(saved.version),
+                None => AppError::NotFound(format!("the {locale} translation is gone")),
+            })
+        }
+        Ok(_) => Ok(()),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(AppError::Conflict(format!(
+                "the {locale} translation or its slug {slug} was just taken; try again"
+            )))
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// The highest draft version the locale ever had, from its revisions (0 if none).

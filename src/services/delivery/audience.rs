@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::services::auth;
 use crate::services::kernel::actor::Credential;
 use crate::services::sites::{self, Site};
-use crate::services::tokens::{PreviewOf, TokenKind};
+use crate::services::tokens::{ApiToken, PreviewOf, TokenKind};
 use crate::state::AppState;
 
 /// The shared parameters of a delivery request, as received.
@@ -51,6 +51,31 @@ impl Audience {
 /// Checks the token (required by `delivery.require_token`, and for previews) and works
 /// out the locale chain: `locale` then `fallback`, or the site's default then its chain.
 pub async fn resolve(state: &AppState, request: Request) -> Result<Audience, AppError> {
+    let token = reader(state, &request).await?;
+    let site = site_of(state, &request, token.as_ref()).await?;
+    let mut locales = first_locales(state, &request, site.as_ref())?;
+    locales.extend(fallback_locales(state, &request, site.as_ref())?);
+    let mut seen = std::collections::HashSet::new();
+    locales.retain(|l| seen.insert(l.clone()));
+    Ok(Audience {
+        locales,
+        site_countries: site
+            .as_ref()
+            .map(|s| s.countries.clone())
+            .unwrap_or_default(),
+        preview: request.preview,
+        preview_only: token
+            .as_ref()
+            .filter(|_| request.preview)
+            .and_then(|t| t.preview_of.clone()),
+        routes: site.as_ref().map(Site::item_routes).unwrap_or_default(),
+        site,
+    })
+}
+
+/// The token the request reads with: a delivery or preview token, required when the
+/// settings say so and for previews.
+async fn reader(state: &AppState, request: &Request) -> Result<Option<ApiToken>, AppError> {
     let token = match request.bearer.as_deref() {
         Some(bearer) => match auth::authenticate(state, bearer).await? {
             Credential::Token(token)
@@ -76,10 +101,18 @@ pub async fn resolve(state: &AppState, request: Request) -> Result<Audience, App
             "preview=true needs a preview token".into(),
         ));
     }
-    // A token bound to a site reads only that site.
+    Ok(token)
+}
+
+/// The site asked for, or the token's; a token bound to a site reads only that site.
+async fn site_of(
+    state: &AppState,
+    request: &Request,
+    token: Option<&ApiToken>,
+) -> Result<Option<Site>, AppError> {
     let site_code = match (
         request.site.as_deref(),
-        token.as_ref().and_then(|t| t.site.as_deref()),
+        token.and_then(|t| t.site.as_deref()),
     ) {
         (Some(asked), Some(bound)) if asked != bound => {
             return Err(AppError::Forbidden(format!(
@@ -89,31 +122,51 @@ pub async fn resolve(state: &AppState, request: Request) -> Result<Audience, App
         (Some(asked), _) => Some(asked.to_owned()),
         (None, bound) => bound.map(str::to_owned),
     };
-    let site: Option<Site> = match site_code {
-        Some(code) => Some(sites::find_public(&state.db, &code).await?.ok_or_else(|| {
-            AppError::invalid_parameter("site", format!("there is no site {code:?}"))
-        })?),
-        None => None,
-    };
-    let configured = &state.settings.content.locales;
-    let parse = |raw: &str, name: &str| {
-        Locale::parse(raw, configured).map_err(|m| AppError::invalid_parameter(name.to_owned(), m))
-    };
-    let mut locales = Vec::new();
-    match (&request.locale, &site) {
-        (Some(raw), _) => locales.push(parse(raw, "locale")?),
-        (None, Some(site)) => locales.push(site.default_locale.clone()),
-        (None, None) if request.any_locale => {
-            locales.extend(configured.iter().map(|l| Locale::from_stored(l.clone())));
-        }
-        (None, None) => {
-            return Err(AppError::invalid_parameter(
-                "locale",
-                "name a site (?site=be) or a locale (?locale=fr)",
-            ));
-        }
+    match site_code {
+        Some(code) => Ok(Some(
+            sites::find_public(&state.db, &code).await?.ok_or_else(|| {
+                AppError::invalid_parameter("site", format!("there is no site {code:?}"))
+            })?,
+        )),
+        None => Ok(None),
     }
-    match (&request.fallback, &site) {
+}
+
+fn parse_locale(state: &AppState, raw: &str, name: &str) -> Result<Locale, AppError> {
+    Locale::parse(raw, &state.settings.content.locales)
+        .map_err(|m| AppError::invalid_parameter(name.to_owned(), m))
+}
+
+/// The locale to serve first: `locale`, else the site's default; with neither, every
+/// locale where the operation allows it.
+fn first_locales(
+    state: &AppState,
+    request: &Request,
+    site: Option<&Site>,
+) -> Result<Vec<Locale>, AppError> {
+    let configured = &state.settings.content.locales;
+    match (&request.locale, site) {
+        (Some(raw), _) => Ok(vec![parse_locale(state, raw, "locale")?]),
+        (None, Some(site)) => Ok(vec![site.default_locale.clone()]),
+        (None, None) if request.any_locale => Ok(configured
+            .iter()
+            .map(|l| Locale::from_stored(l.clone()))
+            .collect()),
+        (None, None) => Err(AppError::invalid_parameter(
+            "locale",
+            "name a site (?site=be) or a locale (?locale=fr)",
+        )),
+    }
+}
+
+/// The locales to fall back to: `fallback`, else the site's chain.
+fn fallback_locales(
+    state: &AppState,
+    request: &Request,
+    site: Option<&Site>,
+) -> Result<Vec<Locale>, AppError> {
+    let configured = &state.settings.content.locales;
+    match (&request.fallback, site) {
         (Some(raw), _) => {
             let parts: Vec<&str> = raw
                 .split(',')
@@ -126,27 +179,12 @@ pub async fn resolve(state: &AppState, request: Request) -> Result<Audience, App
                     format!("at most {} locales", configured.len()),
                 ));
             }
-            for part in parts {
-                locales.push(parse(part, "fallback")?);
-            }
+            parts
+                .into_iter()
+                .map(|part| parse_locale(state, part, "fallback"))
+                .collect()
         }
-        (None, Some(site)) => locales.extend(site.fallback.iter().cloned()),
-        (None, None) => {}
+        (None, Some(site)) => Ok(site.fallback.clone()),
+        (None, None) => Ok(Vec::new()),
     }
-    let mut seen = std::collections::HashSet::new();
-    locales.retain(|l| seen.insert(l.clone()));
-    Ok(Audience {
-        locales,
-        site_countries: site
-            .as_ref()
-            .map(|s| s.countries.clone())
-            .unwrap_or_default(),
-        preview: request.preview,
-        preview_only: token
-            .as_ref()
-            .filter(|_| request.preview)
-            .and_then(|t| t.preview_of.clone()),
-        routes: site.as_ref().map(Site::item_routes).unwrap_or_default(),
-        site,
-    })
 }
