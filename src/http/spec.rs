@@ -44,7 +44,7 @@ fn declare_unsupported_type(operation: &mut Map<String, Value>) {
     };
     responses.entry("415").or_insert_with(|| {
         json!({
-            "description": "The body was sent without its Content-Type, or with one this operation does not take.",
+            "description": "The body's Content-Type is not one this operation takes (or is missing where a body is required).",
             "content": { "application/problem+json": {
                 "schema": { "$ref": "#/components/schemas/Problem" }
             } }
@@ -93,6 +93,9 @@ fn require_always_sent(spec: &mut Value) {
                     .collect()
             })
             .unwrap_or_default();
+        if always.is_empty() {
+            continue;
+        }
         let required = schema
             .entry("required")
             .or_insert_with(|| Value::Array(Vec::new()));

@@ -64,8 +64,9 @@ pub async fn login(
         ThrottleKey::address(address, &settings.throttle),
     ];
     throttle::reserve(&state.db, &keys, &settings.throttle, now).await?;
-    let (user, accepted) = match check_password(state, &email, password).await {
-        Ok(checked) => checked,
+    let user = users::find_by_email(&state.db, &email).await?;
+    let accepted = match check_password(state, user.as_ref(), password).await {
+        Ok(accepted) => accepted,
         Err(err) => {
             // No password was checked (the hashing queue was full): not a failure.
             throttle::release(&state.db, &keys).await?;
@@ -75,27 +76,26 @@ pub async fn login(
     let known = user.is_some();
     let Some(user) = user.filter(|_| accepted) else {
         // The failure was counted when the attempt was reserved.
-        record_failure(state, &email, known, &client).await?;
+        record_failure(state, now, &email, known, &client).await?;
         return Err(AppError::Unauthorized(INVALID_CREDENTIALS.into()));
     };
     throttle::succeeded(&state.db, &keys).await?;
-    open_session(state, user.try_into()?, &client).await
+    open_session(state, now, user.try_into()?, &client).await
 }
 
-/// The account `email` names, and whether `password` is its password and the account
-/// is enabled. Unknown accounts cost a hash too, so that timing reveals nothing.
+/// Whether `password` is the password of `user` and the account is enabled; an error
+/// only when no password could be checked. Unknown accounts cost a hash too, so that
+/// timing reveals nothing.
 async fn check_password(
     state: &AppState,
-    email: &str,
+    user: Option<&user::Model>,
     password: &str,
-) -> Result<(Option<user::Model>, bool), AppError> {
-    let user = users::find_by_email(&state.db, email).await?;
-    let verified = match &user {
+) -> Result<bool, AppError> {
+    let verified = match user {
         Some(user) => state.hasher.verify(password, &user.password_hash).await?,
         None => state.hasher.verify_dummy(password).await.map(|()| false)?,
     };
-    let accepted = verified && user.as_ref().is_some_and(|u| u.disabled_at.is_none());
-    Ok((user, accepted))
+    Ok(verified && user.is_some_and(|u| u.disabled_at.is_none()))
 }
 
 /// A failed sign-in in the audit log. What was typed is kept only when it names an
@@ -103,6 +103,7 @@ async fn check_password(
 /// business there.
 async fn record_failure(
     state: &AppState,
+    now: DateTime<Utc>,
     email: &str,
     known: bool,
     client: &ClientInfo,
@@ -125,16 +126,16 @@ async fn record_failure(
         resource_id: None,
         details: json!({}),
     };
-    audit::record(&state.db, state.clock.now(), who, event).await
+    audit::record(&state.db, now, who, event).await
 }
 
 /// A new session for `user`, recorded in the audit log.
 async fn open_session(
     state: &AppState,
+    now: DateTime<Utc>,
     user: User,
     client: &ClientInfo,
 ) -> Result<LoginOutcome, AppError> {
-    let now = state.clock.now();
     let token = token::generate(token::SESSION_PREFIX);
     let absolute_end = now + TimeDelta::hours(state.settings.auth.session_absolute_hours.into());
     let session_id = Uuid::now_v7();

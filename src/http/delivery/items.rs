@@ -98,6 +98,32 @@ impl From<When> for delivery::When {
     }
 }
 
+/// A list's filters as the query spells them; parsed into a [`ListFilter`] where the
+/// list is read, after the reader is known (a bad token is 401 before a bad filter is
+/// 400, and bad filters count against the address's limit).
+#[derive(Default)]
+struct ListQuery {
+    country: Option<String>,
+    tag: Option<String>,
+    when: Option<When>,
+    language: Option<String>,
+    event: Option<Uuid>,
+    material_kind: Option<MaterialKindName>,
+}
+
+impl ListQuery {
+    fn parse(self, state: &AppState) -> Result<ListFilter, AppError> {
+        Ok(ListFilter {
+            country: params::country(self.country)?,
+            tag: self.tag,
+            when: self.when.map(Into::into).unwrap_or_default(),
+            language: params::language(state, self.language)?,
+            event: self.event,
+            material_kind: self.material_kind.map(Into::into),
+        })
+    }
+}
+
 /// How a page of delivered items becomes a kind's list body.
 type MakeList<L> = fn(Paged<DeliveredItem>, Vec<String>, ListParts, &str) -> L;
 
@@ -107,7 +133,7 @@ impl ItemsApi {
         &self,
         req: &Request,
         kind: ContentKind,
-        filter: ListFilter,
+        filter: ListQuery,
         fields: Option<String>,
         page: (Option<u64>, Option<u64>),
         make: MakeList<L>,
@@ -119,6 +145,7 @@ impl ItemsApi {
         let page = PageRequest::parse(page.0, page.1, &self.state.settings.api)?;
         let state = &self.state;
         let answer: Answer = respond(state, req, &params, |audience| async move {
+            let filter = filter.parse(state)?;
             let needs = delivery::Parts {
                 texts: parts.body || parts.seo,
                 locales: parts.locales,
@@ -227,10 +254,10 @@ impl ItemsApi {
         /// Items per page (default `api.default_page_size`, at most `api.max_page_size`).
         per_page: Query<Option<u64>>,
     ) -> ListResult<NewsList> {
-        let filter = ListFilter {
-            country: params::country(country.0)?,
+        let filter = ListQuery {
+            country: country.0,
             tag: tag.0,
-            ..ListFilter::default()
+            ..ListQuery::default()
         };
         self.list_of(
             req,
@@ -313,12 +340,12 @@ impl ItemsApi {
         /// Items per page (default `api.default_page_size`, at most `api.max_page_size`).
         per_page: Query<Option<u64>>,
     ) -> ListResult<EventList> {
-        let filter = ListFilter {
-            country: params::country(country.0)?,
+        let filter = ListQuery {
+            country: country.0,
             tag: tag.0,
-            when: when.0.map(Into::into).unwrap_or_default(),
-            language: params::language(&self.state, language.0)?,
-            ..ListFilter::default()
+            when: when.0,
+            language: language.0,
+            ..ListQuery::default()
         };
         self.list_of(
             req,
@@ -405,10 +432,10 @@ impl ItemsApi {
         /// Items per page (default `api.default_page_size`, at most `api.max_page_size`).
         per_page: Query<Option<u64>>,
     ) -> ListResult<MaterialList> {
-        let filter = ListFilter {
+        let filter = ListQuery {
             event: event.0,
-            material_kind: material_kind.0.map(Into::into),
-            ..ListFilter::default()
+            material_kind: material_kind.0,
+            ..ListQuery::default()
         };
         self.list_of(
             req,
@@ -490,7 +517,7 @@ impl ItemsApi {
         self.list_of(
             req,
             ContentKind::Page,
-            ListFilter::default(),
+            ListQuery::default(),
             fields.0,
             (page.0, per_page.0),
             PageList::of,
