@@ -154,32 +154,10 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         local_root,
     } = storage::build(&settings.storage)?;
     if settings.storage.check_at_start {
-        // A missing bucket or refused credentials found now, with a message naming the
-        // store, rather than at the first upload as a puzzling error.
-        let timeout = Duration::from_secs(settings.storage.timeout_seconds);
-        storage::probe(&store, "start", timeout)
-            .await
-            .map_err(|cause| storage::StorageError::Check {
-                store: storage::describe(&settings.storage),
-                cause,
-            })?;
+        check_storage(&settings, &store).await?;
     }
     let delivery = settings.delivery.clone();
-    // List totals are kept even with the response cache off.
-    if delivery.response_cache_scope == CacheScope::Instance
-        && matches!(
-            settings.database.url,
-            crate::settings::DatabaseUrl::Postgres(_)
-        )
-    {
-        // PostgreSQL usually means several instances, which this scope cannot keep exact.
-        tracing::warn!(
-            max_age_seconds = delivery.response_cache_max_age_seconds,
-            "delivery.response_cache_scope is \"instance\" on PostgreSQL: with several \
-             instances, each serves what it cached until the maximum age even after another \
-             instance's write; set it to \"shared\""
-        );
-    }
+    warn_of_instance_cache_on_postgres(&settings);
     let download_limit = RateLimit::new(
         settings.assets.downloads_per_address_per_minute,
         Duration::from_secs(60),
@@ -221,6 +199,38 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         renderer,
         instance_id: uuid::Uuid::new_v4().to_string().into(),
     })
+}
+
+/// A missing bucket or refused credentials found at start, with a message naming the
+/// store, rather than at the first upload as a puzzling error.
+async fn check_storage(settings: &Settings, store: &storage::Store) -> Result<(), StartError> {
+    let timeout = Duration::from_secs(settings.storage.timeout_seconds);
+    storage::probe(store, "start", timeout)
+        .await
+        .map_err(|cause| storage::StorageError::Check {
+            store: storage::describe(&settings.storage),
+            cause,
+        })?;
+    Ok(())
+}
+
+/// PostgreSQL usually means several instances, which the "instance" cache scope cannot
+/// keep exact: said once at start. (List totals are kept even with the cache off.)
+fn warn_of_instance_cache_on_postgres(settings: &Settings) {
+    let delivery = &settings.delivery;
+    if delivery.response_cache_scope == CacheScope::Instance
+        && matches!(
+            settings.database.url,
+            crate::settings::DatabaseUrl::Postgres(_)
+        )
+    {
+        tracing::warn!(
+            max_age_seconds = delivery.response_cache_max_age_seconds,
+            "delivery.response_cache_scope is \"instance\" on PostgreSQL: with several \
+             instances, each serves what it cached until the maximum age even after another \
+             instance's write; set it to \"shared\""
+        );
+    }
 }
 
 fn describe_bootstrap_error(err: AppError) -> StartError {

@@ -2,6 +2,7 @@
 //! editors use: the campaign's sites, the SRPP pages, the five training events of
 //! 2024 with their materials, and a news item, published locale by locale.
 
+use entity::ids::ItemId;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use uuid::Uuid;
@@ -177,7 +178,7 @@ async fn seed_pages(
         state,
         actor,
         ContentKind::Page,
-        what,
+        what.into(),
         "fr",
         text(
             "Qu'est-ce que les marchés publics socialement responsables ?",
@@ -211,7 +212,7 @@ async fn seed_pages(
     .await?;
     report.items += 3;
     for (id, locale) in [(home, "en"), (what, "en"), (what, "fr"), (why, "en")] {
-        publish(state, actor, ContentKind::Page, id, locale, report).await?;
+        publish(state, actor, ContentKind::Page, id.into(), locale, report).await?;
     }
     Ok(())
 }
@@ -337,15 +338,31 @@ async fn seed_events(
             state,
             actor,
             ContentKind::Event,
-            event,
+            event.into(),
             "en",
             text(english_title, english_title, "Express your interest here."),
         )
         .await?;
         report.items += 2;
-        publish(state, actor, ContentKind::Material, material, "en", report).await?;
-        publish(state, actor, ContentKind::Event, event, language, report).await?;
-        publish(state, actor, ContentKind::Event, event, "en", report).await?;
+        publish(
+            state,
+            actor,
+            ContentKind::Material,
+            material.into(),
+            "en",
+            report,
+        )
+        .await?;
+        publish(
+            state,
+            actor,
+            ContentKind::Event,
+            event.into(),
+            language,
+            report,
+        )
+        .await?;
+        publish(state, actor, ContentKind::Event, event.into(), "en", report).await?;
     }
     Ok(())
 }
@@ -379,7 +396,7 @@ async fn seed_news(
     )
     .await?;
     report.items += 1;
-    publish(state, actor, ContentKind::News, news, "en", report).await
+    publish(state, actor, ContentKind::News, news.into(), "en", report).await
 }
 
 /// Uploads a one-page PDF as the slides of the workshop in `city`.
@@ -457,7 +474,7 @@ async fn create(
     input: ItemInput,
     locale: &str,
     translation: TranslationInput,
-) -> Result<Uuid, AppError> {
+) -> Result<ItemId, AppError> {
     Ok(
         content::create(state, actor, kind, input, locale, translation)
             .await?
@@ -477,7 +494,7 @@ async fn translate(
         state,
         actor,
         kind,
-        id,
+        id.into(),
         locale,
         &Precondition::Absent,
         translation,
@@ -495,8 +512,16 @@ async fn publish(
     locale: &str,
     report: &mut SeedReport,
 ) -> Result<(), AppError> {
-    content::schedule_or_publish(state, actor, kind, id, locale, None, &Precondition::Absent)
-        .await?;
+    content::schedule_or_publish(
+        state,
+        actor,
+        kind,
+        id.into(),
+        locale,
+        None,
+        &Precondition::Absent,
+    )
+    .await?;
     report.published_translations += 1;
     Ok(())
 }

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use chrono::Duration;
 use entity::{document, published_translation};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
-use uuid::Uuid;
 
 use crate::load::wrk;
 use crate::server::Server;
@@ -85,7 +84,7 @@ fn grown(seeded: &Path, news: usize) -> PathBuf {
                 if count >= news {
                     break;
                 }
-                let id = Uuid::now_v7();
+                let id = entity::ids::ItemId::new();
                 let mut clone = original.clone();
                 clone.id = id;
                 document::ActiveModel::from(clone)

@@ -81,7 +81,7 @@ async fn in_every_locale(
     label: &str,
     n: usize,
     file: Option<Uuid>,
-) -> Result<Uuid, AppError> {
+) -> Result<entity::ids::ItemId, AppError> {
     let with_file = |mut t: TranslationInput| {
         t.file_asset_id = file;
         t
@@ -163,7 +163,7 @@ pub async fn generate(state: &AppState, actor: &Actor, sizes: Sizes) -> Result<(
             n as i64 + 1
         };
         let start = today + Duration::days(offset);
-        let linked: Vec<Uuid> = (0..3)
+        let linked: Vec<entity::ids::ItemId> = (0..3)
             .filter_map(|k| materials.get((n * 3 + k) % materials.len().max(1)).copied())
             .collect();
         let fields = ItemFields {

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::ids::ItemId;
+
 use crate::values::{Role, TokenKind};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -26,7 +28,7 @@ pub struct Model {
     pub last_used_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
     /// Preview links: the one document this preview token shows as a draft.
-    pub document_id: Option<Uuid>,
+    pub document_id: Option<ItemId>,
     /// Preview links: the one locale of `document_id` shown as a draft.
     pub locale: Option<String>,
 }

@@ -2,20 +2,22 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::ids::ItemId;
+
 use crate::values::ContentKind;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "documents")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: ItemId,
     pub kind: ContentKind,
     /// Kind-specific language-neutral fields (JSON object).
     pub fields: Json,
     /// JSON array of the country codes the item concerns; empty: EU-wide.
     pub countries: Json,
     pub tags: Json,
-    pub parent_id: Option<Uuid>,
+    pub parent_id: Option<ItemId>,
     pub position: i32,
     /// The locale other translations are translated from.
     pub source_locale: String,

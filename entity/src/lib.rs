@@ -5,6 +5,7 @@ pub mod api_token;
 pub mod asset;
 pub mod audit_entry;
 pub mod document;
+pub mod ids;
 pub mod login_throttle;
 pub mod outbox_event;
 pub mod published_translation;

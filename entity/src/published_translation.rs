@@ -3,13 +3,15 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::ids::ItemId;
+
 use crate::values::ContentKind;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "published_translations")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub document_id: Uuid,
+    pub document_id: ItemId,
     #[sea_orm(primary_key, auto_increment = false)]
     pub locale: String,
     pub kind: ContentKind,
@@ -26,7 +28,7 @@ pub struct Model {
     pub document_fields: Json,
     pub countries: Json,
     pub tags: Json,
-    pub parent_id: Option<Uuid>,
+    pub parent_id: Option<ItemId>,
     pub position: i32,
     pub sort_at: Option<DateTimeUtc>,
     /// The draft and document versions that were published.

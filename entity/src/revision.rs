@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::ids::ItemId;
+
 use crate::values::RevisionAction;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +11,7 @@ use crate::values::RevisionAction;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub document_id: Uuid,
+    pub document_id: ItemId,
     /// The translation's locale; `None` for a change of the neutral fields.
     pub locale: Option<String>,
     /// `create`, `draft`, `fields`, `publish`, `unpublish`, `restore`.

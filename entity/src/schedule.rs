@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::ids::ItemId;
+
 use crate::values::{ScheduleAction, ScheduleOutcome};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +11,7 @@ use crate::values::{ScheduleAction, ScheduleOutcome};
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub document_id: Uuid,
+    pub document_id: ItemId,
     pub locale: String,
     pub action: ScheduleAction,
     pub run_at: DateTimeUtc,

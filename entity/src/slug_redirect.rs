@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::ids::ItemId;
+
 use crate::values::ContentKind;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,7 +15,7 @@ pub struct Model {
     pub locale: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub slug: String,
-    pub document_id: Uuid,
+    pub document_id: ItemId,
     pub created_at: DateTimeUtc,
 }
 

@@ -2,13 +2,15 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::ids::ItemId;
+
 use crate::values::ContentKind;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "translations")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub document_id: Uuid,
+    pub document_id: ItemId,
     #[sea_orm(primary_key, auto_increment = false)]
     pub locale: String,
     pub kind: ContentKind,

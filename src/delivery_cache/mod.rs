@@ -412,7 +412,6 @@ fn entry_size(key: &str, entry: &CachedResponse) -> usize {
 #[cfg(test)]
 mod tests {
     use chrono::TimeDelta;
-    use uuid::Uuid;
 
     use super::*;
 
@@ -431,7 +430,7 @@ mod tests {
     fn published(kind: ContentKind, locale: &str, countries: &[&str]) -> Change {
         Change::Item(ItemChange {
             kind,
-            id: Uuid::now_v7(),
+            id: entity::ids::ItemId::new(),
             locales: Some(vec![locale.to_owned()]),
             slugs: vec!["s".into()],
             countries: countries.iter().map(|c| (*c).to_owned()).collect(),

@@ -15,8 +15,8 @@
 //!
 //! Anything else (a site, an asset, a write that said nothing) is `Change::Everything`.
 
+use entity::ids::ItemId;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::domain::content::ContentKind;
 
@@ -35,7 +35,7 @@ pub enum Change {
 pub struct ItemChange {
     #[serde(with = "kind_name")]
     pub kind: ContentKind,
-    pub id: Uuid,
+    pub id: ItemId,
     /// The locales whose live version changed; `None`: any (a trash, a registration).
     pub locales: Option<Vec<String>>,
     /// Slugs that lead to the item now or did before.
@@ -53,7 +53,7 @@ pub struct Reads {
     /// The locales whose changes matter; `None`: every locale.
     locales: Option<Vec<String>>,
     /// Items shown or linked (an event's materials), whatever their locale.
-    items: Vec<Uuid>,
+    items: Vec<ItemId>,
     /// Slugs looked up (a missing one may appear).
     slugs: Vec<String>,
 }
@@ -92,7 +92,7 @@ impl Reads {
         kinds: &[ContentKind],
         site_countries: Vec<String>,
         slug: &str,
-        items: Vec<Uuid>,
+        items: Vec<ItemId>,
     ) -> Self {
         Self {
             kinds: kinds.to_vec(),
@@ -162,6 +162,7 @@ mod kind_name {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
     fn strings(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| (*s).to_owned()).collect()
@@ -170,7 +171,7 @@ mod tests {
     fn news_in(locale: &str, countries: &[&str]) -> Change {
         Change::Item(ItemChange {
             kind: ContentKind::News,
-            id: Uuid::from_u128(1),
+            id: ItemId(Uuid::from_u128(1)),
             locales: Some(strings(&[locale])),
             slugs: strings(&["a-slug"]),
             countries: strings(countries),
@@ -210,14 +211,19 @@ mod tests {
     #[test]
     fn an_item_depends_on_what_it_shows_and_the_slug_it_looked_up() {
         let shown = Uuid::from_u128(1);
-        let read = Reads::item(&[ContentKind::News], Vec::new(), "a-slug", vec![shown]);
+        let read = Reads::item(
+            &[ContentKind::News],
+            Vec::new(),
+            "a-slug",
+            vec![shown.into()],
+        );
         assert!(
             read.is_changed_by(&news_in("lt", &["LT"])),
             "its own locales"
         );
         let other = Change::Item(ItemChange {
             kind: ContentKind::News,
-            id: Uuid::from_u128(2),
+            id: ItemId(Uuid::from_u128(2)),
             locales: Some(strings(&["fr"])),
             slugs: strings(&["other"]),
             countries: Vec::new(),
@@ -241,7 +247,7 @@ mod tests {
         let list = Reads::list(&[ContentKind::Event], Vec::new(), Some(strings(&["pt"])));
         let registration = Change::Item(ItemChange {
             kind: ContentKind::Event,
-            id: Uuid::from_u128(3),
+            id: ItemId(Uuid::from_u128(3)),
             locales: None,
             slugs: Vec::new(),
             countries: strings(&["PT"]),

@@ -2,6 +2,7 @@
 //! the event's country read them (or a CSV of them) and erase them on request (GDPR).
 
 use chrono::Utc;
+use entity::ids::ItemId;
 use entity::registration::{self, Column, Entity as Registrations};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -167,7 +168,7 @@ impl Person {
 /// writers queue (busy_timeout) instead of failing when the read turns into a write.
 async fn lock_event(
     work: &UnitOfWork<'_>,
-    event: Uuid,
+    event: ItemId,
     slug: &str,
 ) -> Result<(entity::published_translation::Model, ItemFields, u64), AppError> {
     entity::document::Entity::update_many()
@@ -284,8 +285,8 @@ fn check_open(fields: &ItemFields, now: chrono::DateTime<Utc>) -> Result<(), App
 /// Registrations per event, for the "full" status (one query for many events).
 pub async fn counts(
     db: &impl ConnectionTrait,
-    events: &[Uuid],
-) -> Result<Vec<(Uuid, i64)>, AppError> {
+    events: &[ItemId],
+) -> Result<Vec<(ItemId, i64)>, AppError> {
     if events.is_empty() {
         return Ok(Vec::new());
     }
@@ -295,7 +296,7 @@ pub async fn counts(
         .column_as(Column::Id.count(), "count")
         .filter(Column::EventId.is_in(events.iter().copied()))
         .group_by(Column::EventId)
-        .into_tuple::<(Uuid, i64)>()
+        .into_tuple::<(ItemId, i64)>()
         .all(db)
         .await?)
 }
@@ -304,7 +305,7 @@ pub async fn counts(
 pub async fn list(
     state: &AppState,
     actor: &Actor,
-    event: Uuid,
+    event: ItemId,
 ) -> Result<Vec<registration::Model>, AppError> {
     let (country, _) = event_country(state, event).await?;
     let action = Action::ReadRegistrations { country: &country };
@@ -329,7 +330,12 @@ pub async fn list(
 }
 
 /// Erases one registration for good (a reader's right to erasure).
-pub async fn erase(state: &AppState, actor: &Actor, event: Uuid, id: Uuid) -> Result<(), AppError> {
+pub async fn erase(
+    state: &AppState,
+    actor: &Actor,
+    event: ItemId,
+    id: Uuid,
+) -> Result<(), AppError> {
     let (country, countries) = event_country(state, event).await?;
     let action = Action::ReadRegistrations { country: &country };
     audit::authorize(state, actor, action, "registration", Some(id.to_string())).await?;
@@ -372,7 +378,7 @@ pub async fn erase(state: &AppState, actor: &Actor, event: Uuid, id: Uuid) -> Re
 /// The event's country, and its countries as stored (a JSON array).
 async fn event_country(
     state: &AppState,
-    event: Uuid,
+    event: ItemId,
 ) -> Result<(CountryCode, serde_json::Value), AppError> {
     let found = entity::document::Entity::find_by_id(event)
         .filter(entity::document::Column::Kind.eq(ContentKind::Event))

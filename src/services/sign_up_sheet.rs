@@ -6,7 +6,7 @@
 //! for a formula are defused.
 
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
+use entity::ids::ItemId;
 
 use crate::domain::content::ItemFields;
 use crate::error::AppError;
@@ -43,7 +43,7 @@ pub struct Sheet {
 pub async fn sign_up_sheet(
     state: &AppState,
     actor: &Actor,
-    event: Uuid,
+    event: ItemId,
     separator: Separator,
 ) -> Result<Sheet, AppError> {
     let found = registrations::list(state, actor, event).await?;
@@ -92,7 +92,7 @@ pub async fn sign_up_sheet(
 
 /// The event's neutral fields and the slug of its source translation (its id when it
 /// has none).
-async fn event_facts(state: &AppState, event: Uuid) -> Result<(ItemFields, String), AppError> {
+async fn event_facts(state: &AppState, event: ItemId) -> Result<(ItemFields, String), AppError> {
     use sea_orm::EntityTrait as _;
     let document = entity::document::Entity::find_by_id(event)
         .one(&state.db)

@@ -5,6 +5,7 @@
 //! those that do.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use entity::ids::ItemId;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -72,7 +73,7 @@ pub struct ItemFields {
     pub cancelled: Option<bool>,
     /// Events: linked materials, in order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub materials: Option<Vec<Uuid>>,
+    pub materials: Option<Vec<ItemId>>,
     // materials
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub material_kind: Option<MaterialKind>,
@@ -211,6 +212,26 @@ impl ItemFields {
         if countries.len() != 1 {
             errors.push("countries", "an event takes place in exactly one country");
         }
+        self.validate_place(errors);
+        self.validate_time(errors);
+        for (i, language) in self.workshop_languages.iter().flatten().enumerate() {
+            if let Err(message) = Locale::parse(language, locales) {
+                errors.push(&format!("fields.workshop_languages[{i}]"), message);
+            }
+        }
+        self.validate_registration(errors);
+        if let Some(materials) = &self.materials {
+            for (i, id) in materials.iter().enumerate() {
+                if materials[..i].contains(id) {
+                    errors.push(&format!("fields.materials[{i}]"), "is listed twice");
+                }
+            }
+        }
+    }
+
+    /// Where: a city and venue of sensible length, a city unless online, a web address
+    /// for an online event.
+    fn validate_place(&mut self, errors: &mut FieldErrors) {
         for (field, value) in [("city", &self.city), ("venue", &self.venue)] {
             if value
                 .as_ref()
@@ -228,6 +249,10 @@ impl ItemFields {
         if let Some(url) = &mut self.online_url {
             check_url("fields.online_url", url, errors);
         }
+    }
+
+    /// When: a start, an end after it, and the time zone they are shown in.
+    fn validate_time(&self, errors: &mut FieldErrors) {
         match (self.starts_at, self.ends_at) {
             (Some(start), Some(end)) if end <= start => {
                 errors.push("fields.ends_at", "must be after starts_at")
@@ -249,11 +274,11 @@ impl ItemFields {
             ),
             _ => {}
         }
-        for (i, language) in self.workshop_languages.iter().flatten().enumerate() {
-            if let Err(message) = Locale::parse(language, locales) {
-                errors.push(&format!("fields.workshop_languages[{i}]"), message);
-            }
-        }
+    }
+
+    /// Signing up: a positive capacity, an address for external registration (and
+    /// only then), a window that closes after it opens.
+    fn validate_registration(&mut self, errors: &mut FieldErrors) {
         if self.capacity.is_some_and(|c| c <= 0) {
             errors.push(
                 "fields.capacity",
@@ -284,13 +309,6 @@ impl ItemFields {
                 "fields.registration_closes_at",
                 "must be after registration_opens_at",
             );
-        }
-        if let Some(materials) = &self.materials {
-            for (i, id) in materials.iter().enumerate() {
-                if materials[..i].contains(id) {
-                    errors.push(&format!("fields.materials[{i}]"), "is listed twice");
-                }
-            }
         }
     }
 }

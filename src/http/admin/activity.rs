@@ -67,7 +67,7 @@ impl From<Activity> for ActivityEntry {
             at: a.at,
             what: a.kind.into(),
             item_kind: a.item_kind.into(),
-            item_id: a.item_id,
+            item_id: a.item_id.into(),
             title: a.title,
             locale: a.locale,
             detail: a.detail,

@@ -375,7 +375,7 @@ impl AssetsApi {
                 .into_iter()
                 .map(|(kind, id)| AssetUse {
                     kind: kind.to_string(),
-                    id,
+                    id: id.into(),
                 })
                 .collect(),
         }))

@@ -78,7 +78,7 @@ struct BoardItem {
 impl From<BoardRow> for BoardItem {
     fn from(row: BoardRow) -> Self {
         Self {
-            id: row.id,
+            id: row.id.into(),
             kind: row.kind.into(),
             title: row.title,
             source_locale: row.source_locale,

@@ -85,7 +85,7 @@ impl From<DeskEvent> for DeskEventResponse {
     fn from(event: DeskEvent) -> Self {
         let fields = event.fields;
         Self {
-            id: event.id,
+            id: event.id.into(),
             title: event.title,
             title_locale: event.title_locale,
             country: event.country.to_string(),

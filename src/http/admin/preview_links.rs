@@ -91,7 +91,7 @@ impl PreviewLinksApi {
             &self.state,
             &auth.0,
             kind.0.into(),
-            id.0,
+            id.0.into(),
             &locale.0,
             &body.0.site,
         )

@@ -152,14 +152,14 @@ impl RegistrationsApi {
                     SeparatorName::Comma => Separator::Comma,
                     SeparatorName::Semicolon => Separator::Semicolon,
                 };
-                let sheet = sign_up_sheet(&self.state, &auth.0, id.0, separator).await?;
+                let sheet = sign_up_sheet(&self.state, &auth.0, id.0.into(), separator).await?;
                 Ok(Listed::Csv {
                     body: sheet.body,
                     disposition: content_disposition(&sheet.file_name, "text/csv"),
                 })
             }
             ListFormat::Json => Ok(Listed::Json(Json(
-                registrations::list(&self.state, &auth.0, id.0)
+                registrations::list(&self.state, &auth.0, id.0.into())
                     .await?
                     .into_iter()
                     .map(|r| RegistrationResponse {
@@ -190,7 +190,7 @@ impl RegistrationsApi {
         id: Path<Uuid>,
         rid: Path<Uuid>,
     ) -> Result<Erased, ApiError<Errors>> {
-        registrations::erase(&self.state, &auth.0, id.0, rid.0).await?;
+        registrations::erase(&self.state, &auth.0, id.0.into(), rid.0).await?;
         Ok(Erased::Done)
     }
 }

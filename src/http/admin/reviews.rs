@@ -75,7 +75,7 @@ impl From<Review> for ReviewResponse {
         Self {
             id: review.id,
             kind: review.kind.into(),
-            item_id: review.document_id,
+            item_id: review.document_id.into(),
             locale: review.locale,
             title: review.title,
             status: review.status.into(),
@@ -167,7 +167,7 @@ impl ReviewsApi {
             &self.state,
             &auth.0,
             kind.0.into(),
-            id.0,
+            id.0.into(),
             &locale.0,
             &comment,
         )
@@ -187,7 +187,8 @@ impl ReviewsApi {
         kind: Path<KindPath>,
         id: Path<Uuid>,
     ) -> Result<Json<ReviewHistory>, ApiError<ReadErrors>> {
-        let items = content::reviews_of_item(&self.state, &auth.0, kind.0.into(), id.0).await?;
+        let items =
+            content::reviews_of_item(&self.state, &auth.0, kind.0.into(), id.0.into()).await?;
         Ok(Json(ReviewHistory {
             items: items.into_iter().map(ReviewResponse::from).collect(),
         }))

@@ -106,7 +106,8 @@ impl SourcesApi {
         locale: Path<String>,
     ) -> Result<Json<SourceChangesResponse>, ApiError<ReadErrors>> {
         let found =
-            content::source_changes(&self.state, &auth.0, kind.0.into(), id.0, &locale.0).await?;
+            content::source_changes(&self.state, &auth.0, kind.0.into(), id.0.into(), &locale.0)
+                .await?;
         Ok(Json(found.into()))
     }
 
@@ -130,8 +131,15 @@ impl SourcesApi {
         body: OptionalJsonBody<UpToDateRequest>,
     ) -> Result<Marked, ApiError<WriteErrors>> {
         let shown = body.0.and_then(|b| b.shown);
-        content::mark_up_to_date(&self.state, &auth.0, kind.0.into(), id.0, &locale.0, shown)
-            .await?;
+        content::mark_up_to_date(
+            &self.state,
+            &auth.0,
+            kind.0.into(),
+            id.0.into(),
+            &locale.0,
+            shown,
+        )
+        .await?;
         Ok(Marked::Done)
     }
 }

@@ -110,7 +110,7 @@ impl From<ApiToken> for TokenResponse {
             expires_at: token.expires_at,
             last_used_at: token.last_used_at,
             preview_of: token.preview_of.map(|p| PreviewOfResponse {
-                document_id: p.document_id,
+                document_id: p.document_id.into(),
                 locale: p.locale,
             }),
             revoked_at: token.revoked_at,

@@ -118,7 +118,7 @@ impl ListQuery {
             tag: self.tag,
             when: self.when.map(Into::into).unwrap_or_default(),
             language: params::language(state, self.language)?,
-            event: self.event,
+            event: self.event.map(Into::into),
             material_kind: self.material_kind.map(Into::into),
         })
     }

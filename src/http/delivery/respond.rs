@@ -194,42 +194,64 @@ where
         }
     }
     let cache_control = params::cache_control(state, &audience);
-    let cached = !audience.preview && cache.is_enabled();
-    let leader = if cached {
-        match lead_or_wait(state, &key, now).await {
+    let keep = if !audience.preview && cache.is_enabled() {
+        let leader = match lead_or_wait(state, &key, now).await {
             Ok(leader) => leader,
             Err(hit) => return Ok(answer_from_cache(state, req, &hit)),
-        }
-    } else {
-        None
-    };
-    let expires = if cached {
-        expiry(state, ticket, now).await?
+        };
+        let expires = expiry(state, ticket, now).await?;
+        Some(Keep {
+            key,
+            ticket,
+            expires,
+            leader,
+        })
     } else {
         None
     };
     // On an error the leader is dropped: the readers waiting for it render themselves.
-    match render(audience).await? {
+    let rendered = render(audience).await?;
+    Ok(answer_rendered(state, req, rendered, keep, cache_control))
+}
+
+/// Where a cacheable response goes once rendered, and who waits for it.
+struct Keep {
+    key: String,
+    ticket: Ticket,
+    expires: Option<DateTime<Utc>>,
+    leader: Option<Leader>,
+}
+
+/// The answer to what was rendered; a body is kept in the cache (with `keep`) for the
+/// readers after, and those waiting for it are woken.
+fn answer_rendered<T: IntoBody, M>(
+    state: &AppState,
+    req: &Request,
+    rendered: Rendered<T, M>,
+    keep: Option<Keep>,
+    cache_control: String,
+) -> Answer<M> {
+    match rendered {
         Rendered::Moved(location) => {
-            if let Some(leader) = leader {
+            if let Some(leader) = keep.and_then(|k| k.leader) {
                 leader.finish(false);
             }
-            Ok(Answer::Moved {
+            Answer::Moved {
                 location,
                 cache_control,
-            })
+            }
         }
         Rendered::Body(body, reads) => {
             let bytes = body.into_body();
             let etag = etag_of(&bytes);
-            if cached {
-                let entry = CachedResponse::new(bytes.clone(), etag.clone(), expires, reads);
-                let kept = cache.put(key, entry, ticket);
-                if let Some(leader) = leader {
+            if let Some(keep) = keep {
+                let entry = CachedResponse::new(bytes.clone(), etag.clone(), keep.expires, reads);
+                let kept = state.delivery_cache.put(keep.key, entry, keep.ticket);
+                if let Some(leader) = keep.leader {
                     leader.finish(kept);
                 }
             }
-            Ok(answer(req, bytes, etag, cache_control))
+            answer(req, bytes, etag, cache_control)
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::asset::{self, Column, Entity as Assets};
+use entity::ids::ItemId;
 use object_store::ObjectStoreExt;
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
 use sea_orm::{
@@ -152,7 +153,7 @@ pub async fn get(
     state: &AppState,
     actor: &Actor,
     id: Uuid,
-) -> Result<(Asset, Vec<(ContentKind, Uuid)>), AppError> {
+) -> Result<(Asset, Vec<(ContentKind, ItemId)>), AppError> {
     let found = find(&state.db, id).await?;
     audit::authorize(
         state,
@@ -285,8 +286,8 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
 pub async fn usages(
     db: &impl ConnectionTrait,
     id: Uuid,
-) -> Result<Vec<(ContentKind, Uuid)>, AppError> {
-    let mut users: Vec<(ContentKind, Uuid)> = usage::users(db, id)
+) -> Result<Vec<(ContentKind, ItemId)>, AppError> {
+    let mut users: Vec<(ContentKind, ItemId)> = usage::users(db, id)
         .await?
         .into_iter()
         .map(|u| (u.kind, u.document_id))

@@ -6,6 +6,7 @@
 use bytes::Bytes;
 use entity::asset::{self, Column, Entity as Assets};
 use entity::document::{self, Entity as Documents};
+use entity::ids::ItemId;
 use entity::schedule::{self, Entity as Schedules};
 use entity::translation::{self, Entity as Translations};
 use futures_util::Stream;
@@ -180,7 +181,7 @@ async fn repoint_drafts(
 /// (`version` of the item); present: that translation's draft.
 async fn follow_replacement(
     txn: &impl ConnectionTrait,
-    item: Uuid,
+    item: ItemId,
     locale: Option<&str>,
     version: i64,
 ) -> Result<(), AppError> {

@@ -10,6 +10,7 @@
 //! The SQL only narrows the rows to read (`LIKE` on the columns that can refer to an
 //! asset); [`referenced_in`] decides what a row really refers to.
 
+use entity::ids::ItemId;
 use std::collections::HashSet;
 
 use entity::{document, published_translation, translation};
@@ -32,7 +33,7 @@ const ASSET_FIELDS: [&str; 2] = ["cover_asset_id", "file_asset_id"];
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Usage {
     pub kind: ContentKind,
-    pub document_id: Uuid,
+    pub document_id: ItemId,
     /// The translation using it; `None` for a cover, which every locale shows.
     pub locale: Option<String>,
     /// Whether readers see this use (a live version), or only editors (a draft).

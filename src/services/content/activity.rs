@@ -3,6 +3,7 @@
 //! decisions on their own requests, and their scheduled publications that ran or did
 //! not (with the reason the schedule recorded).
 
+use entity::ids::ItemId;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -15,7 +16,6 @@ use entity::translation::{self, Entity as Translations};
 use entity::values::{ReviewStatus, RevisionAction, ScheduleOutcome};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
-use uuid::Uuid;
 
 use super::{load, sources};
 use crate::domain::Locale;
@@ -52,7 +52,7 @@ pub struct Activity {
     pub at: DateTime<Utc>,
     pub kind: ActivityKind,
     pub item_kind: ContentKind,
-    pub item_id: Uuid,
+    pub item_id: ItemId,
     pub title: String,
     pub locale: String,
     /// The answer of a returned review, or why a schedule did not run.
@@ -127,7 +127,7 @@ async fn outdated(
         .order_by_desc(revision::Column::CreatedAt)
         .all(&state.db)
         .await?;
-    let mut newest: BTreeMap<Uuid, DateTime<Utc>> = BTreeMap::new();
+    let mut newest: BTreeMap<ItemId, DateTime<Utc>> = BTreeMap::new();
     for r in &changed {
         newest.entry(r.document_id).or_insert(r.created_at);
     }
@@ -300,7 +300,7 @@ async fn schedules(
 /// its source).
 async fn item_of(
     state: &AppState,
-    id: Uuid,
+    id: ItemId,
     locale: &str,
 ) -> Result<Option<(document::Model, String)>, AppError> {
     let Some(doc) = Documents::find_by_id(id)

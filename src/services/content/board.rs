@@ -4,6 +4,7 @@
 //! whatever the number of items; filtered, counted and paged in memory, which suits a
 //! campaign's hundreds of items.
 
+use entity::ids::ItemId;
 use std::collections::{BTreeMap, BTreeSet};
 
 use entity::document::{self, Column, Entity as Documents};
@@ -79,7 +80,7 @@ pub struct BoardFilter {
 
 #[derive(Debug, Clone)]
 pub struct BoardRow {
-    pub id: Uuid,
+    pub id: ItemId,
     pub kind: ContentKind,
     /// The source translation's title.
     pub title: String,
@@ -120,7 +121,7 @@ pub async fn board(
     audit::authorize(state, actor, Action::ReadContent, "board", None).await?;
     let asked = asked_locales(state, &filter)?;
     let documents = documents(state, actor, &filter).await?;
-    let ids: Vec<Uuid> = documents.iter().map(|d| d.id).collect();
+    let ids: Vec<ItemId> = documents.iter().map(|d| d.id).collect();
     let facts = Facts::read(state, &ids).await?;
     let locales = columns(state, actor, asked, &facts);
     let mut counts: BTreeMap<&'static str, u64> = CellState::ALL
@@ -252,16 +253,16 @@ fn row(
 
 /// What the cells are made of, for every item at once.
 struct Facts {
-    drafts: BTreeMap<(Uuid, String), translation::Model>,
+    drafts: BTreeMap<(ItemId, String), translation::Model>,
     /// `(draft_version, document_version)` of each live translation.
-    live: BTreeMap<(Uuid, String), (i64, i64)>,
-    scheduled: BTreeSet<(Uuid, String)>,
-    in_review: BTreeSet<(Uuid, String)>,
+    live: BTreeMap<(ItemId, String), (i64, i64)>,
+    scheduled: BTreeSet<(ItemId, String)>,
+    in_review: BTreeSet<(ItemId, String)>,
     bases: BTreeMap<Uuid, entity::revision::Model>,
 }
 
 impl Facts {
-    async fn read(state: &AppState, ids: &[Uuid]) -> Result<Self, AppError> {
+    async fn read(state: &AppState, ids: &[ItemId]) -> Result<Self, AppError> {
         if ids.is_empty() {
             return Ok(Self {
                 drafts: BTreeMap::new(),
@@ -272,7 +273,7 @@ impl Facts {
             });
         }
         let db = &state.db;
-        let mut drafts: BTreeMap<(Uuid, String), translation::Model> = BTreeMap::new();
+        let mut drafts: BTreeMap<(ItemId, String), translation::Model> = BTreeMap::new();
         let mut live = BTreeMap::new();
         let mut scheduled = BTreeSet::new();
         let mut in_review = BTreeSet::new();
@@ -297,7 +298,7 @@ impl Facts {
                         published_translation::Column::DocumentVersion,
                     ])
                     .filter(published_translation::Column::DocumentId.is_in(chunk.clone()))
-                    .into_tuple::<(Uuid, String, i64, i64)>()
+                    .into_tuple::<(ItemId, String, i64, i64)>()
                     .all(db)
                     .await?
                     .into_iter()

@@ -3,6 +3,7 @@
 //! number of queries (events, titles, live locales, counts), sorted and paged in
 //! memory: a campaign runs dozens of events, not thousands.
 
+use entity::ids::ItemId;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
@@ -10,7 +11,6 @@ use entity::document::{self, Column, Entity as Documents};
 use entity::published_translation::{self, Entity as Published};
 use entity::translation::{self, Entity as Translations};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use uuid::Uuid;
 
 use super::listing::in_scope;
 use super::load;
@@ -39,7 +39,7 @@ pub enum When {
 /// One event on the desk.
 #[derive(Debug, Clone)]
 pub struct DeskEvent {
-    pub id: Uuid,
+    pub id: ItemId,
     /// In the caller's first locale the event has (its source locale otherwise).
     pub title: String,
     pub title_locale: String,
@@ -67,10 +67,10 @@ pub async fn event_desk(
     refuse_without_any_country(state, actor, &may_read).await?;
     let now = state.clock.now();
     let events = organised(state, actor, when, now, &may_read).await?;
-    let ids: Vec<Uuid> = events.iter().map(|(d, ..)| d.id).collect();
+    let ids: Vec<ItemId> = events.iter().map(|(d, ..)| d.id).collect();
     let titles = titles(state, &ids).await?;
     let live = live_locales(state, &ids).await?;
-    let counts: BTreeMap<Uuid, i64> = registrations::counts(&state.db, &ids)
+    let counts: BTreeMap<ItemId, i64> = registrations::counts(&state.db, &ids)
         .await?
         .into_iter()
         .collect();
@@ -178,7 +178,7 @@ async fn organised(
 fn best_title(
     actor: &Actor,
     document: &document::Model,
-    titles: &BTreeMap<Uuid, Vec<(String, String)>>,
+    titles: &BTreeMap<ItemId, Vec<(String, String)>>,
 ) -> (String, String) {
     let preferred = |locale: &str| {
         actor
@@ -211,11 +211,11 @@ fn is_over(fields: &ItemFields, now: DateTime<Utc>) -> bool {
 /// Every translation's draft title, per event.
 async fn titles(
     state: &AppState,
-    ids: &[Uuid],
-) -> Result<BTreeMap<Uuid, Vec<(String, String)>>, AppError> {
-    let mut titles: BTreeMap<Uuid, Vec<(String, String)>> = BTreeMap::new();
+    ids: &[ItemId],
+) -> Result<BTreeMap<ItemId, Vec<(String, String)>>, AppError> {
+    let mut titles: BTreeMap<ItemId, Vec<(String, String)>> = BTreeMap::new();
     for chunk in ids.chunks(500) {
-        let rows: Vec<(Uuid, String, String)> = Translations::find()
+        let rows: Vec<(ItemId, String, String)> = Translations::find()
             .select_only()
             .column(translation::Column::DocumentId)
             .column(translation::Column::Locale)
@@ -234,11 +234,11 @@ async fn titles(
 /// The locales each event is live in.
 async fn live_locales(
     state: &AppState,
-    ids: &[Uuid],
-) -> Result<BTreeMap<Uuid, BTreeSet<String>>, AppError> {
-    let mut live: BTreeMap<Uuid, BTreeSet<String>> = BTreeMap::new();
+    ids: &[ItemId],
+) -> Result<BTreeMap<ItemId, BTreeSet<String>>, AppError> {
+    let mut live: BTreeMap<ItemId, BTreeSet<String>> = BTreeMap::new();
     for chunk in ids.chunks(500) {
-        let rows: Vec<(Uuid, String)> = Published::find()
+        let rows: Vec<(ItemId, String)> = Published::find()
             .select_only()
             .column(published_translation::Column::DocumentId)
             .column(published_translation::Column::Locale)

@@ -3,6 +3,7 @@
 //! comparing and restoring them is `revisions`.
 
 use chrono::{DateTime, Utc};
+use entity::ids::ItemId;
 use entity::revision::{self, Entity as Revisions};
 use entity::{document, translation};
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
@@ -60,7 +61,7 @@ pub async fn record_fields(
 /// `actor` absent: a scheduled publication.
 pub async fn record_publication(
     txn: &impl ConnectionTrait,
-    document: Uuid,
+    document: ItemId,
     locale: &Locale,
     action: RevisionAction,
     snapshot: Value,
@@ -73,7 +74,7 @@ pub async fn record_publication(
 
 async fn insert(
     txn: &impl ConnectionTrait,
-    document: Uuid,
+    document: ItemId,
     locale: Option<&str>,
     action: RevisionAction,
     snapshot: Value,

@@ -2,6 +2,7 @@
 //! and live state, its schedules and open reviews, what changed in its source, where
 //! readers see it, and which languages its sites still lack.
 
+use entity::ids::ItemId;
 use std::collections::BTreeSet;
 
 use entity::document::{self};
@@ -27,7 +28,7 @@ async fn live_urls(
     state: &AppState,
     sites: &[crate::services::sites::Site],
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     countries: &[CountryCode],
     locale: &str,
     slug: &str,
@@ -294,7 +295,7 @@ async fn missing_locales(
 
 /// The schedules of an item that failed, newest first: shown until the translation is
 /// published or scheduled again.
-async fn failures(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<schedule::Model>, AppError> {
+async fn failures(db: &impl ConnectionTrait, id: ItemId) -> Result<Vec<schedule::Model>, AppError> {
     Ok(Schedules::find()
         .filter(schedule::Column::DocumentId.eq(id))
         .filter(schedule::Column::DoneAt.is_not_null())

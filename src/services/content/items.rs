@@ -1,5 +1,6 @@
 //! Items as wholes: create, read, list, change neutral fields, trash, restore, purge.
 
+use entity::ids::ItemId;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -38,7 +39,7 @@ pub struct ItemInput {
     pub countries: Option<Vec<String>>,
     pub tags: Option<Vec<String>>,
     /// `Some(None)` removes the parent.
-    pub parent_id: Option<Option<Uuid>>,
+    pub parent_id: Option<Option<ItemId>>,
     pub position: Option<i32>,
     pub fields: FieldChanges,
 }
@@ -87,7 +88,7 @@ pub async fn create(
     audit::authorize(state, actor, edit, kind.as_str(), None).await?;
 
     let now = state.clock.now();
-    let id = Uuid::now_v7();
+    let id = ItemId::new();
     let work = UnitOfWork::begin(state).await?;
     let model = document::ActiveModel {
         id: Set(id),
@@ -124,7 +125,7 @@ pub async fn get(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
 ) -> Result<Item, AppError> {
     let found = load::document(&state.db, kind, id).await?;
     audit::authorize(
@@ -158,7 +159,7 @@ pub async fn update(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     precondition: &Precondition,
     input: ItemInput,
     schedules: Option<ScheduleChoice>,
@@ -263,7 +264,7 @@ pub async fn trash(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     precondition: &Precondition,
 ) -> Result<(), AppError> {
     let now = state.clock.now();
@@ -345,7 +346,7 @@ pub async fn restore(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
 ) -> Result<Item, AppError> {
     let current = load::document(&state.db, kind, id).await?;
     let countries = load::countries(&current)?;
@@ -400,7 +401,7 @@ pub async fn purge(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
 ) -> Result<(), AppError> {
     let current = load::document(&state.db, kind, id).await?;
     audit::authorize(
@@ -468,7 +469,7 @@ struct Neutral {
     fields: ItemFields,
     countries: Vec<CountryCode>,
     tags: Vec<String>,
-    parent_id: Option<Uuid>,
+    parent_id: Option<ItemId>,
     position: i32,
 }
 
@@ -578,13 +579,13 @@ async fn check_materials(
         return Ok(());
     };
     // One query for all of them, however many an event links.
-    let existing: HashSet<Uuid> = Documents::find()
+    let existing: HashSet<ItemId> = Documents::find()
         .select_only()
         .column(document::Column::Id)
         .filter(document::Column::Id.is_in(materials.iter().copied()))
         .filter(document::Column::Kind.eq(ContentKind::Material))
         .filter(document::Column::DeletedAt.is_null())
-        .into_tuple::<Uuid>()
+        .into_tuple::<ItemId>()
         .all(&state.db)
         .await?
         .into_iter()
@@ -603,8 +604,8 @@ async fn check_materials(
 /// The parent must be an existing page, and not the page itself or one of its descendants.
 async fn check_parent(
     state: &AppState,
-    page: Option<Uuid>,
-    parent: Uuid,
+    page: Option<ItemId>,
+    parent: ItemId,
     errors: &mut FieldErrors,
 ) -> Result<(), AppError> {
     let mut cursor = Some(parent);

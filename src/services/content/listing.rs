@@ -3,6 +3,7 @@
 //! filters are shared with the board and the event desk.
 
 use entity::document::{self, Column, Entity as Documents};
+use entity::ids::ItemId;
 use entity::published_translation::{self, Entity as Published};
 use entity::schedule::{self, Entity as Schedules};
 use entity::translation::{self, Entity as Translations};
@@ -161,7 +162,7 @@ async fn summaries(
     kind: ContentKind,
     documents: Vec<document::Model>,
 ) -> Result<Vec<ItemSummary>, AppError> {
-    let ids: Vec<Uuid> = documents.iter().map(|d| d.id).collect();
+    let ids: Vec<ItemId> = documents.iter().map(|d| d.id).collect();
     let drafts = Translations::find()
         .filter(translation::Column::DocumentId.is_in(ids.clone()))
         .order_by_asc(translation::Column::Locale)

@@ -1,6 +1,7 @@
 //! Reading documents and assembling their admin view.
 
 use entity::document::{self, Entity as Documents};
+use entity::ids::ItemId;
 use entity::published_translation::{self, Entity as Published};
 use entity::translation::{self, Entity as Translations};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -15,7 +16,7 @@ use crate::error::AppError;
 pub async fn document(
     db: &impl ConnectionTrait,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
 ) -> Result<document::Model, AppError> {
     Documents::find_by_id(id)
         .filter(document::Column::Kind.eq(kind))
@@ -28,7 +29,7 @@ pub async fn document(
 pub async fn live_document(
     db: &impl ConnectionTrait,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
 ) -> Result<document::Model, AppError> {
     let found = document(db, kind, id).await?;
     if found.deleted_at.is_some() {
@@ -45,7 +46,7 @@ pub async fn live_document(
 pub async fn lock_document(
     txn: &impl ConnectionTrait,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
 ) -> Result<document::Model, AppError> {
     let mut query = Documents::find_by_id(id).filter(document::Column::Kind.eq(kind));
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
@@ -65,7 +66,7 @@ pub async fn lock_document(
 
 pub async fn translation(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: ItemId,
     locale: &Locale,
 ) -> Result<Option<translation::Model>, AppError> {
     Ok(Translations::find_by_id((id, locale.to_string()))
@@ -75,7 +76,7 @@ pub async fn translation(
 
 pub async fn published(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: ItemId,
     locale: &Locale,
 ) -> Result<Option<published_translation::Model>, AppError> {
     Ok(Published::find_by_id((id, locale.to_string()))

@@ -3,8 +3,8 @@
 //! open it to see the draft in the real site design.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use entity::ids::ItemId;
 use serde_json::json;
-use uuid::Uuid;
 
 use super::load;
 use crate::domain::Locale;
@@ -35,7 +35,7 @@ pub async fn create_preview_link(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     locale: &str,
     site_code: &str,
 ) -> Result<PreviewLink, AppError> {

@@ -6,11 +6,11 @@
 
 use chrono::{DateTime, Utc};
 use entity::document;
+use entity::ids::ItemId;
 use entity::published_translation::{self, Entity as Published};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
-use uuid::Uuid;
 
 use super::history::{self, RevisionAction};
 use super::item_view;
@@ -35,7 +35,7 @@ pub async fn publish_details(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     locales: Option<Vec<String>>,
     precondition: &Precondition,
 ) -> Result<Item, AppError> {

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveTime, Utc};
 use entity::document;
+use entity::ids::ItemId;
 use entity::published_translation::{self, Entity as Published};
 use entity::schedule::{self, Column as ScheduleColumn, Entity as Schedules};
 use entity::slug_redirect::{self, Entity as Redirects};
@@ -43,7 +44,7 @@ pub async fn schedule_or_publish(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     locale: &str,
     at: Option<DateTime<Utc>>,
     precondition: &Precondition,
@@ -66,7 +67,7 @@ pub async fn schedule_or_unpublish(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     locale: &str,
     at: Option<DateTime<Utc>>,
 ) -> Result<Item, AppError> {
@@ -88,7 +89,7 @@ async fn act(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     locale: &str,
     at: Option<DateTime<Utc>>,
     precondition: &Precondition,
@@ -189,7 +190,7 @@ async fn relock(
 /// and details versions reviewed: what was reviewed is what goes live, or nothing does.
 fn new_schedule(
     actor: &Actor,
-    id: Uuid,
+    id: ItemId,
     locale: &Locale,
     what: ScheduleAction,
     at: DateTime<Utc>,
@@ -357,7 +358,7 @@ async fn redirect_slugs(
     txn: &impl ConnectionTrait,
     kind: ContentKind,
     locale: &Locale,
-    id: Uuid,
+    id: ItemId,
     live: &str,
     replaced: Option<&str>,
     now: DateTime<Utc>,

@@ -4,6 +4,7 @@
 //! audit log, and the item's requests are its review history.
 
 use chrono::{DateTime, Utc};
+use entity::ids::ItemId;
 use entity::review_request::{self, Column, Entity as Reviews};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
@@ -32,7 +33,7 @@ pub use entity::values::ReviewStatus;
 pub struct Review {
     pub id: Uuid,
     pub kind: ContentKind,
-    pub document_id: Uuid,
+    pub document_id: ItemId,
     pub locale: String,
     /// The translation's title now, to show in a queue.
     pub title: String,
@@ -50,7 +51,7 @@ pub async fn request(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     locale: &str,
     comment: &str,
 ) -> Result<Review, AppError> {
@@ -154,7 +155,7 @@ pub async fn of_item(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
 ) -> Result<Vec<Review>, AppError> {
     load::document(&state.db, kind, id).await?;
     audit::authorize(
@@ -315,7 +316,7 @@ async fn publish_reviewed(
 /// Closes the open request of a translation that is dropped: nothing is left to review.
 pub async fn close_for_dropped(
     txn: &impl sea_orm::ConnectionTrait,
-    document: Uuid,
+    document: ItemId,
     locale: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -334,7 +335,7 @@ pub async fn close_for_dropped(
 /// The open request of a translation, if any.
 async fn open_of(
     db: &impl sea_orm::ConnectionTrait,
-    document: Uuid,
+    document: ItemId,
     locale: &str,
 ) -> Result<Option<review_request::Model>, AppError> {
     Ok(Reviews::find()
@@ -348,7 +349,7 @@ async fn open_of(
 /// The locales of `document` with an open review request.
 pub async fn open_locales(
     db: &impl sea_orm::ConnectionTrait,
-    document: Uuid,
+    document: ItemId,
 ) -> Result<Vec<String>, AppError> {
     Ok(Reviews::find()
         .filter(Column::DocumentId.eq(document))

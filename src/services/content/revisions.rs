@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::document::{self, Column as DocumentColumn, Entity as Documents};
+use entity::ids::ItemId;
 use entity::revision::{self, Column, Entity as Revisions};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -42,7 +43,7 @@ pub async fn list_revisions(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     page: PageRequest,
 ) -> Result<Paged<RevisionSummary>, AppError> {
     load::document(&state.db, kind, id).await?;
@@ -71,7 +72,7 @@ pub async fn read_revision(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     revision: Uuid,
     compare_to: Option<Uuid>,
 ) -> Result<RevisionDetail, AppError> {
@@ -117,7 +118,7 @@ pub async fn restore_revision(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     revision: Uuid,
     schedule: Option<ScheduleChoice>,
 ) -> Result<Item, AppError> {
@@ -310,7 +311,7 @@ impl Restoring<'_> {
 
 async fn find(
     db: &impl ConnectionTrait,
-    document: Uuid,
+    document: ItemId,
     id: Uuid,
 ) -> Result<revision::Model, AppError> {
     Revisions::find_by_id(id)

@@ -5,12 +5,12 @@
 //! failed is shown, with why, until the translation is published or scheduled again.
 
 use chrono::{DateTime, Utc};
+use entity::ids::ItemId;
 use entity::schedule::{self, Column, Entity as Schedules};
 use entity::values::{ScheduleAction, ScheduleOutcome};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
-use uuid::Uuid;
 
 use super::item_view;
 use super::load;
@@ -46,7 +46,7 @@ impl ScheduleChoice {
 /// The pending schedule of one translation (at most one: a new one replaces it).
 pub async fn pending(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: ItemId,
     locale: &Locale,
 ) -> Result<Option<schedule::Model>, AppError> {
     Ok(Schedules::find()
@@ -64,7 +64,7 @@ pub async fn choice_for_draft(
     state: &AppState,
     actor: &Actor,
     countries: &[crate::domain::CountryCode],
-    id: Uuid,
+    id: ItemId,
     locale: &Locale,
     choice: Option<ScheduleChoice>,
 ) -> Result<Option<(schedule::Model, ScheduleChoice)>, AppError> {
@@ -106,7 +106,7 @@ pub async fn choice_for_details(
     state: &AppState,
     actor: &Actor,
     countries: &[crate::domain::CountryCode],
-    id: Uuid,
+    id: ItemId,
     choice: Option<ScheduleChoice>,
 ) -> Result<Option<(Vec<schedule::Model>, ScheduleChoice)>, AppError> {
     let scheduled: Vec<schedule::Model> = Schedules::find()
@@ -232,7 +232,7 @@ pub async fn settle_after_draft(
 /// translation.
 pub async fn cancel_all(
     txn: &impl ConnectionTrait,
-    id: Uuid,
+    id: ItemId,
     locale: Option<&Locale>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
@@ -256,7 +256,7 @@ pub async fn cancel(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     locale: &str,
 ) -> Result<Item, AppError> {
     change(state, actor, kind, id, locale, None).await
@@ -267,7 +267,7 @@ pub async fn reschedule(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     locale: &str,
     at: DateTime<Utc>,
 ) -> Result<Item, AppError> {
@@ -280,7 +280,7 @@ async fn change(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     locale: &str,
     at: Option<DateTime<Utc>>,
 ) -> Result<Item, AppError> {

@@ -1,12 +1,12 @@
 //! Slugs: unique per kind and locale among drafts, generated from titles when not given.
 
+use entity::ids::ItemId;
 use std::collections::HashSet;
 
 use entity::translation::{self, Entity as Translations};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
-use uuid::Uuid;
 
 use crate::domain::Locale;
 use crate::domain::content::{ContentKind, Slug, slugify};
@@ -18,7 +18,7 @@ pub async fn choose(
     db: &impl ConnectionTrait,
     kind: ContentKind,
     locale: &Locale,
-    document: Uuid,
+    document: ItemId,
     requested: Option<&str>,
     current: Option<&str>,
     title: &str,
@@ -37,7 +37,7 @@ pub async fn choose(
         return Slug::parse(current).map_err(AppError::internal);
     }
     let base = slugify(title)
-        .or_else(|| Slug::parse(&format!("{kind}-{}", &document.simple().to_string()[..8])).ok())
+        .or_else(|| Slug::parse(&format!("{kind}-{}", &document.0.simple().to_string()[..8])).ok())
         .ok_or_else(|| AppError::internal("no slug could be made"))?;
     if !is_taken(db, kind, locale, document, &base).await? {
         return Ok(base);
@@ -72,7 +72,7 @@ async fn is_taken(
     db: &impl ConnectionTrait,
     kind: ContentKind,
     locale: &Locale,
-    document: Uuid,
+    document: ItemId,
     slug: &Slug,
 ) -> Result<bool, AppError> {
     let others = Translations::find()

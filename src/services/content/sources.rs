@@ -6,6 +6,7 @@
 //! when its editor marks it up to date, or when it is saved with the source revision
 //! shown beside it (`based_on`).
 
+use entity::ids::ItemId;
 use std::collections::BTreeMap;
 
 use entity::revision::{self, Column as RevisionColumn, Entity as Revisions};
@@ -31,7 +32,7 @@ pub const SOURCE_TEXTS: [&str; 5] = ["title", "summary", "body", "seo_title", "s
 /// would follow.
 pub async fn latest(
     db: &impl ConnectionTrait,
-    document: Uuid,
+    document: ItemId,
     source_locale: &str,
 ) -> Result<Option<Uuid>, AppError> {
     Ok(Revisions::find()
@@ -50,7 +51,7 @@ pub async fn latest(
 /// `based_on` as sent by a client: a revision of this item's source locale.
 pub async fn check_based_on(
     db: &impl ConnectionTrait,
-    document: Uuid,
+    document: ItemId,
     source_locale: &str,
     based_on: Uuid,
 ) -> Result<Uuid, AppError> {
@@ -141,7 +142,7 @@ pub async fn source_changes(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     locale: &str,
 ) -> Result<SourceChanges, AppError> {
     let (document, draft) = translation_of(state, kind, id, locale).await?;
@@ -190,7 +191,7 @@ pub async fn mark_up_to_date(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     locale: &str,
     shown: Option<Uuid>,
 ) -> Result<(), AppError> {
@@ -233,7 +234,7 @@ pub async fn mark_up_to_date(
 async fn translation_of(
     state: &AppState,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     locale: &str,
 ) -> Result<(entity::document::Model, translation::Model), AppError> {
     let locale = Locale::parse(locale, &state.settings.content.locales)

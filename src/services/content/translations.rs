@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::document::{self, Column as DocumentColumn, Entity as Documents};
+use entity::ids::ItemId;
 use entity::published_translation::{self, Entity as Published};
 use entity::translation::{self, Column, Entity as Translations};
 use sea_orm::sea_query::Expr;
@@ -149,7 +150,7 @@ pub async fn put_translation(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     locale: &str,
     precondition: &Precondition,
     input: TranslationInput,
@@ -286,7 +287,7 @@ async fn store(
     txn: &impl ConnectionTrait,
     draft: translation::ActiveModel,
     current: Option<&translation::Model>,
-    (document, locale): (Uuid, &Locale),
+    (document, locale): (ItemId, &Locale),
     slug: &Slug,
 ) -> Result<(), AppError> {
     let written = match current {
@@ -327,7 +328,7 @@ async fn store(
 /// The highest draft version the locale ever had, from its revisions (0 if none).
 async fn last_version(
     txn: &impl ConnectionTrait,
-    document: Uuid,
+    document: ItemId,
     locale: &Locale,
 ) -> Result<i64, AppError> {
     let revisions = entity::revision::Entity::find()
@@ -352,7 +353,7 @@ pub async fn drop_translation(
     state: &AppState,
     actor: &Actor,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     locale: &str,
     precondition: &Precondition,
 ) -> Result<Item, AppError> {
@@ -431,7 +432,7 @@ pub async fn drop_translation(
 
 /// After the source translation is dropped, another becomes the source, so that
 /// "outdated" keeps a meaning: the others follow it as it is now; it follows nothing.
-async fn choose_new_source(txn: &impl ConnectionTrait, id: Uuid) -> Result<(), AppError> {
+async fn choose_new_source(txn: &impl ConnectionTrait, id: ItemId) -> Result<(), AppError> {
     let next = Translations::find()
         .filter(Column::DocumentId.eq(id))
         .one(txn)

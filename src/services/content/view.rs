@@ -2,6 +2,7 @@
 //! the live version and their state.
 
 use chrono::{DateTime, Utc};
+use entity::ids::ItemId;
 use entity::values::{RevisionAction, ScheduleAction};
 use uuid::Uuid;
 
@@ -10,12 +11,12 @@ use crate::domain::{CountryCode, Locale};
 
 #[derive(Debug, Clone)]
 pub struct Item {
-    pub id: Uuid,
+    pub id: ItemId,
     pub kind: ContentKind,
     pub fields: ItemFields,
     pub countries: Vec<CountryCode>,
     pub tags: Vec<String>,
-    pub parent_id: Option<Uuid>,
+    pub parent_id: Option<ItemId>,
     pub position: i32,
     pub source_locale: Locale,
     pub version: i64,
@@ -108,7 +109,7 @@ pub struct ScheduleView {
 /// One line of a list: enough to find and recognise an item.
 #[derive(Debug, Clone)]
 pub struct ItemSummary {
-    pub id: Uuid,
+    pub id: ItemId,
     pub kind: ContentKind,
     pub countries: Vec<CountryCode>,
     pub tags: Vec<String>,

@@ -4,11 +4,11 @@
 //! news walks the newest-first index and reads about 20 rows, not every translation of
 //! every item. Its total is counted once and kept until a change can alter it.
 
+use entity::ids::ItemId;
 use std::time::Duration;
 
 use chrono::TimeDelta;
 use sea_orm::FromQueryResult;
-use uuid::Uuid;
 
 use super::Audience;
 use super::rows::{LIGHT_COLUMN_NAMES, LightRow, Row, shown};
@@ -27,7 +27,7 @@ pub(super) struct DocumentFilter<'a> {
     /// Items with this tag.
     pub tag: Option<&'a str>,
     /// Only these documents (an event's materials).
-    pub only: Option<&'a [Uuid]>,
+    pub only: Option<&'a [ItemId]>,
 }
 
 /// What came back: the rows, and the total when the page was cut in SQL.
@@ -56,7 +56,7 @@ pub(super) async fn chosen(
     filter: &DocumentFilter<'_>,
     page: PageRequest,
 ) -> Result<Chosen, AppError> {
-    if filter.only.is_some_and(<[Uuid]>::is_empty) {
+    if filter.only.is_some_and(<[ItemId]>::is_empty) {
         return Ok(Chosen {
             rows: Vec::new(),
             total: Some(0),

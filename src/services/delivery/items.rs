@@ -1,6 +1,7 @@
 //! Turning chosen rows into what frontends get: every locale of each item, its assets,
 //! an event's status and linked materials, in a fixed number of queries per list.
 
+use entity::ids::ItemId;
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -20,7 +21,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 /// One item as a frontend sees it, in the first locale of the chain it exists in.
 #[derive(Debug, Clone)]
 pub struct DeliveredItem {
-    pub id: Uuid,
+    pub id: ItemId,
     pub kind: ContentKind,
     /// The locale served (the first of the chain that the item has).
     pub locale: String,
@@ -36,7 +37,7 @@ pub struct DeliveredItem {
     pub file_asset_id: Option<Uuid>,
     pub countries: Vec<String>,
     pub tags: Vec<String>,
-    pub parent_id: Option<Uuid>,
+    pub parent_id: Option<ItemId>,
     pub position: i32,
     pub published_at: Option<DateTime<Utc>>,
     /// Every locale the item can be read in, with its slug (for language switchers).
@@ -56,7 +57,7 @@ pub struct DeliveredItem {
 /// A material as an event shows it: in the first locale of the chain it has.
 #[derive(Debug, Clone)]
 pub struct LinkedMaterial {
-    pub id: Uuid,
+    pub id: ItemId,
     pub locale: String,
     pub slug: String,
     pub title: String,
@@ -120,13 +121,13 @@ pub(super) async fn deliver(
 /// What a page of items shows besides their own rows, read once for the whole page:
 /// other locales, linked materials, URLs, files, sign-up counts and rendered drafts.
 struct Around {
-    available: BTreeMap<Uuid, Vec<(String, String)>>,
-    linked: BTreeMap<Uuid, Row>,
+    available: BTreeMap<ItemId, Vec<(String, String)>>,
+    linked: BTreeMap<ItemId, Row>,
     links: Links,
     material_links: Links,
     assets: BTreeMap<Uuid, Asset>,
-    taken: BTreeMap<Uuid, i64>,
-    previews: BTreeMap<Uuid, String>,
+    taken: BTreeMap<ItemId, i64>,
+    previews: BTreeMap<ItemId, String>,
 }
 
 impl Around {
@@ -137,8 +138,8 @@ impl Around {
         rows: &[(Row, ItemFields)],
         parts: Parts,
     ) -> Result<Self, AppError> {
-        let ids: Vec<Uuid> = rows.iter().map(|(r, _)| r.document_id).collect();
-        let mut available: BTreeMap<Uuid, Vec<(String, String)>> = BTreeMap::new();
+        let ids: Vec<ItemId> = rows.iter().map(|(r, _)| r.document_id).collect();
+        let mut available: BTreeMap<ItemId, Vec<(String, String)>> = BTreeMap::new();
         if parts.locales && !ids.is_empty() {
             for row in self::rows(state, kind, audience, None, Some(&ids), None).await? {
                 available
@@ -147,7 +148,7 @@ impl Around {
                     .push((row.locale, row.slug));
             }
         }
-        let linked_ids: Vec<Uuid> = rows
+        let linked_ids: Vec<ItemId> = rows
             .iter()
             .flat_map(|(_, fields)| fields.materials.iter().flatten().copied())
             .collect();
@@ -158,7 +159,7 @@ impl Around {
             files.extend(file_of(row));
         }
         files.extend(linked.values().filter_map(file_of));
-        let taken: BTreeMap<Uuid, i64> = if kind == ContentKind::Event {
+        let taken: BTreeMap<ItemId, i64> = if kind == ContentKind::Event {
             crate::services::registrations::counts(&state.db, &ids)
                 .await?
                 .into_iter()
@@ -261,8 +262,8 @@ async fn assets(state: &AppState, ids: Vec<Uuid>) -> Result<BTreeMap<Uuid, Asset
 async fn linked_materials(
     state: &AppState,
     audience: &Audience,
-    ids: &[Uuid],
-) -> Result<BTreeMap<Uuid, Row>, AppError> {
+    ids: &[ItemId],
+) -> Result<BTreeMap<ItemId, Row>, AppError> {
     if ids.is_empty() {
         return Ok(BTreeMap::new());
     }

@@ -1,9 +1,8 @@
 //! Where items live on the asked site's frontend: absolute URLs from the site's routes,
 //! with page paths (`{path}`) built from the page tree in each locale.
 
+use entity::ids::ItemId;
 use std::collections::BTreeMap;
-
-use uuid::Uuid;
 
 use entity::published_translation::{Column, Entity as Published};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -18,19 +17,25 @@ use crate::state::AppState;
 
 /// Pages as the reader sees them, by id and locale: each one's slug and parent.
 #[derive(Debug, Default)]
-pub(super) struct PageTree(BTreeMap<(Uuid, String), (String, Option<Uuid>)>);
+pub(super) struct PageTree(BTreeMap<(ItemId, String), (String, Option<ItemId>)>);
 
 impl PageTree {
     /// Deeper trees than this are not navigation; a cycle ends here too.
     const MAX_DEPTH: usize = 32;
 
-    pub(super) fn insert(&mut self, id: Uuid, locale: String, slug: String, parent: Option<Uuid>) {
+    pub(super) fn insert(
+        &mut self,
+        id: ItemId,
+        locale: String,
+        slug: String,
+        parent: Option<ItemId>,
+    ) {
         self.0.insert((id, locale), (slug, parent));
     }
 
     /// The slugs from the root page down to `id`, joined by `/`; `None` when a page on
     /// the way has no slug in `locale` (it is not shown in that locale).
-    pub(super) fn path(&self, id: Uuid, locale: &str) -> Option<String> {
+    pub(super) fn path(&self, id: ItemId, locale: &str) -> Option<String> {
         let mut slugs = Vec::new();
         let mut current = Some(id);
         while let Some(page) = current {
@@ -53,7 +58,7 @@ async fn published_pages(
     audience: &Audience,
     locales: &[String],
 ) -> Result<PageTree, AppError> {
-    let found: Vec<(Uuid, String, String, Option<Uuid>, Value)> = Published::find()
+    let found: Vec<(ItemId, String, String, Option<ItemId>, Value)> = Published::find()
         .select_only()
         .columns([
             Column::DocumentId,
@@ -117,7 +122,7 @@ impl Links {
     pub(super) fn url(
         &self,
         kind: ContentKind,
-        id: Uuid,
+        id: ItemId,
         locale: &str,
         slug: &str,
     ) -> Option<String> {
@@ -142,7 +147,7 @@ impl Links {
     pub(super) fn alternates(
         &self,
         kind: ContentKind,
-        id: Uuid,
+        id: ItemId,
         locales: &[(String, String)],
     ) -> Vec<(String, String)> {
         locales
@@ -162,7 +167,7 @@ pub async fn site_urls(
     state: &AppState,
     site: &crate::services::sites::Site,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     translations: &[(String, String)],
 ) -> Result<Vec<String>, AppError> {
     let audience = Audience {

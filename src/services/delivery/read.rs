@@ -3,10 +3,10 @@
 //! previews read drafts, rendered exactly as publishing would.
 
 use chrono::{DateTime, Utc};
+use entity::ids::ItemId;
 use entity::slug_redirect;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::Audience;
 use super::chosen::{DocumentFilter, chosen};
@@ -29,7 +29,7 @@ pub struct ListFilter {
     /// Events: a workshop language.
     pub language: Option<Locale>,
     /// Materials: those linked to this event.
-    pub event: Option<Uuid>,
+    pub event: Option<ItemId>,
     /// Materials: the material kind.
     pub material_kind: Option<MaterialKind>,
 }
@@ -144,8 +144,8 @@ impl ListFilter {
 async fn linked_materials(
     state: &AppState,
     audience: &Audience,
-    event: Uuid,
-) -> Result<Vec<Uuid>, AppError> {
+    event: ItemId,
+) -> Result<Vec<ItemId>, AppError> {
     let chain: Vec<String> = audience.locales.iter().map(ToString::to_string).collect();
     let found = rows(
         state,
@@ -165,7 +165,7 @@ async fn linked_materials(
 
 /// Stable orders: news newest first, events by start (past ones latest first), pages by
 /// position, materials as linked (or by title); ties by id.
-fn sort(rows: &mut [Row], kind: ContentKind, when: When, linked: Option<&[Uuid]>) {
+fn sort(rows: &mut [Row], kind: ContentKind, when: When, linked: Option<&[ItemId]>) {
     match (kind, linked) {
         (ContentKind::Material, Some(order)) => {
             rows.sort_by_key(|r| {

@@ -1,7 +1,7 @@
 //! What each delivery response reads, so that the response cache drops it exactly when
 //! a write changes one of those things (see `delivery_cache::reads`).
 
-use uuid::Uuid;
+use entity::ids::ItemId;
 
 use super::{Audience, DeliveredItem};
 use crate::delivery_cache::Reads;
@@ -27,7 +27,7 @@ fn site_countries(audience: &Audience) -> Vec<String> {
 
 /// The item shown and everything it links to, whether shown or not (a linked material
 /// published later appears in the event).
-fn shown(item: &DeliveredItem) -> Vec<Uuid> {
+fn shown(item: &DeliveredItem) -> Vec<ItemId> {
     std::iter::once(item.id)
         .chain(item.fields.materials.iter().flatten().copied())
         .collect()

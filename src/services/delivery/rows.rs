@@ -2,6 +2,7 @@
 //! for readers, drafts rendered as publishing would for previews. A site's countries
 //! are applied here, so no caller can forget them.
 
+use entity::ids::ItemId;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveTime, Utc};
@@ -9,7 +10,6 @@ use entity::published_translation::{self, Entity as Published};
 use entity::{document, translation};
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
 use serde_json::Value;
-use uuid::Uuid;
 
 use super::Audience;
 use crate::domain::Locale;
@@ -21,7 +21,7 @@ use crate::state::AppState;
 /// One row of either source, before the locale is chosen.
 #[derive(Debug, Clone)]
 pub(super) struct Row {
-    pub(super) document_id: Uuid,
+    pub(super) document_id: ItemId,
     pub(super) locale: String,
     pub(super) slug: String,
     pub(super) title: String,
@@ -34,7 +34,7 @@ pub(super) struct Row {
     pub(super) document_fields: Value,
     pub(super) countries: Value,
     pub(super) tags: Value,
-    pub(super) parent_id: Option<Uuid>,
+    pub(super) parent_id: Option<ItemId>,
     pub(super) position: i32,
     pub(super) sort_at: Option<DateTime<Utc>>,
     pub(super) published_at: Option<DateTime<Utc>>,
@@ -51,7 +51,7 @@ impl Row {
 /// and paging need. Bodies are read only for the rows shown (`hydrate`).
 #[derive(Debug, FromQueryResult)]
 pub(super) struct LightRow {
-    document_id: Uuid,
+    document_id: ItemId,
     locale: String,
     slug: String,
     title: String,
@@ -60,7 +60,7 @@ pub(super) struct LightRow {
     document_fields: Value,
     countries: Value,
     tags: Value,
-    parent_id: Option<Uuid>,
+    parent_id: Option<ItemId>,
     position: i32,
     sort_at: Option<DateTime<Utc>>,
     published_at: DateTime<Utc>,
@@ -130,9 +130,9 @@ pub(super) async fn hydrate(state: &AppState, mut rows: Vec<Row>) -> Result<Vec<
     if published().next().is_none() {
         return Ok(rows);
     }
-    let ids: Vec<Uuid> = published().map(|r| r.document_id).collect();
+    let ids: Vec<ItemId> = published().map(|r| r.document_id).collect();
     let locales: Vec<String> = published().map(|r| r.locale.clone()).collect();
-    let texts: BTreeMap<(Uuid, String), (String, String, String, String)> = Published::find()
+    let texts: BTreeMap<(ItemId, String), (String, String, String, String)> = Published::find()
         .select_only()
         .columns([
             published_translation::Column::DocumentId,
@@ -144,7 +144,7 @@ pub(super) async fn hydrate(state: &AppState, mut rows: Vec<Row>) -> Result<Vec<
         ])
         .filter(published_translation::Column::DocumentId.is_in(ids))
         .filter(published_translation::Column::Locale.is_in(locales))
-        .into_tuple::<(Uuid, String, String, String, String, String)>()
+        .into_tuple::<(ItemId, String, String, String, String, String)>()
         .all(&state.db)
         .await?
         .into_iter()
@@ -172,7 +172,7 @@ pub(super) async fn rows(
     kind: ContentKind,
     audience: &Audience,
     locales: Option<&[String]>,
-    only: Option<&[Uuid]>,
+    only: Option<&[ItemId]>,
     slug: Option<&str>,
 ) -> Result<Vec<Row>, AppError> {
     let found = source_rows(state, kind, audience, locales, only, slug).await?;
@@ -189,7 +189,7 @@ async fn source_rows(
     kind: ContentKind,
     audience: &Audience,
     locales: Option<&[String]>,
-    only: Option<&[Uuid]>,
+    only: Option<&[ItemId]>,
     slug: Option<&str>,
 ) -> Result<Vec<Row>, AppError> {
     if !audience.preview {
@@ -215,7 +215,7 @@ async fn published_rows(
     state: &AppState,
     kind: ContentKind,
     locales: Option<&[String]>,
-    only: Option<&[Uuid]>,
+    only: Option<&[ItemId]>,
     slug: Option<&str>,
 ) -> Result<Vec<Row>, AppError> {
     let mut query = Published::find().filter(published_translation::Column::Kind.eq(kind));
@@ -244,7 +244,7 @@ async fn draft_rows(
     state: &AppState,
     kind: ContentKind,
     locales: Option<&[String]>,
-    only: Option<&[Uuid]>,
+    only: Option<&[ItemId]>,
     slug: Option<&str>,
     single: Option<&PreviewOf>,
 ) -> Result<Vec<Row>, AppError> {
@@ -314,7 +314,7 @@ pub(super) fn choose(rows: Vec<Row>, chain: &[Locale]) -> Vec<Row> {
             .position(|l| l.as_str() == locale)
             .unwrap_or(usize::MAX)
     };
-    let mut best: BTreeMap<Uuid, Row> = BTreeMap::new();
+    let mut best: BTreeMap<ItemId, Row> = BTreeMap::new();
     for row in rows {
         match best.get(&row.document_id) {
             Some(kept) if rank(&kept.locale) <= rank(&row.locale) => {}

@@ -7,10 +7,10 @@
 //! and an item is found in the locale a reader is served: the first of the chain it
 //! has. Previews search published content too: drafts are not indexed.
 
+use entity::ids::ItemId;
 use std::collections::HashMap;
 
 use sea_orm::{FromQueryResult, Statement};
-use uuid::Uuid;
 
 use super::Audience;
 use super::links::Links;
@@ -33,7 +33,7 @@ const MARK_END: char = '\u{2}';
 /// One search result.
 #[derive(Debug, Clone)]
 pub struct SearchHit {
-    pub id: Uuid,
+    pub id: ItemId,
     pub kind: ContentKind,
     pub locale: String,
     pub slug: String,
@@ -49,15 +49,15 @@ pub struct SearchHit {
 
 #[derive(Debug, FromQueryResult)]
 struct Match {
-    document_id: Uuid,
+    document_id: ItemId,
     locale: String,
-    kind: String,
+    kind: ContentKind,
     score: f64,
 }
 
 #[derive(Debug, FromQueryResult)]
 struct Shown {
-    document_id: Uuid,
+    document_id: ItemId,
     locale: String,
     slug: String,
     title: String,
@@ -83,6 +83,52 @@ pub async fn search(
     kind: Option<ContentKind>,
     page: PageRequest,
 ) -> Result<Paged<SearchHit>, AppError> {
+    let words = checked_words(query)?;
+    let chain: Vec<String> = audience.locales.iter().map(ToString::to_string).collect();
+    let backend = state.db.get_database_backend();
+    let found =
+        Match::find_by_statement(matches(Sql::new(backend), audience, &words, &chain, kind))
+            .all(&state.db)
+            .await?;
+    let total = found.len() as u64;
+    let start = usize::try_from(page.index().saturating_mul(page.size)).unwrap_or(usize::MAX);
+    let shown: Vec<Match> = found
+        .into_iter()
+        .skip(start)
+        .take(usize::try_from(page.size).unwrap_or(usize::MAX))
+        .collect();
+    let details: HashMap<(ItemId, String), Shown> = if shown.is_empty() {
+        HashMap::new()
+    } else {
+        let rows: Vec<(ItemId, String)> = shown
+            .iter()
+            .map(|m| (m.document_id, m.locale.clone()))
+            .collect();
+        Shown::find_by_statement(details(Sql::new(backend), &words, &rows))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|s| ((s.document_id, s.locale.clone()), s))
+            .collect()
+    };
+    let mut links: Vec<(ContentKind, Links)> = Vec::new();
+    for kind in shown.iter().map(|m| m.kind) {
+        if !links.iter().any(|(k, _)| *k == kind) {
+            links.push((kind, Links::load(state, audience, kind).await?));
+        }
+    }
+    let items = shown
+        .into_iter()
+        .filter_map(|m| {
+            let detail = details.get(&(m.document_id, m.locale.clone()))?;
+            Some(hit(m, detail, &links))
+        })
+        .collect();
+    Ok(Paged::new(items, total, page))
+}
+
+/// The words of `query`: 400 when there are none, too many, or the query is too long.
+fn checked_words(query: &str) -> Result<Vec<String>, AppError> {
     if query.chars().count() > MAX_QUERY_CHARS {
         return Err(AppError::invalid_parameter(
             "q",
@@ -102,63 +148,26 @@ pub async fn search(
             format!("has more than {MAX_QUERY_WORDS} words; search for fewer"),
         ));
     }
-    let chain: Vec<String> = audience.locales.iter().map(ToString::to_string).collect();
-    let backend = state.db.get_database_backend();
-    let found =
-        Match::find_by_statement(matches(Sql::new(backend), audience, &words, &chain, kind))
-            .all(&state.db)
-            .await?;
-    let total = found.len() as u64;
-    let start = usize::try_from(page.index().saturating_mul(page.size)).unwrap_or(usize::MAX);
-    let shown: Vec<Match> = found
-        .into_iter()
-        .skip(start)
-        .take(usize::try_from(page.size).unwrap_or(usize::MAX))
-        .collect();
-    let details: HashMap<(Uuid, String), Shown> = if shown.is_empty() {
-        HashMap::new()
-    } else {
-        let rows: Vec<(Uuid, String)> = shown
-            .iter()
-            .map(|m| (m.document_id, m.locale.clone()))
-            .collect();
-        Shown::find_by_statement(details(Sql::new(backend), &words, &rows))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|s| ((s.document_id, s.locale.clone()), s))
-            .collect()
-    };
-    let kind_of = |m: &Match| ContentKind::ALL.into_iter().find(|k| k.as_str() == m.kind);
-    let mut links: Vec<(ContentKind, Links)> = Vec::new();
-    for kind in shown.iter().filter_map(kind_of) {
-        if !links.iter().any(|(k, _)| *k == kind) {
-            links.push((kind, Links::load(state, audience, kind).await?));
-        }
+    Ok(words)
+}
+
+/// One match as a reader sees it, with its URL on the site where it has one.
+fn hit(m: Match, detail: &Shown, links: &[(ContentKind, Links)]) -> SearchHit {
+    let url = links
+        .iter()
+        .find(|(k, _)| *k == m.kind)
+        .and_then(|(_, l)| l.url(m.kind, m.document_id, &m.locale, &detail.slug));
+    SearchHit {
+        id: m.document_id,
+        kind: m.kind,
+        url,
+        locale: m.locale,
+        slug: detail.slug.clone(),
+        title: detail.title.clone(),
+        summary: detail.summary.clone(),
+        snippet: highlight(&detail.snippet),
+        score: m.score,
     }
-    let items = shown
-        .into_iter()
-        .filter_map(|m| {
-            let detail = details.get(&(m.document_id, m.locale.clone()))?;
-            let kind = kind_of(&m)?;
-            let url = links
-                .iter()
-                .find(|(k, _)| *k == kind)
-                .and_then(|(_, l)| l.url(kind, m.document_id, &m.locale, &detail.slug));
-            Some(SearchHit {
-                id: m.document_id,
-                kind,
-                url,
-                locale: m.locale,
-                slug: detail.slug.clone(),
-                title: detail.title.clone(),
-                summary: detail.summary.clone(),
-                snippet: highlight(&detail.snippet),
-                score: m.score,
-            })
-        })
-        .collect();
-    Ok(Paged::new(items, total, page))
 }
 
 /// A snippet as safe HTML: the text escaped, the matched words in `<mark>`. Marks stay
@@ -297,72 +306,10 @@ fn matches(
     chain: &[String],
     kind: Option<ContentKind>,
 ) -> Statement {
-    let terms = Terms { words };
     let (select, from, mut conditions) = if sql.is_postgres() {
-        let stemmed = sql.bind(Terms::tsquery(words, false));
-        let written = sql.bind(Terms::tsquery(words, true));
-        let last = sql.bind(Terms::tsquery(&[terms.last().to_owned()], true));
-        let rest =
-            (!terms.rest().is_empty()).then(|| sql.bind(Terms::tsquery(terms.rest(), false)));
-        let per_locale: Vec<String> = chain
-            .iter()
-            .map(|locale| {
-                let l = sql.bind(locale.clone());
-                let config = format!("buysocial_search_config({l})");
-                let mixed = match &rest {
-                    Some(rest) => format!(
-                        " OR (p.search @@ to_tsquery({config}, {rest}) \
-                         AND p.search_words @@ to_tsquery('pg_catalog.simple', {last}))"
-                    ),
-                    None => String::new(),
-                };
-                format!(
-                    "(p.locale = {l} AND (p.search @@ to_tsquery({config}, {stemmed}) \
-                     OR p.search_words @@ to_tsquery('pg_catalog.simple', {written}){mixed}))"
-                )
-            })
-            .collect();
-        (
-            format!(
-                "(ts_rank(p.search, to_tsquery(buysocial_search_config(p.locale), {stemmed})) \
-                 + ts_rank(p.search_words, to_tsquery('pg_catalog.simple', {written})))::float8"
-            ),
-            "published_translations p".to_owned(),
-            vec![format!("({})", per_locale.join(" OR "))],
-        )
+        postgres_matches(&mut sql, words, chain)
     } else {
-        // Bound in text order: the two scored subqueries, then the conditions.
-        let written = sql.bind(Terms::fts5(words, true));
-        let stemmed = sql.bind(Terms::fts5(words, false));
-        let from = format!(
-            "published_translations p \
-             JOIN published_search_keys k ON k.document_id = p.document_id AND k.locale = p.locale \
-             LEFT JOIN (SELECT rowid AS id, -bm25(published_words, 10.0, 4.0, 1.0) AS score \
-               FROM published_words WHERE published_words MATCH {written}) w ON w.id = k.id \
-             LEFT JOIN (SELECT rowid AS id, -bm25(published_search, 10.0, 4.0, 1.0) AS score \
-               FROM published_search WHERE published_search MATCH {stemmed}) s ON s.id = k.id"
-        );
-        let locales = sql.bind_all(chain.iter().cloned());
-        let mixed = if terms.rest().is_empty() {
-            String::new()
-        } else {
-            let rest = sql.bind(Terms::fts5(terms.rest(), false));
-            let last = sql.bind(Terms::fts5(&[terms.last().to_owned()], true));
-            format!(
-                " OR (k.id IN (SELECT rowid FROM published_search WHERE published_search MATCH {rest}) \
-                 AND k.id IN (SELECT rowid FROM published_words WHERE published_words MATCH {last}))"
-            )
-        };
-        (
-            "COALESCE(w.score, s.score, 0.0)".to_owned(),
-            from,
-            vec![
-                format!("p.locale IN ({locales})"),
-                format!(
-                    "(w.id IS NOT NULL OR ({SQLITE_STEMMED_LOCALE} AND (s.id IS NOT NULL{mixed})))"
-                ),
-            ],
-        )
+        sqlite_matches(&mut sql, words, chain)
     };
     if let Some(kind) = kind {
         let param = sql.bind(kind.as_str());
@@ -383,10 +330,86 @@ fn matches(
     ))
 }
 
+/// What a match is, its score and where it is read from: `(score, from, conditions)`.
+type Matching = (String, String, Vec<String>);
+
+/// PostgreSQL: each locale of the chain searched with its own text search
+/// configuration, stemmed or as written, the last word as a prefix.
+fn postgres_matches(sql: &mut Sql, words: &[String], chain: &[String]) -> Matching {
+    let terms = Terms { words };
+    let stemmed = sql.bind(Terms::tsquery(words, false));
+    let written = sql.bind(Terms::tsquery(words, true));
+    let last = sql.bind(Terms::tsquery(&[terms.last().to_owned()], true));
+    let rest = (!terms.rest().is_empty()).then(|| sql.bind(Terms::tsquery(terms.rest(), false)));
+    let per_locale: Vec<String> = chain
+        .iter()
+        .map(|locale| {
+            let l = sql.bind(locale.clone());
+            let config = format!("buysocial_search_config({l})");
+            let mixed = match &rest {
+                Some(rest) => format!(
+                    " OR (p.search @@ to_tsquery({config}, {rest}) \
+                     AND p.search_words @@ to_tsquery('pg_catalog.simple', {last}))"
+                ),
+                None => String::new(),
+            };
+            format!(
+                "(p.locale = {l} AND (p.search @@ to_tsquery({config}, {stemmed}) \
+                 OR p.search_words @@ to_tsquery('pg_catalog.simple', {written}){mixed}))"
+            )
+        })
+        .collect();
+    (
+        format!(
+            "(ts_rank(p.search, to_tsquery(buysocial_search_config(p.locale), {stemmed})) \
+             + ts_rank(p.search_words, to_tsquery('pg_catalog.simple', {written})))::float8"
+        ),
+        "published_translations p".to_owned(),
+        vec![format!("({})", per_locale.join(" OR "))],
+    )
+}
+
+/// SQLite: the FTS5 tables, as written in every locale, stemmed in English only.
+fn sqlite_matches(sql: &mut Sql, words: &[String], chain: &[String]) -> Matching {
+    let terms = Terms { words };
+    // Bound in text order: the two scored subqueries, then the conditions.
+    let written = sql.bind(Terms::fts5(words, true));
+    let stemmed = sql.bind(Terms::fts5(words, false));
+    let from = format!(
+        "published_translations p \
+         JOIN published_search_keys k ON k.document_id = p.document_id AND k.locale = p.locale \
+         LEFT JOIN (SELECT rowid AS id, -bm25(published_words, 10.0, 4.0, 1.0) AS score \
+           FROM published_words WHERE published_words MATCH {written}) w ON w.id = k.id \
+         LEFT JOIN (SELECT rowid AS id, -bm25(published_search, 10.0, 4.0, 1.0) AS score \
+           FROM published_search WHERE published_search MATCH {stemmed}) s ON s.id = k.id"
+    );
+    let locales = sql.bind_all(chain.iter().cloned());
+    let mixed = if terms.rest().is_empty() {
+        String::new()
+    } else {
+        let rest = sql.bind(Terms::fts5(terms.rest(), false));
+        let last = sql.bind(Terms::fts5(&[terms.last().to_owned()], true));
+        format!(
+            " OR (k.id IN (SELECT rowid FROM published_search WHERE published_search MATCH {rest}) \
+             AND k.id IN (SELECT rowid FROM published_words WHERE published_words MATCH {last}))"
+        )
+    };
+    (
+        "COALESCE(w.score, s.score, 0.0)".to_owned(),
+        from,
+        vec![
+            format!("p.locale IN ({locales})"),
+            format!(
+                "(w.id IS NOT NULL OR ({SQLITE_STEMMED_LOCALE} AND (s.id IS NOT NULL{mixed})))"
+            ),
+        ],
+    )
+}
+
 /// Titles, slugs and snippets of the rows shown. Snippets mark every word that begins
 /// with a word of the query, as written; a row found through stems alone whose words
 /// none begins with a query word gets the start of its summary and body.
-fn details(mut sql: Sql, words: &[String], rows: &[(Uuid, String)]) -> Statement {
+fn details(mut sql: Sql, words: &[String], rows: &[(ItemId, String)]) -> Statement {
     let start = MARK_START.to_string();
     let end = MARK_END.to_string();
     let terms = Terms { words };
@@ -422,7 +445,7 @@ fn details(mut sql: Sql, words: &[String], rows: &[(Uuid, String)]) -> Statement
 }
 
 /// `(p.document_id = … AND p.locale = …) OR …` for `rows`, bound last.
-fn row_pairs(sql: &mut Sql, rows: &[(Uuid, String)]) -> String {
+fn row_pairs(sql: &mut Sql, rows: &[(ItemId, String)]) -> String {
     rows.iter()
         .map(|(id, locale)| {
             let i = sql.bind(*id);

@@ -2,13 +2,13 @@
 //! its other locales as `hreflang` alternates. Read from the read model alone, in one
 //! lean query per kind.
 
+use entity::ids::ItemId;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use entity::published_translation::{Column, Entity as Published};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::Value;
-use uuid::Uuid;
 
 use super::Audience;
 use super::links::{Links, PageTree};
@@ -29,7 +29,7 @@ pub struct SitemapEntry {
 }
 
 /// A published translation, as much of it as a sitemap needs.
-type SitemapRow = (Uuid, String, String, Option<Uuid>, Value, DateTime<Utc>);
+type SitemapRow = (ItemId, String, String, Option<ItemId>, Value, DateTime<Utc>);
 
 /// The sitemap entries of the audience's site, kind by kind, each item's locales
 /// together. Previews never reach here: a sitemap is for search engines.
@@ -75,7 +75,7 @@ pub async fn sitemap(state: &AppState, audience: &Audience) -> Result<Vec<Sitema
             }
         }
         let links = Links::new(audience.routes.clone(), pages);
-        let mut by_item: BTreeMap<Uuid, Vec<(String, String, DateTime<Utc>)>> = BTreeMap::new();
+        let mut by_item: BTreeMap<ItemId, Vec<(String, String, DateTime<Utc>)>> = BTreeMap::new();
         for (id, locale, slug, _, _, published_at) in rows {
             by_item
                 .entry(id)
@@ -99,7 +99,7 @@ pub async fn sitemap(state: &AppState, audience: &Audience) -> Result<Vec<Sitema
 fn item_entries(
     links: &Links,
     kind: ContentKind,
-    id: Uuid,
+    id: ItemId,
     translations: &[(String, String, DateTime<Utc>)],
     default_locale: &str,
 ) -> Vec<SitemapEntry> {

@@ -4,6 +4,7 @@
 //! and the change the delivery caches drop (from the event's fields). A new effect of
 //! every write of a kind is one match arm here.
 
+use entity::ids::ItemId;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -128,7 +129,7 @@ pub enum DomainEvent {
 /// A translation as it is live now; `previous_slug` when its address changed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TranslationLive {
-    pub item_id: Uuid,
+    pub item_id: ItemId,
     pub kind: ContentKind,
     pub locale: Locale,
     pub slug: String,
@@ -140,7 +141,7 @@ pub struct TranslationLive {
 /// A translation that readers no longer see, with the address it had.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TranslationOffline {
-    pub item_id: Uuid,
+    pub item_id: ItemId,
     pub kind: ContentKind,
     pub locale: Locale,
     pub slug: String,
@@ -150,7 +151,7 @@ pub struct TranslationOffline {
 /// What a scheduled job did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScheduleRan {
-    pub item_id: Uuid,
+    pub item_id: ItemId,
     pub kind: ContentKind,
     pub locale: Locale,
     pub action: ScheduledAction,
@@ -163,7 +164,7 @@ pub use entity::values::ScheduleAction as ScheduledAction;
 /// An item moved to the trash, with the addresses its live translations had.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemTrashed {
-    pub item_id: Uuid,
+    pub item_id: ItemId,
     pub kind: ContentKind,
     pub translations: Vec<LiveAddress>,
     pub countries: Vec<String>,
@@ -179,7 +180,7 @@ pub struct LiveAddress {
 /// An item and its countries (restored, purged, its sign-ups changed).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemOfCountries {
-    pub item_id: Uuid,
+    pub item_id: ItemId,
     pub kind: ContentKind,
     pub countries: Vec<String>,
 }
@@ -218,7 +219,7 @@ pub enum SiteChange {
 /// An event's sign-ups: how many, against its capacity (never who).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EventSignUps {
-    pub item_id: Uuid,
+    pub item_id: ItemId,
     pub kind: ContentKind,
     pub registrations: u64,
     pub capacity: Option<i64>,
@@ -339,7 +340,7 @@ mod tests {
     fn an_event_is_its_payload_and_the_change_behind_it() {
         let id = Uuid::now_v7();
         let published = DomainEvent::TranslationPublished(TranslationLive {
-            item_id: id,
+            item_id: id.into(),
             kind: ContentKind::News,
             locale: Locale::from_stored("lt".into()),
             slug: "naujiena".into(),
@@ -357,14 +358,14 @@ mod tests {
         );
         let expected = Change::Item(ItemChange {
             kind: ContentKind::News,
-            id,
+            id: id.into(),
             locales: Some(vec!["lt".into()]),
             slugs: vec!["naujiena".into(), "sena".into()],
             countries: vec!["LT".into()],
         });
         assert_eq!(published.change(), expected);
         let trashed = DomainEvent::ItemTrashed(ItemTrashed {
-            item_id: id,
+            item_id: id.into(),
             kind: ContentKind::Event,
             translations: vec![LiveAddress {
                 locale: Locale::from_stored("fr".into()),

@@ -3,6 +3,7 @@
 //! kernel only needs to know what they are, to tell who acts.
 
 use chrono::{DateTime, Utc};
+use entity::ids::ItemId;
 use entity::{api_token, user};
 use uuid::Uuid;
 
@@ -81,7 +82,7 @@ pub struct ApiToken {
 /// The translation a preview link shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreviewOf {
-    pub document_id: Uuid,
+    pub document_id: ItemId,
     pub locale: String,
 }
 

@@ -251,6 +251,54 @@ pub async fn create(
     created.try_into()
 }
 
+impl SiteFields {
+    /// These changes over the site as it is: every field the request leaves out keeps
+    /// its current value.
+    fn over(self, current: &Site) -> SiteFields {
+        SiteFields {
+            name: self.name.or_else(|| Some(current.name.clone())),
+            countries: self.countries.or_else(|| Some(strings(&current.countries))),
+            locales: self.locales.or_else(|| Some(strings(&current.locales))),
+            default_locale: self
+                .default_locale
+                .or_else(|| Some(current.default_locale.to_string())),
+            fallback: self.fallback.or_else(|| Some(strings(&current.fallback))),
+            routes: self.routes.or_else(|| {
+                Some(
+                    current
+                        .routes
+                        .iter()
+                        .map(|route| RouteFields {
+                            kind: route.kind,
+                            locale: route.locale.as_ref().map(ToString::to_string),
+                            pattern: route.pattern.to_string(),
+                        })
+                        .collect(),
+                )
+            }),
+            preview_url: self
+                .preview_url
+                .or_else(|| Some(current.preview_url.as_ref().map(ToString::to_string))),
+        }
+    }
+
+    /// The names of the fields the request gives, for the audit log and webhooks.
+    fn given(&self) -> Vec<&'static str> {
+        [
+            ("name", self.name.is_some()),
+            ("countries", self.countries.is_some()),
+            ("locales", self.locales.is_some()),
+            ("default_locale", self.default_locale.is_some()),
+            ("fallback", self.fallback.is_some()),
+            ("routes", self.routes.is_some()),
+            ("preview_url", self.preview_url.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
+}
+
 pub async fn update(
     state: &AppState,
     actor: &Actor,
@@ -269,60 +317,14 @@ pub async fn update(
     let current: Site = find(work.txn(), code).await?.try_into()?;
     // Check the result as a whole: a new default locale must be among the locales,
     // whether or not those change in the same request.
-    let merged = SiteFields {
-        name: fields.name.clone().or(Some(current.name.clone())),
-        countries: fields
-            .countries
-            .clone()
-            .or_else(|| Some(strings(&current.countries))),
-        locales: fields
-            .locales
-            .clone()
-            .or_else(|| Some(strings(&current.locales))),
-        default_locale: fields
-            .default_locale
-            .clone()
-            .or(Some(current.default_locale.to_string())),
-        fallback: fields
-            .fallback
-            .clone()
-            .or_else(|| Some(strings(&current.fallback))),
-        routes: fields.routes.clone().or_else(|| {
-            Some(
-                current
-                    .routes
-                    .iter()
-                    .map(|route| RouteFields {
-                        kind: route.kind,
-                        locale: route.locale.as_ref().map(ToString::to_string),
-                        pattern: route.pattern.to_string(),
-                    })
-                    .collect(),
-            )
-        }),
-        preview_url: fields
-            .preview_url
-            .clone()
-            .or_else(|| Some(current.preview_url.as_ref().map(ToString::to_string))),
-    };
+    let changed = fields.given();
+    let merged = fields.over(&current);
     let mut errors = FieldErrors::new();
     let valid = validate(state, &merged, &mut errors);
     errors.finish()?;
     let now = state.clock.now();
     let model = active_model(&current.code, valid, current.created_at, now);
     let updated = Sites::update(model).exec(work.txn()).await?;
-    let changed: Vec<&str> = [
-        ("name", fields.name.is_some()),
-        ("countries", fields.countries.is_some()),
-        ("locales", fields.locales.is_some()),
-        ("default_locale", fields.default_locale.is_some()),
-        ("fallback", fields.fallback.is_some()),
-        ("routes", fields.routes.is_some()),
-        ("preview_url", fields.preview_url.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(name, set)| set.then_some(name))
-    .collect();
     let updated_site = SiteChanged {
         site: code.to_owned(),
         change: SiteChange::Updated,

@@ -6,6 +6,7 @@
 //! deliveries are numbered in the outbox's order: the order they are sent in per key.
 
 use chrono::{DateTime, Utc};
+use entity::ids::ItemId;
 use entity::outbox_event::{self, Entity as Outbox};
 use entity::values::DeliveryStatus;
 use entity::webhook::{self, Entity as Webhooks};
@@ -183,7 +184,7 @@ async fn affected_sites(
         payload
             .get("item_id")
             .and_then(Value::as_str)
-            .and_then(|s| s.parse::<Uuid>().ok()),
+            .and_then(|s| s.parse::<ItemId>().ok()),
         payload
             .get("kind")
             .and_then(Value::as_str)

@@ -165,33 +165,9 @@ async fn send(
         duration: started.elapsed(),
     };
     let settings = &state.settings.webhooks;
-    let url = match address::parse(&hook.url) {
-        Ok(url) => url,
-        Err(reason) => return failed(format!("the URL {reason}")),
-    };
-    let resolving = address::resolve(&url, settings.allow_private_addresses);
-    let target = match tokio::time::timeout(Duration::from_millis(settings.timeout_ms), resolving)
-        .await
-        .unwrap_or_else(|_| {
-            Err(format!(
-                "{} did not resolve in time",
-                url.host_str().unwrap_or_default()
-            ))
-        }) {
-        Ok(target) => target,
-        Err(reason) => return failed(format!("refused: {reason}")),
-    };
-    let host = url.host_str().unwrap_or_default().to_owned();
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_millis(settings.timeout_ms))
-        .no_proxy()
-        .resolve(&host, target)
-        .user_agent(concat!("buysocial-webhooks/", env!("CARGO_PKG_VERSION")))
-        .build();
-    let client = match client {
-        Ok(client) => client,
-        Err(err) => return failed(format!("could not prepare the request: {err}")),
+    let (url, client) = match client_for(settings, &hook.url).await {
+        Ok(prepared) => prepared,
+        Err(reason) => return failed(reason),
     };
     let timestamp = Utc::now().timestamp();
     let signature = match signing::sign(&hook.secret, timestamp, &delivery.body) {
@@ -235,6 +211,36 @@ async fn send(
         }),
         duration: started.elapsed(),
     }
+}
+
+/// The receiver's URL and a client that reaches it only at the address checked now
+/// (no redirects, no proxy, a time limit): an address that turned internal since the
+/// webhook was saved is refused here. The reason in words when it cannot be reached.
+async fn client_for(
+    settings: &crate::settings::WebhookSettings,
+    raw: &str,
+) -> Result<(url::Url, reqwest::Client), String> {
+    let url = address::parse(raw).map_err(|reason| format!("the URL {reason}"))?;
+    let resolving = address::resolve(&url, settings.allow_private_addresses);
+    let target = tokio::time::timeout(Duration::from_millis(settings.timeout_ms), resolving)
+        .await
+        .unwrap_or_else(|_| {
+            Err(format!(
+                "{} did not resolve in time",
+                url.host_str().unwrap_or_default()
+            ))
+        })
+        .map_err(|reason| format!("refused: {reason}"))?;
+    let host = url.host_str().unwrap_or_default().to_owned();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_millis(settings.timeout_ms))
+        .no_proxy()
+        .resolve(&host, target)
+        .user_agent(concat!("buysocial-webhooks/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|err| format!("could not prepare the request: {err}"))?;
+    Ok((url, client))
 }
 
 /// Records the attempt, and the delivery's new state: delivered, failed for good, or

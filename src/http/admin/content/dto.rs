@@ -388,12 +388,12 @@ impl ItemResponse {
     pub fn of(item: Item, abilities: ItemAbilities) -> Self {
         Self {
             permissions: abilities.into(),
-            id: item.id,
+            id: item.id.into(),
             kind: item.kind.into(),
             etag: etag_of_document(item.version),
             countries: item.countries.iter().map(ToString::to_string).collect(),
             tags: item.tags,
-            parent_id: item.parent_id,
+            parent_id: item.parent_id.map(Into::into),
             position: item.position,
             fields: item.fields.into(),
             source_locale: item.source_locale.to_string(),
@@ -523,7 +523,7 @@ pub struct TranslationSummary {
 impl From<ItemSummary> for ItemSummaryResponse {
     fn from(item: ItemSummary) -> Self {
         Self {
-            id: item.id,
+            id: item.id.into(),
             kind: item.kind.into(),
             countries: item.countries.iter().map(ToString::to_string).collect(),
             tags: item.tags,

@@ -136,7 +136,9 @@ impl From<ItemFields> for FieldsBody {
             registration_opens_at: fields.registration_opens_at,
             registration_closes_at: fields.registration_closes_at,
             cancelled: fields.cancelled,
-            materials: fields.materials,
+            materials: fields
+                .materials
+                .map(|ids| ids.into_iter().map(Into::into).collect()),
             material_kind: fields.material_kind.map(MaterialKindName::from),
             cover_asset_id: fields.cover_asset_id,
         }

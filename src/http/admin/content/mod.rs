@@ -184,7 +184,7 @@ impl ContentApi {
         let input = ItemInput {
             countries: body.countries,
             tags: body.tags,
-            parent_id: body.parent_id.map(Some),
+            parent_id: body.parent_id.map(|p| Some(p.into())),
             position: body.position,
             fields: body.fields.unwrap_or_default().into(),
         };
@@ -210,7 +210,7 @@ impl ContentApi {
         Ok(item_response(
             &self.state,
             &auth.0,
-            content::get(&self.state, &auth.0, kind.0.into(), id.0).await?,
+            content::get(&self.state, &auth.0, kind.0.into(), id.0.into()).await?,
         ))
     }
 
@@ -235,7 +235,8 @@ impl ContentApi {
         let input = ItemInput {
             countries: body.countries,
             tags: body.tags,
-            parent_id: body.parent_id.into(),
+            parent_id: Option::<Option<Uuid>>::from(body.parent_id)
+                .map(|parent| parent.map(Into::into)),
             position: body.position,
             fields: body.fields.unwrap_or_default().into(),
         };
@@ -243,7 +244,7 @@ impl ContentApi {
             &self.state,
             &auth.0,
             kind.0.into(),
-            id.0,
+            id.0.into(),
             &Precondition::from_if_match(if_match.0.as_deref()),
             input,
             schedules.map(Into::into),
@@ -271,13 +272,13 @@ impl ContentApi {
         #[oai(name = "If-Match")] if_match: Header<Option<String>>,
     ) -> Result<Gone, ApiError<WriteErrors>> {
         if purge.0 == Some(true) {
-            content::purge(&self.state, &auth.0, kind.0.into(), id.0).await?;
+            content::purge(&self.state, &auth.0, kind.0.into(), id.0.into()).await?;
         } else {
             content::trash(
                 &self.state,
                 &auth.0,
                 kind.0.into(),
-                id.0,
+                id.0.into(),
                 &Precondition::from_if_match(if_match.0.as_deref()),
             )
             .await?;
@@ -300,7 +301,7 @@ impl ContentApi {
         Ok(item_response(
             &self.state,
             &auth.0,
-            content::restore(&self.state, &auth.0, kind.0.into(), id.0).await?,
+            content::restore(&self.state, &auth.0, kind.0.into(), id.0.into()).await?,
         ))
     }
 
@@ -330,7 +331,7 @@ impl ContentApi {
             &self.state,
             &auth.0,
             kind.0.into(),
-            id.0,
+            id.0.into(),
             &locale.0,
             &Precondition::from_if_match(if_match.0.as_deref()),
             body.0.into(),
@@ -358,7 +359,7 @@ impl ContentApi {
             &self.state,
             &auth.0,
             kind.0.into(),
-            id.0,
+            id.0.into(),
             &locale.0,
             &Precondition::from_if_match(if_match.0.as_deref()),
         )
@@ -393,7 +394,7 @@ impl ContentApi {
             &self.state,
             &auth.0,
             kind.0.into(),
-            id.0,
+            id.0.into(),
             &locale.0,
             at,
             &Precondition::from_if_match(if_match.0.as_deref()),
@@ -421,7 +422,7 @@ impl ContentApi {
             &self.state,
             &auth.0,
             kind.0.into(),
-            id.0,
+            id.0.into(),
             &locale.0,
             at,
         )
@@ -445,7 +446,7 @@ impl ContentApi {
     ) -> Result<Json<RevisionList>, ApiError<ReadErrors>> {
         let page = PageRequest::parse(page.0, per_page.0, &self.state.settings.api)?;
         let paged =
-            content::list_revisions(&self.state, &auth.0, kind.0.into(), id.0, page).await?;
+            content::list_revisions(&self.state, &auth.0, kind.0.into(), id.0.into(), page).await?;
         Ok(Json(RevisionList {
             page: PageInfo::of(&paged),
             items: paged
@@ -477,7 +478,7 @@ impl ContentApi {
             &self.state,
             &auth.0,
             kind.0.into(),
-            id.0,
+            id.0.into(),
             rev.0,
             compare_to.0,
         )
@@ -506,9 +507,15 @@ impl ContentApi {
         schedule: Query<Option<ScheduleChoiceName>>,
     ) -> Result<ItemWithTag, ApiError<WriteErrors>> {
         let schedule = schedule.0.map(Into::into);
-        let restored =
-            content::restore_revision(&self.state, &auth.0, kind.0.into(), id.0, rev.0, schedule)
-                .await?;
+        let restored = content::restore_revision(
+            &self.state,
+            &auth.0,
+            kind.0.into(),
+            id.0.into(),
+            rev.0,
+            schedule,
+        )
+        .await?;
         Ok(item_response(&self.state, &auth.0, restored))
     }
 }

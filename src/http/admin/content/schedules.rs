@@ -69,7 +69,7 @@ impl SchedulesApi {
             &self.state,
             &auth.0,
             kind.0.into(),
-            id.0,
+            id.0.into(),
             locales,
             &Precondition::from_if_match(if_match.0.as_deref()),
         )
@@ -93,7 +93,8 @@ impl SchedulesApi {
         locale: Path<String>,
     ) -> Result<ItemWithTag, ApiError<WriteErrors>> {
         let item =
-            content::cancel_schedule(&self.state, &auth.0, kind.0.into(), id.0, &locale.0).await?;
+            content::cancel_schedule(&self.state, &auth.0, kind.0.into(), id.0.into(), &locale.0)
+                .await?;
         Ok(item_response(&self.state, &auth.0, item))
     }
 
@@ -118,7 +119,7 @@ impl SchedulesApi {
             &self.state,
             &auth.0,
             kind.0.into(),
-            id.0,
+            id.0.into(),
             &locale.0,
             body.0.at,
         )

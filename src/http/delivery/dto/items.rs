@@ -80,7 +80,7 @@ impl Parts {
     fn of(item: DeliveredItem) -> Self {
         Self {
             core: ItemCore {
-                id: item.id,
+                id: item.id.into(),
                 kind: item.kind.into(),
                 locale: item.locale,
                 slug: item.slug,
@@ -275,7 +275,7 @@ pub(in crate::http::delivery) struct PageFacts {
 impl Facts for PageFacts {
     fn of(item: &DeliveredItem, _files_base: &str) -> Self {
         Self {
-            parent_id: item.parent_id,
+            parent_id: item.parent_id.map(Into::into),
             position: item.position,
         }
     }

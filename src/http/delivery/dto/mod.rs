@@ -67,7 +67,7 @@ pub(super) struct MaterialLink {
 impl MaterialLink {
     fn of(material: LinkedMaterial, files_base: &str) -> Self {
         Self {
-            id: material.id,
+            id: material.id.into(),
             locale: material.locale,
             slug: material.slug,
             title: material.title,
@@ -167,7 +167,7 @@ pub(super) struct SearchResult {
 impl From<SearchHit> for SearchResult {
     fn from(hit: SearchHit) -> Self {
         Self {
-            id: hit.id,
+            id: hit.id.into(),
             kind: hit.kind.into(),
             locale: hit.locale,
             slug: hit.slug,
