@@ -7,7 +7,7 @@ import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1
 import { listSites } from "../api/sites.js";
 import { createToken, listTokens, revokeToken } from "../api/tokens.js";
 import { differs, useLeaveWarning } from "../navigation.js";
-import { ErrorSummary, Radios, Select, TextField, when, Pager, incompleteChoices } from "../widgets/forms.js";
+import { ErrorSummary, Radios, Select, TextField, when, Pager, submitting } from "../widgets/forms.js";
 import { countriesText, localesText, roleName } from "../widgets/names.js";
 import { SecretOnce } from "../widgets/secret.js";
 import { RoleAndScope, scopeOf } from "./role-and-scope.js";
@@ -122,31 +122,18 @@ export function NewToken({ me }) {
         use="Send it as Authorization: Bearer … with each request." back="/admin/tokens" backText="Back to the tokens" />`;
   }
 
-  const submit = async (event) => {
-    event.preventDefault();
-    const incomplete = incompleteChoices();
-    if (incomplete) {
-      setProblem(incomplete);
-      return;
-    }
-    setBusy(true);
-    const admin = form.kind === "admin";
-    try {
-      const data = await createToken({
-        name: form.name.trim(),
-        kind: form.kind,
-        site: !admin && form.site ? form.site : null,
-        role: admin ? form.role : null,
-        scope: admin ? scopeOf(form) : null,
-        // The end of the chosen day, in the browser's time zone.
-        expires_at: form.expires ? new Date(`${form.expires}T23:59:59`).toISOString() : null,
-      });
-      setCreated(data);
-    } catch (error) {
-      setProblem(error);
-      setBusy(false);
-    }
-  };
+  const admin = form.kind === "admin";
+  const submit = submitting(setProblem, async () => {
+    setCreated(await createToken({
+      name: form.name.trim(),
+      kind: form.kind,
+      site: !admin && form.site ? form.site : null,
+      role: admin ? form.role : null,
+      scope: admin ? scopeOf(form) : null,
+      // The end of the chosen day, in the browser's time zone.
+      expires_at: form.expires ? new Date(`${form.expires}T23:59:59`).toISOString() : null,
+    }));
+  }, setBusy);
   const errors = problem?.fields || {};
   return html`
     <p><a href="/admin/tokens">Back to the tokens</a></p>

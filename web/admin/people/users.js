@@ -5,7 +5,7 @@
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { createUser, listUsers } from "../api/users.js";
 import { differs, navigate, useLeaveWarning } from "../navigation.js";
-import { Checkboxes, ErrorSummary, Select, TextField, when, Pager, incompleteChoices } from "../widgets/forms.js";
+import { Checkboxes, ErrorSummary, Select, TextField, when, Pager, submitting } from "../widgets/forms.js";
 import { ROLES, countriesText, countryName, localesText, roleName } from "../widgets/names.js";
 import { RoleAndScope, scopeOf } from "./role-and-scope.js";
 
@@ -83,29 +83,17 @@ export function NewUser({ me }) {
     document.title = "New user – buysocial";
   }, []);
 
-  const submit = async (event) => {
-    event.preventDefault();
-    const incomplete = incompleteChoices();
-    if (incomplete) {
-      setProblem(incomplete);
-      return;
-    }
-    setBusy(true);
-    try {
-      const created = await createUser({
-        email: form.email.trim(),
-        display_name: form.display_name.trim() || null,
-        role: form.role,
-        scope: scopeOf(form),
-        password: form.password,
-        must_change_password: form.must_change.includes("yes"),
-      });
-      navigate(`/admin/users/${created.id}?created=1`, { replace: true, asking: false });
-    } catch (error) {
-      setProblem(error);
-      setBusy(false);
-    }
-  };
+  const submit = submitting(setProblem, async () => {
+    const created = await createUser({
+      email: form.email.trim(),
+      display_name: form.display_name.trim() || null,
+      role: form.role,
+      scope: scopeOf(form),
+      password: form.password,
+      must_change_password: form.must_change.includes("yes"),
+    });
+    navigate(`/admin/users/${created.id}?created=1`, { replace: true, asking: false });
+  }, setBusy);
   const errors = problem?.fields || {};
   return html`
     <p><a href="/admin/users">Back to the users</a></p>

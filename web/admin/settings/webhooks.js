@@ -9,7 +9,7 @@ import {
   createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, pingWebhook, redeliver, updateWebhook,
 } from "../api/webhooks.js";
 import { differs, navigate, useLeaveWarning } from "../navigation.js";
-import { ErrorSummary, ScopePicker, Select, TextField, when, incompleteChoices } from "../widgets/forms.js";
+import { ErrorSummary, ScopePicker, Select, TextField, when, incompleteChoices, submitting } from "../widgets/forms.js";
 import { SecretOnce } from "../widgets/secret.js";
 
 /** @typedef {import("../api/webhooks.js").Webhook} Webhook */
@@ -121,22 +121,11 @@ export function NewWebhook() {
         use="The receiver checks each call's signature with it (see the README)." back=${`/admin/webhooks/${created.webhook.id}`}
         backText="Go to the webhook" />`;
   }
-  const submit = async (event) => {
-    event.preventDefault();
-    const incomplete = incompleteChoices();
-    if (incomplete) {
-      setProblem(incomplete);
-      return;
-    }
-    try {
-      const data = await createWebhook({
-        name: form.name.trim(), url: form.url.trim(), events: form.events, site: form.site || null,
-      });
-      setCreated(data);
-    } catch (error) {
-      setProblem(error);
-    }
-  };
+  const submit = submitting(setProblem, async () => {
+    setCreated(await createWebhook({
+      name: form.name.trim(), url: form.url.trim(), events: form.events, site: form.site || null,
+    }));
+  });
   return html`
     <p><a href="/admin/webhooks">Back to the webhooks</a></p>
     <h1>New webhook</h1>

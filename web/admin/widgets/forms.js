@@ -182,6 +182,33 @@ export function incompleteChoices() {
   return problem;
 }
 
+/**
+ * A form's submit handler: while an "only these" choice is left empty nothing is sent
+ * and the form says why; otherwise `send` runs, the button disabled through `setBusy`,
+ * and a refusal is shown. On success the form stays busy: the screen moves on.
+ * @param {(problem: any) => void} setProblem
+ * @param {() => Promise<void>} send
+ * @param {(busy: boolean) => void} [setBusy]
+ */
+export function submitting(setProblem, send, setBusy = () => {}) {
+  /** @param {Event} event */
+  return async (event) => {
+    event.preventDefault();
+    const incomplete = incompleteChoices();
+    if (incomplete) {
+      setProblem(incomplete);
+      return;
+    }
+    setBusy(true);
+    try {
+      await send();
+    } catch (error) {
+      setProblem(error);
+      setBusy(false);
+    }
+  };
+}
+
 /** Previous and next page of a list; `of` is the API's `page` object. */
 export function Pager({ page, of, onPage }) {
   const pages = Math.max(1, Math.ceil(of.total / of.per_page));
