@@ -47,15 +47,7 @@ async fn an_erased_sign_up_reaches_the_sites_of_the_live_event_whatever_its_draf
         )
         .await;
     assert_eq!(moved.status(), StatusCode::OK);
-    let listed: Value = app
-        .get_json(&format!("/api/v1/admin/events/{id}/registrations"), &admin)
-        .await;
-    let erase = format!(
-        "/api/v1/admin/events/{id}/registrations/{}",
-        listed[0]["id"].as_str().unwrap()
-    );
-    let erased = app.send(Method::DELETE, &erase, Some(&admin), None).await;
-    assert_eq!(erased.status(), StatusCode::NO_CONTENT);
+    erase_first_sign_up(&app, &admin, &id).await;
     let shown = read(&app, portuguese).await;
     assert_eq!(shown["items"][0]["status"], "upcoming", "{shown}");
 }
@@ -77,15 +69,7 @@ async fn an_erased_sign_up_and_a_renamed_file_reach_readers_at_once(backend: Bac
     assert_eq!(full["status"], "full", "{full}");
     read(&app, &path).await;
 
-    let listed: Value = app
-        .get_json(&format!("/api/v1/admin/events/{id}/registrations"), &admin)
-        .await;
-    let erase = format!(
-        "/api/v1/admin/events/{id}/registrations/{}",
-        listed[0]["id"].as_str().unwrap()
-    );
-    let erased = app.send(Method::DELETE, &erase, Some(&admin), None).await;
-    assert_eq!(erased.status(), StatusCode::NO_CONTENT);
+    erase_first_sign_up(&app, &admin, &id).await;
     let open = read(&app, &path).await;
     assert_eq!(
         open["status"], "upcoming",
@@ -428,4 +412,20 @@ async fn concurrent_misses_of_one_response_render_it_once(backend: Backend) {
         hits, 15,
         "all but the one rendering got its answer ({shared} waited)"
     );
+}
+
+/// Erases the event's first sign-up as an admin does.
+async fn erase_first_sign_up(app: &TestApp, admin: &str, event: &str) {
+    let listed: Value = app
+        .get_json(
+            &format!("/api/v1/admin/events/{event}/registrations"),
+            admin,
+        )
+        .await;
+    let erase = format!(
+        "/api/v1/admin/events/{event}/registrations/{}",
+        listed[0]["id"].as_str().unwrap()
+    );
+    let erased = app.send(Method::DELETE, &erase, Some(admin), None).await;
+    assert_eq!(erased.status(), StatusCode::NO_CONTENT);
 }
