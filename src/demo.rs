@@ -8,7 +8,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::domain::Role;
-use crate::domain::content::{ContentKind, ItemFields, MaterialKind, RegistrationMode};
+use crate::domain::content::{
+    ContentKind, EventFields, FieldChanges, MaterialFields, MaterialKind, NewsFields,
+    RegistrationMode,
+};
 use crate::error::AppError;
 use crate::services::assets;
 use crate::services::content::{self, ItemInput, TranslationInput};
@@ -289,11 +292,9 @@ async fn seed_events(
             ContentKind::Material,
             ItemInput {
                 countries: Some(vec![country.into()]),
-                fields: (&ItemFields {
+                fields: FieldChanges::setting(MaterialFields {
                     material_kind: Some(MaterialKind::Presentation),
-                    ..ItemFields::default()
-                })
-                    .into(),
+                }),
                 ..ItemInput::default()
             },
             "en",
@@ -307,15 +308,15 @@ async fn seed_events(
             },
         )
         .await?;
-        let fields: ItemFields = serde_json::from_value(json!({
+        let fields: EventFields = serde_json::from_value(json!({
             "city": city, "starts_at": starts, "ends_at": ends, "time_zone": zone,
             "workshop_languages": [language], "capacity": capacity, "materials": [material],
         }))
         .map_err(AppError::internal)?;
-        let fields = ItemFields {
+        let fields = FieldChanges::setting(EventFields {
             registration_mode: Some(RegistrationMode::Form),
             ..fields
-        };
+        });
         let event = create(
             state,
             actor,
@@ -323,7 +324,7 @@ async fn seed_events(
             ItemInput {
                 countries: Some(vec![country.into()]),
                 tags: Some(vec!["training".into()]),
-                fields: (&fields).into(),
+                fields,
                 ..ItemInput::default()
             },
             language,
@@ -378,11 +379,10 @@ async fn seed_news(
         ContentKind::News,
         ItemInput {
             tags: Some(vec!["training".into(), "campaign".into()]),
-            fields: (&ItemFields {
+            fields: FieldChanges::setting(NewsFields {
                 date: chrono::NaiveDate::from_ymd_opt(2024, 4, 15),
-                ..ItemFields::default()
-            })
-                .into(),
+                cover_asset_id: None,
+            }),
             ..ItemInput::default()
         },
         "en",

@@ -4,7 +4,10 @@
 
 use std::time::Instant;
 
-use buysocial::domain::content::{ContentKind, ItemFields, MaterialKind, RegistrationMode};
+use buysocial::domain::content::{
+    ContentKind, EventFields, FieldChanges, MaterialFields, MaterialKind, NewsFields,
+    RegistrationMode,
+};
 use buysocial::error::AppError;
 use buysocial::services::content::{self, ItemInput, TranslationInput};
 use buysocial::services::kernel::actor::Actor;
@@ -126,11 +129,9 @@ pub async fn generate(state: &AppState, actor: &Actor, sizes: Sizes) -> Result<(
         let file = buysocial::demo::sample_file(state, actor, &format!("Material {n}")).await?;
         let input = ItemInput {
             countries: Some(vec![country.into()]),
-            fields: (&ItemFields {
+            fields: FieldChanges::setting(MaterialFields {
                 material_kind: Some(KINDS[n % KINDS.len()]),
-                ..ItemFields::default()
-            })
-                .into(),
+            }),
             ..ItemInput::default()
         };
         let label = "Material";
@@ -166,7 +167,7 @@ pub async fn generate(state: &AppState, actor: &Actor, sizes: Sizes) -> Result<(
         let linked: Vec<entity::ids::ItemId> = (0..3)
             .filter_map(|k| materials.get((n * 3 + k) % materials.len().max(1)).copied())
             .collect();
-        let fields = ItemFields {
+        let fields = EventFields {
             city: Some(format!("City {n}")),
             starts_at: Some(start.fixed_offset()),
             ends_at: Some((start + Duration::hours(6)).fixed_offset()),
@@ -175,12 +176,12 @@ pub async fn generate(state: &AppState, actor: &Actor, sizes: Sizes) -> Result<(
             capacity: Some(40),
             registration_mode: Some(RegistrationMode::Form),
             materials: Some(linked),
-            ..ItemFields::default()
+            ..EventFields::default()
         };
         let input = ItemInput {
             countries: Some(vec![country.into()]),
             tags: Some(vec!["training".into()]),
-            fields: (&fields).into(),
+            fields: FieldChanges::setting(fields),
             ..ItemInput::default()
         };
         in_every_locale(state, actor, ContentKind::Event, input, "Training", n, None).await?;
@@ -198,11 +199,10 @@ pub async fn generate(state: &AppState, actor: &Actor, sizes: Sizes) -> Result<(
         let input = ItemInput {
             countries: Some(countries),
             tags: Some(vec![TAGS[n % TAGS.len()].into()]),
-            fields: (&ItemFields {
+            fields: FieldChanges::setting(NewsFields {
                 date: Some(first_day + Duration::days((n * 9 / 24) as i64)),
-                ..ItemFields::default()
-            })
-                .into(),
+                cover_asset_id: None,
+            }),
             ..ItemInput::default()
         };
         in_every_locale(state, actor, ContentKind::News, input, "News", n, None).await?;

@@ -12,7 +12,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::domain::content::{ContentKind, ItemFields, RegistrationMode};
+use crate::domain::content::{ContentKind, EventFields, RegistrationMode};
 use crate::domain::{CountryCode, Email};
 use crate::error::{AppError, FieldErrors, Refusal};
 use crate::policy::Action;
@@ -54,7 +54,10 @@ pub async fn register(
     }
     let event = published_event(state, audience, slug).await?;
     let person = Person::check(new)?;
-    check_open(&event.fields, state.clock.now())?;
+    let Some(facts) = event.fields.as_event() else {
+        return Err(AppError::NotFound(format!("no event {slug:?}")));
+    };
+    check_open(facts, state.clock.now())?;
 
     let now = state.clock.now();
     let work = UnitOfWork::begin(state).await?;
@@ -170,7 +173,7 @@ async fn lock_event(
     work: &UnitOfWork<'_>,
     event: ItemId,
     slug: &str,
-) -> Result<(entity::published_translation::Model, ItemFields, u64), AppError> {
+) -> Result<(entity::published_translation::Model, EventFields, u64), AppError> {
     entity::document::Entity::update_many()
         .col_expr(
             entity::document::Column::Position,
@@ -184,7 +187,7 @@ async fn lock_event(
         .one(work.txn())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no event {slug:?}")))?;
-    let fields: ItemFields =
+    let fields: EventFields =
         serde_json::from_value(live.document_fields.clone()).map_err(AppError::internal)?;
     let taken = Registrations::find()
         .filter(Column::EventId.eq(event))
@@ -236,7 +239,7 @@ fn is_plain_text(value: &str) -> bool {
 }
 
 /// 410 once over; 409 when cancelled, not taking registrations here, or outside its window.
-fn check_open(fields: &ItemFields, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
+fn check_open(fields: &EventFields, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
     if fields
         .ends_at
         .is_some_and(|end| end.with_timezone(&Utc) < now)

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use entity::ids::ItemId;
 
-use crate::domain::content::ItemFields;
+use crate::domain::content::EventFields;
 use crate::error::AppError;
 use crate::services::kernel::actor::Actor;
 use crate::services::registrations;
@@ -92,13 +92,13 @@ pub async fn sign_up_sheet(
 
 /// The event's neutral fields and the slug of its source translation (its id when it
 /// has none).
-async fn event_facts(state: &AppState, event: ItemId) -> Result<(ItemFields, String), AppError> {
+async fn event_facts(state: &AppState, event: ItemId) -> Result<(EventFields, String), AppError> {
     use sea_orm::EntityTrait as _;
     let document = entity::document::Entity::find_by_id(event)
         .one(&state.db)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("there is no event {event}")))?;
-    let fields: ItemFields =
+    let fields: EventFields =
         serde_json::from_value(document.fields.clone()).map_err(AppError::internal)?;
     let slug = entity::translation::Entity::find_by_id((event, document.source_locale.clone()))
         .one(&state.db)

@@ -23,6 +23,7 @@ backend_tests!(
     trash_restore_and_purge,
     page_trees_refuse_cycles,
     invalid_items_are_refused_naming_every_field,
+    every_refused_field_change_is_named_and_none_is_saved,
     bodies_are_published_as_sanitized_html,
     missing_locales_follow_the_sites,
     items_are_listed_with_filters,
@@ -868,6 +869,43 @@ async fn page_trees_refuse_cycles(backend: Backend) {
     .await;
     assert_eq!(detached.status(), StatusCode::OK);
     assert!(detached.json::<Value>().await.unwrap()["parent_id"].is_null());
+}
+
+async fn every_refused_field_change_is_named_and_none_is_saved(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let created = create(&app, &admin, "events", &vilnius_event()).await;
+    let id = created["id"].as_str().unwrap();
+    let path = format!("/api/v1/admin/events/{id}");
+
+    // A news item's field, two values of the wrong type, and `null` for a material's
+    // field (accepted: it clears what an event cannot hold anyway).
+    let refused = patch(
+        &app,
+        &admin,
+        &path,
+        created["etag"].as_str(),
+        json!({ "fields": { "capacity": "many", "venue": 7, "date": "2024-05-01",
+                            "material_kind": null, "city": "Kaunas" } }),
+    )
+    .await;
+
+    let body = assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["fields.date", "fields.capacity", "fields.venue"]);
+    assert_eq!(
+        body["errors"][0]["message"],
+        "is not a field of event items"
+    );
+    let unchanged = get(&app, &admin, "events", id).await;
+    assert_eq!(unchanged["fields"]["city"], "Vilnius");
+    assert_eq!(unchanged["fields"]["capacity"], 40);
+    assert_eq!(unchanged["etag"], created["etag"]);
 }
 
 async fn invalid_items_are_refused_naming_every_field(backend: Backend) {

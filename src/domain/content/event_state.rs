@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{ItemFields, RegistrationMode};
+use super::{EventFields, RegistrationMode};
 
 /// An event's state for readers, computed from its facts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub enum EventStatus {
 
 /// Cancelled, past, full or upcoming; registration open while the mode allows it, the
 /// window is open, there are places left and the event has not started.
-pub fn event_state(fields: &ItemFields, registered: i64, now: DateTime<Utc>) -> EventState {
+pub fn event_state(fields: &EventFields, registered: i64, now: DateTime<Utc>) -> EventState {
     let full = fields
         .capacity
         .is_some_and(|capacity| registered >= capacity);

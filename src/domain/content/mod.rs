@@ -7,6 +7,9 @@ pub mod markdown;
 mod slug;
 
 pub use event_state::{EventState, EventStatus, event_state};
-pub use fields::{FieldChanges, ItemFields, MaterialKind, RegistrationMode};
+pub use fields::{
+    EventFields, FieldChanges, ItemFields, MaterialFields, MaterialKind, NewsFields, PageFields,
+    RegistrationMode,
+};
 pub use kind::ContentKind;
 pub use slug::{Slug, slugify};

@@ -14,7 +14,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::listing::in_scope;
 use super::load;
-use crate::domain::content::{ContentKind, EventState, ItemFields, event_state};
+use crate::domain::content::{ContentKind, EventFields, EventState, event_state};
 use crate::domain::{CountryCode, Locale};
 use crate::error::AppError;
 use crate::policy::{self, Action};
@@ -44,7 +44,7 @@ pub struct DeskEvent {
     pub title: String,
     pub title_locale: String,
     pub country: CountryCode,
-    pub fields: ItemFields,
+    pub fields: EventFields,
     /// Sign-ups so far.
     pub registered: i64,
     /// What frontends show, and whether they take sign-ups now.
@@ -144,7 +144,7 @@ async fn organised(
     when: When,
     now: DateTime<Utc>,
     may_read: &impl Fn(&CountryCode) -> bool,
-) -> Result<Vec<(document::Model, CountryCode, ItemFields, bool)>, AppError> {
+) -> Result<Vec<(document::Model, CountryCode, EventFields, bool)>, AppError> {
     let mut query = Documents::find()
         .filter(Column::Kind.eq(ContentKind::Event))
         .filter(Column::DeletedAt.is_null());
@@ -159,7 +159,7 @@ async fn organised(
         if !may_read(&country) {
             continue;
         }
-        let fields = load::fields(&document)?;
+        let fields = load::event_fields(&document)?;
         let over = is_over(&fields, now);
         let wanted = match when {
             When::Upcoming => !over,
@@ -201,7 +201,7 @@ fn best_title(
 }
 
 /// Over once it has ended (or started, without an end).
-fn is_over(fields: &ItemFields, now: DateTime<Utc>) -> bool {
+fn is_over(fields: &EventFields, now: DateTime<Utc>) -> bool {
     fields
         .ends_at
         .or(fields.starts_at)

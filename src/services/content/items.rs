@@ -59,7 +59,7 @@ pub async fn create(
     let neutral = validate_neutral(
         state,
         kind,
-        &ItemFields::default(),
+        &ItemFields::empty(kind),
         &input,
         None,
         &mut errors,
@@ -496,13 +496,8 @@ async fn validate_neutral(
         (None, Some(current)) => load::tags(current)?,
         (None, None) => Vec::new(),
     };
-    let mut fields = current_fields
-        .changed(&input.fields)
-        .unwrap_or_else(|error| {
-            errors.push(&error.field, error.message);
-            current_fields.clone()
-        });
-    fields.validate(kind, &countries, &state.settings.content.locales, errors);
+    let mut fields = current_fields.changed(&input.fields, errors);
+    fields.validate(&countries, &state.settings.content.locales, errors);
     let parent_id = match (input.parent_id, current) {
         (Some(parent), _) => parent,
         (None, Some(current)) => current.parent_id,
@@ -547,7 +542,7 @@ async fn check_cover(
     fields: &ItemFields,
     errors: &mut FieldErrors,
 ) -> Result<(), AppError> {
-    let Some(cover) = fields.cover_asset_id else {
+    let Some(cover) = fields.cover_asset_id() else {
         return Ok(());
     };
     let asset = entity::asset::Entity::find_by_id(cover)
@@ -575,7 +570,11 @@ async fn check_materials(
     fields: &ItemFields,
     errors: &mut FieldErrors,
 ) -> Result<(), AppError> {
-    let Some(materials) = fields.materials.as_ref().filter(|m| !m.is_empty()) else {
+    let Some(materials) = fields
+        .as_event()
+        .and_then(|event| event.materials.as_ref())
+        .filter(|m| !m.is_empty())
+    else {
         return Ok(());
     };
     // One query for all of them, however many an event links.

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::domain::content::{ContentKind, ItemFields};
+use crate::domain::content::{ContentKind, EventFields, ItemFields};
 use crate::domain::{CountryCode, Locale};
 use crate::error::AppError;
 
@@ -92,8 +92,15 @@ pub fn tags(model: &document::Model) -> Result<Vec<String>, AppError> {
     serde_json::from_value(model.tags.clone()).map_err(AppError::internal)
 }
 
+/// The document's neutral fields, typed by its kind.
 pub fn fields(model: &document::Model) -> Result<ItemFields, AppError> {
-    serde_json::from_value(model.fields.clone()).map_err(AppError::internal)
+    ItemFields::read(model.kind, &model.fields).map_err(AppError::internal)
+}
+
+/// An event document's neutral fields.
+pub fn event_fields(model: &document::Model) -> Result<EventFields, AppError> {
+    use serde::Deserialize;
+    EventFields::deserialize(&model.fields).map_err(AppError::internal)
 }
 
 /// A material translation's file, from its per-locale fields.

@@ -15,7 +15,6 @@ use serde_json::json;
 use super::history::{self, RevisionAction};
 use super::item_view;
 use super::load;
-use super::publishing::sort_at;
 use super::view::{Item, etag_of_document};
 use crate::domain::Locale;
 use crate::domain::content::ContentKind;
@@ -150,7 +149,7 @@ async fn bring_live(
         )
         .col_expr(
             published_translation::Column::SortAt,
-            Expr::value(sort_at(kind, locked)?),
+            Expr::value(load::fields(locked)?.sorts_at()),
         )
         .col_expr(
             published_translation::Column::DocumentVersion,

@@ -2,7 +2,7 @@
 //! taking it offline again. Each runs in one transaction with its revision and an
 //! outbox event, so a failure leaves the previous live version as it was.
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use entity::document;
 use entity::ids::ItemId;
 use entity::published_translation::{self, Entity as Published};
@@ -227,21 +227,6 @@ fn now_action(what: ScheduleAction) -> AuditAction {
     }
 }
 
-/// Where a live item sorts in lists: an event by its start, news by its date.
-pub(super) fn sort_at(
-    kind: ContentKind,
-    document: &document::Model,
-) -> Result<Option<DateTime<Utc>>, AppError> {
-    let fields = load::fields(document)?;
-    Ok(match kind {
-        ContentKind::Event => fields.starts_at.map(|at| at.with_timezone(&Utc)),
-        ContentKind::News => fields
-            .date
-            .map(|date| date.and_time(NaiveTime::MIN).and_utc()),
-        ContentKind::Page | ContentKind::Material => None,
-    })
-}
-
 /// Copies `draft` (with the document's neutral fields and its body rendered as
 /// `body_html`) into the read model.
 async fn publish_in(
@@ -256,7 +241,7 @@ async fn publish_in(
     let kind = document.kind;
     let locale = Locale::from_stored(draft.locale.clone());
     let previous = load::published(txn, document.id, &locale).await?;
-    let sort_at = sort_at(kind, document)?;
+    let sort_at = load::fields(document)?.sorts_at();
     let snapshot = json!({
         "slug": draft.slug, "title": draft.title, "summary": draft.summary, "body": draft.body,
         "seo_title": draft.seo_title, "seo_description": draft.seo_description,

@@ -248,8 +248,7 @@ impl Restoring<'_> {
             };
             audit::authorize(state, actor, action, kind.as_str(), Some(id.to_string())).await?;
         }
-        let fields: ItemFields =
-            serde_json::from_value(snapshot["fields"].clone()).map_err(AppError::internal)?;
+        let fields = ItemFields::read(kind, &snapshot["fields"]).map_err(AppError::internal)?;
         let scheduled =
             schedules::choice_for_details(state, actor, &countries, id, self.schedule).await?;
         let now = state.clock.now();

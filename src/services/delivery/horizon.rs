@@ -7,7 +7,7 @@ use entity::published_translation::{self, Entity as Published};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::Value;
 
-use crate::domain::content::{ContentKind, ItemFields};
+use crate::domain::content::{ContentKind, EventFields};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -26,7 +26,7 @@ pub async fn next_status_change(
         .await?;
     Ok(fields
         .into_iter()
-        .filter_map(|value| serde_json::from_value::<ItemFields>(value).ok())
+        .filter_map(|value| serde_json::from_value::<EventFields>(value).ok())
         .flat_map(|f| {
             [
                 f.starts_at,

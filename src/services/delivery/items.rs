@@ -5,7 +5,6 @@ use entity::ids::ItemId;
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -107,7 +106,7 @@ pub(super) async fn deliver(
         .into_iter()
         .filter(|row| seen.insert(row.document_id))
         .map(|row| {
-            let fields = ItemFields::deserialize(&row.document_fields).unwrap_or_default();
+            let fields = ItemFields::read_or_empty(kind, &row.document_fields);
             (row, fields)
         })
         .collect();
@@ -150,12 +149,12 @@ impl Around {
         }
         let linked_ids: Vec<ItemId> = rows
             .iter()
-            .flat_map(|(_, fields)| fields.materials.iter().flatten().copied())
+            .flat_map(|(_, fields)| fields.linked_materials().iter().copied())
             .collect();
         let linked = linked_materials(state, audience, &linked_ids).await?;
         let mut files: Vec<Uuid> = Vec::new();
         for (row, fields) in rows {
-            files.extend(fields.cover_asset_id);
+            files.extend(fields.cover_asset_id());
             files.extend(file_of(row));
         }
         files.extend(linked.values().filter_map(file_of));
@@ -192,19 +191,20 @@ impl Around {
         now: DateTime<Utc>,
     ) -> DeliveredItem {
         let registered = self.taken.get(&row.document_id).copied().unwrap_or(0);
-        let event = (kind == ContentKind::Event).then(|| event_state(&fields, registered, now));
+        let event = fields
+            .as_event()
+            .map(|event| event_state(event, registered, now));
         let mut locales = self.available.remove(&row.document_id).unwrap_or_default();
         locales.sort();
         let file_asset_id = file_of(&row);
-        let item_assets = [file_asset_id, fields.cover_asset_id]
+        let item_assets = [file_asset_id, fields.cover_asset_id()]
             .into_iter()
             .flatten()
             .filter_map(|id| self.assets.get(&id).cloned())
             .collect();
         let materials = fields
-            .materials
+            .linked_materials()
             .iter()
-            .flatten()
             .filter_map(|id| self.linked.get(id))
             .map(|material| LinkedMaterial::of(material, &self.assets, &self.material_links))
             .collect();
@@ -293,14 +293,14 @@ fn file_of(row: &Row) -> Option<Uuid> {
 
 impl LinkedMaterial {
     fn of(row: &Row, assets: &BTreeMap<Uuid, Asset>, links: &Links) -> Self {
-        let fields: ItemFields = ItemFields::deserialize(&row.document_fields).unwrap_or_default();
+        let fields = ItemFields::read_or_empty(ContentKind::Material, &row.document_fields);
         Self {
             id: row.document_id,
             locale: row.locale.clone(),
             slug: row.slug.clone(),
             title: row.title.clone(),
             summary: row.summary.clone(),
-            material_kind: fields.material_kind,
+            material_kind: fields.as_material().and_then(|m| m.material_kind),
             file: file_of(row).and_then(|id| assets.get(&id).cloned()),
             url: links.url(
                 ContentKind::Material,

@@ -12,7 +12,7 @@ use super::Audience;
 use super::chosen::{DocumentFilter, chosen};
 use super::items::{DeliveredItem, Parts, deliver};
 use super::rows::{Row, choose, rows, strings};
-use crate::domain::content::{ContentKind, ItemFields, MaterialKind};
+use crate::domain::content::{ContentKind, EventFields, ItemFields, MaterialKind};
 use crate::domain::{CountryCode, Locale};
 use crate::error::AppError;
 use crate::services::pagination::{PageRequest, Paged};
@@ -119,14 +119,16 @@ impl ListFilter {
         if !matches!(kind, ContentKind::Event | ContentKind::Material) {
             return true;
         }
-        let fields: ItemFields = ItemFields::deserialize(&row.document_fields).unwrap_or_default();
+        let fields = ItemFields::read_or_empty(kind, &row.document_fields);
+        let event = fields.as_event();
         let for_language = self.language.as_ref().is_none_or(|l| {
-            fields
-                .workshop_languages
-                .as_ref()
+            event
+                .and_then(|e| e.workshop_languages.as_ref())
                 .is_some_and(|ls| ls.iter().any(|x| x == l.as_str()))
         });
-        let ends = fields.ends_at.map(|end| end.with_timezone(&Utc));
+        let ends = event
+            .and_then(|e| e.ends_at)
+            .map(|end| end.with_timezone(&Utc));
         let for_time = kind != ContentKind::Event
             || match self.when {
                 When::Upcoming => ends.is_none_or(|end| end >= now),
@@ -135,7 +137,7 @@ impl ListFilter {
             };
         let for_material_kind = self
             .material_kind
-            .is_none_or(|k| fields.material_kind == Some(k));
+            .is_none_or(|k| fields.as_material().and_then(|m| m.material_kind) == Some(k));
         for_language && for_time && for_material_kind
     }
 }
@@ -157,9 +159,9 @@ async fn linked_materials(
     )
     .await?;
     let events = choose(found, &audience.locales);
-    let fields: Option<ItemFields> = events
+    let fields = events
         .first()
-        .and_then(|row| ItemFields::deserialize(&row.document_fields).ok());
+        .and_then(|row| EventFields::deserialize(&row.document_fields).ok());
     Ok(fields.and_then(|f| f.materials).unwrap_or_default())
 }
 

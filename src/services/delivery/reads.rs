@@ -29,7 +29,7 @@ fn site_countries(audience: &Audience) -> Vec<String> {
 /// published later appears in the event).
 fn shown(item: &DeliveredItem) -> Vec<ItemId> {
     std::iter::once(item.id)
-        .chain(item.fields.materials.iter().flatten().copied())
+        .chain(item.fields.linked_materials().iter().copied())
         .collect()
 }
 

@@ -5,7 +5,7 @@
 use entity::ids::ItemId;
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use entity::published_translation::{self, Entity as Published};
 use entity::{document, translation};
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
@@ -275,12 +275,12 @@ async fn draft_rows(
 
 /// A draft rendered as publishing would render it.
 fn draft_row(draft: translation::Model, doc: document::Model, kind: ContentKind) -> Row {
-    let fields: ItemFields = serde_json::from_value(doc.fields.clone()).unwrap_or_default();
+    let fields = ItemFields::read_or_empty(kind, &doc.fields);
     Row {
         document_id: draft.document_id,
         // Rendered in `deliver`, only for the drafts that are actually shown.
         body_html: String::new(),
-        sort_at: sort_at(kind, &fields),
+        sort_at: fields.sorts_at(),
         locale: draft.locale,
         slug: draft.slug,
         title: draft.title,
@@ -295,14 +295,6 @@ fn draft_row(draft: translation::Model, doc: document::Model, kind: ContentKind)
         parent_id: doc.parent_id,
         position: doc.position,
         published_at: None,
-    }
-}
-
-fn sort_at(kind: ContentKind, fields: &ItemFields) -> Option<DateTime<Utc>> {
-    match kind {
-        ContentKind::Event => fields.starts_at.map(|at| at.with_timezone(&Utc)),
-        ContentKind::News => fields.date.map(|d| d.and_time(NaiveTime::MIN).and_utc()),
-        ContentKind::Page | ContentKind::Material => None,
     }
 }
 

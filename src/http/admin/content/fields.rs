@@ -6,7 +6,9 @@ use poem_openapi::{Enum, Object};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::domain::content::{ItemFields, MaterialKind, RegistrationMode};
+use crate::domain::content::{
+    EventFields, ItemFields, MaterialFields, MaterialKind, NewsFields, PageFields, RegistrationMode,
+};
 
 /// How readers express interest in an event.
 #[derive(Debug, Clone, Copy, Enum, Deserialize)]
@@ -59,9 +61,13 @@ macro_rules! mirrors {
 mirrors!(RegistrationModeName <=> RegistrationMode { Form, External, Closed });
 mirrors!(MaterialKindName <=> MaterialKind { Presentation, Report, Guide, Handout, Video, Other });
 
-/// Language-neutral fields by kind. News: `date`. Events: everything from `city` to
-/// `materials` (`starts_at`, `ends_at`, `time_zone` required; `city` unless online).
-/// Materials: `material_kind` (required). Pages: none. A field of another kind is refused.
+/// Language-neutral fields by kind. News: `date`, `cover_asset_id`. Events: everything
+/// from `city` to `materials`, and `cover_asset_id` (`starts_at`, `ends_at`, `time_zone`
+/// required; `city` unless online). Materials: `material_kind` (required). Pages: none.
+/// A field of another kind is refused (`null` for it is accepted and changes nothing).
+///
+/// One object for every kind, because the kind is the path's `{kind}`; inside the
+/// server each kind's fields are their own type.
 #[derive(Debug, Clone, Default, Object, Deserialize)]
 #[oai(deny_unknown_fields, skip_serializing_if_is_none)]
 #[serde(deny_unknown_fields)]
@@ -120,27 +126,65 @@ pub struct FieldsBody {
 }
 
 impl From<ItemFields> for FieldsBody {
+    /// Each kind's fields destructured whole, so that a field added to a kind and not
+    /// shown here does not compile.
     fn from(fields: ItemFields) -> Self {
+        match fields {
+            ItemFields::Page(PageFields {}) => Self::default(),
+            ItemFields::News(NewsFields {
+                date,
+                cover_asset_id,
+            }) => Self {
+                date,
+                cover_asset_id,
+                ..Self::default()
+            },
+            ItemFields::Material(MaterialFields { material_kind }) => Self {
+                material_kind: material_kind.map(MaterialKindName::from),
+                ..Self::default()
+            },
+            ItemFields::Event(event) => event.into(),
+        }
+    }
+}
+
+impl From<EventFields> for FieldsBody {
+    fn from(event: EventFields) -> Self {
+        let EventFields {
+            city,
+            venue,
+            online_url,
+            starts_at,
+            ends_at,
+            time_zone,
+            workshop_languages,
+            capacity,
+            registration_mode,
+            registration_url,
+            registration_opens_at,
+            registration_closes_at,
+            cancelled,
+            materials,
+            cover_asset_id,
+        } = event;
         Self {
-            date: fields.date,
-            city: fields.city,
-            venue: fields.venue,
-            online_url: fields.online_url,
-            starts_at: fields.starts_at,
-            ends_at: fields.ends_at,
-            time_zone: fields.time_zone,
-            workshop_languages: fields.workshop_languages,
-            capacity: fields.capacity,
-            registration_mode: fields.registration_mode.map(RegistrationModeName::from),
-            registration_url: fields.registration_url,
-            registration_opens_at: fields.registration_opens_at,
-            registration_closes_at: fields.registration_closes_at,
-            cancelled: fields.cancelled,
-            materials: fields
-                .materials
-                .map(|ids| ids.into_iter().map(Into::into).collect()),
-            material_kind: fields.material_kind.map(MaterialKindName::from),
-            cover_asset_id: fields.cover_asset_id,
+            city,
+            venue,
+            online_url,
+            starts_at,
+            ends_at,
+            time_zone,
+            workshop_languages,
+            capacity,
+            registration_mode: registration_mode.map(RegistrationModeName::from),
+            registration_url,
+            registration_opens_at,
+            registration_closes_at,
+            cancelled,
+            materials: materials.map(|ids| ids.into_iter().map(Into::into).collect()),
+            cover_asset_id,
+            date: None,
+            material_kind: None,
         }
     }
 }

@@ -151,8 +151,8 @@ pub(in crate::http::delivery) struct NewsFacts {
 impl Facts for NewsFacts {
     fn of(item: &DeliveredItem, files_base: &str) -> Self {
         Self {
-            date: item.fields.date,
-            cover: asset(item, item.fields.cover_asset_id, files_base),
+            date: item.fields.as_news().and_then(|news| news.date),
+            cover: asset(item, item.fields.cover_asset_id(), files_base),
         }
     }
 }
@@ -207,7 +207,7 @@ pub(in crate::http::delivery) struct EventFacts {
 
 impl Facts for EventFacts {
     fn of(item: &DeliveredItem, files_base: &str) -> Self {
-        let fields = &item.fields;
+        let fields = item.fields.as_event().cloned().unwrap_or_default();
         // Events are saved with their start, end and zone; a row read without them
         // (never written by this version) shows the epoch rather than failing the list.
         let epoch = DateTime::<Utc>::UNIX_EPOCH.fixed_offset();
@@ -222,14 +222,14 @@ impl Facts for EventFacts {
             registration_open,
             starts_at: fields.starts_at.unwrap_or(epoch),
             ends_at: fields.ends_at.unwrap_or(epoch),
-            time_zone: fields.time_zone.clone().unwrap_or_default(),
-            city: fields.city.clone(),
-            venue: fields.venue.clone(),
-            online_url: fields.online_url.clone(),
-            workshop_languages: fields.workshop_languages.clone().unwrap_or_default(),
+            time_zone: fields.time_zone.unwrap_or_default(),
+            city: fields.city,
+            venue: fields.venue,
+            online_url: fields.online_url,
+            workshop_languages: fields.workshop_languages.unwrap_or_default(),
             capacity: fields.capacity,
             registration_mode: fields.registration_mode.map(RegistrationModeName::from),
-            registration_url: fields.registration_url.clone(),
+            registration_url: fields.registration_url,
             registration_opens_at: fields.registration_opens_at,
             registration_closes_at: fields.registration_closes_at,
             cover: asset(item, fields.cover_asset_id, files_base),
@@ -256,7 +256,11 @@ pub(in crate::http::delivery) struct MaterialFacts {
 impl Facts for MaterialFacts {
     fn of(item: &DeliveredItem, files_base: &str) -> Self {
         Self {
-            material_kind: item.fields.material_kind.map(MaterialKindName::from),
+            material_kind: item
+                .fields
+                .as_material()
+                .and_then(|material| material.material_kind)
+                .map(MaterialKindName::from),
             file: asset(item, item.file_asset_id, files_base),
         }
     }

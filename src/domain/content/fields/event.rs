@@ -1,17 +1,13 @@
-//! The language-neutral fields of each kind of item, and their rules.
-//!
-//! One flat structure serves every kind (and is what the database stores as JSON);
-//! [`ItemFields::validate`] refuses the fields that do not belong to a kind and checks
-//! those that do.
+//! An event's neutral fields and their rules.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use entity::ids::ItemId;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::ContentKind;
+use super::{ContentKind, OfKind};
 use crate::domain::{CountryCode, Locale};
-use crate::error::{FieldError, FieldErrors};
+use crate::error::FieldErrors;
 
 /// How readers express interest in an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,26 +21,12 @@ pub enum RegistrationMode {
     Closed,
 }
 
-/// What kind of downloadable a material is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MaterialKind {
-    Presentation,
-    Report,
-    Guide,
-    Handout,
-    Video,
-    Other,
-}
-
-/// Language-neutral fields; which ones apply depends on the kind.
+/// Where and when an event is, and how readers sign up. Start, end and zone are
+/// required; optional in the type only so that every missing field of a write is named
+/// at once (see [`EventFields::validate`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ItemFields {
-    // news
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<NaiveDate>,
-    // events
+pub struct EventFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -74,136 +56,20 @@ pub struct ItemFields {
     /// Events: linked materials, in order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub materials: Option<Vec<ItemId>>,
-    // materials
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub material_kind: Option<MaterialKind>,
-    /// News and events: an image asset.
+    /// An image asset shown with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover_asset_id: Option<Uuid>,
 }
 
-/// Changes to neutral fields, as a client sends them: a field given a value is set, a
-/// field given `null` is cleared, a field left out stays as it is. Applied through the
-/// fields' own serde shape, so a new field needs no change here.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FieldChanges(serde_json::Map<String, serde_json::Value>);
-
-impl FieldChanges {
-    pub fn from_json(changes: serde_json::Map<String, serde_json::Value>) -> Self {
-        Self(changes)
-    }
+impl OfKind for EventFields {
+    const KIND: ContentKind = ContentKind::Event;
 }
 
-impl From<&ItemFields> for FieldChanges {
-    /// Sets every field that `fields` has (for items created in code, as the demo's).
-    fn from(fields: &ItemFields) -> Self {
-        match serde_json::to_value(fields) {
-            Ok(serde_json::Value::Object(set)) => Self(set),
-            _ => Self::default(),
-        }
-    }
-}
-
-impl ItemFields {
-    /// These fields with `changes` applied; an unknown field or a value of the wrong
-    /// type is the error, named `fields.<name>`.
-    pub fn changed(&self, changes: &FieldChanges) -> Result<ItemFields, FieldError> {
-        let mut merged = match serde_json::to_value(self) {
-            Ok(serde_json::Value::Object(current)) => current,
-            _ => serde_json::Map::new(),
-        };
-        // `null` stays in: every field is optional, so it deserializes as "not set",
-        // while an unknown name is still refused.
-        merged.extend(changes.0.iter().map(|(k, v)| (k.clone(), v.clone())));
-        serde_path_to_error::deserialize(serde_json::Value::Object(merged)).map_err(|err| {
-            let path = err.path().to_string();
-            let message = err.into_inner().to_string();
-            let field = match message.strip_prefix("unknown field `") {
-                Some(rest) => rest.split('`').next().unwrap_or_default().to_owned(),
-                None => path,
-            };
-            FieldError::new(format!("fields.{field}"), message)
-        })
-    }
-
-    /// The names of the fields that are set.
-    fn set_fields(&self) -> Vec<&'static str> {
-        let mut set = Vec::new();
-        macro_rules! collect {
-            ($($field:ident),*) => { $( if self.$field.is_some() { set.push(stringify!($field)); } )* };
-        }
-        collect!(
-            date,
-            city,
-            venue,
-            online_url,
-            starts_at,
-            ends_at,
-            time_zone,
-            workshop_languages,
-            capacity,
-            registration_mode,
-            registration_url,
-            registration_opens_at,
-            registration_closes_at,
-            cancelled,
-            materials,
-            material_kind,
-            cover_asset_id
-        );
-        set
-    }
-
-    /// Checks the fields for `kind`, with the item's `countries`, recording every
-    /// error under `fields.<name>`, and normalises web addresses (see
+impl EventFields {
+    /// Checks the event's rules, with the item's `countries`, recording every error
+    /// under `fields.<name>`, and normalises web addresses (see
     /// [`crate::domain::web_url`]). Locales are checked against `locales`.
     pub fn validate(
-        &mut self,
-        kind: ContentKind,
-        countries: &[CountryCode],
-        locales: &[String],
-        errors: &mut FieldErrors,
-    ) {
-        let allowed: &[&str] = match kind {
-            ContentKind::Page => &[],
-            ContentKind::News => &["date", "cover_asset_id"],
-            ContentKind::Material => &["material_kind"],
-            ContentKind::Event => &[
-                "city",
-                "venue",
-                "online_url",
-                "starts_at",
-                "ends_at",
-                "time_zone",
-                "workshop_languages",
-                "capacity",
-                "registration_mode",
-                "registration_url",
-                "registration_opens_at",
-                "registration_closes_at",
-                "cancelled",
-                "materials",
-                "cover_asset_id",
-            ],
-        };
-        for field in self.set_fields() {
-            if !allowed.contains(&field) {
-                errors.push(
-                    &format!("fields.{field}"),
-                    format!("is not a field of {} items", kind),
-                );
-            }
-        }
-        match kind {
-            ContentKind::Event => self.validate_event(countries, locales, errors),
-            ContentKind::Material if self.material_kind.is_none() => {
-                errors.push("fields.material_kind", "is required for materials");
-            }
-            _ => {}
-        }
-    }
-
-    fn validate_event(
         &mut self,
         countries: &[CountryCode],
         locales: &[String],
@@ -323,9 +189,10 @@ fn check_url(field: &str, url: &mut String, errors: &mut FieldErrors) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fields_refused;
     use super::*;
 
-    fn event() -> ItemFields {
+    fn event() -> EventFields {
         serde_json::from_value(serde_json::json!({
             "city": "Vilnius", "venue": "Ministry of Economy",
             "starts_at": "2024-05-23T09:00:00+03:00", "ends_at": "2024-05-23T16:00:00+03:00",
@@ -335,27 +202,21 @@ mod tests {
         .unwrap()
     }
 
-    fn errors_of(fields: &ItemFields, kind: ContentKind, countries: &[&str]) -> Vec<String> {
+    fn errors_of(fields: &EventFields, countries: &[&str]) -> Vec<String> {
         let countries: Vec<_> = countries
             .iter()
             .map(|c| CountryCode::parse(c).unwrap())
             .collect();
-        let mut errors = FieldErrors::new();
-        fields
-            .clone()
-            .validate(kind, &countries, &["lt".into(), "en".into()], &mut errors);
-        match errors.finish() {
-            Ok(()) => vec![],
-            Err(crate::error::AppError::Validation(list)) => {
-                list.into_iter().map(|e| e.field).collect()
-            }
-            Err(other) => panic!("{other:?}"),
-        }
+        fields_refused(|errors| {
+            fields
+                .clone()
+                .validate(&countries, &["lt".into(), "en".into()], errors)
+        })
     }
 
     #[test]
     fn a_well_formed_event_passes() {
-        assert!(errors_of(&event(), ContentKind::Event, &["LT"]).is_empty());
+        assert!(errors_of(&event(), &["LT"]).is_empty());
     }
 
     #[test]
@@ -368,7 +229,7 @@ mod tests {
         bad.online_url = Some("javascript:alert(1)".into());
         bad.workshop_languages = Some(vec!["xx".into()]);
         assert_eq!(
-            errors_of(&bad, ContentKind::Event, &["LT", "BE"]),
+            errors_of(&bad, &["LT", "BE"]),
             [
                 "countries",
                 "fields.online_url",
@@ -382,55 +243,10 @@ mod tests {
     }
 
     #[test]
-    fn fields_of_other_kinds_are_refused() {
-        assert_eq!(errors_of(&event(), ContentKind::Page, &[]).len(), 8);
-        let news = ItemFields {
-            capacity: Some(3),
-            ..Default::default()
-        };
+    fn an_empty_event_names_every_required_field() {
         assert_eq!(
-            errors_of(&news, ContentKind::News, &[]),
-            ["fields.capacity"]
+            errors_of(&EventFields::default(), &["LT"]),
+            ["fields.city", "fields.starts_at", "fields.time_zone"]
         );
-        assert_eq!(
-            errors_of(&ItemFields::default(), ContentKind::Material, &[]),
-            ["fields.material_kind"]
-        );
-    }
-
-    fn changes(json: serde_json::Value) -> FieldChanges {
-        match json {
-            serde_json::Value::Object(map) => FieldChanges::from_json(map),
-            _ => unreachable!(),
-        }
-    }
-
-    #[test]
-    fn changes_set_what_they_give_clear_what_is_null_and_keep_the_rest() {
-        let mut with_venue = event();
-        with_venue.venue = Some("Hall A".into());
-        with_venue.capacity = Some(40);
-
-        let changed = with_venue
-            .changed(&changes(
-                serde_json::json!({ "capacity": null, "venue": "Hall B" }),
-            ))
-            .unwrap();
-
-        assert_eq!(changed.capacity, None);
-        assert_eq!(changed.venue.as_deref(), Some("Hall B"));
-        assert_eq!(changed.city.as_deref(), Some("Vilnius"));
-    }
-
-    #[test]
-    fn unknown_or_mistyped_changes_name_the_field() {
-        let unknown = event()
-            .changed(&changes(serde_json::json!({ "colour": null })))
-            .unwrap_err();
-        assert_eq!(unknown.field, "fields.colour");
-        let mistyped = event()
-            .changed(&changes(serde_json::json!({ "capacity": "many" })))
-            .unwrap_err();
-        assert_eq!(mistyped.field, "fields.capacity");
     }
 }
