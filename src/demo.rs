@@ -409,7 +409,7 @@ pub async fn sample_file(state: &AppState, actor: &Actor, city: &str) -> Result<
         ..assets::UploadMeta::default()
     };
     let body = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from(pdf))]);
-    Ok(assets::upload(state, actor, meta, body).await?.id)
+    Ok(assets::upload(state, actor, meta, body).await?.id.into())
 }
 
 /// A minimal valid PDF with one line of text.

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::ids::ItemId;
+use crate::ids::{ActorId, ItemId};
 
 use crate::values::{Role, TokenKind};
 
@@ -22,7 +22,7 @@ pub struct Model {
     pub role: Option<Role>,
     pub scope_countries: Json,
     pub scope_locales: Json,
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<ActorId>,
     pub created_at: DateTimeUtc,
     pub expires_at: Option<DateTimeUtc>,
     pub last_used_at: Option<DateTimeUtc>,

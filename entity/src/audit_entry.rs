@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::ids::ActorId;
+
 use crate::values::AuditOutcome;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,7 +14,7 @@ pub struct Model {
     pub at: DateTimeUtc,
     /// `user`, `token` or `anonymous`.
     pub actor_kind: String,
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<ActorId>,
     /// The user's email or the token's name, as it was at the time.
     pub actor_label: String,
     /// The user's display name or the token's name, as it was at the time.

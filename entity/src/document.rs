@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::ids::ItemId;
+use crate::ids::{ActorId, ItemId};
 
 use crate::values::ContentKind;
 
@@ -23,8 +23,8 @@ pub struct Model {
     pub source_locale: String,
     /// Increases with every change of the neutral fields; the ETag.
     pub version: i64,
-    pub created_by: Option<Uuid>,
-    pub updated_by: Option<Uuid>,
+    pub created_by: Option<ActorId>,
+    pub updated_by: Option<ActorId>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     /// Set while the document is in the trash.

@@ -77,3 +77,39 @@ typed_id!(
     /// A content item (`documents.id`), whatever its kind.
     ItemId
 );
+
+typed_id!(
+    /// An uploaded file (`assets.id`).
+    AssetId
+);
+
+typed_id!(
+    /// A person's account (`users.id`).
+    UserId
+);
+
+typed_id!(
+    /// Who did something: a person's account or an API token (`created_by`,
+    /// `updated_by`, `published_by`, an audit entry's `actor_id`...). The columns hold
+    /// either, so this is neither a [`UserId`] nor a token's id.
+    ActorId
+);
+
+typed_id!(
+    /// A saved revision of an item (`revisions.id`).
+    RevisionId
+);
+
+impl From<UserId> for ActorId {
+    /// A person acting: the id their actions are recorded under.
+    fn from(user: UserId) -> Self {
+        Self(user.0)
+    }
+}
+
+impl ActorId {
+    /// The account this id names, if it is a person's (look it up: it may be a token's).
+    pub fn as_user(self) -> UserId {
+        UserId(self.0)
+    }
+}

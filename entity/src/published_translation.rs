@@ -3,7 +3,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::ids::ItemId;
+use crate::ids::{ActorId, ItemId, RevisionId};
 
 use crate::values::ContentKind;
 
@@ -34,8 +34,8 @@ pub struct Model {
     /// The draft and document versions that were published.
     pub draft_version: i64,
     pub document_version: i64,
-    pub revision_id: Uuid,
-    pub published_by: Option<Uuid>,
+    pub revision_id: RevisionId,
+    pub published_by: Option<ActorId>,
     pub published_at: DateTimeUtc,
 }
 

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::ids::ItemId;
+use crate::ids::{ActorId, ItemId};
 
 use crate::values::ReviewStatus;
 
@@ -18,9 +18,9 @@ pub struct Model {
     pub comment: String,
     /// The draft version to review: publishing it needs the draft unchanged since.
     pub draft_version: i64,
-    pub requested_by: Option<Uuid>,
+    pub requested_by: Option<ActorId>,
     pub requested_at: DateTimeUtc,
-    pub decided_by: Option<Uuid>,
+    pub decided_by: Option<ActorId>,
     pub decided_at: Option<DateTimeUtc>,
     /// The reviewer's comment when sending it back.
     pub answer: String,

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::ids::ItemId;
+use crate::ids::{ActorId, ItemId, RevisionId};
 
 use crate::values::RevisionAction;
 
@@ -10,14 +10,14 @@ use crate::values::RevisionAction;
 #[sea_orm(table_name = "revisions")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: RevisionId,
     pub document_id: ItemId,
     /// The translation's locale; `None` for a change of the neutral fields.
     pub locale: Option<String>,
     /// `create`, `draft`, `fields`, `publish`, `unpublish`, `restore`.
     pub action: RevisionAction,
     pub snapshot: Json,
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<ActorId>,
     pub created_at: DateTimeUtc,
 }
 

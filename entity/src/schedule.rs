@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::ids::ItemId;
+use crate::ids::{ActorId, ItemId};
 
 use crate::values::{ScheduleAction, ScheduleOutcome};
 
@@ -15,7 +15,7 @@ pub struct Model {
     pub locale: String,
     pub action: ScheduleAction,
     pub run_at: DateTimeUtc,
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<ActorId>,
     pub created_at: DateTimeUtc,
     pub done_at: Option<DateTimeUtc>,
     /// Unset while it waits.

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::ids::ItemId;
+use crate::ids::{ActorId, ItemId, RevisionId};
 
 use crate::values::ContentKind;
 
@@ -25,11 +25,11 @@ pub struct Model {
     pub fields: Json,
     /// Increases with every saved draft; the translation's ETag.
     pub version: i64,
-    pub updated_by: Option<Uuid>,
+    pub updated_by: Option<ActorId>,
     pub updated_at: DateTimeUtc,
     /// The revision of the source locale this translation follows; `None` for the
     /// source itself.
-    pub base_revision_id: Option<Uuid>,
+    pub base_revision_id: Option<RevisionId>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::ids::ActorId;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "webhooks")]
 pub struct Model {
@@ -16,7 +18,7 @@ pub struct Model {
     /// The signing key.
     pub secret: String,
     pub paused: bool,
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<ActorId>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

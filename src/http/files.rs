@@ -139,7 +139,7 @@ impl FilesApi {
             asset,
             public,
             renamed,
-        } = assets::visible(&self.state, asset_id.0, &file_name.0, &reader).await?;
+        } = assets::visible(&self.state, asset_id.0.into(), &file_name.0, &reader).await?;
         if renamed {
             // A link from before a rename: the file under its current name.
             let redirect = Response::builder()

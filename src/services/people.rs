@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use entity::ids::ActorId;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
@@ -13,9 +14,9 @@ use crate::error::AppError;
 /// API token; ids of neither (deleted since) are absent.
 pub async fn names(
     db: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = Uuid>,
-) -> Result<HashMap<Uuid, String>, AppError> {
-    let mut wanted: Vec<Uuid> = ids.into_iter().collect();
+    ids: impl IntoIterator<Item = ActorId>,
+) -> Result<HashMap<ActorId, String>, AppError> {
+    let mut wanted: Vec<Uuid> = ids.into_iter().map(Uuid::from).collect();
     wanted.sort();
     wanted.dedup();
     if wanted.is_empty() {
@@ -46,5 +47,8 @@ pub async fn names(
             .await?;
         found.extend(named);
     }
-    Ok(found)
+    Ok(found
+        .into_iter()
+        .map(|(id, name)| (ActorId(id), name))
+        .collect())
 }

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use entity::api_token::{self, Column, Entity as Tokens};
+use entity::ids::{ActorId, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
@@ -62,7 +63,7 @@ pub async fn insert_preview_link(
         role: Set(None),
         scope_countries: Set(countries),
         scope_locales: Set(locales),
-        created_by: Set(actor.user().map(|u| u.id)),
+        created_by: Set(actor.user().map(|u| u.id.into())),
         created_at: Set(now),
         expires_at: Set(Some(expires_at)),
         last_used_at: Set(None),
@@ -178,7 +179,7 @@ pub async fn create(
         role: Set(new.role),
         scope_countries: Set(countries),
         scope_locales: Set(locales),
-        created_by: Set(actor.user().map(|u| u.id)),
+        created_by: Set(actor.user().map(|u| u.id.into())),
         created_at: Set(now),
         expires_at: Set(new.expires_at),
         last_used_at: Set(None),
@@ -213,14 +214,18 @@ pub async fn list(
         .paginate(&state.db, page.size);
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(page.index()).await?;
-    let creators: Vec<Uuid> = items.iter().filter_map(|t| t.created_by).collect();
-    let active: std::collections::HashSet<Uuid> = entity::user::Entity::find()
+    let creators: Vec<Uuid> = items
+        .iter()
+        .filter_map(|t| t.created_by)
+        .map(Uuid::from)
+        .collect();
+    let active: std::collections::HashSet<ActorId> = entity::user::Entity::find()
         .filter(entity::user::Column::Id.is_in(creators))
         .filter(entity::user::Column::DisabledAt.is_null())
         .all(&state.db)
         .await?
         .into_iter()
-        .map(|user| user.id)
+        .map(|user| user.id.into())
         .collect();
     Paged::new(items, total, page).try_map(|model| {
         let mut token = ApiToken::try_from(model)?;
@@ -234,7 +239,7 @@ pub async fn list(
 /// stay: national sites must not go offline because someone left.
 pub async fn revoke_admin_tokens_of(
     txn: &impl sea_orm::ConnectionTrait,
-    user: Uuid,
+    user: UserId,
     now: DateTime<Utc>,
 ) -> Result<Vec<Uuid>, AppError> {
     let ids: Vec<Uuid> = live_admin_tokens_of(txn, &[user], now)
@@ -256,16 +261,16 @@ pub async fn revoke_admin_tokens_of(
 /// (token id, creator id).
 pub async fn live_admin_tokens_of(
     db: &impl sea_orm::ConnectionTrait,
-    users: &[Uuid],
+    users: &[UserId],
     now: DateTime<Utc>,
-) -> Result<Vec<(Uuid, Uuid)>, AppError> {
+) -> Result<Vec<(Uuid, ActorId)>, AppError> {
     if users.is_empty() {
         return Ok(Vec::new());
     }
     Ok(Tokens::find()
         .filter(Column::Kind.eq(TokenKind::Admin))
         .filter(Column::RevokedAt.is_null())
-        .filter(Column::CreatedBy.is_in(users.iter().copied()))
+        .filter(Column::CreatedBy.is_in(users.iter().map(|&user| ActorId::from(user))))
         .all(db)
         .await?
         .into_iter()

@@ -1,6 +1,7 @@
 //! User accounts: creation, administration and the first admin.
 
 use chrono::{DateTime, Utc};
+use entity::ids::{ActorId, UserId};
 use entity::session::{Column as SessionColumn, Entity as Sessions};
 use entity::user::{self, Column, Entity as Users};
 use rand::RngExt as _;
@@ -138,7 +139,7 @@ async fn prepare(state: &AppState, new: NewUser) -> Result<user::ActiveModel, Ap
     };
     let (countries, locales) = scopes::to_json(&scope);
     Ok(user::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(UserId::new()),
         email: Set(email.as_str().to_owned()),
         display_name: Set(display_name),
         password_hash: Set(password_hash),
@@ -209,10 +210,11 @@ pub async fn list(
 
 /// `users` with how many live admin tokens each created: one query for the page.
 async fn with_admin_tokens(state: &AppState, users: Paged<User>) -> Result<Paged<User>, AppError> {
-    let ids: Vec<Uuid> = users.items.iter().map(|u| u.id).collect();
+    let ids: Vec<UserId> = users.items.iter().map(|u| u.id).collect();
     let tokens = tokens::live_admin_tokens_of(&state.db, &ids, state.clock.now()).await?;
     users.try_map(|mut user| {
-        user.admin_tokens = tokens.iter().filter(|(_, by)| *by == user.id).count() as u64;
+        let creator = ActorId::from(user.id);
+        user.admin_tokens = tokens.iter().filter(|(_, by)| *by == creator).count() as u64;
         Ok(user)
     })
 }
@@ -225,7 +227,7 @@ async fn one_with_admin_tokens(state: &AppState, mut user: User) -> Result<User,
     Ok(user)
 }
 
-pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> Result<User, AppError> {
+pub async fn get(state: &AppState, actor: &Actor, id: UserId) -> Result<User, AppError> {
     audit::authorize(
         state,
         actor,
@@ -242,7 +244,7 @@ pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> Result<User, AppE
 pub async fn update(
     state: &AppState,
     actor: &Actor,
-    id: Uuid,
+    id: UserId,
     changes: UserChanges,
 ) -> Result<User, AppError> {
     audit::authorize(
@@ -399,7 +401,7 @@ async fn end_access(
 }
 
 /// Deletes a user and their sessions; the audit log keeps their email.
-pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppError> {
+pub async fn delete(state: &AppState, actor: &Actor, id: UserId) -> Result<(), AppError> {
     audit::authorize(
         state,
         actor,
@@ -432,7 +434,7 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
 /// rows are locked (on PostgreSQL), so two admins cannot demote each other at once.
 async fn ensure_another_active_admin(
     txn: &impl ConnectionTrait,
-    except: Uuid,
+    except: UserId,
 ) -> Result<(), AppError> {
     let others = Users::find()
         .filter(Column::Role.eq(Role::Admin))
@@ -452,7 +454,7 @@ async fn ensure_another_active_admin(
 
 pub async fn revoke_sessions(
     db: &impl ConnectionTrait,
-    user_id: Uuid,
+    user_id: UserId,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     Sessions::update_many()
@@ -464,7 +466,7 @@ pub async fn revoke_sessions(
     Ok(())
 }
 
-async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<user::Model, AppError> {
+async fn find(db: &impl ConnectionTrait, id: UserId) -> Result<user::Model, AppError> {
     Users::find_by_id(id)
         .one(db)
         .await?

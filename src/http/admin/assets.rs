@@ -59,7 +59,7 @@ impl AssetResponse {
     fn of(asset: Asset, files_base: &str) -> Self {
         Self {
             url: format!("{files_base}{}", asset.url()),
-            id: asset.id,
+            id: asset.id.into(),
             file_name: asset.file_name,
             content_type: asset.content_type,
             size: asset.size,
@@ -67,7 +67,7 @@ impl AssetResponse {
             title: asset.title,
             alt: asset.alt,
             locale: asset.locale,
-            uploaded_by: asset.uploaded_by,
+            uploaded_by: asset.uploaded_by.map(Into::into),
             created_at: asset.created_at,
             updated_at: asset.updated_at,
         }
@@ -306,7 +306,7 @@ impl AssetsApi {
                 assets::replace(
                     &self.state,
                     &auth.0,
-                    id.0,
+                    id.0.into(),
                     meta,
                     body.into_bytes_stream().boxed(),
                 )
@@ -314,7 +314,7 @@ impl AssetsApi {
             }
             UploadSource::Multipart(form) => {
                 let (meta, stream) = form_file(meta, form).await?;
-                assets::replace(&self.state, &auth.0, id.0, meta, stream).await?
+                assets::replace(&self.state, &auth.0, id.0.into(), meta, stream).await?
             }
         };
         let location = format!("/api/v1/admin/assets/{}", asset.id);
@@ -346,7 +346,7 @@ impl AssetsApi {
         let page = PageRequest::parse(page.0, per_page.0, &self.state.settings.api)?;
         let filter = AssetFilter {
             content_type: content_type.0,
-            uploaded_by: uploaded_by.0,
+            uploaded_by: uploaded_by.0.map(Into::into),
             used: used.0,
             q: q.0,
         };
@@ -368,7 +368,7 @@ impl AssetsApi {
         auth: AdminAuth,
         id: Path<Uuid>,
     ) -> Result<Json<AssetDetail>, ApiError<ReadErrors>> {
-        let (asset, users) = assets::get(&self.state, &auth.0, id.0).await?;
+        let (asset, users) = assets::get(&self.state, &auth.0, id.0.into()).await?;
         Ok(Json(AssetDetail {
             asset: AssetResponse::of(asset, self.state.settings.server.files_base()),
             used_by: users
@@ -396,7 +396,7 @@ impl AssetsApi {
             alt: body.alt,
             locale: body.locale.into(),
         };
-        let asset = assets::update(&self.state, &auth.0, id.0, changes).await?;
+        let asset = assets::update(&self.state, &auth.0, id.0.into(), changes).await?;
         Ok(Json(AssetResponse::of(
             asset,
             self.state.settings.server.files_base(),
@@ -410,7 +410,7 @@ impl AssetsApi {
         auth: AdminAuth,
         id: Path<Uuid>,
     ) -> Result<Deleted, ApiError<WriteErrors>> {
-        assets::delete(&self.state, &auth.0, id.0).await?;
+        assets::delete(&self.state, &auth.0, id.0.into()).await?;
         Ok(Deleted::Done)
     }
 }

@@ -83,7 +83,7 @@ impl From<AuditRecord> for AuditEntry {
             id: e.id,
             at: e.at,
             actor_kind: e.actor_kind,
-            actor_id: e.actor_id,
+            actor_id: e.actor_id.map(Into::into),
             actor_label: e.actor_label,
             actor_name: e.actor_name,
             actor_role: e

@@ -80,9 +80,9 @@ impl From<Review> for ReviewResponse {
             title: review.title,
             status: review.status.into(),
             comment: review.comment,
-            requested_by: review.requested_by,
+            requested_by: review.requested_by.map(Into::into),
             requested_at: review.requested_at,
-            decided_by: review.decided_by,
+            decided_by: review.decided_by.map(Into::into),
             decided_at: review.decided_at,
             answer: review.answer,
         }

@@ -42,9 +42,9 @@ impl From<SourceChanges> for SourceChangesResponse {
     fn from(found: SourceChanges) -> Self {
         Self {
             source_locale: found.source_locale,
-            base_revision_id: found.base_revision_id,
+            base_revision_id: found.base_revision_id.map(Into::into),
             based_at: found.based_at,
-            latest_revision_id: found.latest_revision_id,
+            latest_revision_id: found.latest_revision_id.map(Into::into),
             changes: found
                 .changes
                 .into_iter()
@@ -130,7 +130,7 @@ impl SourcesApi {
         locale: Path<String>,
         body: OptionalJsonBody<UpToDateRequest>,
     ) -> Result<Marked, ApiError<WriteErrors>> {
-        let shown = body.0.and_then(|b| b.shown);
+        let shown = body.0.and_then(|b| b.shown).map(Into::into);
         content::mark_up_to_date(
             &self.state,
             &auth.0,

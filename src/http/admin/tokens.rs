@@ -105,7 +105,7 @@ impl From<ApiToken> for TokenResponse {
             hint: token.hint,
             site: token.site,
             role: token.role.map(RoleName::from),
-            created_by: token.created_by,
+            created_by: token.created_by.map(Into::into),
             created_at: token.created_at,
             expires_at: token.expires_at,
             last_used_at: token.last_used_at,

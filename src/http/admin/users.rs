@@ -98,7 +98,7 @@ impl From<User> for UserResponse {
     fn from(user: User) -> Self {
         Self {
             scope: ScopeResponse::from(&user.scope),
-            id: user.id,
+            id: user.id.into(),
             email: user.email,
             display_name: user.display_name,
             role: user.role.into(),
@@ -269,7 +269,9 @@ impl UsersApi {
         auth: AdminAuth,
         id: Path<Uuid>,
     ) -> Result<Json<UserResponse>, ApiError<ReadErrors>> {
-        Ok(Json(users::get(&self.state, &auth.0, id.0).await?.into()))
+        Ok(Json(
+            users::get(&self.state, &auth.0, id.0.into()).await?.into(),
+        ))
     }
 
     /// Change a user's name, role, scope, password or state.
@@ -293,7 +295,7 @@ impl UsersApi {
             password: body.password,
         };
         Ok(Json(
-            users::update(&self.state, &auth.0, id.0, changes)
+            users::update(&self.state, &auth.0, id.0.into(), changes)
                 .await?
                 .into(),
         ))
@@ -309,7 +311,7 @@ impl UsersApi {
         auth: AdminAuth,
         id: Path<Uuid>,
     ) -> Result<Deleted, ApiError<WriteErrors>> {
-        users::delete(&self.state, &auth.0, id.0).await?;
+        users::delete(&self.state, &auth.0, id.0.into()).await?;
         Ok(Deleted::Done)
     }
 }

@@ -52,7 +52,7 @@ impl From<Webhook> for WebhookResponse {
             events: hook.events.iter().map(|e| e.as_str().to_owned()).collect(),
             site: hook.site,
             paused: hook.paused,
-            created_by: hook.created_by,
+            created_by: hook.created_by.map(Into::into),
             created_at: hook.created_at,
             updated_at: hook.updated_at,
         }

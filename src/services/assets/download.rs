@@ -3,10 +3,10 @@
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use entity::asset::Entity as Assets;
+use entity::ids::AssetId;
 use futures_util::stream::{BoxStream, StreamExt};
 use object_store::{GetOptions, GetRange, ObjectStore};
 use sea_orm::EntityTrait;
-use uuid::Uuid;
 
 use super::library::Asset;
 use super::{object_key, store_error, usage};
@@ -194,7 +194,7 @@ pub async fn reader(state: &AppState, bearer: Option<&str>) -> Result<FileReader
 /// the file.
 pub async fn visible(
     state: &AppState,
-    id: Uuid,
+    id: AssetId,
     file_name: &str,
     reader: &FileReader,
 ) -> Result<Visible, AppError> {

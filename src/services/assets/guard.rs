@@ -5,7 +5,7 @@
 //! nothing uses belongs to the countries of whoever uploaded it.
 
 use entity::asset;
-use uuid::Uuid;
+use entity::ids::ActorId;
 
 use super::usage;
 use crate::domain::{CountryCode, Locale};
@@ -61,20 +61,23 @@ pub async fn authorize_change(
 /// nobody is known, or they are gone, disabled, revoked or expired.
 async fn uploader_countries(
     state: &AppState,
-    uploaded_by: Option<Uuid>,
+    uploaded_by: Option<ActorId>,
 ) -> Result<Option<Vec<CountryCode>>, AppError> {
     let Some(id) = uploaded_by else {
         return Ok(None);
     };
     use sea_orm::EntityTrait as _;
-    if let Some(user) = entity::user::Entity::find_by_id(id).one(&state.db).await? {
+    if let Some(user) = entity::user::Entity::find_by_id(id.as_user())
+        .one(&state.db)
+        .await?
+    {
         if user.disabled_at.is_some() {
             return Ok(None);
         }
         let scope = scopes::from_json(user.scope_countries, user.scope_locales)?;
         return Ok(Some(scope.countries.into_iter().collect()));
     }
-    if let Some(token) = entity::api_token::Entity::find_by_id(id)
+    if let Some(token) = entity::api_token::Entity::find_by_id(id.0)
         .one(&state.db)
         .await?
     {

@@ -3,13 +3,13 @@
 use chrono::{DateTime, Utc};
 use entity::asset::{self, Column, Entity as Assets};
 use entity::ids::ItemId;
+use entity::ids::{ActorId, AssetId};
 use object_store::ObjectStoreExt;
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
-use uuid::Uuid;
 
 use super::guard;
 use super::{object_key, store_error, usage};
@@ -26,7 +26,7 @@ use crate::state::AppState;
 
 #[derive(Debug, Clone)]
 pub struct Asset {
-    pub id: Uuid,
+    pub id: AssetId,
     pub file_name: String,
     pub content_type: String,
     pub size: u64,
@@ -34,7 +34,7 @@ pub struct Asset {
     pub title: String,
     pub alt: String,
     pub locale: Option<String>,
-    pub uploaded_by: Option<Uuid>,
+    pub uploaded_by: Option<ActorId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -90,7 +90,7 @@ fn percent_encode_path(name: &str) -> String {
 pub struct AssetFilter {
     /// A MIME type (`application/pdf`) or a family (`image/`).
     pub content_type: Option<String>,
-    pub uploaded_by: Option<Uuid>,
+    pub uploaded_by: Option<ActorId>,
     /// Used by some content (drafts included), or not.
     pub used: Option<bool>,
     /// Words of the file name or title.
@@ -152,7 +152,7 @@ pub async fn list(
 pub async fn get(
     state: &AppState,
     actor: &Actor,
-    id: Uuid,
+    id: AssetId,
 ) -> Result<(Asset, Vec<(ContentKind, ItemId)>), AppError> {
     let found = find(&state.db, id).await?;
     audit::authorize(
@@ -170,7 +170,7 @@ pub async fn get(
 pub async fn update(
     state: &AppState,
     actor: &Actor,
-    id: Uuid,
+    id: AssetId,
     changes: AssetChanges,
 ) -> Result<Asset, AppError> {
     let found = find(&state.db, id).await?;
@@ -238,7 +238,7 @@ pub async fn update(
 }
 
 /// Deletes an unused asset: the row, then the object. 409 naming the items that use it.
-pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppError> {
+pub async fn delete(state: &AppState, actor: &Actor, id: AssetId) -> Result<(), AppError> {
     let found = find(&state.db, id).await?;
     guard::authorize_change(state, actor, &found).await?;
     // Check and delete in one transaction, with the row deleted first: a draft that
@@ -285,7 +285,7 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
 /// The items (kind, id) that use the asset, in drafts or live versions, each once.
 pub async fn usages(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: AssetId,
 ) -> Result<Vec<(ContentKind, ItemId)>, AppError> {
     let mut users: Vec<(ContentKind, ItemId)> = usage::users(db, id)
         .await?
@@ -298,7 +298,7 @@ pub async fn usages(
     Ok(users)
 }
 
-async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<asset::Model, AppError> {
+async fn find(db: &impl ConnectionTrait, id: AssetId) -> Result<asset::Model, AppError> {
     Assets::find_by_id(id)
         .one(db)
         .await?

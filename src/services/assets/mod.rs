@@ -20,9 +20,10 @@ pub use upload::{UploadMeta, upload};
 
 use crate::error::AppError;
 use crate::storage::StoreFailure;
+use entity::ids::AssetId;
 
 /// Where an asset's bytes are kept. Generated, never derived from the client's file name.
-fn object_key(id: uuid::Uuid) -> object_store::path::Path {
+fn object_key(id: AssetId) -> object_store::path::Path {
     object_store::path::Path::from(format!("assets/{id}"))
 }
 

@@ -6,6 +6,7 @@
 use bytes::Bytes;
 use entity::asset::{self, Column, Entity as Assets};
 use entity::document::{self, Entity as Documents};
+use entity::ids::AssetId;
 use entity::ids::ItemId;
 use entity::schedule::{self, Entity as Schedules};
 use entity::translation::{self, Entity as Translations};
@@ -13,7 +14,6 @@ use futures_util::Stream;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use super::library::Asset;
 use super::upload::{UploadMeta, insert, store_stream};
@@ -29,7 +29,7 @@ use crate::state::AppState;
 pub async fn replace<S>(
     state: &AppState,
     actor: &Actor,
-    id: Uuid,
+    id: AssetId,
     meta: UploadMeta,
     body: S,
 ) -> Result<Asset, AppError>
@@ -106,8 +106,8 @@ where
 /// Points drafts (covers and material files) from `old` to `new`; returns how many.
 async fn repoint_drafts(
     txn: &impl ConnectionTrait,
-    old: Uuid,
-    new: Uuid,
+    old: AssetId,
+    new: AssetId,
     by: &Actor,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<usize, AppError> {
@@ -202,7 +202,7 @@ async fn follow_replacement(
 }
 
 /// `fields` with `key` set to `new`, when it was `old`.
-fn swapped(fields: &Value, key: &str, old: Uuid, new: Uuid) -> Option<Value> {
+fn swapped(fields: &Value, key: &str, old: AssetId, new: AssetId) -> Option<Value> {
     (fields.get(key)?.as_str()? == old.to_string()).then(|| {
         let mut changed = fields.clone();
         changed[key] = json!(new);

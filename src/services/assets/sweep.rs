@@ -6,10 +6,10 @@ use std::collections::HashSet;
 
 use chrono::TimeDelta;
 use entity::asset::Entity as Assets;
+use entity::ids::AssetId;
 use futures_util::TryStreamExt;
 use object_store::{ObjectStore, ObjectStoreExt};
 use sea_orm::{EntityTrait, QuerySelect};
-use uuid::Uuid;
 
 use super::store_error;
 use crate::error::AppError;
@@ -44,10 +44,10 @@ pub async fn sweep_orphans(state: &AppState) -> Result<Vec<String>, AppError> {
         .try_collect()
         .await
         .map_err(store_error)?;
-    let known: HashSet<Uuid> = Assets::find()
+    let known: HashSet<AssetId> = Assets::find()
         .select_only()
         .column(entity::asset::Column::Id)
-        .into_tuple::<Uuid>()
+        .into_tuple::<AssetId>()
         .all(&state.db)
         .await?
         .into_iter()
@@ -56,7 +56,7 @@ pub async fn sweep_orphans(state: &AppState) -> Result<Vec<String>, AppError> {
         let id = object
             .location
             .filename()
-            .and_then(|name| name.parse::<Uuid>().ok());
+            .and_then(|name| name.parse::<AssetId>().ok());
         let orphan = id.is_none_or(|id| !known.contains(&id));
         if orphan && object.last_modified < cutoff {
             // Another instance may be sweeping too: gone already is fine.

@@ -5,6 +5,7 @@
 
 use bytes::{Bytes, BytesMut};
 use entity::asset::{self, Entity as Assets};
+use entity::ids::AssetId;
 use futures_util::{Stream, StreamExt};
 use object_store::{
     Attribute, Attributes, ObjectStore, ObjectStoreExt, PutMultipartOptions, PutOptions,
@@ -13,7 +14,6 @@ use object_store::{
 use sea_orm::{EntityTrait, Set};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use uuid::Uuid;
 
 use super::library::Asset;
 use super::{object_key, store_write_error};
@@ -69,7 +69,7 @@ where
 
 /// A fully stored object, not yet recorded; dropping it removes the object.
 pub struct StoredObject {
-    id: Uuid,
+    id: AssetId,
     key: object_store::path::Path,
     file_name: String,
     content_type: &'static str,
@@ -160,7 +160,7 @@ where
     let head_type = check_head(state, &head)?;
     let decided_name = decide_name(&described.file_name, head_type)?;
 
-    let id = Uuid::now_v7();
+    let id = AssetId::new();
     let key = object_key(id);
     let guard = Uncommitted::new(state.store.clone(), key.clone());
     let attributes = attributes_for(state, head_type, decided_name.as_deref());

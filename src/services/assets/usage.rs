@@ -13,11 +13,11 @@
 use entity::ids::ItemId;
 use std::collections::HashSet;
 
+use entity::ids::AssetId;
 use entity::{document, published_translation, translation};
 use sea_orm::sea_query::{Expr, ExprTrait as _, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
-use uuid::Uuid;
 
 use crate::domain::CountryCode;
 use crate::domain::content::ContentKind;
@@ -45,7 +45,7 @@ pub struct Usage {
 }
 
 /// The asset ids that content with these `fields` and Markdown `body` refers to.
-pub fn referenced_in<'a>(fields: &'a Value, body: &'a str) -> impl Iterator<Item = Uuid> + 'a {
+pub fn referenced_in<'a>(fields: &'a Value, body: &'a str) -> impl Iterator<Item = AssetId> + 'a {
     let in_fields = ASSET_FIELDS
         .iter()
         .filter_map(|key| fields.get(key)?.as_str()?.parse().ok());
@@ -57,7 +57,7 @@ pub fn referenced_in<'a>(fields: &'a Value, body: &'a str) -> impl Iterator<Item
 }
 
 /// Every use of asset `id`, drafts, live versions and trashed items alike.
-pub async fn users(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Usage>, AppError> {
+pub async fn users(db: &impl ConnectionTrait, id: AssetId) -> Result<Vec<Usage>, AppError> {
     let mut users = draft_users(db, id).await?;
     users.extend(live_users(db, id).await?);
     Ok(users)
@@ -65,7 +65,7 @@ pub async fn users(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Usage>, Ap
 
 /// The drafts using asset `id`: items' neutral fields (covers) and translations'
 /// drafts (material files, body links), trashed items included.
-pub async fn draft_users(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Usage>, AppError> {
+pub async fn draft_users(db: &impl ConnectionTrait, id: AssetId) -> Result<Vec<Usage>, AppError> {
     let mut users = Vec::new();
     let documents = document::Entity::find()
         .filter(mentions_id("documents", &["fields"], id))
@@ -113,7 +113,7 @@ pub async fn draft_users(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Usag
 }
 
 /// The live versions using asset `id`: what makes its file public.
-pub async fn live_users(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Usage>, AppError> {
+pub async fn live_users(db: &impl ConnectionTrait, id: AssetId) -> Result<Vec<Usage>, AppError> {
     let rows = published_translation::Entity::find()
         .filter(mentions_id(
             "published_translations",
@@ -143,7 +143,7 @@ pub async fn live_users(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<Usage
 }
 
 /// Every asset id some content uses, for the library's `used` filter and the sweep.
-pub async fn used_ids(db: &impl ConnectionTrait) -> Result<HashSet<Uuid>, AppError> {
+pub async fn used_ids(db: &impl ConnectionTrait) -> Result<HashSet<AssetId>, AppError> {
     let mut ids = HashSet::new();
     for doc in document::Entity::find()
         .filter(mentions_any("documents", &["fields"], &[]))
@@ -177,7 +177,7 @@ pub async fn used_ids(db: &impl ConnectionTrait) -> Result<HashSet<Uuid>, AppErr
 /// Rows whose `columns` contain the id at all, in any case (PostgreSQL's `LIKE` minds
 /// case; a link may spell the id in capitals). The id is a UUID, so it is safe in the
 /// pattern.
-fn mentions_id(table: &str, columns: &[&str], id: Uuid) -> SimpleExpr {
+fn mentions_id(table: &str, columns: &[&str], id: AssetId) -> SimpleExpr {
     any_of(
         columns
             .iter()
@@ -206,6 +206,7 @@ fn any_of(conditions: impl Iterator<Item = String>) -> SimpleExpr {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+    use uuid::Uuid;
 
     use super::*;
 
@@ -218,7 +219,7 @@ mod tests {
             "See [the slides](https://cms.example/api/v1/files/{linked}/slides.pdf) and \
              /api/v1/files/not-a-uuid/x.pdf"
         );
-        let found: Vec<Uuid> = referenced_in(&fields, &body).collect();
+        let found: Vec<AssetId> = referenced_in(&fields, &body).collect();
         assert_eq!(found, vec![cover, linked]);
     }
 

@@ -3,7 +3,7 @@
 //! decisions on their own requests, and their scheduled publications that ran or did
 //! not (with the reason the schedule recorded).
 
-use entity::ids::ItemId;
+use entity::ids::{ActorId, ItemId};
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -192,7 +192,7 @@ async fn reviews(
     actor: &Actor,
     since: DateTime<Utc>,
 ) -> Result<Vec<Activity>, AppError> {
-    let user = actor.user().map(|u| u.id);
+    let user: Option<ActorId> = actor.user().map(|u| u.id.into());
     let asked: Vec<review_request::Model> = Reviews::find()
         .filter(review_request::Column::Status.eq(ReviewStatus::Open))
         .filter(review_request::Column::RequestedAt.gt(since))

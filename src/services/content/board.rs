@@ -4,7 +4,7 @@
 //! whatever the number of items; filtered, counted and paged in memory, which suits a
 //! campaign's hundreds of items.
 
-use entity::ids::ItemId;
+use entity::ids::{ItemId, RevisionId};
 use std::collections::{BTreeMap, BTreeSet};
 
 use entity::document::{self, Column, Entity as Documents};
@@ -14,7 +14,6 @@ use entity::schedule::{self, Entity as Schedules};
 use entity::translation::{self, Entity as Translations};
 use entity::values::ReviewStatus;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use uuid::Uuid;
 
 use super::listing::{in_scope, of_country, with_tag};
 use super::{load, sources};
@@ -258,7 +257,7 @@ struct Facts {
     live: BTreeMap<(ItemId, String), (i64, i64)>,
     scheduled: BTreeSet<(ItemId, String)>,
     in_review: BTreeSet<(ItemId, String)>,
-    bases: BTreeMap<Uuid, entity::revision::Model>,
+    bases: BTreeMap<RevisionId, entity::revision::Model>,
 }
 
 impl Facts {

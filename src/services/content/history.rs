@@ -3,12 +3,11 @@
 //! comparing and restoring them is `revisions`.
 
 use chrono::{DateTime, Utc};
-use entity::ids::ItemId;
+use entity::ids::{ItemId, RevisionId};
 use entity::revision::{self, Entity as Revisions};
 use entity::{document, translation};
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use super::load;
 use crate::domain::Locale;
@@ -23,7 +22,7 @@ pub async fn record_draft(
     action: RevisionAction,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<Uuid, AppError> {
+) -> Result<RevisionId, AppError> {
     let snapshot = json!({
         "slug": draft.slug, "title": draft.title, "summary": draft.summary, "body": draft.body,
         "seo_title": draft.seo_title, "seo_description": draft.seo_description, "version": draft.version,
@@ -49,7 +48,7 @@ pub async fn record_fields(
     action: RevisionAction,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<Uuid, AppError> {
+) -> Result<RevisionId, AppError> {
     let snapshot = json!({
         "fields": document.fields, "countries": document.countries, "tags": document.tags,
         "parent_id": document.parent_id, "position": document.position, "version": document.version,
@@ -67,7 +66,7 @@ pub async fn record_publication(
     snapshot: Value,
     actor: Option<&Actor>,
     now: DateTime<Utc>,
-) -> Result<Uuid, AppError> {
+) -> Result<RevisionId, AppError> {
     let locale = Some(locale.as_str());
     insert(txn, document, locale, action, snapshot, actor, now).await
 }
@@ -80,8 +79,8 @@ async fn insert(
     snapshot: Value,
     actor: Option<&Actor>,
     now: DateTime<Utc>,
-) -> Result<Uuid, AppError> {
-    let id = Uuid::now_v7();
+) -> Result<RevisionId, AppError> {
+    let id = RevisionId::new();
     let model = revision::ActiveModel {
         id: Set(id),
         document_id: Set(document),

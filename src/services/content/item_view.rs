@@ -2,7 +2,7 @@
 //! and live state, its schedules and open reviews, what changed in its source, where
 //! readers see it, and which languages its sites still lack.
 
-use entity::ids::ItemId;
+use entity::ids::{ActorId, ItemId, RevisionId};
 use std::collections::BTreeSet;
 
 use entity::document::{self};
@@ -12,7 +12,6 @@ use entity::site::Entity as Sites;
 use entity::translation::{self, Entity as Translations};
 use entity::values::ScheduleOutcome;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use uuid::Uuid;
 
 use super::load::{countries, fields, file_of, tags};
 use super::sources;
@@ -99,10 +98,10 @@ struct Rows {
     pending: Vec<schedule::Model>,
     failures: Vec<schedule::Model>,
     /// Names of whoever saved a draft or published a live version.
-    people: std::collections::HashMap<Uuid, String>,
+    people: std::collections::HashMap<ActorId, String>,
     in_review: Vec<String>,
     /// The source texts the translations follow, by revision.
-    bases: std::collections::BTreeMap<Uuid, entity::revision::Model>,
+    bases: std::collections::BTreeMap<RevisionId, entity::revision::Model>,
 }
 
 impl Rows {
@@ -140,7 +139,7 @@ impl Rows {
         })
     }
 
-    fn name_of(&self, id: Option<Uuid>) -> Option<String> {
+    fn name_of(&self, id: Option<ActorId>) -> Option<String> {
         id.and_then(|id| self.people.get(&id).cloned())
     }
 

@@ -3,7 +3,7 @@
 //! filters are shared with the board and the event desk.
 
 use entity::document::{self, Column, Entity as Documents};
-use entity::ids::ItemId;
+use entity::ids::{ActorId, ItemId};
 use entity::published_translation::{self, Entity as Published};
 use entity::schedule::{self, Entity as Schedules};
 use entity::translation::{self, Entity as Translations};
@@ -11,7 +11,6 @@ use sea_orm::sea_query::{Expr, ExprTrait as _, Func, Query, SelectStatement, Sim
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select,
 };
-use uuid::Uuid;
 
 use super::load;
 use super::view::ItemSummary;
@@ -44,7 +43,7 @@ pub struct ItemFilter {
     pub status: Option<Status>,
     pub country: Option<String>,
     pub tag: Option<String>,
-    pub author: Option<Uuid>,
+    pub author: Option<ActorId>,
     /// Words in a title, any locale, case-insensitive.
     pub q: Option<String>,
     /// Only items of the caller's countries and EU-wide ones (every item for a scope of

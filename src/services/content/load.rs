@@ -1,12 +1,11 @@
 //! Reading documents and assembling their admin view.
 
 use entity::document::{self, Entity as Documents};
-use entity::ids::ItemId;
+use entity::ids::{AssetId, ItemId};
 use entity::published_translation::{self, Entity as Published};
 use entity::translation::{self, Entity as Translations};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::Value;
-use uuid::Uuid;
 
 use crate::domain::content::{ContentKind, EventFields, ItemFields};
 use crate::domain::{CountryCode, Locale};
@@ -104,7 +103,7 @@ pub fn event_fields(model: &document::Model) -> Result<EventFields, AppError> {
 }
 
 /// A material translation's file, from its per-locale fields.
-pub fn file_of(fields: &Value) -> Option<Uuid> {
+pub fn file_of(fields: &Value) -> Option<AssetId> {
     fields.get("file_asset_id")?.as_str()?.parse().ok()
 }
 

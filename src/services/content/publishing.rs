@@ -576,7 +576,7 @@ async fn scheduler_may_publish(
     let Some(user_id) = job.created_by else {
         return Err(refused());
     };
-    let user: crate::services::users::User = entity::user::Entity::find_by_id(user_id)
+    let user: crate::services::users::User = entity::user::Entity::find_by_id(user_id.as_user())
         .one(txn)
         .await?
         .ok_or_else(refused)?

@@ -4,7 +4,7 @@
 //! audit log, and the item's requests are its review history.
 
 use chrono::{DateTime, Utc};
-use entity::ids::ItemId;
+use entity::ids::{ActorId, ItemId};
 use entity::review_request::{self, Column, Entity as Reviews};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
@@ -39,9 +39,9 @@ pub struct Review {
     pub title: String,
     pub status: ReviewStatus,
     pub comment: String,
-    pub requested_by: Option<Uuid>,
+    pub requested_by: Option<ActorId>,
     pub requested_at: DateTime<Utc>,
-    pub decided_by: Option<Uuid>,
+    pub decided_by: Option<ActorId>,
     pub decided_at: Option<DateTime<Utc>>,
     pub answer: String,
 }
@@ -83,7 +83,7 @@ pub async fn request(
         status: Set(ReviewStatus::Open),
         comment: Set(comment),
         draft_version: Set(draft.version),
-        requested_by: Set(actor.user().map(|u| u.id)),
+        requested_by: Set(actor.user().map(|u| u.id.into())),
         requested_at: Set(now),
         decided_by: Set(None),
         decided_at: Set(None),
@@ -138,7 +138,8 @@ pub async fn queue(
             },
         )
         .is_ok();
-        let own = model.requested_by.is_some() && model.requested_by == actor.user().map(|u| u.id);
+        let own =
+            model.requested_by.is_some() && model.requested_by == actor.user().map(|u| u.id.into());
         if may && !own {
             let title = load::translation(&state.db, model.document_id, &locale)
                 .await?
@@ -300,7 +301,7 @@ async fn publish_reviewed(
     if let Err(err) = published {
         Reviews::update_many()
             .col_expr(Column::Status, Expr::value(ReviewStatus::Open))
-            .col_expr(Column::DecidedBy, Expr::value(Option::<Uuid>::None))
+            .col_expr(Column::DecidedBy, Expr::value(Option::<ActorId>::None))
             .col_expr(
                 Column::DecidedAt,
                 Expr::value(Option::<DateTime<Utc>>::None),

@@ -4,12 +4,11 @@
 
 use chrono::{DateTime, Utc};
 use entity::document::{self, Column as DocumentColumn, Entity as Documents};
-use entity::ids::ItemId;
+use entity::ids::{ActorId, ItemId, RevisionId};
 use entity::revision::{self, Column, Entity as Revisions};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{Map, Value, json};
-use uuid::Uuid;
 
 use super::history::{RevisionAction, record_fields};
 use super::item_view;
@@ -33,7 +32,7 @@ pub struct RevisionDetail {
     pub summary: RevisionSummary,
     pub snapshot: Value,
     /// The revision compared against (by default the previous one of the same locale).
-    pub compared_to: Option<Uuid>,
+    pub compared_to: Option<RevisionId>,
     /// `(field, before, after)` for every field that differs.
     pub changes: Vec<(String, Value, Value)>,
 }
@@ -73,8 +72,8 @@ pub async fn read_revision(
     actor: &Actor,
     kind: ContentKind,
     id: ItemId,
-    revision: Uuid,
-    compare_to: Option<Uuid>,
+    revision: RevisionId,
+    compare_to: Option<RevisionId>,
 ) -> Result<RevisionDetail, AppError> {
     load::document(&state.db, kind, id).await?;
     audit::authorize(
@@ -119,7 +118,7 @@ pub async fn restore_revision(
     actor: &Actor,
     kind: ContentKind,
     id: ItemId,
-    revision: Uuid,
+    revision: RevisionId,
     schedule: Option<ScheduleChoice>,
 ) -> Result<Item, AppError> {
     let document = load::live_document(&state.db, kind, id).await?;
@@ -311,7 +310,7 @@ impl Restoring<'_> {
 async fn find(
     db: &impl ConnectionTrait,
     document: ItemId,
-    id: Uuid,
+    id: RevisionId,
 ) -> Result<revision::Model, AppError> {
     Revisions::find_by_id(id)
         .filter(Column::DocumentId.eq(document))
@@ -322,7 +321,7 @@ async fn find(
 
 fn summary(
     model: revision::Model,
-    people: &std::collections::HashMap<Uuid, String>,
+    people: &std::collections::HashMap<ActorId, String>,
 ) -> RevisionSummary {
     RevisionSummary {
         id: model.id,

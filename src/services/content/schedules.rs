@@ -5,7 +5,7 @@
 //! failed is shown, with why, until the translation is published or scheduled again.
 
 use chrono::{DateTime, Utc};
-use entity::ids::ItemId;
+use entity::ids::{ActorId, ItemId};
 use entity::schedule::{self, Column, Entity as Schedules};
 use entity::values::{ScheduleAction, ScheduleOutcome};
 use sea_orm::sea_query::Expr;
@@ -165,7 +165,7 @@ pub async fn settle_after_details(
     let Some((scheduled, choice)) = chosen else {
         return Ok(());
     };
-    let kept_by = actor.user().map(|u| u.id);
+    let kept_by: Option<ActorId> = actor.user().map(|u| u.id.into());
     for pending in scheduled {
         let update = Schedules::update_many()
             .filter(Column::Id.eq(pending.id))
@@ -203,7 +203,7 @@ pub async fn settle_after_draft(
     let Some((scheduled, choice)) = chosen else {
         return Ok(());
     };
-    let kept_by = actor.user().map(|u| u.id);
+    let kept_by: Option<ActorId> = actor.user().map(|u| u.id.into());
     let update = Schedules::update_many()
         .filter(Column::Id.eq(scheduled.id))
         .filter(Column::DoneAt.is_null());

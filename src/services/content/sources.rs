@@ -6,7 +6,7 @@
 //! when its editor marks it up to date, or when it is saved with the source revision
 //! shown beside it (`based_on`).
 
-use entity::ids::ItemId;
+use entity::ids::{ItemId, RevisionId};
 use std::collections::BTreeMap;
 
 use entity::revision::{self, Column as RevisionColumn, Entity as Revisions};
@@ -14,7 +14,6 @@ use entity::translation;
 use entity::values::RevisionAction;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Map, Value, json};
-use uuid::Uuid;
 
 use crate::domain::Locale;
 use crate::domain::content::ContentKind;
@@ -34,7 +33,7 @@ pub async fn latest(
     db: &impl ConnectionTrait,
     document: ItemId,
     source_locale: &str,
-) -> Result<Option<Uuid>, AppError> {
+) -> Result<Option<RevisionId>, AppError> {
     Ok(Revisions::find()
         .filter(RevisionColumn::DocumentId.eq(document))
         .filter(RevisionColumn::Locale.eq(source_locale))
@@ -53,8 +52,8 @@ pub async fn check_based_on(
     db: &impl ConnectionTrait,
     document: ItemId,
     source_locale: &str,
-    based_on: Uuid,
-) -> Result<Uuid, AppError> {
+    based_on: RevisionId,
+) -> Result<RevisionId, AppError> {
     let found = Revisions::find_by_id(based_on).one(db).await?;
     match found {
         Some(r)
@@ -93,8 +92,8 @@ fn texts_of_snapshot(snapshot: &Value) -> Value {
 /// The snapshots of `ids`, by id.
 pub async fn snapshots(
     db: &impl ConnectionTrait,
-    ids: Vec<Uuid>,
-) -> Result<BTreeMap<Uuid, revision::Model>, AppError> {
+    ids: Vec<RevisionId>,
+) -> Result<BTreeMap<RevisionId, revision::Model>, AppError> {
     let mut found = BTreeMap::new();
     // In chunks: PostgreSQL takes at most 65,535 parameters in one statement.
     for chunk in ids.chunks(1000) {
@@ -129,10 +128,10 @@ pub fn changes(base: &revision::Model, source: &translation::Model) -> Vec<(Stri
 pub struct SourceChanges {
     pub source_locale: String,
     /// The revision the translation follows; `None` when it follows none yet.
-    pub base_revision_id: Option<Uuid>,
+    pub base_revision_id: Option<RevisionId>,
     pub based_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The newest source revision: what "mark as up to date" moves the base to.
-    pub latest_revision_id: Option<Uuid>,
+    pub latest_revision_id: Option<RevisionId>,
     /// `(field, at the base, now)` for each source text that changed.
     pub changes: Vec<(String, Value, Value)>,
 }
@@ -193,7 +192,7 @@ pub async fn mark_up_to_date(
     kind: ContentKind,
     id: ItemId,
     locale: &str,
-    shown: Option<Uuid>,
+    shown: Option<RevisionId>,
 ) -> Result<(), AppError> {
     let (document, draft) = translation_of(state, kind, id, locale).await?;
     let countries = super::load::countries(&document)?;

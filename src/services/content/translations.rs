@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::document::{self, Column as DocumentColumn, Entity as Documents};
-use entity::ids::ItemId;
+use entity::ids::{ItemId, RevisionId};
 use entity::published_translation::{self, Entity as Published};
 use entity::translation::{self, Column, Entity as Translations};
 use sea_orm::sea_query::Expr;
@@ -44,7 +44,7 @@ pub struct TranslationInput {
     pub file_asset_id: Option<Uuid>,
     /// The source revision the translator worked from (shown beside the draft): the
     /// translation follows it from now on. Absent: it keeps following what it did.
-    pub based_on: Option<Uuid>,
+    pub based_on: Option<RevisionId>,
 }
 
 /// Checks sizes, recording errors under `prefix` + field name.
@@ -266,8 +266,8 @@ async fn base_of(
     document: &document::Model,
     locale: &Locale,
     current: Option<&translation::Model>,
-    based_on: Option<Uuid>,
-) -> Result<Option<Uuid>, AppError> {
+    based_on: Option<RevisionId>,
+) -> Result<Option<RevisionId>, AppError> {
     if locale.as_str() == document.source_locale {
         return Ok(None);
     }

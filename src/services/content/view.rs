@@ -2,7 +2,7 @@
 //! the live version and their state.
 
 use chrono::{DateTime, Utc};
-use entity::ids::ItemId;
+use entity::ids::{ActorId, AssetId, ItemId, RevisionId};
 use entity::values::{RevisionAction, ScheduleAction};
 use uuid::Uuid;
 
@@ -20,8 +20,8 @@ pub struct Item {
     pub position: i32,
     pub source_locale: Locale,
     pub version: i64,
-    pub created_by: Option<Uuid>,
-    pub updated_by: Option<Uuid>,
+    pub created_by: Option<ActorId>,
+    pub updated_by: Option<ActorId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
@@ -38,7 +38,7 @@ pub struct TranslationState {
     /// The source's text differs from the source revision this translation follows.
     pub outdated: bool,
     /// The source revision this translation follows (`None` for the source).
-    pub base_revision_id: Option<Uuid>,
+    pub base_revision_id: Option<RevisionId>,
     /// A review of this translation is requested and not yet decided.
     pub in_review: bool,
     /// Live, and the draft or the neutral fields changed since it was published.
@@ -59,7 +59,7 @@ pub struct FailedSchedule {
 
 #[derive(Debug, Clone)]
 pub struct Draft {
-    pub file_asset_id: Option<Uuid>,
+    pub file_asset_id: Option<AssetId>,
     pub slug: String,
     pub title: String,
     pub summary: String,
@@ -70,7 +70,7 @@ pub struct Draft {
     pub seo_title: String,
     pub seo_description: String,
     pub version: i64,
-    pub updated_by: Option<Uuid>,
+    pub updated_by: Option<ActorId>,
     /// The current name of whoever saved it last.
     pub updated_by_name: Option<String>,
     pub updated_at: DateTime<Utc>,
@@ -78,7 +78,7 @@ pub struct Draft {
 
 #[derive(Debug, Clone)]
 pub struct Live {
-    pub file_asset_id: Option<Uuid>,
+    pub file_asset_id: Option<AssetId>,
     pub slug: String,
     pub title: String,
     pub summary: String,
@@ -86,7 +86,7 @@ pub struct Live {
     pub body_html: String,
     pub seo_title: String,
     pub seo_description: String,
-    pub published_by: Option<Uuid>,
+    pub published_by: Option<ActorId>,
     pub published_by_name: Option<String>,
     pub published_at: DateTime<Utc>,
     /// Where readers see it: `(site code, URL)` for each site that shows the item and
@@ -113,7 +113,7 @@ pub struct ItemSummary {
     pub kind: ContentKind,
     pub countries: Vec<CountryCode>,
     pub tags: Vec<String>,
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<ActorId>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
     /// `(locale, title, slug, live, changed_since_publish)` per translation.
@@ -122,10 +122,10 @@ pub struct ItemSummary {
 
 #[derive(Debug, Clone)]
 pub struct RevisionSummary {
-    pub id: Uuid,
+    pub id: RevisionId,
     pub locale: Option<String>,
     pub action: RevisionAction,
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<ActorId>,
     /// The current name of whoever made it.
     pub created_by_name: Option<String>,
     pub created_at: DateTime<Utc>,

@@ -1,12 +1,11 @@
 //! Turning chosen rows into what frontends get: every locale of each item, its assets,
 //! an event's status and linked materials, in a fixed number of queries per list.
 
-use entity::ids::ItemId;
+use entity::ids::{AssetId, ItemId};
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use uuid::Uuid;
 
 use super::Audience;
 use super::links::Links;
@@ -33,7 +32,7 @@ pub struct DeliveredItem {
     pub seo_description: String,
     pub fields: ItemFields,
     /// Materials: the file of the served locale.
-    pub file_asset_id: Option<Uuid>,
+    pub file_asset_id: Option<AssetId>,
     pub countries: Vec<String>,
     pub tags: Vec<String>,
     pub parent_id: Option<ItemId>,
@@ -124,7 +123,7 @@ struct Around {
     linked: BTreeMap<ItemId, Row>,
     links: Links,
     material_links: Links,
-    assets: BTreeMap<Uuid, Asset>,
+    assets: BTreeMap<AssetId, Asset>,
     taken: BTreeMap<ItemId, i64>,
     previews: BTreeMap<ItemId, String>,
 }
@@ -152,7 +151,7 @@ impl Around {
             .flat_map(|(_, fields)| fields.linked_materials().iter().copied())
             .collect();
         let linked = linked_materials(state, audience, &linked_ids).await?;
-        let mut files: Vec<Uuid> = Vec::new();
+        let mut files: Vec<AssetId> = Vec::new();
         for (row, fields) in rows {
             files.extend(fields.cover_asset_id());
             files.extend(file_of(row));
@@ -245,7 +244,7 @@ impl Around {
 }
 
 /// The files `ids` name, by id.
-async fn assets(state: &AppState, ids: Vec<Uuid>) -> Result<BTreeMap<Uuid, Asset>, AppError> {
+async fn assets(state: &AppState, ids: Vec<AssetId>) -> Result<BTreeMap<AssetId, Asset>, AppError> {
     if ids.is_empty() {
         return Ok(BTreeMap::new());
     }
@@ -284,7 +283,7 @@ async fn linked_materials(
 }
 
 /// A material row's file in its locale.
-fn file_of(row: &Row) -> Option<Uuid> {
+fn file_of(row: &Row) -> Option<AssetId> {
     row.fields
         .get("file_asset_id")
         .and_then(Value::as_str)
@@ -292,7 +291,7 @@ fn file_of(row: &Row) -> Option<Uuid> {
 }
 
 impl LinkedMaterial {
-    fn of(row: &Row, assets: &BTreeMap<Uuid, Asset>, links: &Links) -> Self {
+    fn of(row: &Row, assets: &BTreeMap<AssetId, Asset>, links: &Links) -> Self {
         let fields = ItemFields::read_or_empty(ContentKind::Material, &row.document_fields);
         Self {
             id: row.document_id,

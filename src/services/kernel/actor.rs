@@ -3,6 +3,7 @@
 //! request came from. Verifying bearer tokens is the `auth` feature's job.
 
 use chrono::{DateTime, Utc};
+use entity::ids::ActorId;
 use uuid::Uuid;
 
 use super::identity::{ApiToken, TokenKind, User};
@@ -44,10 +45,10 @@ pub struct Actor {
 
 impl Actor {
     /// The id recorded in the audit log: the user's or the token's.
-    pub fn id(&self) -> Uuid {
+    pub fn id(&self) -> ActorId {
         match &self.credential {
-            Credential::Session { user, .. } | Credential::Local(user) => user.id,
-            Credential::Token(token) => token.id,
+            Credential::Session { user, .. } | Credential::Local(user) => user.id.into(),
+            Credential::Token(token) => ActorId(token.id),
         }
     }
 

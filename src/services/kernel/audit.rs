@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::audit_entry::{self, Entity as AuditLog};
+use entity::ids::ActorId;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait, Set};
 use serde_json::Value;
 use uuid::Uuid;
@@ -21,7 +22,7 @@ pub use entity::values::AuditOutcome as Outcome;
 #[derive(Debug, Clone)]
 pub struct Who {
     pub kind: &'static str,
-    pub id: Option<Uuid>,
+    pub id: Option<ActorId>,
     pub label: String,
     pub client_addr: Option<String>,
     /// Who they were at the time, for users and tokens.
@@ -41,7 +42,7 @@ impl Who {
     pub fn user(user: &User, client_addr: Option<String>) -> Self {
         Self {
             kind: "user",
-            id: Some(user.id),
+            id: Some(user.id.into()),
             label: user.email.clone(),
             client_addr,
             standing: Some(Standing {
@@ -61,7 +62,7 @@ impl From<&Actor> for Who {
             }
             Credential::Token(token) => Self {
                 kind: actor.kind(),
-                id: Some(token.id),
+                id: Some(ActorId(token.id)),
                 label: token.name.clone(),
                 client_addr: actor.client.address.clone(),
                 standing: Some(Standing {

@@ -4,9 +4,8 @@
 //! and the change the delivery caches drop (from the event's fields). A new effect of
 //! every write of a kind is one match arm here.
 
-use entity::ids::ItemId;
+use entity::ids::{AssetId, ItemId};
 use serde::Serialize;
-use uuid::Uuid;
 
 use crate::delivery_cache::{Change, ItemChange};
 use crate::domain::Locale;
@@ -115,7 +114,7 @@ pub enum DomainEvent {
     /// A file's name, title or alternative text changed (readers see them; webhooks are
     /// not told).
     AssetDetailsChanged {
-        asset_id: Uuid,
+        asset_id: AssetId,
     },
     SiteChanged(SiteChanged),
     /// Someone signed up for an event.
@@ -187,14 +186,14 @@ pub struct ItemOfCountries {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssetReplaced {
-    pub asset_id: Uuid,
-    pub replaced_by: Uuid,
+    pub asset_id: AssetId,
+    pub replaced_by: AssetId,
     pub file_name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssetGone {
-    pub asset_id: Uuid,
+    pub asset_id: AssetId,
     pub file_name: String,
 }
 
@@ -333,6 +332,7 @@ pub fn countries_of_all(lists: &[&serde_json::Value]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+    use uuid::Uuid;
 
     use super::*;
 
@@ -389,7 +389,10 @@ mod tests {
         );
         assert_eq!(site.change(), Change::Everything);
         assert_eq!(
-            DomainEvent::AssetDetailsChanged { asset_id: id }.event_type(),
+            DomainEvent::AssetDetailsChanged {
+                asset_id: AssetId(id)
+            }
+            .event_type(),
             None
         );
     }

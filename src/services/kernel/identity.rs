@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::ids::ItemId;
+use entity::ids::{ActorId, UserId};
 use entity::{api_token, user};
 use uuid::Uuid;
 
@@ -14,7 +15,7 @@ use crate::services::scopes;
 /// A user as the rest of the application sees it (never with its password hash).
 #[derive(Debug, Clone)]
 pub struct User {
-    pub id: Uuid,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: Role,
@@ -68,7 +69,7 @@ pub struct ApiToken {
     pub site: Option<String>,
     pub role: Option<Role>,
     pub scope: Scope,
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<ActorId>,
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,

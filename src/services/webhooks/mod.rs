@@ -9,6 +9,7 @@ mod sender;
 mod signing;
 
 use chrono::{DateTime, Utc};
+use entity::ids::ActorId;
 use entity::values::DeliveryStatus;
 use entity::webhook::{self, Column, Entity as Webhooks};
 use entity::webhook_attempt::{self, Entity as Attempts};
@@ -44,7 +45,7 @@ pub struct Webhook {
     pub events: Vec<EventType>,
     pub site: Option<String>,
     pub paused: bool,
-    pub created_by: Option<Uuid>,
+    pub created_by: Option<ActorId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -1,9 +1,8 @@
 //! An event's neutral fields and their rules.
 
 use chrono::{DateTime, FixedOffset};
-use entity::ids::ItemId;
+use entity::ids::{AssetId, ItemId};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use super::{ContentKind, OfKind};
 use crate::domain::{CountryCode, Locale};
@@ -58,7 +57,7 @@ pub struct EventFields {
     pub materials: Option<Vec<ItemId>>,
     /// An image asset shown with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cover_asset_id: Option<Uuid>,
+    pub cover_asset_id: Option<AssetId>,
 }
 
 impl OfKind for EventFields {

@@ -13,11 +13,10 @@ mod news;
 mod page;
 
 use chrono::{DateTime, NaiveTime, Utc};
-use entity::ids::ItemId;
+use entity::ids::{AssetId, ItemId};
 use serde::de::DeserializeOwned;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
-use uuid::Uuid;
 
 use super::ContentKind;
 use crate::domain::CountryCode;
@@ -106,7 +105,7 @@ impl ItemFields {
     }
 
     /// The image shown with the item (news and events have one).
-    pub fn cover_asset_id(&self) -> Option<Uuid> {
+    pub fn cover_asset_id(&self) -> Option<AssetId> {
         match self {
             Self::News(news) => news.cover_asset_id,
             Self::Event(event) => event.cover_asset_id,
@@ -228,7 +227,7 @@ mod tests {
 
     #[test]
     fn stored_fields_keep_their_flat_shape() {
-        let stored = json!({ "date": "2024-05-23", "cover_asset_id": Uuid::nil() });
+        let stored = json!({ "date": "2024-05-23", "cover_asset_id": uuid::Uuid::nil() });
         let news = ItemFields::read(ContentKind::News, &stored).unwrap();
         assert_eq!(news.kind(), ContentKind::News);
         assert_eq!(serde_json::to_value(&news).unwrap(), stored);

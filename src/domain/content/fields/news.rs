@@ -1,8 +1,8 @@
 //! A news item's neutral fields.
 
 use chrono::NaiveDate;
+use entity::ids::AssetId;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use super::{ContentKind, OfKind};
 
@@ -14,7 +14,7 @@ pub struct NewsFields {
     pub date: Option<NaiveDate>,
     /// An image asset shown with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cover_asset_id: Option<Uuid>,
+    pub cover_asset_id: Option<AssetId>,
 }
 
 impl OfKind for NewsFields {

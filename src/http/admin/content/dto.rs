@@ -106,7 +106,7 @@ impl From<TranslationBody> for TranslationInput {
             seo_title: body.seo_title,
             seo_description: body.seo_description,
             file_asset_id: body.file_asset_id,
-            based_on: body.based_on,
+            based_on: body.based_on.map(Into::into),
         }
     }
 }
@@ -403,9 +403,9 @@ impl ItemResponse {
                 .map(TranslationResponse::from)
                 .collect(),
             missing_locales: item.missing_locales,
-            created_by: item.created_by,
+            created_by: item.created_by.map(Into::into),
             created_at: item.created_at,
-            updated_by: item.updated_by,
+            updated_by: item.updated_by.map(Into::into),
             updated_at: item.updated_at,
             deleted_at: item.deleted_at,
         }
@@ -424,7 +424,7 @@ impl From<TranslationState> for TranslationResponse {
             etag: etag_of_translation(state.draft.version),
             status,
             outdated: state.outdated,
-            base_revision_id: state.base_revision_id,
+            base_revision_id: state.base_revision_id.map(Into::into),
             in_review: state.in_review,
             draft: state.draft.into(),
             live: state.live.map(LiveResponse::from),
@@ -445,7 +445,7 @@ impl From<TranslationState> for TranslationResponse {
 impl From<Draft> for DraftResponse {
     fn from(d: Draft) -> Self {
         Self {
-            file_asset_id: d.file_asset_id,
+            file_asset_id: d.file_asset_id.map(Into::into),
             slug: d.slug,
             title: d.title,
             summary: d.summary,
@@ -454,7 +454,7 @@ impl From<Draft> for DraftResponse {
             seo_title: d.seo_title,
             seo_description: d.seo_description,
             version: d.version,
-            updated_by: d.updated_by,
+            updated_by: d.updated_by.map(Into::into),
             updated_by_name: d.updated_by_name,
             updated_at: d.updated_at,
         }
@@ -464,7 +464,7 @@ impl From<Draft> for DraftResponse {
 impl From<Live> for LiveResponse {
     fn from(l: Live) -> Self {
         Self {
-            file_asset_id: l.file_asset_id,
+            file_asset_id: l.file_asset_id.map(Into::into),
             slug: l.slug,
             title: l.title,
             summary: l.summary,
@@ -472,7 +472,7 @@ impl From<Live> for LiveResponse {
             body_html: l.body_html,
             seo_title: l.seo_title,
             seo_description: l.seo_description,
-            published_by: l.published_by,
+            published_by: l.published_by.map(Into::into),
             published_by_name: l.published_by_name,
             urls: l
                 .urls
@@ -527,7 +527,7 @@ impl From<ItemSummary> for ItemSummaryResponse {
             kind: item.kind.into(),
             countries: item.countries.iter().map(ToString::to_string).collect(),
             tags: item.tags,
-            created_by: item.created_by,
+            created_by: item.created_by.map(Into::into),
             updated_at: item.updated_at,
             trashed: item.deleted_at.is_some(),
             translations: item
@@ -566,10 +566,10 @@ pub struct RevisionResponse {
 impl From<RevisionSummary> for RevisionResponse {
     fn from(r: RevisionSummary) -> Self {
         Self {
-            id: r.id,
+            id: r.id.into(),
             locale: r.locale,
             action: r.action.to_string(),
-            created_by: r.created_by,
+            created_by: r.created_by.map(Into::into),
             created_by_name: r.created_by_name,
             created_at: r.created_at,
         }
@@ -601,7 +601,7 @@ impl From<RevisionDetail> for RevisionDetailResponse {
         Self {
             revision: d.summary.into(),
             snapshot: d.snapshot,
-            compared_to: d.compared_to,
+            compared_to: d.compared_to.map(Into::into),
             changes: d
                 .changes
                 .into_iter()

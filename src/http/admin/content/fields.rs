@@ -136,7 +136,7 @@ impl From<ItemFields> for FieldsBody {
                 cover_asset_id,
             }) => Self {
                 date,
-                cover_asset_id,
+                cover_asset_id: cover_asset_id.map(Into::into),
                 ..Self::default()
             },
             ItemFields::Material(MaterialFields { material_kind }) => Self {
@@ -182,7 +182,7 @@ impl From<EventFields> for FieldsBody {
             registration_closes_at,
             cancelled,
             materials: materials.map(|ids| ids.into_iter().map(Into::into).collect()),
-            cover_asset_id,
+            cover_asset_id: cover_asset_id.map(Into::into),
             date: None,
             material_kind: None,
         }

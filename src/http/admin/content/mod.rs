@@ -156,7 +156,7 @@ impl ContentApi {
             status: status.0.map(Status::from),
             country: country.0,
             tag: tag.0,
-            author: author.0,
+            author: author.0.map(Into::into),
             q: q.0,
             in_scope: in_scope.0.unwrap_or(false),
         };
@@ -479,8 +479,8 @@ impl ContentApi {
             &auth.0,
             kind.0.into(),
             id.0.into(),
-            rev.0,
-            compare_to.0,
+            rev.0.into(),
+            compare_to.0.map(Into::into),
         )
         .await?;
         Ok(Json(detail.into()))
@@ -512,7 +512,7 @@ impl ContentApi {
             &auth.0,
             kind.0.into(),
             id.0.into(),
-            rev.0,
+            rev.0.into(),
             schedule,
         )
         .await?;

@@ -4,6 +4,7 @@
 //! of another kind.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use entity::ids::AssetId;
 use poem_openapi::Object;
 use uuid::Uuid;
 
@@ -129,7 +130,7 @@ pub(in crate::http::delivery) trait Facts: Sized {
     fn of(item: &DeliveredItem, files_base: &str) -> Self;
 }
 
-fn asset(item: &DeliveredItem, id: Option<Uuid>, files_base: &str) -> Option<AssetInfo> {
+fn asset(item: &DeliveredItem, id: Option<AssetId>, files_base: &str) -> Option<AssetInfo> {
     let id = id?;
     item.assets
         .iter()

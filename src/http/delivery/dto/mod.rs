@@ -112,7 +112,7 @@ impl AssetInfo {
     /// `files_base` (`server.public_url`, or empty for a path) goes before the path.
     fn of(asset: &Asset, files_base: &str) -> Self {
         Self {
-            id: asset.id,
+            id: asset.id.into(),
             url: format!("{files_base}{}", asset.url()),
             file_name: asset.file_name.clone(),
             content_type: asset.content_type.clone(),
