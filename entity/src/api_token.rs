@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::ids::{ActorId, ItemId};
+use crate::ids::{ActorId, ItemId, TokenId};
 
 use crate::values::{Role, TokenKind};
 
@@ -10,7 +10,7 @@ use crate::values::{Role, TokenKind};
 #[sea_orm(table_name = "api_tokens")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: TokenId,
     pub name: String,
     pub kind: TokenKind,
     #[sea_orm(unique)]

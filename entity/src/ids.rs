@@ -112,4 +112,41 @@ impl ActorId {
     pub fn as_user(self) -> UserId {
         UserId(self.0)
     }
+
+    /// The token this id names, if it is a token's (look it up: it may be a person's).
+    pub fn as_token(self) -> TokenId {
+        TokenId(self.0)
+    }
 }
+
+typed_id!(
+    /// An API token (`api_tokens.id`).
+    TokenId
+);
+
+impl From<TokenId> for ActorId {
+    /// A token acting: the id its actions are recorded under.
+    fn from(token: TokenId) -> Self {
+        Self(token.0)
+    }
+}
+
+typed_id!(
+    /// An outgoing webhook (`webhooks.id`).
+    WebhookId
+);
+
+typed_id!(
+    /// A sign-up for an event (`registrations.id`).
+    RegistrationId
+);
+
+typed_id!(
+    /// A scheduled publication or unpublication (`schedules.id`).
+    ScheduleId
+);
+
+typed_id!(
+    /// A request for review (`review_requests.id`).
+    ReviewId
+);

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::ids::{ActorId, ItemId};
+use crate::ids::{ActorId, ItemId, ReviewId};
 
 use crate::values::ReviewStatus;
 
@@ -10,7 +10,7 @@ use crate::values::ReviewStatus;
 #[sea_orm(table_name = "review_requests")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: ReviewId,
     pub document_id: ItemId,
     pub locale: String,
     pub status: ReviewStatus,

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::ids::{ActorId, ItemId};
+use crate::ids::{ActorId, ItemId, ScheduleId};
 
 use crate::values::{ScheduleAction, ScheduleOutcome};
 
@@ -10,7 +10,7 @@ use crate::values::{ScheduleAction, ScheduleOutcome};
 #[sea_orm(table_name = "schedules")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+    pub id: ScheduleId,
     pub document_id: ItemId,
     pub locale: String,
     pub action: ScheduleAction,

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::ids::WebhookId;
+
 use crate::values::DeliveryStatus;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +12,7 @@ pub struct Model {
     /// The delivery id receivers de-duplicate on; ordered by creation (UUID v7).
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub webhook_id: Uuid,
+    pub webhook_id: WebhookId,
     pub event_type: String,
     /// Deliveries with one key (an item, a site, a file) are sent in order.
     pub ordering_key: String,

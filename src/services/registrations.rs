@@ -2,7 +2,7 @@
 //! the event's country read them (or a CSV of them) and erase them on request (GDPR).
 
 use chrono::Utc;
-use entity::ids::ItemId;
+use entity::ids::{ItemId, RegistrationId};
 use entity::registration::{self, Column, Entity as Registrations};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -10,7 +10,6 @@ use sea_orm::{
     QuerySelect, Set, SqlErr,
 };
 use serde_json::json;
-use uuid::Uuid;
 
 use crate::domain::content::{ContentKind, EventFields, RegistrationMode};
 use crate::domain::{CountryCode, Email};
@@ -47,7 +46,7 @@ pub async fn register(
     slug: &str,
     new: NewRegistration,
     client_address: Option<&str>,
-) -> Result<Uuid, AppError> {
+) -> Result<RegistrationId, AppError> {
     // Every attempt counts, so that nobody fills an event (or probes) from one address.
     if let Some(address) = client_address {
         state.registration_limit.check(address, state.clock.now())?;
@@ -202,8 +201,8 @@ async fn insert(
     event: &delivery::DeliveredItem,
     person: Person,
     now: chrono::DateTime<Utc>,
-) -> Result<Uuid, AppError> {
-    let id = Uuid::now_v7();
+) -> Result<RegistrationId, AppError> {
+    let id = RegistrationId::new();
     let model = registration::ActiveModel {
         id: Set(id),
         event_id: Set(event.id),
@@ -337,7 +336,7 @@ pub async fn erase(
     state: &AppState,
     actor: &Actor,
     event: ItemId,
-    id: Uuid,
+    id: RegistrationId,
 ) -> Result<(), AppError> {
     let (country, countries) = event_country(state, event).await?;
     let action = Action::ReadRegistrations { country: &country };

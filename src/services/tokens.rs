@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use entity::api_token::{self, Column, Entity as Tokens};
-use entity::ids::{ActorId, UserId};
+use entity::ids::{ActorId, TokenId, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
@@ -51,7 +51,7 @@ pub async fn insert_preview_link(
     let secret = token::generate(secret_prefix(kind));
     let (countries, locales) = scopes::to_json(&Scope::default());
     let model = api_token::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(TokenId::new()),
         name: Set(format!(
             "Preview link: {} {} on {site}",
             preview_of.document_id, preview_of.locale
@@ -170,7 +170,7 @@ pub async fn create(
     let secret = token::generate(secret_prefix(kind));
     let (countries, locales) = scopes::to_json(&scope);
     let model = api_token::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(TokenId::new()),
         name: Set(name),
         kind: Set(kind),
         token_hash: Set(token::hash(&secret)),
@@ -241,8 +241,8 @@ pub async fn revoke_admin_tokens_of(
     txn: &impl sea_orm::ConnectionTrait,
     user: UserId,
     now: DateTime<Utc>,
-) -> Result<Vec<Uuid>, AppError> {
-    let ids: Vec<Uuid> = live_admin_tokens_of(txn, &[user], now)
+) -> Result<Vec<TokenId>, AppError> {
+    let ids: Vec<TokenId> = live_admin_tokens_of(txn, &[user], now)
         .await?
         .into_iter()
         .map(|(id, _)| id)
@@ -263,7 +263,7 @@ pub async fn live_admin_tokens_of(
     db: &impl sea_orm::ConnectionTrait,
     users: &[UserId],
     now: DateTime<Utc>,
-) -> Result<Vec<(Uuid, ActorId)>, AppError> {
+) -> Result<Vec<(TokenId, ActorId)>, AppError> {
     if users.is_empty() {
         return Ok(Vec::new());
     }
@@ -280,7 +280,7 @@ pub async fn live_admin_tokens_of(
 }
 
 /// Revokes a token; it is refused from the next request on.
-pub async fn revoke(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppError> {
+pub async fn revoke(state: &AppState, actor: &Actor, id: TokenId) -> Result<(), AppError> {
     audit::authorize(
         state,
         actor,

@@ -1,7 +1,7 @@
 //! User accounts: creation, administration and the first admin.
 
 use chrono::{DateTime, Utc};
-use entity::ids::{ActorId, UserId};
+use entity::ids::{ActorId, TokenId, UserId};
 use entity::session::{Column as SessionColumn, Entity as Sessions};
 use entity::user::{self, Column, Entity as Users};
 use rand::RngExt as _;
@@ -11,7 +11,6 @@ use sea_orm::{
     QuerySelect, Set, SqlErr,
 };
 use serde_json::json;
-use uuid::Uuid;
 
 use crate::domain::{CountryCode, Email, NewPassword, PasswordRules, Role, Scope};
 use crate::error::{AppError, FieldErrors, Refusal};
@@ -388,7 +387,7 @@ async fn end_access(
     current: &User,
     updated: &User,
     now: DateTime<Utc>,
-) -> Result<Vec<Uuid>, AppError> {
+) -> Result<Vec<TokenId>, AppError> {
     if changes.disabled == Some(true) || changes.password.is_some() {
         revoke_sessions(txn, current.id, now).await?;
     }

@@ -163,7 +163,7 @@ impl RegistrationsApi {
                     .await?
                     .into_iter()
                     .map(|r| RegistrationResponse {
-                        id: r.id,
+                        id: r.id.into(),
                         name: r.name,
                         email: r.email,
                         organisation: r.organisation,
@@ -190,7 +190,7 @@ impl RegistrationsApi {
         id: Path<Uuid>,
         rid: Path<Uuid>,
     ) -> Result<Erased, ApiError<Errors>> {
-        registrations::erase(&self.state, &auth.0, id.0.into(), rid.0).await?;
+        registrations::erase(&self.state, &auth.0, id.0.into(), rid.0.into()).await?;
         Ok(Erased::Done)
     }
 }

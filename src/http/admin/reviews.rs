@@ -73,7 +73,7 @@ struct ReviewResponse {
 impl From<Review> for ReviewResponse {
     fn from(review: Review) -> Self {
         Self {
-            id: review.id,
+            id: review.id.into(),
             kind: review.kind.into(),
             item_id: review.document_id.into(),
             locale: review.locale,
@@ -227,7 +227,8 @@ impl ReviewsApi {
         auth: AdminAuth,
         review: Path<Uuid>,
     ) -> Result<Json<ReviewResponse>, ApiError<DecideErrors>> {
-        let decided = content::decide(&self.state, &auth.0, review.0, Decision::Publish).await?;
+        let decided =
+            content::decide(&self.state, &auth.0, review.0.into(), Decision::Publish).await?;
         Ok(Json(decided.into()))
     }
 
@@ -246,7 +247,7 @@ impl ReviewsApi {
         let decision = Decision::SendBack {
             answer: body.0.answer,
         };
-        let decided = content::decide(&self.state, &auth.0, review.0, decision).await?;
+        let decided = content::decide(&self.state, &auth.0, review.0.into(), decision).await?;
         Ok(Json(decided.into()))
     }
 }

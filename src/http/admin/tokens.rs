@@ -99,7 +99,7 @@ impl From<ApiToken> for TokenResponse {
     fn from(token: ApiToken) -> Self {
         Self {
             scope: ScopeResponse::from(&token.scope),
-            id: token.id,
+            id: token.id.into(),
             name: token.name,
             kind: token.kind.into(),
             hint: token.hint,
@@ -233,7 +233,7 @@ impl TokensApi {
         auth: AdminAuth,
         id: Path<Uuid>,
     ) -> Result<Revoked, ApiError<WriteErrors>> {
-        tokens::revoke(&self.state, &auth.0, id.0).await?;
+        tokens::revoke(&self.state, &auth.0, id.0.into()).await?;
         Ok(Revoked::Done)
     }
 }

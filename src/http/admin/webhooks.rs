@@ -46,7 +46,7 @@ struct WebhookResponse {
 impl From<Webhook> for WebhookResponse {
     fn from(hook: Webhook) -> Self {
         Self {
-            id: hook.id,
+            id: hook.id.into(),
             name: hook.name,
             url: hook.url,
             events: hook.events.iter().map(|e| e.as_str().to_owned()).collect(),
@@ -308,7 +308,9 @@ impl WebhooksApi {
         id: Path<Uuid>,
     ) -> Result<Json<WebhookResponse>, ApiError<ReadErrors>> {
         Ok(Json(
-            webhooks::get(&self.state, &auth.0, id.0).await?.into(),
+            webhooks::get(&self.state, &auth.0, id.0.into())
+                .await?
+                .into(),
         ))
     }
 
@@ -333,7 +335,7 @@ impl WebhooksApi {
             paused: body.paused,
         };
         Ok(Json(
-            webhooks::update(&self.state, &auth.0, id.0, fields)
+            webhooks::update(&self.state, &auth.0, id.0.into(), fields)
                 .await?
                 .into(),
         ))
@@ -346,7 +348,7 @@ impl WebhooksApi {
         auth: AdminAuth,
         id: Path<Uuid>,
     ) -> Result<Deleted, ApiError<WriteErrors>> {
-        webhooks::delete(&self.state, &auth.0, id.0).await?;
+        webhooks::delete(&self.state, &auth.0, id.0.into()).await?;
         Ok(Deleted::Done)
     }
 
@@ -359,7 +361,9 @@ impl WebhooksApi {
         id: Path<Uuid>,
     ) -> Result<Json<DeliveryResponse>, ApiError<ReadErrors>> {
         Ok(Json(
-            webhooks::ping(&self.state, &auth.0, id.0).await?.into(),
+            webhooks::ping(&self.state, &auth.0, id.0.into())
+                .await?
+                .into(),
         ))
     }
 
@@ -380,7 +384,7 @@ impl WebhooksApi {
     ) -> Result<Json<DeliveryList>, ApiError<ReadErrors>> {
         let page = PageRequest::parse(page.0, per_page.0, &self.state.settings.api)?;
         let status = status.0.map(Stored::from);
-        let paged = webhooks::deliveries(&self.state, &auth.0, id.0, status, page).await?;
+        let paged = webhooks::deliveries(&self.state, &auth.0, id.0.into(), status, page).await?;
         Ok(Json(DeliveryList {
             page: PageInfo::of(&paged),
             items: paged
@@ -406,7 +410,7 @@ impl WebhooksApi {
         delivery_id: Path<Uuid>,
     ) -> Result<Json<DeliveryResponse>, ApiError<RedeliverErrors>> {
         Ok(Json(
-            webhooks::redeliver(&self.state, &auth.0, id.0, delivery_id.0)
+            webhooks::redeliver(&self.state, &auth.0, id.0.into(), delivery_id.0)
                 .await?
                 .into(),
         ))

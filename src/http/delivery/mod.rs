@@ -321,7 +321,9 @@ impl DeliveryApi {
             client.limit_key.as_deref(),
         )
         .await?;
-        Ok(Registered::Created(Json(RegistrationCreated { id })))
+        Ok(Registered::Created(Json(RegistrationCreated {
+            id: id.into(),
+        })))
     }
 }
 

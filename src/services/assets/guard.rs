@@ -77,7 +77,7 @@ async fn uploader_countries(
         let scope = scopes::from_json(user.scope_countries, user.scope_locales)?;
         return Ok(Some(scope.countries.into_iter().collect()));
     }
-    if let Some(token) = entity::api_token::Entity::find_by_id(id.0)
+    if let Some(token) = entity::api_token::Entity::find_by_id(id.as_token())
         .one(&state.db)
         .await?
     {

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::document;
-use entity::ids::ItemId;
+use entity::ids::{ItemId, ScheduleId};
 use entity::published_translation::{self, Entity as Published};
 use entity::schedule::{self, Column as ScheduleColumn, Entity as Schedules};
 use entity::slug_redirect::{self, Entity as Redirects};
@@ -16,7 +16,6 @@ use sea_orm::{
     QuerySelect, Set, SqlErr,
 };
 use serde_json::json;
-use uuid::Uuid;
 
 use super::history::{self, RevisionAction};
 use super::item_view;
@@ -199,7 +198,7 @@ fn new_schedule(
 ) -> schedule::ActiveModel {
     let publishes = what == ScheduleAction::Publish;
     schedule::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(ScheduleId::new()),
         document_id: Set(id),
         locale: Set(locale.to_string()),
         action: Set(what),
@@ -469,7 +468,7 @@ pub async fn run_due_schedules(state: &AppState) -> Result<usize, AppError> {
 async fn next_due(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
-    taken: &[Uuid],
+    taken: &[ScheduleId],
 ) -> Result<Option<schedule::Model>, AppError> {
     Ok(Schedules::find()
         .filter(ScheduleColumn::DoneAt.is_null())
@@ -594,7 +593,7 @@ async fn scheduler_may_publish(
 
 async fn finish(
     txn: &impl ConnectionTrait,
-    id: Uuid,
+    id: ScheduleId,
     now: DateTime<Utc>,
     outcome: ScheduleOutcome,
 ) -> Result<(), AppError> {

@@ -4,12 +4,11 @@
 //! audit log, and the item's requests are its review history.
 
 use chrono::{DateTime, Utc};
-use entity::ids::{ActorId, ItemId};
+use entity::ids::{ActorId, ItemId, ReviewId};
 use entity::review_request::{self, Column, Entity as Reviews};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
 use serde_json::json;
-use uuid::Uuid;
 
 use super::load;
 use super::view::etag_of_translation;
@@ -31,7 +30,7 @@ pub use entity::values::ReviewStatus;
 
 #[derive(Debug, Clone)]
 pub struct Review {
-    pub id: Uuid,
+    pub id: ReviewId,
     pub kind: ContentKind,
     pub document_id: ItemId,
     pub locale: String,
@@ -77,7 +76,7 @@ pub async fn request(
         return Err(already_requested(&locale));
     }
     let inserted = review_request::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(ReviewId::new()),
         document_id: Set(id),
         locale: Set(locale.to_string()),
         status: Set(ReviewStatus::Open),
@@ -194,7 +193,7 @@ pub enum Decision {
 pub async fn decide(
     state: &AppState,
     actor: &Actor,
-    review: Uuid,
+    review: ReviewId,
     decision: Decision,
 ) -> Result<Review, AppError> {
     let model = Reviews::find_by_id(review)

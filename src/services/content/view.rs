@@ -2,9 +2,8 @@
 //! the live version and their state.
 
 use chrono::{DateTime, Utc};
-use entity::ids::{ActorId, AssetId, ItemId, RevisionId};
+use entity::ids::{ActorId, AssetId, ItemId, RevisionId, ScheduleId};
 use entity::values::{RevisionAction, ScheduleAction};
-use uuid::Uuid;
 
 use crate::domain::content::{ContentKind, ItemFields};
 use crate::domain::{CountryCode, Locale};
@@ -101,7 +100,7 @@ pub struct Live {
 
 #[derive(Debug, Clone)]
 pub struct ScheduleView {
-    pub id: Uuid,
+    pub id: ScheduleId,
     pub action: ScheduleAction,
     pub run_at: DateTime<Utc>,
 }

@@ -48,7 +48,7 @@ impl Actor {
     pub fn id(&self) -> ActorId {
         match &self.credential {
             Credential::Session { user, .. } | Credential::Local(user) => user.id.into(),
-            Credential::Token(token) => ActorId(token.id),
+            Credential::Token(token) => token.id.into(),
         }
     }
 

@@ -62,7 +62,7 @@ impl From<&Actor> for Who {
             }
             Credential::Token(token) => Self {
                 kind: actor.kind(),
-                id: Some(ActorId(token.id)),
+                id: Some(token.id.into()),
                 label: token.name.clone(),
                 client_addr: actor.client.address.clone(),
                 standing: Some(Standing {

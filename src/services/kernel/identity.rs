@@ -3,10 +3,9 @@
 //! kernel only needs to know what they are, to tell who acts.
 
 use chrono::{DateTime, Utc};
-use entity::ids::ItemId;
 use entity::ids::{ActorId, UserId};
+use entity::ids::{ItemId, TokenId};
 use entity::{api_token, user};
-use uuid::Uuid;
 
 use crate::domain::{Role, Scope};
 use crate::error::AppError;
@@ -61,7 +60,7 @@ pub fn secret_prefix(kind: TokenKind) -> &'static str {
 
 #[derive(Debug, Clone)]
 pub struct ApiToken {
-    pub id: Uuid,
+    pub id: TokenId,
     pub name: String,
     pub kind: TokenKind,
     /// The first characters of the secret, to tell tokens apart.

@@ -9,7 +9,7 @@ mod sender;
 mod signing;
 
 use chrono::{DateTime, Utc};
-use entity::ids::ActorId;
+use entity::ids::{ActorId, WebhookId};
 use entity::values::DeliveryStatus;
 use entity::webhook::{self, Column, Entity as Webhooks};
 use entity::webhook_attempt::{self, Entity as Attempts};
@@ -38,7 +38,7 @@ use crate::state::AppState;
 /// A registered receiver (never its secret).
 #[derive(Debug, Clone)]
 pub struct Webhook {
-    pub id: Uuid,
+    pub id: WebhookId,
     pub name: String,
     pub url: String,
     /// Empty: every event.
@@ -117,7 +117,7 @@ pub async fn list(
     Ok(Paged::new(items, total, page).map(Webhook::from))
 }
 
-pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> Result<Webhook, AppError> {
+pub async fn get(state: &AppState, actor: &Actor, id: WebhookId) -> Result<Webhook, AppError> {
     may_manage(state, actor, Some(id)).await?;
     Ok(find(state, id).await?.into())
 }
@@ -143,7 +143,7 @@ pub async fn create(
     let now = state.clock.now();
     let secret = token::generate("whsec_");
     let model = webhook::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(WebhookId::new()),
         name: Set(valid.name.unwrap_or_default()),
         url: Set(valid.url.unwrap_or_default()),
         events: Set(valid.events.unwrap_or_else(|| json!([]))),
@@ -168,7 +168,7 @@ pub async fn create(
 pub async fn update(
     state: &AppState,
     actor: &Actor,
-    id: Uuid,
+    id: WebhookId,
     fields: WebhookFields,
 ) -> Result<Webhook, AppError> {
     may_manage(state, actor, Some(id)).await?;
@@ -211,7 +211,7 @@ pub async fn update(
 }
 
 /// Deletes a webhook with its deliveries and their attempts.
-pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), AppError> {
+pub async fn delete(state: &AppState, actor: &Actor, id: WebhookId) -> Result<(), AppError> {
     may_manage(state, actor, Some(id)).await?;
     let current = find(state, id).await?;
     let work = UnitOfWork::begin(state).await?;
@@ -226,7 +226,11 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), App
 }
 
 /// Sends a test event now (paused or not) and returns the delivery with its attempt.
-pub async fn ping(state: &AppState, actor: &Actor, id: Uuid) -> Result<DeliveryView, AppError> {
+pub async fn ping(
+    state: &AppState,
+    actor: &Actor,
+    id: WebhookId,
+) -> Result<DeliveryView, AppError> {
     may_manage(state, actor, Some(id)).await?;
     let hook = find(state, id).await?;
     let now = state.clock.now();
@@ -269,7 +273,7 @@ pub async fn ping(state: &AppState, actor: &Actor, id: Uuid) -> Result<DeliveryV
 pub async fn deliveries(
     state: &AppState,
     actor: &Actor,
-    id: Uuid,
+    id: WebhookId,
     status: Option<DeliveryStatus>,
     page: PageRequest,
 ) -> Result<Paged<DeliveryView>, AppError> {
@@ -309,7 +313,7 @@ pub async fn deliveries(
 pub async fn redeliver(
     state: &AppState,
     actor: &Actor,
-    id: Uuid,
+    id: WebhookId,
     delivery_id: Uuid,
 ) -> Result<DeliveryView, AppError> {
     may_manage(state, actor, Some(id)).await?;
@@ -369,12 +373,16 @@ async fn delivery_view(state: &AppState, id: Uuid) -> Result<DeliveryView, AppEr
 }
 
 /// Webhooks are for admins; a refusal is audited.
-async fn may_manage(state: &AppState, actor: &Actor, id: Option<Uuid>) -> Result<(), AppError> {
+async fn may_manage(
+    state: &AppState,
+    actor: &Actor,
+    id: Option<WebhookId>,
+) -> Result<(), AppError> {
     let resource = id.map(|id| id.to_string());
     audit::authorize(state, actor, Action::ManageWebhooks, "webhook", resource).await
 }
 
-async fn find(state: &AppState, id: Uuid) -> Result<webhook::Model, AppError> {
+async fn find(state: &AppState, id: WebhookId) -> Result<webhook::Model, AppError> {
     Webhooks::find_by_id(id)
         .one(&state.db)
         .await?

@@ -488,7 +488,7 @@ impl From<Live> for LiveResponse {
 impl From<ScheduleView> for ScheduleResponse {
     fn from(s: ScheduleView) -> Self {
         Self {
-            id: s.id,
+            id: s.id.into(),
             action: s.action.to_string(),
             at: s.run_at,
         }
