@@ -12,6 +12,7 @@ use crate::clock::Clock;
 use crate::delivery_cache::ResponseCache;
 use crate::error::AppError;
 use crate::http::connections::{self, ConnectionLimits, GuardedAcceptor};
+use crate::mailer::Mailer;
 use crate::metrics::Metrics;
 use crate::ratelimit::{RateLimit, ReadLimits};
 use crate::render::Renderer;
@@ -33,6 +34,8 @@ pub enum StartError {
     },
     #[error("bootstrap: {0}")]
     Bootstrap(String),
+    #[error("mail: {0}")]
+    Mail(String),
     #[error("server: {0}")]
     Serve(std::io::Error),
 }
@@ -170,6 +173,8 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     )
     .map_err(|err| StartError::Bootstrap(err.to_string()))?;
     let renderer = Renderer::for_current_runtime(settings.content.markdown_limits());
+    let mailer = Mailer::from_settings(&settings.mail).map_err(StartError::Mail)?;
+    tracing::info!("mail: {}", mailer.transport.describe(&settings.mail));
     Ok(AppState {
         db,
         store,
@@ -197,6 +202,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
             delivery.response_cache_scope == CacheScope::Shared,
         ),
         renderer,
+        mailer,
         instance_id: uuid::Uuid::new_v4().to_string().into(),
     })
 }

@@ -40,6 +40,9 @@ pub enum Command {
     User(UserCommand),
     /// Print the OpenAPI document (JSON) and exit.
     Openapi,
+    /// Check outgoing mail.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Load the WeBuySocialEU demo content (sites, pages, events, materials, news).
     SeedDemo,
 }
@@ -53,6 +56,19 @@ pub struct ServeArgs {
     /// credentials); uploads then fail until it is fixed.
     #[arg(long)]
     pub skip_storage_check: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Send one test message now, through the configured mail server (or into the mail
+    /// folder when none is configured), to check the settings.
+    Test(MailTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MailTestArgs {
+    /// Where to send it.
+    pub address: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,6 +114,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Migrate => migrate().await,
         Command::User(UserCommand::Create(args)) => create_user(args).await,
         Command::Openapi => print_openapi(&openapi().await?),
+        Command::Mail(MailCommand::Test(args)) => mail_test(args).await,
     }
 }
 
@@ -126,6 +143,13 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
         );
     }
     let url = format!("http://{}", app.local_addr());
+    let mail = &app.state().settings.mail;
+    if !mail.uses_smtp() {
+        say!(
+            "No mail server is configured (mail.host): mails are written as .eml files to {}.",
+            mail.folder.display()
+        );
+    }
     match app.bootstrap() {
         Bootstrap::Generated { email, password } => say!(
             "\nCreated the first admin account. This password is shown only once:\n\n    \
@@ -177,6 +201,20 @@ fn report_seed(report: demo::SeedReport) {
             report.published_translations
         );
     }
+}
+
+async fn mail_test(args: MailTestArgs) -> Result<(), CliError> {
+    let settings = Settings::load()?;
+    telemetry::init(&settings.log);
+    let mailer = crate::mailer::Mailer::from_settings(&settings.mail)
+        .map_err(|err| CliError::Input(format!("mail: {err}")))?;
+    let way = mailer.transport.describe(&settings.mail);
+    mailer
+        .send_test(&settings.mail, &settings.server.public_url, &args.address)
+        .await
+        .map_err(|failure| CliError::Service(format!("not sent: {}", failure.reason)))?;
+    say!("sent a test message to {} ({way})", args.address);
+    Ok(())
 }
 
 async fn migrate() -> Result<(), CliError> {

@@ -1,5 +1,5 @@
 //! Background work of each instance: scheduled publishing, the sweep of orphaned files,
-//! webhook delivery and, in the shared cache scope on PostgreSQL, listening for the
+//! webhook delivery, sending queued mail and, in the shared cache scope on PostgreSQL, listening for the
 //! other instances' changes. Several instances may run them at once (each is safe to run
 //! concurrently).
 
@@ -8,19 +8,21 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 
 use crate::services::delivery::published_state;
-use crate::services::{assets, content, webhooks};
+use crate::services::{assets, content, mail, webhooks};
 use crate::state::AppState;
 
 /// Polls for due schedules until the returned task is aborted; webhooks go out from a
 /// task of their own, so that a slow receiver never delays scheduled publishing.
 pub fn spawn(state: AppState) -> JoinHandle<()> {
     let hooks = spawn_webhooks(state.clone());
+    let mail = spawn_mail(state.clone());
     let listener = published_state::spawn_listener(state.clone());
     let interval = Duration::from_millis(state.settings.jobs.poll_interval_ms);
     let sweep_every = Duration::from_secs(state.settings.assets.sweep_interval_seconds);
     tokio::spawn(async move {
         // Dropping this task's future (on abort) stops the webhook task too.
         let _hooks = AbortOnDrop(hooks);
+        let _mail = AbortOnDrop(mail);
         let _listener = listener.map(AbortOnDrop);
         let mut last_sweep = tokio::time::Instant::now();
         loop {
@@ -70,6 +72,32 @@ fn spawn_webhooks(state: AppState) -> JoinHandle<()> {
                 && let Err(err) = webhooks::prune(&state).await
             {
                 tracing::warn!(error = %err, "pruning old webhook deliveries failed");
+            }
+        }
+    })
+}
+
+/// Sends due mails until aborted; counts the backlog for `/metrics` and forgets old
+/// mails now and then. A task of its own, so that a slow mail server delays nothing else.
+fn spawn_mail(state: AppState) -> JoinHandle<()> {
+    let interval = Duration::from_millis(state.settings.mail.poll_interval_ms);
+    tokio::spawn(async move {
+        let mut rounds: u64 = 0;
+        loop {
+            tokio::time::sleep(interval).await;
+            rounds = rounds.wrapping_add(1);
+            if let Err(err) = mail::run_once(&state).await {
+                tracing::warn!(error = %err, "sending mail failed; will retry");
+            }
+            match mail::backlog(&state).await {
+                Ok(waiting) => state.metrics.set_mail_backlog(waiting),
+                Err(err) => tracing::warn!(error = %err, "cannot count the mail backlog"),
+            }
+            // About once an hour at the default interval.
+            if rounds % 3600 == 1
+                && let Err(err) = mail::prune(&state).await
+            {
+                tracing::warn!(error = %err, "pruning old mails failed");
             }
         }
     })

@@ -14,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod jobs;
+pub mod mailer;
 pub mod metrics;
 pub mod policy;
 pub mod ratelimit;

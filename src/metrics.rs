@@ -44,6 +44,8 @@ pub struct Metrics {
     webhook_backlog: Gauge,
     webhook_outbox: Gauge,
     webhook_attempts: Family<AttemptLabels, Counter>,
+    mail_backlog: Gauge,
+    mail_attempts: Family<AttemptLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -111,8 +113,22 @@ impl Metrics {
             "Webhook delivery attempts made by this instance, by outcome",
             webhook_attempts.clone(),
         );
+        let mail_backlog = Gauge::default();
+        registry.register(
+            "mail_backlog",
+            "Mails waiting to be sent (as this instance last counted)",
+            mail_backlog.clone(),
+        );
+        let mail_attempts = Family::<AttemptLabels, Counter>::default();
+        registry.register(
+            "mail_attempts",
+            "Attempts to send a mail made by this instance, by outcome",
+            mail_attempts.clone(),
+        );
         Self {
             registry: Arc::new(registry),
+            mail_backlog,
+            mail_attempts,
             webhook_backlog,
             webhook_outbox,
             webhook_attempts,
@@ -180,6 +196,23 @@ impl Metrics {
             (false, false) => "retrying",
         };
         self.webhook_attempts
+            .get_or_create(&AttemptLabels { outcome })
+            .inc();
+    }
+
+    pub fn set_mail_backlog(&self, mails: u64) {
+        self.mail_backlog
+            .set(i64::try_from(mails).unwrap_or(i64::MAX));
+    }
+
+    /// Counts one attempt to send a mail: sent, or failed (for good or to be retried).
+    pub fn record_mail_attempt(&self, sent: bool, gave_up: bool) {
+        let outcome = match (sent, gave_up) {
+            (true, _) => "sent",
+            (false, true) => "failed",
+            (false, false) => "retrying",
+        };
+        self.mail_attempts
             .get_or_create(&AttemptLabels { outcome })
             .inc();
     }

@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::password::PasswordHasher;
 use crate::clock::Clock;
 use crate::delivery_cache::ResponseCache;
+use crate::mailer::Mailer;
 use crate::metrics::Metrics;
 use crate::ratelimit::{RateLimit, ReadLimits};
 use crate::render::Renderer;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub delivery_cache: ResponseCache,
     /// Renders Markdown bodies off the async workers, a bounded number at a time.
     pub renderer: Renderer,
+    /// Mail texts and the way out (SMTP, or `.eml` files).
+    pub mailer: Mailer,
     /// Identifies this process, e.g. in the readiness probe's object key.
     pub instance_id: Arc<str>,
 }

@@ -66,9 +66,10 @@ fn writes_go_through_a_unit_of_work() {
         "services/kernel/unit_of_work.rs",
         // Moves the shared cache version once a unit of work has committed.
         "services/kernel/cache_notices.rs",
-        // Turn outbox rows into webhook deliveries and send them.
+        // Turn outbox rows into webhook deliveries and send them; claim queued mails.
         "services/webhooks/fanout.rs",
         "services/webhooks/sender.rs",
+        "services/mail/sender.rs",
     ];
     let opening: Vec<String> = rust_files(&root)
         .into_iter()

@@ -7,6 +7,7 @@ pub mod audit_entry;
 pub mod document;
 pub mod ids;
 pub mod login_throttle;
+pub mod mail_outbox;
 pub mod outbox_event;
 pub mod published_translation;
 pub mod registration;

@@ -215,6 +215,21 @@ pub enum DeliveryStatus {
 }
 named!(DeliveryStatus { Pending => "pending", Delivered => "delivered", Failed => "failed" });
 
+/// Where a queued mail stands (`mail_outbox.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum MailStatus {
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// Accepted by the mail server (or written as a file).
+    #[sea_orm(string_value = "sent")]
+    Sent,
+    /// Refused for good (a recipient the server rejects), or out of attempts.
+    #[sea_orm(string_value = "failed")]
+    Failed,
+}
+named!(MailStatus { Pending => "pending", Sent => "sent", Failed => "failed" });
+
 /// How an audited attempt ended (`audit_log.outcome`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
@@ -255,6 +270,7 @@ mod tests {
         round_trips(&ScheduleAction::ALL);
         round_trips(&ReviewStatus::ALL);
         round_trips(&DeliveryStatus::ALL);
+        round_trips(&MailStatus::ALL);
         round_trips(&AuditOutcome::ALL);
         assert!("root".parse::<Role>().is_err());
     }

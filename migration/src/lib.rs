@@ -28,6 +28,7 @@ mod m20261130_000017_audit_actors;
 mod m20261130_000018_webhooks;
 mod m20261130_000019_newest_index;
 mod m20261203_000020_admin_scope_and_departed_tokens;
+mod m20261203_000021_mail_outbox;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000018_webhooks::Migration),
             Box::new(m20261130_000019_newest_index::Migration),
             Box::new(m20261203_000020_admin_scope_and_departed_tokens::Migration),
+            Box::new(m20261203_000021_mail_outbox::Migration),
         ]
     }
 }

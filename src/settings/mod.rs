@@ -35,6 +35,7 @@ pub struct Settings {
     pub assets: AssetSettings,
     pub jobs: JobSettings,
     pub webhooks: WebhookSettings,
+    pub mail: MailSettings,
     pub auth: AuthSettings,
     pub bootstrap: BootstrapSettings,
     pub log: LogSettings,
@@ -174,6 +175,46 @@ pub struct WebhookSettings {
     pub max_response_bytes: usize,
     pub keep_days: u32,
     pub allow_private_addresses: bool,
+}
+
+/// Outgoing mail: an SMTP server, or (with no `host`) `.eml` files in a folder.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: MailTls,
+    pub user: String,
+    pub password: Secret,
+    pub from: String,
+    pub reply_to: String,
+    pub folder: std::path::PathBuf,
+    pub templates_dir: String,
+    pub timeout_seconds: u64,
+    pub poll_interval_ms: u64,
+    pub max_attempts: u32,
+    pub retry_base_seconds: u64,
+    pub retry_max_seconds: u64,
+    pub keep_days: u32,
+}
+
+impl MailSettings {
+    /// Whether mail goes to an SMTP server (else it is written to `folder`).
+    pub fn uses_smtp(&self) -> bool {
+        !self.host.is_empty()
+    }
+}
+
+/// How the connection to the mail server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTls {
+    /// Plain text: only for a relay on the same machine or network.
+    None,
+    /// Plain, then upgraded with STARTTLS (required: a server that does not offer it is refused).
+    Starttls,
+    /// TLS from the first byte (usually port 465).
+    Tls,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -392,6 +433,8 @@ impl Settings {
         self.check_durations()?;
         self.jobs.validate()?;
         self.webhooks.validate()?;
+        self.mail.validate()?;
+        self.check_mail_links()?;
         self.auth.validate()?;
         self.bootstrap.validate()
     }

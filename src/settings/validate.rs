@@ -4,8 +4,8 @@
 
 use super::{
     ApiSettings, AssetSettings, AuthSettings, BootstrapSettings, ContentSettings, DatabaseSettings,
-    DeliverySettings, JobSettings, LogSettings, ServerSettings, Settings, SettingsError,
-    StorageSettings, WebhookSettings,
+    DeliverySettings, JobSettings, LogSettings, MailSettings, ServerSettings, Settings,
+    SettingsError, StorageSettings, WebhookSettings,
 };
 
 /// The error for `key`.
@@ -249,6 +249,60 @@ impl WebhookSettings {
             return invalid(
                 "webhooks.retry_max_seconds",
                 "must be at least webhooks.retry_base_seconds",
+            );
+        }
+        Ok(())
+    }
+}
+
+impl MailSettings {
+    pub(super) fn validate(&self) -> Result<(), SettingsError> {
+        for (key, value) in [
+            ("mail.poll_interval_ms", self.poll_interval_ms),
+            ("mail.timeout_seconds", self.timeout_seconds),
+            ("mail.retry_base_seconds", self.retry_base_seconds),
+            ("mail.max_attempts", u64::from(self.max_attempts)),
+        ] {
+            positive(key, value)?;
+        }
+        if self.retry_max_seconds < self.retry_base_seconds {
+            return invalid(
+                "mail.retry_max_seconds",
+                "must be at least mail.retry_base_seconds",
+            );
+        }
+        if self.uses_smtp() && self.from.is_empty() {
+            return invalid(
+                "mail.from",
+                "must be set when mail.host is, e.g. \"WeBuySocialEU <events@webuysocial.eu>\"",
+            );
+        }
+        for (key, value) in [("mail.from", &self.from), ("mail.reply_to", &self.reply_to)] {
+            if !value.is_empty() && value.parse::<lettre::message::Mailbox>().is_err() {
+                return invalid(
+                    key,
+                    format!("{value:?} is not an address like \"Name <events@example.org>\""),
+                );
+            }
+        }
+        if self.uses_smtp() && self.user.is_empty() != self.password.is_empty() {
+            return invalid(
+                "mail.password",
+                "set both mail.user and mail.password, or neither",
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Settings {
+    /// Mailed links are built from `server.public_url`, never from a request's `Host`:
+    /// with a mail server, it must be set.
+    pub(super) fn check_mail_links(&self) -> Result<(), SettingsError> {
+        if self.mail.uses_smtp() && self.server.public_url.is_empty() {
+            return invalid(
+                "server.public_url",
+                "must be set when mail.host is: the links in mails are built from it",
             );
         }
         Ok(())

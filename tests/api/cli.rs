@@ -361,3 +361,75 @@ fn seed_demo_loads_once_and_prints_the_generated_admin_password() {
     assert!(stderr.contains("already present"), "{stderr}");
     assert!(!stderr.contains("password:"), "{stderr}");
 }
+
+#[test]
+fn a_mail_server_without_a_public_url_stops_the_start_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = buysocial(dir.path())
+        .arg("migrate")
+        .env("BUYSOCIAL__MAIL__HOST", "smtp.example.org")
+        .env("BUYSOCIAL__MAIL__FROM", "events@example.org")
+        .output()
+        .unwrap();
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("server.public_url"), "{stderr}");
+}
+
+#[test]
+fn mail_test_without_a_mail_server_writes_the_message_to_the_mail_folder() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = buysocial(dir.path())
+        .args(["mail", "test", "operator@example.org"])
+        .output()
+        .unwrap();
+
+    assert!(output.status.success(), "{output:?}");
+    let written = std::fs::read_to_string(dir.path().join("data/mail/test.eml")).unwrap();
+    assert!(written.contains("To: operator@example.org"), "{written}");
+    assert!(written.contains("Subject: buysocial: test message"), "{written}");
+}
+
+// The server answers on the runtime's workers while this thread waits for the binary.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_test_reaches_the_configured_server() {
+    let smtp = crate::helpers::smtp::SmtpServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = buysocial(dir.path())
+        .args(["mail", "test", "operator@example.org"])
+        .env("BUYSOCIAL__MAIL__HOST", "127.0.0.1")
+        .env("BUYSOCIAL__MAIL__PORT", smtp.port().to_string())
+        .env("BUYSOCIAL__MAIL__TLS", "none")
+        .env("BUYSOCIAL__MAIL__FROM", "WeBuySocialEU <events@example.org>")
+        .env("BUYSOCIAL__SERVER__PUBLIC_URL", "https://cms.example.org")
+        .output()
+        .unwrap();
+
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(smtp.received_by("operator@example.org").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_test_says_why_the_server_refused() {
+    let smtp = crate::helpers::smtp::SmtpServer::start().await;
+    smtp.refuse("nobody@example.org");
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = buysocial(dir.path())
+        .args(["mail", "test", "nobody@example.org"])
+        .env("BUYSOCIAL__MAIL__HOST", "127.0.0.1")
+        .env("BUYSOCIAL__MAIL__PORT", smtp.port().to_string())
+        .env("BUYSOCIAL__MAIL__TLS", "none")
+        .env("BUYSOCIAL__MAIL__FROM", "events@example.org")
+        .env("BUYSOCIAL__SERVER__PUBLIC_URL", "https://cms.example.org")
+        .output()
+        .unwrap();
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("550"), "{stderr}");
+}

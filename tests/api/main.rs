@@ -29,6 +29,7 @@ mod event_desk;
 mod first_day;
 mod headers;
 mod limits;
+mod mail;
 mod markdown_limits;
 mod migrations;
 mod office_files;

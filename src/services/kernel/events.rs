@@ -11,6 +11,8 @@ use crate::delivery_cache::{Change, ItemChange};
 use crate::domain::Locale;
 use crate::domain::content::ContentKind;
 
+use super::mail::OutgoingMail;
+
 /// A change a webhook can ask to hear about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum EventType {
@@ -123,6 +125,8 @@ pub enum DomainEvent {
     EventFull(EventSignUps),
     /// A sign-up was erased: the event's count (and so perhaps its status) changed.
     RegistrationErased(ItemOfCountries),
+    /// A mail to send because of the change (queued in its transaction).
+    MailQueued(Box<OutgoingMail>),
 }
 
 /// A translation as it is live now; `previous_slug` when its address changed.
@@ -241,7 +245,9 @@ impl DomainEvent {
             Self::SiteChanged(_) => EventType::SiteChanged,
             Self::RegistrationCreated(_) => EventType::RegistrationCreated,
             Self::EventFull(_) => EventType::EventFull,
-            Self::AssetDetailsChanged { .. } | Self::RegistrationErased(_) => return None,
+            Self::AssetDetailsChanged { .. }
+            | Self::RegistrationErased(_)
+            | Self::MailQueued(_) => return None,
         })
     }
 
@@ -262,12 +268,15 @@ impl DomainEvent {
             }
             Self::SiteChanged(e) => serde_json::to_value(e),
             Self::RegistrationCreated(e) | Self::EventFull(e) => serde_json::to_value(e),
+            // Never a webhook's: who is mailed stays here.
+            Self::MailQueued(_) => Ok(serde_json::Value::Null),
         }
     }
 
     /// What readers may now see differently, for the delivery caches. Sites and files
     /// may show anywhere: they change everything.
-    pub fn change(&self) -> Change {
+    /// What the delivery caches drop; `None` when readers see nothing new.
+    pub fn change(&self) -> Option<Change> {
         let item = |kind, id, locales: Option<&Locale>, slugs: Vec<&str>, countries: &[String]| {
             Change::Item(ItemChange {
                 kind,
@@ -277,7 +286,7 @@ impl DomainEvent {
                 countries: countries.to_vec(),
             })
         };
-        match self {
+        Some(match self {
             Self::TranslationPublished(e) | Self::TranslationChanged(e) => {
                 let mut slugs = vec![e.slug.as_str()];
                 slugs.extend(e.previous_slug.as_deref());
@@ -305,7 +314,8 @@ impl DomainEvent {
             | Self::AssetDeleted(_)
             | Self::AssetDetailsChanged { .. }
             | Self::SiteChanged(_) => Change::Everything,
-        }
+            Self::MailQueued(_) => return None,
+        })
     }
 }
 
@@ -363,7 +373,7 @@ mod tests {
             slugs: vec!["naujiena".into(), "sena".into()],
             countries: vec!["LT".into()],
         });
-        assert_eq!(published.change(), expected);
+        assert_eq!(published.change(), Some(expected));
         let trashed = DomainEvent::ItemTrashed(ItemTrashed {
             item_id: id.into(),
             kind: ContentKind::Event,
@@ -373,7 +383,7 @@ mod tests {
             }],
             countries: vec![],
         });
-        let Change::Item(change) = trashed.change() else {
+        let Some(Change::Item(change)) = trashed.change() else {
             panic!("an item change");
         };
         assert_eq!(change.locales, None, "every locale");
@@ -387,7 +397,7 @@ mod tests {
             site.payload().unwrap(),
             json!({ "site": "be", "change": "deleted" })
         );
-        assert_eq!(site.change(), Change::Everything);
+        assert_eq!(site.change(), Some(Change::Everything));
         assert_eq!(
             DomainEvent::AssetDetailsChanged {
                 asset_id: AssetId(id)

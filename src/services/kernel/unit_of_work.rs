@@ -1,6 +1,7 @@
 //! One write, one unit of work: a write transaction, the events the change caused, and
 //! their effects. Inside the transaction each event leaves its outbox row (webhooks
-//! hear of the change if, and only if, it commits); once it has committed, the
+//! hear of the change if, and only if, it commits) and each mail its row in the mail
+//! outbox (sent if, and only if, the change commits); once it has committed, the
 //! delivery caches drop what the events changed, here and on the other instances.
 //!
 //! A write whose commit is cut short (the request dropped, the connection lost while
@@ -18,6 +19,7 @@ use super::actor::Actor;
 use super::audit;
 use super::cache_notices;
 use super::events::DomainEvent;
+use super::mail;
 use crate::delivery_cache::Change;
 use crate::error::AppError;
 use crate::policy::Action;
@@ -89,10 +91,16 @@ impl<'s> UnitOfWork<'s> {
                 .exec_without_returning(&self.txn)
                 .await?;
         }
-        self.changes
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(event.change());
+        if let DomainEvent::MailQueued(mail) = &event {
+            let domain = mail::message_domain(&self.state.settings.server.public_url);
+            mail::queue(&self.txn, mail, &domain, now).await?;
+        }
+        if let Some(change) = event.change() {
+            self.changes
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(change);
+        }
         Ok(())
     }
 

@@ -16,7 +16,6 @@ use entity::values::DeliveryStatus;
 use entity::webhook::{self, Entity as Webhooks};
 use entity::webhook_attempt::{self, Entity as Attempts};
 use entity::webhook_delivery::{self, Column, Entity as Deliveries};
-use rand::RngExt as _;
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter,
@@ -310,20 +309,13 @@ async fn record(
     Ok(())
 }
 
-/// `retry_base_seconds × 2^(attempts-1)`, capped, give or take a quarter at random so
-/// that a receiver coming back is not hit by every retry at once.
+/// The wait before the next attempt (see [`crate::services::retry::backoff`]).
 pub fn backoff(settings: &WebhookSettings, attempts: i32) -> TimeDelta {
-    let exponent = u32::try_from(attempts.saturating_sub(1))
-        .unwrap_or(0)
-        .min(30);
-    let base = settings
-        .retry_base_seconds
-        .saturating_mul(1u64 << exponent)
-        .min(settings.retry_max_seconds);
-    let jitter: f64 = rand::rng().random_range(0.75..1.25);
-    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
-    let millis = (base as f64 * 1000.0 * jitter) as i64;
-    TimeDelta::milliseconds(millis.max(1000))
+    crate::services::retry::backoff(
+        settings.retry_base_seconds,
+        settings.retry_max_seconds,
+        attempts,
+    )
 }
 
 /// What waits (for `/metrics`): deliveries to send, and outbox events not yet turned
@@ -362,34 +354,4 @@ pub async fn prune(state: &AppState) -> Result<u64, AppError> {
         .exec(&state.db)
         .await?;
     Ok(gone.rows_affected)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::backoff;
-    use crate::settings::WebhookSettings;
-
-    #[test]
-    fn retries_back_off_exponentially_with_jitter_up_to_a_cap() {
-        let settings = WebhookSettings {
-            poll_interval_ms: 500,
-            timeout_ms: 1000,
-            max_attempts: 8,
-            retry_base_seconds: 10,
-            retry_max_seconds: 3600,
-            concurrency: 8,
-            max_response_bytes: 4096,
-            keep_days: 30,
-            allow_private_addresses: false,
-        };
-        for (attempts, nominal) in [(1, 10.0), (2, 20.0), (3, 40.0), (12, 3600.0)] {
-            for _ in 0..50 {
-                let seconds = backoff(&settings, attempts).num_milliseconds() as f64 / 1000.0;
-                assert!(
-                    seconds >= nominal * 0.75 && seconds <= nominal * 1.25,
-                    "{attempts}: {seconds}"
-                );
-            }
-        }
-    }
 }

@@ -2,6 +2,7 @@
 
 mod databases;
 pub mod receiver;
+pub mod smtp;
 mod test_app;
 
 pub use databases::{Backend, connect_single};

@@ -44,6 +44,19 @@ impl TestAppBuilder {
         self
     }
 
+    /// Sends mail to the test SMTP server on `port` (plain text on loopback), with the
+    /// public URL mailed links are built from.
+    pub fn with_smtp(self, port: u16) -> Self {
+        self.with(move |settings| {
+            settings.mail.host = "127.0.0.1".into();
+            settings.mail.port = port;
+            settings.mail.tls = buysocial::settings::MailTls::None;
+            settings.mail.from = "WeBuySocialEU <events@webuysocial.test>".into();
+            settings.mail.timeout_seconds = 5;
+            settings.server.public_url = "https://cms.webuysocial.test".into();
+        })
+    }
+
     /// Leaves the bootstrap settings empty, so the app generates an admin password.
     pub fn without_configured_admin(mut self) -> Self {
         self.bootstrap_admin = false;
@@ -86,6 +99,10 @@ impl TestAppBuilder {
         settings.webhooks.poll_interval_ms = 3_600_000;
         settings.webhooks.allow_private_addresses = true;
         settings.webhooks.timeout_ms = 2_000;
+        // Mail too is sent when a test says so (`mail::run_once`), into this app's own
+        // folder unless a test points it at an SMTP server.
+        settings.mail.poll_interval_ms = 3_600_000;
+        settings.mail.folder = dir.path().join("mail");
         for change in self.customise {
             change(&mut settings);
         }
