@@ -174,6 +174,10 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     .map_err(|err| StartError::Bootstrap(err.to_string()))?;
     let renderer = Renderer::for_current_runtime(settings.content.markdown_limits());
     let mailer = Mailer::from_settings(&settings.mail).map_err(StartError::Mail)?;
+    let registration_email_limit = RateLimit::new(
+        settings.registrations.per_email_per_hour,
+        Duration::from_secs(3600),
+    );
     tracing::info!("mail: {}", mailer.transport.describe(&settings.mail));
     Ok(AppState {
         db,
@@ -188,6 +192,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
             delivery.registrations_per_address_per_hour,
             Duration::from_secs(3600),
         ),
+        registration_email_limit,
         read_limits: ReadLimits::per_minute(
             delivery.reads_per_address_per_minute,
             delivery.reads_per_token_per_minute,

@@ -82,8 +82,8 @@ pub enum Refusal {
     EventPast,
     /// The event takes no registrations here now: closed, elsewhere, or outside its window.
     RegistrationClosed,
-    /// This email is registered for the event already.
-    AlreadyRegistered,
+    /// A mailed link that has expired, or whose sign-up was cancelled or replaced (410).
+    LinkExpired,
     /// Another item of the kind is live in the locale with the slug.
     SlugTaken,
     /// Content uses the asset.
@@ -105,7 +105,7 @@ impl Refusal {
             Refusal::EventCancelled => "event-cancelled",
             Refusal::EventPast => "event-past",
             Refusal::RegistrationClosed => "registration-closed",
-            Refusal::AlreadyRegistered => "already-registered",
+            Refusal::LinkExpired => "link-expired",
             Refusal::SlugTaken => "slug-taken",
             Refusal::AssetInUse => "asset-in-use",
             Refusal::AlreadyExists => "already-exists",
@@ -116,7 +116,7 @@ impl Refusal {
 
     /// Over for good (410) rather than in conflict with the current state (409).
     pub fn is_gone(self) -> bool {
-        self == Refusal::EventPast
+        matches!(self, Refusal::EventPast | Refusal::LinkExpired)
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 
 use crate::services::delivery::published_state;
-use crate::services::{assets, content, mail, webhooks};
+use crate::services::{assets, content, mail, registrations, webhooks};
 use crate::state::AppState;
 
 /// Polls for due schedules until the returned task is aborted; webhooks go out from a
@@ -30,6 +30,13 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
                 last_sweep = tokio::time::Instant::now();
                 if let Err(err) = assets::sweep_orphans(&state).await {
                     tracing::warn!(error = %err, "the orphan sweep failed; will retry");
+                }
+                match registrations::purge_unconfirmed(&state).await {
+                    Ok(0) => {}
+                    Ok(gone) => tracing::info!(gone, "unconfirmed sign-ups deleted"),
+                    Err(err) => {
+                        tracing::warn!(error = %err, "deleting unconfirmed sign-ups failed")
+                    }
                 }
             }
             tokio::time::sleep(interval).await;

@@ -28,6 +28,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Registrations per client address.
     pub registration_limit: RateLimit,
+    /// Sign-ups per e-mail address, whoever sends them.
+    pub registration_email_limit: RateLimit,
     /// Delivery reads per client address and per token.
     pub read_limits: ReadLimits,
     /// Searches that miss the response cache, per client address and per token.

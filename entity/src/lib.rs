@@ -11,6 +11,7 @@ pub mod mail_outbox;
 pub mod outbox_event;
 pub mod published_translation;
 pub mod registration;
+pub mod registration_token;
 pub mod review_request;
 pub mod revision;
 pub mod schedule;

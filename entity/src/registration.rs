@@ -3,6 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 use crate::ids::{ItemId, RegistrationId};
+use crate::values::RegistrationStatus;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "registrations")]
@@ -16,9 +17,15 @@ pub struct Model {
     /// `public_buyer`, `social_economy_entity` or `other`.
     pub organisation_type: String,
     pub country: String,
+    /// The language of the page the person signed up on: their mails are in it.
     pub locale: Option<String>,
     pub consented_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
+    pub status: RegistrationStatus,
+    pub confirmed_at: Option<DateTimeUtc>,
+    /// While pending: until when it keeps its place.
+    pub hold_until: Option<DateTimeUtc>,
+    pub cancelled_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

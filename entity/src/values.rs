@@ -230,6 +230,32 @@ pub enum MailStatus {
 }
 named!(MailStatus { Pending => "pending", Sent => "sent", Failed => "failed" });
 
+/// Where a sign-up stands (`registrations.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum RegistrationStatus {
+    /// Waiting for the person to confirm their address; holds a place until
+    /// `hold_until`.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    #[sea_orm(string_value = "confirmed")]
+    Confirmed,
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+}
+named!(RegistrationStatus { Pending => "pending", Confirmed => "confirmed", Cancelled => "cancelled" });
+
+/// What a mailed link's token is for (`registration_tokens.purpose`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum TokenPurpose {
+    #[sea_orm(string_value = "confirm")]
+    Confirm,
+    #[sea_orm(string_value = "cancel")]
+    Cancel,
+}
+named!(TokenPurpose { Confirm => "confirm", Cancel => "cancel" });
+
 /// How an audited attempt ended (`audit_log.outcome`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
@@ -271,6 +297,8 @@ mod tests {
         round_trips(&ReviewStatus::ALL);
         round_trips(&DeliveryStatus::ALL);
         round_trips(&MailStatus::ALL);
+        round_trips(&RegistrationStatus::ALL);
+        round_trips(&TokenPurpose::ALL);
         round_trips(&AuditOutcome::ALL);
         assert!("root".parse::<Role>().is_err());
     }

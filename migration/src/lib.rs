@@ -29,6 +29,7 @@ mod m20261130_000018_webhooks;
 mod m20261130_000019_newest_index;
 mod m20261203_000020_admin_scope_and_departed_tokens;
 mod m20261203_000021_mail_outbox;
+mod m20261203_000022_sign_up_confirmation;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000019_newest_index::Migration),
             Box::new(m20261203_000020_admin_scope_and_departed_tokens::Migration),
             Box::new(m20261203_000021_mail_outbox::Migration),
+            Box::new(m20261203_000022_sign_up_confirmation::Migration),
         ]
     }
 }

@@ -15,6 +15,8 @@ mod names;
 pub mod problem;
 mod security;
 mod service;
+mod sign_up_links;
+mod sign_up_pages;
 mod spec;
 
 use poem::endpoint::BoxEndpoint;
@@ -80,6 +82,7 @@ type Apis = (
     (
         admin::registrations::RegistrationsApi,
         admin::event_desk::EventDeskApi,
+        sign_up_links::SignUpLinksApi,
     ),
 );
 
@@ -159,6 +162,9 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
             admin::event_desk::EventDeskApi {
                 state: state.clone(),
             },
+            sign_up_links::SignUpLinksApi {
+                state: state.clone(),
+            },
         ),
     );
     OpenApiService::new(apis, "buysocial", env!("CARGO_PKG_VERSION")).description(
@@ -194,7 +200,8 @@ pub fn endpoint(state: AppState) -> BoxEndpoint<'static> {
     let app = Route::new()
         .nest("/", api)
         .at("/api/openapi.json", spec)
-        .at("/api/docs", docs);
+        .at("/api/docs", docs)
+        .nest("/registrations", sign_up_pages::routes());
     // Switched off, /admin is simply not a route (404 like any unknown path).
     let app = if state.settings.admin_app.enabled {
         app.nest_no_strip(admin_app::PREFIX, admin_app::endpoint())

@@ -22,8 +22,8 @@ pub struct Problem {
     /// JSON, a malformed path), `unauthorized` (401), `forbidden` (403: a missing permission
     /// or scope, a site-bound token), `not-found` (404), `method-not-allowed` (405),
     /// `conflict` (409, other), `event-full`, `event-cancelled`, `registration-closed`,
-    /// `already-registered`, `slug-taken`, `asset-in-use`, `already-exists`, `last-admin`
-    /// (409), `event-past` (410), `stale-version` (412),
+    /// `slug-taken`, `asset-in-use`, `already-exists`, `last-admin` (409), `event-past`,
+    /// `link-expired` (410: a mailed link past its time), `stale-version` (412),
     /// `too-large` (413), `unsupported-type` (415), `range-not-satisfiable` (416),
     /// `if-match-required` (428), `throttled` (429), `internal` (500), `unavailable` (503).
     #[oai(rename = "type")]

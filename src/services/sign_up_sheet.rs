@@ -64,6 +64,7 @@ pub async fn sign_up_sheet(
         "Country",
         "Language",
         signed_up.as_str(),
+        "Status",
     ];
     // The byte-order mark tells Excel the file is UTF-8.
     let mut body = String::from('\u{feff}');
@@ -77,6 +78,7 @@ pub async fn sign_up_sheet(
             r.country.as_str(),
             r.locale.as_deref().unwrap_or_default(),
             &local(r.created_at),
+            status_words(r.status),
         ];
         push_row(&mut body, &row, separator);
     }
@@ -105,6 +107,16 @@ async fn event_facts(state: &AppState, event: ItemId) -> Result<(EventFields, St
         .await?
         .map_or_else(|| event.to_string(), |t| t.slug);
     Ok((fields, slug))
+}
+
+/// A sign-up's status as organisers read it.
+fn status_words(status: entity::values::RegistrationStatus) -> &'static str {
+    use entity::values::RegistrationStatus;
+    match status {
+        RegistrationStatus::Pending => "not confirmed yet",
+        RegistrationStatus::Confirmed => "confirmed",
+        RegistrationStatus::Cancelled => "cancelled",
+    }
 }
 
 fn organisation_type_words(stored: &str) -> &'static str {

@@ -36,6 +36,7 @@ pub struct Settings {
     pub jobs: JobSettings,
     pub webhooks: WebhookSettings,
     pub mail: MailSettings,
+    pub registrations: RegistrationSettings,
     pub auth: AuthSettings,
     pub bootstrap: BootstrapSettings,
     pub log: LogSettings,
@@ -203,6 +204,15 @@ impl MailSettings {
     pub fn uses_smtp(&self) -> bool {
         !self.host.is_empty()
     }
+}
+
+/// Sign-ups through buysocial's form: confirmation by mail and its limits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationSettings {
+    pub hold_minutes: u32,
+    pub confirm_hours: u32,
+    pub per_email_per_hour: u32,
 }
 
 /// How the connection to the mail server is secured.
@@ -434,6 +444,7 @@ impl Settings {
         self.jobs.validate()?;
         self.webhooks.validate()?;
         self.mail.validate()?;
+        self.registrations.validate()?;
         self.check_mail_links()?;
         self.auth.validate()?;
         self.bootstrap.validate()

@@ -4,8 +4,8 @@
 
 use super::{
     ApiSettings, AssetSettings, AuthSettings, BootstrapSettings, ContentSettings, DatabaseSettings,
-    DeliverySettings, JobSettings, LogSettings, MailSettings, ServerSettings, Settings,
-    SettingsError, StorageSettings, WebhookSettings,
+    DeliverySettings, JobSettings, LogSettings, MailSettings, RegistrationSettings, ServerSettings,
+    Settings, SettingsError, StorageSettings, WebhookSettings,
 };
 
 /// The error for `key`.
@@ -289,6 +289,19 @@ impl MailSettings {
             return invalid(
                 "mail.password",
                 "set both mail.user and mail.password, or neither",
+            );
+        }
+        Ok(())
+    }
+}
+
+impl RegistrationSettings {
+    pub(super) fn validate(&self) -> Result<(), SettingsError> {
+        positive("registrations.hold_minutes", u64::from(self.hold_minutes))?;
+        if u64::from(self.confirm_hours) * 60 < u64::from(self.hold_minutes) {
+            return invalid(
+                "registrations.confirm_hours",
+                "must be at least registrations.hold_minutes",
             );
         }
         Ok(())

@@ -390,7 +390,10 @@ fn mail_test_without_a_mail_server_writes_the_message_to_the_mail_folder() {
     assert!(output.status.success(), "{output:?}");
     let written = std::fs::read_to_string(dir.path().join("data/mail/test.eml")).unwrap();
     assert!(written.contains("To: operator@example.org"), "{written}");
-    assert!(written.contains("Subject: buysocial: test message"), "{written}");
+    assert!(
+        written.contains("Subject: buysocial: test message"),
+        "{written}"
+    );
 }
 
 // The server answers on the runtime's workers while this thread waits for the binary.
@@ -404,7 +407,10 @@ async fn mail_test_reaches_the_configured_server() {
         .env("BUYSOCIAL__MAIL__HOST", "127.0.0.1")
         .env("BUYSOCIAL__MAIL__PORT", smtp.port().to_string())
         .env("BUYSOCIAL__MAIL__TLS", "none")
-        .env("BUYSOCIAL__MAIL__FROM", "WeBuySocialEU <events@example.org>")
+        .env(
+            "BUYSOCIAL__MAIL__FROM",
+            "WeBuySocialEU <events@example.org>",
+        )
         .env("BUYSOCIAL__SERVER__PUBLIC_URL", "https://cms.example.org")
         .output()
         .unwrap();

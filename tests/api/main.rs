@@ -41,6 +41,7 @@ mod reviews;
 mod search;
 mod security;
 mod service;
+mod sign_ups;
 mod site_routes;
 mod sites;
 mod storage;

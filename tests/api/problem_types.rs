@@ -66,11 +66,6 @@ async fn refusals_have_their_own_problem_types(backend: Backend) {
             "event-full",
         ),
         (
-            register(&app, &open, &person("a@example.org")).await,
-            StatusCode::CONFLICT,
-            "already-registered",
-        ),
-        (
             register(&app, &past, &person("b@example.org")).await,
             StatusCode::GONE,
             "event-past",

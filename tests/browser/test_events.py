@@ -1,11 +1,15 @@
 """An event written in the web app: its times typed in the event's own time zone,
-stored with that zone's offset, and its sign-up window."""
+stored with that zone's offset, its sign-up window, whether sign-ups confirm their
+address by mail, and where each sign-up stands."""
 
+import json
 import re
+import urllib.request
+from datetime import datetime, timedelta, timezone
 
 from playwright.sync_api import expect
 
-from conftest import accessible, sign_in
+from conftest import accessible, screenshot, sign_in
 
 
 def test_an_event_is_created_with_times_in_its_own_time_zone(new_page, api):
@@ -137,3 +141,82 @@ def test_changed_event_details_ask_before_the_editor_leaves_them(new_page, api):
     expect(page.get_by_role("status").filter(has_text="Details saved")).to_be_visible()
     page.get_by_role("link", name="Translations", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Translations")).to_be_visible()
+
+
+def create_form_event(api, title, **fields):
+    """A published Belgian event a month ahead taking sign-ups through its form."""
+    start = datetime.now(timezone.utc) + timedelta(days=30)
+    status, item = api.call("POST", "/api/v1/admin/events", {
+        "countries": ["BE"],
+        "fields": {"city": "Namur", "starts_at": start.strftime("%Y-%m-%dT09:30:00+01:00"),
+                   "ends_at": start.strftime("%Y-%m-%dT16:30:00+01:00"), "time_zone": "Europe/Brussels",
+                   "capacity": 20, "registration_mode": "form", **fields},
+        "translation": {"locale": "fr", "title": title}})
+    assert status == 201, item
+    status, _ = api.call("POST", f"/api/v1/admin/events/{item['id']}/translations/fr/publish")
+    assert status == 200
+    return item["id"], item["translations"][0]["draft"]["slug"]
+
+
+def sign_up(server, slug, name, email):
+    """A reader signs up through the public API; returns the answer's body."""
+    body = json.dumps({"name": name, "email": email, "organisation": "Ville de Namur",
+                       "organisation_type": "public_buyer", "country": "BE", "consent": True}).encode()
+    request = urllib.request.Request(f"{server}/api/v1/events/{slug}/registrations?locale=fr", data=body,
+                                     method="POST", headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 201
+        return json.loads(response.read())
+
+
+def test_the_sign_ups_say_who_has_not_confirmed_their_address_yet(new_page, api, server):
+    api.user("desk@example.be", "editor", countries=["BE"], locales=["fr"])
+    asking, asking_slug = create_form_event(api, "Atelier à Namur")
+    assert sign_up(server, asking_slug, "Marie Dubois", "marie@example.be")["status"] == "pending"
+    at_once, at_once_slug = create_form_event(api, "Atelier à Dinant", double_opt_in=False)
+    assert sign_up(server, at_once_slug, "Luc Lambert", "luc@example.be")["status"] == "confirmed"
+
+    page = new_page()
+    sign_in(page, "desk@example.be")
+    page.goto(f"/admin/event-desk/{asking}")
+    expect(page.get_by_text("1 sign-up of 20 places")).to_be_visible()
+    table = page.get_by_role("table", name="Sign-ups")
+    expect(table.get_by_role("columnheader")).to_have_text(
+        ["Name", "Email", "Organisation", "Country", "Signed up", "Status", "Actions"])
+    row = table.get_by_role("row").filter(has=page.get_by_role("cell", name="Marie Dubois"))
+    status = row.get_by_role("cell").nth(5)
+    expect(status).to_contain_text("Not confirmed yet")
+    expect(status).to_contain_text("Keeps a place until")
+    accessible(page, "sign-ups with their status")
+    screenshot(page, "event-sign-ups-status")
+
+    page.goto(f"/admin/event-desk/{at_once}")
+    row = page.get_by_role("row").filter(has=page.get_by_role("cell", name="Luc Lambert"))
+    expect(row.get_by_role("cell").nth(5)).to_have_text("Confirmed")
+
+
+def test_an_event_asks_people_to_confirm_their_address_until_told_not_to(new_page, api):
+    api.user("confirming@example.be", "editor", countries=["BE"], locales=["fr"])
+    event, _ = create_form_event(api, "Atelier à Mons")
+    page = new_page()
+    sign_in(page, "confirming@example.be")
+    page.goto(f"/admin/events/{event}")
+    asks = page.get_by_role("checkbox", name="Ask people to confirm their address by mail")
+    expect(asks).to_be_checked()
+    expect(asks).to_have_accessible_description(
+        "Sign-ups wait until the person follows the link we mail them; unconfirmed ones free their place after 30 minutes.")
+    accessible(page, "event asking for confirmation")
+    screenshot(page, "event-confirmation-by-mail")
+
+    asks.uncheck()
+    page.get_by_role("button", name="Save details").click()
+    expect(page.get_by_role("status").filter(has_text="Details saved")).to_be_visible()
+    status, item = api.call("GET", f"/api/v1/admin/events/{event}")
+    assert status == 200
+    assert item["fields"]["double_opt_in"] is False, item["fields"]
+    page.reload()
+    expect(asks).not_to_be_checked()
+
+    # The question is the form's: signing up elsewhere, nobody is asked anything here.
+    page.get_by_label("Sign-up", exact=True).select_option("external")
+    expect(asks).to_have_count(0)

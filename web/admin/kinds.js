@@ -11,8 +11,9 @@ import { toLocalInput, toOffsetDateTime } from "./widgets/zones.js";
 
 /**
  * How a field is asked, and so how the form holds it: text inputs hold strings (empty:
- * not set), `materials` a list of ids, `languages` codes separated by commas.
- * @typedef {"text" | "url" | "date" | "datetime" | "number" | "choice" | "zone" | "languages" | "cover" | "materials"} Input
+ * not set), `materials` a list of ids, `languages` codes separated by commas, `yes-no`
+ * (a checkbox) a boolean.
+ * @typedef {"text" | "url" | "date" | "datetime" | "number" | "choice" | "yes-no" | "zone" | "languages" | "cover" | "materials"} Input
  */
 
 /**
@@ -23,6 +24,7 @@ import { toLocalInput, toOffsetDateTime } from "./widgets/zones.js";
  * @property {Input} input
  * @property {string} [hint]
  * @property {[string, string][]} [options] a `choice`'s values and words; the first is the default
+ * @property {boolean} [unset] a `yes-no`'s value when the item does not say
  * @property {(form: DetailsForm) => boolean} [shownWhen]
  */
 
@@ -76,6 +78,11 @@ export const KINDS = [
         { name: "registration_mode", label: "Sign-up", input: "choice", options: REGISTRATION_MODES },
       ],
       [{ name: "registration_url", label: "Sign-up link", input: "url", shownWhen: (form) => form.registration_mode === "external" }],
+      [{
+        name: "double_opt_in", label: "Ask people to confirm their address by mail", input: "yes-no", unset: true,
+        hint: "Sign-ups wait until the person follows the link we mail them; unconfirmed ones free their place after 30 minutes.",
+        shownWhen: (form) => form.registration_mode === "form",
+      }],
       [
         { name: "registration_opens_at", label: "Sign-up opens", input: "datetime", hint: "Empty: open now." },
         { name: "registration_closes_at", label: "Sign-up closes", input: "datetime", hint: "Empty: at the start." },
@@ -137,6 +144,9 @@ export function formOf(kind, fields = {}) {
       case "choice":
         form[field.name] = value ?? field.options?.[0]?.[0] ?? "";
         break;
+      case "yes-no":
+        form[field.name] = value ?? field.unset ?? false;
+        break;
       case "materials":
         form[field.name] = value ?? [];
         break;
@@ -172,6 +182,9 @@ export function fieldsOf(kind, form) {
         break;
       case "choice":
         fields[field.name] = value;
+        break;
+      case "yes-no":
+        fields[field.name] = Boolean(value);
         break;
       case "materials":
         fields[field.name] = value.length ? value : null;

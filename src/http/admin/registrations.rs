@@ -2,6 +2,7 @@
 //! event's country, and admins); CSV export; erasure.
 
 use chrono::{DateTime, Utc};
+use entity::values::RegistrationStatus;
 use poem::http::header;
 use poem::{IntoResponse, Response};
 use poem_openapi::param::{Path, Query};
@@ -34,11 +35,41 @@ struct RegistrationResponse {
     organisation: String,
     organisation_type: OrganisationTypeName,
     country: String,
-    /// The locale the event was read in.
+    /// The language of the page the person signed up on (their mails are in it).
     #[oai(nullable)]
     locale: Option<String>,
     consented_at: DateTime<Utc>,
     created_at: DateTime<Utc>,
+    /// `pending` (the person has not confirmed their address yet), `confirmed` or
+    /// `cancelled`.
+    status: RegistrationStatusName,
+    /// When the person confirmed their address.
+    #[oai(nullable)]
+    confirmed_at: Option<DateTime<Utc>>,
+    /// Pending: until when the sign-up holds its place without confirmation.
+    #[oai(nullable)]
+    hold_until: Option<DateTime<Utc>>,
+    #[oai(nullable)]
+    cancelled_at: Option<DateTime<Utc>>,
+}
+
+/// Where a sign-up stands.
+#[derive(Debug, Clone, Copy, poem_openapi::Enum)]
+#[oai(rename_all = "snake_case")]
+enum RegistrationStatusName {
+    Pending,
+    Confirmed,
+    Cancelled,
+}
+
+impl From<RegistrationStatus> for RegistrationStatusName {
+    fn from(status: RegistrationStatus) -> Self {
+        match status {
+            RegistrationStatus::Pending => Self::Pending,
+            RegistrationStatus::Confirmed => Self::Confirmed,
+            RegistrationStatus::Cancelled => Self::Cancelled,
+        }
+    }
 }
 
 /// The registrations, oldest first: JSON, or with `format=csv` a spreadsheet. One
@@ -172,6 +203,10 @@ impl RegistrationsApi {
                         locale: r.locale,
                         consented_at: r.consented_at,
                         created_at: r.created_at,
+                        status: r.status.into(),
+                        confirmed_at: r.confirmed_at,
+                        hold_until: r.hold_until,
+                        cancelled_at: r.cancelled_at,
                     })
                     .collect(),
             ))),

@@ -272,10 +272,14 @@ impl DeliveryApi {
 
     /// Express interest in a published event.
     ///
-    /// For events whose registration mode is `form`. 409 when the event is full,
-    /// cancelled, not taking registrations now (or elsewhere), or the email is already
-    /// registered; 410 once it is over; 429 past
-    /// `delivery.registrations_per_address_per_hour` attempts from one address.
+    /// For events whose registration mode is `form`. The sign-up is `pending` until the
+    /// person confirms their address through the link mailed to them (unless the event
+    /// has `double_opt_in: false`), and holds a place for `registrations.hold_minutes`
+    /// meanwhile. An address that is signed up already gets the same answer, and a mail
+    /// saying so, with a link to cancel. 409 when the event is full, cancelled or not
+    /// taking registrations now (or elsewhere); 410 once it is over; 429 past
+    /// `delivery.registrations_per_address_per_hour` attempts from one client address
+    /// or `registrations.per_email_per_hour` for one e-mail address.
     #[oai(
         path = "/api/v1/events/:slug/registrations",
         method = "post",
@@ -311,9 +315,10 @@ impl DeliveryApi {
             organisation_type: body.organisation_type.value,
             country: body.country,
             consent: body.consent,
+            locale: body.locale,
         };
         let client = crate::http::client::client_info(req, &self.state.settings.server);
-        let id = registrations::register(
+        let answer = registrations::register(
             &self.state,
             &audience,
             &slug.0,
@@ -322,7 +327,7 @@ impl DeliveryApi {
         )
         .await?;
         Ok(Registered::Created(Json(RegistrationCreated {
-            id: id.into(),
+            status: answer.into(),
         })))
     }
 }

@@ -70,7 +70,7 @@ pub async fn event_desk(
     let ids: Vec<ItemId> = events.iter().map(|(d, ..)| d.id).collect();
     let titles = titles(state, &ids).await?;
     let live = live_locales(state, &ids).await?;
-    let counts: BTreeMap<ItemId, i64> = registrations::counts(&state.db, &ids)
+    let counts: BTreeMap<ItemId, i64> = registrations::counts(&state.db, &ids, now)
         .await?
         .into_iter()
         .collect();

@@ -1,6 +1,7 @@
 //! When published responses can change without any write: an event's status and the
 //! `when=upcoming|past` filters move with the clock at each start, end and registration
-//! window edge. Caches keep responses no later than the next such instant.
+//! window edge, and an event's "full" when an unconfirmed sign-up's hold runs out.
+//! Caches keep responses no later than the next such instant.
 
 use chrono::{DateTime, Utc};
 use entity::published_translation::{self, Entity as Published};
@@ -10,6 +11,7 @@ use serde_json::Value;
 use crate::domain::content::{ContentKind, EventFields};
 use crate::error::AppError;
 use crate::state::AppState;
+use entity::values::RegistrationStatus;
 
 /// The first instant at or after `now` at which some published event's status can
 /// change; `None` when none will.
@@ -24,7 +26,17 @@ pub async fn next_status_change(
         .into_tuple()
         .all(&state.db)
         .await?;
-    Ok(fields
+    // An unconfirmed sign-up stops holding its place: the event may no longer be full.
+    let hold_ends: Option<DateTime<Utc>> = entity::registration::Entity::find()
+        .select_only()
+        .column_as(entity::registration::Column::HoldUntil.min(), "until")
+        .filter(entity::registration::Column::Status.eq(RegistrationStatus::Pending))
+        .filter(entity::registration::Column::HoldUntil.gte(now))
+        .into_tuple::<Option<DateTime<Utc>>>()
+        .one(&state.db)
+        .await?
+        .flatten();
+    let edges = fields
         .into_iter()
         .filter_map(|value| serde_json::from_value::<EventFields>(value).ok())
         .flat_map(|f| {
@@ -38,5 +50,6 @@ pub async fn next_status_change(
         .flatten()
         .map(|at| at.with_timezone(&Utc))
         .filter(|at| *at >= now)
-        .min())
+        .min();
+    Ok(edges.into_iter().chain(hold_ends).min())
 }

@@ -158,7 +158,7 @@ impl Around {
         }
         files.extend(linked.values().filter_map(file_of));
         let taken: BTreeMap<ItemId, i64> = if kind == ContentKind::Event {
-            crate::services::registrations::counts(&state.db, &ids)
+            crate::services::registrations::counts(&state.db, &ids, state.clock.now())
                 .await?
                 .into_iter()
                 .collect()

@@ -125,6 +125,9 @@ pub enum DomainEvent {
     EventFull(EventSignUps),
     /// A sign-up was erased: the event's count (and so perhaps its status) changed.
     RegistrationErased(ItemOfCountries),
+    /// Sign-ups holding a place changed without a new one (confirmed late, cancelled):
+    /// readers' "full" may change; webhooks are not told who.
+    SignUpsChanged(ItemOfCountries),
     /// A mail to send because of the change (queued in its transaction).
     MailQueued(Box<OutgoingMail>),
 }
@@ -247,6 +250,7 @@ impl DomainEvent {
             Self::EventFull(_) => EventType::EventFull,
             Self::AssetDetailsChanged { .. }
             | Self::RegistrationErased(_)
+            | Self::SignUpsChanged(_)
             | Self::MailQueued(_) => return None,
         })
     }
@@ -258,9 +262,10 @@ impl DomainEvent {
             Self::TranslationUnpublished(e) => serde_json::to_value(e),
             Self::ScheduleDone(e) => serde_json::to_value(e),
             Self::ItemTrashed(e) => serde_json::to_value(e),
-            Self::ItemRestored(e) | Self::ItemPurged(e) | Self::RegistrationErased(e) => {
-                serde_json::to_value(e)
-            }
+            Self::ItemRestored(e)
+            | Self::ItemPurged(e)
+            | Self::RegistrationErased(e)
+            | Self::SignUpsChanged(e) => serde_json::to_value(e),
             Self::AssetReplaced(e) => serde_json::to_value(e),
             Self::AssetDeleted(e) => serde_json::to_value(e),
             Self::AssetDetailsChanged { asset_id } => {
@@ -304,9 +309,10 @@ impl DomainEvent {
                 let slugs = e.translations.iter().map(|t| t.slug.as_str()).collect();
                 item(e.kind, e.item_id, None, slugs, &e.countries)
             }
-            Self::ItemRestored(e) | Self::ItemPurged(e) | Self::RegistrationErased(e) => {
-                item(e.kind, e.item_id, None, vec![], &e.countries)
-            }
+            Self::ItemRestored(e)
+            | Self::ItemPurged(e)
+            | Self::RegistrationErased(e)
+            | Self::SignUpsChanged(e) => item(e.kind, e.item_id, None, vec![], &e.countries),
             Self::RegistrationCreated(e) | Self::EventFull(e) => {
                 item(e.kind, e.item_id, None, vec![], &e.countries)
             }

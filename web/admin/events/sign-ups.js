@@ -1,6 +1,7 @@
 // @ts-check
-// One event's sign-ups: search, a CSV export, and erasing one person's data (their
-// right to erasure), confirmed with what is erased and that the erasure is audited.
+// One event's sign-ups with where each stands (not confirmed yet, confirmed, cancelled):
+// search, a CSV export, and erasing one person's data (their right to erasure),
+// confirmed with what is erased and that the erasure is audited.
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { getItem } from "../api/items.js";
@@ -14,6 +15,39 @@ import { countryName, eventTime } from "../widgets/names.js";
 /** @typedef {import("../api/http.js").Problem} Problem */
 
 const ORGANISATION_TYPES = { public_buyer: "Public buyer", social_economy_entity: "Social economy entity", other: "Other" };
+const STATUS_WORDS = { pending: "Not confirmed yet", confirmed: "Confirmed", cancelled: "Cancelled" };
+const STATUS_CSS = { pending: "changed", confirmed: "live", cancelled: "draft" };
+
+/**
+ * The end of a hold: its time alone on the day of the sign-up, which it mostly is (a
+ * hold lasts minutes), else its date too.
+ * @param {string} end
+ * @param {string} start
+ */
+function until(end, start) {
+  const day = (/** @type {string} */ at) => new Date(at).toDateString();
+  if (day(end) !== day(start)) return when(end);
+  return new Date(end).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+}
+
+/**
+ * Where a sign-up stands, in words, and what that means for its place: an unconfirmed
+ * one keeps a place only for a while.
+ * @param {{ person: Registration, now: number }} props
+ */
+function Status({ person, now }) {
+  const words = html`<span class=${`status ${STATUS_CSS[person.status]}`}>${STATUS_WORDS[person.status] || person.status}</span>`;
+  if (person.status === "pending") {
+    const holding = person.hold_until != null && Date.parse(person.hold_until) > now;
+    return html`${words}<br /><span class="hint">${holding
+      ? `Keeps a place until ${until(person.hold_until, person.created_at)}`
+      : "Keeps no place until confirmed"}</span>`;
+  }
+  if (person.status === "cancelled" && person.cancelled_at) {
+    return html`${words}<br /><span class="hint">${when(person.cancelled_at)}</span>`;
+  }
+  return words;
+}
 
 /**
  * @param {Registration} person
@@ -76,6 +110,7 @@ export function SignUps({ id }) {
   const words = q.trim().toLowerCase().split(/\s+/).filter(Boolean);
   const shown = people ? people.filter((p) => matches(p, words)) : [];
   const capacity = event?.fields.capacity;
+  const now = Date.now();
   return html`
     <p><a href="/admin/event-desk">Back to the event desk</a></p>
     <h1>Sign-ups${title ? `: ${title}` : ""}</h1>
@@ -98,13 +133,15 @@ export function SignUps({ id }) {
       ${shown.length > 0 && html`<table class="responsive">
         <caption class="visually-hidden">Sign-ups${words.length ? `, ${shown.length} matching` : ""}</caption>
         <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Organisation</th>
-          <th scope="col">Country</th><th scope="col">Signed up</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+          <th scope="col">Country</th><th scope="col">Signed up</th><th scope="col">Status</th>
+          <th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
         <tbody>${shown.map((person) => html`<tr>
           <td data-label="Name">${person.name}</td>
           <td data-label="Email" class="long">${person.email}</td>
           <td data-label="Organisation">${person.organisation}<br /><span class="hint">${ORGANISATION_TYPES[person.organisation_type] || person.organisation_type}</span></td>
           <td data-label="Country">${countryName(person.country)}</td>
           <td data-label="Signed up">${when(person.created_at)}</td>
+          <td data-label="Status"><${Status} person=${person} now=${now} /></td>
           <td><button type="button" class="warning" aria-label=${`Erase the sign-up of ${person.name}`}
             onClick=${() => erase(person)}>Erase</button></td>
         </tr>`)}</tbody>

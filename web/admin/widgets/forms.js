@@ -120,6 +120,23 @@ export function Checkboxes({ name, legend, hint, error, value, onChange, options
     </fieldset>`;
 }
 
+/**
+ * One yes-or-no question: a checkbox with its label beside it and its hint under the
+ * label. `value` is whether it is ticked.
+ */
+export function Checkbox({ name, label, hint, error, value, onChange }) {
+  const id = fieldId(name);
+  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
+  return html`
+    <div class=${`field yes-no${error ? " has-error" : ""}`}>
+      ${error && html`<p class="error-message" id=${`${id}-error`}><span class="visually-hidden">Error: </span>${error}</p>`}
+      <input type="checkbox" id=${id} name=${name} checked=${value} aria-describedby=${describedBy}
+        aria-invalid=${error ? "true" : undefined} onChange=${(e) => onChange(e.currentTarget.checked)} />
+      <label for=${id}>${label}</label>
+      ${hint && html`<p class="hint" id=${`${id}-hint`}>${hint}</p>`}
+    </div>`;
+}
+
 /** Radio buttons in a fieldset; `options` are [value, text, hint?] triples. */
 export function Radios({ name, legend, hint, error, value, onChange, options }) {
   const id = fieldId(name);

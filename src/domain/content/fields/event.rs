@@ -52,6 +52,10 @@ pub struct EventFields {
     pub registration_closes_at: Option<DateTime<FixedOffset>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<bool>,
+    /// Whether a sign-up through the form waits for the person to confirm their
+    /// address by mail; absent: yes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub double_opt_in: Option<bool>,
     /// Events: linked materials, in order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub materials: Option<Vec<ItemId>>,
@@ -65,6 +69,11 @@ impl OfKind for EventFields {
 }
 
 impl EventFields {
+    /// Whether form sign-ups wait for the person to confirm their address.
+    pub fn asks_confirmation(&self) -> bool {
+        self.double_opt_in != Some(false)
+    }
+
     /// Checks the event's rules, with the item's `countries`, recording every error
     /// under `fields.<name>`, and normalises web addresses (see
     /// [`crate::domain::web_url`]). Locales are checked against `locales`.

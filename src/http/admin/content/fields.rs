@@ -114,6 +114,11 @@ pub struct FieldsBody {
     /// Events: called off.
     #[oai(nullable)]
     pub cancelled: Option<bool>,
+    /// Events with registration_mode `form`: whether a sign-up waits until the person
+    /// confirms their address through the mailed link (absent: yes). `false` confirms
+    /// at once (the person still gets a mail, with a link to cancel).
+    #[oai(nullable)]
+    pub double_opt_in: Option<bool>,
     /// Events: linked materials, in order.
     #[oai(nullable)]
     pub materials: Option<Vec<Uuid>>,
@@ -164,6 +169,7 @@ impl From<EventFields> for FieldsBody {
             registration_opens_at,
             registration_closes_at,
             cancelled,
+            double_opt_in,
             materials,
             cover_asset_id,
         } = event;
@@ -181,6 +187,7 @@ impl From<EventFields> for FieldsBody {
             registration_opens_at,
             registration_closes_at,
             cancelled,
+            double_opt_in,
             materials: materials.map(|ids| ids.into_iter().map(Into::into).collect()),
             cover_asset_id: cover_asset_id.map(Into::into),
             date: None,

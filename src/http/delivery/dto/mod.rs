@@ -6,7 +6,7 @@ pub(super) use items::{
     EventItem, EventList, MaterialItem, MaterialList, NewsItem, NewsList, PageItem, PageList,
 };
 
-use poem_openapi::Object;
+use poem_openapi::{Enum, Object};
 use uuid::Uuid;
 
 use crate::http::admin::content::dto::MaterialKindName;
@@ -137,11 +137,37 @@ pub(super) struct RegistrationRequest {
     pub(super) country: String,
     /// Agreement to the use of these details for organising the event; must be `true`.
     pub(super) consent: bool,
+    /// The language of the page the form is on (a configured locale, e.g. `lt`): the
+    /// person's mails and the pages of their links are in it. Absent: the language the
+    /// event is served in.
+    pub(super) locale: Option<String>,
 }
 
+/// What the sign-up came to. The same for an address that had signed up already (it
+/// gets a mail instead), so the answer never tells who is signed up.
 #[derive(Debug, Object)]
 pub(super) struct RegistrationCreated {
-    pub(super) id: Uuid,
+    /// `pending`: a mail asks the person to confirm their address (show "check your
+    /// inbox"); `confirmed`: signed up (the event does not ask for confirmation).
+    pub(super) status: SignUpStatusName,
+}
+
+/// Where a sign-up stands for the person who sent it.
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "snake_case")]
+pub(super) enum SignUpStatusName {
+    Pending,
+    Confirmed,
+}
+
+impl From<crate::services::registrations::SignUpAnswer> for SignUpStatusName {
+    fn from(answer: crate::services::registrations::SignUpAnswer) -> Self {
+        use crate::services::registrations::SignUpAnswer;
+        match answer {
+            SignUpAnswer::Pending => Self::Pending,
+            SignUpAnswer::Confirmed => Self::Confirmed,
+        }
+    }
 }
 
 /// One search result.

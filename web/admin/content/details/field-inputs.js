@@ -5,7 +5,7 @@
 import { html, useEffect, useState } from "../../vendor/htm-preact-standalone-3.1.1.js";
 import { listAssets } from "../../api/assets.js";
 import { listItems } from "../../api/items.js";
-import { Select, TextField } from "../../widgets/forms.js";
+import { Checkbox, Select, TextField } from "../../widgets/forms.js";
 import { UploadZone } from "../../widgets/upload-zone.js";
 
 /** @typedef {import("../../kinds.js").Kind} Kind */
@@ -97,6 +97,9 @@ function FieldInput({ field, form, set, error, zones }) {
     case "choice":
       return html`<${Select} name=${name} label=${field.label} hint=${field.hint} value=${value} onChange=${onChange}
         options=${field.options} error=${error} />`;
+    case "yes-no":
+      return html`<${Checkbox} name=${name} label=${field.label} hint=${field.hint} value=${value} onChange=${onChange}
+        error=${error} />`;
     default: {
       const hint = field.input === "datetime"
         ? [field.hint, zoneHint(form.time_zone)].filter(Boolean).join(" ")

@@ -1,0 +1,93 @@
+//! The tokens of mailed links: 256 random bits, shown only in the mail, stored as
+//! their SHA-256 with what they are for, for which sign-up, until when; each used once.
+//! Links are built from `server.public_url`, never from a request's `Host`.
+
+use chrono::{DateTime, Utc};
+use entity::ids::RegistrationId;
+use entity::registration_token::{self, Column, Entity as Tokens};
+use entity::values::TokenPurpose;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use crate::auth::token;
+use crate::error::AppError;
+use crate::services::kernel::unit_of_work::UnitOfWork;
+use crate::state::AppState;
+
+/// Prefix of sign-up link tokens, so that a leaked one is recognisable.
+const PREFIX: &str = "bsr_";
+
+/// A new token for `purpose` on `registration`, valid until `expires`.
+pub(super) async fn issue(
+    work: &UnitOfWork<'_>,
+    registration: RegistrationId,
+    purpose: TokenPurpose,
+    expires: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let secret = token::generate(PREFIX);
+    Tokens::insert(registration_token::ActiveModel {
+        hash: Set(token::hash(&secret)),
+        registration_id: Set(registration),
+        purpose: Set(purpose),
+        expires_at: Set(expires),
+        used_at: Set(None),
+        created_at: Set(now),
+    })
+    .exec_without_returning(work.txn())
+    .await?;
+    Ok(secret)
+}
+
+/// Every link of `registration` stops working.
+pub(super) async fn revoke_all(
+    work: &UnitOfWork<'_>,
+    registration: RegistrationId,
+) -> Result<(), AppError> {
+    Tokens::delete_many()
+        .filter(Column::RegistrationId.eq(registration))
+        .exec(work.txn())
+        .await?;
+    Ok(())
+}
+
+/// The stored token for `secret` and `purpose`, used or not, expired or not.
+pub(super) async fn find(
+    db: &impl ConnectionTrait,
+    secret: &str,
+    purpose: TokenPurpose,
+) -> Result<Option<registration_token::Model>, AppError> {
+    if !secret.starts_with(PREFIX) || secret.len() > 100 {
+        return Ok(None);
+    }
+    Ok(Tokens::find_by_id(token::hash(secret))
+        .filter(Column::Purpose.eq(purpose))
+        .one(db)
+        .await?)
+}
+
+/// Marks the token used.
+pub(super) async fn use_up(
+    work: &UnitOfWork<'_>,
+    found: &registration_token::Model,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    Tokens::update_many()
+        .col_expr(Column::UsedAt, Expr::value(Some(now)))
+        .filter(Column::Hash.eq(found.hash.clone()))
+        .exec(work.txn())
+        .await?;
+    Ok(())
+}
+
+/// The page a mailed link opens: `{public_url}/registrations/{action}?token=…` (with no
+/// public URL, as in a first local run, this server's own address).
+pub(super) fn url(state: &AppState, action: &str, secret: &str) -> String {
+    let base = state.settings.server.files_base();
+    let base = if base.is_empty() {
+        format!("http://{}", state.settings.server.bind)
+    } else {
+        base.to_owned()
+    };
+    format!("{base}/registrations/{action}?token={secret}")
+}

@@ -1,0 +1,352 @@
+//! Sign-ups for events through buysocial's form. A sign-up is `pending` until the
+//! person confirms their address through the mailed link (unless the event turns that
+//! off), holding its place for `registrations.hold_minutes`; then `confirmed`, or
+//! `cancelled` through the link every mail carries. The form's answer never says
+//! whether the address had signed up already: the same answer, and a mail to the
+//! address instead. Editors of the event's country read and erase sign-ups
+//! ([`organisers`]); the mailed links' actions are in [`self_service`].
+
+mod links;
+mod mails;
+mod organisers;
+mod person;
+mod self_service;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use entity::ids::{ItemId, RegistrationId};
+use entity::registration::{self, Column, Entity as Registrations};
+use entity::values::{RegistrationStatus, TokenPurpose};
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+};
+
+use crate::domain::Locale;
+use crate::domain::content::{ContentKind, EventFields, RegistrationMode};
+use crate::error::{AppError, Refusal};
+use crate::services::delivery::{self, Audience, DeliveredItem, Lookup};
+use crate::services::kernel::events::{DomainEvent, EventSignUps, countries_of_all};
+use crate::services::kernel::unit_of_work::UnitOfWork;
+use crate::state::AppState;
+
+pub use organisers::{counts, erase, list};
+pub use person::{NewRegistration, ORGANISATION_TYPES};
+pub use self_service::{LinkTarget, Redeemed, cancel, confirm, purge_unconfirmed, token_page};
+
+use person::Person;
+
+/// What the form's answer says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignUpAnswer {
+    /// A mail asks the person to confirm their address.
+    Pending,
+    /// Signed up (the event does not ask for confirmation).
+    Confirmed,
+}
+
+/// Sign-ups that hold a place at `now`: confirmed ones, and pending ones whose hold
+/// has not run out.
+pub(crate) fn holding(now: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(Column::Status.eq(RegistrationStatus::Confirmed))
+        .add(
+            Condition::all()
+                .add(Column::Status.eq(RegistrationStatus::Pending))
+                .add(Column::HoldUntil.gt(now)),
+        )
+}
+
+/// Signs a person up for the published event `slug`. Refused with 409 when it is full,
+/// cancelled or not taking registrations here, 410 once it is over, 429 past the limits
+/// per client address and per e-mail address.
+pub async fn register(
+    state: &AppState,
+    audience: &Audience,
+    slug: &str,
+    new: NewRegistration,
+    client_address: Option<&str>,
+) -> Result<SignUpAnswer, AppError> {
+    let now = state.clock.now();
+    // Every attempt counts, so that nobody fills an event (or probes) from one address.
+    if let Some(address) = client_address {
+        state.registration_limit.check(address, now)?;
+    }
+    let event = published_event(state, audience, slug).await?;
+    let person = Person::check(new, &state.settings.content.locales)?;
+    let Some(facts) = event.fields.as_event() else {
+        return Err(AppError::NotFound(format!("no event {slug:?}")));
+    };
+    check_open(facts, now)?;
+
+    let work = UnitOfWork::begin(state).await?;
+    let (live, fields, taken) = lock_event(&work, event.id, slug, now).await?;
+    check_open(&fields, now)?;
+    let full = |count: u64| {
+        fields
+            .capacity
+            .is_some_and(|capacity| count >= u64::try_from(capacity).unwrap_or(0))
+    };
+    let answer = if fields.asks_confirmation() {
+        SignUpAnswer::Pending
+    } else {
+        SignUpAnswer::Confirmed
+    };
+    let locale = person
+        .locale
+        .clone()
+        .unwrap_or_else(|| Locale::from_stored(event.locale.clone()));
+    let earlier = Registrations::find()
+        .filter(Column::EventId.eq(event.id))
+        .filter(Column::Email.eq(person.email.as_str()))
+        .one(work.txn())
+        .await?;
+    if let Some(existing) = earlier.as_ref().filter(|r| holds_a_place(r, now)) {
+        // The same answer as anyone else would get, and a mail to the address instead.
+        if full(taken) {
+            return Err(AppError::refused(Refusal::EventFull, "the event is full"));
+        }
+        limit_mails(state, &person, now)?;
+        let cancel = links::issue(
+            &work,
+            existing.id,
+            TokenPurpose::Cancel,
+            cancel_until(&fields, now),
+            now,
+        )
+        .await?;
+        let mail = mails::already_signed_up(state, existing, &event, &fields, &locale, &cancel);
+        work.record(DomainEvent::MailQueued(Box::new(mail)), now)
+            .await?;
+        work.commit().await?;
+        return Ok(answer);
+    }
+    if full(taken) {
+        return Err(AppError::refused(Refusal::EventFull, "the event is full"));
+    }
+    limit_mails(state, &person, now)?;
+    let signed_up = store(state, &work, &event, person, &locale, answer, earlier, now).await?;
+    let cancel = links::issue(
+        &work,
+        signed_up.id,
+        TokenPurpose::Cancel,
+        cancel_until(&fields, now),
+        now,
+    )
+    .await?;
+    let mail = match answer {
+        SignUpAnswer::Pending => {
+            let confirm_until =
+                now + TimeDelta::hours(i64::from(state.settings.registrations.confirm_hours));
+            let confirm = links::issue(
+                &work,
+                signed_up.id,
+                TokenPurpose::Confirm,
+                confirm_until,
+                now,
+            )
+            .await?;
+            mails::confirm(state, &signed_up, &event, &fields, &confirm, now)
+        }
+        SignUpAnswer::Confirmed => {
+            mails::confirmed(state, &signed_up, &event.title, &fields, &cancel, now)
+        }
+    };
+    work.record(DomainEvent::MailQueued(Box::new(mail)), now)
+        .await?;
+    // Who signed up stays here; webhooks hear only how many did.
+    let registered = taken.saturating_add(1);
+    let sign_ups = EventSignUps {
+        item_id: event.id,
+        kind: ContentKind::Event,
+        registrations: registered,
+        capacity: fields.capacity,
+        countries: countries_of_all(&[&live.countries]),
+    };
+    work.record(DomainEvent::RegistrationCreated(sign_ups.clone()), now)
+        .await?;
+    if full(registered) {
+        work.record(DomainEvent::EventFull(sign_ups), now).await?;
+    }
+    work.commit().await?;
+    Ok(answer)
+}
+
+/// Nobody floods someone else's inbox through the form: sign-ups that would mail an
+/// address count against `registrations.per_email_per_hour` (429 past it); refused
+/// ones (full, closed) mail nobody and do not count.
+fn limit_mails(state: &AppState, person: &Person, now: DateTime<Utc>) -> Result<(), AppError> {
+    state
+        .registration_email_limit
+        .check(person.email.as_str(), now)
+}
+
+/// Whether a stored sign-up still holds (or had confirmed) a place: a cancelled one,
+/// or a pending one whose hold ran out, is replaced by a new sign-up.
+fn holds_a_place(registration: &registration::Model, now: DateTime<Utc>) -> bool {
+    match registration.status {
+        RegistrationStatus::Confirmed => true,
+        RegistrationStatus::Pending => registration.hold_until.is_some_and(|until| until > now),
+        RegistrationStatus::Cancelled => false,
+    }
+}
+
+/// Until when a cancel link works: the end of the event (a day after its start without
+/// one), and at least a day from now.
+fn cancel_until(fields: &EventFields, now: DateTime<Utc>) -> DateTime<Utc> {
+    let end = fields
+        .ends_at
+        .or(fields.starts_at)
+        .map(|at| at.with_timezone(&Utc) + TimeDelta::days(1));
+    end.unwrap_or(now + TimeDelta::days(366))
+        .max(now + TimeDelta::days(1))
+}
+
+/// Stores the sign-up, over an earlier one of the same address that no longer holds a
+/// place (the unique key is the event and the address).
+#[allow(clippy::too_many_arguments)]
+async fn store(
+    state: &AppState,
+    work: &UnitOfWork<'_>,
+    event: &DeliveredItem,
+    person: Person,
+    locale: &Locale,
+    answer: SignUpAnswer,
+    stale: Option<registration::Model>,
+    now: DateTime<Utc>,
+) -> Result<registration::Model, AppError> {
+    let hold = TimeDelta::minutes(i64::from(state.settings.registrations.hold_minutes));
+    let (status, confirmed_at, hold_until) = match answer {
+        SignUpAnswer::Pending => (RegistrationStatus::Pending, None, Some(now + hold)),
+        SignUpAnswer::Confirmed => (RegistrationStatus::Confirmed, Some(now), None),
+    };
+    let replacing = stale.is_some();
+    let mut row = match stale {
+        Some(stale) => {
+            // Its old links must not act on the new sign-up.
+            links::revoke_all(work, stale.id).await?;
+            stale.into_active_model()
+        }
+        None => registration::ActiveModel {
+            id: Set(RegistrationId::new()),
+            event_id: Set(event.id),
+            ..Default::default()
+        },
+    };
+    row.name = Set(person.name);
+    row.email = Set(person.email.as_str().to_owned());
+    row.organisation = Set(person.organisation);
+    row.organisation_type = Set(person.organisation_type);
+    row.country = Set(person.country.as_str().to_owned());
+    row.locale = Set(Some(locale.to_string()));
+    row.consented_at = Set(now);
+    row.created_at = Set(now);
+    row.status = Set(status);
+    row.confirmed_at = Set(confirmed_at);
+    row.hold_until = Set(hold_until);
+    row.cancelled_at = Set(None);
+    Ok(if replacing {
+        row.update(work.txn()).await?
+    } else {
+        row.insert(work.txn()).await?
+    })
+}
+
+/// The event as readers see it (never a draft, whatever the token).
+async fn published_event(
+    state: &AppState,
+    audience: &Audience,
+    slug: &str,
+) -> Result<Box<delivery::DeliveredItem>, AppError> {
+    let published = Audience {
+        preview: false,
+        preview_only: None,
+        ..audience.clone()
+    };
+    match delivery::get(state, &published, ContentKind::Event, slug).await? {
+        Lookup::Found(event) => Ok(event),
+        Lookup::MovedTo(_) => Err(AppError::NotFound(format!(
+            "no event {slug:?}; it has moved"
+        ))),
+    }
+}
+
+/// Takes the event for this sign-up alone, so that its last place goes once; the
+/// event as it is now (live row, details) and how many sign-ups hold a place.
+///
+/// A no-op write takes the row lock on PostgreSQL and the write lock on SQLite, so that
+/// writers queue (busy_timeout) instead of failing when the read turns into a write.
+pub(super) async fn lock_event(
+    work: &UnitOfWork<'_>,
+    event: ItemId,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> Result<(entity::published_translation::Model, EventFields, u64), AppError> {
+    entity::document::Entity::update_many()
+        .col_expr(
+            entity::document::Column::Position,
+            Expr::col(entity::document::Column::Position),
+        )
+        .filter(entity::document::Column::Id.eq(event))
+        .exec(work.txn())
+        .await?;
+    let live = entity::published_translation::Entity::find()
+        .filter(entity::published_translation::Column::DocumentId.eq(event))
+        .one(work.txn())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no event {slug:?}")))?;
+    let fields: EventFields =
+        serde_json::from_value(live.document_fields.clone()).map_err(AppError::internal)?;
+    let taken = Registrations::find()
+        .filter(Column::EventId.eq(event))
+        .filter(holding(now))
+        .count(work.txn())
+        .await?;
+    Ok((live, fields, taken))
+}
+
+/// 410 once over; 409 when cancelled, not taking registrations here, or outside its window.
+fn check_open(fields: &EventFields, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
+    if fields
+        .ends_at
+        .is_some_and(|end| end.with_timezone(&Utc) < now)
+    {
+        return Err(AppError::refused(Refusal::EventPast, "the event is over"));
+    }
+    if fields.cancelled == Some(true) {
+        return Err(AppError::refused(
+            Refusal::EventCancelled,
+            "the event is cancelled",
+        ));
+    }
+    match (fields.registration_mode, &fields.registration_url) {
+        (Some(RegistrationMode::Form), _) => {}
+        (Some(RegistrationMode::External), Some(url)) => {
+            return Err(AppError::refused(
+                Refusal::RegistrationClosed,
+                format!("registration for this event is at {url}"),
+            ));
+        }
+        _ => {
+            return Err(AppError::refused(
+                Refusal::RegistrationClosed,
+                "registration is closed",
+            ));
+        }
+    }
+    let started = fields
+        .starts_at
+        .is_some_and(|start| start.with_timezone(&Utc) <= now);
+    let before_window = fields
+        .registration_opens_at
+        .is_some_and(|at| at.with_timezone(&Utc) > now);
+    let after_window = fields
+        .registration_closes_at
+        .is_some_and(|at| at.with_timezone(&Utc) <= now);
+    if started || before_window || after_window {
+        return Err(AppError::refused(
+            Refusal::RegistrationClosed,
+            "registration is not open now",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! What organisers do with sign-ups: count them, read them, erase one (GDPR).
+
+use chrono::{DateTime, Utc};
+use entity::ids::{ItemId, RegistrationId};
+use entity::registration::{self, Column, Entity as Registrations};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::json;
+
+use super::holding;
+use crate::domain::CountryCode;
+use crate::domain::content::ContentKind;
+use crate::error::AppError;
+use crate::policy::Action;
+use crate::services::kernel::actor::Actor;
+use crate::services::kernel::audit::{self, AuditAction, Event};
+use crate::services::kernel::events::{DomainEvent, ItemOfCountries, countries_of_all};
+use crate::services::kernel::unit_of_work::UnitOfWork;
+use crate::state::AppState;
+
+/// The sign-ups that hold a place now, per event, for the "full" status (one query
+/// for many events): confirmed ones, and pending ones whose hold has not run out.
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    events: &[ItemId],
+    now: DateTime<Utc>,
+) -> Result<Vec<(ItemId, i64)>, AppError> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(Registrations::find()
+        .select_only()
+        .column(Column::EventId)
+        .column_as(Column::Id.count(), "count")
+        .filter(Column::EventId.is_in(events.iter().copied()))
+        .filter(holding(now))
+        .group_by(Column::EventId)
+        .into_tuple::<(ItemId, i64)>()
+        .all(db)
+        .await?)
+}
+
+/// The registrations of an event, oldest first, for its country's editors.
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    event: ItemId,
+) -> Result<Vec<registration::Model>, AppError> {
+    let (country, _) = event_country(state, event).await?;
+    let action = Action::ReadRegistrations { country: &country };
+    audit::authorize(
+        state,
+        actor,
+        action,
+        "registration",
+        Some(event.to_string()),
+    )
+    .await?;
+    let found = Registrations::find()
+        .filter(Column::EventId.eq(event))
+        .order_by_asc(Column::Id)
+        .all(&state.db)
+        .await?;
+    // Reading personal data is recorded too (how many, not whose).
+    let read = Event::success(AuditAction::RegistrationRead, "event", event)
+        .with_details(json!({ "count": found.len() }));
+    audit::record(&state.db, state.clock.now(), actor, read).await?;
+    Ok(found)
+}
+
+/// Erases one registration for good (a reader's right to erasure).
+pub async fn erase(
+    state: &AppState,
+    actor: &Actor,
+    event: ItemId,
+    id: RegistrationId,
+) -> Result<(), AppError> {
+    let (country, countries) = event_country(state, event).await?;
+    let action = Action::ReadRegistrations { country: &country };
+    audit::authorize(state, actor, action, "registration", Some(id.to_string())).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let gone = Registrations::delete_many()
+        .filter(Column::Id.eq(id))
+        .filter(Column::EventId.eq(event))
+        .exec(work.txn())
+        .await?;
+    if gone.rows_affected == 0 {
+        return Err(AppError::NotFound(format!(
+            "there is no registration {id} for this event"
+        )));
+    }
+    // Their mails go too, sent or not: the outbox keeps the address until it prunes.
+    forget_mails(work.txn(), &[id]).await?;
+    let now = state.clock.now();
+    // Readers see how many signed up (and so whether the event is full), on every site
+    // that shows a live version: those carry the countries they were published with.
+    let live = entity::published_translation::Entity::find()
+        .filter(entity::published_translation::Column::DocumentId.eq(event))
+        .all(work.txn())
+        .await?;
+    let mut shown_in: Vec<&serde_json::Value> = live.iter().map(|l| &l.countries).collect();
+    shown_in.push(&countries);
+    let erased = ItemOfCountries {
+        item_id: event,
+        kind: ContentKind::Event,
+        countries: countries_of_all(&shown_in),
+    };
+    work.record(DomainEvent::RegistrationErased(erased), now)
+        .await?;
+    // The log keeps that it happened, not who it was about.
+    let event_details = json!({ "event": event });
+    let entry = Event::success(AuditAction::RegistrationErase, "registration", id)
+        .with_details(event_details);
+    audit::record(work.txn(), now, actor, entry).await?;
+    work.commit().await?;
+    Ok(())
+}
+
+/// The event's country, and its countries as stored (a JSON array).
+async fn event_country(
+    state: &AppState,
+    event: ItemId,
+) -> Result<(CountryCode, serde_json::Value), AppError> {
+    let found = entity::document::Entity::find_by_id(event)
+        .filter(entity::document::Column::Kind.eq(ContentKind::Event))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there is no event {event}")))?;
+    let country = crate::services::scopes::countries_from_json(&found.countries)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::internal("an event without a country"))?;
+    Ok((country, found.countries))
+}
+
+/// Deletes the mails of `registrations` from the mail outbox (the address they went to
+/// is personal data); a pending one is then not sent.
+pub(super) async fn forget_mails(
+    db: &impl ConnectionTrait,
+    registrations: &[RegistrationId],
+) -> Result<(), AppError> {
+    if registrations.is_empty() {
+        return Ok(());
+    }
+    entity::mail_outbox::Entity::delete_many()
+        .filter(entity::mail_outbox::Column::RegistrationId.is_in(registrations.iter().copied()))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,256 @@
+//! What a person does with the links their mails carry: confirm their address, cancel
+//! their sign-up. Opening a link changes nothing (mail scanners open every link): the
+//! page it opens asks, and only its button (or a frontend's POST with the token) acts.
+//! Following a link twice is harmless and says so. Unconfirmed sign-ups are deleted
+//! once their confirmation link has expired.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use entity::ids::RegistrationId;
+use entity::registration::{self, Column, Entity as Registrations};
+use entity::registration_token;
+use entity::values::{RegistrationStatus, TokenPurpose};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
+};
+
+use super::{cancel_until, links, lock_event, mails};
+use crate::domain::content::ContentKind;
+use crate::error::{AppError, Refusal};
+use crate::services::kernel::events::{DomainEvent, ItemOfCountries, countries_of_all};
+use crate::services::kernel::unit_of_work::UnitOfWork;
+use crate::state::AppState;
+
+/// What following a link came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redeemed {
+    Confirmed,
+    /// Confirmed before: nothing changed.
+    AlreadyConfirmed,
+    Cancelled,
+    /// Cancelled before: nothing changed.
+    AlreadyCancelled,
+}
+
+/// A link's sign-up as its page shows it before anything is done.
+#[derive(Debug, Clone)]
+pub struct LinkTarget {
+    pub event_title: String,
+    /// The person's language, for the page.
+    pub locale: String,
+    pub registration: registration::Model,
+}
+
+/// The sign-up a link names, for the page that asks before acting; 404 for a link that
+/// names none.
+pub async fn token_page(
+    state: &AppState,
+    secret: &str,
+    purpose: TokenPurpose,
+) -> Result<LinkTarget, AppError> {
+    let found = links::find(&state.db, secret, purpose)
+        .await?
+        .ok_or_else(unknown_link)?;
+    target(state, &found).await
+}
+
+async fn target(
+    state: &AppState,
+    found: &registration_token::Model,
+) -> Result<LinkTarget, AppError> {
+    let registration = Registrations::find_by_id(found.registration_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(unknown_link)?;
+    let locale = registration.locale.clone().unwrap_or_else(|| "en".into());
+    let event_title = event_title(state, &registration, &locale).await?;
+    Ok(LinkTarget {
+        event_title,
+        locale,
+        registration,
+    })
+}
+
+/// Confirms the address of the link's sign-up. A sign-up whose hold ran out is
+/// confirmed while places are left (409 `event-full` otherwise).
+pub async fn confirm(state: &AppState, secret: &str) -> Result<(Redeemed, LinkTarget), AppError> {
+    let now = state.clock.now();
+    let found = links::find(&state.db, secret, TokenPurpose::Confirm)
+        .await?
+        .ok_or_else(unknown_link)?;
+    let shown = target(state, &found).await?;
+    match shown.registration.status {
+        RegistrationStatus::Confirmed => return Ok((Redeemed::AlreadyConfirmed, shown)),
+        RegistrationStatus::Cancelled => return Err(gone("this sign-up was cancelled")),
+        RegistrationStatus::Pending if found.expires_at <= now => {
+            return Err(gone(
+                "this confirmation link has expired; please sign up again",
+            ));
+        }
+        RegistrationStatus::Pending => {}
+    }
+    let work = UnitOfWork::begin(state).await?;
+    let event = shown.registration.event_id;
+    let (live, fields, taken) = lock_event(&work, event, &event.to_string(), now).await?;
+    let current = Registrations::find_by_id(shown.registration.id)
+        .one(work.txn())
+        .await?
+        .ok_or_else(unknown_link)?;
+    if current.status != RegistrationStatus::Pending {
+        work.rollback().await?;
+        return Ok((Redeemed::AlreadyConfirmed, shown));
+    }
+    let still_held = current.hold_until.is_some_and(|until| until > now);
+    let full = fields
+        .capacity
+        .is_some_and(|capacity| taken >= u64::try_from(capacity).unwrap_or(0));
+    if !still_held && full {
+        return Err(AppError::refused(
+            Refusal::EventFull,
+            "the event filled up before the address was confirmed",
+        ));
+    }
+    let mut confirmed = current.into_active_model();
+    confirmed.status = Set(RegistrationStatus::Confirmed);
+    confirmed.confirmed_at = Set(Some(now));
+    confirmed.hold_until = Set(None);
+    let confirmed = confirmed.update(work.txn()).await?;
+    links::use_up(&work, &found, now).await?;
+    let cancel = links::issue(
+        &work,
+        confirmed.id,
+        TokenPurpose::Cancel,
+        cancel_until(&fields, now),
+        now,
+    )
+    .await?;
+    let mail = mails::confirmed(state, &confirmed, &shown.event_title, &fields, &cancel, now);
+    work.record(DomainEvent::MailQueued(Box::new(mail)), now)
+        .await?;
+    if !still_held {
+        // It counts again: readers' "full" may change.
+        let changed = ItemOfCountries {
+            item_id: event,
+            kind: ContentKind::Event,
+            countries: countries_of_all(&[&live.countries]),
+        };
+        work.record(DomainEvent::SignUpsChanged(changed), now)
+            .await?;
+    }
+    work.commit().await?;
+    Ok((
+        Redeemed::Confirmed,
+        LinkTarget {
+            registration: confirmed,
+            ..shown
+        },
+    ))
+}
+
+/// Cancels the link's sign-up: its place is free at once; a mail confirms it.
+pub async fn cancel(state: &AppState, secret: &str) -> Result<(Redeemed, LinkTarget), AppError> {
+    let now = state.clock.now();
+    let found = links::find(&state.db, secret, TokenPurpose::Cancel)
+        .await?
+        .ok_or_else(unknown_link)?;
+    let shown = target(state, &found).await?;
+    if shown.registration.status == RegistrationStatus::Cancelled {
+        return Ok((Redeemed::AlreadyCancelled, shown));
+    }
+    if found.expires_at <= now {
+        return Err(gone("this link has expired"));
+    }
+    let work = UnitOfWork::begin(state).await?;
+    let event = shown.registration.event_id;
+    let (live, fields, _) = lock_event(&work, event, &event.to_string(), now).await?;
+    let current = Registrations::find_by_id(shown.registration.id)
+        .one(work.txn())
+        .await?
+        .ok_or_else(unknown_link)?;
+    if current.status == RegistrationStatus::Cancelled {
+        work.rollback().await?;
+        return Ok((Redeemed::AlreadyCancelled, shown));
+    }
+    let mut cancelled = current.into_active_model();
+    cancelled.status = Set(RegistrationStatus::Cancelled);
+    cancelled.cancelled_at = Set(Some(now));
+    cancelled.hold_until = Set(None);
+    let cancelled = cancelled.update(work.txn()).await?;
+    links::use_up(&work, &found, now).await?;
+    let mail = mails::cancelled(state, &cancelled, &shown.event_title, &fields, now);
+    work.record(DomainEvent::MailQueued(Box::new(mail)), now)
+        .await?;
+    let changed = ItemOfCountries {
+        item_id: event,
+        kind: ContentKind::Event,
+        countries: countries_of_all(&[&live.countries]),
+    };
+    work.record(DomainEvent::SignUpsChanged(changed), now)
+        .await?;
+    work.commit().await?;
+    Ok((
+        Redeemed::Cancelled,
+        LinkTarget {
+            registration: cancelled,
+            ..shown
+        },
+    ))
+}
+
+/// Deletes sign-ups nobody confirmed, once their confirmation link has expired (with
+/// their links); returns how many.
+pub async fn purge_unconfirmed(state: &AppState) -> Result<u64, AppError> {
+    let hours = i64::from(state.settings.registrations.confirm_hours);
+    let before: DateTime<Utc> = state.clock.now() - TimeDelta::hours(hours);
+    let stale: Vec<RegistrationId> = Registrations::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::Status.eq(RegistrationStatus::Pending))
+        .filter(Column::CreatedAt.lt(before))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    if stale.is_empty() {
+        return Ok(0);
+    }
+    // The rows hold no place any more; they go with their links and their mails.
+    let work = UnitOfWork::begin(state).await?;
+    super::organisers::forget_mails(work.txn(), &stale).await?;
+    entity::registration_token::Entity::delete_many()
+        .filter(entity::registration_token::Column::RegistrationId.is_in(stale.iter().copied()))
+        .exec(work.txn())
+        .await?;
+    let gone = Registrations::delete_many()
+        .filter(Column::Id.is_in(stale.iter().copied()))
+        .filter(Column::Status.eq(RegistrationStatus::Pending))
+        .exec(work.txn())
+        .await?;
+    work.commit().await?;
+    Ok(gone.rows_affected)
+}
+
+/// The event's title in the person's language (else its source language's).
+async fn event_title(
+    state: &AppState,
+    registration: &registration::Model,
+    locale: &str,
+) -> Result<String, AppError> {
+    use entity::published_translation::{Column as Live, Entity as Published};
+    let live = Published::find()
+        .filter(Live::DocumentId.eq(registration.event_id))
+        .all(&state.db)
+        .await?;
+    Ok(live
+        .iter()
+        .find(|l| l.locale == locale)
+        .or_else(|| live.first())
+        .map(|l| l.title.clone())
+        .unwrap_or_default())
+}
+
+fn unknown_link() -> AppError {
+    AppError::NotFound("this link is not valid; check that it was copied whole".into())
+}
+
+fn gone(detail: &str) -> AppError {
+    AppError::refused(Refusal::LinkExpired, detail)
+}
