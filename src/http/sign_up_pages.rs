@@ -62,7 +62,7 @@ async fn ask(state: &AppState, token: &str, purpose: TokenPurpose, action: &str)
             );
             let button = texts.text(locale, &format!("pages.{action}_button"), &[]);
             let form = format!(
-                "<p>{}</p>\n<form method=\"post\" action=\"/registrations/{action}\">\
+                "<p>{}</p>\n<form method=\"post\" action=\"{action}\">\
                  <input type=\"hidden\" name=\"token\" value=\"{}\">\
                  <button type=\"submit\">{}</button></form>",
                 escape(&intro),
@@ -71,7 +71,7 @@ async fn ask(state: &AppState, token: &str, purpose: TokenPurpose, action: &str)
             );
             page(StatusCode::OK, locale, &title, &form)
         }
-        Err(_) => invalid(texts),
+        Err(err) => failed(texts, err),
     }
 }
 
@@ -115,7 +115,32 @@ fn answer(
                 &format!("<p>{}</p>", escape(&said)),
             )
         }
-        Err(_) => invalid(texts),
+        Err(err) => failed(texts, err),
+    }
+}
+
+/// A link that names nothing, or no longer works, gets the page that says so; any other
+/// failure is the server's (logged, 500/503), not the link's.
+fn failed(texts: &Templates, err: AppError) -> Response {
+    match err {
+        AppError::NotFound(_) => invalid(texts),
+        AppError::Refused {
+            reason: crate::error::Refusal::LinkExpired,
+            ..
+        } => invalid(texts).with_status(StatusCode::GONE).into_response(),
+        other => {
+            let status = match other {
+                AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            tracing::error!(error = %other, "a sign-up link's page failed");
+            page(
+                status,
+                "en",
+                "buysocial",
+                "<p>Something went wrong on our side. Please try again in a few minutes.</p>",
+            )
+        }
     }
 }
 

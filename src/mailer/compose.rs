@@ -35,7 +35,7 @@ impl Composed<'_> {
         let to: Mailbox = self
             .to
             .parse()
-            .map_err(|err| format!("the address {:?} is not valid: {err}", self.to))?;
+            .map_err(|err| format!("the recipient's address is not valid: {err}"))?;
         let mut builder = Message::builder()
             .from(from)
             .to(to)

@@ -16,6 +16,9 @@ use toml::{Table, Value};
 
 static SHIPPED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates/mail");
 
+/// The placeholders whose values are links buysocial made (shown as links in HTML).
+const LINKS: [&str; 3] = ["link", "cancel_link", "online_url"];
+
 /// The language every other falls back to.
 pub const FALLBACK: &str = "en";
 
@@ -102,7 +105,20 @@ impl Templates {
             self.raw(locale, &format!("{kind}.body")).trim_end()
         );
         let text = fill(&body, values, |v| v.to_owned());
-        let html = html_of(&fill(&body, values, |v| format!("\u{1}{v}\u{2}")));
+        // Only buysocial's own links become links: a name that looks like an address
+        // stays text.
+        let marked: Vec<(&str, String)> = values
+            .iter()
+            .map(|(key, value)| {
+                if LINKS.contains(key) {
+                    (*key, format!("\u{1}{value}\u{2}"))
+                } else {
+                    (*key, format!("\u{3}{value}\u{2}"))
+                }
+            })
+            .collect();
+        let marked: Vec<(&str, &str)> = marked.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let html = html_of(&fill(&body, &marked, |v| v.to_owned()));
         Rendered {
             subject: subject.replace(['\r', '\n'], " "),
             text,
@@ -240,8 +256,8 @@ fn fill(template: &str, values: &[(&str, &str)], show: impl Fn(&str) -> String) 
 }
 
 /// The HTML part: paragraphs from blank lines, line breaks kept, everything escaped;
-/// the values (between the markers `\u{1}` and `\u{2}` that [`Templates::mail`] puts
-/// around them) that are web addresses become links.
+/// the link values (between the markers `\u{1}` and `\u{2}` that [`Templates::mail`]
+/// puts around them; other values are between `\u{3}` and `\u{2}`) become links.
 fn html_of(marked: &str) -> String {
     let paragraphs: Vec<String> = marked
         .split("\n\n")
@@ -261,12 +277,13 @@ fn html_of(marked: &str) -> String {
 fn html_line(line: &str) -> String {
     let mut out = String::new();
     let mut rest = line;
-    while let Some(start) = rest.find('\u{1}') {
+    while let Some(start) = rest.find(['\u{1}', '\u{3}']) {
+        let is_link = rest[start..].starts_with('\u{1}');
         out.push_str(&escape(&rest[..start]));
         let after = &rest[start + 1..];
         let end = after.find('\u{2}').unwrap_or(after.len());
         let value = &after[..end];
-        if value.starts_with("https://") || value.starts_with("http://") {
+        if is_link && (value.starts_with("https://") || value.starts_with("http://")) {
             let href = escape(value);
             out.push_str(&format!("<a href=\"{href}\">{href}</a>"));
         } else {
@@ -327,10 +344,22 @@ mod tests {
             )
         );
         assert!(!mail.html.contains('\u{1}'));
+        assert!(!mail.html.contains('\u{3}'));
         assert!(
             mail.text.contains("sign up for \"Training in Vilnius\""),
             "footer"
         );
+    }
+
+    #[test]
+    fn a_name_that_looks_like_an_address_is_not_made_a_link() {
+        let mail = shipped().mail(
+            "en",
+            "confirmed",
+            &[("name", "https://evil.example/login"), ("event", "X")],
+        );
+        assert!(!mail.html.contains("href=\"https://evil"), "{}", mail.html);
+        assert!(mail.html.contains("https://evil.example/login"));
     }
 
     #[test]

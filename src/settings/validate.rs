@@ -298,6 +298,18 @@ impl MailSettings {
 impl RegistrationSettings {
     pub(super) fn validate(&self) -> Result<(), SettingsError> {
         positive("registrations.hold_minutes", u64::from(self.hold_minutes))?;
+        if self.hold_minutes > 10_080 {
+            return invalid(
+                "registrations.hold_minutes",
+                "must be at most 10080 (a week)",
+            );
+        }
+        if self.confirm_hours > 8_760 {
+            return invalid(
+                "registrations.confirm_hours",
+                "must be at most 8760 (a year)",
+            );
+        }
         if u64::from(self.confirm_hours) * 60 < u64::from(self.hold_minutes) {
             return invalid(
                 "registrations.confirm_hours",

@@ -20,6 +20,7 @@ backend_tests!(
     an_inbox_cannot_be_flooded_through_the_form,
     unknown_links_are_refused,
     erasing_a_sign_up_forgets_its_mails_too,
+    people_can_cancel_after_the_event_went_offline_and_a_purge_forgets_their_mails,
 );
 
 async fn app_with_mail(backend: Backend) -> (TestApp, SmtpServer, String) {
@@ -106,6 +107,7 @@ async fn a_sign_up_waits_until_its_address_is_confirmed(backend: Backend) {
         text_of(&mails[0]).contains("https://cms.webuysocial.test/registrations/confirm?token=")
     );
     let token = token_in(&mails[0], "confirm");
+    token_in(&mails[0], "cancel");
 
     // Opening the link (as a mail scanner does) shows a button and changes nothing.
     let page = app
@@ -120,7 +122,10 @@ async fn a_sign_up_waits_until_its_address_is_confirmed(backend: Backend) {
     );
     let html = page.text().await.unwrap();
     assert!(html.contains("<html lang=\"lt\">"), "{html}");
-    assert!(html.contains("<form method=\"post\" action=\"/registrations/confirm\">"));
+    assert!(
+        html.contains("<form method=\"post\" action=\"confirm\">"),
+        "{html}"
+    );
     assert_eq!(sign_ups(&app, &admin, &id).await[0]["status"], "pending");
 
     let confirmed = follow(&app, "confirm", &token).await;
@@ -337,4 +342,41 @@ async fn unknown_links_are_refused(backend: Backend) {
     let page = app.get("/registrations/cancel?token=nothing").await;
     assert_eq!(page.status(), StatusCode::NOT_FOUND);
     assert!(page.text().await.unwrap().contains("not valid"));
+}
+
+async fn people_can_cancel_after_the_event_went_offline_and_a_purge_forgets_their_mails(
+    backend: Backend,
+) {
+    let (app, smtp, admin) = app_with_mail(backend).await;
+    let (slug, id) = event(&app, &admin, "PT", 10, json!({ "double_opt_in": false })).await;
+    register(&app, &slug, &person("ana@example.pt")).await;
+    let token = token_in(&mails_to(&app, &smtp, "ana@example.pt").await[0], "cancel");
+    let trashed = app
+        .delete_authed(&format!("/api/v1/admin/events/{id}"), &admin)
+        .await;
+    assert_eq!(trashed.status(), StatusCode::NO_CONTENT);
+
+    let cancelled = follow(&app, "cancel", &token).await;
+
+    assert_eq!(cancelled.status(), StatusCode::OK);
+    let cancelled: Value = cancelled.json().await.unwrap();
+    assert_eq!(cancelled["outcome"], "cancelled");
+    assert!(
+        cancelled["event_title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Training PT")
+    );
+    mails_to(&app, &smtp, "ana@example.pt").await;
+    assert_eq!(outbox_addresses(&app).await.len(), 2);
+    let purged = app
+        .delete_authed(&format!("/api/v1/admin/events/{id}?purge=true"), &admin)
+        .await;
+    assert_eq!(
+        purged.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        purged.text().await.unwrap()
+    );
+    assert!(outbox_addresses(&app).await.is_empty());
 }

@@ -425,6 +425,11 @@ pub async fn purge(
         .filter(Column::ParentId.eq(id))
         .exec(work.txn())
         .await?;
+    // The mails about it go too: they name the people who signed up for it.
+    entity::mail_outbox::Entity::delete_many()
+        .filter(entity::mail_outbox::Column::EventId.eq(id))
+        .exec(work.txn())
+        .await?;
     Documents::delete_by_id(id).exec(work.txn()).await?;
     let purged = ItemOfCountries {
         item_id: id,

@@ -1,5 +1,7 @@
 //! The tokens of mailed links: 256 random bits, shown only in the mail, stored as
-//! their SHA-256 with what they are for, for which sign-up, until when; each used once.
+//! their SHA-256 with what they are for, for which sign-up, until when. Each acts once:
+//! its use is recorded (`used_at`), and a second use finds the sign-up confirmed or
+//! cancelled already and says so.
 //! Links are built from `server.public_url`, never from a request's `Host`.
 
 use chrono::{DateTime, Utc};

@@ -82,12 +82,13 @@ pub(super) fn confirm(
     registration: &registration::Model,
     event: &DeliveredItem,
     fields: &EventFields,
-    confirm_token: &str,
+    (confirm_token, cancel_token): (&str, &str),
     now: DateTime<Utc>,
 ) -> OutgoingMail {
     let locale = registration.locale.as_deref().unwrap_or("en");
     let facts = Facts::of(state, locale, &event.title, fields);
     let link = links::url(state, "confirm", confirm_token);
+    let cancel = links::url(state, "cancel", cancel_token);
     let hold = state.settings.registrations.hold_minutes.to_string();
     compose(
         state,
@@ -99,7 +100,11 @@ pub(super) fn confirm(
             registration.id,
             now.timestamp_micros()
         ),
-        &[("link", &link), ("hold_minutes", &hold)],
+        &[
+            ("link", &link),
+            ("hold_minutes", &hold),
+            ("cancel_link", &cancel),
+        ],
     )
 }
 

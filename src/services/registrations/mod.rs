@@ -79,7 +79,11 @@ pub async fn register(
     check_open(facts, now)?;
 
     let work = UnitOfWork::begin(state).await?;
-    let (live, fields, taken) = lock_event(&work, event.id, slug, now).await?;
+    let EventNow {
+        countries,
+        fields,
+        taken,
+    } = lock_event(&work, event.id, now).await?;
     check_open(&fields, now)?;
     let full = |count: u64| {
         fields
@@ -145,7 +149,7 @@ pub async fn register(
                 now,
             )
             .await?;
-            mails::confirm(state, &signed_up, &event, &fields, &confirm, now)
+            mails::confirm(state, &signed_up, &event, &fields, (&confirm, &cancel), now)
         }
         SignUpAnswer::Confirmed => {
             mails::confirmed(state, &signed_up, &event.title, &fields, &cancel, now)
@@ -160,7 +164,7 @@ pub async fn register(
         kind: ContentKind::Event,
         registrations: registered,
         capacity: fields.capacity,
-        countries: countries_of_all(&[&live.countries]),
+        countries: countries_of_all(&[&countries]),
     };
     work.record(DomainEvent::RegistrationCreated(sign_ups.clone()), now)
         .await?;
@@ -270,17 +274,26 @@ async fn published_event(
     }
 }
 
-/// Takes the event for this sign-up alone, so that its last place goes once; the
-/// event as it is now (live row, details) and how many sign-ups hold a place.
+/// An event as a sign-up's write sees it, under its lock.
+pub(super) struct EventNow {
+    /// The countries it is shown in (its live version's, else the document's).
+    pub(super) countries: serde_json::Value,
+    pub(super) fields: EventFields,
+    /// Sign-ups that hold a place.
+    pub(super) taken: u64,
+}
+
+/// Takes the event for this sign-up alone, so that its last place goes once: its
+/// details as readers see them (the live version's; the document's once it is no
+/// longer live, so that people can still cancel) and how many sign-ups hold a place.
 ///
 /// A no-op write takes the row lock on PostgreSQL and the write lock on SQLite, so that
 /// writers queue (busy_timeout) instead of failing when the read turns into a write.
 pub(super) async fn lock_event(
     work: &UnitOfWork<'_>,
     event: ItemId,
-    slug: &str,
     now: DateTime<Utc>,
-) -> Result<(entity::published_translation::Model, EventFields, u64), AppError> {
+) -> Result<EventNow, AppError> {
     entity::document::Entity::update_many()
         .col_expr(
             entity::document::Column::Position,
@@ -292,16 +305,28 @@ pub(super) async fn lock_event(
     let live = entity::published_translation::Entity::find()
         .filter(entity::published_translation::Column::DocumentId.eq(event))
         .one(work.txn())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no event {slug:?}")))?;
-    let fields: EventFields =
-        serde_json::from_value(live.document_fields.clone()).map_err(AppError::internal)?;
+        .await?;
+    let (countries, stored) = match live {
+        Some(live) => (live.countries, live.document_fields),
+        None => {
+            let document = entity::document::Entity::find_by_id(event)
+                .one(work.txn())
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("there is no event {event}")))?;
+            (document.countries, document.fields)
+        }
+    };
+    let fields: EventFields = serde_json::from_value(stored).map_err(AppError::internal)?;
     let taken = Registrations::find()
         .filter(Column::EventId.eq(event))
         .filter(holding(now))
         .count(work.txn())
         .await?;
-    Ok((live, fields, taken))
+    Ok(EventNow {
+        countries,
+        fields,
+        taken,
+    })
 }
 
 /// 410 once over; 409 when cancelled, not taking registrations here, or outside its window.

@@ -5,18 +5,21 @@
 //! once their confirmation link has expired.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use entity::ids::RegistrationId;
+use entity::ids::{ItemId, RegistrationId};
 use entity::registration::{self, Column, Entity as Registrations};
 use entity::registration_token;
 use entity::values::{RegistrationStatus, TokenPurpose};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set,
 };
 
-use super::{cancel_until, links, lock_event, mails};
+use super::{EventNow, cancel_until, links, lock_event, mails};
 use crate::domain::content::ContentKind;
 use crate::error::{AppError, Refusal};
-use crate::services::kernel::events::{DomainEvent, ItemOfCountries, countries_of_all};
+use crate::services::kernel::events::{
+    DomainEvent, EventSignUps, ItemOfCountries, countries_of_all,
+};
 use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
@@ -90,7 +93,11 @@ pub async fn confirm(state: &AppState, secret: &str) -> Result<(Redeemed, LinkTa
     }
     let work = UnitOfWork::begin(state).await?;
     let event = shown.registration.event_id;
-    let (live, fields, taken) = lock_event(&work, event, &event.to_string(), now).await?;
+    let EventNow {
+        countries,
+        fields,
+        taken,
+    } = lock_event(&work, event, now).await?;
     let current = Registrations::find_by_id(shown.registration.id)
         .one(work.txn())
         .await?
@@ -127,14 +134,23 @@ pub async fn confirm(state: &AppState, secret: &str) -> Result<(Redeemed, LinkTa
     work.record(DomainEvent::MailQueued(Box::new(mail)), now)
         .await?;
     if !still_held {
-        // It counts again: readers' "full" may change.
-        let changed = ItemOfCountries {
-            item_id: event,
-            kind: ContentKind::Event,
-            countries: countries_of_all(&[&live.countries]),
-        };
-        work.record(DomainEvent::SignUpsChanged(changed), now)
+        // It counts again: readers' "full" may change, and webhooks hear when it fills.
+        work.record(sign_ups_changed(event, &countries), now)
             .await?;
+        let registered = taken.saturating_add(1);
+        if fields
+            .capacity
+            .is_some_and(|capacity| registered >= u64::try_from(capacity).unwrap_or(0))
+        {
+            let full = EventSignUps {
+                item_id: event,
+                kind: ContentKind::Event,
+                registrations: registered,
+                capacity: fields.capacity,
+                countries: countries_of_all(&[&countries]),
+            };
+            work.record(DomainEvent::EventFull(full), now).await?;
+        }
     }
     work.commit().await?;
     Ok((
@@ -161,7 +177,9 @@ pub async fn cancel(state: &AppState, secret: &str) -> Result<(Redeemed, LinkTar
     }
     let work = UnitOfWork::begin(state).await?;
     let event = shown.registration.event_id;
-    let (live, fields, _) = lock_event(&work, event, &event.to_string(), now).await?;
+    let EventNow {
+        countries, fields, ..
+    } = lock_event(&work, event, now).await?;
     let current = Registrations::find_by_id(shown.registration.id)
         .one(work.txn())
         .await?
@@ -179,12 +197,7 @@ pub async fn cancel(state: &AppState, secret: &str) -> Result<(Redeemed, LinkTar
     let mail = mails::cancelled(state, &cancelled, &shown.event_title, &fields, now);
     work.record(DomainEvent::MailQueued(Box::new(mail)), now)
         .await?;
-    let changed = ItemOfCountries {
-        item_id: event,
-        kind: ContentKind::Event,
-        countries: countries_of_all(&[&live.countries]),
-    };
-    work.record(DomainEvent::SignUpsChanged(changed), now)
+    work.record(sign_ups_changed(event, &countries), now)
         .await?;
     work.commit().await?;
     Ok((
@@ -201,19 +214,24 @@ pub async fn cancel(state: &AppState, secret: &str) -> Result<(Redeemed, LinkTar
 pub async fn purge_unconfirmed(state: &AppState) -> Result<u64, AppError> {
     let hours = i64::from(state.settings.registrations.confirm_hours);
     let before: DateTime<Utc> = state.clock.now() - TimeDelta::hours(hours);
-    let stale: Vec<RegistrationId> = Registrations::find()
+    // Chosen inside the write, so that a sign-up that replaces one of them meanwhile
+    // (same row, new `created_at`) is not taken with it.
+    let work = UnitOfWork::begin(state).await?;
+    let mut query = Registrations::find()
         .select_only()
         .column(Column::Id)
         .filter(Column::Status.eq(RegistrationStatus::Pending))
-        .filter(Column::CreatedAt.lt(before))
-        .into_tuple()
-        .all(&state.db)
-        .await?;
+        .filter(Column::CreatedAt.lt(before));
+    // SQLite's write transaction excludes other writers; PostgreSQL locks the rows.
+    if work.txn().get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        query = query.lock_exclusive();
+    }
+    let stale: Vec<RegistrationId> = query.into_tuple().all(work.txn()).await?;
     if stale.is_empty() {
+        work.rollback().await?;
         return Ok(0);
     }
     // The rows hold no place any more; they go with their links and their mails.
-    let work = UnitOfWork::begin(state).await?;
     super::organisers::forget_mails(work.txn(), &stale).await?;
     entity::registration_token::Entity::delete_many()
         .filter(entity::registration_token::Column::RegistrationId.is_in(stale.iter().copied()))
@@ -222,6 +240,7 @@ pub async fn purge_unconfirmed(state: &AppState) -> Result<u64, AppError> {
     let gone = Registrations::delete_many()
         .filter(Column::Id.is_in(stale.iter().copied()))
         .filter(Column::Status.eq(RegistrationStatus::Pending))
+        .filter(Column::CreatedAt.lt(before))
         .exec(work.txn())
         .await?;
     work.commit().await?;
@@ -239,12 +258,35 @@ async fn event_title(
         .filter(Live::DocumentId.eq(registration.event_id))
         .all(&state.db)
         .await?;
-    Ok(live
+    if let Some(title) = live
         .iter()
         .find(|l| l.locale == locale)
         .or_else(|| live.first())
         .map(|l| l.title.clone())
+    {
+        return Ok(title);
+    }
+    // No longer live (people can still cancel): the drafts' titles.
+    use entity::translation::{Column as Draft, Entity as Drafts};
+    let drafts = Drafts::find()
+        .filter(Draft::DocumentId.eq(registration.event_id))
+        .all(&state.db)
+        .await?;
+    Ok(drafts
+        .iter()
+        .find(|d| d.locale == locale)
+        .or_else(|| drafts.first())
+        .map(|d| d.title.clone())
         .unwrap_or_default())
+}
+
+/// Sign-ups that hold a place changed without a new one: readers' "full" may change.
+fn sign_ups_changed(event: ItemId, countries: &serde_json::Value) -> DomainEvent {
+    DomainEvent::SignUpsChanged(ItemOfCountries {
+        item_id: event,
+        kind: ContentKind::Event,
+        countries: countries_of_all(&[countries]),
+    })
 }
 
 fn unknown_link() -> AppError {
