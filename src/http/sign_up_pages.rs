@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::mailer::Templates;
+use crate::mailer::templates::escape;
 use crate::services::registrations::{self, Redeemed};
 use crate::state::AppState;
 use entity::values::TokenPurpose;
@@ -173,12 +174,4 @@ fn page(status: StatusCode, locale: &str, title: &str, body: &str) -> Response {
         .with_header("Cache-Control", "no-store")
         .with_header("Referrer-Policy", "no-referrer")
         .into_response()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
