@@ -41,16 +41,20 @@ impl Facts {
     }
 }
 
-/// The mail `kind` to the person of `registration`, with `extra` values.
+/// The language of `registration`'s mails: that of the page they signed up on.
+fn language(registration: &registration::Model) -> &str {
+    registration.locale.as_deref().unwrap_or("en")
+}
+
+/// The mail `kind` in `locale` to the person of `registration`, with `extra` values.
 fn compose(
     state: &AppState,
-    registration: &registration::Model,
+    (registration, locale): (&registration::Model, &str),
     facts: &Facts,
     kind: &str,
     reason: String,
     extra: &[(&str, &str)],
 ) -> OutgoingMail {
-    let locale = registration.locale.as_deref().unwrap_or("en");
     let mut values: Vec<(&str, &str)> = vec![
         ("name", &registration.name),
         ("event", &facts.title),
@@ -85,14 +89,14 @@ pub(super) fn confirm(
     (confirm_token, cancel_token): (&str, &str),
     now: DateTime<Utc>,
 ) -> OutgoingMail {
-    let locale = registration.locale.as_deref().unwrap_or("en");
+    let locale = language(registration);
     let facts = Facts::of(state, locale, &event.title, fields);
     let link = links::url(state, "confirm", confirm_token);
     let cancel = links::url(state, "cancel", cancel_token);
     let hold = state.settings.registrations.hold_minutes.to_string();
     compose(
         state,
-        registration,
+        (registration, locale),
         &facts,
         "confirm",
         format!(
@@ -117,12 +121,12 @@ pub(super) fn confirmed(
     cancel_token: &str,
     now: DateTime<Utc>,
 ) -> OutgoingMail {
-    let locale = registration.locale.as_deref().unwrap_or("en");
+    let locale = language(registration);
     let facts = Facts::of(state, locale, event_title, fields);
     let cancel = links::url(state, "cancel", cancel_token);
     compose(
         state,
-        registration,
+        (registration, locale),
         &facts,
         "confirmed",
         format!(
@@ -143,11 +147,12 @@ pub(super) fn already_signed_up(
     locale: &Locale,
     cancel_token: &str,
 ) -> OutgoingMail {
+    // In the language of the form just sent, whoever sent it.
     let facts = Facts::of(state, locale.as_str(), &event.title, fields);
     let cancel = links::url(state, "cancel", cancel_token);
-    let mut mail = compose(
+    compose(
         state,
-        registration,
+        (registration, locale.as_str()),
         &facts,
         "already_signed_up",
         format!(
@@ -156,23 +161,7 @@ pub(super) fn already_signed_up(
             crate::auth::token::hash(cancel_token)
         ),
         &[("cancel_link", &cancel)],
-    );
-    // In the language of the form just sent, whoever sent it.
-    let rendered = state.mailer.templates.mail(
-        locale.as_str(),
-        "already_signed_up",
-        &[
-            ("event", &facts.title),
-            ("when", &facts.when),
-            ("where", &facts.place),
-            ("cancel_link", &cancel),
-        ],
-    );
-    mail.locale = locale.to_string();
-    mail.subject = rendered.subject;
-    mail.text = rendered.text;
-    mail.html = rendered.html;
-    mail
+    )
 }
 
 /// "Your sign-up is cancelled".
@@ -183,11 +172,11 @@ pub(super) fn cancelled(
     fields: &EventFields,
     now: DateTime<Utc>,
 ) -> OutgoingMail {
-    let locale = registration.locale.as_deref().unwrap_or("en");
+    let locale = language(registration);
     let facts = Facts::of(state, locale, event_title, fields);
     compose(
         state,
-        registration,
+        (registration, locale),
         &facts,
         "cancelled",
         format!(
