@@ -1,5 +1,5 @@
-//! Background work of each instance: scheduled publishing, the sweep of orphaned files,
-//! webhook delivery, sending queued mail and, in the shared cache scope on PostgreSQL, listening for the
+//! Background work of each instance: scheduled publishing, offering freed places to
+//! waitlists, the sweep of orphaned files, webhook delivery, sending queued mail and, in the shared cache scope on PostgreSQL, listening for the
 //! other instances' changes. Several instances may run them at once (each is safe to run
 //! concurrently).
 
@@ -45,6 +45,12 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
                 Ok(0) => {}
                 Ok(ran) => tracing::info!(ran, "scheduled publishing ran"),
                 Err(err) => tracing::warn!(error = %err, "scheduled publishing failed; will retry"),
+            }
+            // Offers that ran out, and places that time or a raised capacity freed.
+            match registrations::run_waitlists(&state).await {
+                Ok(0) => {}
+                Ok(offered) => tracing::info!(offered, "places offered from waitlists"),
+                Err(err) => tracing::warn!(error = %err, "offering places from waitlists failed"),
             }
         }
     })

@@ -23,7 +23,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub status: RegistrationStatus,
     pub confirmed_at: Option<DateTimeUtc>,
-    /// While pending: until when it keeps its place.
+    /// While pending or offered: until when it keeps its place.
     pub hold_until: Option<DateTimeUtc>,
     pub cancelled_at: Option<DateTimeUtc>,
 }

@@ -242,8 +242,18 @@ pub enum RegistrationStatus {
     Confirmed,
     #[sea_orm(string_value = "cancelled")]
     Cancelled,
+    /// The event was full: waiting, in order of joining, for a place to be offered.
+    #[sea_orm(string_value = "waitlisted")]
+    Waitlisted,
+    /// A freed place is offered from the waitlist and held for the person until
+    /// `hold_until`.
+    #[sea_orm(string_value = "offered")]
+    Offered,
+    /// An offered place not accepted in time: it went to the next on the waitlist.
+    #[sea_orm(string_value = "expired")]
+    Expired,
 }
-named!(RegistrationStatus { Pending => "pending", Confirmed => "confirmed", Cancelled => "cancelled" });
+named!(RegistrationStatus { Pending => "pending", Confirmed => "confirmed", Cancelled => "cancelled", Waitlisted => "waitlisted", Offered => "offered", Expired => "expired" });
 
 /// What a mailed link's token is for (`registration_tokens.purpose`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
@@ -253,8 +263,11 @@ pub enum TokenPurpose {
     Confirm,
     #[sea_orm(string_value = "cancel")]
     Cancel,
+    /// Accepting a place offered from the waitlist.
+    #[sea_orm(string_value = "offer")]
+    Offer,
 }
-named!(TokenPurpose { Confirm => "confirm", Cancel => "cancel" });
+named!(TokenPurpose { Confirm => "confirm", Cancel => "cancel", Offer => "offer" });
 
 /// How an audited attempt ended (`audit_log.outcome`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

@@ -1,4 +1,4 @@
-//! `/api/v1/registrations/confirm` and `/cancel`: what a mailed link does, for
+//! `/api/v1/registrations/confirm`, `/cancel` and `/accept-offer`: what a mailed link does, for
 //! frontends that show the link's page themselves and send its token (buysocial's own
 //! pages, `/registrations/...`, do the same through [`super::sign_up_pages`]).
 
@@ -41,6 +41,8 @@ enum OutcomeName {
     Cancelled,
     /// Cancelled before: nothing changed.
     AlreadyCancelled,
+    /// The place offered from the waitlist is the person's.
+    Accepted,
 }
 
 impl From<Redeemed> for OutcomeName {
@@ -50,6 +52,7 @@ impl From<Redeemed> for OutcomeName {
             Redeemed::AlreadyConfirmed => Self::AlreadyConfirmed,
             Redeemed::Cancelled => Self::Cancelled,
             Redeemed::AlreadyCancelled => Self::AlreadyCancelled,
+            Redeemed::Accepted => Self::Accepted,
         }
     }
 }
@@ -100,6 +103,30 @@ impl SignUpLinksApi {
         body: crate::http::json::JsonBody<LinkToken>,
     ) -> Result<Json<LinkOutcome>, ApiError<LinkErrors>> {
         let (redeemed, target) = registrations::cancel(&self.state, &body.0.token).await?;
+        Ok(Json(LinkOutcome {
+            outcome: redeemed.into(),
+            event_title: target.event_title,
+            locale: target.locale,
+        }))
+    }
+
+    /// Accept a place offered from the waitlist, with the token of the offer's link.
+    ///
+    /// The place is the person's (their address is confirmed by following the mailed
+    /// link); a mail says so, with a link to cancel. Following it again is harmless
+    /// (`already_confirmed`). 404 for a token that names no sign-up; 410
+    /// `link-expired` once the offer's deadline has passed (the place went to the next
+    /// person on the waitlist) or the sign-up was cancelled.
+    #[oai(
+        path = "/api/v1/registrations/accept-offer",
+        method = "post",
+        operation_id = "registration_accept_offer"
+    )]
+    async fn accept_offer(
+        &self,
+        body: crate::http::json::JsonBody<LinkToken>,
+    ) -> Result<Json<LinkOutcome>, ApiError<LinkErrors>> {
+        let (redeemed, target) = registrations::accept_offer(&self.state, &body.0.token).await?;
         Ok(Json(LinkOutcome {
             outcome: redeemed.into(),
             event_title: target.event_title,

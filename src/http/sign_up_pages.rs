@@ -1,5 +1,6 @@
 //! The small pages a mailed link opens when the site has no page of its own for it:
-//! `GET /registrations/confirm?token=…` and `/registrations/cancel?token=…` show what
+//! `GET /registrations/confirm?token=…`, `/registrations/cancel?token=…` and
+//! `/registrations/accept-offer?token=…` show what
 //! the link is for and a button, in the person's language; only the button's POST
 //! acts (mail scanners open every link, and must not confirm or cancel anything). No
 //! script, no external resources, a strict Content-Security-Policy.
@@ -21,6 +22,7 @@ pub fn routes() -> Route {
     Route::new()
         .at("/confirm", get(confirm_page).post(confirm_action))
         .at("/cancel", get(cancel_page).post(cancel_action))
+        .at("/accept-offer", get(offer_page).post(offer_action))
 }
 
 #[derive(Debug, Deserialize)]
@@ -40,6 +42,11 @@ async fn cancel_page(Data(state): Data<&AppState>, Query(q): Query<TokenParam>) 
 }
 
 #[handler]
+async fn offer_page(Data(state): Data<&AppState>, Query(q): Query<TokenParam>) -> Response {
+    ask(state, &q.token, TokenPurpose::Offer, "accept-offer").await
+}
+
+#[handler]
 async fn confirm_action(Data(state): Data<&AppState>, Form(f): Form<TokenParam>) -> Response {
     answer(state, registrations::confirm(state, &f.token).await)
 }
@@ -49,19 +56,26 @@ async fn cancel_action(Data(state): Data<&AppState>, Form(f): Form<TokenParam>) 
     answer(state, registrations::cancel(state, &f.token).await)
 }
 
+#[handler]
+async fn offer_action(Data(state): Data<&AppState>, Form(f): Form<TokenParam>) -> Response {
+    answer(state, registrations::accept_offer(state, &f.token).await)
+}
+
 /// The page that asks: what the link is for, and the button that does it.
 async fn ask(state: &AppState, token: &str, purpose: TokenPurpose, action: &str) -> Response {
     let texts = &state.mailer.templates;
     match registrations::token_page(state, token, purpose).await {
         Ok(target) => {
             let locale = target.locale.as_str();
-            let title = texts.text(locale, &format!("pages.{action}_title"), &[]);
+            // The texts of `accept-offer` are under `offer_`.
+            let texts_of = action.trim_start_matches("accept-");
+            let title = texts.text(locale, &format!("pages.{texts_of}_title"), &[]);
             let intro = texts.text(
                 locale,
-                &format!("pages.{action}_intro"),
+                &format!("pages.{texts_of}_intro"),
                 &[("event", &target.event_title)],
             );
-            let button = texts.text(locale, &format!("pages.{action}_button"), &[]);
+            let button = texts.text(locale, &format!("pages.{texts_of}_button"), &[]);
             let form = format!(
                 "<p>{}</p>\n<form method=\"post\" action=\"{action}\">\
                  <input type=\"hidden\" name=\"token\" value=\"{}\">\
@@ -89,10 +103,12 @@ fn answer(
                 Redeemed::AlreadyConfirmed => "pages.already_confirmed",
                 Redeemed::Cancelled => "pages.cancelled",
                 Redeemed::AlreadyCancelled => "pages.already_cancelled",
+                Redeemed::Accepted => "pages.offer_accepted",
             };
             let title_key = match redeemed {
                 Redeemed::Confirmed | Redeemed::AlreadyConfirmed => "pages.confirm_title",
                 Redeemed::Cancelled | Redeemed::AlreadyCancelled => "pages.cancel_title",
+                Redeemed::Accepted => "pages.offer_title",
             };
             let locale = target.locale.as_str();
             let said = texts.text(locale, key, &[("event", &target.event_title)]);

@@ -69,7 +69,12 @@ pub async fn sign_up_sheet(
     // The byte-order mark tells Excel the file is UTF-8.
     let mut body = String::from('\u{feff}');
     push_row(&mut body, &headers, separator);
+    let positions = registrations::waitlist_positions(&found);
     for r in &found {
+        let status = match positions.get(&r.id) {
+            Some(position) => format!("waitlist, place {position}"),
+            None => status_words(r.status).to_owned(),
+        };
         let row = [
             r.name.as_str(),
             r.email.as_str(),
@@ -78,7 +83,7 @@ pub async fn sign_up_sheet(
             r.country.as_str(),
             r.locale.as_deref().unwrap_or_default(),
             &local(r.created_at),
-            status_words(r.status),
+            &status,
         ];
         push_row(&mut body, &row, separator);
     }
@@ -116,6 +121,9 @@ fn status_words(status: entity::values::RegistrationStatus) -> &'static str {
         RegistrationStatus::Pending => "not confirmed yet",
         RegistrationStatus::Confirmed => "confirmed",
         RegistrationStatus::Cancelled => "cancelled",
+        RegistrationStatus::Waitlisted => "waitlist",
+        RegistrationStatus::Offered => "offered a place, not accepted yet",
+        RegistrationStatus::Expired => "offer expired",
     }
 }
 

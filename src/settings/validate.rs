@@ -310,6 +310,10 @@ impl RegistrationSettings {
                 "must be at most 8760 (a year)",
             );
         }
+        positive("registrations.offer_hours", u64::from(self.offer_hours))?;
+        if self.offer_hours > 720 {
+            return invalid("registrations.offer_hours", "must be at most 720 (30 days)");
+        }
         if u64::from(self.confirm_hours) * 60 < u64::from(self.hold_minutes) {
             return invalid(
                 "registrations.confirm_hours",

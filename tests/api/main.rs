@@ -48,4 +48,5 @@ mod storage;
 mod tokens;
 mod translation_sources;
 mod users;
+mod waitlist;
 mod webhooks;

@@ -23,7 +23,7 @@ backend_tests!(
     people_can_cancel_after_the_event_went_offline_and_a_purge_forgets_their_mails,
 );
 
-async fn app_with_mail(backend: Backend) -> (TestApp, SmtpServer, String) {
+pub(crate) async fn app_with_mail(backend: Backend) -> (TestApp, SmtpServer, String) {
     let smtp = SmtpServer::start().await;
     let app = TestApp::builder(backend)
         .with_smtp(smtp.port())
@@ -34,19 +34,19 @@ async fn app_with_mail(backend: Backend) -> (TestApp, SmtpServer, String) {
 }
 
 /// The mails `address` has received so far, after a round of sending.
-async fn mails_to(app: &TestApp, smtp: &SmtpServer, address: &str) -> Vec<Received> {
+pub(crate) async fn mails_to(app: &TestApp, smtp: &SmtpServer, address: &str) -> Vec<Received> {
     buysocial::services::mail::run_once(&app.state)
         .await
         .unwrap();
     smtp.received_by(address)
 }
 
-fn text_of(mail: &Received) -> String {
+pub(crate) fn text_of(mail: &Received) -> String {
     mail.parsed().body_text(0).unwrap().into_owned()
 }
 
 /// The token of the link to `/registrations/{action}` in `mail`.
-fn token_in(mail: &Received, action: &str) -> String {
+pub(crate) fn token_in(mail: &Received, action: &str) -> String {
     let text = text_of(mail);
     let marker = format!("/registrations/{action}?token=");
     let start = text
@@ -56,7 +56,7 @@ fn token_in(mail: &Received, action: &str) -> String {
     text[start..].split_whitespace().next().unwrap().to_owned()
 }
 
-async fn follow(app: &TestApp, action: &str, token: &str) -> reqwest::Response {
+pub(crate) async fn follow(app: &TestApp, action: &str, token: &str) -> reqwest::Response {
     app.post_json(
         &format!("/api/v1/registrations/{action}"),
         &json!({ "token": token }),
@@ -64,13 +64,13 @@ async fn follow(app: &TestApp, action: &str, token: &str) -> reqwest::Response {
     .await
 }
 
-async fn shown(app: &TestApp, slug: &str) -> Value {
+pub(crate) async fn shown(app: &TestApp, slug: &str) -> Value {
     let response = app.get(&format!("/api/v1/events/{slug}?locale=en")).await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
 }
 
-async fn sign_ups(app: &TestApp, admin: &str, event_id: &str) -> Vec<Value> {
+pub(crate) async fn sign_ups(app: &TestApp, admin: &str, event_id: &str) -> Vec<Value> {
     let listed: Value = app
         .get_json(
             &format!("/api/v1/admin/events/{event_id}/registrations"),

@@ -10,6 +10,8 @@ use super::{EventFields, RegistrationMode};
 pub struct EventState {
     pub status: EventStatus,
     pub registration_open: bool,
+    /// Full, and a sign-up through the form may join the waitlist instead.
+    pub waitlist_open: bool,
 }
 
 /// What readers are told of an event.
@@ -26,7 +28,8 @@ pub enum EventStatus {
 }
 
 /// Cancelled, past, full or upcoming; registration open while the mode allows it, the
-/// window is open, there are places left and the event has not started.
+/// window is open, there are places left and the event has not started; the waitlist
+/// open instead when only places are lacking and the event keeps one.
 pub fn event_state(fields: &EventFields, registered: i64, now: DateTime<Utc>) -> EventState {
     let full = fields
         .capacity
@@ -55,8 +58,13 @@ pub fn event_state(fields: &EventFields, registered: i64, now: DateTime<Utc>) ->
         fields.registration_mode,
         Some(RegistrationMode::Form | RegistrationMode::External)
     );
+    let could_register = !cancelled && !started && takes_registrations && window_open;
     EventState {
         status,
-        registration_open: !cancelled && !started && !full && takes_registrations && window_open,
+        registration_open: could_register && !full,
+        waitlist_open: could_register
+            && full
+            && fields.registration_mode == Some(RegistrationMode::Form)
+            && fields.keeps_waitlist(),
     }
 }

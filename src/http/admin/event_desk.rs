@@ -14,6 +14,7 @@ use crate::http::problem::{ApiError, error_set};
 use crate::http::security::AdminAuth;
 use crate::services::content::{self, DeskEvent, DeskWhen};
 use crate::services::pagination::PageRequest;
+use crate::services::registrations;
 use crate::state::AppState;
 
 pub struct EventDeskApi {
@@ -69,14 +70,19 @@ struct DeskEventResponse {
     /// Places; `null`: no limit.
     #[oai(nullable)]
     capacity: Option<i64>,
-    /// Sign-ups received through buysocial.
+    /// Sign-ups that hold a place: confirmed ones, and pending or offered ones whose
+    /// hold has not run out (what `capacity` is measured against).
     registered: i64,
+    /// Sign-ups received through buysocial, per state.
+    sign_ups: SignUpTally,
     #[oai(nullable)]
     registration_mode: Option<RegistrationModeName>,
     /// The status frontends show.
     status: EventStatusName,
     /// Whether frontends take sign-ups now.
     registration_open: bool,
+    /// Whether the event is full and its form puts people on the waitlist.
+    waitlist_open: bool,
     /// The locales readers can see the event in; empty: not published.
     live_locales: Vec<String>,
 }
@@ -97,10 +103,48 @@ impl From<DeskEvent> for DeskEventResponse {
             time_zone: fields.time_zone,
             capacity: fields.capacity,
             registered: event.registered,
+            sign_ups: event.sign_ups.into(),
             registration_mode: fields.registration_mode.map(RegistrationModeName::from),
             status: event.state.status.into(),
             registration_open: event.state.registration_open,
+            waitlist_open: event.state.waitlist_open,
             live_locales: event.live_locales,
+        }
+    }
+}
+
+/// An event's sign-ups per state.
+#[derive(Debug, Object)]
+struct SignUpTally {
+    /// Not confirmed by the person yet (holding a place while their hold lasts).
+    pending: i64,
+    confirmed: i64,
+    /// Offered a place from the waitlist, not accepted yet (holding it meanwhile).
+    offered: i64,
+    /// On the waitlist.
+    waitlisted: i64,
+    cancelled: i64,
+    /// Offers not accepted in time.
+    expired: i64,
+}
+
+impl From<registrations::Tally> for SignUpTally {
+    fn from(tally: registrations::Tally) -> Self {
+        let registrations::Tally {
+            pending,
+            confirmed,
+            offered,
+            waitlisted,
+            cancelled,
+            expired,
+        } = tally;
+        Self {
+            pending,
+            confirmed,
+            offered,
+            waitlisted,
+            cancelled,
+            expired,
         }
     }
 }

@@ -40,13 +40,18 @@ struct RegistrationResponse {
     locale: Option<String>,
     consented_at: DateTime<Utc>,
     created_at: DateTime<Utc>,
-    /// `pending` (the person has not confirmed their address yet), `confirmed` or
-    /// `cancelled`.
+    /// `pending` (the person has not confirmed their address yet), `confirmed`,
+    /// `cancelled`, `waitlisted` (the event was full), `offered` (a freed place is
+    /// held for them until `hold_until`) or `expired` (an offer not accepted in time).
     status: RegistrationStatusName,
+    /// Waitlisted: the place on the waitlist (1: the next to be offered a place).
+    #[oai(nullable)]
+    waitlist_position: Option<u64>,
     /// When the person confirmed their address.
     #[oai(nullable)]
     confirmed_at: Option<DateTime<Utc>>,
-    /// Pending: until when the sign-up holds its place without confirmation.
+    /// Pending: until when the sign-up holds its place without confirmation; offered
+    /// (and expired): until when the offered place is (was) held.
     #[oai(nullable)]
     hold_until: Option<DateTime<Utc>>,
     #[oai(nullable)]
@@ -60,6 +65,9 @@ enum RegistrationStatusName {
     Pending,
     Confirmed,
     Cancelled,
+    Waitlisted,
+    Offered,
+    Expired,
 }
 
 impl From<RegistrationStatus> for RegistrationStatusName {
@@ -68,6 +76,9 @@ impl From<RegistrationStatus> for RegistrationStatusName {
             RegistrationStatus::Pending => Self::Pending,
             RegistrationStatus::Confirmed => Self::Confirmed,
             RegistrationStatus::Cancelled => Self::Cancelled,
+            RegistrationStatus::Waitlisted => Self::Waitlisted,
+            RegistrationStatus::Offered => Self::Offered,
+            RegistrationStatus::Expired => Self::Expired,
         }
     }
 }
@@ -189,27 +200,33 @@ impl RegistrationsApi {
                     disposition: content_disposition(&sheet.file_name, "text/csv"),
                 })
             }
-            ListFormat::Json => Ok(Listed::Json(Json(
-                registrations::list(&self.state, &auth.0, id.0.into())
-                    .await?
-                    .into_iter()
-                    .map(|r| RegistrationResponse {
-                        id: r.id.into(),
-                        name: r.name,
-                        email: r.email,
-                        organisation: r.organisation,
-                        organisation_type: OrganisationTypeName::from_stored(&r.organisation_type),
-                        country: r.country,
-                        locale: r.locale,
-                        consented_at: r.consented_at,
-                        created_at: r.created_at,
-                        status: r.status.into(),
-                        confirmed_at: r.confirmed_at,
-                        hold_until: r.hold_until,
-                        cancelled_at: r.cancelled_at,
-                    })
-                    .collect(),
-            ))),
+            ListFormat::Json => {
+                let found = registrations::list(&self.state, &auth.0, id.0.into()).await?;
+                let positions = registrations::waitlist_positions(&found);
+                Ok(Listed::Json(Json(
+                    found
+                        .into_iter()
+                        .map(|r| RegistrationResponse {
+                            waitlist_position: positions.get(&r.id).copied(),
+                            id: r.id.into(),
+                            name: r.name,
+                            email: r.email,
+                            organisation: r.organisation,
+                            organisation_type: OrganisationTypeName::from_stored(
+                                &r.organisation_type,
+                            ),
+                            country: r.country,
+                            locale: r.locale,
+                            consented_at: r.consented_at,
+                            created_at: r.created_at,
+                            status: r.status.into(),
+                            confirmed_at: r.confirmed_at,
+                            hold_until: r.hold_until,
+                            cancelled_at: r.cancelled_at,
+                        })
+                        .collect(),
+                )))
+            }
         }
     }
 

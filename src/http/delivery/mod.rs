@@ -316,6 +316,7 @@ impl DeliveryApi {
             country: body.country,
             consent: body.consent,
             locale: body.locale,
+            waitlist: body.waitlist.unwrap_or(false),
         };
         let client = crate::http::client::client_info(req, &self.state.settings.server);
         let answer = registrations::register(

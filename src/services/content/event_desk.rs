@@ -1,6 +1,6 @@
 //! The organisers' event desk: the events whose sign-ups the caller may see, with the
-//! number of sign-ups against capacity and the status frontends show. Read in a fixed
-//! number of queries (events, titles, live locales, counts), sorted and paged in
+//! number of sign-ups against capacity (and per state) and the status frontends show.
+//! Read in a fixed number of queries (events, titles, live locales, counts), sorted and paged in
 //! memory: a campaign runs dozens of events, not thousands.
 
 use entity::ids::ItemId;
@@ -45,8 +45,11 @@ pub struct DeskEvent {
     pub title_locale: String,
     pub country: CountryCode,
     pub fields: EventFields,
-    /// Sign-ups so far.
+    /// Sign-ups that hold a place (confirmed, and pending or offered ones whose hold
+    /// has not run out).
     pub registered: i64,
+    /// Sign-ups per state.
+    pub sign_ups: registrations::Tally,
     /// What frontends show, and whether they take sign-ups now.
     pub state: EventState,
     /// The locales readers can see it in; empty: not published.
@@ -74,6 +77,7 @@ pub async fn event_desk(
         .await?
         .into_iter()
         .collect();
+    let tallies = registrations::tally(&state.db, &ids).await?;
     let mut desk: Vec<(bool, DeskEvent)> = events
         .into_iter()
         .map(|(document, country, fields, over)| {
@@ -86,6 +90,7 @@ pub async fn event_desk(
                 country,
                 state: event_state(&fields, registered, now),
                 registered,
+                sign_ups: tallies.get(&document.id).copied().unwrap_or_default(),
                 live_locales: live
                     .get(&document.id)
                     .map(|set| set.iter().cloned().collect())

@@ -26,11 +26,15 @@ pub async fn next_status_change(
         .into_tuple()
         .all(&state.db)
         .await?;
-    // An unconfirmed sign-up stops holding its place: the event may no longer be full.
+    // An unconfirmed sign-up or an offer stops holding its place: the event may no
+    // longer be full.
     let hold_ends: Option<DateTime<Utc>> = entity::registration::Entity::find()
         .select_only()
         .column_as(entity::registration::Column::HoldUntil.min(), "until")
-        .filter(entity::registration::Column::Status.eq(RegistrationStatus::Pending))
+        .filter(
+            entity::registration::Column::Status
+                .is_in([RegistrationStatus::Pending, RegistrationStatus::Offered]),
+        )
         .filter(entity::registration::Column::HoldUntil.gte(now))
         .into_tuple::<Option<DateTime<Utc>>>()
         .one(&state.db)

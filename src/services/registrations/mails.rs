@@ -2,11 +2,14 @@
 //! texts come from the templates (`mailer::templates`), the facts from the event.
 
 use chrono::{DateTime, Utc};
+use entity::ids::ItemId;
 use entity::registration;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::links;
 use crate::domain::Locale;
 use crate::domain::content::EventFields;
+use crate::error::AppError;
 use crate::mailer::Rendered;
 use crate::services::delivery::DeliveredItem;
 use crate::services::kernel::mail::OutgoingMail;
@@ -186,4 +189,133 @@ pub(super) fn cancelled(
         ),
         &[],
     )
+}
+
+/// "You are on the waitlist", with the place on it and the link to leave it.
+pub(super) fn waitlisted(
+    state: &AppState,
+    registration: &registration::Model,
+    event_title: &str,
+    fields: &EventFields,
+    cancel_token: &str,
+    position: u64,
+) -> OutgoingMail {
+    let locale = language(registration);
+    let facts = Facts::of(state, locale, event_title, fields);
+    let cancel = links::url(state, "cancel", cancel_token);
+    let position = position.to_string();
+    compose(
+        state,
+        (registration, locale),
+        &facts,
+        "waitlisted",
+        format!(
+            "registration:{}:waitlisted:{}",
+            registration.id,
+            registration.created_at.timestamp_micros()
+        ),
+        &[("cancel_link", &cancel), ("position", &position)],
+    )
+}
+
+/// "A place is free for you": the link to accept it by `deadline`, and to leave.
+pub(super) fn offer(
+    state: &AppState,
+    registration: &registration::Model,
+    (event_title, fields): (&str, &EventFields),
+    (accept_token, cancel_token): (&str, &str),
+    deadline: DateTime<Utc>,
+) -> OutgoingMail {
+    let locale = language(registration);
+    let facts = Facts::of(state, locale, event_title, fields);
+    let link = links::url(state, "accept-offer", accept_token);
+    let cancel = links::url(state, "cancel", cancel_token);
+    let until = deadline_of(state, locale, fields, deadline);
+    compose(
+        state,
+        (registration, locale),
+        &facts,
+        "offer",
+        format!(
+            "registration:{}:offer:{}",
+            registration.id,
+            deadline.timestamp_micros()
+        ),
+        &[
+            ("link", &link),
+            ("cancel_link", &cancel),
+            ("deadline", &until),
+        ],
+    )
+}
+
+/// "The place you were offered has gone": the offer ran out at `deadline`.
+pub(super) fn offer_expired(
+    state: &AppState,
+    registration: &registration::Model,
+    (event_title, fields): (&str, &EventFields),
+    deadline: DateTime<Utc>,
+) -> OutgoingMail {
+    let locale = language(registration);
+    let facts = Facts::of(state, locale, event_title, fields);
+    let until = deadline_of(state, locale, fields, deadline);
+    compose(
+        state,
+        (registration, locale),
+        &facts,
+        "offer_expired",
+        format!(
+            "registration:{}:offer_expired:{}",
+            registration.id,
+            deadline.timestamp_micros()
+        ),
+        &[("deadline", &until)],
+    )
+}
+
+/// A deadline as the language writes it, in the event's own zone.
+fn deadline_of(
+    state: &AppState,
+    locale: &str,
+    fields: &EventFields,
+    deadline: DateTime<Utc>,
+) -> String {
+    let zone = fields.time_zone.as_deref().unwrap_or("UTC");
+    state
+        .mailer
+        .templates
+        .moment(locale, deadline.fixed_offset(), zone)
+}
+
+/// The event's title in `locale` (else in a language it has): the live version's, or
+/// the draft's once it is no longer live (people can still cancel).
+pub(super) async fn event_title(
+    db: &impl ConnectionTrait,
+    event: ItemId,
+    locale: &str,
+) -> Result<String, AppError> {
+    use entity::published_translation::{Column as Live, Entity as Published};
+    let live = Published::find()
+        .filter(Live::DocumentId.eq(event))
+        .all(db)
+        .await?;
+    if let Some(title) = live
+        .iter()
+        .find(|l| l.locale == locale)
+        .or_else(|| live.first())
+        .map(|l| l.title.clone())
+    {
+        return Ok(title);
+    }
+    use entity::translation::{Column as Draft, Entity as Drafts};
+    let drafts = Drafts::find()
+        .filter(Draft::DocumentId.eq(event))
+        .all(db)
+        .await?;
+    Ok(drafts
+        .iter()
+        .find(|d| d.locale == locale)
+        .or_else(|| drafts.first())
+        .map(|d| d.title.clone())
+        .unwrap_or_default())
 }

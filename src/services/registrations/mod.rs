@@ -1,7 +1,8 @@
 //! Sign-ups for events through buysocial's form. A sign-up is `pending` until the
 //! person confirms their address through the mailed link (unless the event turns that
 //! off), holding its place for `registrations.hold_minutes`; then `confirmed`, or
-//! `cancelled` through the link every mail carries. The form's answer never says
+//! `cancelled` through the link every mail carries. When the event is full, people may
+//! join its waitlist and are offered places that free up ([`waitlist`]). The form's answer never says
 //! whether the address had signed up already: the same answer, and a mail to the
 //! address instead. Editors of the event's country read and erase sign-ups
 //! ([`organisers`]); the mailed links' actions are in [`self_service`].
@@ -11,6 +12,7 @@ mod mails;
 mod organisers;
 mod person;
 mod self_service;
+mod waitlist;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use entity::ids::{ItemId, RegistrationId};
@@ -18,20 +20,26 @@ use entity::registration::{self, Column, Entity as Registrations};
 use entity::values::{RegistrationStatus, TokenPurpose};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, Set,
 };
 
 use crate::domain::Locale;
 use crate::domain::content::{ContentKind, EventFields, RegistrationMode};
 use crate::error::{AppError, Refusal};
 use crate::services::delivery::{self, Audience, DeliveredItem, Lookup};
-use crate::services::kernel::events::{DomainEvent, EventSignUps, countries_of_all};
+use crate::services::kernel::events::{
+    DomainEvent, EventSignUps, ItemOfCountries, countries_of_all,
+};
 use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
-pub use organisers::{counts, erase, list};
+pub use organisers::{Tally, counts, erase, list, tally, waitlist_positions};
 pub use person::{NewRegistration, ORGANISATION_TYPES};
-pub use self_service::{LinkTarget, Redeemed, cancel, confirm, purge_unconfirmed, token_page};
+pub use self_service::{
+    LinkTarget, Redeemed, accept_offer, cancel, confirm, purge_unconfirmed, token_page,
+};
+pub use waitlist::run as run_waitlists;
 
 use person::Person;
 
@@ -42,23 +50,43 @@ pub enum SignUpAnswer {
     Pending,
     /// Signed up (the event does not ask for confirmation).
     Confirmed,
+    /// The event is full: on its waitlist, to be offered a place that frees up.
+    Waitlisted,
 }
 
-/// Sign-ups that hold a place at `now`: confirmed ones, and pending ones whose hold
-/// has not run out.
+/// Sign-ups that hold a place at `now`: confirmed ones, and pending or offered ones
+/// whose hold has not run out.
 pub(crate) fn holding(now: DateTime<Utc>) -> Condition {
     Condition::any()
         .add(Column::Status.eq(RegistrationStatus::Confirmed))
         .add(
             Condition::all()
-                .add(Column::Status.eq(RegistrationStatus::Pending))
+                .add(
+                    Column::Status
+                        .is_in([RegistrationStatus::Pending, RegistrationStatus::Offered]),
+                )
                 .add(Column::HoldUntil.gt(now)),
         )
 }
 
-/// Signs a person up for the published event `slug`. Refused with 409 when it is full,
-/// cancelled or not taking registrations here, 410 once it is over, 429 past the limits
-/// per client address and per e-mail address.
+/// How many of the event's sign-ups hold a place at `now`.
+pub(super) async fn count_holding(
+    db: &impl ConnectionTrait,
+    event: ItemId,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    Ok(Registrations::find()
+        .filter(Column::EventId.eq(event))
+        .filter(holding(now))
+        .count(db)
+        .await?)
+}
+
+/// Signs a person up for the published event `slug`: `pending` until they confirm
+/// their address (or `confirmed` when the event does not ask), or `waitlisted` when it
+/// is full and they asked for its waitlist. Refused with 409 when it is full (without
+/// the waitlist), cancelled or not taking registrations here, 410 once it is over, 429
+/// past the limits per client address and per e-mail address.
 pub async fn register(
     state: &AppState,
     audience: &Audience,
@@ -79,22 +107,37 @@ pub async fn register(
     check_open(facts, now)?;
 
     let work = UnitOfWork::begin(state).await?;
-    let EventNow {
-        countries,
-        fields,
-        taken,
-    } = lock_event(&work, event.id, now).await?;
-    check_open(&fields, now)?;
-    let full = |count: u64| {
-        fields
-            .capacity
-            .is_some_and(|capacity| count >= u64::try_from(capacity).unwrap_or(0))
-    };
-    let answer = if fields.asks_confirmation() {
-        SignUpAnswer::Pending
+    let locked = lock_event(&work, event.id, now).await?;
+    check_open(&locked.fields, now)?;
+    // Places that freed up go to those waiting for one before anyone new.
+    let offered = waitlist::offer_free_places(state, &work, &locked, now).await?;
+    let taken = if offered > 0 {
+        count_holding(work.txn(), event.id, now).await?
     } else {
-        SignUpAnswer::Confirmed
+        locked.taken
     };
+    let fields = &locked.fields;
+    let answer = if !fields.is_full(taken) {
+        if fields.asks_confirmation() {
+            SignUpAnswer::Pending
+        } else {
+            SignUpAnswer::Confirmed
+        }
+    } else if person.waitlist && fields.keeps_waitlist() {
+        SignUpAnswer::Waitlisted
+    } else {
+        let full = AppError::refused(Refusal::EventFull, "the event is full");
+        return refuse(work, offered, full).await;
+    };
+    // Nobody floods someone else's inbox through the form: sign-ups that would mail an
+    // address count against `registrations.per_email_per_hour` (429 past it); refused
+    // ones (full, closed) mail nobody and do not count.
+    if let Err(limited) = state
+        .registration_email_limit
+        .check(person.email.as_str(), now)
+    {
+        return refuse(work, offered, limited).await;
+    }
     let locale = person
         .locale
         .clone()
@@ -104,36 +147,28 @@ pub async fn register(
         .filter(Column::Email.eq(person.email.as_str()))
         .one(work.txn())
         .await?;
-    if let Some(existing) = earlier.as_ref().filter(|r| holds_a_place(r, now)) {
+    if let Some(existing) = earlier.as_ref().filter(|r| still_stands(r, now)) {
         // The same answer as anyone else would get, and a mail to the address instead.
-        if full(taken) {
-            return Err(AppError::refused(Refusal::EventFull, "the event is full"));
-        }
-        limit_mails(state, &person, now)?;
         let cancel = links::issue(
             &work,
             existing.id,
             TokenPurpose::Cancel,
-            cancel_until(&fields, now),
+            cancel_until(fields, now),
             now,
         )
         .await?;
-        let mail = mails::already_signed_up(state, existing, &event, &fields, &locale, &cancel);
+        let mail = mails::already_signed_up(state, existing, &event, fields, &locale, &cancel);
         work.record(DomainEvent::MailQueued(Box::new(mail)), now)
             .await?;
         work.commit().await?;
         return Ok(answer);
     }
-    if full(taken) {
-        return Err(AppError::refused(Refusal::EventFull, "the event is full"));
-    }
-    limit_mails(state, &person, now)?;
     let signed_up = store(state, &work, &event, person, &locale, answer, earlier, now).await?;
     let cancel = links::issue(
         &work,
         signed_up.id,
         TokenPurpose::Cancel,
-        cancel_until(&fields, now),
+        cancel_until(fields, now),
         now,
     )
     .await?;
@@ -149,48 +184,61 @@ pub async fn register(
                 now,
             )
             .await?;
-            mails::confirm(state, &signed_up, &event, &fields, (&confirm, &cancel), now)
+            mails::confirm(state, &signed_up, &event, fields, (&confirm, &cancel), now)
         }
         SignUpAnswer::Confirmed => {
-            mails::confirmed(state, &signed_up, &event.title, &fields, &cancel, now)
+            mails::confirmed(state, &signed_up, &event.title, fields, &cancel, now)
+        }
+        SignUpAnswer::Waitlisted => {
+            let position = waitlist::position(work.txn(), &signed_up).await?;
+            mails::waitlisted(state, &signed_up, &event.title, fields, &cancel, position)
         }
     };
     work.record(DomainEvent::MailQueued(Box::new(mail)), now)
         .await?;
-    // Who signed up stays here; webhooks hear only how many did.
-    let registered = taken.saturating_add(1);
-    let sign_ups = EventSignUps {
-        item_id: event.id,
-        kind: ContentKind::Event,
-        registrations: registered,
-        capacity: fields.capacity,
-        countries: countries_of_all(&[&countries]),
-    };
-    work.record(DomainEvent::RegistrationCreated(sign_ups.clone()), now)
-        .await?;
-    if full(registered) {
-        work.record(DomainEvent::EventFull(sign_ups), now).await?;
+    if answer != SignUpAnswer::Waitlisted {
+        // Who signed up stays here; webhooks hear only how many did.
+        let registered = taken.saturating_add(1);
+        let sign_ups = EventSignUps {
+            item_id: event.id,
+            kind: ContentKind::Event,
+            registrations: registered,
+            capacity: fields.capacity,
+            countries: countries_of_all(&[&locked.countries]),
+        };
+        work.record(DomainEvent::RegistrationCreated(sign_ups.clone()), now)
+            .await?;
+        if fields.is_full(registered) {
+            work.record(DomainEvent::EventFull(sign_ups), now).await?;
+        }
     }
     work.commit().await?;
     Ok(answer)
 }
 
-/// Nobody floods someone else's inbox through the form: sign-ups that would mail an
-/// address count against `registrations.per_email_per_hour` (429 past it); refused
-/// ones (full, closed) mail nobody and do not count.
-fn limit_mails(state: &AppState, person: &Person, now: DateTime<Utc>) -> Result<(), AppError> {
-    state
-        .registration_email_limit
-        .check(person.email.as_str(), now)
+/// Refuses the sign-up; places offered to the waitlist on the way are kept.
+async fn refuse(
+    work: UnitOfWork<'_>,
+    offered: u64,
+    refusal: AppError,
+) -> Result<SignUpAnswer, AppError> {
+    if offered > 0 {
+        work.commit().await?;
+    } else {
+        work.rollback().await?;
+    }
+    Err(refusal)
 }
 
-/// Whether a stored sign-up still holds (or had confirmed) a place: a cancelled one,
-/// or a pending one whose hold ran out, is replaced by a new sign-up.
-fn holds_a_place(registration: &registration::Model, now: DateTime<Utc>) -> bool {
+/// Whether a stored sign-up still stands (signed up, waiting, or holding a place): a
+/// cancelled or expired one, or one whose hold ran out, is replaced by a new sign-up.
+fn still_stands(registration: &registration::Model, now: DateTime<Utc>) -> bool {
     match registration.status {
-        RegistrationStatus::Confirmed => true,
-        RegistrationStatus::Pending => registration.hold_until.is_some_and(|until| until > now),
-        RegistrationStatus::Cancelled => false,
+        RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted => true,
+        RegistrationStatus::Pending | RegistrationStatus::Offered => {
+            registration.hold_until.is_some_and(|until| until > now)
+        }
+        RegistrationStatus::Cancelled | RegistrationStatus::Expired => false,
     }
 }
 
@@ -222,6 +270,7 @@ async fn store(
     let (status, confirmed_at, hold_until) = match answer {
         SignUpAnswer::Pending => (RegistrationStatus::Pending, None, Some(now + hold)),
         SignUpAnswer::Confirmed => (RegistrationStatus::Confirmed, Some(now), None),
+        SignUpAnswer::Waitlisted => (RegistrationStatus::Waitlisted, None, None),
     };
     let replacing = stale.is_some();
     let mut row = match stale {
@@ -276,16 +325,16 @@ async fn published_event(
 
 /// An event as a sign-up's write sees it, under its lock.
 pub(super) struct EventNow {
+    pub(super) id: ItemId,
     /// The countries it is shown in (its live version's, else the document's).
     pub(super) countries: serde_json::Value,
     pub(super) fields: EventFields,
-    /// Sign-ups that hold a place.
+    /// Sign-ups that held a place when the lock was taken.
     pub(super) taken: u64,
 }
 
 /// Takes the event for this sign-up alone, so that its last place goes once: its
-/// details as readers see them (the live version's; the document's once it is no
-/// longer live, so that people can still cancel) and how many sign-ups hold a place.
+/// details as readers see them (see [`event_facts`]) and how many sign-ups hold a place.
 ///
 /// A no-op write takes the row lock on PostgreSQL and the write lock on SQLite, so that
 /// writers queue (busy_timeout) instead of failing when the read turns into a write.
@@ -302,30 +351,46 @@ pub(super) async fn lock_event(
         .filter(entity::document::Column::Id.eq(event))
         .exec(work.txn())
         .await?;
+    let (countries, fields) = event_facts(work.txn(), event).await?;
+    let taken = count_holding(work.txn(), event, now).await?;
+    Ok(EventNow {
+        id: event,
+        countries,
+        fields,
+        taken,
+    })
+}
+
+/// An event's countries and facts as readers see them: the live version's, or the
+/// document's once it is no longer live (so that people can still cancel).
+pub(super) async fn event_facts(
+    db: &impl ConnectionTrait,
+    event: ItemId,
+) -> Result<(serde_json::Value, EventFields), AppError> {
     let live = entity::published_translation::Entity::find()
         .filter(entity::published_translation::Column::DocumentId.eq(event))
-        .one(work.txn())
+        .one(db)
         .await?;
     let (countries, stored) = match live {
         Some(live) => (live.countries, live.document_fields),
         None => {
             let document = entity::document::Entity::find_by_id(event)
-                .one(work.txn())
+                .one(db)
                 .await?
                 .ok_or_else(|| AppError::NotFound(format!("there is no event {event}")))?;
             (document.countries, document.fields)
         }
     };
     let fields: EventFields = serde_json::from_value(stored).map_err(AppError::internal)?;
-    let taken = Registrations::find()
-        .filter(Column::EventId.eq(event))
-        .filter(holding(now))
-        .count(work.txn())
-        .await?;
-    Ok(EventNow {
-        countries,
-        fields,
-        taken,
+    Ok((countries, fields))
+}
+
+/// Sign-ups that hold a place changed without a new one: readers' "full" may change.
+pub(super) fn sign_ups_changed(event: &EventNow) -> DomainEvent {
+    DomainEvent::SignUpsChanged(ItemOfCountries {
+        item_id: event.id,
+        kind: ContentKind::Event,
+        countries: countries_of_all(&[&event.countries]),
     })
 }
 

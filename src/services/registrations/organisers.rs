@@ -1,12 +1,16 @@
-//! What organisers do with sign-ups: count them, read them, erase one (GDPR).
+//! What organisers do with sign-ups: count them, read them (with the waitlist in
+//! order), erase one (GDPR; a place it held goes to the waitlist).
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use entity::ids::{ItemId, RegistrationId};
 use entity::registration::{self, Column, Entity as Registrations};
+use entity::values::RegistrationStatus;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
-use super::holding;
+use super::{holding, lock_event, waitlist};
 use crate::domain::CountryCode;
 use crate::domain::content::ContentKind;
 use crate::error::AppError;
@@ -37,6 +41,61 @@ pub async fn counts(
         .into_tuple::<(ItemId, i64)>()
         .all(db)
         .await?)
+}
+
+/// How many of an event's sign-ups are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Waiting for the person to confirm their address (holding a place or not).
+    pub pending: i64,
+    pub confirmed: i64,
+    /// Offered a place from the waitlist, not accepted yet.
+    pub offered: i64,
+    pub waitlisted: i64,
+    pub cancelled: i64,
+    /// Offers from the waitlist not accepted in time.
+    pub expired: i64,
+}
+
+/// The sign-ups of each event per state (one query for many events).
+pub async fn tally(
+    db: &impl ConnectionTrait,
+    events: &[ItemId],
+) -> Result<BTreeMap<ItemId, Tally>, AppError> {
+    if events.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let rows: Vec<(ItemId, RegistrationStatus, i64)> = Registrations::find()
+        .select_only()
+        .column(Column::EventId)
+        .column(Column::Status)
+        .column_as(Column::Id.count(), "count")
+        .filter(Column::EventId.is_in(events.iter().copied()))
+        .group_by(Column::EventId)
+        .group_by(Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut tallies: BTreeMap<ItemId, Tally> = BTreeMap::new();
+    for (event, status, count) in rows {
+        let tally = tallies.entry(event).or_default();
+        let slot = match status {
+            RegistrationStatus::Pending => &mut tally.pending,
+            RegistrationStatus::Confirmed => &mut tally.confirmed,
+            RegistrationStatus::Offered => &mut tally.offered,
+            RegistrationStatus::Waitlisted => &mut tally.waitlisted,
+            RegistrationStatus::Cancelled => &mut tally.cancelled,
+            RegistrationStatus::Expired => &mut tally.expired,
+        };
+        *slot += count;
+    }
+    Ok(tallies)
+}
+
+/// The places of an event's waiting sign-ups on its waitlist (1: the next to be
+/// offered a place).
+pub fn waitlist_positions(registrations: &[registration::Model]) -> BTreeMap<RegistrationId, u64> {
+    waitlist::positions(registrations)
 }
 
 /// The registrations of an event, oldest first, for its country's editors.
@@ -77,7 +136,9 @@ pub async fn erase(
     let (country, countries) = event_country(state, event).await?;
     let action = Action::ReadRegistrations { country: &country };
     audit::authorize(state, actor, action, "registration", Some(id.to_string())).await?;
+    let now = state.clock.now();
     let work = UnitOfWork::begin(state).await?;
+    let locked = lock_event(&work, event, now).await?;
     let gone = Registrations::delete_many()
         .filter(Column::Id.eq(id))
         .filter(Column::EventId.eq(event))
@@ -90,7 +151,8 @@ pub async fn erase(
     }
     // Their mails go too, sent or not: the outbox keeps the address until it prunes.
     forget_mails(work.txn(), &[id]).await?;
-    let now = state.clock.now();
+    // A place it held goes to the first on the waitlist.
+    waitlist::offer_free_places(state, &work, &locked, now).await?;
     // Readers see how many signed up (and so whether the event is full), on every site
     // that shows a live version: those carry the countries they were published with.
     let live = entity::published_translation::Entity::find()

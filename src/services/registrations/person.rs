@@ -18,6 +18,8 @@ pub struct NewRegistration {
     /// The language of the page the form was on (a configured locale); the person's
     /// mails are in it. `None`: the language the event was served in.
     pub locale: Option<String>,
+    /// Whether to join the waitlist if the event is full.
+    pub waitlist: bool,
 }
 
 /// Who signs up, checked: every problem at once, as field errors.
@@ -28,6 +30,7 @@ pub(super) struct Person {
     pub(super) organisation_type: String,
     pub(super) country: CountryCode,
     pub(super) locale: Option<Locale>,
+    pub(super) waitlist: bool,
 }
 
 impl Person {
@@ -77,6 +80,7 @@ impl Person {
             organisation_type: new.organisation_type,
             country,
             locale,
+            waitlist: new.waitlist,
         })
     }
 }

@@ -1,11 +1,11 @@
 //! What a person does with the links their mails carry: confirm their address, cancel
-//! their sign-up. Opening a link changes nothing (mail scanners open every link): the
+//! their sign-up, accept a place offered from the waitlist. Opening a link changes nothing (mail scanners open every link): the
 //! page it opens asks, and only its button (or a frontend's POST with the token) acts.
 //! Following a link twice is harmless and says so. Unconfirmed sign-ups are deleted
 //! once their confirmation link has expired.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use entity::ids::{ItemId, RegistrationId};
+use entity::ids::RegistrationId;
 use entity::registration::{self, Column, Entity as Registrations};
 use entity::registration_token;
 use entity::values::{RegistrationStatus, TokenPurpose};
@@ -14,12 +14,11 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use super::{EventNow, cancel_until, links, lock_event, mails};
+use super::{EventNow, cancel_until, links, lock_event, mails, sign_ups_changed, waitlist};
 use crate::domain::content::ContentKind;
 use crate::error::{AppError, Refusal};
-use crate::services::kernel::events::{
-    DomainEvent, EventSignUps, ItemOfCountries, countries_of_all,
-};
+use crate::services::kernel::events::{DomainEvent, EventSignUps, countries_of_all};
+use crate::services::kernel::mail::OutgoingMail;
 use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
@@ -32,6 +31,8 @@ pub enum Redeemed {
     Cancelled,
     /// Cancelled before: nothing changed.
     AlreadyCancelled,
+    /// A place offered from the waitlist was taken.
+    Accepted,
 }
 
 /// A link's sign-up as its page shows it before anything is done.
@@ -65,7 +66,7 @@ async fn target(
         .await?
         .ok_or_else(unknown_link)?;
     let locale = registration.locale.clone().unwrap_or_else(|| "en".into());
-    let event_title = event_title(state, &registration, &locale).await?;
+    let event_title = mails::event_title(&state.db, registration.event_id, &locale).await?;
     Ok(LinkTarget {
         event_title,
         locale,
@@ -83,71 +84,64 @@ pub async fn confirm(state: &AppState, secret: &str) -> Result<(Redeemed, LinkTa
     let shown = target(state, &found).await?;
     match shown.registration.status {
         RegistrationStatus::Confirmed => return Ok((Redeemed::AlreadyConfirmed, shown)),
-        RegistrationStatus::Cancelled => return Err(gone("this sign-up was cancelled")),
         RegistrationStatus::Pending if found.expires_at <= now => {
             return Err(gone(
                 "this confirmation link has expired; please sign up again",
             ));
         }
         RegistrationStatus::Pending => {}
+        _ => return Err(gone("this sign-up was cancelled")),
     }
     let work = UnitOfWork::begin(state).await?;
-    let event = shown.registration.event_id;
-    let EventNow {
-        countries,
-        fields,
-        taken,
-    } = lock_event(&work, event, now).await?;
+    let locked = lock_event(&work, shown.registration.event_id, now).await?;
     let current = Registrations::find_by_id(shown.registration.id)
         .one(work.txn())
         .await?
         .ok_or_else(unknown_link)?;
-    if current.status != RegistrationStatus::Pending {
-        work.rollback().await?;
-        return Ok((Redeemed::AlreadyConfirmed, shown));
+    match current.status {
+        RegistrationStatus::Pending => {}
+        RegistrationStatus::Confirmed => {
+            work.rollback().await?;
+            return Ok((Redeemed::AlreadyConfirmed, shown));
+        }
+        // Cancelled meanwhile (the two links raced).
+        _ => {
+            work.rollback().await?;
+            return Err(gone("this sign-up was cancelled"));
+        }
     }
     let still_held = current.hold_until.is_some_and(|until| until > now);
-    let full = fields
-        .capacity
-        .is_some_and(|capacity| taken >= u64::try_from(capacity).unwrap_or(0));
-    if !still_held && full {
-        return Err(AppError::refused(
-            Refusal::EventFull,
-            "the event filled up before the address was confirmed",
-        ));
+    let mut taken = locked.taken;
+    if !still_held {
+        // A place freed since goes to those waiting for one first; then the late
+        // confirmation takes one if any is left.
+        if waitlist::offer_free_places(state, &work, &locked, now).await? > 0 {
+            taken = super::count_holding(work.txn(), locked.id, now).await?;
+        }
+        if locked.fields.is_full(taken) {
+            work.commit().await?;
+            return Err(AppError::refused(
+                Refusal::EventFull,
+                "the event filled up before the address was confirmed",
+            ));
+        }
     }
-    let mut confirmed = current.into_active_model();
-    confirmed.status = Set(RegistrationStatus::Confirmed);
-    confirmed.confirmed_at = Set(Some(now));
-    confirmed.hold_until = Set(None);
-    let confirmed = confirmed.update(work.txn()).await?;
+    let confirmed = sign_up(&work, current, now).await?;
     links::use_up(&work, &found, now).await?;
-    let cancel = links::issue(
-        &work,
-        confirmed.id,
-        TokenPurpose::Cancel,
-        cancel_until(&fields, now),
-        now,
-    )
-    .await?;
-    let mail = mails::confirmed(state, &confirmed, &shown.event_title, &fields, &cancel, now);
+    let mail = confirmed_mail(state, &work, (&confirmed, &shown.event_title), &locked, now).await?;
     work.record(DomainEvent::MailQueued(Box::new(mail)), now)
         .await?;
     if !still_held {
         // It counts again: readers' "full" may change, and webhooks hear when it fills.
-        work.record(sign_ups_changed(event, &countries), now)
-            .await?;
+        work.record(sign_ups_changed(&locked), now).await?;
         let registered = taken.saturating_add(1);
-        if fields
-            .capacity
-            .is_some_and(|capacity| registered >= u64::try_from(capacity).unwrap_or(0))
-        {
+        if locked.fields.is_full(registered) {
             let full = EventSignUps {
-                item_id: event,
+                item_id: locked.id,
                 kind: ContentKind::Event,
                 registrations: registered,
-                capacity: fields.capacity,
-                countries: countries_of_all(&[&countries]),
+                capacity: locked.fields.capacity,
+                countries: countries_of_all(&[&locked.countries]),
             };
             work.record(DomainEvent::EventFull(full), now).await?;
         }
@@ -159,6 +153,92 @@ pub async fn confirm(state: &AppState, secret: &str) -> Result<(Redeemed, LinkTa
             registration: confirmed,
             ..shown
         },
+    ))
+}
+
+/// Takes the place offered to the link's sign-up from the waitlist, while the offer
+/// holds (410 `link-expired` after its deadline: the place went to the next person).
+pub async fn accept_offer(
+    state: &AppState,
+    secret: &str,
+) -> Result<(Redeemed, LinkTarget), AppError> {
+    let now = state.clock.now();
+    let found = links::find(&state.db, secret, TokenPurpose::Offer)
+        .await?
+        .ok_or_else(unknown_link)?;
+    let shown = target(state, &found).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let locked = lock_event(&work, shown.registration.event_id, now).await?;
+    let current = Registrations::find_by_id(shown.registration.id)
+        .one(work.txn())
+        .await?
+        .ok_or_else(unknown_link)?;
+    match current.status {
+        RegistrationStatus::Confirmed => {
+            work.rollback().await?;
+            return Ok((Redeemed::AlreadyConfirmed, shown));
+        }
+        RegistrationStatus::Offered
+            if found.expires_at > now && current.hold_until.is_some_and(|until| until > now) => {}
+        RegistrationStatus::Cancelled => return Err(gone("this sign-up was cancelled")),
+        _ => {
+            return Err(gone(
+                "this offer has expired: the place went to the next person on the waitlist",
+            ));
+        }
+    }
+    // The place was held for this person: taking it changes no count.
+    let confirmed = sign_up(&work, current, now).await?;
+    links::use_up(&work, &found, now).await?;
+    let mail = confirmed_mail(state, &work, (&confirmed, &shown.event_title), &locked, now).await?;
+    work.record(DomainEvent::MailQueued(Box::new(mail)), now)
+        .await?;
+    work.commit().await?;
+    Ok((
+        Redeemed::Accepted,
+        LinkTarget {
+            registration: confirmed,
+            ..shown
+        },
+    ))
+}
+
+/// The sign-up is confirmed: its address is the person's, its place is theirs.
+async fn sign_up(
+    work: &UnitOfWork<'_>,
+    current: registration::Model,
+    now: DateTime<Utc>,
+) -> Result<registration::Model, AppError> {
+    let mut confirmed = current.into_active_model();
+    confirmed.status = Set(RegistrationStatus::Confirmed);
+    confirmed.confirmed_at = Set(Some(now));
+    confirmed.hold_until = Set(None);
+    Ok(confirmed.update(work.txn()).await?)
+}
+
+/// "You are signed up", with a new link to cancel.
+async fn confirmed_mail(
+    state: &AppState,
+    work: &UnitOfWork<'_>,
+    (confirmed, title): (&registration::Model, &str),
+    event: &EventNow,
+    now: DateTime<Utc>,
+) -> Result<OutgoingMail, AppError> {
+    let cancel = links::issue(
+        work,
+        confirmed.id,
+        TokenPurpose::Cancel,
+        cancel_until(&event.fields, now),
+        now,
+    )
+    .await?;
+    Ok(mails::confirmed(
+        state,
+        confirmed,
+        title,
+        &event.fields,
+        &cancel,
+        now,
     ))
 }
 
@@ -176,10 +256,7 @@ pub async fn cancel(state: &AppState, secret: &str) -> Result<(Redeemed, LinkTar
         return Err(gone("this link has expired"));
     }
     let work = UnitOfWork::begin(state).await?;
-    let event = shown.registration.event_id;
-    let EventNow {
-        countries, fields, ..
-    } = lock_event(&work, event, now).await?;
+    let locked = lock_event(&work, shown.registration.event_id, now).await?;
     let current = Registrations::find_by_id(shown.registration.id)
         .one(work.txn())
         .await?
@@ -194,11 +271,12 @@ pub async fn cancel(state: &AppState, secret: &str) -> Result<(Redeemed, LinkTar
     cancelled.hold_until = Set(None);
     let cancelled = cancelled.update(work.txn()).await?;
     links::use_up(&work, &found, now).await?;
-    let mail = mails::cancelled(state, &cancelled, &shown.event_title, &fields, now);
+    let mail = mails::cancelled(state, &cancelled, &shown.event_title, &locked.fields, now);
     work.record(DomainEvent::MailQueued(Box::new(mail)), now)
         .await?;
-    work.record(sign_ups_changed(event, &countries), now)
-        .await?;
+    work.record(sign_ups_changed(&locked), now).await?;
+    // The freed place goes to the first on the waitlist, in the same transaction.
+    waitlist::offer_free_places(state, &work, &locked, now).await?;
     work.commit().await?;
     Ok((
         Redeemed::Cancelled,
@@ -245,48 +323,6 @@ pub async fn purge_unconfirmed(state: &AppState) -> Result<u64, AppError> {
         .await?;
     work.commit().await?;
     Ok(gone.rows_affected)
-}
-
-/// The event's title in the person's language (else its source language's).
-async fn event_title(
-    state: &AppState,
-    registration: &registration::Model,
-    locale: &str,
-) -> Result<String, AppError> {
-    use entity::published_translation::{Column as Live, Entity as Published};
-    let live = Published::find()
-        .filter(Live::DocumentId.eq(registration.event_id))
-        .all(&state.db)
-        .await?;
-    if let Some(title) = live
-        .iter()
-        .find(|l| l.locale == locale)
-        .or_else(|| live.first())
-        .map(|l| l.title.clone())
-    {
-        return Ok(title);
-    }
-    // No longer live (people can still cancel): the drafts' titles.
-    use entity::translation::{Column as Draft, Entity as Drafts};
-    let drafts = Drafts::find()
-        .filter(Draft::DocumentId.eq(registration.event_id))
-        .all(&state.db)
-        .await?;
-    Ok(drafts
-        .iter()
-        .find(|d| d.locale == locale)
-        .or_else(|| drafts.first())
-        .map(|d| d.title.clone())
-        .unwrap_or_default())
-}
-
-/// Sign-ups that hold a place changed without a new one: readers' "full" may change.
-fn sign_ups_changed(event: ItemId, countries: &serde_json::Value) -> DomainEvent {
-    DomainEvent::SignUpsChanged(ItemOfCountries {
-        item_id: event,
-        kind: ContentKind::Event,
-        countries: countries_of_all(&[countries]),
-    })
 }
 
 fn unknown_link() -> AppError {

@@ -56,6 +56,10 @@ pub struct EventFields {
     /// address by mail; absent: yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub double_opt_in: Option<bool>,
+    /// Whether people may join a waitlist when the event is full, to be offered places
+    /// that free up; absent: yes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waitlist: Option<bool>,
     /// Events: linked materials, in order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub materials: Option<Vec<ItemId>>,
@@ -72,6 +76,23 @@ impl EventFields {
     /// Whether form sign-ups wait for the person to confirm their address.
     pub fn asks_confirmation(&self) -> bool {
         self.double_opt_in != Some(false)
+    }
+
+    /// Whether people may join a waitlist when it is full.
+    pub fn keeps_waitlist(&self) -> bool {
+        self.waitlist != Some(false)
+    }
+
+    /// Whether `taken` places leave none free.
+    pub fn is_full(&self, taken: u64) -> bool {
+        self.capacity
+            .is_some_and(|capacity| taken >= u64::try_from(capacity).unwrap_or(0))
+    }
+
+    /// Places left for `taken` sign-ups; `None`: no limit.
+    pub fn places_left(&self, taken: u64) -> Option<u64> {
+        self.capacity
+            .map(|capacity| u64::try_from(capacity).unwrap_or(0).saturating_sub(taken))
     }
 
     /// Checks the event's rules, with the item's `countries`, recording every error

@@ -119,6 +119,11 @@ pub struct FieldsBody {
     /// at once (the person still gets a mail, with a link to cancel).
     #[oai(nullable)]
     pub double_opt_in: Option<bool>,
+    /// Events with registration_mode `form`: whether people may join a waitlist when
+    /// the event is full (absent: yes). Places that free up are offered by mail to the
+    /// first on the list, for `registrations.offer_hours`.
+    #[oai(nullable)]
+    pub waitlist: Option<bool>,
     /// Events: linked materials, in order.
     #[oai(nullable)]
     pub materials: Option<Vec<Uuid>>,
@@ -170,6 +175,7 @@ impl From<EventFields> for FieldsBody {
             registration_closes_at,
             cancelled,
             double_opt_in,
+            waitlist,
             materials,
             cover_asset_id,
         } = event;
@@ -188,6 +194,7 @@ impl From<EventFields> for FieldsBody {
             registration_closes_at,
             cancelled,
             double_opt_in,
+            waitlist,
             materials: materials.map(|ids| ids.into_iter().map(Into::into).collect()),
             cover_asset_id: cover_asset_id.map(Into::into),
             date: None,

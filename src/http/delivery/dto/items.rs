@@ -166,6 +166,9 @@ pub(in crate::http::delivery) struct EventFacts {
     status: EventStatusName,
     /// Whether the registration form takes sign-ups now (mode, window, places, start).
     registration_open: bool,
+    /// Whether the event is full and its form puts sign-ups on the waitlist instead
+    /// (send `waitlist: true`): places that free up are offered by mail in order.
+    waitlist_open: bool,
     /// The start, with the UTC offset of the event's place.
     starts_at: DateTime<FixedOffset>,
     /// The end, after the start.
@@ -212,15 +215,16 @@ impl Facts for EventFacts {
         // Events are saved with their start, end and zone; a row read without them
         // (never written by this version) shows the epoch rather than failing the list.
         let epoch = DateTime::<Utc>::UNIX_EPOCH.fixed_offset();
-        let (status, registration_open) = item
+        let (status, registration_open, waitlist_open) = item
             .event
             .as_ref()
-            .map_or((EventStatusName::Past, false), |e| {
-                (e.status.into(), e.registration_open)
+            .map_or((EventStatusName::Past, false, false), |e| {
+                (e.status.into(), e.registration_open, e.waitlist_open)
             });
         Self {
             status,
             registration_open,
+            waitlist_open,
             starts_at: fields.starts_at.unwrap_or(epoch),
             ends_at: fields.ends_at.unwrap_or(epoch),
             time_zone: fields.time_zone.unwrap_or_default(),

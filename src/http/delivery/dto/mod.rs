@@ -141,6 +141,9 @@ pub(super) struct RegistrationRequest {
     /// person's mails and the pages of their links are in it. Absent: the language the
     /// event is served in.
     pub(super) locale: Option<String>,
+    /// Whether to join the event's waitlist if it is full (see the event's
+    /// `waitlist_open`); absent: no, a full event answers 409 `event-full`.
+    pub(super) waitlist: Option<bool>,
 }
 
 /// What the sign-up came to. The same for an address that had signed up already (it
@@ -148,7 +151,9 @@ pub(super) struct RegistrationRequest {
 #[derive(Debug, Object)]
 pub(super) struct RegistrationCreated {
     /// `pending`: a mail asks the person to confirm their address (show "check your
-    /// inbox"); `confirmed`: signed up (the event does not ask for confirmation).
+    /// inbox"); `confirmed`: signed up (the event does not ask for confirmation);
+    /// `waitlisted`: the event is full and the person is on its waitlist (a mail says
+    /// so; a place that frees up is offered by mail, in order).
     pub(super) status: SignUpStatusName,
 }
 
@@ -158,6 +163,7 @@ pub(super) struct RegistrationCreated {
 pub(super) enum SignUpStatusName {
     Pending,
     Confirmed,
+    Waitlisted,
 }
 
 impl From<crate::services::registrations::SignUpAnswer> for SignUpStatusName {
@@ -166,6 +172,7 @@ impl From<crate::services::registrations::SignUpAnswer> for SignUpStatusName {
         match answer {
             SignUpAnswer::Pending => Self::Pending,
             SignUpAnswer::Confirmed => Self::Confirmed,
+            SignUpAnswer::Waitlisted => Self::Waitlisted,
         }
     }
 }
