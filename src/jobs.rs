@@ -1,5 +1,5 @@
 //! Background work of each instance: scheduled publishing, offering freed places to
-//! waitlists, the sweep of orphaned files, webhook delivery, sending queued mail and, in the shared cache scope on PostgreSQL, listening for the
+//! waitlists, reminders before events, the sweep of orphaned files, webhook delivery, sending queued mail and, in the shared cache scope on PostgreSQL, listening for the
 //! other instances' changes. Several instances may run them at once (each is safe to run
 //! concurrently).
 
@@ -25,7 +25,17 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
         let _mail = AbortOnDrop(mail);
         let _listener = listener.map(AbortOnDrop);
         let mut last_sweep = tokio::time::Instant::now();
+        let mut last_reminders: Option<tokio::time::Instant> = None;
         loop {
+            // Reminders are due by the hour: a look each minute is on time.
+            if last_reminders.is_none_or(|at| at.elapsed() >= REMINDERS_EVERY) {
+                last_reminders = Some(tokio::time::Instant::now());
+                match registrations::send_reminders(&state).await {
+                    Ok(0) => {}
+                    Ok(sent) => tracing::info!(sent, "event reminders queued"),
+                    Err(err) => tracing::warn!(error = %err, "queueing event reminders failed"),
+                }
+            }
             if last_sweep.elapsed() >= sweep_every {
                 last_sweep = tokio::time::Instant::now();
                 if let Err(err) = assets::sweep_orphans(&state).await {
@@ -55,6 +65,9 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
         }
     })
 }
+
+/// How often each instance looks for reminders that are due.
+const REMINDERS_EVERY: Duration = Duration::from_secs(60);
 
 struct AbortOnDrop(JoinHandle<()>);
 

@@ -26,6 +26,8 @@ pub struct Model {
     /// While pending or offered: until when it keeps its place.
     pub hold_until: Option<DateTimeUtc>,
     pub cancelled_at: Option<DateTimeUtc>,
+    /// When the reminder before the event was queued.
+    pub reminded_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -30,7 +30,7 @@ mod m20261130_000019_newest_index;
 mod m20261203_000020_admin_scope_and_departed_tokens;
 mod m20261203_000021_mail_outbox;
 mod m20261203_000022_sign_up_confirmation;
-mod m20261204_000023_waitlist;
+mod m20261204_000023_waitlists_and_reminders;
 
 pub struct Migrator;
 
@@ -60,7 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000020_admin_scope_and_departed_tokens::Migration),
             Box::new(m20261203_000021_mail_outbox::Migration),
             Box::new(m20261203_000022_sign_up_confirmation::Migration),
-            Box::new(m20261204_000023_waitlist::Migration),
+            Box::new(m20261204_000023_waitlists_and_reminders::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 //! none configured, a folder of `.eml` files. What to send and when is the mail
 //! outbox's business (`services::mail`); this module only composes and sends.
 
+pub mod calendar;
 pub mod compose;
 pub mod templates;
 pub mod transport;

@@ -101,7 +101,7 @@ impl Templates {
             self.raw(locale, "footer")
         };
         let body = format!(
-            "{}\n{footer}",
+            "{}\n\n{footer}",
             self.raw(locale, &format!("{kind}.body")).trim_end()
         );
         let text = fill(&body, values, |v| v.to_owned());

@@ -214,6 +214,7 @@ pub struct RegistrationSettings {
     pub confirm_hours: u32,
     pub per_email_per_hour: u32,
     pub offer_hours: u32,
+    pub reminder_hours: u32,
 }
 
 /// How the connection to the mail server is secured.

@@ -314,6 +314,12 @@ impl RegistrationSettings {
         if self.offer_hours > 720 {
             return invalid("registrations.offer_hours", "must be at most 720 (30 days)");
         }
+        if self.reminder_hours > 720 {
+            return invalid(
+                "registrations.reminder_hours",
+                "must be at most 720 (30 days)",
+            );
+        }
         if u64::from(self.confirm_hours) * 60 < u64::from(self.hold_minutes) {
             return invalid(
                 "registrations.confirm_hours",

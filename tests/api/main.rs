@@ -37,6 +37,7 @@ mod permissions;
 mod preview_links;
 mod problem_types;
 mod registrations;
+mod reminders;
 mod reviews;
 mod search;
 mod security;

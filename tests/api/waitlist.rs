@@ -94,12 +94,19 @@ async fn a_full_event_puts_people_on_its_waitlist_in_order(backend: Backend) {
     app.clock.advance(TimeDelta::seconds(1));
     let mut eva = waiting("eva@example.pt");
     eva["locale"] = json!("pt");
-    assert_eq!(status_of(register(&app, &slug, &eva).await).await, "waitlisted");
+    assert_eq!(
+        status_of(register(&app, &slug, &eva).await).await,
+        "waitlisted"
+    );
 
     // One mail each, saying where they are on the list, with a link to leave it.
     let rui = mails_to(&app, &smtp, "rui@example.pt").await;
     assert_eq!(rui.len(), 1);
-    assert!(text_of(&rui[0]).contains("in place 1"), "{}", text_of(&rui[0]));
+    assert!(
+        text_of(&rui[0]).contains("in place 1"),
+        "{}",
+        text_of(&rui[0])
+    );
     token_in(&rui[0], "cancel");
     let eva_mails = smtp.received_by("eva@example.pt");
     assert_eq!(eva_mails.len(), 1);
@@ -229,7 +236,10 @@ async fn an_offer_not_accepted_in_time_goes_to_the_next_person(backend: Backend)
     app.clock.advance(TimeDelta::seconds(1));
     register(&app, &slug, &waiting("eva@example.pt")).await;
     let ana = sign_ups(&app, &admin, &id).await;
-    let ana_id = by_email(&ana, "ana@example.pt")["id"].as_str().unwrap().to_owned();
+    let ana_id = by_email(&ana, "ana@example.pt")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     // An organiser erases Ana: her place is offered to Rui.
     let erased = app
@@ -292,11 +302,15 @@ async fn an_offer_not_accepted_in_time_goes_to_the_next_person(backend: Backend)
         .filter(|m| text_of(m).contains("accept-offer"))
         .collect::<Vec<_>>();
     assert_eq!(eva_offer.len(), 1);
-    let accepted: Value = follow(&app, "accept-offer", &token_in(&eva_offer[0], "accept-offer"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let accepted: Value = follow(
+        &app,
+        "accept-offer",
+        &token_in(&eva_offer[0], "accept-offer"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(accepted["outcome"], "accepted");
     let desk = desk_entry(&app, &admin, &id).await;
     assert_eq!(desk["registered"], 1);

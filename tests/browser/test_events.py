@@ -179,7 +179,7 @@ def test_the_sign_ups_say_who_has_not_confirmed_their_address_yet(new_page, api,
     page = new_page()
     sign_in(page, "desk@example.be")
     page.goto(f"/admin/event-desk/{asking}")
-    expect(page.get_by_text("1 sign-up of 20 places")).to_be_visible()
+    expect(page.get_by_text("1 of 20 places taken")).to_be_visible()
     table = page.get_by_role("table", name="Sign-ups")
     expect(table.get_by_role("columnheader")).to_have_text(
         ["Name", "Email", "Organisation", "Country", "Signed up", "Status", "Actions"])
@@ -204,7 +204,7 @@ def test_an_event_asks_people_to_confirm_their_address_until_told_not_to(new_pag
     asks = page.get_by_role("checkbox", name="Ask people to confirm their address by mail")
     expect(asks).to_be_checked()
     expect(asks).to_have_accessible_description(
-        "Sign-ups wait until the person follows the link we mail them; unconfirmed ones free their place after 30 minutes.")
+        "Sign-ups wait until the person follows the link we mail them; unconfirmed ones free their place after a while.")
     accessible(page, "event asking for confirmation")
     screenshot(page, "event-confirmation-by-mail")
 

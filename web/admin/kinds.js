@@ -80,7 +80,12 @@ export const KINDS = [
       [{ name: "registration_url", label: "Sign-up link", input: "url", shownWhen: (form) => form.registration_mode === "external" }],
       [{
         name: "double_opt_in", label: "Ask people to confirm their address by mail", input: "yes-no", unset: true,
-        hint: "Sign-ups wait until the person follows the link we mail them; unconfirmed ones free their place after 30 minutes.",
+        hint: "Sign-ups wait until the person follows the link we mail them; unconfirmed ones free their place after a while.",
+        shownWhen: (form) => form.registration_mode === "form",
+      }],
+      [{
+        name: "waitlist", label: "Keep a waitlist when the event is full", input: "yes-no", unset: true,
+        hint: "People can join the waitlist when all places are taken; a place that frees up is offered by mail to the first on the list.",
         shownWhen: (form) => form.registration_mode === "form",
       }],
       [

@@ -11,8 +11,9 @@ use crate::domain::Locale;
 use crate::domain::content::EventFields;
 use crate::error::AppError;
 use crate::mailer::Rendered;
+use crate::mailer::calendar::{self, CalendarEvent};
 use crate::services::delivery::DeliveredItem;
-use crate::services::kernel::mail::OutgoingMail;
+use crate::services::kernel::mail::{Attachment, OutgoingMail, message_domain};
 use crate::state::AppState;
 
 /// What every sign-up mail says about the event.
@@ -127,7 +128,7 @@ pub(super) fn confirmed(
     let locale = language(registration);
     let facts = Facts::of(state, locale, event_title, fields);
     let cancel = links::url(state, "cancel", cancel_token);
-    compose(
+    let mut mail = compose(
         state,
         (registration, locale),
         &facts,
@@ -138,7 +139,71 @@ pub(super) fn confirmed(
             now.timestamp_micros()
         ),
         &[("cancel_link", &cancel)],
-    )
+    );
+    mail.attachments
+        .extend(calendar_entry(state, registration, &facts, fields, now));
+    mail
+}
+
+/// The reminder before the event, with its calendar entry and a link to cancel.
+pub(super) fn reminder(
+    state: &AppState,
+    registration: &registration::Model,
+    (event_title, fields): (&str, &EventFields),
+    cancel_token: &str,
+    now: DateTime<Utc>,
+) -> OutgoingMail {
+    let locale = language(registration);
+    let facts = Facts::of(state, locale, event_title, fields);
+    let cancel = links::url(state, "cancel", cancel_token);
+    let (kind, online) = match &fields.online_url {
+        Some(url) => ("reminder_online", url.as_str()),
+        None => ("reminder", ""),
+    };
+    let mut mail = compose(
+        state,
+        (registration, locale),
+        &facts,
+        kind,
+        format!("registration:{}:reminder", registration.id),
+        &[("cancel_link", &cancel), ("online_url", online)],
+    );
+    mail.attachments
+        .extend(calendar_entry(state, registration, &facts, fields, now));
+    mail
+}
+
+/// The event as a calendar entry (`.ics`), the same entry for the person each time
+/// (its UID is theirs), so that a reminder updates what the confirmation added.
+fn calendar_entry(
+    state: &AppState,
+    registration: &registration::Model,
+    facts: &Facts,
+    fields: &EventFields,
+    now: DateTime<Utc>,
+) -> Option<Attachment> {
+    let (start, end) = (fields.starts_at?, fields.ends_at?);
+    let domain = message_domain(&state.settings.server.public_url);
+    let uid = format!("{}-{}@{domain}", registration.event_id, registration.id);
+    let description = match &fields.online_url {
+        Some(url) => format!("{}\n{}\n{url}", facts.when, facts.place),
+        None => format!("{}\n{}", facts.when, facts.place),
+    };
+    let content = calendar::ics(&CalendarEvent {
+        uid: &uid,
+        stamp: now,
+        start: start.with_timezone(&Utc),
+        end: end.with_timezone(&Utc),
+        summary: &facts.title,
+        location: &facts.place,
+        url: fields.online_url.as_deref(),
+        description: &description,
+    });
+    Some(Attachment {
+        file_name: "event.ics".into(),
+        content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+        content,
+    })
 }
 
 /// To an address that signed up already: nothing changed, and how to cancel.

@@ -11,6 +11,7 @@ mod links;
 mod mails;
 mod organisers;
 mod person;
+mod reminders;
 mod self_service;
 mod waitlist;
 
@@ -36,6 +37,7 @@ use crate::state::AppState;
 
 pub use organisers::{Tally, counts, erase, list, tally, waitlist_positions};
 pub use person::{NewRegistration, ORGANISATION_TYPES};
+pub use reminders::send_reminders;
 pub use self_service::{
     LinkTarget, Redeemed, accept_offer, cancel, confirm, purge_unconfirmed, token_page,
 };

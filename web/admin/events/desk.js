@@ -1,6 +1,7 @@
 // @ts-check
 // The organisers' event desk: their upcoming or past events with sign-ups against
-// capacity, the status readers see, and whether sign-up is open.
+// capacity (and per state), the status readers see, and whether sign-up (or the
+// waitlist) is open.
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { eventDesk } from "../api/registrations.js";
@@ -19,10 +20,26 @@ function places(event) {
   return event.capacity == null ? `${event.registered} (no limit)` : `${event.registered} of ${event.capacity}`;
 }
 
+/**
+ * The sign-ups per state, those there are, in words.
+ * @param {DeskEvent} event
+ */
+function breakdown(event) {
+  const { confirmed, pending, offered, waitlisted, cancelled } = event.sign_ups;
+  return [
+    [confirmed, "confirmed"],
+    [pending, "not confirmed yet"],
+    [offered, "offered a place"],
+    [waitlisted, "on the waitlist"],
+    [cancelled, "cancelled"],
+  ].filter(([count]) => count > 0).map(([count, words]) => `${count} ${words}`).join(" · ");
+}
+
 /** @param {DeskEvent} event */
 function signUp(event) {
   if (event.registration_mode === "external") return "elsewhere (a link)";
   if (event.registration_mode !== "form") return "no sign-up";
+  if (event.waitlist_open) return "waitlist open";
   return event.registration_open ? "open" : "closed";
 }
 
@@ -57,7 +74,7 @@ export function EventDesk() {
             ${event.live_locales.length === 0 && html`<br /><span class="status draft">not published</span>`}</td>
           <td data-label="When">${eventTime(event.starts_at, event.ends_at, event.time_zone)}</td>
           <td data-label="Where">${event.online_url && !event.city ? "Online" : [event.venue, event.city].filter(Boolean).join(", ")} (${event.country})</td>
-          <td data-label="Sign-ups">${places(event)}</td>
+          <td data-label="Sign-ups">${places(event)}${breakdown(event) && html`<br /><span class="hint">${breakdown(event)}</span>`}</td>
           <td data-label="Readers see"><span class=${`status ${STATUS_CSS[event.status]}`}>${STATUS_WORDS[event.status]}</span></td>
           <td data-label="Sign-up">${signUp(event)}</td>
         </tr>`)}</tbody>

@@ -1,5 +1,6 @@
 // @ts-check
-// One event's sign-ups with where each stands (not confirmed yet, confirmed, cancelled):
+// One event's sign-ups with where each stands (not confirmed yet, confirmed, cancelled,
+// on the waitlist in order, offered a place, offer expired):
 // search, a CSV export, and erasing one person's data (their right to erasure),
 // confirmed with what is erased and that the erasure is audited.
 
@@ -15,8 +16,22 @@ import { countryName, eventTime } from "../widgets/names.js";
 /** @typedef {import("../api/http.js").Problem} Problem */
 
 const ORGANISATION_TYPES = { public_buyer: "Public buyer", social_economy_entity: "Social economy entity", other: "Other" };
-const STATUS_WORDS = { pending: "Not confirmed yet", confirmed: "Confirmed", cancelled: "Cancelled" };
-const STATUS_CSS = { pending: "changed", confirmed: "live", cancelled: "draft" };
+const STATUS_WORDS = {
+  pending: "Not confirmed yet", confirmed: "Confirmed", cancelled: "Cancelled",
+  waitlisted: "On the waitlist", offered: "Offered a place", expired: "Offer expired",
+};
+const STATUS_CSS = { pending: "changed", confirmed: "live", cancelled: "draft", waitlisted: "changed", offered: "changed", expired: "draft" };
+
+/**
+ * Whether a sign-up holds one of the places now.
+ * @param {Registration} person
+ * @param {number} now
+ */
+function holdsPlace(person, now) {
+  if (person.status === "confirmed") return true;
+  const held = person.hold_until != null && Date.parse(person.hold_until) > now;
+  return (person.status === "pending" || person.status === "offered") && held;
+}
 
 /**
  * The end of a hold: its time alone on the day of the sign-up, which it mostly is (a
@@ -46,7 +61,26 @@ function Status({ person, now }) {
   if (person.status === "cancelled" && person.cancelled_at) {
     return html`${words}<br /><span class="hint">${when(person.cancelled_at)}</span>`;
   }
+  if (person.status === "waitlisted" && person.waitlist_position != null) {
+    return html`${words}<br /><span class="hint">${person.waitlist_position === 1 ? "Next in line" : `Place ${person.waitlist_position} in line`}</span>`;
+  }
+  if (person.status === "offered" && person.hold_until != null) {
+    return html`${words}<br /><span class="hint">Kept until ${when(person.hold_until)}</span>`;
+  }
   return words;
+}
+
+/**
+ * How many hold a place (of how many), and how many wait for one.
+ * @param {Registration[]} people
+ * @param {number | null | undefined} capacity
+ * @param {number} now
+ */
+function placesTaken(people, capacity, now) {
+  const holding = people.filter((p) => holdsPlace(p, now)).length;
+  const waiting = people.filter((p) => p.status === "waitlisted").length;
+  const taken = capacity != null ? `${holding} of ${capacity} places taken` : `${holding} ${holding === 1 ? "sign-up" : "sign-ups"}`;
+  return waiting > 0 ? `${taken} · ${waiting} on the waitlist` : taken;
 }
 
 /**
@@ -121,7 +155,7 @@ export function SignUps({ id }) {
     <${ErrorSummary} problem=${problem} />
     ${!people && !problem && html`<p role="status">Loading…</p>`}
     ${people && html`
-      <p class="counts">${people.length} ${people.length === 1 ? "sign-up" : "sign-ups"}${capacity != null ? ` of ${capacity} places` : ""}</p>
+      <p class="counts">${placesTaken(people, capacity, now)}</p>
       <${Radios} name="separator" legend="Columns in the spreadsheet separated by" value=${separator} onChange=${setSeparator}
         options=${[["comma", "Commas (Excel in English)"], ["semicolon", "Semicolons (Excel in most of continental Europe)"]]} />
       <div class="actions"><button type="button" class="secondary" onClick=${exportCsv} disabled=${people.length === 0}>Download as CSV</button></div>
