@@ -41,6 +41,13 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
                 if let Err(err) = assets::sweep_orphans(&state).await {
                     tracing::warn!(error = %err, "the orphan sweep failed; will retry");
                 }
+                match registrations::purge_past_sign_ups(&state).await {
+                    Ok(0) => {}
+                    Ok(gone) => tracing::info!(gone, "sign-ups of past events deleted"),
+                    Err(err) => {
+                        tracing::warn!(error = %err, "deleting sign-ups of past events failed")
+                    }
+                }
                 match registrations::purge_unconfirmed(&state).await {
                     Ok(0) => {}
                     Ok(gone) => tracing::info!(gone, "unconfirmed sign-ups deleted"),

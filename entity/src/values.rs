@@ -266,8 +266,11 @@ pub enum TokenPurpose {
     /// Accepting a place offered from the waitlist.
     #[sea_orm(string_value = "offer")]
     Offer,
+    /// Erasing every sign-up of the address the link was mailed to.
+    #[sea_orm(string_value = "erase")]
+    Erase,
 }
-named!(TokenPurpose { Confirm => "confirm", Cancel => "cancel", Offer => "offer" });
+named!(TokenPurpose { Confirm => "confirm", Cancel => "cancel", Offer => "offer", Erase => "erase" });
 
 /// How an audited attempt ended (`audit_log.outcome`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

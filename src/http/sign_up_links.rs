@@ -1,9 +1,11 @@
-//! `/api/v1/registrations/confirm`, `/cancel` and `/accept-offer`: what a mailed link does, for
+//! `/api/v1/registrations/confirm`, `/cancel`, `/accept-offer` and `/erase`: what a
+//! mailed link does; `/my-data`: asking for the mail that lists one's data, for
 //! frontends that show the link's page themselves and send its token (buysocial's own
 //! pages, `/registrations/...`, do the same through [`super::sign_up_pages`]).
 
+use poem::Request;
 use poem_openapi::payload::Json;
-use poem_openapi::{Enum, Object, OpenApi};
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 
 use crate::http::ApiTags;
 use crate::http::problem::{ApiError, error_set};
@@ -61,6 +63,51 @@ error_set!(
     /// Following a mailed link.
     LinkErrors: 400, 404, 409, 410, 422
 );
+
+/// Which address to mail its data to.
+#[derive(Debug, Object, serde::Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+struct DataRequest {
+    email: String,
+    /// The language of the page the form is on (a configured locale); absent: that of
+    /// the address's latest sign-up, else English.
+    locale: Option<String>,
+}
+
+/// The same answer whatever is held about the address.
+#[derive(Debug, Object)]
+struct DataRequested {
+    /// `sent`: a mail to the address lists what is held about it, or says that nothing is.
+    status: DataRequestStatus,
+}
+
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "snake_case")]
+enum DataRequestStatus {
+    Sent,
+}
+
+#[derive(ApiResponse)]
+enum DataAnswer {
+    /// A mail is on its way to the address.
+    #[oai(status = 202)]
+    Accepted(Json<DataRequested>),
+}
+
+error_set!(
+    /// Asking for one's data.
+    DataErrors: 400, 422, 429
+);
+
+/// What an erasure did.
+#[derive(Debug, Object)]
+struct ErasureOutcome {
+    /// How many sign-ups of the address were erased.
+    erased: u64,
+    /// The person's language, for the words around it.
+    locale: String,
+}
 
 #[OpenApi(tag = "ApiTags::Delivery")]
 impl SignUpLinksApi {
@@ -131,6 +178,59 @@ impl SignUpLinksApi {
             outcome: redeemed.into(),
             event_title: target.event_title,
             locale: target.locale,
+        }))
+    }
+
+    /// Ask for a mail listing what is held about an address.
+    ///
+    /// The address gets a mail listing every sign-up it made, with what was given with
+    /// each, and a link (valid 24 hours) to erase them all; or a mail saying that
+    /// nothing is held. The answer is the same 202 either way. 422 for an invalid
+    /// address; 429 past `delivery.registrations_per_address_per_hour` from one client
+    /// address or `registrations.per_email_per_hour` for one e-mail address.
+    #[oai(
+        path = "/api/v1/registrations/my-data",
+        method = "post",
+        operation_id = "registration_my_data"
+    )]
+    async fn my_data(
+        &self,
+        req: &Request,
+        body: crate::http::json::JsonBody<DataRequest>,
+    ) -> Result<DataAnswer, ApiError<DataErrors>> {
+        let client = crate::http::client::client_info(req, &self.state.settings.server);
+        registrations::mail_my_data(
+            &self.state,
+            &body.0.email,
+            body.0.locale.as_deref(),
+            client.limit_key.as_deref(),
+        )
+        .await?;
+        Ok(DataAnswer::Accepted(Json(DataRequested {
+            status: DataRequestStatus::Sent,
+        })))
+    }
+
+    /// Erase every sign-up of an address, with the token of the link its "my data"
+    /// mail carries.
+    ///
+    /// Every sign-up of the address is deleted for good, with its mails; the places
+    /// they held are offered to the events' waitlists. The audit log records each
+    /// erasure, without the person's details. 404 for a token that names nothing (a
+    /// link used already names nothing any more); 410 `link-expired` after 24 hours.
+    #[oai(
+        path = "/api/v1/registrations/erase",
+        method = "post",
+        operation_id = "registration_erase"
+    )]
+    async fn erase(
+        &self,
+        body: crate::http::json::JsonBody<LinkToken>,
+    ) -> Result<Json<ErasureOutcome>, ApiError<LinkErrors>> {
+        let done = registrations::erase_my_data(&self.state, &body.0.token).await?;
+        Ok(Json(ErasureOutcome {
+            erased: done.count as u64,
+            locale: done.locale,
         }))
     }
 }

@@ -1,8 +1,9 @@
 //! The small pages a mailed link opens when the site has no page of its own for it:
 //! `GET /registrations/confirm?token=…`, `/registrations/cancel?token=…` and
-//! `/registrations/accept-offer?token=…` show what
+//! `/registrations/accept-offer?token=…` (and `/registrations/erase?token=…`) show what
 //! the link is for and a button, in the person's language; only the button's POST
-//! acts (mail scanners open every link, and must not confirm or cancel anything). No
+//! acts (mail scanners open every link, and must not confirm or cancel anything).
+//! `/registrations/my-data` is the form that asks for the mail listing one's data. No
 //! script, no external resources, a strict Content-Security-Policy.
 
 use poem::http::StatusCode;
@@ -23,6 +24,130 @@ pub fn routes() -> Route {
         .at("/confirm", get(confirm_page).post(confirm_action))
         .at("/cancel", get(cancel_page).post(cancel_action))
         .at("/accept-offer", get(offer_page).post(offer_action))
+        .at("/my-data", get(my_data_page).post(my_data_action))
+        .at("/erase", get(erase_page).post(erase_action))
+}
+
+#[derive(Debug, Deserialize)]
+struct DataForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    locale: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LocaleParam {
+    #[serde(default)]
+    locale: Option<String>,
+}
+
+/// The form that asks for one's data by mail, in `?locale=` (English otherwise).
+#[handler]
+async fn my_data_page(Data(state): Data<&AppState>, Query(q): Query<LocaleParam>) -> Response {
+    let locale = page_locale(state, q.locale.as_deref());
+    data_form(state, &locale, StatusCode::OK, None)
+}
+
+#[handler]
+async fn my_data_action(
+    req: &poem::Request,
+    Data(state): Data<&AppState>,
+    Form(f): Form<DataForm>,
+) -> Response {
+    let texts = &state.mailer.templates;
+    let locale = page_locale(state, f.locale.as_deref());
+    let client = crate::http::client::client_info(req, &state.settings.server);
+    match registrations::mail_my_data(
+        state,
+        &f.email,
+        Some(&locale),
+        client.limit_key.as_deref(),
+    )
+    .await
+    {
+        Ok(()) => {
+            let said = texts.text(&locale, "pages.my_data_sent", &[]);
+            let title = texts.text(&locale, "pages.my_data_title", &[]);
+            page(StatusCode::OK, &locale, &title, &format!("<p>{}</p>", escape(&said)))
+        }
+        Err(AppError::Validation(_)) => {
+            let said = texts.text(&locale, "pages.my_data_refused", &[]);
+            data_form(state, &locale, StatusCode::UNPROCESSABLE_ENTITY, Some(&said))
+        }
+        Err(err) => failed(texts, err),
+    }
+}
+
+/// A configured locale from a page's parameter, else English.
+fn page_locale(state: &AppState, asked: Option<&str>) -> String {
+    asked
+        .and_then(|raw| crate::domain::Locale::parse(raw, &state.settings.content.locales).ok())
+        .map_or_else(|| "en".to_owned(), |l| l.to_string())
+}
+
+fn data_form(state: &AppState, locale: &str, status: StatusCode, problem: Option<&str>) -> Response {
+    let texts = &state.mailer.templates;
+    let title = texts.text(locale, "pages.my_data_title", &[]);
+    let intro = texts.text(locale, "pages.my_data_intro", &[]);
+    let label = texts.text(locale, "pages.my_data_label", &[]);
+    let button = texts.text(locale, "pages.my_data_button", &[]);
+    let problem = problem
+        .map(|p| format!("<p role=\"alert\" id=\"problem\">{}</p>", escape(p)))
+        .unwrap_or_default();
+    let described = if problem.is_empty() { "" } else { " aria-describedby=\"problem\" aria-invalid=\"true\"" };
+    let form = format!(
+        "<p>{}</p>\n{problem}<form method=\"post\" action=\"my-data\">\
+         <input type=\"hidden\" name=\"locale\" value=\"{}\">\
+         <p><label for=\"email\">{}</label><br>\
+         <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" required{described}></p>\
+         <button type=\"submit\">{}</button></form>",
+        escape(&intro),
+        escape(locale),
+        escape(&label),
+        escape(&button)
+    );
+    page(status, locale, &title, &form)
+}
+
+/// The page an erasure link opens: how many sign-ups it erases, and the button.
+#[handler]
+async fn erase_page(Data(state): Data<&AppState>, Query(q): Query<TokenParam>) -> Response {
+    let texts = &state.mailer.templates;
+    match registrations::erasure_page(state, &q.token).await {
+        Ok(target) => {
+            let locale = target.locale.as_str();
+            let count = target.count.to_string();
+            let title = texts.text(locale, "pages.erase_title", &[]);
+            let intro = texts.text(locale, "pages.erase_intro", &[("count", &count)]);
+            let button = texts.text(locale, "pages.erase_button", &[]);
+            let form = format!(
+                "<p>{}</p>\n<form method=\"post\" action=\"erase\">\
+                 <input type=\"hidden\" name=\"token\" value=\"{}\">\
+                 <button type=\"submit\">{}</button></form>",
+                escape(&intro),
+                escape(&q.token),
+                escape(&button)
+            );
+            page(StatusCode::OK, locale, &title, &form)
+        }
+        Err(err) => failed(texts, err),
+    }
+}
+
+#[handler]
+async fn erase_action(Data(state): Data<&AppState>, Form(f): Form<TokenParam>) -> Response {
+    let texts = &state.mailer.templates;
+    match registrations::erase_my_data(state, &f.token).await {
+        Ok(done) => {
+            let locale = done.locale.as_str();
+            let count = done.count.to_string();
+            let said = texts.text(locale, "pages.erased", &[("count", &count)]);
+            let title = texts.text(locale, "pages.erase_title", &[]);
+            page(StatusCode::OK, locale, &title, &format!("<p>{}</p>", escape(&said)))
+        }
+        Err(err) => failed(texts, err),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -145,6 +270,14 @@ fn failed(texts: &Templates, err: AppError) -> Response {
             reason: crate::error::Refusal::LinkExpired,
             ..
         } => invalid(texts).with_status(StatusCode::GONE).into_response(),
+        AppError::TooManyRequests { retry_after } => page(
+            StatusCode::TOO_MANY_REQUESTS,
+            "en",
+            "buysocial",
+            "<p>Too many attempts from here. Please try again later.</p>",
+        )
+        .with_header("Retry-After", retry_after.as_secs().max(1).to_string())
+        .into_response(),
         other => {
             let status = match other {
                 AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

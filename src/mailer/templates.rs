@@ -22,6 +22,9 @@ const LINKS: [&str; 3] = ["link", "cancel_link", "online_url"];
 /// The language every other falls back to.
 pub const FALLBACK: &str = "en";
 
+/// Mails not about one sign-up, so without the footer that names its event.
+const WITHOUT_FOOTER: [&str; 3] = ["test", "my_data", "my_data_none"];
+
 /// Every catalog, shipped and overridden, by locale.
 #[derive(Debug, Clone)]
 pub struct Templates {
@@ -95,7 +98,7 @@ impl Templates {
     /// why the person receives it (not on the operators' test message).
     pub fn mail(&self, locale: &str, kind: &str, values: &[(&str, &str)]) -> Rendered {
         let subject = self.text(locale, &format!("{kind}.subject"), values);
-        let footer = if kind == "test" {
+        let footer = if WITHOUT_FOOTER.contains(&kind) {
             ""
         } else {
             self.raw(locale, "footer")
@@ -110,11 +113,13 @@ impl Templates {
         let marked: Vec<(&str, String)> = values
             .iter()
             .map(|(key, value)| {
-                if LINKS.contains(key) {
-                    (*key, format!("\u{1}{value}\u{2}"))
-                } else {
-                    (*key, format!("\u{3}{value}\u{2}"))
-                }
+                // Marked line by line: the HTML part is written a line at a time.
+                let mark = if LINKS.contains(key) { '\u{1}' } else { '\u{3}' };
+                let marked: Vec<String> = value
+                    .split('\n')
+                    .map(|line| format!("{mark}{line}\u{2}"))
+                    .collect();
+                (*key, marked.join("\n"))
             })
             .collect();
         let marked: Vec<(&str, &str)> = marked.iter().map(|(k, v)| (*k, v.as_str())).collect();

@@ -215,6 +215,7 @@ pub struct RegistrationSettings {
     pub per_email_per_hour: u32,
     pub offer_hours: u32,
     pub reminder_hours: u32,
+    pub keep_days_after_event: u32,
 }
 
 /// How the connection to the mail server is secured.

@@ -314,6 +314,12 @@ impl RegistrationSettings {
         if self.offer_hours > 720 {
             return invalid("registrations.offer_hours", "must be at most 720 (30 days)");
         }
+        if self.keep_days_after_event > 3650 {
+            return invalid(
+                "registrations.keep_days_after_event",
+                "must be at most 3650 (ten years)",
+            );
+        }
         if self.reminder_hours > 720 {
             return invalid(
                 "registrations.reminder_hours",

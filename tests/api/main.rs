@@ -34,6 +34,7 @@ mod markdown_limits;
 mod migrations;
 mod office_files;
 mod permissions;
+mod personal_data;
 mod preview_links;
 mod problem_types;
 mod registrations;

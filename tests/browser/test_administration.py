@@ -193,7 +193,7 @@ def test_an_organiser_exports_and_erases_sign_ups_and_the_audit_log_keeps_no_det
     accessible(page, "event desk")
     screenshot(page, "event-desk")
     row.get_by_role("link").click()
-    expect(page.get_by_text("2 sign-ups of 30 places")).to_be_visible()
+    expect(page.get_by_text("2 of 30 places taken")).to_be_visible()
 
     page.get_by_label("Search sign-ups").fill("ana")
     expect(page.get_by_role("row")).to_have_count(2)
@@ -224,7 +224,7 @@ def test_an_organiser_exports_and_erases_sign_ups_and_the_audit_log_keeps_no_det
     page.get_by_role("button", name="Erase the sign-up of Ana Silva").click()
     expect(page.get_by_role("status")).to_contain_text("The sign-up was erased.")
     assert "deleted for good" in asked[0] and "audit log" in asked[0], asked
-    expect(page.get_by_text("1 sign-up of 30 places")).to_be_visible()
+    expect(page.get_by_text("1 of 30 places taken")).to_be_visible()
     expect(page.get_by_role("cell", name="Ana Silva")).to_have_count(0)
     accessible(page, "sign-ups")
     screenshot(page, "event-sign-ups")

@@ -158,10 +158,14 @@ def create_form_event(api, title, **fields):
     return item["id"], item["translations"][0]["draft"]["slug"]
 
 
-def sign_up(server, slug, name, email):
-    """A reader signs up through the public API; returns the answer's body."""
-    body = json.dumps({"name": name, "email": email, "organisation": "Ville de Namur",
-                       "organisation_type": "public_buyer", "country": "BE", "consent": True}).encode()
+def sign_up(server, slug, name, email, waitlist=False):
+    """A reader signs up through the public API (joining the waitlist of a full event
+    when asked to); returns the answer's body."""
+    person = {"name": name, "email": email, "organisation": "Ville de Namur",
+              "organisation_type": "public_buyer", "country": "BE", "consent": True}
+    if waitlist:
+        person["waitlist"] = True
+    body = json.dumps(person).encode()
     request = urllib.request.Request(f"{server}/api/v1/events/{slug}/registrations?locale=fr", data=body,
                                      method="POST", headers={"content-type": "application/json"})
     with urllib.request.urlopen(request) as response:
@@ -220,3 +224,123 @@ def test_an_event_asks_people_to_confirm_their_address_until_told_not_to(new_pag
     # The question is the form's: signing up elsewhere, nobody is asked anything here.
     page.get_by_label("Sign-up", exact=True).select_option("external")
     expect(asks).to_have_count(0)
+
+
+def create_full_event(api, server, title, people):
+    """A form event with one place, taken at once by the first of `people` (no mail to
+    confirm); the others join its waitlist in order."""
+    event, slug = create_form_event(api, title, capacity=1, double_opt_in=False)
+    (first_name, first_email), *waiting = people
+    assert sign_up(server, slug, first_name, first_email)["status"] == "confirmed"
+    for name, email in waiting:
+        assert sign_up(server, slug, name, email, waitlist=True)["status"] == "waitlisted"
+    return event, slug
+
+
+def test_the_event_desk_tells_a_full_event_with_its_waitlist_from_one_awaiting_confirmations(
+        new_page, api, server):
+    api.user("waitlist-desk@example.be", "editor", countries=["BE"], locales=["fr"])
+    create_full_event(api, server, "Atelier complet à Wavre", [
+        ("Anne Martin", "anne@example.be"), ("Bruno Leroy", "bruno@example.be"),
+        ("Chloé Simon", "chloe@example.be")])
+    _, waiting_slug = create_form_event(api, "Atelier à Gembloux")
+    assert sign_up(server, waiting_slug, "Denis Petit", "denis@example.be")["status"] == "pending"
+
+    page = new_page()
+    sign_in(page, "waitlist-desk@example.be")
+    page.get_by_role("link", name="Event desk").click()
+    expect(page.get_by_role("heading", level=1, name="Event desk")).to_be_visible()
+    table = page.get_by_role("table", name=re.compile("^Upcoming events"))
+    expect(table.get_by_role("columnheader")).to_have_text(
+        ["Event", "When", "Where", "Sign-ups", "Readers see", "Sign-up"])
+
+    full = table.get_by_role("row").filter(has=page.get_by_role("link", name="Atelier complet à Wavre"))
+    cells = full.get_by_role("cell")
+    expect(cells.nth(3)).to_have_text("1 of 1 1 confirmed · 2 on the waitlist", use_inner_text=True)
+    expect(cells.nth(4)).to_have_text("Full")
+    expect(cells.nth(5)).to_have_text("waitlist open")
+
+    waiting = table.get_by_role("row").filter(has=page.get_by_role("link", name="Atelier à Gembloux"))
+    cells = waiting.get_by_role("cell")
+    expect(cells.nth(3)).to_contain_text("1 of 20")
+    expect(cells.nth(3)).to_contain_text("1 not confirmed yet")
+    expect(cells.nth(4)).to_have_text("Upcoming")
+    expect(cells.nth(5)).to_have_text("open")
+    accessible(page, "event desk with a waitlist")
+    screenshot(page, "event-desk-waitlist")
+
+
+def test_the_waitlist_moves_up_when_an_organiser_erases_a_sign_up(new_page, api, server):
+    api.user("waitlist@example.be", "editor", countries=["BE"], locales=["fr"])
+    event, _ = create_full_event(api, server, "Atelier complet à Huy", [
+        ("Émile Renard", "emile@example.be"), ("Fanny Collin", "fanny@example.be"),
+        ("Gilles Noël", "gilles@example.be")])
+
+    page = new_page()
+    sign_in(page, "waitlist@example.be")
+    page.goto(f"/admin/event-desk/{event}")
+    expect(page.get_by_text("1 of 1 places taken · 2 on the waitlist")).to_be_visible()
+    table = page.get_by_role("table", name="Sign-ups")
+
+    def status_of(name):
+        row = table.get_by_role("row").filter(has=page.get_by_role("cell", name=name, exact=True))
+        return row.get_by_role("cell").nth(5)
+
+    expect(status_of("Émile Renard")).to_have_text("Confirmed")
+    expect(status_of("Fanny Collin")).to_contain_text("On the waitlist")
+    expect(status_of("Fanny Collin")).to_contain_text("Next in line")
+    expect(status_of("Gilles Noël")).to_contain_text("On the waitlist")
+    expect(status_of("Gilles Noël")).to_contain_text("Place 2 in line")
+    accessible(page, "sign-ups with a waitlist")
+    screenshot(page, "event-sign-ups-waitlist")
+
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="Erase the sign-up of Émile Renard").click()
+    expect(page.get_by_role("status").filter(has_text="The sign-up was erased.")).to_contain_text(
+        "Their place was offered by mail to Fanny Collin, first on the waitlist.")
+    assert asked and asked[0].startswith("Erase the sign-up of Émile Renard (emile@example.be)?"), asked
+    expect(table.get_by_role("cell", name="Émile Renard", exact=True)).to_have_count(0)
+
+    # The freed place went to the first in line, who has a while to take it: the screen
+    # says so at once, and so it stays.
+    def moved_up():
+        expect(page.get_by_text("1 of 1 places taken · 1 on the waitlist")).to_be_visible()
+        expect(status_of("Fanny Collin")).to_contain_text("Offered a place")
+        expect(status_of("Fanny Collin")).to_contain_text("Kept until")
+        expect(status_of("Gilles Noël")).to_contain_text("On the waitlist")
+        expect(status_of("Gilles Noël")).to_contain_text("Next in line")
+
+    moved_up()
+    page.reload()
+    moved_up()
+    accessible(page, "sign-ups with an offered place")
+    screenshot(page, "event-sign-ups-offered")
+
+
+def test_an_event_keeps_a_waitlist_until_told_not_to(new_page, api):
+    api.user("keeping@example.be", "editor", countries=["BE"], locales=["fr"])
+    event, _ = create_form_event(api, "Atelier à Arlon")
+    page = new_page()
+    sign_in(page, "keeping@example.be")
+    page.goto(f"/admin/events/{event}")
+    keeps = page.get_by_role("checkbox", name="Keep a waitlist when the event is full")
+    expect(keeps).to_be_checked()
+    expect(keeps).to_have_accessible_description(
+        "People can join the waitlist when all places are taken; a place that frees up is offered by mail"
+        " to the first on the list.")
+    accessible(page, "event keeping a waitlist")
+    screenshot(page, "event-waitlist-setting")
+
+    keeps.uncheck()
+    page.get_by_role("button", name="Save details").click()
+    expect(page.get_by_role("status").filter(has_text="Details saved")).to_be_visible()
+    status, item = api.call("GET", f"/api/v1/admin/events/{event}")
+    assert status == 200
+    assert item["fields"]["waitlist"] is False, item["fields"]
+    page.reload()
+    expect(keeps).not_to_be_checked()
+
+    # Like the confirmation by mail, the waitlist is the form's.
+    page.get_by_label("Sign-up", exact=True).select_option("external")
+    expect(keeps).to_have_count(0)

@@ -38,6 +38,28 @@ pub struct Standing {
 }
 
 impl Who {
+    /// A person acting through a link mailed to them (who they are is not recorded).
+    pub fn mailed_link() -> Self {
+        Self {
+            kind: "person",
+            id: None,
+            label: "a person, through a link mailed to them".into(),
+            client_addr: None,
+            standing: None,
+        }
+    }
+
+    /// buysocial itself, doing what its settings say (`what`: which job).
+    pub fn system(what: &str) -> Self {
+        Self {
+            kind: "system",
+            id: None,
+            label: what.to_owned(),
+            client_addr: None,
+            standing: None,
+        }
+    }
+
     /// A signed-in user (or one signing in) acting from `client_addr`.
     pub fn user(user: &User, client_addr: Option<String>) -> Self {
         Self {
@@ -117,6 +139,10 @@ pub enum AuditAction {
     WebhookRedeliver,
     RegistrationRead,
     RegistrationErase,
+    /// A person cancelled their sign-up through a mailed link (who is not recorded).
+    RegistrationCancel,
+    /// Sign-ups of a past event deleted after `registrations.keep_days_after_event`.
+    RegistrationRetention,
     PreviewLinkCreate,
     PermissionDenied,
     AuthLogin,
@@ -125,7 +151,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 43] = [
+    pub const ALL: [Self; 45] = [
         Self::ContentCreate,
         Self::ContentDraft,
         Self::ContentUpdate,
@@ -164,6 +190,8 @@ impl AuditAction {
         Self::WebhookRedeliver,
         Self::RegistrationRead,
         Self::RegistrationErase,
+        Self::RegistrationCancel,
+        Self::RegistrationRetention,
         Self::PreviewLinkCreate,
         Self::PermissionDenied,
         Self::AuthLogin,
@@ -211,6 +239,8 @@ impl AuditAction {
             Self::WebhookRedeliver => "webhook.redeliver",
             Self::RegistrationRead => "registration.read",
             Self::RegistrationErase => "registration.erase",
+            Self::RegistrationCancel => "registration.cancel",
+            Self::RegistrationRetention => "registration.retention",
             Self::PreviewLinkCreate => "preview_link.create",
             Self::PermissionDenied => "permission.denied",
             Self::AuthLogin => "auth.login",

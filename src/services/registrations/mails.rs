@@ -384,3 +384,98 @@ pub(super) async fn event_title(
         .map(|d| d.title.clone())
         .unwrap_or_default())
 }
+
+/// One sign-up as the "my data" mail lists it: the event, and what was given with it.
+pub(super) fn data_line(
+    state: &AppState,
+    locale: &str,
+    registration: &registration::Model,
+    event_title: &str,
+    fields: &EventFields,
+) -> String {
+    let facts = Facts::of(state, locale, event_title, fields);
+    let zone = fields.time_zone.as_deref().unwrap_or("UTC");
+    let date = match zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => registration.created_at.with_timezone(&tz).date_naive(),
+        Err(_) => registration.created_at.date_naive(),
+    };
+    let date = date.format("%Y-%m-%d").to_string();
+    state.mailer.templates.text(
+        locale,
+        "data_line",
+        &[
+            ("event", &facts.title),
+            ("when", &facts.when),
+            ("name", &registration.name),
+            ("organisation", &registration.organisation),
+            ("country", &registration.country),
+            ("date", &date),
+        ],
+    )
+}
+
+/// What is held about the address of `first` (its sign-ups, one per line in `list`),
+/// with the link to erase it.
+pub(super) fn my_data(
+    state: &AppState,
+    first: &registration::Model,
+    locale: &str,
+    list: &str,
+    erase_token: &str,
+    now: DateTime<Utc>,
+) -> OutgoingMail {
+    let link = links::url(state, "erase", erase_token);
+    let Rendered {
+        subject,
+        text,
+        html,
+    } = state
+        .mailer
+        .templates
+        .mail(locale, "my_data", &[("list", list), ("link", &link)]);
+    OutgoingMail {
+        reason: format!(
+            "data:{}:{}",
+            crate::auth::token::hash(&first.email),
+            now.timestamp_micros()
+        ),
+        to: first.email.clone(),
+        locale: locale.to_owned(),
+        subject,
+        text,
+        html,
+        attachments: Vec::new(),
+        event: None,
+        // Erasing the sign-ups takes this mail (and its address) with them.
+        registration: Some(first.id),
+    }
+}
+
+/// To an address that asked what is held about it, when nothing is.
+pub(super) fn no_data(
+    state: &AppState,
+    email: &str,
+    locale: &str,
+    now: DateTime<Utc>,
+) -> OutgoingMail {
+    let Rendered {
+        subject,
+        text,
+        html,
+    } = state.mailer.templates.mail(locale, "my_data_none", &[]);
+    OutgoingMail {
+        reason: format!(
+            "data:{}:{}",
+            crate::auth::token::hash(email),
+            now.timestamp_micros()
+        ),
+        to: email.to_owned(),
+        locale: locale.to_owned(),
+        subject,
+        text,
+        html,
+        attachments: Vec::new(),
+        event: None,
+        registration: None,
+    }
+}

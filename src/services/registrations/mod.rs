@@ -11,6 +11,7 @@ mod links;
 mod mails;
 mod organisers;
 mod person;
+mod personal_data;
 mod reminders;
 mod self_service;
 mod waitlist;
@@ -37,6 +38,9 @@ use crate::state::AppState;
 
 pub use organisers::{Tally, counts, erase, list, tally, waitlist_positions};
 pub use person::{NewRegistration, ORGANISATION_TYPES};
+pub use personal_data::{
+    ErasureTarget, erase_my_data, erasure_page, mail_my_data, purge_past_sign_ups,
+};
 pub use reminders::send_reminders;
 pub use self_service::{
     LinkTarget, Redeemed, accept_offer, cancel, confirm, purge_unconfirmed, token_page,

@@ -58,6 +58,8 @@ const ACTIONS = {
   "webhook.redeliver": ["Sent a delivery again to the webhook", (e) => e.resource_label],
   "registration.read": ["Read the sign-ups of", null],
   "registration.erase": ["Erased one person's sign-up for", null],
+  "registration.cancel": ["Cancelled their sign-up for", null],
+  "registration.retention": ["Deleted the sign-ups, kept long enough, of", null],
   "permission.denied": ["Was refused", (e) => e.details.reason || e.details.permission],
 };
 
@@ -83,6 +85,8 @@ function What({ entry }) {
 function Who({ entry }) {
   if (entry.actor_kind === "anonymous") return html`Someone signing in as ${entry.actor_label}`;
   if (entry.actor_kind === "schedule") return html`Scheduled publishing`;
+  if (entry.actor_kind === "person") return html`A person who signed up<br /><span class="hint">through a link mailed to them</span>`;
+  if (entry.actor_kind === "system") return html`buysocial<br /><span class="hint">${entry.actor_label}</span>`;
   const name = entry.actor_name || entry.actor_label;
   const standing = entry.actor_role
     ? `${roleName(entry.actor_role)}, ${countriesText(entry.actor_countries)}`

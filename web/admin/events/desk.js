@@ -25,14 +25,17 @@ function places(event) {
  * @param {DeskEvent} event
  */
 function breakdown(event) {
-  const { confirmed, pending, offered, waitlisted, cancelled } = event.sign_ups;
-  return [
+  const { confirmed, pending, offered, waitlisted, cancelled, expired } = event.sign_ups;
+  /** @type {[number, string][]} */
+  const counts = [
     [confirmed, "confirmed"],
     [pending, "not confirmed yet"],
     [offered, "offered a place"],
     [waitlisted, "on the waitlist"],
     [cancelled, "cancelled"],
-  ].filter(([count]) => count > 0).map(([count, words]) => `${count} ${words}`).join(" · ");
+    [expired, expired === 1 ? "offer expired" : "offers expired"],
+  ];
+  return counts.filter(([count]) => count > 0).map(([count, words]) => `${count} ${words}`).join(" · ");
 }
 
 /** @param {DeskEvent} event */

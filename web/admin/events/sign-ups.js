@@ -109,8 +109,9 @@ export function SignUps({ id }) {
       setEvent(data);
       document.title = `Sign-ups: ${data.translations[0]?.draft.title || "event"} – buysocial`;
     }).catch(setProblem);
-    // Read once: every read of personal data is audited, so the search below filters
-    // what is already here instead of asking again per keystroke.
+    // Read once (and again only after an erasure): every read of personal data is
+    // audited, so the search below filters what is already here instead of asking
+    // again per keystroke.
     listRegistrations(id).then(setPeople).catch(setProblem);
   }, [id]);
 
@@ -134,7 +135,16 @@ export function SignUps({ id }) {
     try {
       await eraseRegistration(id, person.id);
       setPeople(people.filter((p) => p.id !== person.id));
-      setNotice("The sign-up was erased. The audit log records the erasure, without the person's details.");
+      const erased = "The sign-up was erased. The audit log records the erasure, without the person's details.";
+      setNotice(erased);
+      // A place the person held goes to the first on the waitlist, and everyone behind
+      // moves up: one more read (audited too) shows where each now stands.
+      const fresh = await listRegistrations(id);
+      setPeople(fresh);
+      const offered = fresh.filter((p) => p.status === "offered" && !people.some((q) => q.id === p.id && q.status === "offered"));
+      if (offered.length > 0) {
+        setNotice(`${erased} Their place was offered by mail to ${offered.map((p) => p.name).join(", ")}, first on the waitlist.`);
+      }
     } catch (error) {
       setProblem(error);
     }
