@@ -58,22 +58,27 @@ async fn my_data_action(
     let texts = &state.mailer.templates;
     let locale = page_locale(state, f.locale.as_deref());
     let client = crate::http::client::client_info(req, &state.settings.server);
-    match registrations::mail_my_data(
-        state,
-        &f.email,
-        Some(&locale),
-        client.limit_key.as_deref(),
-    )
-    .await
+    match registrations::mail_my_data(state, &f.email, Some(&locale), client.limit_key.as_deref())
+        .await
     {
         Ok(()) => {
             let said = texts.text(&locale, "pages.my_data_sent", &[]);
             let title = texts.text(&locale, "pages.my_data_title", &[]);
-            page(StatusCode::OK, &locale, &title, &format!("<p>{}</p>", escape(&said)))
+            page(
+                StatusCode::OK,
+                &locale,
+                &title,
+                &format!("<p>{}</p>", escape(&said)),
+            )
         }
         Err(AppError::Validation(_)) => {
             let said = texts.text(&locale, "pages.my_data_refused", &[]);
-            data_form(state, &locale, StatusCode::UNPROCESSABLE_ENTITY, Some(&said))
+            data_form(
+                state,
+                &locale,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&said),
+            )
         }
         Err(err) => failed(texts, err),
     }
@@ -86,7 +91,12 @@ fn page_locale(state: &AppState, asked: Option<&str>) -> String {
         .map_or_else(|| "en".to_owned(), |l| l.to_string())
 }
 
-fn data_form(state: &AppState, locale: &str, status: StatusCode, problem: Option<&str>) -> Response {
+fn data_form(
+    state: &AppState,
+    locale: &str,
+    status: StatusCode,
+    problem: Option<&str>,
+) -> Response {
     let texts = &state.mailer.templates;
     let title = texts.text(locale, "pages.my_data_title", &[]);
     let intro = texts.text(locale, "pages.my_data_intro", &[]);
@@ -95,7 +105,11 @@ fn data_form(state: &AppState, locale: &str, status: StatusCode, problem: Option
     let problem = problem
         .map(|p| format!("<p role=\"alert\" id=\"problem\">{}</p>", escape(p)))
         .unwrap_or_default();
-    let described = if problem.is_empty() { "" } else { " aria-describedby=\"problem\" aria-invalid=\"true\"" };
+    let described = if problem.is_empty() {
+        ""
+    } else {
+        " aria-describedby=\"problem\" aria-invalid=\"true\""
+    };
     let form = format!(
         "<p>{}</p>\n{problem}<form method=\"post\" action=\"my-data\">\
          <input type=\"hidden\" name=\"locale\" value=\"{}\">\
@@ -144,7 +158,12 @@ async fn erase_action(Data(state): Data<&AppState>, Form(f): Form<TokenParam>) -
             let count = done.count.to_string();
             let said = texts.text(locale, "pages.erased", &[("count", &count)]);
             let title = texts.text(locale, "pages.erase_title", &[]);
-            page(StatusCode::OK, locale, &title, &format!("<p>{}</p>", escape(&said)))
+            page(
+                StatusCode::OK,
+                locale,
+                &title,
+                &format!("<p>{}</p>", escape(&said)),
+            )
         }
         Err(err) => failed(texts, err),
     }

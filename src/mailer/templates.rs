@@ -114,7 +114,11 @@ impl Templates {
             .iter()
             .map(|(key, value)| {
                 // Marked line by line: the HTML part is written a line at a time.
-                let mark = if LINKS.contains(key) { '\u{1}' } else { '\u{3}' };
+                let mark = if LINKS.contains(key) {
+                    '\u{1}'
+                } else {
+                    '\u{3}'
+                };
                 let marked: Vec<String> = value
                     .split('\n')
                     .map(|line| format!("{mark}{line}\u{2}"))

@@ -54,17 +54,25 @@ async fn people_get_their_data_by_mail_and_erase_it(backend: Backend) {
     let text = text_of(listing);
     assert!(text.contains("Câmara Municipal de Braga"), "{text}");
     assert_eq!(text.matches("signed up on").count(), 2, "{text}");
-    assert!(!text.contains("{event}"), "no footer about one event: {text}");
+    assert!(
+        !text.contains("{event}"),
+        "no footer about one event: {text}"
+    );
     let html = listing.parsed().body_html(0).unwrap().into_owned();
     assert!(!html.contains('\u{2}') && !html.contains('\u{3}'), "{html}");
     assert!(html.contains("Câmara Municipal de Braga"));
     let token = token_in(listing, "erase");
 
     // The link's page says what it would do, and does nothing until its button.
-    let page = app.get(&format!("/registrations/erase?token={token}")).await;
+    let page = app
+        .get(&format!("/registrations/erase?token={token}"))
+        .await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
-    assert!(html.contains("<form method=\"post\" action=\"erase\">"), "{html}");
+    assert!(
+        html.contains("<form method=\"post\" action=\"erase\">"),
+        "{html}"
+    );
     assert!(html.contains('2'), "{html}");
     assert_eq!(sign_ups(&app, &admin, &other_id).await.len(), 1);
 
@@ -85,11 +93,12 @@ async fn people_get_their_data_by_mail_and_erase_it(backend: Backend) {
         .into_iter()
         .map(|m| m.to_address)
         .collect();
-    assert!(!outbox.iter().any(|to| to == "ana@example.pt"), "{outbox:?}");
+    assert!(
+        !outbox.iter().any(|to| to == "ana@example.pt"),
+        "{outbox:?}"
+    );
     // The log has the erasures, by the person, without who it was.
-    let entries = app
-        .audit(&admin, "action=registration.erase")
-        .await;
+    let entries = app.audit(&admin, "action=registration.erase").await;
     assert_eq!(entries.len(), 2);
     for entry in &entries {
         assert_eq!(entry["actor_kind"], "person");
@@ -172,9 +181,7 @@ async fn sign_ups_of_past_events_are_deleted_after_the_retention_period(backend:
     let admin = app.admin_token().await;
     assert!(sign_ups(&app, &admin, &past_id).await.is_empty());
     assert_eq!(sign_ups(&app, &admin, &later_id).await.len(), 1);
-    let entries = app
-        .audit(&admin, "action=registration.retention")
-        .await;
+    let entries = app.audit(&admin, "action=registration.retention").await;
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0]["actor_kind"], "system");
     assert_eq!(entries[0]["details"]["count"], 1);

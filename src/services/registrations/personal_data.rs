@@ -13,11 +13,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
 use super::{links, lock_event, mails, waitlist};
+use crate::domain::content::ContentKind;
 use crate::domain::{Email, Locale};
 use crate::error::{AppError, FieldErrors, Refusal};
 use crate::services::kernel::audit::{self, AuditAction, Event, Who};
 use crate::services::kernel::events::{DomainEvent, ItemOfCountries, countries_of_all};
-use crate::domain::content::ContentKind;
 use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
@@ -39,16 +39,17 @@ pub async fn mail_my_data(
     let mut errors = FieldErrors::new();
     let email = errors.check("email", Email::parse(email));
     let locale = match locale {
-        Some(raw) => errors.check("locale", Locale::parse(raw, &state.settings.content.locales)),
+        Some(raw) => errors.check(
+            "locale",
+            Locale::parse(raw, &state.settings.content.locales),
+        ),
         None => None,
     };
     errors.finish()?;
     let Some(email) = email else {
         return Err(AppError::internal("a validated address is missing"));
     };
-    state
-        .registration_email_limit
-        .check(email.as_str(), now)?;
+    state.registration_email_limit.check(email.as_str(), now)?;
     let held = Registrations::find()
         .filter(Column::Email.eq(email.as_str()))
         .order_by_asc(Column::CreatedAt)
@@ -148,7 +149,8 @@ async fn erasure_of(
     secret: &str,
 ) -> Result<(Vec<registration::Model>, String), AppError> {
     let now: DateTime<Utc> = state.clock.now();
-    let unknown = || AppError::NotFound("this link is not valid; check that it was copied whole".into());
+    let unknown =
+        || AppError::NotFound("this link is not valid; check that it was copied whole".into());
     let found = links::find(&state.db, secret, TokenPurpose::Erase)
         .await?
         .ok_or_else(unknown)?;
@@ -195,7 +197,7 @@ pub async fn purge_past_sign_ups(state: &AppState) -> Result<u64, AppError> {
             Err(AppError::NotFound(_)) => continue,
             Err(err) => return Err(err),
         };
-        if !ended.is_some_and(|end| end < before) {
+        if ended.is_none_or(|end| end >= before) {
             continue;
         }
         let work = UnitOfWork::begin(state).await?;

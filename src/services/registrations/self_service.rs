@@ -17,8 +17,8 @@ use sea_orm::{
 use super::{EventNow, cancel_until, links, lock_event, mails, sign_ups_changed, waitlist};
 use crate::domain::content::ContentKind;
 use crate::error::{AppError, Refusal};
-use crate::services::kernel::events::{DomainEvent, EventSignUps, countries_of_all};
 use crate::services::kernel::audit::{self, AuditAction, Event, Who};
+use crate::services::kernel::events::{DomainEvent, EventSignUps, countries_of_all};
 use crate::services::kernel::mail::OutgoingMail;
 use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
@@ -277,8 +277,12 @@ pub async fn cancel(state: &AppState, secret: &str) -> Result<(Redeemed, LinkTar
         .await?;
     work.record(sign_ups_changed(&locked), now).await?;
     // The log keeps that it happened, not who it was about.
-    let entry = Event::success(AuditAction::RegistrationCancel, "registration", cancelled.id)
-        .with_details(serde_json::json!({ "event": locked.id }));
+    let entry = Event::success(
+        AuditAction::RegistrationCancel,
+        "registration",
+        cancelled.id,
+    )
+    .with_details(serde_json::json!({ "event": locked.id }));
     audit::record(work.txn(), now, Who::mailed_link(), entry).await?;
     // The freed place goes to the first on the waitlist, in the same transaction.
     waitlist::offer_free_places(state, &work, &locked, now).await?;
