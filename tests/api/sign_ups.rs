@@ -21,7 +21,26 @@ backend_tests!(
     unknown_links_are_refused,
     erasing_a_sign_up_forgets_its_mails_too,
     people_can_cancel_after_the_event_went_offline_and_a_purge_forgets_their_mails,
+    organisers_see_which_addresses_could_not_be_mailed,
 );
+
+async fn organisers_see_which_addresses_could_not_be_mailed(backend: Backend) {
+    let (app, smtp, admin) = app_with_mail(backend).await;
+    let (slug, id) = event(&app, &admin, "PT", 10, json!({})).await;
+    smtp.refuse("typo@example.pt");
+    register(&app, &slug, &person("typo@example.pt")).await;
+    register(&app, &slug, &person("ana@example.pt")).await;
+    assert!(mails_to(&app, &smtp, "typo@example.pt").await.is_empty());
+
+    let listed = sign_ups(&app, &admin, &id).await;
+    let typo = listed.iter().find(|r| r["email"] == "typo@example.pt").unwrap();
+    let failure = &typo["mail_failed"];
+    assert!(failure["subject"].as_str().unwrap().contains("Training PT"));
+    assert!(failure["reason"].as_str().unwrap().contains("550"), "{failure}");
+    assert!(failure["at"].is_string());
+    let ana = listed.iter().find(|r| r["email"] == "ana@example.pt").unwrap();
+    assert!(ana["mail_failed"].is_null());
+}
 
 pub(crate) async fn app_with_mail(backend: Backend) -> (TestApp, SmtpServer, String) {
     let smtp = SmtpServer::start().await;

@@ -56,6 +56,20 @@ struct RegistrationResponse {
     hold_until: Option<DateTime<Utc>>,
     #[oai(nullable)]
     cancelled_at: Option<DateTime<Utc>>,
+    /// The latest mail to the person that could not be delivered (the mail server
+    /// refused the address, or could not be reached in `mail.max_attempts`): they
+    /// may not have their link.
+    #[oai(nullable)]
+    mail_failed: Option<MailFailure>,
+}
+
+/// A mail that could not be delivered.
+#[derive(Debug, Object)]
+struct MailFailure {
+    subject: String,
+    /// What the mail server said, or why it could not be reached.
+    reason: String,
+    at: DateTime<Utc>,
 }
 
 /// Where a sign-up stands.
@@ -203,11 +217,17 @@ impl RegistrationsApi {
             ListFormat::Json => {
                 let found = registrations::list(&self.state, &auth.0, id.0.into()).await?;
                 let positions = registrations::waitlist_positions(&found);
+                let mut failed = registrations::failed_mails(&self.state.db, id.0.into()).await?;
                 Ok(Listed::Json(Json(
                     found
                         .into_iter()
                         .map(|r| RegistrationResponse {
                             waitlist_position: positions.get(&r.id).copied(),
+                        mail_failed: failed.remove(&r.id).map(|f| MailFailure {
+                            subject: f.subject,
+                            reason: f.reason,
+                            at: f.at,
+                        }),
                             id: r.id.into(),
                             name: r.name,
                             email: r.email,

@@ -36,7 +36,9 @@ use crate::services::kernel::events::{
 use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
-pub use organisers::{Tally, counts, erase, list, tally, waitlist_positions};
+pub use organisers::{
+    FailedMail, Tally, counts, erase, failed_mails, list, tally, waitlist_positions,
+};
 pub use person::{NewRegistration, ORGANISATION_TYPES};
 pub use personal_data::{
     ErasureTarget, erase_my_data, erasure_page, mail_my_data, purge_past_sign_ups,

@@ -92,6 +92,41 @@ pub async fn tally(
     Ok(tallies)
 }
 
+/// A mail to a sign-up's address that could not be delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedMail {
+    pub subject: String,
+    /// What the mail server said (or why it could not be reached).
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The latest undeliverable mail of each of an event's sign-ups that has one, for
+/// organisers to see who did not get their link (and why).
+pub async fn failed_mails(
+    db: &impl ConnectionTrait,
+    event: ItemId,
+) -> Result<BTreeMap<RegistrationId, FailedMail>, AppError> {
+    use entity::mail_outbox::{Column as Mail, Entity as Outbox};
+    let failed = Outbox::find()
+        .filter(Mail::EventId.eq(event))
+        .filter(Mail::Status.eq(entity::values::MailStatus::Failed))
+        .order_by_asc(Mail::CreatedAt)
+        .all(db)
+        .await?;
+    Ok(failed
+        .into_iter()
+        .filter_map(|mail| {
+            let failure = FailedMail {
+                subject: mail.subject,
+                reason: mail.last_error.unwrap_or_default(),
+                at: mail.finished_at.unwrap_or(mail.created_at),
+            };
+            Some((mail.registration_id?, failure))
+        })
+        .collect())
+}
+
 /// The places of an event's waiting sign-ups on its waitlist (1: the next to be
 /// offered a place).
 pub fn waitlist_positions(registrations: &[registration::Model]) -> BTreeMap<RegistrationId, u64> {

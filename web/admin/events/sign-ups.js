@@ -51,6 +51,14 @@ function until(end, start) {
  * @param {{ person: Registration, now: number }} props
  */
 function Status({ person, now }) {
+  return html`<${StatusWords} person=${person} now=${now} />${person.mail_failed && html`<br />
+    <span class="error-message">Our mail could not be delivered: ${person.mail_failed.reason}</span>`}`;
+}
+
+/**
+ * @param {{ person: Registration, now: number }} props
+ */
+function StatusWords({ person, now }) {
   const words = html`<span class=${`status ${STATUS_CSS[person.status]}`}>${STATUS_WORDS[person.status] || person.status}</span>`;
   if (person.status === "pending") {
     const holding = person.hold_until != null && Date.parse(person.hold_until) > now;
