@@ -1,13 +1,15 @@
 //! Connecting to the configured database and migrating it.
 
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::settings::DatabaseSettings;
 
@@ -68,12 +70,53 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
 /// writers), so it fails at once with "database is locked" whenever another writer is
 /// busy, however long the busy timeout. Taken up front, the lock is simply waited for.
 /// PostgreSQL ignores the mode.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..TransactionOptions::default()
-    })
-    .await
+///
+/// The [`WriteTurn`] must live until the transaction ends: keep it beside it.
+pub async fn begin_write(
+    db: &DatabaseConnection,
+) -> Result<(DatabaseTransaction, WriteTurn), DbErr> {
+    let turn = WriteTurn::take(db).await;
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+    Ok((txn, turn))
+}
+
+/// A turn at writing to SQLite. The writers of this process queue for it in order, and
+/// each is woken the moment the one before ends, before taking SQLite's write lock.
+/// Left to SQLite's busy handler, a waiting writer polls with sleeps of up to 100 ms and
+/// a late one can overtake one that waited long: a burst of 20 concurrent sign-ups had
+/// a p99 of 436 ms that way. SQLite has one writer at a time anyway, so the queue costs
+/// no throughput. PostgreSQL locks rows, not the database: no turn is taken there.
+pub struct WriteTurn {
+    _held: Option<OwnedMutexGuard<()>>,
+}
+
+/// The queue of this process's SQLite writers (one process serves one database).
+static SQLITE_WRITERS: LazyLock<Arc<Mutex<()>>> = LazyLock::new(Arc::default);
+
+/// How long a writer waits for its turn before going to SQLite's own lock (and its
+/// busy timeout) after all: a turn held that long is a writer stuck elsewhere, which
+/// must not stop every other.
+const TURN_PATIENCE: Duration = Duration::from_secs(5);
+
+impl WriteTurn {
+    async fn take(db: &DatabaseConnection) -> Self {
+        if db.get_database_backend() != DatabaseBackend::Sqlite {
+            return Self { _held: None };
+        }
+        let queue = SQLITE_WRITERS.clone();
+        match tokio::time::timeout(TURN_PATIENCE, queue.lock_owned()).await {
+            Ok(guard) => Self { _held: Some(guard) },
+            Err(_) => {
+                tracing::warn!("a SQLite writer held its turn for over 5 s; writing without one");
+                Self { _held: None }
+            }
+        }
+    }
 }
 
 /// Whether a database error means the database is unreachable, overloaded or locked

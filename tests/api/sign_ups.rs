@@ -33,12 +33,21 @@ async fn organisers_see_which_addresses_could_not_be_mailed(backend: Backend) {
     assert!(mails_to(&app, &smtp, "typo@example.pt").await.is_empty());
 
     let listed = sign_ups(&app, &admin, &id).await;
-    let typo = listed.iter().find(|r| r["email"] == "typo@example.pt").unwrap();
+    let typo = listed
+        .iter()
+        .find(|r| r["email"] == "typo@example.pt")
+        .unwrap();
     let failure = &typo["mail_failed"];
     assert!(failure["subject"].as_str().unwrap().contains("Training PT"));
-    assert!(failure["reason"].as_str().unwrap().contains("550"), "{failure}");
+    assert!(
+        failure["reason"].as_str().unwrap().contains("550"),
+        "{failure}"
+    );
     assert!(failure["at"].is_string());
-    let ana = listed.iter().find(|r| r["email"] == "ana@example.pt").unwrap();
+    let ana = listed
+        .iter()
+        .find(|r| r["email"] == "ana@example.pt")
+        .unwrap();
     assert!(ana["mail_failed"].is_null());
 }
 

@@ -223,11 +223,11 @@ impl RegistrationsApi {
                         .into_iter()
                         .map(|r| RegistrationResponse {
                             waitlist_position: positions.get(&r.id).copied(),
-                        mail_failed: failed.remove(&r.id).map(|f| MailFailure {
-                            subject: f.subject,
-                            reason: f.reason,
-                            at: f.at,
-                        }),
+                            mail_failed: failed.remove(&r.id).map(|f| MailFailure {
+                                subject: f.subject,
+                                reason: f.reason,
+                                at: f.at,
+                            }),
                             id: r.id.into(),
                             name: r.name,
                             email: r.email,

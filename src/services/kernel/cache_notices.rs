@@ -83,7 +83,7 @@ pub fn share(state: &AppState, changes: Vec<Change>) -> Option<tokio::task::Join
 /// same transaction (a notification goes out when, and only if, it commits).
 async fn announce(state: &AppState, changes: Vec<Change>) -> Result<u64, AppError> {
     let backend = state.db.get_database_backend();
-    let txn = crate::db::begin_write(&state.db).await?;
+    let (txn, _turn) = crate::db::begin_write(&state.db).await?;
     let bump = "UPDATE published_state SET version = version + 1 WHERE id = 1";
     txn.execute_raw(Statement::from_string(backend, bump))
         .await?;

@@ -32,14 +32,19 @@ pub struct UnitOfWork<'s> {
     // Behind a lock so that recording needs no `&mut` while the transaction is
     // borrowed; never held across an await.
     changes: Mutex<Vec<Change>>,
+    /// This writer's turn at SQLite (see [`crate::db::WriteTurn`]), given back as the
+    /// transaction ends.
+    _turn: crate::db::WriteTurn,
 }
 
 impl<'s> UnitOfWork<'s> {
     /// Opens the write transaction.
     pub async fn begin(state: &'s AppState) -> Result<Self, AppError> {
+        let (txn, turn) = crate::db::begin_write(&state.db).await?;
         Ok(Self {
             state,
-            txn: crate::db::begin_write(&state.db).await?,
+            txn,
+            _turn: turn,
             changes: Mutex::new(Vec::new()),
         })
     }
@@ -62,6 +67,7 @@ impl<'s> UnitOfWork<'s> {
             state,
             txn,
             changes,
+            _turn,
         } = self;
         let txn =
             audit::authorize_locked(state, txn, actor, action, resource_kind, resource_id).await?;
@@ -69,6 +75,7 @@ impl<'s> UnitOfWork<'s> {
             state,
             txn,
             changes,
+            _turn,
         })
     }
 
@@ -110,6 +117,7 @@ impl<'s> UnitOfWork<'s> {
             state,
             txn,
             changes,
+            _turn: turn,
         } = self;
         let changes = changes.into_inner().unwrap_or_else(PoisonError::into_inner);
         if changes.is_empty() {
@@ -119,6 +127,8 @@ impl<'s> UnitOfWork<'s> {
         }
         let uncertain = UncertainOnDrop(Some(state));
         let committed = txn.commit().await;
+        // The next writer's turn: telling the caches writes again (in a turn of its own).
+        drop(turn);
         uncertain.settle();
         match committed {
             Ok(()) => {

@@ -50,7 +50,7 @@ pub async fn run_once(state: &AppState) -> Result<usize, AppError> {
 /// Due pending mails, oldest first, each now claimed for a lease.
 async fn claim(state: &AppState) -> Result<Vec<mail_outbox::Model>, AppError> {
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
+    let (txn, _turn) = crate::db::begin_write(&state.db).await?;
     let mut due = Outbox::find()
         .filter(Column::Status.eq(MailStatus::Pending))
         .filter(Column::NextAttemptAt.lte(now))

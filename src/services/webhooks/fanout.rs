@@ -67,7 +67,7 @@ pub async fn fan_out(state: &AppState) -> Result<usize, AppError> {
         }
     }
 
-    let txn = crate::db::begin_write(&state.db).await?;
+    let (txn, _turn) = crate::db::begin_write(&state.db).await?;
     if !fan_out_lock(&txn).await? {
         txn.rollback().await?;
         return Ok(0);

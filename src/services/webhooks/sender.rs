@@ -70,7 +70,7 @@ async fn claim(
     limit: u64,
 ) -> Result<Vec<(webhook_delivery::Model, webhook::Model)>, AppError> {
     let now = state.clock.now();
-    let txn = crate::db::begin_write(&state.db).await?;
+    let (txn, _turn) = crate::db::begin_write(&state.db).await?;
     // A few per webhook (the first of each, in order), so that one slow receiver with
     // a long queue cannot take every slot of a round from the others.
     let per_webhook = (limit / 4).max(1);
@@ -269,7 +269,7 @@ async fn record(
             None,
         )
     };
-    let txn = crate::db::begin_write(&state.db).await?;
+    let (txn, _turn) = crate::db::begin_write(&state.db).await?;
     let updated = Deliveries::update_many()
         .col_expr(Column::Status, Expr::value(status))
         .col_expr(Column::Attempts, Expr::value(attempts))
