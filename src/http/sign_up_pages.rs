@@ -192,7 +192,37 @@ async fn offer_page(Data(state): Data<&AppState>, Query(q): Query<TokenParam>) -
 
 #[handler]
 async fn confirm_action(Data(state): Data<&AppState>, Form(f): Form<TokenParam>) -> Response {
-    answer(state, registrations::confirm(state, &f.token).await)
+    let done = registrations::confirm(state, &f.token).await;
+    if let Err(AppError::Refused {
+        reason: crate::error::Refusal::EventFull,
+        ..
+    }) = &done
+    {
+        return filled_up(state, &f.token).await;
+    }
+    answer(state, done)
+}
+
+/// The event filled up before the person confirmed: said in their language.
+async fn filled_up(state: &AppState, token: &str) -> Response {
+    let texts = &state.mailer.templates;
+    match registrations::token_page(state, token, TokenPurpose::Confirm).await {
+        Ok(target) => {
+            let locale = target.locale.as_str();
+            let said = texts.text(
+                locale,
+                "pages.event_full",
+                &[("event", &target.event_title)],
+            );
+            page(
+                StatusCode::CONFLICT,
+                locale,
+                &texts.text(locale, "pages.confirm_title", &[]),
+                &format!("<p>{}</p>", escape(&said)),
+            )
+        }
+        Err(err) => failed(texts, err),
+    }
 }
 
 #[handler]
@@ -261,18 +291,6 @@ fn answer(
                 StatusCode::OK,
                 locale,
                 &title,
-                &format!("<p>{}</p>", escape(&said)),
-            )
-        }
-        Err(AppError::Refused {
-            reason: crate::error::Refusal::EventFull,
-            ..
-        }) => {
-            let said = texts.text("en", "pages.event_full", &[("event", "")]);
-            page(
-                StatusCode::CONFLICT,
-                "en",
-                &texts.text("en", "pages.confirm_title", &[]),
                 &format!("<p>{}</p>", escape(&said)),
             )
         }

@@ -125,4 +125,23 @@ impl Transport {
             }
         }
     }
+
+    /// Deletes the files of mails written to the folder (their addresses are
+    /// personal data); nothing with a mail server. Best effort: a file that is not
+    /// there is fine, one that cannot be deleted is logged.
+    pub async fn forget(&self, file_stems: &[String]) {
+        let Self::Folder(folder) = self else {
+            return;
+        };
+        for stem in file_stems {
+            let path = folder.join(format!("{stem}.eml"));
+            match tokio::fs::remove_file(&path).await {
+                Ok(()) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => {
+                    tracing::warn!(error = %err, file = %path.display(), "a mail's file could not be deleted")
+                }
+            }
+        }
+    }
 }

@@ -22,7 +22,46 @@ backend_tests!(
     erasing_a_sign_up_forgets_its_mails_too,
     people_can_cancel_after_the_event_went_offline_and_a_purge_forgets_their_mails,
     organisers_see_which_addresses_could_not_be_mailed,
+    erasing_a_sign_up_deletes_the_files_of_its_mails,
 );
+
+/// Without a mail server, mails are `.eml` files: an erasure deletes them too.
+async fn erasing_a_sign_up_deletes_the_files_of_its_mails(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let (slug, id) = event(&app, &admin, "PT", 10, json!({})).await;
+    register(&app, &slug, &person("ana@example.pt")).await;
+    register(&app, &slug, &person("rui@example.pt")).await;
+    buysocial::services::mail::run_once(&app.state)
+        .await
+        .unwrap();
+    let folder = app.state.settings.mail.folder.clone();
+    let files = || -> Vec<String> {
+        std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect()
+    };
+    assert_eq!(files().len(), 2);
+    let listed = sign_ups(&app, &admin, &id).await;
+    let ana = listed
+        .iter()
+        .find(|r| r["email"] == "ana@example.pt")
+        .unwrap();
+    let erased = app
+        .delete_authed(
+            &format!(
+                "/api/v1/admin/events/{id}/registrations/{}",
+                ana["id"].as_str().unwrap()
+            ),
+            &admin,
+        )
+        .await;
+    assert_eq!(erased.status(), StatusCode::NO_CONTENT);
+    let left = files();
+    assert_eq!(left.len(), 1);
+    assert!(left[0].contains("rui@example.pt"));
+}
 
 async fn organisers_see_which_addresses_could_not_be_mailed(backend: Backend) {
     let (app, smtp, admin) = app_with_mail(backend).await;

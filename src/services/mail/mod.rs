@@ -5,3 +5,9 @@
 mod sender;
 
 pub use sender::{backlog, prune, run_once};
+
+/// The name (without `.eml`) of the file a mail is written to when there is no mail
+/// server: when it was queued, then its outbox id.
+pub fn file_stem(id: uuid::Uuid, created_at: chrono::DateTime<chrono::Utc>) -> String {
+    format!("{}-{id}", created_at.format("%Y%m%dT%H%M%S"))
+}

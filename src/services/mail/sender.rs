@@ -102,7 +102,7 @@ async fn send(state: &AppState, mail: &mail_outbox::Model) -> Result<(), SendFai
     let message = composed
         .message(&state.settings.mail)
         .map_err(SendFailure::permanent)?;
-    let stem = format!("{}-{}", mail.created_at.format("%Y%m%dT%H%M%S"), mail.id);
+    let stem = super::file_stem(mail.id, mail.created_at);
     state.mailer.transport.send(&message, &stem).await
 }
 

@@ -185,7 +185,7 @@ pub async fn erase(
         )));
     }
     // Their mails go too, sent or not: the outbox keeps the address until it prunes.
-    forget_mails(work.txn(), &[id]).await?;
+    forget_mails(state, work.txn(), &[id]).await?;
     // A place it held goes to the first on the waitlist.
     waitlist::offer_free_places(state, &work, &locked, now).await?;
     // Readers see how many signed up (and so whether the event is full), on every site
@@ -230,17 +230,33 @@ async fn event_country(
 }
 
 /// Deletes the mails of `registrations` from the mail outbox (the address they went to
-/// is personal data); a pending one is then not sent.
+/// is personal data); a pending one is then not sent. Without a mail server, the
+/// `.eml` files they were written to go too.
 pub(super) async fn forget_mails(
+    state: &AppState,
     db: &impl ConnectionTrait,
     registrations: &[RegistrationId],
 ) -> Result<(), AppError> {
+    use entity::mail_outbox::{Column as Mail, Entity as Outbox};
     if registrations.is_empty() {
         return Ok(());
     }
-    entity::mail_outbox::Entity::delete_many()
-        .filter(entity::mail_outbox::Column::RegistrationId.is_in(registrations.iter().copied()))
+    let mails: Vec<(uuid::Uuid, DateTime<Utc>)> = Outbox::find()
+        .select_only()
+        .column(Mail::Id)
+        .column(Mail::CreatedAt)
+        .filter(Mail::RegistrationId.is_in(registrations.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Outbox::delete_many()
+        .filter(Mail::RegistrationId.is_in(registrations.iter().copied()))
         .exec(db)
         .await?;
+    let files: Vec<String> = mails
+        .iter()
+        .map(|(id, created)| crate::services::mail::file_stem(*id, *created))
+        .collect();
+    state.mailer.transport.forget(&files).await;
     Ok(())
 }

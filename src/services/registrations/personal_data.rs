@@ -114,7 +114,7 @@ pub async fn erase_my_data(state: &AppState, secret: &str) -> Result<ErasureTarg
         let theirs: Vec<&registration::Model> =
             held.iter().filter(|r| r.event_id == event).collect();
         let ids: Vec<_> = theirs.iter().map(|r| r.id).collect();
-        super::organisers::forget_mails(work.txn(), &ids).await?;
+        super::organisers::forget_mails(state, work.txn(), &ids).await?;
         let gone = Registrations::delete_many()
             .filter(Column::Id.is_in(ids.iter().copied()))
             .exec(work.txn())
@@ -208,7 +208,7 @@ pub async fn purge_past_sign_ups(state: &AppState) -> Result<u64, AppError> {
             .into_tuple()
             .all(work.txn())
             .await?;
-        super::organisers::forget_mails(work.txn(), &ids).await?;
+        super::organisers::forget_mails(state, work.txn(), &ids).await?;
         let gone = Registrations::delete_many()
             .filter(Column::EventId.eq(event))
             .exec(work.txn())

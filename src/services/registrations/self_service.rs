@@ -319,7 +319,7 @@ pub async fn purge_unconfirmed(state: &AppState) -> Result<u64, AppError> {
         return Ok(0);
     }
     // The rows hold no place any more; they go with their links and their mails.
-    super::organisers::forget_mails(work.txn(), &stale).await?;
+    super::organisers::forget_mails(state, work.txn(), &stale).await?;
     entity::registration_token::Entity::delete_many()
         .filter(entity::registration_token::Column::RegistrationId.is_in(stale.iter().copied()))
         .exec(work.txn())
