@@ -90,6 +90,7 @@ pub async fn seed(state: &AppState) -> Result<SeedReport, AppError> {
             preview_url: Some(Some(format!(
                 "https://{code}.webuysocial.example/api/preview?token={{token}}&kind={{kind}}&slug={{slug}}&locale={{locale}}"
             ))),
+            registration_consent: None,
         };
         sites::create(state, &actor, code, fields).await?;
         report.sites += 1;

@@ -28,6 +28,11 @@ pub struct Model {
     pub cancelled_at: Option<DateTimeUtc>,
     /// When the reminder before the event was queued.
     pub reminded_at: Option<DateTimeUtc>,
+    /// The consent text the person agreed to, as shown to them.
+    pub consent_text: Option<String>,
+    pub consent_version: Option<String>,
+    /// The privacy notice the form linked to.
+    pub privacy_notice_url: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,9 @@ pub struct Model {
     pub routes: Json,
     /// Where the frontend previews drafts: a URL pattern with `{token}`.
     pub preview_url: Option<String>,
+    /// `{version, texts: {locale: text}, privacy_notice_url}`: what the sign-up form
+    /// asks people to agree to; `null`: buysocial's own text.
+    pub registration_consent: Option<Json>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -31,6 +31,7 @@ mod m20261203_000020_admin_scope_and_departed_tokens;
 mod m20261203_000021_mail_outbox;
 mod m20261203_000022_sign_up_confirmation;
 mod m20261204_000023_waitlists_and_reminders;
+mod m20261204_000024_sign_up_consent;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000021_mail_outbox::Migration),
             Box::new(m20261203_000022_sign_up_confirmation::Migration),
             Box::new(m20261204_000023_waitlists_and_reminders::Migration),
+            Box::new(m20261204_000024_sign_up_consent::Migration),
         ]
     }
 }

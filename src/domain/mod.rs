@@ -1,5 +1,6 @@
 //! Parsed value types: valid by construction, no I/O.
 
+pub mod consent;
 pub mod content;
 pub mod country;
 mod email;

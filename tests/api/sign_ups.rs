@@ -23,7 +23,108 @@ backend_tests!(
     people_can_cancel_after_the_event_went_offline_and_a_purge_forgets_their_mails,
     organisers_see_which_addresses_could_not_be_mailed,
     erasing_a_sign_up_deletes_the_files_of_its_mails,
+    a_sign_up_keeps_the_consent_its_form_showed,
 );
+
+async fn a_sign_up_keeps_the_consent_its_form_showed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.admin_token().await;
+    let consent = json!({ "version": "2024-05", "texts": { "en": "I agree to the Portuguese terms." },
+                          "privacy_notice_url": "https://pt.webuysocial.test/privacy" });
+    let site = json!({ "code": "pt", "name": "WeBuySocial Portugal", "countries": ["PT"],
+                       "locales": ["en"], "default_locale": "en", "registration_consent": consent });
+    let created = app
+        .post_json_authed("/api/v1/admin/sites", &admin, &site)
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let (slug, id) = event(&app, &admin, "PT", 10, json!({})).await;
+
+    // The site's text on the site; buysocial's own elsewhere.
+    let on_site: Value = app
+        .get(&format!("/api/v1/events/{slug}?site=pt"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        on_site["consent"],
+        consent_shown("I agree to the Portuguese terms.")
+    );
+    let own = &shown(&app, &slug).await["consent"];
+    assert!(own["text"].as_str().unwrap().contains("30 days"), "{own}");
+    assert_eq!(own["version"], "buysocial-30d");
+    assert!(own["privacy_notice_url"].is_null());
+
+    let mut ana = person("ana@example.pt");
+    ana["consent_version"] = json!("2024-05");
+    let path = format!("/api/v1/events/{slug}/registrations?site=pt");
+    assert_eq!(
+        app.post_json(&path, &ana).await.status(),
+        StatusCode::CREATED
+    );
+    let kept = &sign_ups(&app, &admin, &id).await[0];
+    assert_eq!(kept["consent_text"], "I agree to the Portuguese terms.");
+    assert_eq!(kept["consent_version"], "2024-05");
+    assert_eq!(
+        kept["privacy_notice_url"],
+        "https://pt.webuysocial.test/privacy"
+    );
+
+    // A form that showed an older text asks again.
+    let mut rui = person("rui@example.pt");
+    rui["consent_version"] = json!("2023-01");
+    let problem = assert_problem(
+        app.post_json(&path, &rui).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["field"], "consent_version");
+
+    // A site's consent is checked, and can go back to buysocial's.
+    let current: Value = app.get_json("/api/v1/admin/sites/pt", &admin).await;
+    assert_eq!(current["registration_consent"]["version"], "2024-05");
+    let refused = app
+        .patch_json_authed(
+            "/api/v1/admin/sites/pt",
+            &admin,
+            &json!({ "registration_consent": { "version": "", "texts": { "lt": "Sutinku." } } }),
+        )
+        .await;
+    let problem = assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "registration_consent.version",
+            "registration_consent.texts.lt"
+        ]
+    );
+    let reset = app
+        .patch_json_authed(
+            "/api/v1/admin/sites/pt",
+            &admin,
+            &json!({ "registration_consent": null }),
+        )
+        .await;
+    assert_eq!(reset.status(), StatusCode::OK);
+    let on_site: Value = app
+        .get(&format!("/api/v1/events/{slug}?site=pt"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(on_site["consent"]["version"], "buysocial-30d");
+}
+
+fn consent_shown(text: &str) -> Value {
+    json!({ "text": text, "version": "2024-05",
+            "privacy_notice_url": "https://pt.webuysocial.test/privacy" })
+}
 
 /// Without a mail server, mails are `.eml` files: an erasure deletes them too.
 async fn erasing_a_sign_up_deletes_the_files_of_its_mails(backend: Backend) {

@@ -39,6 +39,15 @@ struct RegistrationResponse {
     #[oai(nullable)]
     locale: Option<String>,
     consented_at: DateTime<Utc>,
+    /// The consent text the person agreed to, as the form showed it (`null` for
+    /// sign-ups from before buysocial kept it).
+    #[oai(nullable)]
+    consent_text: Option<String>,
+    #[oai(nullable)]
+    consent_version: Option<String>,
+    /// The privacy notice the form linked to.
+    #[oai(nullable)]
+    privacy_notice_url: Option<String>,
     created_at: DateTime<Utc>,
     /// `pending` (the person has not confirmed their address yet), `confirmed`,
     /// `cancelled`, `waitlisted` (the event was full), `offered` (a freed place is
@@ -238,6 +247,9 @@ impl RegistrationsApi {
                             country: r.country,
                             locale: r.locale,
                             consented_at: r.consented_at,
+                            consent_text: r.consent_text,
+                            consent_version: r.consent_version,
+                            privacy_notice_url: r.privacy_notice_url,
                             created_at: r.created_at,
                             status: r.status.into(),
                             confirmed_at: r.confirmed_at,

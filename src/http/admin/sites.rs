@@ -10,6 +10,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::pagination::PageInfo;
+use crate::domain::consent::SiteConsent;
 use crate::http::ApiTags;
 use crate::http::json::JsonBody;
 use crate::http::names::KindName;
@@ -42,8 +43,50 @@ struct SiteResponse {
     /// Where the frontend previews a draft; preview links fill it in.
     #[oai(nullable)]
     preview_url: Option<String>,
+    /// What the sign-up form asks people to agree to; `null`: buysocial's own text.
+    #[oai(nullable)]
+    registration_consent: Option<ConsentBody>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+}
+
+/// What the site's sign-up form asks people to agree to. Each sign-up keeps the text
+/// it was given with, its version and the privacy notice. In a locale without a text
+/// here, readers get buysocial's own text (in their language), with this notice.
+#[derive(Debug, Clone, Object, Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+struct ConsentBody {
+    /// Names this wording, e.g. `2024-05`: change it whenever the text changes in
+    /// substance. 1 to 100 characters.
+    version: String,
+    /// The text per locale of the site, e.g. `{"fr": "J'accepte que…"}`; 1 to 5,000
+    /// characters each.
+    texts: std::collections::BTreeMap<String, String>,
+    /// The site's privacy notice, linked from the form (an absolute http(s) URL).
+    #[oai(nullable)]
+    #[serde(default)]
+    privacy_notice_url: Option<String>,
+}
+
+impl From<ConsentBody> for SiteConsent {
+    fn from(body: ConsentBody) -> Self {
+        Self {
+            version: body.version,
+            texts: body.texts,
+            privacy_notice_url: body.privacy_notice_url,
+        }
+    }
+}
+
+impl From<SiteConsent> for ConsentBody {
+    fn from(consent: SiteConsent) -> Self {
+        Self {
+            version: consent.version,
+            texts: consent.texts,
+            privacy_notice_url: consent.privacy_notice_url,
+        }
+    }
 }
 
 impl From<Site> for SiteResponse {
@@ -69,6 +112,7 @@ impl From<Site> for SiteResponse {
                 })
                 .collect(),
             preview_url: site.preview_url.as_ref().map(ToString::to_string),
+            registration_consent: site.registration_consent.map(ConsentBody::from),
             code: site.code,
             name: site.name,
             created_at: site.created_at,
@@ -139,9 +183,13 @@ struct CreateSiteRequest {
     /// `https://webuysocial.be/api/preview?token={token}&kind={kind}&slug={slug}&locale={locale}`.
     #[oai(nullable)]
     preview_url: Option<String>,
+    /// What the sign-up form asks people to agree to; absent: buysocial's own text.
+    #[oai(nullable)]
+    registration_consent: Option<ConsentBody>,
 }
 
-/// Changes to a site; a field absent or `null` stays as it is, except `preview_url`.
+/// Changes to a site; a field absent or `null` stays as it is, except `preview_url`
+/// and `registration_consent`.
 #[derive(Debug, Object, Deserialize)]
 #[oai(deny_unknown_fields)]
 #[serde(deny_unknown_fields)]
@@ -162,6 +210,9 @@ struct UpdateSiteRequest {
     /// `null` removes the preview route.
     #[serde(default)]
     preview_url: MaybeUndefined<String>,
+    /// Replaces the consent; `null` goes back to buysocial's own text.
+    #[serde(default)]
+    registration_consent: MaybeUndefined<ConsentBody>,
 }
 
 /// Site settings to try on one item, as in the site form; nothing is saved.
@@ -297,6 +348,7 @@ impl SitesApi {
                     .collect(),
             ),
             preview_url: Some(body.preview_url),
+            registration_consent: Some(body.registration_consent.map(SiteConsent::from)),
         };
         let site = sites::create(&self.state, &auth.0, &body.code, fields).await?;
         let location = format!("/api/v1/admin/sites/{}", site.code);
@@ -362,6 +414,11 @@ impl SitesApi {
                 MaybeUndefined::Undefined => None,
                 MaybeUndefined::Null => Some(None),
                 MaybeUndefined::Value(url) => Some(Some(url)),
+            },
+            registration_consent: match body.registration_consent {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(consent) => Some(Some(consent.into())),
             },
         };
         Ok(Json(

@@ -317,6 +317,7 @@ impl DeliveryApi {
             consent: body.consent,
             locale: body.locale,
             waitlist: body.waitlist.unwrap_or(false),
+            consent_version: body.consent_version,
         };
         let client = crate::http::client::client_info(req, &self.state.settings.server);
         let answer = registrations::register(

@@ -10,7 +10,10 @@ use serde_json::Value;
 use super::Audience;
 use super::links::Links;
 use super::rows::{Row, choose, hydrate, rows, strings};
-use crate::domain::content::{ContentKind, EventState, ItemFields, MaterialKind, event_state};
+use crate::domain::consent::ShownConsent;
+use crate::domain::content::{
+    ContentKind, EventState, ItemFields, MaterialKind, RegistrationMode, event_state,
+};
 use crate::error::AppError;
 use crate::services::assets::Asset;
 use crate::state::AppState;
@@ -50,6 +53,8 @@ pub struct DeliveredItem {
     pub assets: Vec<Asset>,
     /// Events: the linked materials a reader may see, in the event's order.
     pub materials: Vec<LinkedMaterial>,
+    /// Events taking sign-ups through the form: what it asks people to agree to.
+    pub consent: Option<ShownConsent>,
 }
 
 /// A material as an event shows it: in the first locale of the chain it has.
@@ -126,6 +131,8 @@ struct Around {
     assets: BTreeMap<AssetId, Asset>,
     taken: BTreeMap<ItemId, i64>,
     previews: BTreeMap<ItemId, String>,
+    /// The consent the form shows, per locale served (events only).
+    consents: BTreeMap<String, ShownConsent>,
 }
 
 impl Around {
@@ -171,7 +178,20 @@ impl Around {
             let rendered = state.renderer.preview(&row.body).await?;
             previews.insert(row.document_id, rendered.html.clone());
         }
+        let mut consents = BTreeMap::new();
+        if kind == ContentKind::Event {
+            for (row, _) in rows {
+                consents.entry(row.locale.clone()).or_insert_with(|| {
+                    crate::services::registrations::consent_for(
+                        state,
+                        audience.site.as_ref(),
+                        &row.locale,
+                    )
+                });
+            }
+        }
         Ok(Self {
+            consents,
             available,
             linked,
             links: Links::load(state, audience, kind).await?,
@@ -215,7 +235,14 @@ impl Around {
             .links
             .url(kind, row.document_id, &row.locale, &row.slug);
         let alternates = self.links.alternates(kind, row.document_id, &locales);
+        let takes_form = fields
+            .as_event()
+            .is_some_and(|e| e.registration_mode == Some(RegistrationMode::Form));
+        let consent = takes_form
+            .then(|| self.consents.get(&row.locale).cloned())
+            .flatten();
         DeliveredItem {
+            consent,
             url,
             alternates,
             assets: item_assets,

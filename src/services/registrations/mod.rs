@@ -7,6 +7,7 @@
 //! address instead. Editors of the event's country read and erase sign-ups
 //! ([`organisers`]); the mailed links' actions are in [`self_service`].
 
+mod consent;
 mod links;
 mod mails;
 mod organisers;
@@ -27,6 +28,7 @@ use sea_orm::{
 };
 
 use crate::domain::Locale;
+use crate::domain::consent::ShownConsent;
 use crate::domain::content::{ContentKind, EventFields, RegistrationMode};
 use crate::error::{AppError, Refusal};
 use crate::services::delivery::{self, Audience, DeliveredItem, Lookup};
@@ -36,6 +38,7 @@ use crate::services::kernel::events::{
 use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
+pub use consent::consent_for;
 pub use organisers::{
     FailedMail, Tally, counts, erase, failed_mails, list, tally, waitlist_positions,
 };
@@ -113,6 +116,23 @@ pub async fn register(
         return Err(AppError::NotFound(format!("no event {slug:?}")));
     };
     check_open(facts, now)?;
+    let locale = person
+        .locale
+        .clone()
+        .unwrap_or_else(|| Locale::from_stored(event.locale.clone()));
+    // The consent kept is the one shown: a form showing an older text asks again.
+    let consent = consent::consent_for(state, audience.site.as_ref(), locale.as_str());
+    if let Some(shown) = &person.consent_version
+        && *shown != consent.version
+    {
+        return Err(AppError::invalid(
+            "consent_version",
+            format!(
+                "the consent text has changed (it is now version {}): show it again",
+                consent.version
+            ),
+        ));
+    }
 
     let work = UnitOfWork::begin(state).await?;
     let locked = lock_event(&work, event.id, now).await?;
@@ -146,10 +166,6 @@ pub async fn register(
     {
         return refuse(work, offered, limited).await;
     }
-    let locale = person
-        .locale
-        .clone()
-        .unwrap_or_else(|| Locale::from_stored(event.locale.clone()));
     let earlier = Registrations::find()
         .filter(Column::EventId.eq(event.id))
         .filter(Column::Email.eq(person.email.as_str()))
@@ -171,7 +187,15 @@ pub async fn register(
         work.commit().await?;
         return Ok(answer);
     }
-    let signed_up = store(state, &work, &event, person, &locale, answer, earlier, now).await?;
+    let signed_up = store(
+        state,
+        &work,
+        (&event, person, &locale, consent),
+        answer,
+        earlier,
+        now,
+    )
+    .await?;
     let cancel = links::issue(
         &work,
         signed_up.id,
@@ -263,13 +287,10 @@ fn cancel_until(fields: &EventFields, now: DateTime<Utc>) -> DateTime<Utc> {
 
 /// Stores the sign-up, over an earlier one of the same address that no longer holds a
 /// place (the unique key is the event and the address).
-#[allow(clippy::too_many_arguments)]
 async fn store(
     state: &AppState,
     work: &UnitOfWork<'_>,
-    event: &DeliveredItem,
-    person: Person,
-    locale: &Locale,
+    (event, person, locale, consent): (&DeliveredItem, Person, &Locale, ShownConsent),
     answer: SignUpAnswer,
     stale: Option<registration::Model>,
     now: DateTime<Utc>,
@@ -300,6 +321,9 @@ async fn store(
     row.country = Set(person.country.as_str().to_owned());
     row.locale = Set(Some(locale.to_string()));
     row.consented_at = Set(now);
+    row.consent_text = Set(Some(consent.text));
+    row.consent_version = Set(Some(consent.version));
+    row.privacy_notice_url = Set(consent.privacy_notice_url);
     row.created_at = Set(now);
     row.status = Set(status);
     row.confirmed_at = Set(confirmed_at);

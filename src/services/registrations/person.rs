@@ -20,6 +20,8 @@ pub struct NewRegistration {
     pub locale: Option<String>,
     /// Whether to join the waitlist if the event is full.
     pub waitlist: bool,
+    /// The version of the consent text the form showed (see the event's `consent`).
+    pub consent_version: Option<String>,
 }
 
 /// Who signs up, checked: every problem at once, as field errors.
@@ -31,6 +33,7 @@ pub(super) struct Person {
     pub(super) country: CountryCode,
     pub(super) locale: Option<Locale>,
     pub(super) waitlist: bool,
+    pub(super) consent_version: Option<String>,
 }
 
 impl Person {
@@ -81,6 +84,7 @@ impl Person {
             country,
             locale,
             waitlist: new.waitlist,
+            consent_version: new.consent_version,
         })
     }
 }

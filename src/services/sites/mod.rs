@@ -9,6 +9,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
+use crate::domain::consent::SiteConsent;
 use crate::domain::content::ContentKind;
 use crate::domain::routes::{self, Placeholder, Route, SiteRoutes, UrlPattern};
 use crate::domain::{CountryCode, Locale, SiteCode};
@@ -39,6 +40,8 @@ pub struct Site {
     pub routes: Vec<Route>,
     /// Where the frontend previews a draft, with `{token}`.
     pub preview_url: Option<UrlPattern>,
+    /// What the sign-up form asks people to agree to; `None`: buysocial's own text.
+    pub registration_consent: Option<SiteConsent>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -107,6 +110,11 @@ impl TryFrom<site::Model> for Site {
             default_locale: Locale::from_stored(model.default_locale),
             routes: routes_from_stored(model.routes)?,
             preview_url: model.preview_url.as_deref().map(UrlPattern::from_stored),
+            registration_consent: model
+                .registration_consent
+                .map(serde_json::from_value)
+                .transpose()
+                .map_err(AppError::internal)?,
             code: model.code,
             name: model.name,
             created_at: model.created_at,
@@ -126,6 +134,8 @@ pub struct SiteFields {
     pub routes: Option<Vec<RouteFields>>,
     /// `Some(None)` removes the preview route.
     pub preview_url: Option<Option<String>>,
+    /// `Some(None)` goes back to buysocial's own consent text.
+    pub registration_consent: Option<Option<SiteConsent>>,
 }
 
 /// A route as received.
@@ -279,6 +289,9 @@ impl SiteFields {
             preview_url: self
                 .preview_url
                 .or_else(|| Some(current.preview_url.as_ref().map(ToString::to_string))),
+            registration_consent: self
+                .registration_consent
+                .or_else(|| Some(current.registration_consent.clone())),
         }
     }
 
@@ -292,6 +305,7 @@ impl SiteFields {
             ("fallback", self.fallback.is_some()),
             ("routes", self.routes.is_some()),
             ("preview_url", self.preview_url.is_some()),
+            ("registration_consent", self.registration_consent.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, set)| set.then_some(name))
@@ -385,6 +399,7 @@ struct ValidSite {
     fallback: Option<Vec<Locale>>,
     routes: Vec<Route>,
     preview_url: Option<UrlPattern>,
+    registration_consent: Option<SiteConsent>,
 }
 
 fn active_model(
@@ -413,6 +428,9 @@ fn active_model(
         fallback: Set(list(valid.fallback)),
         routes: Set(routes_to_stored(&valid.routes)),
         preview_url: Set(valid.preview_url.map(|p| p.as_str().to_owned())),
+        registration_consent: Set(valid
+            .registration_consent
+            .and_then(|consent| serde_json::to_value(consent).ok())),
         created_at: Set(created_at),
         updated_at: Set(now),
     }
@@ -545,6 +563,18 @@ fn validate(state: &AppState, fields: &SiteFields, errors: &mut FieldErrors) -> 
             UrlPattern::parse(&raw, &routes::PREVIEW_PLACEHOLDERS, &[Placeholder::Token]),
         )
     });
+    let registration_consent = fields
+        .registration_consent
+        .clone()
+        .flatten()
+        .map(|mut consent| {
+            consent.validate(
+                "registration_consent",
+                locales.as_deref().unwrap_or_default(),
+                errors,
+            );
+            consent
+        });
     ValidSite {
         name,
         countries,
@@ -553,6 +583,7 @@ fn validate(state: &AppState, fields: &SiteFields, errors: &mut FieldErrors) -> 
         fallback,
         routes,
         preview_url,
+        registration_consent,
     }
 }
 

@@ -207,6 +207,22 @@ pub(in crate::http::delivery) struct EventFacts {
     /// The linked materials, in the event's order, each in the first locale of the
     /// chain it has; only published ones the reader may see.
     materials: Vec<MaterialLink>,
+    /// With `registration_mode` `form`: what the form shows beside its consent
+    /// checkbox, in the served locale (the site's text, else buysocial's). Send its
+    /// `version` back as `consent_version`: the sign-up keeps this text.
+    #[oai(nullable)]
+    consent: Option<ConsentInfo>,
+}
+
+/// The consent a sign-up form asks for.
+#[derive(Debug, Object)]
+pub(in crate::http::delivery) struct ConsentInfo {
+    /// The text to show, as it is (plain text).
+    text: String,
+    version: String,
+    /// The site's privacy notice, to link beside it.
+    #[oai(nullable)]
+    privacy_notice_url: Option<String>,
 }
 
 impl Facts for EventFacts {
@@ -243,6 +259,11 @@ impl Facts for EventFacts {
                 .iter()
                 .map(|m| MaterialLink::of(m.clone(), files_base))
                 .collect(),
+            consent: item.consent.clone().map(|c| ConsentInfo {
+                text: c.text,
+                version: c.version,
+                privacy_notice_url: c.privacy_notice_url,
+            }),
         }
     }
 }

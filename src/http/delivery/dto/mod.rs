@@ -141,6 +141,10 @@ pub(super) struct RegistrationRequest {
     /// person's mails and the pages of their links are in it. Absent: the language the
     /// event is served in.
     pub(super) locale: Option<String>,
+    /// The `version` of the event's `consent` the form showed: the sign-up keeps that
+    /// text. Absent: the current one is kept. A version that is no longer current is
+    /// 422 on this field (show the text again).
+    pub(super) consent_version: Option<String>,
     /// Whether to join the event's waitlist if it is full (see the event's
     /// `waitlist_open`); absent: no, a full event answers 409 `event-full`.
     pub(super) waitlist: Option<bool>,
