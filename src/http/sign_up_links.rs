@@ -32,6 +32,23 @@ struct LinkOutcome {
     event_title: String,
     /// The person's language (the page they signed up on), for the words around it.
     locale: String,
+    /// `waitlisted`: the place on the waitlist (1: the next to be offered a place).
+    #[oai(nullable)]
+    waitlist_position: Option<u64>,
+}
+
+impl LinkOutcome {
+    fn of(redeemed: Redeemed, target: registrations::LinkTarget) -> Self {
+        Self {
+            outcome: redeemed.into(),
+            event_title: target.event_title,
+            locale: target.locale,
+            waitlist_position: match redeemed {
+                Redeemed::Waitlisted(position) => Some(position),
+                _ => None,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Enum)]
@@ -45,6 +62,9 @@ enum OutcomeName {
     AlreadyCancelled,
     /// The place offered from the waitlist is the person's.
     Accepted,
+    /// Confirmed after the event filled up: the person is on its waitlist (at
+    /// `waitlist_position`).
+    Waitlisted,
 }
 
 impl From<Redeemed> for OutcomeName {
@@ -55,6 +75,7 @@ impl From<Redeemed> for OutcomeName {
             Redeemed::Cancelled => Self::Cancelled,
             Redeemed::AlreadyCancelled => Self::AlreadyCancelled,
             Redeemed::Accepted => Self::Accepted,
+            Redeemed::Waitlisted(_) => Self::Waitlisted,
         }
     }
 }
@@ -114,10 +135,11 @@ impl SignUpLinksApi {
     /// Confirm a sign-up's address with the token of its mailed link.
     ///
     /// The sign-up is confirmed; a mail says so, with a link to cancel. Following it
-    /// again is harmless (`already_confirmed`). 404 for a token that names no sign-up;
-    /// 410 `link-expired` once the link has expired (after
-    /// `registrations.confirm_hours`) or the sign-up was cancelled; 409 `event-full`
-    /// when the sign-up's hold ran out and the event filled up meanwhile.
+    /// again is harmless (`already_confirmed`). When the sign-up's hold ran out and the
+    /// event filled up meanwhile, the person joins its waitlist (`waitlisted`, with
+    /// `waitlist_position`), or 409 `event-full` when the event keeps none. 404 for a
+    /// token that names no sign-up; 410 `link-expired` once the link has expired
+    /// (after `registrations.confirm_hours`) or the sign-up was cancelled.
     #[oai(
         path = "/api/v1/registrations/confirm",
         method = "post",
@@ -128,11 +150,7 @@ impl SignUpLinksApi {
         body: crate::http::json::JsonBody<LinkToken>,
     ) -> Result<Json<LinkOutcome>, ApiError<LinkErrors>> {
         let (redeemed, target) = registrations::confirm(&self.state, &body.0.token).await?;
-        Ok(Json(LinkOutcome {
-            outcome: redeemed.into(),
-            event_title: target.event_title,
-            locale: target.locale,
-        }))
+        Ok(Json(LinkOutcome::of(redeemed, target)))
     }
 
     /// Cancel a sign-up with the token of the link its mails carry.
@@ -150,11 +168,7 @@ impl SignUpLinksApi {
         body: crate::http::json::JsonBody<LinkToken>,
     ) -> Result<Json<LinkOutcome>, ApiError<LinkErrors>> {
         let (redeemed, target) = registrations::cancel(&self.state, &body.0.token).await?;
-        Ok(Json(LinkOutcome {
-            outcome: redeemed.into(),
-            event_title: target.event_title,
-            locale: target.locale,
-        }))
+        Ok(Json(LinkOutcome::of(redeemed, target)))
     }
 
     /// Accept a place offered from the waitlist, with the token of the offer's link.
@@ -174,11 +188,7 @@ impl SignUpLinksApi {
         body: crate::http::json::JsonBody<LinkToken>,
     ) -> Result<Json<LinkOutcome>, ApiError<LinkErrors>> {
         let (redeemed, target) = registrations::accept_offer(&self.state, &body.0.token).await?;
-        Ok(Json(LinkOutcome {
-            outcome: redeemed.into(),
-            event_title: target.event_title,
-            locale: target.locale,
-        }))
+        Ok(Json(LinkOutcome::of(redeemed, target)))
     }
 
     /// Ask for a mail listing what is held about an address.

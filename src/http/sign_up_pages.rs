@@ -232,7 +232,37 @@ async fn cancel_action(Data(state): Data<&AppState>, Form(f): Form<TokenParam>) 
 
 #[handler]
 async fn offer_action(Data(state): Data<&AppState>, Form(f): Form<TokenParam>) -> Response {
-    answer(state, registrations::accept_offer(state, &f.token).await)
+    let done = registrations::accept_offer(state, &f.token).await;
+    if let Err(AppError::Refused {
+        reason: crate::error::Refusal::LinkExpired,
+        ..
+    }) = &done
+    {
+        return offer_gone(state, &f.token).await;
+    }
+    answer(state, done)
+}
+
+/// The offer ran out (or the sign-up was cancelled): said in the person's language.
+async fn offer_gone(state: &AppState, token: &str) -> Response {
+    let texts = &state.mailer.templates;
+    match registrations::token_page(state, token, TokenPurpose::Offer).await {
+        Ok(target) => {
+            let locale = target.locale.as_str();
+            let said = texts.text(
+                locale,
+                "pages.offer_gone",
+                &[("event", &target.event_title)],
+            );
+            page(
+                StatusCode::GONE,
+                locale,
+                &texts.text(locale, "pages.offer_title", &[]),
+                &format!("<p>{}</p>", escape(&said)),
+            )
+        }
+        Err(err) => failed(texts, err),
+    }
 }
 
 /// The page that asks: what the link is for, and the button that does it.
@@ -278,14 +308,25 @@ fn answer(
                 Redeemed::Cancelled => "pages.cancelled",
                 Redeemed::AlreadyCancelled => "pages.already_cancelled",
                 Redeemed::Accepted => "pages.offer_accepted",
+                Redeemed::Waitlisted(_) => "pages.confirmed_waitlisted",
             };
             let title_key = match redeemed {
-                Redeemed::Confirmed | Redeemed::AlreadyConfirmed => "pages.confirm_title",
+                Redeemed::Confirmed | Redeemed::AlreadyConfirmed | Redeemed::Waitlisted(_) => {
+                    "pages.confirm_title"
+                }
                 Redeemed::Cancelled | Redeemed::AlreadyCancelled => "pages.cancel_title",
                 Redeemed::Accepted => "pages.offer_title",
             };
+            let position = match redeemed {
+                Redeemed::Waitlisted(position) => position.to_string(),
+                _ => String::new(),
+            };
             let locale = target.locale.as_str();
-            let said = texts.text(locale, key, &[("event", &target.event_title)]);
+            let said = texts.text(
+                locale,
+                key,
+                &[("event", &target.event_title), ("position", &position)],
+            );
             let title = texts.text(locale, title_key, &[]);
             page(
                 StatusCode::OK,

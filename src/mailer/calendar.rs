@@ -1,6 +1,6 @@
 //! A calendar entry for an event, as an `.ics` file (RFC 5545) that calendar programs
-//! accept when it comes with a mail: one `VEVENT` with a stable `UID` (a second
-//! reminder updates the entry instead of adding one), `DTSTAMP`, and the start and end
+//! accept when it comes with a mail: one `VEVENT` with a stable `UID` and a growing
+//! `SEQUENCE` (a later entry updates the first instead of adding one), `DTSTAMP`, and the start and end
 //! in UTC, which every client places right in its own zone without a `VTIMEZONE`.
 //! Text values are escaped and lines folded at 75 octets, with CRLF endings.
 
@@ -33,6 +33,9 @@ pub fn ics(event: &CalendarEvent<'_>) -> String {
         "BEGIN:VEVENT".to_owned(),
         format!("UID:{}", text(event.uid)),
         format!("DTSTAMP:{}", utc(event.stamp)),
+        // Each entry sent later carries a higher one, so calendars take it as the update
+        // (minutes since 2024: an INTEGER for centuries).
+        format!("SEQUENCE:{}", sequence(event.stamp)),
         format!("DTSTART:{}", utc(event.start)),
         format!("DTEND:{}", utc(event.end)),
         format!("SUMMARY:{}", text(event.summary)),
@@ -49,6 +52,11 @@ pub fn ics(event: &CalendarEvent<'_>) -> String {
         fold(&line, &mut out);
     }
     out
+}
+
+fn sequence(stamp: DateTime<Utc>) -> i64 {
+    let since = DateTime::<Utc>::from_timestamp(1_704_067_200, 0).unwrap_or_default();
+    (stamp - since).num_minutes().max(0)
 }
 
 /// A UTC time as RFC 5545 writes it: `20240523T060000Z`.

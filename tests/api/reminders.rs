@@ -16,7 +16,53 @@ use crate::sign_ups::{mails_to, text_of, token_in};
 backend_tests!(
     people_are_reminded_once_the_day_before_with_a_calendar_entry,
     an_online_event_reminds_with_its_link,
+    an_event_moved_later_reminds_again,
 );
+
+async fn an_event_moved_later_reminds_again(backend: Backend) {
+    let (app, smtp, admin) = app_with_mail(backend).await;
+    let (slug, id) = event(&app, &admin, "PT", 3, json!({ "double_opt_in": false })).await;
+    register(&app, &slug, &person("ana@example.pt")).await;
+    let start = start_in(&app, 3);
+    to_the_day_before(&app, start);
+    assert_eq!(remind(&app).await, 1);
+
+    // Put off by a week (and published): the reminder comes again before the new date.
+    let admin = app.admin_token().await;
+    let later = start + TimeDelta::days(7);
+    let current: serde_json::Value = app
+        .get_json(&format!("/api/v1/admin/events/{id}"), &admin)
+        .await;
+    let at = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let moved = app
+        .send_if_match(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/admin/events/{id}"),
+            &admin,
+            current["etag"].as_str(),
+            &json!({ "fields": { "starts_at": at(later), "ends_at": at(later + TimeDelta::hours(7)) } }),
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let published = app
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/v1/admin/events/{id}/translations/en/publish"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(published.status(), StatusCode::OK);
+    assert_eq!(remind(&app).await, 0, "not yet");
+    to_the_day_before(&app, later);
+    assert_eq!(remind(&app).await, 1);
+    let reminders = mails_to(&app, &smtp, "ana@example.pt")
+        .await
+        .into_iter()
+        .filter(|m| m.parsed().subject().unwrap().starts_with("Reminder"))
+        .count();
+    assert_eq!(reminders, 2);
+}
 
 /// The properties of the one event of the calendar entry `mail` carries.
 fn calendar_of(mail: &Received) -> Vec<(String, String)> {

@@ -7,6 +7,7 @@
 use chrono::TimeDelta;
 use futures_util::future::join_all;
 use reqwest::{Method, StatusCode};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::smtp::SmtpServer;
@@ -111,7 +112,7 @@ async fn a_full_event_puts_people_on_its_waitlist_in_order(backend: Backend) {
     let eva_mails = smtp.received_by("eva@example.pt");
     assert_eq!(eva_mails.len(), 1);
     let eva_text = text_of(&eva_mails[0]);
-    assert!(eva_text.contains('2'), "{eva_text}");
+    assert!(eva_text.contains("posição 2"), "{eva_text}");
     assert!(
         !eva_mails[0]
             .parsed()
@@ -335,10 +336,15 @@ async fn places_freed_by_time_or_a_raised_capacity_are_offered(backend: Backend)
     let listed = sign_ups(&app, &admin, &id).await;
     assert_eq!(by_email(&listed, "rui@example.pt")["status"], "offered");
     assert_eq!(by_email(&listed, "eva@example.pt")["status"], "waitlisted");
-    // Ana's late confirmation finds the place taken.
+    // Ana's late confirmation finds the place taken: she waits, behind Eva.
     let ana = mails_to(&app, &smtp, "ana@example.pt").await;
     let late = follow(&app, "confirm", &token_in(&ana[0], "confirm")).await;
-    assert_problem(late, StatusCode::CONFLICT).await;
+    assert_eq!(late.status(), StatusCode::OK);
+    let late: Value = late.json().await.unwrap();
+    assert_eq!(late["outcome"], "waitlisted");
+    assert_eq!(late["waitlist_position"], 2);
+    let ana = mails_to(&app, &smtp, "ana@example.pt").await;
+    assert!(text_of(ana.last().unwrap()).contains("in place 2"));
 
     // An organiser raises the capacity and publishes: Eva is offered the new place.
     let current: Value = app
@@ -367,10 +373,9 @@ async fn places_freed_by_time_or_a_raised_capacity_are_offered(backend: Backend)
         .await
         .unwrap();
     assert_eq!(offered, 1);
-    assert_eq!(
-        by_email(&sign_ups(&app, &admin, &id).await, "eva@example.pt")["status"],
-        "offered"
-    );
+    let listed = sign_ups(&app, &admin, &id).await;
+    assert_eq!(by_email(&listed, "eva@example.pt")["status"], "offered");
+    assert_eq!(by_email(&listed, "ana@example.pt")["waitlist_position"], 1);
 }
 
 async fn racing_cancellations_never_offer_more_places_than_are_free(backend: Backend) {
@@ -422,9 +427,27 @@ async fn racing_cancellations_never_offer_more_places_than_are_free(backend: Bac
     for answer in joined {
         assert_eq!(status_of(answer).await, "waitlisted");
     }
-    buysocial::services::registrations::run_waitlists(&app.state)
-        .await
-        .unwrap();
+    // Every freed place was offered as it was freed: nothing is left to offer.
+    assert_eq!(
+        buysocial::services::registrations::run_waitlists(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+    // One offer link per person offered a place, none twice.
+    let offer_links: Vec<entity::registration_token::Model> =
+        entity::registration_token::Entity::find()
+            .filter(
+                entity::registration_token::Column::Purpose.eq(entity::values::TokenPurpose::Offer),
+            )
+            .all(&app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(offer_links.len(), 4);
+    let mut holders_of_links: Vec<_> = offer_links.iter().map(|t| t.registration_id).collect();
+    holders_of_links.sort();
+    holders_of_links.dedup();
+    assert_eq!(holders_of_links.len(), 4);
 
     // Exactly the four places are offered, to the first four who waited, in order.
     let listed = sign_ups(&app, &admin, &id).await;

@@ -161,6 +161,62 @@ def test_an_admin_sets_up_the_belgian_site_and_a_delivery_token_that_reads_it(ne
     screenshot(page, "admin-tokens")
 
 
+def test_an_admin_gives_a_site_its_own_sign_up_consent_and_goes_back_to_buysocials(new_page, api):
+    status, body = api.call("POST", "/api/v1/admin/sites", {
+        "code": "lu", "name": "WeBuySocial Luxembourg", "countries": ["LU"], "locales": ["fr", "en"],
+        "default_locale": "fr"})
+    assert status == 201, body
+    page = new_page()
+    sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
+    open_administration(page, "Sites")
+    page.get_by_role("link", name="WeBuySocial Luxembourg").click()
+    consent = page.get_by_role("group", name="Consent on the sign-up form")
+    expect(consent.get_by_role("radio", name="buysocial's own text")).to_be_checked()
+    expect(page.get_by_label("Version", exact=True)).to_have_count(0)
+
+    # The site's own text, in French only (English readers keep buysocial's), its
+    # version forgotten: the error stands next to the Version field.
+    consent.get_by_role("radio", name="This site's own text").check()
+    version = page.get_by_label("Version", exact=True)
+    expect(version).to_have_accessible_description(
+        "Change it whenever the text changes in substance; each sign-up records it.")
+    expect(page.get_by_label("Consent text in English")).to_have_value("")
+    page.get_by_label("Consent text in French").fill(
+        "J'accepte que WeBuySocial Luxembourg utilise ces données pour organiser l'événement.")
+    page.get_by_label("Privacy notice link").fill("https://webuysocial.lu/vie-privee")
+    page.get_by_role("button", name="Save site").click()
+    expect(page.get_by_role("alert")).to_contain_text("Version: must be 1 to 100 characters")
+    expect(version).to_have_attribute("aria-invalid", "true")
+    expect(version).to_have_accessible_description(re.compile(r"each sign-up records it\. Error: must be 1 to 100 characters$"))
+    page.get_by_role("link", name="Version: must be 1 to 100 characters").click()
+    expect(version).to_be_focused()
+    accessible(page, "site consent without a version")
+    screenshot(page, "admin-site-consent")
+    status, site = api.call("GET", "/api/v1/admin/sites/lu")
+    assert site["registration_consent"] is None, site
+
+    version.fill("2027-01")
+    page.get_by_role("button", name="Save site").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved.")
+    status, site = api.call("GET", "/api/v1/admin/sites/lu")
+    assert status == 200 and site["registration_consent"] == {
+        "version": "2027-01",
+        "texts": {"fr": "J'accepte que WeBuySocial Luxembourg utilise ces données pour organiser l'événement."},
+        "privacy_notice_url": "https://webuysocial.lu/vie-privee",
+    }, site
+    page.reload()
+    expect(page.get_by_role("radio", name="This site's own text")).to_be_checked()
+    expect(page.get_by_label("Version", exact=True)).to_have_value("2027-01")
+
+    # Back to buysocial's own text: the site keeps none of its own.
+    page.get_by_role("radio", name="buysocial's own text").check()
+    expect(page.get_by_label("Consent text in French")).to_have_count(0)
+    page.get_by_role("button", name="Save site").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved.")
+    status, site = api.call("GET", "/api/v1/admin/sites/lu")
+    assert status == 200 and site["registration_consent"] is None, site
+
+
 def test_an_organiser_exports_and_erases_sign_ups_and_the_audit_log_keeps_no_details(new_page, api, server, tmp_path):
     api.user("organiser@webuysocial.be", "editor", countries=["BE"], locales=["fr", "nl"])
     start = datetime.now(timezone.utc) + timedelta(days=30)

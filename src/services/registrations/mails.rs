@@ -152,6 +152,7 @@ pub(super) fn reminder(
     (event_title, fields): (&str, &EventFields),
     cancel_token: &str,
     now: DateTime<Utc>,
+    start: DateTime<Utc>,
 ) -> OutgoingMail {
     let locale = language(registration);
     let facts = Facts::of(state, locale, event_title, fields);
@@ -165,7 +166,12 @@ pub(super) fn reminder(
         (registration, locale),
         &facts,
         kind,
-        format!("registration:{}:reminder", registration.id),
+        // Once per start: an event moved gets its reminder again.
+        format!(
+            "registration:{}:reminder:{}",
+            registration.id,
+            start.timestamp()
+        ),
         &[("cancel_link", &cancel), ("online_url", online)],
     );
     mail.attachments

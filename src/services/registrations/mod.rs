@@ -136,7 +136,9 @@ pub async fn register(
 
     let work = UnitOfWork::begin(state).await?;
     let locked = lock_event(&work, event.id, now).await?;
-    check_open(&locked.fields, now)?;
+    if let Err(closed) = check_open(&locked.fields, now) {
+        return refuse(work, 0, closed).await;
+    }
     // Places that freed up go to those waiting for one before anyone new.
     let offered = waitlist::offer_free_places(state, &work, &locked, now).await?;
     let taken = if offered > 0 {
@@ -329,6 +331,7 @@ async fn store(
     row.confirmed_at = Set(confirmed_at);
     row.hold_until = Set(hold_until);
     row.cancelled_at = Set(None);
+    row.reminded_at = Set(None);
     Ok(if replacing {
         row.update(work.txn()).await?
     } else {

@@ -180,12 +180,13 @@ pub async fn erase(
         .exec(work.txn())
         .await?;
     if gone.rows_affected == 0 {
+        work.rollback().await?;
         return Err(AppError::NotFound(format!(
             "there is no registration {id} for this event"
         )));
     }
     // Their mails go too, sent or not: the outbox keeps the address until it prunes.
-    forget_mails(state, work.txn(), &[id]).await?;
+    let files = forget_mails(work.txn(), &[id]).await?;
     // A place it held goes to the first on the waitlist.
     waitlist::offer_free_places(state, &work, &locked, now).await?;
     // Readers see how many signed up (and so whether the event is full), on every site
@@ -209,6 +210,7 @@ pub async fn erase(
         .with_details(event_details);
     audit::record(work.txn(), now, actor, entry).await?;
     work.commit().await?;
+    files.delete(state).await;
     Ok(())
 }
 
@@ -229,17 +231,32 @@ async fn event_country(
     Ok((country, found.countries))
 }
 
+/// The `.eml` files of forgotten mails, deleted once the erasure has committed (so a
+/// failed commit keeps both the rows and their files).
+#[must_use = "delete the files after the commit"]
+#[derive(Debug, Default)]
+pub(super) struct MailFiles(Vec<String>);
+
+impl MailFiles {
+    pub(super) fn extend(&mut self, more: MailFiles) {
+        self.0.extend(more.0);
+    }
+
+    pub(super) async fn delete(self, state: &AppState) {
+        state.mailer.transport.forget(&self.0).await;
+    }
+}
+
 /// Deletes the mails of `registrations` from the mail outbox (the address they went to
 /// is personal data); a pending one is then not sent. Without a mail server, the
-/// `.eml` files they were written to go too.
+/// `.eml` files they were written to go too, through what it returns.
 pub(super) async fn forget_mails(
-    state: &AppState,
     db: &impl ConnectionTrait,
     registrations: &[RegistrationId],
-) -> Result<(), AppError> {
+) -> Result<MailFiles, AppError> {
     use entity::mail_outbox::{Column as Mail, Entity as Outbox};
     if registrations.is_empty() {
-        return Ok(());
+        return Ok(MailFiles(Vec::new()));
     }
     let mails: Vec<(uuid::Uuid, DateTime<Utc>)> = Outbox::find()
         .select_only()
@@ -253,10 +270,10 @@ pub(super) async fn forget_mails(
         .filter(Mail::RegistrationId.is_in(registrations.iter().copied()))
         .exec(db)
         .await?;
-    let files: Vec<String> = mails
-        .iter()
-        .map(|(id, created)| crate::services::mail::file_stem(*id, *created))
-        .collect();
-    state.mailer.transport.forget(&files).await;
-    Ok(())
+    Ok(MailFiles(
+        mails
+            .iter()
+            .map(|(id, created)| crate::services::mail::file_stem(*id, *created))
+            .collect(),
+    ))
 }

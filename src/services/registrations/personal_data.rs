@@ -12,6 +12,7 @@ use entity::values::TokenPurpose;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
+use super::organisers::MailFiles;
 use super::{links, lock_event, mails, waitlist};
 use crate::domain::content::ContentKind;
 use crate::domain::{Email, Locale};
@@ -61,9 +62,11 @@ pub async fn mail_my_data(
         .or_else(|| held.last().and_then(|r| r.locale.clone()))
         .unwrap_or_else(|| "en".into());
     let work = UnitOfWork::begin(state).await?;
-    let mail = match held.first() {
+    // The link and the mail hang on the newest sign-up, the last to be deleted by the
+    // purges; erasing it takes them with it.
+    let mail = match held.last() {
         None => mails::no_data(state, email.as_str(), &locale, now),
-        Some(first) => {
+        Some(newest) => {
             let mut lines = Vec::with_capacity(held.len());
             for sign_up in &held {
                 let title = mails::event_title(work.txn(), sign_up.event_id, &locale).await?;
@@ -71,8 +74,8 @@ pub async fn mail_my_data(
                 lines.push(mails::data_line(state, &locale, sign_up, &title, &fields));
             }
             let expires = now + TimeDelta::hours(ERASE_LINK_HOURS);
-            let erase = links::issue(&work, first.id, TokenPurpose::Erase, expires, now).await?;
-            mails::my_data(state, first, &locale, &lines.join("\n"), &erase, now)
+            let erase = links::issue(&work, newest.id, TokenPurpose::Erase, expires, now).await?;
+            mails::my_data(state, newest, &locale, &lines.join("\n"), &erase, now)
         }
     };
     work.record(DomainEvent::MailQueued(Box::new(mail)), now)
@@ -93,28 +96,36 @@ pub struct ErasureTarget {
 /// The sign-ups an erasure link would erase, for the page that asks first; 404 for a
 /// link that names none, 410 once it has expired.
 pub async fn erasure_page(state: &AppState, secret: &str) -> Result<ErasureTarget, AppError> {
-    let (held, locale) = erasure_of(state, secret).await?;
+    let (_, held, locale) = erasure_of(state, secret).await?;
     Ok(ErasureTarget {
         count: held.len(),
         locale,
     })
 }
 
-/// Erases every sign-up of the address the link was mailed to; returns what it did.
+/// Erases every sign-up of the address the link was mailed to (as they are when it is
+/// followed); returns what it did.
 pub async fn erase_my_data(state: &AppState, secret: &str) -> Result<ErasureTarget, AppError> {
     let now = state.clock.now();
-    let (held, locale) = erasure_of(state, secret).await?;
+    let (email, _, locale) = erasure_of(state, secret).await?;
+    let work = UnitOfWork::begin(state).await?;
+    let held = Registrations::find()
+        .filter(Column::Email.eq(email.as_str()))
+        .all(work.txn())
+        .await?;
     let mut events: Vec<ItemId> = held.iter().map(|r| r.event_id).collect();
     events.sort();
     events.dedup();
-    let work = UnitOfWork::begin(state).await?;
     let mut erased = 0;
+    let mut files = MailFiles::default();
     for event in events {
         let locked = lock_event(&work, event, now).await?;
-        let theirs: Vec<&registration::Model> =
-            held.iter().filter(|r| r.event_id == event).collect();
-        let ids: Vec<_> = theirs.iter().map(|r| r.id).collect();
-        super::organisers::forget_mails(state, work.txn(), &ids).await?;
+        let ids: Vec<_> = held
+            .iter()
+            .filter(|r| r.event_id == event)
+            .map(|r| r.id)
+            .collect();
+        files.extend(super::organisers::forget_mails(work.txn(), &ids).await?);
         let gone = Registrations::delete_many()
             .filter(Column::Id.is_in(ids.iter().copied()))
             .exec(work.txn())
@@ -137,17 +148,18 @@ pub async fn erase_my_data(state: &AppState, secret: &str) -> Result<ErasureTarg
         waitlist::offer_free_places(state, &work, &locked, now).await?;
     }
     work.commit().await?;
+    files.delete(state).await;
     Ok(ErasureTarget {
         count: erased,
         locale,
     })
 }
 
-/// The sign-ups of the address an erasure link was mailed to, and its language.
+/// The address an erasure link was mailed to, its sign-ups, and its language.
 async fn erasure_of(
     state: &AppState,
     secret: &str,
-) -> Result<(Vec<registration::Model>, String), AppError> {
+) -> Result<(String, Vec<registration::Model>, String), AppError> {
     let now: DateTime<Utc> = state.clock.now();
     let unknown =
         || AppError::NotFound("this link is not valid; check that it was copied whole".into());
@@ -160,16 +172,16 @@ async fn erasure_of(
             "this link has expired; ask for your data again",
         ));
     }
-    let first = Registrations::find_by_id(found.registration_id)
+    let named = Registrations::find_by_id(found.registration_id)
         .one(&state.db)
         .await?
         .ok_or_else(unknown)?;
     let held = Registrations::find()
-        .filter(Column::Email.eq(first.email.as_str()))
+        .filter(Column::Email.eq(named.email.as_str()))
         .all(&state.db)
         .await?;
-    let locale = first.locale.unwrap_or_else(|| "en".into());
-    Ok((held, locale))
+    let locale = named.locale.unwrap_or_else(|| "en".into());
+    Ok((named.email, held, locale))
 }
 
 /// Deletes the sign-ups of events that ended more than
@@ -208,7 +220,7 @@ pub async fn purge_past_sign_ups(state: &AppState) -> Result<u64, AppError> {
             .into_tuple()
             .all(work.txn())
             .await?;
-        super::organisers::forget_mails(state, work.txn(), &ids).await?;
+        let files = super::organisers::forget_mails(work.txn(), &ids).await?;
         let gone = Registrations::delete_many()
             .filter(Column::EventId.eq(event))
             .exec(work.txn())
@@ -221,6 +233,7 @@ pub async fn purge_past_sign_ups(state: &AppState) -> Result<u64, AppError> {
             .with_details(json!({ "count": gone.rows_affected, "keep_days_after_event": days }));
         audit::record(work.txn(), now, Who::system("retention of sign-ups"), entry).await?;
         work.commit().await?;
+        files.delete(state).await;
         deleted += gone.rows_affected;
     }
     Ok(deleted)

@@ -11,7 +11,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use entity::ids::ItemId;
 use entity::registration::{Column, Entity as Registrations};
 use entity::values::{RegistrationStatus, TokenPurpose};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::{cancel_until, links, mails};
@@ -38,7 +38,7 @@ pub async fn send_reminders(state: &AppState) -> Result<u64, AppError> {
         let due = Registrations::find()
             .filter(Column::EventId.eq(event))
             .filter(Column::Status.eq(RegistrationStatus::Confirmed))
-            .filter(Column::RemindedAt.is_null())
+            .filter(not_reminded_for(start - ahead))
             .filter(Column::ConfirmedAt.lt(start - ahead))
             .all(&state.db)
             .await?;
@@ -52,7 +52,7 @@ pub async fn send_reminders(state: &AppState) -> Result<u64, AppError> {
                 .col_expr(Column::RemindedAt, Expr::value(Some(now)))
                 .filter(Column::Id.eq(person.id))
                 .filter(Column::Status.eq(RegistrationStatus::Confirmed))
-                .filter(Column::RemindedAt.is_null())
+                .filter(not_reminded_for(start - ahead))
                 .exec(work.txn())
                 .await?;
             if marked.rows_affected == 0 {
@@ -68,7 +68,7 @@ pub async fn send_reminders(state: &AppState) -> Result<u64, AppError> {
                 now,
             )
             .await?;
-            let mail = mails::reminder(state, &person, (&title, &fields), &cancel, now);
+            let mail = mails::reminder(state, &person, (&title, &fields), &cancel, now, start);
             work.record(DomainEvent::MailQueued(Box::new(mail)), now)
                 .await?;
             sent += 1;
@@ -76,6 +76,14 @@ pub async fn send_reminders(state: &AppState) -> Result<u64, AppError> {
         work.commit().await?;
     }
     Ok(sent)
+}
+
+/// Not reminded since the reminder's time for this start: an event moved later gets
+/// its reminder again.
+fn not_reminded_for(since: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(Column::RemindedAt.is_null())
+        .add(Column::RemindedAt.lt(since))
 }
 
 /// Live events, not called off, starting after `now` and within `ahead`.

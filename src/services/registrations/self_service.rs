@@ -34,6 +34,8 @@ pub enum Redeemed {
     AlreadyCancelled,
     /// A place offered from the waitlist was taken.
     Accepted,
+    /// Confirmed after the event filled up: on its waitlist, at this place.
+    Waitlisted(u64),
 }
 
 /// A link's sign-up as its page shows it before anything is done.
@@ -76,7 +78,8 @@ async fn target(
 }
 
 /// Confirms the address of the link's sign-up. A sign-up whose hold ran out is
-/// confirmed while places are left (409 `event-full` otherwise).
+/// confirmed while places are left; once the event is full, it joins the waitlist if
+/// the event keeps one (409 `event-full` otherwise).
 pub async fn confirm(state: &AppState, secret: &str) -> Result<(Redeemed, LinkTarget), AppError> {
     let now = state.clock.now();
     let found = links::find(&state.db, secret, TokenPurpose::Confirm)
@@ -120,6 +123,17 @@ pub async fn confirm(state: &AppState, secret: &str) -> Result<(Redeemed, LinkTa
             taken = super::count_holding(work.txn(), locked.id, now).await?;
         }
         if locked.fields.is_full(taken) {
+            if locked.fields.keeps_waitlist() {
+                // Confirmed, but too late for a place: on the waitlist instead.
+                let (waiting, position) =
+                    wait(state, &work, (current, &found), &shown, &locked, now).await?;
+                work.commit().await?;
+                let target = LinkTarget {
+                    registration: waiting,
+                    ..shown
+                };
+                return Ok((Redeemed::Waitlisted(position), target));
+            }
             work.commit().await?;
             return Err(AppError::refused(
                 Refusal::EventFull,
@@ -181,11 +195,13 @@ pub async fn accept_offer(
         }
         RegistrationStatus::Offered
             if found.expires_at > now && current.hold_until.is_some_and(|until| until > now) => {}
-        RegistrationStatus::Cancelled => return Err(gone("this sign-up was cancelled")),
+        RegistrationStatus::Cancelled => {
+            work.rollback().await?;
+            return Err(gone("this sign-up was cancelled"));
+        }
         _ => {
-            return Err(gone(
-                "this offer has expired: the place went to the next person on the waitlist",
-            ));
+            work.rollback().await?;
+            return Err(gone(OFFER_GONE));
         }
     }
     // The place was held for this person: taking it changes no count.
@@ -202,6 +218,45 @@ pub async fn accept_offer(
             ..shown
         },
     ))
+}
+
+/// A late confirmation of a full event: the address is the person's, and they wait
+/// for a place on the waitlist (a mail says where they are, with a link to leave).
+async fn wait(
+    state: &AppState,
+    work: &UnitOfWork<'_>,
+    (current, found): (registration::Model, &registration_token::Model),
+    shown: &LinkTarget,
+    event: &EventNow,
+    now: DateTime<Utc>,
+) -> Result<(registration::Model, u64), AppError> {
+    let mut waiting = current.into_active_model();
+    waiting.status = Set(RegistrationStatus::Waitlisted);
+    waiting.hold_until = Set(None);
+    // In line from now, behind those who waited while the hold ran out.
+    waiting.created_at = Set(now);
+    let waiting = waiting.update(work.txn()).await?;
+    links::use_up(work, found, now).await?;
+    let cancel = links::issue(
+        work,
+        waiting.id,
+        TokenPurpose::Cancel,
+        cancel_until(&event.fields, now),
+        now,
+    )
+    .await?;
+    let position = waitlist::position(work.txn(), &waiting).await?;
+    let mail = mails::waitlisted(
+        state,
+        &waiting,
+        &shown.event_title,
+        &event.fields,
+        &cancel,
+        position,
+    );
+    work.record(DomainEvent::MailQueued(Box::new(mail)), now)
+        .await?;
+    Ok((waiting, position))
 }
 
 /// The sign-up is confirmed: its address is the person's, its place is theirs.
@@ -250,7 +305,14 @@ pub async fn cancel(state: &AppState, secret: &str) -> Result<(Redeemed, LinkTar
         .await?
         .ok_or_else(unknown_link)?;
     let shown = target(state, &found).await?;
-    if shown.registration.status == RegistrationStatus::Cancelled {
+    // An offer that expired took the person off the waitlist already.
+    let gone_already = |status| {
+        matches!(
+            status,
+            RegistrationStatus::Cancelled | RegistrationStatus::Expired
+        )
+    };
+    if gone_already(shown.registration.status) {
         return Ok((Redeemed::AlreadyCancelled, shown));
     }
     if found.expires_at <= now {
@@ -262,7 +324,7 @@ pub async fn cancel(state: &AppState, secret: &str) -> Result<(Redeemed, LinkTar
         .one(work.txn())
         .await?
         .ok_or_else(unknown_link)?;
-    if current.status == RegistrationStatus::Cancelled {
+    if gone_already(current.status) {
         work.rollback().await?;
         return Ok((Redeemed::AlreadyCancelled, shown));
     }
@@ -319,7 +381,7 @@ pub async fn purge_unconfirmed(state: &AppState) -> Result<u64, AppError> {
         return Ok(0);
     }
     // The rows hold no place any more; they go with their links and their mails.
-    super::organisers::forget_mails(state, work.txn(), &stale).await?;
+    let files = super::organisers::forget_mails(work.txn(), &stale).await?;
     entity::registration_token::Entity::delete_many()
         .filter(entity::registration_token::Column::RegistrationId.is_in(stale.iter().copied()))
         .exec(work.txn())
@@ -331,8 +393,12 @@ pub async fn purge_unconfirmed(state: &AppState) -> Result<u64, AppError> {
         .exec(work.txn())
         .await?;
     work.commit().await?;
+    files.delete(state).await;
     Ok(gone.rows_affected)
 }
+
+const OFFER_GONE: &str =
+    "this offer has expired: the place went to the next person on the waitlist";
 
 fn unknown_link() -> AppError {
     AppError::NotFound("this link is not valid; check that it was copied whole".into())

@@ -53,15 +53,20 @@ pub(super) async fn offer_free_places(
         .limit(free)
         .all(work.txn())
         .await?;
-    let offered = next.len() as u64;
+    let mut offered = 0;
     for person in next {
-        // Only if it is still waiting: the row was read under the event's lock.
-        Registrations::update_many()
+        // Only if it is still waiting (it was read under the event's lock, so it is).
+        let moved = Registrations::update_many()
             .col_expr(Column::Status, Expr::value(RegistrationStatus::Offered))
             .col_expr(Column::HoldUntil, Expr::value(Some(deadline)))
             .filter(Column::Id.eq(person.id))
+            .filter(Column::Status.eq(RegistrationStatus::Waitlisted))
             .exec(work.txn())
             .await?;
+        if moved.rows_affected == 0 {
+            continue;
+        }
+        offered += 1;
         let accept = links::issue(work, person.id, TokenPurpose::Offer, deadline, now).await?;
         let cancel = links::issue(
             work,
@@ -153,18 +158,29 @@ pub async fn run(state: &AppState) -> Result<u64, AppError> {
     let now = state.clock.now();
     let mut offered = 0;
     for event in needing_attention(state, now).await? {
-        let work = UnitOfWork::begin(state).await?;
-        let locked = lock_event(&work, event, now).await?;
-        let expired = expire_offers(state, &work, &locked, now).await?;
-        let made = offer_free_places(state, &work, &locked, now).await?;
-        if expired + made == 0 {
-            work.rollback().await?;
-            continue;
+        // One event's failure (logged) holds up no other.
+        match attend(state, event, now).await {
+            Ok(made) => offered += made,
+            Err(err) => {
+                tracing::warn!(error = %err, %event, "offering places from the waitlist failed")
+            }
         }
-        work.commit().await?;
-        offered += made;
     }
     Ok(offered)
+}
+
+/// Expires the event's lapsed offers and offers its free places; how many it offered.
+async fn attend(state: &AppState, event: ItemId, now: DateTime<Utc>) -> Result<u64, AppError> {
+    let work = UnitOfWork::begin(state).await?;
+    let locked = lock_event(&work, event, now).await?;
+    let expired = expire_offers(state, &work, &locked, now).await?;
+    let made = offer_free_places(state, &work, &locked, now).await?;
+    if expired + made == 0 {
+        work.rollback().await?;
+    } else {
+        work.commit().await?;
+    }
+    Ok(made)
 }
 
 /// Events with a lapsed offer, or with people waiting while places are free.
@@ -198,7 +214,11 @@ async fn needing_attention(state: &AppState, now: DateTime<Utc>) -> Result<Vec<I
         .into_iter()
         .collect();
     for event in queued {
-        let (_, fields) = event_facts(&state.db, event).await?;
+        let (_, fields) = match event_facts(&state.db, event).await {
+            Ok(facts) => facts,
+            Err(AppError::NotFound(_)) => continue,
+            Err(err) => return Err(err),
+        };
         let held = u64::try_from(taken.get(&event).copied().unwrap_or(0)).unwrap_or(0);
         if offer_deadline(state, &fields, now).is_some() && !fields.is_full(held) {
             due.push(event);

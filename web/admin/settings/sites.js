@@ -1,7 +1,7 @@
 // @ts-check
 // The national frontends: the list, and one site's form (countries, languages, default
-// language, and the fallback chain as an ordered list), with what its readers would
-// see of one item before anything is saved.
+// language, the fallback chain as an ordered list, the consent its sign-up form asks
+// for), with what its readers would see of one item before anything is saved.
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { createSite, deleteSite, getSite, listSites, updateSite } from "../api/sites.js";
@@ -9,6 +9,7 @@ import { differs, navigate, useLeaveWarning } from "../navigation.js";
 import { Checkboxes, ErrorSummary, ScopePicker, Select, TextField, when, incompleteChoices } from "../widgets/forms.js";
 import { countriesText, countryName, languageName } from "../widgets/names.js";
 import { FallbackChain } from "./fallback-chain.js";
+import { ConsentFields, consentLabels } from "./site-consent.js";
 import { SitePreview } from "./site-preview.js";
 
 /** @typedef {import("../api/sites.js").Site} Site */
@@ -58,6 +59,12 @@ function formOf(site) {
     default_locale: site?.default_locale || "",
     fallback: site?.fallback || [],
     preview_url: site?.preview_url || "",
+    consent: {
+      own: Boolean(site?.registration_consent),
+      version: site?.registration_consent?.version || "",
+      texts: site?.registration_consent?.texts || {},
+      privacy_notice_url: site?.registration_consent?.privacy_notice_url || "",
+    },
   };
 }
 
@@ -92,6 +99,12 @@ export function SiteForm({ code, me }) {
     default_locale: defaultLocale,
     fallback: form.fallback.filter((l) => l !== defaultLocale),
     preview_url: form.preview_url.trim() || null,
+    // Only the site's languages, and those with a text: the others get buysocial's.
+    registration_consent: form.consent.own ? {
+      version: form.consent.version.trim(),
+      texts: Object.fromEntries(form.locales.map((l) => [l, (form.consent.texts[l] || "").trim()]).filter(([, text]) => text)),
+      privacy_notice_url: form.consent.privacy_notice_url.trim() || null,
+    } : null,
   };
   const save = async (event) => {
     event.preventDefault();
@@ -130,7 +143,8 @@ export function SiteForm({ code, me }) {
     <p><a href="/admin/sites">Back to the sites</a></p>
     <h1>${isNew ? "New site" : `${site.name} (${site.code})`}</h1>
     ${notice && html`<div class="notice success" role="status">${notice}</div>`}
-    <${ErrorSummary} problem=${problem} labels=${{ code: "Code", name: "Name", locales: "Languages", default_locale: "Default language", fallback: "Fallback chain", preview_url: "Preview address" }} />
+    <${ErrorSummary} problem=${problem} labels=${{ code: "Code", name: "Name", locales: "Languages", default_locale: "Default language", fallback: "Fallback chain", preview_url: "Preview address",
+      ...consentLabels(form.locales) }} />
     <form onSubmit=${save} novalidate>
       ${isNew && html`<${TextField} name="code" label="Code" hint="2 to 32 lower-case letters, digits or hyphens; the frontend asks with ?site=be."
         value=${form.code} onInput=${(v) => set({ code: v })} error=${errors.code} />`}
@@ -149,6 +163,7 @@ export function SiteForm({ code, me }) {
       <${TextField} name="preview_url" label="Preview address (optional)" type="url"
         hint="Where the frontend shows a draft; it must hold {token}, e.g. https://webuysocial.be/api/preview?token={token}&slug={slug}&locale={locale}"
         value=${form.preview_url} onInput=${(v) => set({ preview_url: v })} error=${errors.preview_url} />
+      <${ConsentFields} value=${form.consent} onChange=${(v) => set({ consent: v })} locales=${form.locales} errors=${errors} />
       <div class="actions">
         <button type="submit">${isNew ? "Create site" : "Save site"}</button>
         ${!isNew && html`<button type="button" class="warning" onClick=${remove}>Delete site</button>`}
