@@ -168,6 +168,16 @@ impl From<sea_orm::TransactionError<AppError>> for AppError {
 #[derive(Debug, Default)]
 pub struct FieldErrors(Vec<FieldError>);
 
+#[cfg(test)]
+impl FieldErrors {
+    /// Runs `check` and returns the fields it recorded, in order (for tests of rules).
+    pub(crate) fn refused_by(check: impl FnOnce(&mut FieldErrors)) -> Vec<String> {
+        let mut errors = FieldErrors::new();
+        check(&mut errors);
+        errors.0.into_iter().map(|e| e.field).collect()
+    }
+}
+
 impl FieldErrors {
     pub fn new() -> Self {
         Self::default()

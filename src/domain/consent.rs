@@ -98,18 +98,6 @@ mod tests {
         }
     }
 
-    fn refused(check: impl FnOnce(&mut FieldErrors)) -> Vec<String> {
-        let mut errors = FieldErrors::new();
-        check(&mut errors);
-        match errors.finish() {
-            Ok(()) => vec![],
-            Err(crate::error::AppError::Validation(list)) => {
-                list.into_iter().map(|e| e.field).collect()
-            }
-            Err(other) => panic!("{other:?}"),
-        }
-    }
-
     fn own() -> ShownConsent {
         ShownConsent {
             text: "I agree.".into(),
@@ -137,7 +125,7 @@ mod tests {
         bad.version = String::new();
         bad.texts.insert("lt".into(), " ".into());
         bad.privacy_notice_url = Some("javascript:alert(1)".into());
-        let fields = refused(|errors| {
+        let fields = FieldErrors::refused_by(|errors| {
             bad.validate(
                 "registration_consent",
                 &[Locale::from_stored("fr".into())],
@@ -154,7 +142,7 @@ mod tests {
             ]
         );
         let mut good = consent();
-        let fields = refused(|errors| {
+        let fields = FieldErrors::refused_by(|errors| {
             good.validate(
                 "registration_consent",
                 &[Locale::from_stored("fr".into())],

@@ -11,7 +11,7 @@ use poem::web::{Data, Form, Html, Query};
 use poem::{IntoResponse, Response, Route, get, handler};
 use serde::Deserialize;
 
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::mailer::Templates;
 use crate::mailer::templates::escape;
 use crate::services::registrations::{self, Redeemed};
@@ -193,36 +193,16 @@ async fn offer_page(Data(state): Data<&AppState>, Query(q): Query<TokenParam>) -
 #[handler]
 async fn confirm_action(Data(state): Data<&AppState>, Form(f): Form<TokenParam>) -> Response {
     let done = registrations::confirm(state, &f.token).await;
-    if let Err(AppError::Refused {
-        reason: crate::error::Refusal::EventFull,
-        ..
-    }) = &done
-    {
-        return filled_up(state, &f.token).await;
+    if refused_for(&done, Refusal::EventFull) {
+        let filled_up = Refused {
+            purpose: TokenPurpose::Confirm,
+            said: "pages.event_full",
+            title: "pages.confirm_title",
+            status: StatusCode::CONFLICT,
+        };
+        return filled_up.page(state, &f.token).await;
     }
     answer(state, done)
-}
-
-/// The event filled up before the person confirmed: said in their language.
-async fn filled_up(state: &AppState, token: &str) -> Response {
-    let texts = &state.mailer.templates;
-    match registrations::token_page(state, token, TokenPurpose::Confirm).await {
-        Ok(target) => {
-            let locale = target.locale.as_str();
-            let said = texts.text(
-                locale,
-                "pages.event_full",
-                &[("event", &target.event_title)],
-            );
-            page(
-                StatusCode::CONFLICT,
-                locale,
-                &texts.text(locale, "pages.confirm_title", &[]),
-                &format!("<p>{}</p>", escape(&said)),
-            )
-        }
-        Err(err) => failed(texts, err),
-    }
 }
 
 #[handler]
@@ -233,35 +213,47 @@ async fn cancel_action(Data(state): Data<&AppState>, Form(f): Form<TokenParam>) 
 #[handler]
 async fn offer_action(Data(state): Data<&AppState>, Form(f): Form<TokenParam>) -> Response {
     let done = registrations::accept_offer(state, &f.token).await;
-    if let Err(AppError::Refused {
-        reason: crate::error::Refusal::LinkExpired,
-        ..
-    }) = &done
-    {
-        return offer_gone(state, &f.token).await;
+    if refused_for(&done, Refusal::LinkExpired) {
+        let offer_gone = Refused {
+            purpose: TokenPurpose::Offer,
+            said: "pages.offer_gone",
+            title: "pages.offer_title",
+            status: StatusCode::GONE,
+        };
+        return offer_gone.page(state, &f.token).await;
     }
     answer(state, done)
 }
 
-/// The offer ran out (or the sign-up was cancelled): said in the person's language.
-async fn offer_gone(state: &AppState, token: &str) -> Response {
-    let texts = &state.mailer.templates;
-    match registrations::token_page(state, token, TokenPurpose::Offer).await {
-        Ok(target) => {
-            let locale = target.locale.as_str();
-            let said = texts.text(
-                locale,
-                "pages.offer_gone",
-                &[("event", &target.event_title)],
-            );
-            page(
-                StatusCode::GONE,
-                locale,
-                &texts.text(locale, "pages.offer_title", &[]),
-                &format!("<p>{}</p>", escape(&said)),
-            )
+fn refused_for<T>(done: &Result<T, AppError>, refusal: Refusal) -> bool {
+    matches!(done, Err(AppError::Refused { reason, .. }) if *reason == refusal)
+}
+
+/// A link's action refused for a reason the person is told in their own language
+/// (the event filled up, the offer ran out), with the text keys that say it.
+struct Refused {
+    purpose: TokenPurpose,
+    said: &'static str,
+    title: &'static str,
+    status: StatusCode,
+}
+
+impl Refused {
+    async fn page(&self, state: &AppState, token: &str) -> Response {
+        let texts = &state.mailer.templates;
+        match registrations::token_page(state, token, self.purpose).await {
+            Ok(target) => {
+                let locale = target.locale.as_str();
+                let said = texts.text(locale, self.said, &[("event", &target.event_title)]);
+                page(
+                    self.status,
+                    locale,
+                    &texts.text(locale, self.title, &[]),
+                    &format!("<p>{}</p>", escape(&said)),
+                )
+            }
+            Err(err) => failed(texts, err),
         }
-        Err(err) => failed(texts, err),
     }
 }
 
@@ -345,7 +337,7 @@ fn failed(texts: &Templates, err: AppError) -> Response {
     match err {
         AppError::NotFound(_) => invalid(texts),
         AppError::Refused {
-            reason: crate::error::Refusal::LinkExpired,
+            reason: Refusal::LinkExpired,
             ..
         } => invalid(texts).with_status(StatusCode::GONE).into_response(),
         AppError::TooManyRequests { retry_after } => page(

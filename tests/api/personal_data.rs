@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp, assert_problem, backend_tests};
 use crate::registrations::{event, person, register};
-use crate::sign_ups::{app_with_mail, follow, mails_to, sign_ups, text_of, token_in};
+use crate::sign_ups::{app_with_mail, follow, mails_to, press, sign_ups, text_of, token_in};
 
 backend_tests!(
     people_get_their_data_by_mail_and_erase_it,
@@ -142,14 +142,7 @@ async fn asking_about_an_address_tells_nothing_to_the_asker(backend: Backend) {
     let html = form.text().await.unwrap();
     assert!(html.contains("<html lang=\"fr\">"), "{html}");
     assert!(html.contains("<label for=\"email\">"), "{html}");
-    let sent = app
-        .client
-        .post(app.url("/registrations/my-data"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("email=someone%40example.fr&locale=fr")
-        .send()
-        .await
-        .unwrap();
+    let sent = press(&app, "my-data", "email=someone%40example.fr&locale=fr").await;
     assert_eq!(sent.status(), StatusCode::OK);
     let mails = mails_to(&app, &smtp, "someone@example.fr").await;
     assert_eq!(mails.len(), 1);

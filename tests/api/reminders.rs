@@ -8,10 +8,10 @@ use mail_parser::MimeHeaders;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::smtp::{Received, SmtpServer};
+use crate::helpers::smtp::Received;
 use crate::helpers::{Backend, TestApp, backend_tests};
 use crate::registrations::{event, person, register};
-use crate::sign_ups::{mails_to, text_of, token_in};
+use crate::sign_ups::{app_with_mail, mails_to, text_of, token_in};
 
 backend_tests!(
     people_are_reminded_once_the_day_before_with_a_calendar_entry,
@@ -107,16 +107,6 @@ fn utc(value: &str) -> DateTime<Utc> {
     chrono::NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%SZ")
         .unwrap_or_else(|err| panic!("{value}: {err}"))
         .and_utc()
-}
-
-async fn app_with_mail(backend: Backend) -> (TestApp, SmtpServer, String) {
-    let smtp = SmtpServer::start().await;
-    let app = TestApp::builder(backend)
-        .with_smtp(smtp.port())
-        .spawn()
-        .await;
-    let admin = app.admin_token().await;
-    (app, smtp, admin)
 }
 
 /// Moves the clock to 23 hours before `start`.

@@ -224,6 +224,17 @@ pub(crate) fn token_in(mail: &Received, action: &str) -> String {
     text[start..].split_whitespace().next().unwrap().to_owned()
 }
 
+/// Presses the button of buysocial's own page for `action`: its form's POST.
+pub(crate) async fn press(app: &TestApp, action: &str, body: &str) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/registrations/{action}")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
+
 pub(crate) async fn follow(app: &TestApp, action: &str, token: &str) -> reqwest::Response {
     app.post_json(
         &format!("/api/v1/registrations/{action}"),
@@ -406,14 +417,7 @@ async fn the_cancel_link_frees_the_place(backend: Backend) {
     let token = token_in(&mails[0], "cancel");
 
     // Through buysocial's own page: its button posts the form.
-    let page = app
-        .client
-        .post(app.url("/registrations/cancel"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("token={token}"))
-        .send()
-        .await
-        .unwrap();
+    let page = press(&app, "cancel", &format!("token={token}")).await;
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("is cancelled"));
     assert_eq!(sign_ups(&app, &admin, &id).await[0]["status"], "cancelled");

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::helpers::smtp::SmtpServer;
 use crate::helpers::{Backend, TestApp, assert_problem, backend_tests};
 use crate::registrations::{event, person, register};
-use crate::sign_ups::{app_with_mail, follow, mails_to, shown, sign_ups, text_of, token_in};
+use crate::sign_ups::{app_with_mail, follow, mails_to, press, shown, sign_ups, text_of, token_in};
 
 backend_tests!(
     a_full_event_puts_people_on_its_waitlist_in_order,
@@ -205,14 +205,7 @@ async fn a_cancelled_place_is_offered_to_the_first_on_the_waitlist(backend: Back
         by_email(&sign_ups(&app, &admin, &id).await, "rui@example.pt")["status"],
         "offered"
     );
-    let accepted = app
-        .client
-        .post(app.url("/registrations/accept-offer"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("token={token}"))
-        .send()
-        .await
-        .unwrap();
+    let accepted = press(&app, "accept-offer", &format!("token={token}")).await;
     assert_eq!(accepted.status(), StatusCode::OK);
     assert!(accepted.text().await.unwrap().contains("is yours"));
     let rui = by_email(&sign_ups(&app, &admin, &id).await, "rui@example.pt").clone();

@@ -4,7 +4,7 @@
 //! cancelled already and says so.
 //! Links are built from `server.public_url`, never from a request's `Host`.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use entity::ids::RegistrationId;
 use entity::registration_token::{self, Column, Entity as Tokens};
 use entity::values::TokenPurpose;
@@ -12,6 +12,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::auth::token;
+use crate::domain::content::EventFields;
 use crate::error::AppError;
 use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
@@ -39,6 +40,29 @@ pub(super) async fn issue(
     .exec_without_returning(work.txn())
     .await?;
     Ok(secret)
+}
+
+/// A link to cancel `registration`, working until the event is over (see
+/// [`cancel_until`]): every mail of a sign-up carries one.
+pub(super) async fn issue_cancel(
+    work: &UnitOfWork<'_>,
+    registration: RegistrationId,
+    fields: &EventFields,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let until = cancel_until(fields, now);
+    issue(work, registration, TokenPurpose::Cancel, until, now).await
+}
+
+/// Until when a cancel link works: the end of the event (a day after its start without
+/// one), and at least a day from now.
+fn cancel_until(fields: &EventFields, now: DateTime<Utc>) -> DateTime<Utc> {
+    let end = fields
+        .ends_at
+        .or(fields.starts_at)
+        .map(|at| at.with_timezone(&Utc) + TimeDelta::days(1));
+    end.unwrap_or(now + TimeDelta::days(366))
+        .max(now + TimeDelta::days(1))
 }
 
 /// Every link of `registration` stops working.

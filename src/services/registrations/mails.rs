@@ -420,41 +420,21 @@ pub(super) fn data_line(
     )
 }
 
-/// What is held about the address of `first` (its sign-ups, one per line in `list`),
-/// with the link to erase it.
+/// What is held about the address of `newest` (its sign-ups, one per line in `list`),
+/// with the link to erase it. Erasing the sign-ups takes this mail (and its address)
+/// with them.
 pub(super) fn my_data(
     state: &AppState,
-    first: &registration::Model,
+    newest: &registration::Model,
     locale: &str,
     list: &str,
     erase_token: &str,
     now: DateTime<Utc>,
 ) -> OutgoingMail {
     let link = links::url(state, "erase", erase_token);
-    let Rendered {
-        subject,
-        text,
-        html,
-    } = state
-        .mailer
-        .templates
-        .mail(locale, "my_data", &[("list", list), ("link", &link)]);
-    OutgoingMail {
-        reason: format!(
-            "data:{}:{}",
-            crate::auth::token::hash(&first.email),
-            now.timestamp_micros()
-        ),
-        to: first.email.clone(),
-        locale: locale.to_owned(),
-        subject,
-        text,
-        html,
-        attachments: Vec::new(),
-        event: None,
-        // Erasing the sign-ups takes this mail (and its address) with them.
-        registration: Some(first.id),
-    }
+    let values = [("list", list), ("link", link.as_str())];
+    let mail = (newest.email.as_str(), locale, "my_data", &values[..]);
+    about_an_address(state, mail, Some(newest.id), now)
 }
 
 /// To an address that asked what is held about it, when nothing is.
@@ -464,24 +444,34 @@ pub(super) fn no_data(
     locale: &str,
     now: DateTime<Utc>,
 ) -> OutgoingMail {
+    about_an_address(state, (email, locale, "my_data_none", &[]), None, now)
+}
+
+/// A mail about an address rather than one sign-up: `kind` in `locale` to `to`.
+fn about_an_address(
+    state: &AppState,
+    (to, locale, kind, values): (&str, &str, &str, &[(&str, &str)]),
+    registration: Option<entity::ids::RegistrationId>,
+    now: DateTime<Utc>,
+) -> OutgoingMail {
     let Rendered {
         subject,
         text,
         html,
-    } = state.mailer.templates.mail(locale, "my_data_none", &[]);
+    } = state.mailer.templates.mail(locale, kind, values);
     OutgoingMail {
         reason: format!(
             "data:{}:{}",
-            crate::auth::token::hash(email),
+            crate::auth::token::hash(to),
             now.timestamp_micros()
         ),
-        to: email.to_owned(),
+        to: to.to_owned(),
         locale: locale.to_owned(),
         subject,
         text,
         html,
         attachments: Vec::new(),
         event: None,
-        registration: None,
+        registration,
     }
 }

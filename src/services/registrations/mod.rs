@@ -175,14 +175,7 @@ pub async fn register(
         .await?;
     if let Some(existing) = earlier.as_ref().filter(|r| still_stands(r, now)) {
         // The same answer as anyone else would get, and a mail to the address instead.
-        let cancel = links::issue(
-            &work,
-            existing.id,
-            TokenPurpose::Cancel,
-            cancel_until(fields, now),
-            now,
-        )
-        .await?;
+        let cancel = links::issue_cancel(&work, existing.id, fields, now).await?;
         let mail = mails::already_signed_up(state, existing, &event, fields, &locale, &cancel);
         work.record(DomainEvent::MailQueued(Box::new(mail)), now)
             .await?;
@@ -198,14 +191,7 @@ pub async fn register(
         now,
     )
     .await?;
-    let cancel = links::issue(
-        &work,
-        signed_up.id,
-        TokenPurpose::Cancel,
-        cancel_until(fields, now),
-        now,
-    )
-    .await?;
+    let cancel = links::issue_cancel(&work, signed_up.id, fields, now).await?;
     let mail = match answer {
         SignUpAnswer::Pending => {
             let confirm_until =
@@ -274,17 +260,6 @@ fn still_stands(registration: &registration::Model, now: DateTime<Utc>) -> bool 
         }
         RegistrationStatus::Cancelled | RegistrationStatus::Expired => false,
     }
-}
-
-/// Until when a cancel link works: the end of the event (a day after its start without
-/// one), and at least a day from now.
-fn cancel_until(fields: &EventFields, now: DateTime<Utc>) -> DateTime<Utc> {
-    let end = fields
-        .ends_at
-        .or(fields.starts_at)
-        .map(|at| at.with_timezone(&Utc) + TimeDelta::days(1));
-    end.unwrap_or(now + TimeDelta::days(366))
-        .max(now + TimeDelta::days(1))
 }
 
 /// Stores the sign-up, over an earlier one of the same address that no longer holds a

@@ -10,11 +10,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, TimeDelta, Utc};
 use entity::ids::ItemId;
 use entity::registration::{Column, Entity as Registrations};
-use entity::values::{RegistrationStatus, TokenPurpose};
+use entity::values::RegistrationStatus;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use super::{cancel_until, links, mails};
+use super::{links, mails};
 use crate::domain::content::{ContentKind, EventFields};
 use crate::error::AppError;
 use crate::services::kernel::events::DomainEvent;
@@ -60,14 +60,7 @@ pub async fn send_reminders(state: &AppState) -> Result<u64, AppError> {
             }
             let locale = person.locale.as_deref().unwrap_or("en");
             let title = mails::event_title(work.txn(), event, locale).await?;
-            let cancel = links::issue(
-                &work,
-                person.id,
-                TokenPurpose::Cancel,
-                cancel_until(&fields, now),
-                now,
-            )
-            .await?;
+            let cancel = links::issue_cancel(&work, person.id, &fields, now).await?;
             let mail = mails::reminder(state, &person, (&title, &fields), &cancel, now, start);
             work.record(DomainEvent::MailQueued(Box::new(mail)), now)
                 .await?;

@@ -14,7 +14,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use super::{EventNow, cancel_until, links, lock_event, mails, sign_ups_changed, waitlist};
+use super::{EventNow, links, lock_event, mails, sign_ups_changed, waitlist};
 use crate::domain::content::ContentKind;
 use crate::error::{AppError, Refusal};
 use crate::services::kernel::audit::{self, AuditAction, Event, Who};
@@ -237,14 +237,7 @@ async fn wait(
     waiting.created_at = Set(now);
     let waiting = waiting.update(work.txn()).await?;
     links::use_up(work, found, now).await?;
-    let cancel = links::issue(
-        work,
-        waiting.id,
-        TokenPurpose::Cancel,
-        cancel_until(&event.fields, now),
-        now,
-    )
-    .await?;
+    let cancel = links::issue_cancel(work, waiting.id, &event.fields, now).await?;
     let position = waitlist::position(work.txn(), &waiting).await?;
     let mail = mails::waitlisted(
         state,
@@ -280,14 +273,7 @@ async fn confirmed_mail(
     event: &EventNow,
     now: DateTime<Utc>,
 ) -> Result<OutgoingMail, AppError> {
-    let cancel = links::issue(
-        work,
-        confirmed.id,
-        TokenPurpose::Cancel,
-        cancel_until(&event.fields, now),
-        now,
-    )
-    .await?;
+    let cancel = links::issue_cancel(work, confirmed.id, &event.fields, now).await?;
     Ok(mails::confirmed(
         state,
         confirmed,

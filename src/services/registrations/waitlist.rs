@@ -20,7 +20,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::{EventNow, cancel_until, event_facts, links, lock_event, mails};
+use super::{EventNow, event_facts, links, lock_event, mails};
 use crate::domain::content::EventFields;
 use crate::error::AppError;
 use crate::services::kernel::events::DomainEvent;
@@ -68,14 +68,7 @@ pub(super) async fn offer_free_places(
         }
         offered += 1;
         let accept = links::issue(work, person.id, TokenPurpose::Offer, deadline, now).await?;
-        let cancel = links::issue(
-            work,
-            person.id,
-            TokenPurpose::Cancel,
-            cancel_until(&event.fields, now),
-            now,
-        )
-        .await?;
+        let cancel = links::issue_cancel(work, person.id, &event.fields, now).await?;
         let title = mails::event_title(work.txn(), event.id, language(&person)).await?;
         let mail = mails::offer(
             state,

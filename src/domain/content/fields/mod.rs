@@ -209,15 +209,7 @@ impl From<MaterialFields> for ItemFields {
 /// Runs `check` and returns the fields it recorded, for the tests of each kind.
 #[cfg(test)]
 fn fields_refused(check: impl FnOnce(&mut FieldErrors)) -> Vec<String> {
-    let mut errors = FieldErrors::new();
-    check(&mut errors);
-    match errors.finish() {
-        Ok(()) => vec![],
-        Err(crate::error::AppError::Validation(list)) => {
-            list.into_iter().map(|e| e.field).collect()
-        }
-        Err(other) => panic!("{other:?}"),
-    }
+    FieldErrors::refused_by(check)
 }
 
 #[cfg(test)]
