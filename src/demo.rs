@@ -91,6 +91,7 @@ pub async fn seed(state: &AppState) -> Result<SeedReport, AppError> {
                 "https://{code}.webuysocial.example/api/preview?token={{token}}&kind={{kind}}&slug={{slug}}&locale={{locale}}"
             ))),
             registration_consent: None,
+            sign_up_links_url: None,
         };
         sites::create(state, &actor, code, fields).await?;
         report.sites += 1;

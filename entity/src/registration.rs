@@ -33,6 +33,8 @@ pub struct Model {
     pub consent_version: Option<String>,
     /// The privacy notice the form linked to.
     pub privacy_notice_url: Option<String>,
+    /// The site the person signed up through: its mailed links open that site's pages.
+    pub site_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,9 @@ pub struct Model {
     /// `{version, texts: {locale: text}, privacy_notice_url}`: what the sign-up form
     /// asks people to agree to; `null`: buysocial's own text.
     pub registration_consent: Option<Json>,
+    /// Where the site shows the pages of mailed sign-up links: a URL pattern with
+    /// `{action}` and `{token}` (and `{locale}`).
+    pub sign_up_links_url: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -32,6 +32,7 @@ mod m20261203_000021_mail_outbox;
 mod m20261203_000022_sign_up_confirmation;
 mod m20261204_000023_waitlists_and_reminders;
 mod m20261204_000024_sign_up_consent;
+mod m20261204_000025_sign_up_link_pages;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000022_sign_up_confirmation::Migration),
             Box::new(m20261204_000023_waitlists_and_reminders::Migration),
             Box::new(m20261204_000024_sign_up_consent::Migration),
+            Box::new(m20261204_000025_sign_up_link_pages::Migration),
         ]
     }
 }

@@ -20,18 +20,21 @@ pub enum Placeholder {
     Id,
     /// Preview routes: the kind as the API names it (`news`, `events`, …).
     Kind,
-    /// Preview routes: the preview token.
+    /// Preview routes: the preview token; sign-up links: the link's token.
     Token,
+    /// Sign-up links: what the link does (`confirm`, `cancel`, `accept-offer`, `erase`).
+    Action,
 }
 
 impl Placeholder {
-    const ALL: [Placeholder; 6] = [
+    const ALL: [Placeholder; 7] = [
         Self::Locale,
         Self::Slug,
         Self::Path,
         Self::Id,
         Self::Kind,
         Self::Token,
+        Self::Action,
     ];
 
     fn name(self) -> &'static str {
@@ -42,6 +45,7 @@ impl Placeholder {
             Self::Id => "id",
             Self::Kind => "kind",
             Self::Token => "token",
+            Self::Action => "action",
         }
     }
 }
@@ -62,6 +66,7 @@ pub struct Values<'a> {
     pub id: Option<&'a str>,
     pub kind: Option<&'a str>,
     pub token: Option<&'a str>,
+    pub action: Option<&'a str>,
 }
 
 impl<'a> Values<'a> {
@@ -73,6 +78,7 @@ impl<'a> Values<'a> {
             Placeholder::Id => self.id,
             Placeholder::Kind => self.kind,
             Placeholder::Token => self.token,
+            Placeholder::Action => self.action,
         }
     }
 }
@@ -188,6 +194,7 @@ impl UrlPattern {
             id: Some("00000000-0000-0000-0000-000000000000"),
             kind: Some("news"),
             token: Some("bsp_first"),
+            action: Some("confirm"),
         })?;
         let second = origin(Values {
             locale: Some("nl"),
@@ -196,6 +203,7 @@ impl UrlPattern {
             id: Some("11111111-1111-1111-1111-111111111111"),
             kind: Some("events"),
             token: Some("bsp_other"),
+            action: Some("cancel"),
         })?;
         if first == second {
             Ok(())
@@ -284,6 +292,11 @@ pub const PREVIEW_PLACEHOLDERS: [Placeholder; 5] = [
     Placeholder::Slug,
 ];
 
+/// The placeholders of a site's page for mailed sign-up links, which must hold the
+/// token and the action.
+pub const SIGN_UP_LINK_PLACEHOLDERS: [Placeholder; 3] =
+    [Placeholder::Token, Placeholder::Action, Placeholder::Locale];
+
 /// A site's routes with its locales: a route without a locale serves only those.
 #[derive(Debug, Clone, Default)]
 pub struct SiteRoutes {
@@ -341,6 +354,7 @@ impl SiteRoutes {
             id: Some(target.id),
             kind: None,
             token: None,
+            action: None,
         })
     }
 }

@@ -24,7 +24,57 @@ backend_tests!(
     organisers_see_which_addresses_could_not_be_mailed,
     erasing_a_sign_up_deletes_the_files_of_its_mails,
     a_sign_up_keeps_the_consent_its_form_showed,
+    mailed_links_open_the_pages_of_the_site_signed_up_on,
 );
+
+async fn mailed_links_open_the_pages_of_the_site_signed_up_on(backend: Backend) {
+    let (app, smtp, admin) = app_with_mail(backend).await;
+    let site = json!({ "code": "be", "name": "WeBuySocial Belgium", "countries": ["BE", "PT"],
+        "locales": ["fr", "en"], "default_locale": "fr",
+        "sign_up_links_url": "https://webuysocial.be/{locale}/inscription/{action}?jeton={token}" });
+    let created = app
+        .post_json_authed("/api/v1/admin/sites", &admin, &site)
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let (slug, id) = event(&app, &admin, "PT", 10, json!({})).await;
+    let mut marie = person("marie@example.be");
+    marie["locale"] = json!("fr");
+    let answer = app
+        .post_json(
+            &format!("/api/v1/events/{slug}/registrations?site=be&locale=en"),
+            &marie,
+        )
+        .await;
+    assert_eq!(answer.status(), StatusCode::CREATED);
+
+    let mails = mails_to(&app, &smtp, "marie@example.be").await;
+    let text = text_of(&mails[0]);
+    let marker = "https://webuysocial.be/fr/inscription/confirm?jeton=";
+    let start = text.find(marker).unwrap_or_else(|| panic!("{text}")) + marker.len();
+    let token = text[start..].split_whitespace().next().unwrap();
+    assert!(text.contains("https://webuysocial.be/fr/inscription/cancel?jeton=bsr_"));
+    assert!(
+        !text.contains("/registrations/"),
+        "no buysocial page: {text}"
+    );
+    // The site's page sends the token on, as buysocial's own page does.
+    let confirmed: Value = follow(&app, "confirm", token).await.json().await.unwrap();
+    assert_eq!(confirmed["outcome"], "confirmed");
+    let confirmation = &mails_to(&app, &smtp, "marie@example.be").await[1];
+    assert!(text_of(confirmation).contains("https://webuysocial.be/fr/inscription/cancel?jeton="));
+    assert_eq!(sign_ups(&app, &admin, &id).await[0]["status"], "confirmed");
+
+    // The page must know what to do with the token.
+    let refused = app
+        .patch_json_authed(
+            "/api/v1/admin/sites/be",
+            &admin,
+            &json!({ "sign_up_links_url": "https://webuysocial.be/inscription?jeton={token}" }),
+        )
+        .await;
+    let problem = assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(problem["errors"][0]["field"], "sign_up_links_url");
+}
 
 async fn a_sign_up_keeps_the_consent_its_form_showed(backend: Backend) {
     let app = TestApp::spawn(backend).await;

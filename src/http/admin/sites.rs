@@ -46,6 +46,10 @@ struct SiteResponse {
     /// What the sign-up form asks people to agree to; `null`: buysocial's own text.
     #[oai(nullable)]
     registration_consent: Option<ConsentBody>,
+    /// Where the site shows the pages of mailed sign-up links; `null`: buysocial's own
+    /// pages (`/registrations/{action}?token=…`).
+    #[oai(nullable)]
+    sign_up_links_url: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -113,6 +117,7 @@ impl From<Site> for SiteResponse {
                 .collect(),
             preview_url: site.preview_url.as_ref().map(ToString::to_string),
             registration_consent: site.registration_consent.map(ConsentBody::from),
+            sign_up_links_url: site.sign_up_links_url.as_ref().map(ToString::to_string),
             code: site.code,
             name: site.name,
             created_at: site.created_at,
@@ -186,6 +191,14 @@ struct CreateSiteRequest {
     /// What the sign-up form asks people to agree to; absent: buysocial's own text.
     #[oai(nullable)]
     registration_consent: Option<ConsentBody>,
+    /// Where the site shows the pages of the links mailed to people who signed up
+    /// through it: an absolute URL holding `{action}` (`confirm`, `cancel`,
+    /// `accept-offer`, `erase`) and `{token}`, and perhaps `{locale}` (the person's),
+    /// e.g. `https://webuysocial.be/{locale}/sign-up/{action}?token={token}`. The page
+    /// shows what the link is for and a button that sends the token to
+    /// `POST /api/v1/registrations/{action}`. Absent: buysocial's own pages.
+    #[oai(nullable)]
+    sign_up_links_url: Option<String>,
 }
 
 /// Changes to a site; a field absent or `null` stays as it is, except `preview_url`
@@ -213,6 +226,9 @@ struct UpdateSiteRequest {
     /// Replaces the consent; `null` goes back to buysocial's own text.
     #[serde(default)]
     registration_consent: MaybeUndefined<ConsentBody>,
+    /// `null`: mailed links open buysocial's own pages again.
+    #[serde(default)]
+    sign_up_links_url: MaybeUndefined<String>,
 }
 
 /// Site settings to try on one item, as in the site form; nothing is saved.
@@ -349,6 +365,7 @@ impl SitesApi {
             ),
             preview_url: Some(body.preview_url),
             registration_consent: Some(body.registration_consent.map(SiteConsent::from)),
+            sign_up_links_url: Some(body.sign_up_links_url),
         };
         let site = sites::create(&self.state, &auth.0, &body.code, fields).await?;
         let location = format!("/api/v1/admin/sites/{}", site.code);
@@ -419,6 +436,11 @@ impl SitesApi {
                 MaybeUndefined::Undefined => None,
                 MaybeUndefined::Null => Some(None),
                 MaybeUndefined::Value(consent) => Some(Some(consent.into())),
+            },
+            sign_up_links_url: match body.sign_up_links_url {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(url) => Some(Some(url)),
             },
         };
         Ok(Json(

@@ -97,6 +97,7 @@ pub async fn create_preview_link(
             id: Some(&id),
             kind: Some(kind.plural()),
             token: Some(&token),
+            action: None,
         })
         .ok_or_else(|| AppError::internal("a preview route has a placeholder it may not have"))?;
     Ok(PreviewLink {

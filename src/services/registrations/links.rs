@@ -2,10 +2,11 @@
 //! their SHA-256 with what they are for, for which sign-up, until when. Each acts once:
 //! its use is recorded (`used_at`), and a second use finds the sign-up confirmed or
 //! cancelled already and says so.
-//! Links are built from `server.public_url`, never from a request's `Host`.
+//! Links lead to the site's own pages for them, or buysocial's ([`LinkPages`]).
 
 use chrono::{DateTime, TimeDelta, Utc};
 use entity::ids::RegistrationId;
+use entity::registration;
 use entity::registration_token::{self, Column, Entity as Tokens};
 use entity::values::TokenPurpose;
 use sea_orm::sea_query::Expr;
@@ -13,8 +14,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::auth::token;
 use crate::domain::content::EventFields;
+use crate::domain::routes::{UrlPattern, Values};
 use crate::error::AppError;
 use crate::services::kernel::unit_of_work::UnitOfWork;
+use crate::services::sites::Site;
 use crate::state::AppState;
 
 /// Prefix of sign-up link tokens, so that a leaked one is recognisable.
@@ -106,14 +109,68 @@ pub(super) async fn use_up(
     Ok(())
 }
 
-/// The page a mailed link opens: `{public_url}/registrations/{action}?token=…` (with no
-/// public URL, as in a first local run, this server's own address).
-pub(super) fn url(state: &AppState, action: &str, secret: &str) -> String {
-    let base = state.settings.server.files_base();
-    let base = if base.is_empty() {
-        format!("http://{}", state.settings.server.bind)
-    } else {
-        base.to_owned()
-    };
-    format!("{base}/registrations/{action}?token={secret}")
+/// Where a sign-up's mailed links lead: the pages of the site the person signed up
+/// through, when it has some (`sign_up_links_url`), else buysocial's own,
+/// `{public_url}/registrations/{action}?token=…` (with no public URL, as in a first local
+/// run, this server's own address). Never the request's `Host`.
+pub(super) struct LinkPages {
+    site: Option<UrlPattern>,
+    /// Filled into a site pattern's `{locale}`: the person's language.
+    locale: String,
+    own: String,
+}
+
+impl LinkPages {
+    /// The pages of `site` (none: buysocial's) for a person of `locale`.
+    pub(super) fn new(state: &AppState, site: Option<&Site>, locale: &str) -> Self {
+        let base = state.settings.server.files_base();
+        let own = if base.is_empty() {
+            format!("http://{}", state.settings.server.bind)
+        } else {
+            base.to_owned()
+        };
+        Self {
+            site: site.and_then(|s| s.sign_up_links_url.clone()),
+            locale: locale.to_owned(),
+            own,
+        }
+    }
+
+    /// The pages for `registration`'s links: those of the site it was made through,
+    /// in the person's language.
+    pub(super) async fn of(
+        state: &AppState,
+        db: &impl ConnectionTrait,
+        registration: &registration::Model,
+    ) -> Result<Self, AppError> {
+        let locale = registration.locale.as_deref().unwrap_or("en");
+        Self::in_locale(state, db, registration, locale).await
+    }
+
+    /// The pages for `registration`'s links, in `locale`.
+    pub(super) async fn in_locale(
+        state: &AppState,
+        db: &impl ConnectionTrait,
+        registration: &registration::Model,
+        locale: &str,
+    ) -> Result<Self, AppError> {
+        let site = match &registration.site_code {
+            Some(code) => crate::services::sites::find_public(db, code).await?,
+            None => None,
+        };
+        Ok(Self::new(state, site.as_ref(), locale))
+    }
+
+    /// The page that does `action` with `secret`.
+    pub(super) fn url(&self, action: &str, secret: &str) -> String {
+        let on_site = self.site.as_ref().and_then(|pattern| {
+            pattern.fill(&Values {
+                locale: Some(&self.locale),
+                token: Some(secret),
+                action: Some(action),
+                ..Values::default()
+            })
+        });
+        on_site.unwrap_or_else(|| format!("{}/registrations/{action}?token={secret}", self.own))
+    }
 }

@@ -6,7 +6,7 @@ use entity::ids::ItemId;
 use entity::registration;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::links;
+use super::links::LinkPages;
 use crate::domain::Locale;
 use crate::domain::content::EventFields;
 use crate::error::AppError;
@@ -87,6 +87,7 @@ fn compose(
 /// "Please confirm": the confirmation link, and how long the place is kept.
 pub(super) fn confirm(
     state: &AppState,
+    pages: &LinkPages,
     registration: &registration::Model,
     event: &DeliveredItem,
     fields: &EventFields,
@@ -95,8 +96,8 @@ pub(super) fn confirm(
 ) -> OutgoingMail {
     let locale = language(registration);
     let facts = Facts::of(state, locale, &event.title, fields);
-    let link = links::url(state, "confirm", confirm_token);
-    let cancel = links::url(state, "cancel", cancel_token);
+    let link = pages.url("confirm", confirm_token);
+    let cancel = pages.url("cancel", cancel_token);
     let hold = state.settings.registrations.hold_minutes.to_string();
     compose(
         state,
@@ -119,6 +120,7 @@ pub(super) fn confirm(
 /// "You are signed up", with the link to cancel.
 pub(super) fn confirmed(
     state: &AppState,
+    pages: &LinkPages,
     registration: &registration::Model,
     event_title: &str,
     fields: &EventFields,
@@ -127,7 +129,7 @@ pub(super) fn confirmed(
 ) -> OutgoingMail {
     let locale = language(registration);
     let facts = Facts::of(state, locale, event_title, fields);
-    let cancel = links::url(state, "cancel", cancel_token);
+    let cancel = pages.url("cancel", cancel_token);
     let mut mail = compose(
         state,
         (registration, locale),
@@ -148,6 +150,7 @@ pub(super) fn confirmed(
 /// The reminder before the event, with its calendar entry and a link to cancel.
 pub(super) fn reminder(
     state: &AppState,
+    pages: &LinkPages,
     registration: &registration::Model,
     (event_title, fields): (&str, &EventFields),
     cancel_token: &str,
@@ -156,7 +159,7 @@ pub(super) fn reminder(
 ) -> OutgoingMail {
     let locale = language(registration);
     let facts = Facts::of(state, locale, event_title, fields);
-    let cancel = links::url(state, "cancel", cancel_token);
+    let cancel = pages.url("cancel", cancel_token);
     let (kind, online) = match &fields.online_url {
         Some(url) => ("reminder_online", url.as_str()),
         None => ("reminder", ""),
@@ -215,6 +218,7 @@ fn calendar_entry(
 /// To an address that signed up already: nothing changed, and how to cancel.
 pub(super) fn already_signed_up(
     state: &AppState,
+    pages: &LinkPages,
     registration: &registration::Model,
     event: &DeliveredItem,
     fields: &EventFields,
@@ -223,7 +227,7 @@ pub(super) fn already_signed_up(
 ) -> OutgoingMail {
     // In the language of the form just sent, whoever sent it.
     let facts = Facts::of(state, locale.as_str(), &event.title, fields);
-    let cancel = links::url(state, "cancel", cancel_token);
+    let cancel = pages.url("cancel", cancel_token);
     compose(
         state,
         (registration, locale.as_str()),
@@ -265,6 +269,7 @@ pub(super) fn cancelled(
 /// "You are on the waitlist", with the place on it and the link to leave it.
 pub(super) fn waitlisted(
     state: &AppState,
+    pages: &LinkPages,
     registration: &registration::Model,
     event_title: &str,
     fields: &EventFields,
@@ -273,7 +278,7 @@ pub(super) fn waitlisted(
 ) -> OutgoingMail {
     let locale = language(registration);
     let facts = Facts::of(state, locale, event_title, fields);
-    let cancel = links::url(state, "cancel", cancel_token);
+    let cancel = pages.url("cancel", cancel_token);
     let position = position.to_string();
     compose(
         state,
@@ -292,6 +297,7 @@ pub(super) fn waitlisted(
 /// "A place is free for you": the link to accept it by `deadline`, and to leave.
 pub(super) fn offer(
     state: &AppState,
+    pages: &LinkPages,
     registration: &registration::Model,
     (event_title, fields): (&str, &EventFields),
     (accept_token, cancel_token): (&str, &str),
@@ -299,8 +305,8 @@ pub(super) fn offer(
 ) -> OutgoingMail {
     let locale = language(registration);
     let facts = Facts::of(state, locale, event_title, fields);
-    let link = links::url(state, "accept-offer", accept_token);
-    let cancel = links::url(state, "cancel", cancel_token);
+    let link = pages.url("accept-offer", accept_token);
+    let cancel = pages.url("cancel", cancel_token);
     let until = deadline_of(state, locale, fields, deadline);
     compose(
         state,
@@ -425,13 +431,14 @@ pub(super) fn data_line(
 /// with them.
 pub(super) fn my_data(
     state: &AppState,
+    pages: &LinkPages,
     newest: &registration::Model,
     locale: &str,
     list: &str,
     erase_token: &str,
     now: DateTime<Utc>,
 ) -> OutgoingMail {
-    let link = links::url(state, "erase", erase_token);
+    let link = pages.url("erase", erase_token);
     let values = [("list", list), ("link", link.as_str())];
     let mail = (newest.email.as_str(), locale, "my_data", &values[..]);
     about_an_address(state, mail, Some(newest.id), now)

@@ -52,6 +52,7 @@ pub use self_service::{
 };
 pub use waitlist::run as run_waitlists;
 
+use links::LinkPages;
 use person::Person;
 
 /// What the form's answer says happened.
@@ -173,10 +174,14 @@ pub async fn register(
         .filter(Column::Email.eq(person.email.as_str()))
         .one(work.txn())
         .await?;
+    // The links lead back to the site the form was sent from.
+    let site = audience.site.as_ref();
+    let pages = LinkPages::new(state, site, locale.as_str());
     if let Some(existing) = earlier.as_ref().filter(|r| still_stands(r, now)) {
         // The same answer as anyone else would get, and a mail to the address instead.
         let cancel = links::issue_cancel(&work, existing.id, fields, now).await?;
-        let mail = mails::already_signed_up(state, existing, &event, fields, &locale, &cancel);
+        let mail =
+            mails::already_signed_up(state, &pages, existing, &event, fields, &locale, &cancel);
         work.record(DomainEvent::MailQueued(Box::new(mail)), now)
             .await?;
         work.commit().await?;
@@ -186,6 +191,7 @@ pub async fn register(
         state,
         &work,
         (&event, person, &locale, consent),
+        site.map(|s| s.code.clone()),
         answer,
         earlier,
         now,
@@ -204,14 +210,36 @@ pub async fn register(
                 now,
             )
             .await?;
-            mails::confirm(state, &signed_up, &event, fields, (&confirm, &cancel), now)
+            mails::confirm(
+                state,
+                &pages,
+                &signed_up,
+                &event,
+                fields,
+                (&confirm, &cancel),
+                now,
+            )
         }
-        SignUpAnswer::Confirmed => {
-            mails::confirmed(state, &signed_up, &event.title, fields, &cancel, now)
-        }
+        SignUpAnswer::Confirmed => mails::confirmed(
+            state,
+            &pages,
+            &signed_up,
+            &event.title,
+            fields,
+            &cancel,
+            now,
+        ),
         SignUpAnswer::Waitlisted => {
             let position = waitlist::position(work.txn(), &signed_up).await?;
-            mails::waitlisted(state, &signed_up, &event.title, fields, &cancel, position)
+            mails::waitlisted(
+                state,
+                &pages,
+                &signed_up,
+                &event.title,
+                fields,
+                &cancel,
+                position,
+            )
         }
     };
     work.record(DomainEvent::MailQueued(Box::new(mail)), now)
@@ -268,6 +296,7 @@ async fn store(
     state: &AppState,
     work: &UnitOfWork<'_>,
     (event, person, locale, consent): (&DeliveredItem, Person, &Locale, ShownConsent),
+    site_code: Option<String>,
     answer: SignUpAnswer,
     stale: Option<registration::Model>,
     now: DateTime<Utc>,
@@ -307,6 +336,7 @@ async fn store(
     row.hold_until = Set(hold_until);
     row.cancelled_at = Set(None);
     row.reminded_at = Set(None);
+    row.site_code = Set(site_code);
     Ok(if replacing {
         row.update(work.txn()).await?
     } else {

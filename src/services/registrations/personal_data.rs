@@ -12,6 +12,7 @@ use entity::values::TokenPurpose;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
+use super::links::LinkPages;
 use super::organisers::MailFiles;
 use super::{links, lock_event, mails, waitlist};
 use crate::domain::content::ContentKind;
@@ -75,7 +76,16 @@ pub async fn mail_my_data(
             }
             let expires = now + TimeDelta::hours(ERASE_LINK_HOURS);
             let erase = links::issue(&work, newest.id, TokenPurpose::Erase, expires, now).await?;
-            mails::my_data(state, newest, &locale, &lines.join("\n"), &erase, now)
+            let pages = LinkPages::in_locale(state, work.txn(), newest, &locale).await?;
+            mails::my_data(
+                state,
+                &pages,
+                newest,
+                &locale,
+                &lines.join("\n"),
+                &erase,
+                now,
+            )
         }
     };
     work.record(DomainEvent::MailQueued(Box::new(mail)), now)

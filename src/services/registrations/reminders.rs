@@ -14,6 +14,7 @@ use entity::values::RegistrationStatus;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
+use super::links::LinkPages;
 use super::{links, mails};
 use crate::domain::content::{ContentKind, EventFields};
 use crate::error::AppError;
@@ -61,7 +62,16 @@ pub async fn send_reminders(state: &AppState) -> Result<u64, AppError> {
             let locale = person.locale.as_deref().unwrap_or("en");
             let title = mails::event_title(work.txn(), event, locale).await?;
             let cancel = links::issue_cancel(&work, person.id, &fields, now).await?;
-            let mail = mails::reminder(state, &person, (&title, &fields), &cancel, now, start);
+            let pages = LinkPages::of(state, work.txn(), &person).await?;
+            let mail = mails::reminder(
+                state,
+                &pages,
+                &person,
+                (&title, &fields),
+                &cancel,
+                now,
+                start,
+            );
             work.record(DomainEvent::MailQueued(Box::new(mail)), now)
                 .await?;
             sent += 1;

@@ -14,6 +14,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
+use super::links::LinkPages;
 use super::{EventNow, links, lock_event, mails, sign_ups_changed, waitlist};
 use crate::domain::content::ContentKind;
 use crate::error::{AppError, Refusal};
@@ -239,8 +240,10 @@ async fn wait(
     links::use_up(work, found, now).await?;
     let cancel = links::issue_cancel(work, waiting.id, &event.fields, now).await?;
     let position = waitlist::position(work.txn(), &waiting).await?;
+    let pages = LinkPages::of(state, work.txn(), &waiting).await?;
     let mail = mails::waitlisted(
         state,
+        &pages,
         &waiting,
         &shown.event_title,
         &event.fields,
@@ -274,8 +277,10 @@ async fn confirmed_mail(
     now: DateTime<Utc>,
 ) -> Result<OutgoingMail, AppError> {
     let cancel = links::issue_cancel(work, confirmed.id, &event.fields, now).await?;
+    let pages = LinkPages::of(state, work.txn(), confirmed).await?;
     Ok(mails::confirmed(
         state,
+        &pages,
         confirmed,
         title,
         &event.fields,

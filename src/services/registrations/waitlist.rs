@@ -20,6 +20,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use super::links::LinkPages;
 use super::{EventNow, event_facts, links, lock_event, mails};
 use crate::domain::content::EventFields;
 use crate::error::AppError;
@@ -70,8 +71,10 @@ pub(super) async fn offer_free_places(
         let accept = links::issue(work, person.id, TokenPurpose::Offer, deadline, now).await?;
         let cancel = links::issue_cancel(work, person.id, &event.fields, now).await?;
         let title = mails::event_title(work.txn(), event.id, language(&person)).await?;
+        let pages = LinkPages::of(state, work.txn(), &person).await?;
         let mail = mails::offer(
             state,
+            &pages,
             &person,
             (&title, &event.fields),
             (&accept, &cancel),

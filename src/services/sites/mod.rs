@@ -42,6 +42,9 @@ pub struct Site {
     pub preview_url: Option<UrlPattern>,
     /// What the sign-up form asks people to agree to; `None`: buysocial's own text.
     pub registration_consent: Option<SiteConsent>,
+    /// Where the site shows the pages of mailed sign-up links (`{action}`, `{token}`);
+    /// `None`: buysocial's own pages.
+    pub sign_up_links_url: Option<UrlPattern>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -115,6 +118,10 @@ impl TryFrom<site::Model> for Site {
                 .map(serde_json::from_value)
                 .transpose()
                 .map_err(AppError::internal)?,
+            sign_up_links_url: model
+                .sign_up_links_url
+                .as_deref()
+                .map(UrlPattern::from_stored),
             code: model.code,
             name: model.name,
             created_at: model.created_at,
@@ -136,6 +143,8 @@ pub struct SiteFields {
     pub preview_url: Option<Option<String>>,
     /// `Some(None)` goes back to buysocial's own consent text.
     pub registration_consent: Option<Option<SiteConsent>>,
+    /// `Some(None)`: mailed links open buysocial's own pages again.
+    pub sign_up_links_url: Option<Option<String>>,
 }
 
 /// A route as received.
@@ -292,6 +301,9 @@ impl SiteFields {
             registration_consent: self
                 .registration_consent
                 .or_else(|| Some(current.registration_consent.clone())),
+            sign_up_links_url: self
+                .sign_up_links_url
+                .or_else(|| Some(current.sign_up_links_url.as_ref().map(ToString::to_string))),
         }
     }
 
@@ -306,6 +318,7 @@ impl SiteFields {
             ("routes", self.routes.is_some()),
             ("preview_url", self.preview_url.is_some()),
             ("registration_consent", self.registration_consent.is_some()),
+            ("sign_up_links_url", self.sign_up_links_url.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, set)| set.then_some(name))
@@ -400,6 +413,7 @@ struct ValidSite {
     routes: Vec<Route>,
     preview_url: Option<UrlPattern>,
     registration_consent: Option<SiteConsent>,
+    sign_up_links_url: Option<UrlPattern>,
 }
 
 fn active_model(
@@ -431,6 +445,7 @@ fn active_model(
         registration_consent: Set(valid
             .registration_consent
             .and_then(|consent| serde_json::to_value(consent).ok())),
+        sign_up_links_url: Set(valid.sign_up_links_url.map(|p| p.as_str().to_owned())),
         created_at: Set(created_at),
         updated_at: Set(now),
     }
@@ -575,6 +590,22 @@ fn validate(state: &AppState, fields: &SiteFields, errors: &mut FieldErrors) -> 
             );
             consent
         });
+    let sign_up_links_url = fields.sign_up_links_url.clone().flatten().and_then(|raw| {
+        let pattern = errors.check(
+            "sign_up_links_url",
+            UrlPattern::parse(
+                &raw,
+                &routes::SIGN_UP_LINK_PLACEHOLDERS,
+                &[Placeholder::Token],
+            ),
+        )?;
+        if !pattern.uses(Placeholder::Action) {
+            // The page must know what to do with the token it is given.
+            errors.push("sign_up_links_url", "must contain {action}");
+            return None;
+        }
+        Some(pattern)
+    });
     ValidSite {
         name,
         countries,
@@ -584,6 +615,7 @@ fn validate(state: &AppState, fields: &SiteFields, errors: &mut FieldErrors) -> 
         routes,
         preview_url,
         registration_consent,
+        sign_up_links_url,
     }
 }
 

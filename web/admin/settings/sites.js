@@ -59,6 +59,7 @@ function formOf(site) {
     default_locale: site?.default_locale || "",
     fallback: site?.fallback || [],
     preview_url: site?.preview_url || "",
+    sign_up_links_url: site?.sign_up_links_url || "",
     consent: {
       own: Boolean(site?.registration_consent),
       version: site?.registration_consent?.version || "",
@@ -99,6 +100,7 @@ export function SiteForm({ code, me }) {
     default_locale: defaultLocale,
     fallback: form.fallback.filter((l) => l !== defaultLocale),
     preview_url: form.preview_url.trim() || null,
+    sign_up_links_url: form.sign_up_links_url.trim() || null,
     // Only the site's languages, and those with a text: the others get buysocial's.
     registration_consent: form.consent.own ? {
       version: form.consent.version.trim(),
@@ -144,7 +146,7 @@ export function SiteForm({ code, me }) {
     <h1>${isNew ? "New site" : `${site.name} (${site.code})`}</h1>
     ${notice && html`<div class="notice success" role="status">${notice}</div>`}
     <${ErrorSummary} problem=${problem} labels=${{ code: "Code", name: "Name", locales: "Languages", default_locale: "Default language", fallback: "Fallback chain", preview_url: "Preview address",
-      ...consentLabels(form.locales) }} />
+      sign_up_links_url: "Sign-up links page", ...consentLabels(form.locales) }} />
     <form onSubmit=${save} novalidate>
       ${isNew && html`<${TextField} name="code" label="Code" hint="2 to 32 lower-case letters, digits or hyphens; the frontend asks with ?site=be."
         value=${form.code} onInput=${(v) => set({ code: v })} error=${errors.code} />`}
@@ -163,6 +165,9 @@ export function SiteForm({ code, me }) {
       <${TextField} name="preview_url" label="Preview address (optional)" type="url"
         hint="Where the frontend shows a draft; it must hold {token}, e.g. https://webuysocial.be/api/preview?token={token}&slug={slug}&locale={locale}"
         value=${form.preview_url} onInput=${(v) => set({ preview_url: v })} error=${errors.preview_url} />
+      <${TextField} name="sign_up_links_url" label="Sign-up links page (optional)" type="url"
+        hint="Where the site shows the links we mail to people who sign up (to confirm, cancel, take a place, erase their data); it must hold {action} and {token}, e.g. https://webuysocial.be/{locale}/sign-up/{action}?token={token}. Empty: buysocial's own pages."
+        value=${form.sign_up_links_url} onInput=${(v) => set({ sign_up_links_url: v })} error=${errors.sign_up_links_url} />
       <${ConsentFields} value=${form.consent} onChange=${(v) => set({ consent: v })} locales=${form.locales} errors=${errors} />
       <div class="actions">
         <button type="submit">${isNew ? "Create site" : "Save site"}</button>
