@@ -27,13 +27,18 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
         let mut last_sweep = tokio::time::Instant::now();
         let mut last_reminders: Option<tokio::time::Instant> = None;
         loop {
-            // Reminders are due by the hour: a look each minute is on time.
+            // Reminders and summaries are due by the hour: a look each minute is on time.
             if last_reminders.is_none_or(|at| at.elapsed() >= REMINDERS_EVERY) {
                 last_reminders = Some(tokio::time::Instant::now());
                 match registrations::send_reminders(&state).await {
                     Ok(0) => {}
                     Ok(sent) => tracing::info!(sent, "event reminders queued"),
                     Err(err) => tracing::warn!(error = %err, "queueing event reminders failed"),
+                }
+                match registrations::send_digests(&state).await {
+                    Ok(0) => {}
+                    Ok(sent) => tracing::info!(sent, "organisers' daily summaries queued"),
+                    Err(err) => tracing::warn!(error = %err, "queueing daily summaries failed"),
                 }
             }
             if last_sweep.elapsed() >= sweep_every {
@@ -73,7 +78,7 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
     })
 }
 
-/// How often each instance looks for reminders that are due.
+/// How often each instance looks for reminders and organisers' summaries that are due.
 const REMINDERS_EVERY: Duration = Duration::from_secs(60);
 
 struct AbortOnDrop(JoinHandle<()>);

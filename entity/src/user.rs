@@ -4,7 +4,7 @@ use sea_orm::entity::prelude::*;
 
 use crate::ids::UserId;
 
-use crate::values::Role;
+use crate::values::{Role, SignUpNotices};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
@@ -25,6 +25,8 @@ pub struct Model {
     pub scope_locales: Json,
     pub must_change_password: bool,
     pub disabled_at: Option<DateTimeUtc>,
+    /// How they hear about sign-ups to the events of their countries.
+    pub sign_up_notices: SignUpNotices,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

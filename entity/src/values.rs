@@ -255,6 +255,23 @@ pub enum RegistrationStatus {
 }
 named!(RegistrationStatus { Pending => "pending", Confirmed => "confirmed", Cancelled => "cancelled", Waitlisted => "waitlisted", Offered => "offered", Expired => "expired" });
 
+/// How someone hears about sign-ups to the events of their countries
+/// (`users.sign_up_notices`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum SignUpNotices {
+    /// Not by mail (the event desk shows them).
+    #[sea_orm(string_value = "none")]
+    None,
+    /// A mail on each sign-up.
+    #[sea_orm(string_value = "each")]
+    Each,
+    /// A mail a day summing up the last 24 hours, when there was any.
+    #[sea_orm(string_value = "daily")]
+    Daily,
+}
+named!(SignUpNotices { None => "none", Each => "each", Daily => "daily" });
+
 /// What a mailed link's token is for (`registration_tokens.purpose`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "Text")]

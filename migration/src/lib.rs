@@ -33,6 +33,7 @@ mod m20261203_000022_sign_up_confirmation;
 mod m20261204_000023_waitlists_and_reminders;
 mod m20261204_000024_sign_up_consent;
 mod m20261204_000025_sign_up_link_pages;
+mod m20261204_000026_sign_up_notices;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000023_waitlists_and_reminders::Migration),
             Box::new(m20261204_000024_sign_up_consent::Migration),
             Box::new(m20261204_000025_sign_up_link_pages::Migration),
+            Box::new(m20261204_000026_sign_up_notices::Migration),
         ]
     }
 }

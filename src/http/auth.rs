@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::http::ApiTags;
 use crate::http::admin::tokens::TokenResponse;
-use crate::http::admin::users::UserResponse;
+use crate::http::admin::users::{SignUpNoticesName, UserResponse};
 use crate::http::client::client_info;
 use crate::http::json::JsonBody;
 use crate::http::problem::{ApiError, error_set};
@@ -130,6 +130,16 @@ impl From<Abilities> for PermissionsResponse {
     }
 }
 
+/// A change of one's own settings; what is absent stays as it is.
+#[derive(Debug, Object, Deserialize)]
+#[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+struct MySettingsRequest {
+    /// How you hear about sign-ups to the events of your countries (for those who may
+    /// read them): `none`, `each` (a mail on each sign-up) or `daily`.
+    sign_up_notices: Option<SignUpNoticesName>,
+}
+
 /// A change of one's own password.
 #[derive(Debug, Object, Deserialize)]
 #[oai(deny_unknown_fields)]
@@ -155,6 +165,10 @@ error_set!(
 error_set!(
     /// Failures of an authenticated call without a body.
     SessionErrors: 401, 403
+);
+error_set!(
+    /// Failures of changing one's own settings.
+    SettingsErrors: 400, 401, 403, 422
 );
 error_set!(
     /// Password change failures.
@@ -222,6 +236,25 @@ impl AuthApi {
                 permissions,
             }),
         })
+    }
+
+    /// Change your own settings.
+    ///
+    /// For a session: how you hear about sign-ups to the events of your countries by
+    /// mail. Answers the user as they are now.
+    #[oai(path = "/me", method = "patch", operation_id = "auth_update_me")]
+    async fn update_me(
+        &self,
+        session: SessionAuth,
+        body: JsonBody<MySettingsRequest>,
+    ) -> Result<Json<UserResponse>, ApiError<SettingsErrors>> {
+        let user = match body.0.sign_up_notices {
+            Some(notices) => {
+                auth::set_sign_up_notices(&self.state, &session.0, notices.into()).await?
+            }
+            None => session.0.user.clone(),
+        };
+        Ok(Json(user.into()))
     }
 
     /// Change your own password.

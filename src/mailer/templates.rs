@@ -100,6 +100,8 @@ impl Templates {
         let subject = self.text(locale, &format!("{kind}.subject"), values);
         let footer = if WITHOUT_FOOTER.contains(&kind) {
             ""
+        } else if kind.starts_with("organiser_") {
+            self.raw(locale, "organiser_footer")
         } else {
             self.raw(locale, "footer")
         };

@@ -215,6 +215,25 @@ pub async fn logout(state: &AppState, caller: &SessionCaller) -> Result<(), AppE
     Ok(())
 }
 
+/// Sets how the caller hears about sign-ups to the events of their countries; the
+/// user as they are now.
+pub async fn set_sign_up_notices(
+    state: &AppState,
+    caller: &SessionCaller,
+    notices: entity::values::SignUpNotices,
+) -> Result<User, AppError> {
+    let now = state.clock.now();
+    let updated = Users::update(user::ActiveModel {
+        id: Set(caller.user.id),
+        sign_up_notices: Set(notices),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec(&state.db)
+    .await?;
+    updated.try_into()
+}
+
 /// Changes the caller's password after checking the current one, and ends every
 /// other session of the user.
 pub async fn change_password(

@@ -147,6 +147,7 @@ async fn prepare(state: &AppState, new: NewUser) -> Result<user::ActiveModel, Ap
         scope_locales: Set(locales),
         must_change_password: Set(new.must_change_password),
         disabled_at: Set(None),
+        sign_up_notices: Set(entity::values::SignUpNotices::None),
         created_at: Set(now),
         updated_at: Set(now),
     })

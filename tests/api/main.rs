@@ -33,6 +33,7 @@ mod mail;
 mod markdown_limits;
 mod migrations;
 mod office_files;
+mod organiser_notices;
 mod permissions;
 mod personal_data;
 mod preview_links;

@@ -8,6 +8,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::pagination::PageInfo;
+use entity::values::SignUpNotices;
+
 use crate::domain::{Role, Scope};
 use crate::http::ApiTags;
 use crate::http::json::JsonBody;
@@ -92,6 +94,43 @@ pub struct UserResponse {
     /// Live admin-kind API tokens this person created. Disabling or deleting them
     /// revokes these (their delivery and preview tokens keep working).
     pub admin_tokens: u64,
+    /// How they hear about sign-ups to the events of their countries: `none`, `each`
+    /// (a mail on each sign-up) or `daily` (a summary a day). Set by each person
+    /// (`PATCH /api/v1/auth/me`).
+    pub sign_up_notices: SignUpNoticesName,
+}
+
+/// How someone hears about sign-ups by mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, poem_openapi::Enum, serde::Deserialize)]
+#[oai(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum SignUpNoticesName {
+    /// Not by mail.
+    None,
+    /// A mail on each sign-up.
+    Each,
+    /// A summary of the last 24 hours, once a day, when there was any.
+    Daily,
+}
+
+impl From<SignUpNotices> for SignUpNoticesName {
+    fn from(notices: SignUpNotices) -> Self {
+        match notices {
+            SignUpNotices::None => Self::None,
+            SignUpNotices::Each => Self::Each,
+            SignUpNotices::Daily => Self::Daily,
+        }
+    }
+}
+
+impl From<SignUpNoticesName> for SignUpNotices {
+    fn from(name: SignUpNoticesName) -> Self {
+        match name {
+            SignUpNoticesName::None => Self::None,
+            SignUpNoticesName::Each => Self::Each,
+            SignUpNoticesName::Daily => Self::Daily,
+        }
+    }
 }
 
 impl From<User> for UserResponse {
@@ -106,6 +145,7 @@ impl From<User> for UserResponse {
             disabled: user.disabled_at.is_some(),
             created_at: user.created_at,
             updated_at: user.updated_at,
+            sign_up_notices: user.sign_up_notices.into(),
             admin_tokens: user.admin_tokens,
         }
     }

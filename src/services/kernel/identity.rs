@@ -21,6 +21,8 @@ pub struct User {
     pub scope: Scope,
     pub must_change_password: bool,
     pub disabled_at: Option<DateTime<Utc>>,
+    /// How they hear about sign-ups to the events of their countries.
+    pub sign_up_notices: entity::values::SignUpNotices,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Live admin tokens this person created, which disabling or deleting them revokes
@@ -40,6 +42,7 @@ impl TryFrom<user::Model> for User {
             display_name: model.display_name,
             must_change_password: model.must_change_password,
             disabled_at: model.disabled_at,
+            sign_up_notices: model.sign_up_notices,
             created_at: model.created_at,
             updated_at: model.updated_at,
             admin_tokens: 0,

@@ -109,6 +109,17 @@ pub(super) async fn use_up(
     Ok(())
 }
 
+/// This server's address for mailed links: `server.public_url`, or with none (as in a
+/// first local run) the address it listens on.
+pub(super) fn own_base(state: &AppState) -> String {
+    let base = state.settings.server.files_base();
+    if base.is_empty() {
+        format!("http://{}", state.settings.server.bind)
+    } else {
+        base.to_owned()
+    }
+}
+
 /// Where a sign-up's mailed links lead: the pages of the site the person signed up
 /// through, when it has some (`sign_up_links_url`), else buysocial's own,
 /// `{public_url}/registrations/{action}?token=…` (with no public URL, as in a first local
@@ -123,16 +134,10 @@ pub(super) struct LinkPages {
 impl LinkPages {
     /// The pages of `site` (none: buysocial's) for a person of `locale`.
     pub(super) fn new(state: &AppState, site: Option<&Site>, locale: &str) -> Self {
-        let base = state.settings.server.files_base();
-        let own = if base.is_empty() {
-            format!("http://{}", state.settings.server.bind)
-        } else {
-            base.to_owned()
-        };
         Self {
             site: site.and_then(|s| s.sign_up_links_url.clone()),
             locale: locale.to_owned(),
-            own,
+            own: own_base(state),
         }
     }
 

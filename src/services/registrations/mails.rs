@@ -4,15 +4,17 @@
 use chrono::{DateTime, Utc};
 use entity::ids::ItemId;
 use entity::registration;
+use entity::values::RegistrationStatus;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::links::LinkPages;
+use super::links::{self, LinkPages};
 use crate::domain::Locale;
 use crate::domain::content::EventFields;
 use crate::error::AppError;
 use crate::mailer::Rendered;
 use crate::mailer::calendar::{self, CalendarEvent};
 use crate::services::delivery::DeliveredItem;
+use crate::services::kernel::identity::User;
 use crate::services::kernel::mail::{Attachment, OutgoingMail, message_domain};
 use crate::state::AppState;
 
@@ -480,5 +482,122 @@ fn about_an_address(
         attachments: Vec::new(),
         event: None,
         registration,
+    }
+}
+
+/// To an organiser who asked for a mail on each sign-up: who signed up, where they
+/// stand, the places taken, and the event's sign-ups in the web app.
+pub(super) fn to_organiser_on_sign_up(
+    state: &AppState,
+    (organiser, locale): (&User, &str),
+    sign_up: &registration::Model,
+    (event_title, fields): (&str, &EventFields),
+    taken: &str,
+) -> OutgoingMail {
+    let templates = &state.mailer.templates;
+    let facts = Facts::of(state, locale, event_title, fields);
+    let status = match sign_up.status {
+        RegistrationStatus::Waitlisted => "status_waitlisted",
+        RegistrationStatus::Confirmed => "status_confirmed",
+        _ => "status_pending",
+    };
+    let status = templates.raw(locale, status).to_owned();
+    let link = format!(
+        "{}/admin/event-desk/{}",
+        links::own_base(state),
+        sign_up.event_id
+    );
+    let Rendered {
+        subject,
+        text,
+        html,
+    } = templates.mail(
+        locale,
+        "organiser_sign_up",
+        &[
+            ("organiser", &organiser.display_name),
+            ("name", &sign_up.name),
+            ("organisation", &sign_up.organisation),
+            ("country", &sign_up.country),
+            ("event", &facts.title),
+            ("when", &facts.when),
+            ("status", &status),
+            ("taken", taken),
+            ("link", &link),
+        ],
+    );
+    OutgoingMail {
+        reason: format!(
+            "organiser:{}:sign-up:{}:{}",
+            organiser.id,
+            sign_up.id,
+            sign_up.created_at.timestamp_micros()
+        ),
+        to: organiser.email.clone(),
+        locale: locale.to_owned(),
+        subject,
+        text,
+        html,
+        attachments: Vec::new(),
+        event: Some(sign_up.event_id),
+        // It names the person: erasing the sign-up takes it too.
+        registration: Some(sign_up.id),
+    }
+}
+
+/// One event in an organiser's daily summary: counts only.
+pub(super) fn digest_line(
+    state: &AppState,
+    locale: &str,
+    (event_title, fields): (&str, &EventFields),
+    new: i64,
+    taken: &str,
+    waitlisted: i64,
+) -> String {
+    let facts = Facts::of(state, locale, event_title, fields);
+    state.mailer.templates.text(
+        locale,
+        "digest_line",
+        &[
+            ("event", &facts.title),
+            ("when", &facts.when),
+            ("new", &new.to_string()),
+            ("taken", taken),
+            ("waitlisted", &waitlisted.to_string()),
+        ],
+    )
+}
+
+/// An organiser's daily summary, one line per event.
+pub(super) fn to_organiser_digest(
+    state: &AppState,
+    (organiser, locale): (&User, &str),
+    lines: &[String],
+    reason: String,
+) -> OutgoingMail {
+    let link = format!("{}/admin/event-desk", links::own_base(state));
+    let Rendered {
+        subject,
+        text,
+        html,
+    } = state.mailer.templates.mail(
+        locale,
+        "organiser_digest",
+        &[
+            ("organiser", &organiser.display_name),
+            ("list", &lines.join("\n")),
+            ("link", &link),
+        ],
+    );
+    OutgoingMail {
+        reason,
+        to: organiser.email.clone(),
+        locale: locale.to_owned(),
+        subject,
+        text,
+        html,
+        attachments: Vec::new(),
+        event: None,
+        registration: None,
     }
 }

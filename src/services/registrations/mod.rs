@@ -10,6 +10,7 @@
 mod consent;
 mod links;
 mod mails;
+mod organiser_notices;
 mod organisers;
 mod person;
 mod personal_data;
@@ -39,6 +40,7 @@ use crate::services::kernel::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
 pub use consent::consent_for;
+pub use organiser_notices::send_digests;
 pub use organisers::{
     FailedMail, Tally, counts, erase, failed_mails, list, tally, waitlist_positions,
 };
@@ -244,6 +246,11 @@ pub async fn register(
     };
     work.record(DomainEvent::MailQueued(Box::new(mail)), now)
         .await?;
+    let held = match answer {
+        SignUpAnswer::Waitlisted => taken,
+        SignUpAnswer::Pending | SignUpAnswer::Confirmed => taken.saturating_add(1),
+    };
+    organiser_notices::each_sign_up(state, &work, &locked, &signed_up, held, now).await?;
     if answer != SignUpAnswer::Waitlisted {
         // Who signed up stays here; webhooks hear only how many did.
         let registered = taken.saturating_add(1);

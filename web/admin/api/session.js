@@ -67,3 +67,14 @@ export function changePassword(current, next) {
   const body = { current_password: current, new_password: next };
   return write("POST", address("/api/v1/auth/password"), body);
 }
+
+/**
+ * How the person signed in hears about sign-ups to the events of their countries.
+ * @param {Schemas["SignUpNoticesName"]} notices
+ * @returns {Promise<User>}
+ */
+export function setSignUpNotices(notices) {
+  /** @type {Schemas["MySettingsRequest"]} */
+  const body = { sign_up_notices: notices };
+  return write("PATCH", address("/api/v1/auth/me"), body);
+}

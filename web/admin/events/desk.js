@@ -5,7 +5,8 @@
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { eventDesk } from "../api/registrations.js";
-import { ErrorSummary, Pager } from "../widgets/forms.js";
+import { setSignUpNotices, userOf, whoAmI } from "../api/session.js";
+import { ErrorSummary, Pager, Radios } from "../widgets/forms.js";
 import { eventTime } from "../widgets/names.js";
 
 /** @typedef {import("../api/registrations.js").DeskList} DeskList */
@@ -46,6 +47,34 @@ function signUp(event) {
   return event.registration_open ? "open" : "closed";
 }
 
+/**
+ * How the person hears about sign-ups by mail: saved as soon as it is chosen.
+ */
+function MailMe() {
+  const [notices, setNotices] = useState(/** @type {string | null} */ (null));
+  const [said, setSaid] = useState("");
+  const [problem, setProblem] = useState(/** @type {Problem | null} */ (null));
+  useEffect(() => {
+    whoAmI().then((me) => setNotices(userOf(me)?.sign_up_notices ?? null)).catch(setProblem);
+  }, []);
+  if (notices === null) return null;
+  const choose = async (/** @type {string} */ value) => {
+    setProblem(null);
+    try {
+      const user = await setSignUpNotices(/** @type {"none" | "each" | "daily"} */ (value));
+      setNotices(user.sign_up_notices);
+      setSaid("Saved.");
+    } catch (error) {
+      setProblem(error);
+    }
+  };
+  return html`
+    <${ErrorSummary} problem=${problem} />
+    <${Radios} name="sign_up_notices" legend="Mail me about sign-ups to these events" value=${notices} onChange=${choose}
+      options=${[["none", "Not by mail"], ["each", "On each sign-up"], ["daily", "A summary once a day", "Of the last 24 hours, in the morning, when there were any."]]} />
+    ${said && html`<p role="status" class="hint">${said}</p>`}`;
+}
+
 export function EventDesk() {
   const when = new URLSearchParams(window.location.search).get("when") === "past" ? "past" : "upcoming";
   const [page, setPage] = useState(1);
@@ -60,6 +89,7 @@ export function EventDesk() {
   return html`
     <h1>Event desk</h1>
     <p class="hint">Sign-ups for the events of your countries. Times are each event's own.</p>
+    <${MailMe} />
     <nav class="tabs" aria-label="Which events">
       <a href="/admin/event-desk" aria-current=${when === "upcoming" ? "page" : undefined}>Upcoming events</a>
       <a href="/admin/event-desk?when=past" aria-current=${when === "past" ? "page" : undefined}>Past events</a>
