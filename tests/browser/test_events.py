@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 from playwright.sync_api import expect
 
-from conftest import accessible, screenshot, sign_in
+from conftest import PASSWORD, accessible, screenshot, sign_in
 
 
 def test_an_event_is_created_with_times_in_its_own_time_zone(new_page, api):
@@ -268,6 +268,16 @@ def test_the_event_desk_tells_a_full_event_with_its_waitlist_from_one_awaiting_c
     expect(cells.nth(5)).to_have_text("open")
     accessible(page, "event desk with a waitlist")
     screenshot(page, "event-desk-waitlist")
+
+    # How the organiser hears about sign-ups: not by mail until she chooses.
+    mail_me = page.get_by_role("group", name="Mail me about sign-ups to these events")
+    expect(mail_me.get_by_role("radio", name="Not by mail")).to_be_checked()
+    mail_me.get_by_role("radio", name="A summary once a day").check()
+    expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+    status, me = api.call("GET", "/api/v1/auth/me", token=api.login("waitlist-desk@example.be", PASSWORD))
+    assert status == 200 and me["user"]["sign_up_notices"] == "daily", me
+    page.reload()
+    expect(mail_me.get_by_role("radio", name="A summary once a day")).to_be_checked()
 
 
 def test_the_waitlist_moves_up_when_an_organiser_erases_a_sign_up(new_page, api, server):
