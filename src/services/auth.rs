@@ -222,6 +222,11 @@ pub async fn set_sign_up_notices(
     caller: &SessionCaller,
     notices: entity::values::SignUpNotices,
 ) -> Result<User, AppError> {
+    if caller.user.must_change_password {
+        return Err(AppError::Forbidden(
+            "choose your own password first (POST /api/v1/auth/password)".into(),
+        ));
+    }
     let now = state.clock.now();
     let updated = Users::update(user::ActiveModel {
         id: Set(caller.user.id),

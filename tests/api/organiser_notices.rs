@@ -7,6 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use buysocial::domain::Role;
+use buysocial::services::users::NewUser;
 
 use crate::helpers::{Backend, TestApp, backend_tests};
 use crate::registrations::{event, person, register};
@@ -48,7 +49,7 @@ async fn organisers_of_the_country_hear_of_each_sign_up(backend: Backend) {
     assert_eq!(told.len(), 1);
     let text = text_of(&told[0]);
     assert!(text.contains("Ana Silva"), "{text}");
-    assert!(text.contains("1 of 20"), "{text}");
+    assert!(text.contains("1 de 20"), "in her language: {text}");
     assert!(text.contains("/admin/event-desk/"), "{text}");
     assert!(
         !told[0]
@@ -63,6 +64,8 @@ async fn organisers_of_the_country_hear_of_each_sign_up(backend: Backend) {
     // Nor does anyone who did not ask (the admin).
     let me: Value = app.get_json("/api/v1/auth/me", &admin).await;
     assert_eq!(me["user"]["sign_up_notices"], "none");
+    let admin_email = me["user"]["email"].as_str().unwrap();
+    assert!(smtp.received_by(admin_email).is_empty());
 
     // Anyone may choose for themselves only, signed in; a wrong value changes nothing.
     let anonymous = app
@@ -78,33 +81,61 @@ async fn organisers_of_the_country_hear_of_each_sign_up(backend: Backend) {
     assert!(wrong.status().is_client_error(), "{}", wrong.status());
     let me: Value = app.get_json("/api/v1/auth/me", &lisbon).await;
     assert_eq!(me["user"]["sign_up_notices"], "each");
+
+    // Someone who must still choose their own password is refused, as in the admin API.
+    let mut new = NewUser::unscoped("new@example.pt", Role::Editor, "a generated password");
+    new.must_change_password = true;
+    buysocial::services::users::create(&app.state, new)
+        .await
+        .unwrap();
+    let newcomer = app
+        .login_token("new@example.pt", "a generated password")
+        .await;
+    assert_eq!(
+        choose(&app, &newcomer, "each").await.status(),
+        StatusCode::FORBIDDEN
+    );
 }
 
 async fn organisers_who_chose_it_get_a_summary_once_a_day(backend: Backend) {
-    let (app, smtp, admin) = app_with_mail(backend).await;
-    // Summaries go out from 07:00 UTC: start the day there.
+    let (app, smtp, _) = app_with_mail(backend).await;
+    // Sign-ups before this morning's 07:00 UTC are in today's summary: sign up at
+    // 06:00, send at 08:00.
     let now = app.clock.now();
-    let to_eight = TimeDelta::hours((32 - i64::from(now.hour())) % 24);
-    app.clock.advance(to_eight);
-    let admin = if to_eight > TimeDelta::zero() {
-        app.admin_token().await
-    } else {
-        admin
-    };
+    app.clock
+        .advance(TimeDelta::hours((30 - i64::from(now.hour())) % 24));
+    let admin = app.admin_token().await;
     let lisbon = app
         .scoped_user_token("joana@example.pt", Role::Editor, &["PT"], &["en"])
         .await;
-    assert_eq!(
-        choose(&app, &lisbon, "daily").await.status(),
-        StatusCode::OK
-    );
-    let (slug, _) = event(&app, &admin, "PT", 10, json!({ "capacity": 20 })).await;
+    let brussels = app
+        .scoped_user_token("luc@example.be", Role::Editor, &["BE"], &["fr"])
+        .await;
+    for token in [&lisbon, &brussels] {
+        assert_eq!(choose(&app, token, "daily").await.status(), StatusCode::OK);
+    }
+    let (slug, _) = event(
+        &app,
+        &admin,
+        "PT",
+        10,
+        json!({ "capacity": 20, "double_opt_in": false }),
+    )
+    .await;
     register(&app, &slug, &person("ana@example.pt")).await;
     register(&app, &slug, &person("rui@example.pt")).await;
     assert!(
         mails_to(&app, &smtp, "joana@example.pt").await.is_empty(),
         "no mail on each sign-up"
     );
+    assert_eq!(
+        buysocial::services::registrations::send_digests(&app.state)
+            .await
+            .unwrap(),
+        0,
+        "not before 07:00"
+    );
+    app.clock.advance(TimeDelta::hours(2));
 
     let digests = || buysocial::services::registrations::send_digests(&app.state);
     assert_eq!(digests().await.unwrap(), 1);
@@ -114,4 +145,8 @@ async fn organisers_who_chose_it_get_a_summary_once_a_day(backend: Backend) {
     let text = text_of(&told[0]);
     assert!(text.contains("2 new, 2 of 20 places taken"), "{text}");
     assert!(!text.contains("Ana Silva"), "counts only: {text}");
+    assert!(
+        mails_to(&app, &smtp, "luc@example.be").await.is_empty(),
+        "Belgium's editor organises no Portuguese event"
+    );
 }

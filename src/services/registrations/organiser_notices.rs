@@ -36,7 +36,14 @@ pub(super) async fn each_sign_up(
     taken: u64,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let organisers = organisers(work.txn(), SignUpNotices::Each, &event.countries).await?;
+    // Who may read the sign-ups is decided by the document's countries (as for the
+    // list itself), not by those of the version readers see.
+    let countries = entity::document::Entity::find_by_id(event.id)
+        .one(work.txn())
+        .await?
+        .map(|document| document.countries)
+        .unwrap_or_default();
+    let organisers = organisers(work.txn(), SignUpNotices::Each, &countries).await?;
     for organiser in organisers {
         let locale = language_of(state, &organiser);
         let title = mails::event_title(work.txn(), event.id, &locale).await?;
@@ -45,7 +52,7 @@ pub(super) async fn each_sign_up(
             (&organiser, &locale),
             sign_up,
             (&title, &event.fields),
-            &places(&event.fields, taken),
+            &places(state, &locale, &event.fields, taken),
         );
         work.record(DomainEvent::MailQueued(Box::new(mail)), now)
             .await?;
@@ -62,12 +69,26 @@ pub async fn send_digests(state: &AppState) -> Result<u64, AppError> {
     if now.hour() < DIGEST_HOUR_UTC {
         return Ok(0);
     }
-    let since = now - TimeDelta::hours(24);
+    // The day's summary covers the 24 hours up to this morning's hour, whenever it is
+    // sent: each sign-up is in one summary, even after a restart.
+    let until = now
+        .date_naive()
+        .and_hms_opt(DIGEST_HOUR_UTC, 0, 0)
+        .map_or(now, |at| at.and_utc());
+    let since = until - TimeDelta::hours(24);
     let recent: Vec<(ItemId, RegistrationStatus)> = Registrations::find()
         .select_only()
         .column(Column::EventId)
         .column(Column::Status)
         .filter(Column::CreatedAt.gt(since))
+        .filter(Column::CreatedAt.lte(until))
+        // Those that still stand: not cancelled, not an expired offer.
+        .filter(Column::Status.is_in([
+            RegistrationStatus::Pending,
+            RegistrationStatus::Confirmed,
+            RegistrationStatus::Waitlisted,
+            RegistrationStatus::Offered,
+        ]))
         .into_tuple()
         .all(&state.db)
         .await?;
@@ -86,10 +107,14 @@ pub async fn send_digests(state: &AppState) -> Result<u64, AppError> {
     let tallies = super::tally(&state.db, &ids).await?;
     let mut events = Vec::with_capacity(ids.len());
     for id in &ids {
-        match event_facts(&state.db, *id).await {
-            Ok((countries, fields)) => events.push((*id, countries, fields)),
-            Err(AppError::NotFound(_)) => {}
-            Err(err) => return Err(err),
+        let document = entity::document::Entity::find_by_id(*id)
+            .one(&state.db)
+            .await?;
+        match (document, event_facts(&state.db, *id).await) {
+            // Who may read them: the document's countries, as for the list itself.
+            (Some(document), Ok((_, fields))) => events.push((*id, document.countries, fields)),
+            (_, Err(err)) if !matches!(err, AppError::NotFound(_)) => return Err(err),
+            _ => {}
         }
     }
     let day = now.format("%Y-%m-%d").to_string();
@@ -113,7 +138,7 @@ pub async fn send_digests(state: &AppState) -> Result<u64, AppError> {
                 &locale,
                 (&title, fields),
                 new.get(id).copied().unwrap_or(0),
-                &places(fields, held),
+                &places(state, &locale, fields, held),
                 waiting,
             );
             lines.push(line);
@@ -149,6 +174,8 @@ async fn active_with(
     Users::find()
         .filter(UserColumn::SignUpNotices.eq(notices))
         .filter(UserColumn::DisabledAt.is_null())
+        // Refused by the admin API until they choose their own password: no mail either.
+        .filter(UserColumn::MustChangePassword.eq(false))
         .all(db)
         .await?
         .into_iter()
@@ -183,10 +210,18 @@ fn language_of(state: &AppState, user: &User) -> String {
         .unwrap_or_else(|| "en".into())
 }
 
-/// Places taken, as organisers read it: "12 of 40", or "12" without a limit.
-fn places(fields: &EventFields, taken: u64) -> String {
+/// Places taken, as organisers read it: "12 of 40" in their language, or "12" without
+/// a limit.
+fn places(state: &AppState, locale: &str, fields: &EventFields, taken: u64) -> String {
     match fields.capacity {
-        Some(capacity) => format!("{taken} of {capacity}"),
+        Some(capacity) => state.mailer.templates.text(
+            locale,
+            "places_of",
+            &[
+                ("taken", &taken.to_string()),
+                ("capacity", &capacity.to_string()),
+            ],
+        ),
         None => taken.to_string(),
     }
 }

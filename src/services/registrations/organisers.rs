@@ -111,6 +111,8 @@ pub async fn failed_mails(
     let failed = Outbox::find()
         .filter(Mail::EventId.eq(event))
         .filter(Mail::Status.eq(entity::values::MailStatus::Failed))
+        // Mails about the sign-up to organisers are not the person's.
+        .filter(Mail::Reason.not_like("organiser:%"))
         .order_by_asc(Mail::CreatedAt)
         .all(db)
         .await?;
