@@ -427,21 +427,13 @@ impl SitesApi {
             routes: body
                 .routes
                 .map(|routes| routes.into_iter().map(RouteFields::from).collect()),
-            preview_url: match body.preview_url {
-                MaybeUndefined::Undefined => None,
-                MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(url) => Some(Some(url)),
-            },
-            registration_consent: match body.registration_consent {
-                MaybeUndefined::Undefined => None,
-                MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(consent) => Some(Some(consent.into())),
-            },
-            sign_up_links_url: match body.sign_up_links_url {
-                MaybeUndefined::Undefined => None,
-                MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(url) => Some(Some(url)),
-            },
+            // Absent: as it is; `null`: removed.
+            preview_url: body.preview_url.into(),
+            registration_consent: body
+                .registration_consent
+                .map_value(SiteConsent::from)
+                .into(),
+            sign_up_links_url: body.sign_up_links_url.into(),
         };
         Ok(Json(
             sites::update(&self.state, &auth.0, &code.0, fields)

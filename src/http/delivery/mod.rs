@@ -275,9 +275,12 @@ impl DeliveryApi {
     /// For events whose registration mode is `form`. The sign-up is `pending` until the
     /// person confirms their address through the link mailed to them (unless the event
     /// has `double_opt_in: false`), and holds a place for `registrations.hold_minutes`
-    /// meanwhile. An address that is signed up already gets the same answer, and a mail
-    /// saying so, with a link to cancel. 409 when the event is full, cancelled or not
-    /// taking registrations now (or elsewhere); 410 once it is over; 429 past
+    /// meanwhile. When the event is full and keeps a waitlist (`waitlist_open`), a
+    /// sign-up with `waitlist: true` joins it (`waitlisted`). An address that is signed
+    /// up already gets the same answer, and a mail saying so, with a link to cancel.
+    /// 409 when the event is full (without the waitlist), cancelled or not taking
+    /// registrations now (or elsewhere); 410 once it is over; 422 for a field, or a
+    /// `consent_version` that is no longer the event's `consent`; 429 past
     /// `delivery.registrations_per_address_per_hour` attempts from one client address
     /// or `registrations.per_email_per_hour` for one e-mail address.
     #[oai(

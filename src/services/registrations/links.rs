@@ -148,7 +148,7 @@ impl LinkPages {
         db: &impl ConnectionTrait,
         registration: &registration::Model,
     ) -> Result<Self, AppError> {
-        let locale = registration.locale.as_deref().unwrap_or("en");
+        let locale = super::person::language(registration);
         Self::in_locale(state, db, registration, locale).await
     }
 

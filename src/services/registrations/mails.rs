@@ -8,6 +8,7 @@ use entity::values::RegistrationStatus;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::links::{self, LinkPages};
+use super::person::language;
 use crate::domain::Locale;
 use crate::domain::content::EventFields;
 use crate::error::AppError;
@@ -45,11 +46,6 @@ impl Facts {
             place,
         }
     }
-}
-
-/// The language of `registration`'s mails: that of the page they signed up on.
-fn language(registration: &registration::Model) -> &str {
-    registration.locale.as_deref().unwrap_or("en")
 }
 
 /// The mail `kind` in `locale` to the person of `registration`, with `extra` values.

@@ -41,9 +41,7 @@ use crate::state::AppState;
 
 pub use consent::consent_for;
 pub use organiser_notices::send_digests;
-pub use organisers::{
-    FailedMail, Tally, counts, erase, failed_mails, list, tally, waitlist_positions,
-};
+pub use organisers::{FailedMail, Tally, counts, erase, failed_mails, list, tally};
 pub use person::{NewRegistration, ORGANISATION_TYPES};
 pub use personal_data::{
     ErasureTarget, erase_my_data, erasure_page, mail_my_data, purge_past_sign_ups,
@@ -52,7 +50,7 @@ pub use reminders::send_reminders;
 pub use self_service::{
     LinkTarget, Redeemed, accept_offer, cancel, confirm, purge_unconfirmed, token_page,
 };
-pub use waitlist::run as run_waitlists;
+pub use waitlist::{positions as waitlist_positions, run as run_waitlists};
 
 use links::LinkPages;
 use person::Person;

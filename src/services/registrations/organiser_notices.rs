@@ -76,10 +76,9 @@ pub async fn send_digests(state: &AppState) -> Result<u64, AppError> {
         .and_hms_opt(DIGEST_HOUR_UTC, 0, 0)
         .map_or(now, |at| at.and_utc());
     let since = until - TimeDelta::hours(24);
-    let recent: Vec<(ItemId, RegistrationStatus)> = Registrations::find()
+    let recent: Vec<ItemId> = Registrations::find()
         .select_only()
         .column(Column::EventId)
-        .column(Column::Status)
         .filter(Column::CreatedAt.gt(since))
         .filter(Column::CreatedAt.lte(until))
         // Those that still stand: not cancelled, not an expired offer.
@@ -96,7 +95,7 @@ pub async fn send_digests(state: &AppState) -> Result<u64, AppError> {
         return Ok(0);
     }
     let mut new: BTreeMap<ItemId, i64> = BTreeMap::new();
-    for (event, _) in &recent {
+    for event in &recent {
         *new.entry(*event).or_default() += 1;
     }
     let ids: Vec<ItemId> = new.keys().copied().collect();

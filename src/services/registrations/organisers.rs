@@ -129,12 +129,6 @@ pub async fn failed_mails(
         .collect())
 }
 
-/// The places of an event's waiting sign-ups on its waitlist (1: the next to be
-/// offered a place).
-pub fn waitlist_positions(registrations: &[registration::Model]) -> BTreeMap<RegistrationId, u64> {
-    waitlist::positions(registrations)
-}
-
 /// The registrations of an event, oldest first, for its country's editors.
 pub async fn list(
     state: &AppState,

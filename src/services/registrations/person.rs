@@ -95,3 +95,9 @@ fn is_plain_text(value: &str) -> bool {
         c.is_control() || c == ';' || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
     })
 }
+
+/// The language of `registration`'s mails and pages: that of the page they signed up
+/// on (English for sign-ups from before it was kept).
+pub(super) fn language(registration: &entity::registration::Model) -> &str {
+    registration.locale.as_deref().unwrap_or("en")
+}

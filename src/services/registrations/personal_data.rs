@@ -190,7 +190,7 @@ async fn erasure_of(
         .filter(Column::Email.eq(named.email.as_str()))
         .all(&state.db)
         .await?;
-    let locale = named.locale.unwrap_or_else(|| "en".into());
+    let locale = super::person::language(&named).to_owned();
     Ok((named.email, held, locale))
 }
 

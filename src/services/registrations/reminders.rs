@@ -59,7 +59,7 @@ pub async fn send_reminders(state: &AppState) -> Result<u64, AppError> {
             if marked.rows_affected == 0 {
                 continue;
             }
-            let locale = person.locale.as_deref().unwrap_or("en");
+            let locale = super::person::language(&person);
             let title = mails::event_title(work.txn(), event, locale).await?;
             let cancel = links::issue_cancel(&work, person.id, &fields, now).await?;
             let pages = LinkPages::of(state, work.txn(), &person).await?;

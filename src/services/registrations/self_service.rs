@@ -69,7 +69,7 @@ async fn target(
         .one(&state.db)
         .await?
         .ok_or_else(unknown_link)?;
-    let locale = registration.locale.clone().unwrap_or_else(|| "en".into());
+    let locale = super::person::language(&registration).to_owned();
     let event_title = mails::event_title(&state.db, registration.event_id, &locale).await?;
     Ok(LinkTarget {
         event_title,

@@ -70,7 +70,8 @@ pub(super) async fn offer_free_places(
         offered += 1;
         let accept = links::issue(work, person.id, TokenPurpose::Offer, deadline, now).await?;
         let cancel = links::issue_cancel(work, person.id, &event.fields, now).await?;
-        let title = mails::event_title(work.txn(), event.id, language(&person)).await?;
+        let title =
+            mails::event_title(work.txn(), event.id, super::person::language(&person)).await?;
         let pages = LinkPages::of(state, work.txn(), &person).await?;
         let mail = mails::offer(
             state,
@@ -126,7 +127,8 @@ async fn expire_offers(
             .filter(Column::Id.eq(person.id))
             .exec(work.txn())
             .await?;
-        let title = mails::event_title(work.txn(), event.id, language(person)).await?;
+        let title =
+            mails::event_title(work.txn(), event.id, super::person::language(person)).await?;
         let deadline = person.hold_until.unwrap_or(now);
         let mail = mails::offer_expired(state, person, (&title, &event.fields), deadline);
         work.record(DomainEvent::MailQueued(Box::new(mail)), now)
@@ -139,10 +141,6 @@ fn lapsed_offer(now: DateTime<Utc>) -> Condition {
     Condition::all()
         .add(Column::Status.eq(RegistrationStatus::Offered))
         .add(Column::HoldUntil.lte(now))
-}
-
-fn language(person: &entity::registration::Model) -> &str {
-    person.locale.as_deref().unwrap_or("en")
 }
 
 /// What time alone changes: offers that ran out expire, and places freed by holds
@@ -246,9 +244,7 @@ pub(super) async fn position(
 }
 
 /// The waitlist positions of an event's waiting sign-ups, for organisers.
-pub(super) fn positions(
-    registrations: &[entity::registration::Model],
-) -> BTreeMap<RegistrationId, u64> {
+pub fn positions(registrations: &[entity::registration::Model]) -> BTreeMap<RegistrationId, u64> {
     let mut waiting: Vec<&entity::registration::Model> = registrations
         .iter()
         .filter(|r| r.status == RegistrationStatus::Waitlisted)
