@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 
 use crate::services::delivery::published_state;
-use crate::services::{assets, content, mail, registrations, webhooks};
+use crate::services::{accounts, assets, content, mail, registrations, webhooks};
 use crate::state::AppState;
 
 /// Polls for due schedules until the returned task is aborted; webhooks go out from a
@@ -124,6 +124,9 @@ fn spawn_mail(state: AppState) -> JoinHandle<()> {
         loop {
             tokio::time::sleep(interval).await;
             rounds = rounds.wrapping_add(1);
+            if let Err(err) = accounts::password_reset::answer_requests(&state).await {
+                tracing::warn!(error = %err, "answering password-reset requests failed");
+            }
             if let Err(err) = mail::run_once(&state).await {
                 tracing::warn!(error = %err, "sending mail failed; will retry");
             }

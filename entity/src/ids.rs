@@ -150,3 +150,8 @@ typed_id!(
     /// A request for review (`review_requests.id`).
     ReviewId
 );
+
+typed_id!(
+    /// An invitation to make an account (`invitations.id`).
+    InvitationId
+);

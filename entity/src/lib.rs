@@ -1,14 +1,17 @@
 //! sea-orm entities: the database tables as Rust types. No logic lives here.
 
+pub mod account_token;
 pub mod activity_mark;
 pub mod api_token;
 pub mod asset;
 pub mod audit_entry;
 pub mod document;
 pub mod ids;
+pub mod invitation;
 pub mod login_throttle;
 pub mod mail_outbox;
 pub mod outbox_event;
+pub mod password_reset_request;
 pub mod published_translation;
 pub mod registration;
 pub mod registration_token;

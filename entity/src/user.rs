@@ -27,6 +27,8 @@ pub struct Model {
     pub disabled_at: Option<DateTimeUtc>,
     /// How they hear about sign-ups to the events of their countries.
     pub sign_up_notices: SignUpNotices,
+    /// The language of mails about the account (a configured locale); none: English.
+    pub language: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

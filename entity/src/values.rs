@@ -289,6 +289,16 @@ pub enum TokenPurpose {
 }
 named!(TokenPurpose { Confirm => "confirm", Cancel => "cancel", Offer => "offer", Erase => "erase" });
 
+/// What an account's token is for (`account_tokens.purpose`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum AccountTokenPurpose {
+    /// Choosing a new password through a mailed link.
+    #[sea_orm(string_value = "password_reset")]
+    PasswordReset,
+}
+named!(AccountTokenPurpose { PasswordReset => "password_reset" });
+
 /// How an audited attempt ended (`audit_log.outcome`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
@@ -332,6 +342,7 @@ mod tests {
         round_trips(&MailStatus::ALL);
         round_trips(&RegistrationStatus::ALL);
         round_trips(&TokenPurpose::ALL);
+        round_trips(&AccountTokenPurpose::ALL);
         round_trips(&AuditOutcome::ALL);
         assert!("root".parse::<Role>().is_err());
     }

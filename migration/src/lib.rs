@@ -34,6 +34,7 @@ mod m20261204_000023_waitlists_and_reminders;
 mod m20261204_000024_sign_up_consent;
 mod m20261204_000025_sign_up_link_pages;
 mod m20261204_000026_sign_up_notices;
+mod m20261204_000027_invitations_and_password_resets;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000024_sign_up_consent::Migration),
             Box::new(m20261204_000025_sign_up_link_pages::Migration),
             Box::new(m20261204_000026_sign_up_notices::Migration),
+            Box::new(m20261204_000027_invitations_and_password_resets::Migration),
         ]
     }
 }

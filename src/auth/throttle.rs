@@ -53,6 +53,25 @@ impl ThrottleKey {
     }
 }
 
+impl ThrottleKey {
+    /// Password-reset mails asked for one address, whether or not it has an account (a
+    /// limit only for accounts would tell which addresses have one).
+    pub fn reset_for(email: &str, settings: &ThrottleSettings) -> Self {
+        Self {
+            key: format!("reset:account:{}", short(email)),
+            max_failures: settings.max_reset_requests_per_account,
+        }
+    }
+
+    /// Password-reset mails asked for from one client address.
+    pub fn reset_from(address: &str, settings: &ThrottleSettings) -> Self {
+        Self {
+            key: format!("reset:address:{address}"),
+            max_failures: settings.max_reset_requests_per_address,
+        }
+    }
+}
+
 fn short(email: &str) -> String {
     email.chars().take(260).collect()
 }

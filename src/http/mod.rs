@@ -31,7 +31,8 @@ use crate::state::AppState;
 pub enum ApiTags {
     /// Health and metrics, for operators and load balancers.
     Service,
-    /// Sessions: log in, log out, who am I, change password.
+    /// Sessions: log in, log out, who am I, change password; invitations and password
+    /// resets through mailed links.
     Auth,
     /// User accounts, roles and national scopes (admins).
     Users,
@@ -53,8 +54,8 @@ pub enum ApiTags {
 
 type Apis = (
     service::ServiceApi,
-    auth::AuthApi,
-    admin::users::UsersApi,
+    (auth::AuthApi, auth::accounts::AccountsApi),
+    (admin::users::UsersApi, admin::invitations::InvitationsApi),
     admin::tokens::TokensApi,
     admin::sites::SitesApi,
     // Who did what, and who is told of it.
@@ -92,12 +93,22 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
         service::ServiceApi {
             state: state.clone(),
         },
-        auth::AuthApi {
-            state: state.clone(),
-        },
-        admin::users::UsersApi {
-            state: state.clone(),
-        },
+        (
+            auth::AuthApi {
+                state: state.clone(),
+            },
+            auth::accounts::AccountsApi {
+                state: state.clone(),
+            },
+        ),
+        (
+            admin::users::UsersApi {
+                state: state.clone(),
+            },
+            admin::invitations::InvitationsApi {
+                state: state.clone(),
+            },
+        ),
         admin::tokens::TokensApi {
             state: state.clone(),
         },

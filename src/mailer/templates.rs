@@ -102,6 +102,8 @@ impl Templates {
             ""
         } else if kind.starts_with("organiser_") {
             self.raw(locale, "organiser_footer")
+        } else if kind.starts_with("account_") {
+            self.raw(locale, "account_footer")
         } else {
             self.raw(locale, "footer")
         };

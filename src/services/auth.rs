@@ -1,7 +1,7 @@
 //! Logging in and out, sessions, and changing one's password.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use entity::session::{self, Column as SessionColumn, Entity as Sessions};
+use entity::session::{Column as SessionColumn, Entity as Sessions};
 use entity::user::{self, Entity as Users};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -17,6 +17,7 @@ pub use crate::services::kernel::actor::ClientInfo;
 use crate::services::kernel::actor::{Actor, Credential};
 use crate::services::kernel::audit::{self, AuditAction, Event, Outcome, Who};
 use crate::services::kernel::unit_of_work::UnitOfWork;
+use crate::services::sessions::{self, idle_end, idle_timeout};
 use crate::services::tokens::{self, TokenKind};
 use crate::services::users::{self, User};
 use crate::state::AppState;
@@ -25,13 +26,7 @@ use crate::state::AppState;
 pub const INVALID_CREDENTIALS: &str = "the email or password is incorrect";
 const INVALID_SESSION: &str = "the session token is missing, invalid or expired";
 
-/// A successful login: the secret token is shown to the client once.
-#[derive(Debug)]
-pub struct LoginOutcome {
-    pub token: String,
-    pub expires_at: DateTime<Utc>,
-    pub user: User,
-}
+pub use crate::services::sessions::LoginOutcome;
 
 /// A request authenticated by a session token.
 #[derive(Debug, Clone)]
@@ -80,7 +75,7 @@ pub async fn login(
         return Err(AppError::Unauthorized(INVALID_CREDENTIALS.into()));
     };
     throttle::succeeded(&state.db, &keys).await?;
-    open_session(state, now, user.try_into()?, &client).await
+    sessions::open(state, now, user.try_into()?, &client, "password").await
 }
 
 /// Whether `password` is the password of `user` and the account is enabled; an error
@@ -127,43 +122,6 @@ async fn record_failure(
         details: json!({}),
     };
     audit::record(&state.db, now, who, event).await
-}
-
-/// A new session for `user`, recorded in the audit log.
-async fn open_session(
-    state: &AppState,
-    now: DateTime<Utc>,
-    user: User,
-    client: &ClientInfo,
-) -> Result<LoginOutcome, AppError> {
-    let token = token::generate(token::SESSION_PREFIX);
-    let absolute_end = now + TimeDelta::hours(state.settings.auth.session_absolute_hours.into());
-    let session_id = Uuid::now_v7();
-    let session = session::ActiveModel {
-        id: Set(session_id),
-        user_id: Set(user.id),
-        token_hash: Set(token::hash(&token)),
-        created_at: Set(now),
-        last_used_at: Set(now),
-        expires_at: Set(absolute_end),
-        revoked_at: Set(None),
-        client_addr: Set(client.address.as_deref().map(|a| truncate(a, 64))),
-        user_agent: Set(client.user_agent.as_deref().map(|a| truncate(a, 512))),
-    };
-    let who = Who::user(&user, client.address.clone());
-    let work = UnitOfWork::begin(state).await?;
-    let txn = work.txn();
-    Sessions::insert(session)
-        .exec_without_returning(txn)
-        .await?;
-    let event = Event::success(AuditAction::AuthLogin, "session", session_id);
-    audit::record(txn, now, who, event).await?;
-    work.commit().await?;
-    Ok(LoginOutcome {
-        token,
-        expires_at: idle_end(state, now).min(absolute_end),
-        user,
-    })
 }
 
 /// Resolves a session token to its session and user, refusing revoked, expired and
@@ -299,18 +257,6 @@ pub async fn change_password(
     .await?;
     work.commit().await?;
     Ok(())
-}
-
-fn idle_timeout(state: &AppState) -> TimeDelta {
-    TimeDelta::minutes(state.settings.auth.session_idle_minutes.into())
-}
-
-fn idle_end(state: &AppState, from: DateTime<Utc>) -> DateTime<Utc> {
-    from + idle_timeout(state)
-}
-
-fn truncate(value: &str, max_chars: usize) -> String {
-    value.chars().take(max_chars).collect()
 }
 
 /// Verifies any bearer token: a session (`bss_`) or an API token (`bsd_`, `bsp_`, `bsa_`).

@@ -1,6 +1,7 @@
 //! Domain logic: transactions, validation, permissions and the order of side effects.
 //! Services never import poem; handlers call exactly one of their functions.
 
+pub mod accounts;
 pub mod assets;
 pub mod audit_log;
 pub mod auth;
@@ -15,6 +16,7 @@ pub mod reference;
 pub mod registrations;
 pub mod retry;
 pub mod scopes;
+pub mod sessions;
 pub mod sign_up_sheet;
 pub mod sites;
 pub mod tokens;

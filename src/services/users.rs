@@ -33,6 +33,8 @@ pub struct NewUser {
     pub locales: Vec<String>,
     pub password: String,
     pub must_change_password: bool,
+    /// The language of mails about the account; none: English.
+    pub language: Option<String>,
 }
 
 impl NewUser {
@@ -46,6 +48,7 @@ impl NewUser {
             locales: Vec::new(),
             password: password.to_owned(),
             must_change_password: false,
+            language: None,
         }
     }
 }
@@ -99,7 +102,7 @@ pub async fn create(state: &AppState, new: NewUser) -> Result<User, AppError> {
 }
 
 /// The new user's row: validated fields and the password's hash.
-async fn prepare(state: &AppState, new: NewUser) -> Result<user::ActiveModel, AppError> {
+pub(crate) async fn prepare(state: &AppState, new: NewUser) -> Result<user::ActiveModel, AppError> {
     let mut errors = FieldErrors::new();
     let email = errors.check("email", Email::parse(&new.email));
     let password = errors.check(
@@ -148,12 +151,16 @@ async fn prepare(state: &AppState, new: NewUser) -> Result<user::ActiveModel, Ap
         must_change_password: Set(new.must_change_password),
         disabled_at: Set(None),
         sign_up_notices: Set(entity::values::SignUpNotices::None),
+        language: Set(new.language),
         created_at: Set(now),
         updated_at: Set(now),
     })
 }
 
-async fn insert(db: &impl ConnectionTrait, model: user::ActiveModel) -> Result<User, AppError> {
+pub(crate) async fn insert(
+    db: &impl ConnectionTrait,
+    model: user::ActiveModel,
+) -> Result<User, AppError> {
     let email = model.email.clone().take().unwrap_or_default();
     match Users::insert(model).exec_with_returning(db).await {
         Ok(model) => model.try_into(),

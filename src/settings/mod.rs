@@ -70,6 +70,17 @@ impl ServerSettings {
     pub fn files_base(&self) -> &str {
         self.public_url.trim_end_matches('/')
     }
+
+    /// What mailed links start with: `public_url`, or with none (as in a first local
+    /// run) the address this server listens on. Never a request's `Host`.
+    pub fn links_base(&self) -> String {
+        let base = self.files_base();
+        if base.is_empty() {
+            format!("http://{}", self.bind)
+        } else {
+            base.to_owned()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -238,6 +249,10 @@ pub struct AuthSettings {
     pub password_min_length: usize,
     pub max_concurrent_hashes: usize,
     pub hash_queue_timeout_ms: u64,
+    /// How long an invitation's link works.
+    pub invitation_hours: u32,
+    /// How long a password-reset link works (30 at most).
+    pub password_reset_minutes: u32,
     pub throttle: ThrottleSettings,
 }
 
@@ -249,6 +264,10 @@ pub struct ThrottleSettings {
     pub max_failures_per_address: u32,
     pub window_seconds: u32,
     pub lockout_seconds: u32,
+    /// Password-reset mails asked for one address within `window_seconds`.
+    pub max_reset_requests_per_account: u32,
+    /// Password-reset mails asked for from one client address within `window_seconds`.
+    pub max_reset_requests_per_address: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

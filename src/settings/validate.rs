@@ -365,6 +365,20 @@ impl AuthSettings {
                 "session lifetimes must be greater than 0",
             );
         }
+        if !(1..=720).contains(&self.invitation_hours) {
+            return invalid("auth.invitation_hours", "must be 1 to 720 (30 days)");
+        }
+        if !(1..=30).contains(&self.password_reset_minutes) {
+            return invalid("auth.password_reset_minutes", "must be 1 to 30");
+        }
+        positive(
+            "auth.throttle.max_reset_requests_per_account",
+            self.throttle.max_reset_requests_per_account.into(),
+        )?;
+        positive(
+            "auth.throttle.max_reset_requests_per_address",
+            self.throttle.max_reset_requests_per_address.into(),
+        )?;
         Ok(())
     }
 }

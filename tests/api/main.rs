@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod accounts;
 mod activity;
 mod admin_app;
 mod admin_client;

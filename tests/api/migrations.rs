@@ -299,6 +299,21 @@ async fn populate(app: &TestApp) {
     app.login("editor@example.org", "a wrong password").await;
     app.api_token(&admin, json!({ "name": "frontend", "kind": "delivery" }))
         .await;
+    // An open invitation; a reset link mailed, and a reset request not yet answered.
+    let invited = app
+        .post_json_authed(
+            "/api/v1/admin/invitations",
+            &admin,
+            &json!({ "email": "invited@example.org", "role": "viewer" }),
+        )
+        .await;
+    assert_eq!(invited.status(), StatusCode::CREATED);
+    let reset = json!({ "email": crate::helpers::ADMIN_EMAIL });
+    app.post_json("/api/v1/auth/password-reset", &reset).await;
+    buysocial::services::accounts::password_reset::answer_requests(&app.state)
+        .await
+        .unwrap();
+    app.post_json("/api/v1/auth/password-reset", &reset).await;
     let (slug, id) = crate::registrations::event(app, &admin, "PT", 30, json!({})).await;
     let registered = crate::registrations::register(
         app,

@@ -7,6 +7,7 @@ pub mod board;
 pub mod content;
 pub mod countries;
 pub mod event_desk;
+pub mod invitations;
 pub mod markdown;
 pub(crate) mod pagination;
 pub mod preview_links;

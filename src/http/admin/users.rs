@@ -98,6 +98,10 @@ pub struct UserResponse {
     /// (a mail on each sign-up) or `daily` (a summary a day). Set by each person
     /// (`PATCH /api/v1/auth/me`).
     pub sign_up_notices: SignUpNoticesName,
+    /// The language of mails about the account (set by the invitation they accepted);
+    /// `null`: English.
+    #[oai(nullable)]
+    pub language: Option<String>,
 }
 
 /// How someone hears about sign-ups by mail.
@@ -147,6 +151,7 @@ impl From<User> for UserResponse {
             updated_at: user.updated_at,
             sign_up_notices: user.sign_up_notices.into(),
             admin_tokens: user.admin_tokens,
+            language: user.language,
         }
     }
 }
@@ -289,6 +294,7 @@ impl UsersApi {
         let body = body.0;
         let scope = body.scope.unwrap_or_default();
         let new = NewUser {
+            language: None,
             email: body.email,
             display_name: body.display_name,
             role: body.role.into(),

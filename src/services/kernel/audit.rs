@@ -148,10 +148,16 @@ pub enum AuditAction {
     AuthLogin,
     AuthLogout,
     AuthPasswordChange,
+    AuthPasswordResetRequest,
+    AuthPasswordReset,
+    InvitationCreate,
+    InvitationResend,
+    InvitationWithdraw,
+    InvitationAccept,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 45] = [
+    pub const ALL: [Self; 51] = [
         Self::ContentCreate,
         Self::ContentDraft,
         Self::ContentUpdate,
@@ -197,6 +203,12 @@ impl AuditAction {
         Self::AuthLogin,
         Self::AuthLogout,
         Self::AuthPasswordChange,
+        Self::AuthPasswordResetRequest,
+        Self::AuthPasswordReset,
+        Self::InvitationCreate,
+        Self::InvitationResend,
+        Self::InvitationWithdraw,
+        Self::InvitationAccept,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -246,6 +258,12 @@ impl AuditAction {
             Self::AuthLogin => "auth.login",
             Self::AuthLogout => "auth.logout",
             Self::AuthPasswordChange => "auth.password_change",
+            Self::AuthPasswordResetRequest => "auth.password_reset_request",
+            Self::AuthPasswordReset => "auth.password_reset",
+            Self::InvitationCreate => "invitation.create",
+            Self::InvitationResend => "invitation.resend",
+            Self::InvitationWithdraw => "invitation.withdraw",
+            Self::InvitationAccept => "invitation.accept",
         }
     }
 }

@@ -23,6 +23,8 @@ pub struct User {
     pub disabled_at: Option<DateTime<Utc>>,
     /// How they hear about sign-ups to the events of their countries.
     pub sign_up_notices: entity::values::SignUpNotices,
+    /// The language of mails about the account; none: English.
+    pub language: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Live admin tokens this person created, which disabling or deleting them revokes
@@ -43,6 +45,7 @@ impl TryFrom<user::Model> for User {
             must_change_password: model.must_change_password,
             disabled_at: model.disabled_at,
             sign_up_notices: model.sign_up_notices,
+            language: model.language,
             created_at: model.created_at,
             updated_at: model.updated_at,
             admin_tokens: 0,

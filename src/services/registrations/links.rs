@@ -112,12 +112,7 @@ pub(super) async fn use_up(
 /// This server's address for mailed links: `server.public_url`, or with none (as in a
 /// first local run) the address it listens on.
 pub(super) fn own_base(state: &AppState) -> String {
-    let base = state.settings.server.files_base();
-    if base.is_empty() {
-        format!("http://{}", state.settings.server.bind)
-    } else {
-        base.to_owned()
-    }
+    state.settings.server.links_base()
 }
 
 /// Where a sign-up's mailed links lead: the pages of the site the person signed up

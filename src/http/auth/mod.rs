@@ -1,4 +1,7 @@
-//! `/api/v1/auth`: log in, see yourself, log out, change your password.
+//! `/api/v1/auth`: log in, see yourself, log out, change your password; and without a
+//! session, what mailed links do (`accounts`).
+
+pub mod accounts;
 
 use chrono::{DateTime, Utc};
 use poem::Request;
@@ -36,13 +39,23 @@ struct LoginRequest {
 
 /// A new session.
 #[derive(Object)]
-struct LoginResponse {
+pub(super) struct LoginResponse {
     /// The session token: send it as `Authorization: Bearer <token>`. Shown only now.
     token: String,
     /// When the session ends if unused; each use extends it, up to an absolute limit.
     expires_at: DateTime<Utc>,
     /// Who logged in.
     user: UserResponse,
+}
+
+impl From<auth::LoginOutcome> for LoginResponse {
+    fn from(outcome: auth::LoginOutcome) -> Self {
+        Self {
+            token: outcome.token,
+            expires_at: outcome.expires_at,
+            user: outcome.user.into(),
+        }
+    }
 }
 
 /// Who a token belongs to: a session's user, or an API token; `kind` tells which.
@@ -190,11 +203,7 @@ impl AuthApi {
     ) -> Result<Json<LoginResponse>, ApiError<LoginErrors>> {
         let client = client_info(req, &self.state.settings.server);
         let outcome = auth::login(&self.state, &body.0.email, &body.0.password, client).await?;
-        Ok(Json(LoginResponse {
-            token: outcome.token,
-            expires_at: outcome.expires_at,
-            user: outcome.user.into(),
-        }))
+        Ok(Json(outcome.into()))
     }
 
     /// Log out.

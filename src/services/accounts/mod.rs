@@ -1,0 +1,8 @@
+//! The account lifecycle, so that no administrator ever knows someone else's
+//! password: invitations to make an account, and password resets by mail. Both act
+//! through mailed links whose tokens are stored hashed, used once, and expire.
+
+pub mod invitations;
+mod links;
+mod mails;
+pub mod password_reset;
