@@ -29,6 +29,13 @@ pub struct Model {
     pub sign_up_notices: SignUpNotices,
     /// The language of mails about the account (a configured locale); none: English.
     pub language: Option<String>,
+    /// The base32 secret of the confirmed second factor (TOTP); none: not turned on.
+    pub totp_secret: Option<String>,
+    /// The secret being enrolled, until a code from it is confirmed.
+    pub totp_pending_secret: Option<String>,
+    pub totp_enabled_at: Option<DateTimeUtc>,
+    /// The time step of the last code accepted: a code is accepted once.
+    pub totp_last_step: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -296,8 +296,11 @@ pub enum AccountTokenPurpose {
     /// Choosing a new password through a mailed link.
     #[sea_orm(string_value = "password_reset")]
     PasswordReset,
+    /// The step between a right password and the second factor's code at sign-in.
+    #[sea_orm(string_value = "second_factor")]
+    SecondFactor,
 }
-named!(AccountTokenPurpose { PasswordReset => "password_reset" });
+named!(AccountTokenPurpose { PasswordReset => "password_reset", SecondFactor => "second_factor" });
 
 /// How an audited attempt ended (`audit_log.outcome`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

@@ -54,8 +54,16 @@ pub enum ApiTags {
 
 type Apis = (
     service::ServiceApi,
-    (auth::AuthApi, auth::accounts::AccountsApi),
-    (admin::users::UsersApi, admin::invitations::InvitationsApi),
+    (
+        auth::AuthApi,
+        auth::accounts::AccountsApi,
+        auth::totp::TwoFactorApi,
+    ),
+    (
+        admin::users::UsersApi,
+        admin::invitations::InvitationsApi,
+        admin::account_policy::AccountPolicyApi,
+    ),
     admin::tokens::TokensApi,
     admin::sites::SitesApi,
     // Who did what, and who is told of it.
@@ -100,12 +108,18 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
             auth::accounts::AccountsApi {
                 state: state.clone(),
             },
+            auth::totp::TwoFactorApi {
+                state: state.clone(),
+            },
         ),
         (
             admin::users::UsersApi {
                 state: state.clone(),
             },
             admin::invitations::InvitationsApi {
+                state: state.clone(),
+            },
+            admin::account_policy::AccountPolicyApi {
                 state: state.clone(),
             },
         ),

@@ -13,6 +13,7 @@ use crate::auth::token;
 use crate::domain::NewPassword;
 use crate::error::AppError;
 use crate::policy::Principal;
+use crate::services::accounts::two_factor;
 pub use crate::services::kernel::actor::ClientInfo;
 use crate::services::kernel::actor::{Actor, Credential};
 use crate::services::kernel::audit::{self, AuditAction, Event, Outcome, Who};
@@ -26,7 +27,17 @@ use crate::state::AppState;
 pub const INVALID_CREDENTIALS: &str = "the email or password is incorrect";
 const INVALID_SESSION: &str = "the session token is missing, invalid or expired";
 
+pub use crate::services::accounts::two_factor::sign_in::{Challenge, Proof};
 pub use crate::services::sessions::LoginOutcome;
+
+/// Where a right password leads: a session, or the second factor's step.
+#[derive(Debug)]
+pub enum LoginStep {
+    SignedIn(LoginOutcome),
+    /// The account has a second factor: send a code with the challenge
+    /// ([`login_with_code`]).
+    CodeNeeded(Challenge),
+}
 
 /// A request authenticated by a session token.
 #[derive(Debug, Clone)]
@@ -47,17 +58,12 @@ pub async fn login(
     email: &str,
     password: &str,
     client: ClientInfo,
-) -> Result<LoginOutcome, AppError> {
+) -> Result<LoginStep, AppError> {
     let settings = &state.settings.auth;
     let now = state.clock.now();
     let email = email.trim().to_lowercase();
     // The first key is cleared by a successful login; the others give back one attempt.
-    let address = client.limit_key.as_deref().unwrap_or("unknown");
-    let keys = vec![
-        ThrottleKey::account_from(&email, address, &settings.throttle),
-        ThrottleKey::account(&email, &settings.throttle),
-        ThrottleKey::address(address, &settings.throttle),
-    ];
+    let keys = two_factor::sign_in::throttle_keys(state, &email, &client);
     throttle::reserve(&state.db, &keys, &settings.throttle, now).await?;
     let user = users::find_by_email(&state.db, &email).await?;
     let accepted = match check_password(state, user.as_ref(), password).await {
@@ -74,8 +80,28 @@ pub async fn login(
         record_failure(state, now, &email, known, &client).await?;
         return Err(AppError::Unauthorized(INVALID_CREDENTIALS.into()));
     };
+    let user = User::try_from(user)?;
+    if user.two_factor {
+        // The attempt is given back, but earlier failures stay counted until the
+        // code is right too: a known password buys no fresh guesses at the code.
+        throttle::release(&state.db, &keys).await?;
+        let challenge = two_factor::sign_in::challenge(state, &user).await?;
+        return Ok(LoginStep::CodeNeeded(challenge));
+    }
     throttle::succeeded(&state.db, &keys).await?;
-    sessions::open(state, now, user.try_into()?, &client, "password").await
+    let outcome = sessions::open(state, now, user, &client, "password").await?;
+    Ok(LoginStep::SignedIn(outcome))
+}
+
+/// The second step of signing in to an account with a second factor: the challenge
+/// that a right password answered, and a code from the app or a recovery code.
+pub async fn login_with_code(
+    state: &AppState,
+    challenge: &str,
+    proof: Proof<'_>,
+    client: ClientInfo,
+) -> Result<LoginOutcome, AppError> {
+    two_factor::sign_in::complete(state, challenge, proof, client).await
 }
 
 /// Whether `password` is the password of `user` and the account is enabled; an error
@@ -141,6 +167,12 @@ pub async fn authenticate_session(state: &AppState, bearer: &str) -> Result<Cred
     if !live || user.disabled_at.is_some() {
         return Err(AppError::Unauthorized(INVALID_SESSION.into()));
     }
+    let mut user = User::try_from(user)?;
+    if !user.two_factor {
+        user.must_enrol_second_factor = two_factor::required_roles(&state.db)
+            .await?
+            .contains(&user.role);
+    }
     // Writing on every request would turn reads into writes; a minute of slack in
     // the idle timeout is harmless.
     if now - session.last_used_at > TimeDelta::minutes(1) {
@@ -153,7 +185,7 @@ pub async fn authenticate_session(state: &AppState, bearer: &str) -> Result<Cred
     Ok(Credential::Session {
         session_id: session.id,
         expires_at: idle_end(state, now).min(session.expires_at),
-        user: user.try_into()?,
+        user,
     })
 }
 
@@ -283,6 +315,11 @@ pub async fn authenticate_admin(
             if user.must_change_password {
                 return Err(AppError::Forbidden(
                     "your password must be changed first: POST /api/v1/auth/password".into(),
+                ));
+            }
+            if user.must_enrol_second_factor {
+                return Err(AppError::Forbidden(
+                    "your role must sign in with a second factor: turn it on first (POST /api/v1/auth/totp/enrol)".into(),
                 ));
             }
             Principal {

@@ -152,6 +152,10 @@ pub(crate) async fn prepare(state: &AppState, new: NewUser) -> Result<user::Acti
         disabled_at: Set(None),
         sign_up_notices: Set(entity::values::SignUpNotices::None),
         language: Set(new.language),
+        totp_secret: Set(None),
+        totp_pending_secret: Set(None),
+        totp_enabled_at: Set(None),
+        totp_last_step: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     })

@@ -51,6 +51,7 @@ mod sites;
 mod storage;
 mod tokens;
 mod translation_sources;
+mod two_factor;
 mod users;
 mod waitlist;
 mod webhooks;

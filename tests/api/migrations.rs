@@ -314,6 +314,33 @@ async fn populate(app: &TestApp) {
         .await
         .unwrap();
     app.post_json("/api/v1/auth/password-reset", &reset).await;
+    // Two-factor sign-in on (with its recovery codes), and an account policy.
+    let enrolment: Value = app
+        .post_json_authed("/api/v1/auth/totp/enrol", &admin, &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let secret = enrolment["secret"].as_str().unwrap();
+    let now = buysocial::services::accounts::two_factor::totp::step_at(app.clock.now().timestamp());
+    let code = buysocial::services::accounts::two_factor::totp::code_at(secret, now).unwrap();
+    let confirmed = app
+        .post_json_authed(
+            "/api/v1/auth/totp/confirm",
+            &admin,
+            &json!({ "code": code }),
+        )
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let policy = app
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/admin/account-policy",
+            Some(&admin),
+            Some(&json!({ "two_factor_roles": [] })),
+        )
+        .await;
+    assert_eq!(policy.status(), StatusCode::OK);
     let (slug, id) = crate::registrations::event(app, &admin, "PT", 30, json!({})).await;
     let registered = crate::registrations::register(
         app,

@@ -1,5 +1,6 @@
 //! `/api/v1/admin`: administration of users, tokens, sites and the audit log.
 
+pub mod account_policy;
 pub mod activity;
 pub mod assets;
 pub mod audit;

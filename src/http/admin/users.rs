@@ -102,6 +102,8 @@ pub struct UserResponse {
     /// `null`: English.
     #[oai(nullable)]
     pub language: Option<String>,
+    /// They sign in with a second factor (an authenticator app).
+    pub two_factor: bool,
 }
 
 /// How someone hears about sign-ups by mail.
@@ -152,6 +154,7 @@ impl From<User> for UserResponse {
             sign_up_notices: user.sign_up_notices.into(),
             admin_tokens: user.admin_tokens,
             language: user.language,
+            two_factor: user.two_factor,
         }
     }
 }
@@ -358,6 +361,25 @@ impl UsersApi {
         id: Path<Uuid>,
     ) -> Result<Deleted, ApiError<WriteErrors>> {
         users::delete(&self.state, &auth.0, id.0.into()).await?;
+        Ok(Deleted::Done)
+    }
+
+    /// Reset a user's second factor.
+    ///
+    /// For a lost phone: their two-factor sign-in is off and their recovery codes stop
+    /// working; they sign in with their password and, if their role must use a second
+    /// factor, turn it on again before anything else. Recorded in the audit log.
+    #[oai(
+        path = "/:id/totp",
+        method = "delete",
+        operation_id = "users_reset_totp"
+    )]
+    async fn reset_totp(
+        &self,
+        auth: AdminAuth,
+        id: Path<Uuid>,
+    ) -> Result<Deleted, ApiError<WriteErrors>> {
+        crate::services::accounts::two_factor::reset(&self.state, &auth.0, id.0.into()).await?;
         Ok(Deleted::Done)
     }
 }

@@ -2,6 +2,7 @@
 //! session, what mailed links do (`accounts`).
 
 pub mod accounts;
+pub mod totp;
 
 use chrono::{DateTime, Utc};
 use poem::Request;
@@ -17,6 +18,7 @@ use crate::http::json::JsonBody;
 use crate::http::problem::{ApiError, error_set};
 use crate::http::security::{AnyAuth, SessionAuth};
 use crate::policy::Abilities;
+use crate::services::accounts::two_factor;
 use crate::services::auth;
 use crate::services::kernel::actor::Credential;
 use crate::state::AppState;
@@ -35,6 +37,38 @@ struct LoginRequest {
     /// The account's password.
     #[oai(validator(max_length = 1024))]
     password: String,
+}
+
+/// What a right password answers: a session (`status: "signed_in"`), or for an account
+/// with a second factor the step that asks for its code (`status: "code_needed"`).
+#[derive(Union)]
+#[oai(discriminator_name = "status")]
+enum LoginAnswer {
+    #[oai(mapping = "signed_in")]
+    SignedIn(LoginResponse),
+    #[oai(mapping = "code_needed")]
+    CodeNeeded(SecondFactorNeeded),
+}
+
+/// The password was right; a code from the authenticator app (or a recovery code) is
+/// needed: send it with `challenge` to `POST /api/v1/auth/login/totp`.
+#[derive(Object)]
+struct SecondFactorNeeded {
+    /// Shown once; valid until `expires_at` (5 minutes), for one sign-in.
+    challenge: String,
+    expires_at: DateTime<Utc>,
+}
+
+impl From<auth::LoginStep> for LoginAnswer {
+    fn from(step: auth::LoginStep) -> Self {
+        match step {
+            auth::LoginStep::SignedIn(outcome) => Self::SignedIn(outcome.into()),
+            auth::LoginStep::CodeNeeded(challenge) => Self::CodeNeeded(SecondFactorNeeded {
+                challenge: challenge.token,
+                expires_at: challenge.expires_at,
+            }),
+        }
+    }
 }
 
 /// A new session.
@@ -77,8 +111,32 @@ struct SessionMe {
     #[oai(nullable)]
     expires_at: Option<DateTime<Utc>>,
     /// What the user may do in the admin API (nothing until a generated password is
-    /// changed).
+    /// changed, or while their role needs a second factor they have not turned on).
     permissions: PermissionsResponse,
+    /// Their second factor.
+    two_factor: TwoFactorResponse,
+}
+
+/// Where someone stands with two-factor sign-in.
+#[derive(Object)]
+struct TwoFactorResponse {
+    /// They sign in with a code from an authenticator app.
+    enabled: bool,
+    /// Their role must: until it is on, the admin API answers 403 to all but
+    /// `/api/v1/auth/*` (turn it on: `POST /api/v1/auth/totp/enrol`).
+    required: bool,
+    /// Unused recovery codes.
+    recovery_codes_left: u64,
+}
+
+impl From<two_factor::Standing> for TwoFactorResponse {
+    fn from(standing: two_factor::Standing) -> Self {
+        Self {
+            enabled: standing.enabled,
+            required: standing.required,
+            recovery_codes_left: standing.recovery_codes_left,
+        }
+    }
 }
 
 /// An API token of any kind.
@@ -192,18 +250,21 @@ error_set!(
 impl AuthApi {
     /// Log in with email and password.
     ///
-    /// Returns a session token to send as `Authorization: Bearer <token>`.
-    /// Any wrong email/password pair gets the same 401. After repeated failures for
-    /// an account or from an address, attempts get 429 with `Retry-After`.
+    /// `status: "signed_in"`: a session token to send as `Authorization: Bearer
+    /// <token>`. `status: "code_needed"`: the account signs in with a second factor;
+    /// send a code with the `challenge` to `POST /api/v1/auth/login/totp`. Any wrong
+    /// email/password pair gets the same 401. After repeated failures (wrong codes
+    /// included) for an account or from an address, attempts get 429 with
+    /// `Retry-After`.
     #[oai(path = "/login", method = "post", operation_id = "auth_login")]
     async fn login(
         &self,
         req: &Request,
         body: JsonBody<LoginRequest>,
-    ) -> Result<Json<LoginResponse>, ApiError<LoginErrors>> {
+    ) -> Result<Json<LoginAnswer>, ApiError<LoginErrors>> {
         let client = client_info(req, &self.state.settings.server);
-        let outcome = auth::login(&self.state, &body.0.email, &body.0.password, client).await?;
-        Ok(Json(outcome.into()))
+        let step = auth::login(&self.state, &body.0.email, &body.0.password, client).await?;
+        Ok(Json(step.into()))
     }
 
     /// Log out.
@@ -220,31 +281,32 @@ impl AuthApi {
     /// For a session: the logged-in user with role and scope. For an API token of any
     /// kind: the token, so a frontend can check its own token.
     #[oai(path = "/me", method = "get", operation_id = "auth_me")]
-    async fn me(&self, auth: AnyAuth) -> Json<MeResponse> {
+    async fn me(&self, auth: AnyAuth) -> Result<Json<MeResponse>, ApiError<SessionErrors>> {
         let permissions = PermissionsResponse::from(crate::services::kernel::actor::abilities(
             &self.state,
             &auth.0,
         ));
-        Json(match auth.0 {
-            // Not reachable over HTTP: local credentials exist only in the CLI.
-            Credential::Local(user) => MeResponse::Session(SessionMe {
-                user: user.into(),
-                expires_at: None,
-                permissions,
-            }),
-            Credential::Session {
-                user, expires_at, ..
-            } => MeResponse::Session(SessionMe {
-                user: user.into(),
-                expires_at: Some(expires_at),
-                permissions,
-            }),
+        let expires_at = match &auth.0 {
+            Credential::Session { expires_at, .. } => Some(*expires_at),
+            _ => None,
+        };
+        Ok(Json(match auth.0 {
+            // Local credentials exist only in the CLI; over HTTP, a session.
+            Credential::Local(user) | Credential::Session { user, .. } => {
+                let standing = two_factor::standing(&self.state, &user).await?;
+                MeResponse::Session(SessionMe {
+                    user: user.into(),
+                    expires_at,
+                    permissions,
+                    two_factor: standing.into(),
+                })
+            }
             Credential::Token(token) => MeResponse::Token(TokenMe {
                 expires_at: token.expires_at,
                 token: token.into(),
                 permissions,
             }),
-        })
+        }))
     }
 
     /// Change your own settings.

@@ -20,6 +20,8 @@ use crate::state::AppState;
 pub(super) const INVITATION_PREFIX: &str = "bsi_";
 /// Prefix of password-reset tokens.
 const RESET_PREFIX: &str = "bsk_";
+/// Prefix of the token between a right password and the second factor's code.
+const CHALLENGE_PREFIX: &str = "bsc_";
 
 /// The web app's page for `page` with `secret`.
 pub(super) fn url(state: &AppState, page: &str, secret: &str) -> String {
@@ -32,6 +34,7 @@ pub(super) fn url(state: &AppState, page: &str, secret: &str) -> String {
 fn prefix(purpose: AccountTokenPurpose) -> &'static str {
     match purpose {
         AccountTokenPurpose::PasswordReset => RESET_PREFIX,
+        AccountTokenPurpose::SecondFactor => CHALLENGE_PREFIX,
     }
 }
 

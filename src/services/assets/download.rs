@@ -155,7 +155,7 @@ pub async fn reader(state: &AppState, bearer: Option<&str>) -> Result<FileReader
     };
     Ok(match auth::authenticate(state, bearer).await {
         Ok(Credential::Session { user, .. } | Credential::Local(user)) => {
-            if user.must_change_password {
+            if user.must_change_password || user.must_enrol_second_factor {
                 FileReader::PasswordChangePending
             } else {
                 FileReader::Editor

@@ -99,7 +99,7 @@ impl Credential {
     pub fn principal(&self) -> Option<Principal> {
         match self {
             Credential::Local(user) | Credential::Session { user, .. } => {
-                (!user.must_change_password).then(|| Principal {
+                (!user.must_change_password && !user.must_enrol_second_factor).then(|| Principal {
                     role: user.role,
                     scope: user.scope.clone(),
                 })

@@ -154,10 +154,15 @@ pub enum AuditAction {
     InvitationResend,
     InvitationWithdraw,
     InvitationAccept,
+    AuthTotpEnable,
+    AuthTotpDisable,
+    AuthRecoveryCodes,
+    UserTotpReset,
+    AccountPolicyUpdate,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 51] = [
+    pub const ALL: [Self; 56] = [
         Self::ContentCreate,
         Self::ContentDraft,
         Self::ContentUpdate,
@@ -209,6 +214,11 @@ impl AuditAction {
         Self::InvitationResend,
         Self::InvitationWithdraw,
         Self::InvitationAccept,
+        Self::AuthTotpEnable,
+        Self::AuthTotpDisable,
+        Self::AuthRecoveryCodes,
+        Self::UserTotpReset,
+        Self::AccountPolicyUpdate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -264,6 +274,11 @@ impl AuditAction {
             Self::InvitationResend => "invitation.resend",
             Self::InvitationWithdraw => "invitation.withdraw",
             Self::InvitationAccept => "invitation.accept",
+            Self::AuthTotpEnable => "auth.totp_enable",
+            Self::AuthTotpDisable => "auth.totp_disable",
+            Self::AuthRecoveryCodes => "auth.recovery_codes",
+            Self::UserTotpReset => "user.totp_reset",
+            Self::AccountPolicyUpdate => "account_policy.update",
         }
     }
 }

@@ -25,6 +25,11 @@ pub struct User {
     pub sign_up_notices: entity::values::SignUpNotices,
     /// The language of mails about the account; none: English.
     pub language: Option<String>,
+    /// They sign in with a second factor (an authenticator app).
+    pub two_factor: bool,
+    /// Their role must use a second factor and they have none: they may do nothing
+    /// but turn it on (known once a session is authenticated; false elsewhere).
+    pub must_enrol_second_factor: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Live admin tokens this person created, which disabling or deleting them revokes
@@ -46,6 +51,8 @@ impl TryFrom<user::Model> for User {
             disabled_at: model.disabled_at,
             sign_up_notices: model.sign_up_notices,
             language: model.language,
+            two_factor: model.totp_secret.is_some(),
+            must_enrol_second_factor: false,
             created_at: model.created_at,
             updated_at: model.updated_at,
             admin_tokens: 0,
