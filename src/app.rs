@@ -36,6 +36,8 @@ pub enum StartError {
     Bootstrap(String),
     #[error("mail: {0}")]
     Mail(String),
+    #[error("auth.oidc: {0}")]
+    Sso(String),
     #[error("server: {0}")]
     Serve(std::io::Error),
 }
@@ -186,6 +188,8 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         local_root,
         settings: Arc::new(settings),
         hasher,
+        sso: crate::services::accounts::sso::Discovery::new()
+            .map_err(|e| StartError::Sso(e.to_string()))?,
         clock,
         metrics,
         registration_limit: RateLimit::new(

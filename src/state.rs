@@ -24,6 +24,8 @@ pub struct AppState {
     pub local_root: Option<std::path::PathBuf>,
     pub settings: Arc<Settings>,
     pub hasher: PasswordHasher,
+    /// Single sign-on providers' discovery documents and keys, as last read.
+    pub sso: crate::services::accounts::sso::Discovery,
     pub clock: Clock,
     pub metrics: Metrics,
     /// Registrations per client address.

@@ -299,8 +299,15 @@ pub enum AccountTokenPurpose {
     /// The step between a right password and the second factor's code at sign-in.
     #[sea_orm(string_value = "second_factor")]
     SecondFactor,
+    /// The one-minute code a single sign-on hands the web app for a session.
+    #[sea_orm(string_value = "sso_handoff")]
+    SsoHandoff,
 }
-named!(AccountTokenPurpose { PasswordReset => "password_reset", SecondFactor => "second_factor" });
+named!(AccountTokenPurpose {
+    PasswordReset => "password_reset",
+    SecondFactor => "second_factor",
+    SsoHandoff => "sso_handoff",
+});
 
 /// How an audited attempt ended (`audit_log.outcome`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

@@ -36,6 +36,7 @@ mod m20261204_000025_sign_up_link_pages;
 mod m20261204_000026_sign_up_notices;
 mod m20261204_000027_invitations_and_password_resets;
 mod m20261204_000028_two_factor;
+mod m20261204_000029_single_sign_on;
 
 pub struct Migrator;
 
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000026_sign_up_notices::Migration),
             Box::new(m20261204_000027_invitations_and_password_resets::Migration),
             Box::new(m20261204_000028_two_factor::Migration),
+            Box::new(m20261204_000029_single_sign_on::Migration),
         ]
     }
 }

@@ -58,6 +58,7 @@ type Apis = (
         auth::AuthApi,
         auth::accounts::AccountsApi,
         auth::totp::TwoFactorApi,
+        auth::sso::SsoApi,
     ),
     (
         admin::users::UsersApi,
@@ -109,6 +110,9 @@ pub fn api_service(state: &AppState) -> OpenApiService<Apis, ()> {
                 state: state.clone(),
             },
             auth::totp::TwoFactorApi {
+                state: state.clone(),
+            },
+            auth::sso::SsoApi {
                 state: state.clone(),
             },
         ),

@@ -13,12 +13,12 @@ use crate::auth::token;
 use crate::domain::NewPassword;
 use crate::error::AppError;
 use crate::policy::Principal;
-use crate::services::accounts::two_factor;
+use crate::services::accounts::{sso, two_factor};
 pub use crate::services::kernel::actor::ClientInfo;
 use crate::services::kernel::actor::{Actor, Credential};
 use crate::services::kernel::audit::{self, AuditAction, Event, Outcome, Who};
 use crate::services::kernel::unit_of_work::UnitOfWork;
-use crate::services::sessions::{self, idle_end, idle_timeout};
+use crate::services::sessions::{idle_end, idle_timeout};
 use crate::services::tokens::{self, TokenKind};
 use crate::services::users::{self, User};
 use crate::state::AppState;
@@ -27,17 +27,8 @@ use crate::state::AppState;
 pub const INVALID_CREDENTIALS: &str = "the email or password is incorrect";
 const INVALID_SESSION: &str = "the session token is missing, invalid or expired";
 
-pub use crate::services::accounts::two_factor::sign_in::{Challenge, Proof};
+pub use crate::services::accounts::two_factor::sign_in::{Challenge, LoginStep, Proof};
 pub use crate::services::sessions::LoginOutcome;
-
-/// Where a right password leads: a session, or the second factor's step.
-#[derive(Debug)]
-pub enum LoginStep {
-    SignedIn(LoginOutcome),
-    /// The account has a second factor: send a code with the challenge
-    /// ([`login_with_code`]).
-    CodeNeeded(Challenge),
-}
 
 /// A request authenticated by a session token.
 #[derive(Debug, Clone)]
@@ -85,12 +76,15 @@ pub async fn login(
         // The attempt is given back, but earlier failures stay counted until the
         // code is right too: a known password buys no fresh guesses at the code.
         throttle::release(&state.db, &keys).await?;
-        let challenge = two_factor::sign_in::challenge(state, &user).await?;
-        return Ok(LoginStep::CodeNeeded(challenge));
+    } else {
+        throttle::succeeded(&state.db, &keys).await?;
     }
-    throttle::succeeded(&state.db, &keys).await?;
-    let outcome = sessions::open(state, now, user, &client, "password").await?;
-    Ok(LoginStep::SignedIn(outcome))
+    if let Some(provider) = sso::password_refused_by(state, user.id).await? {
+        return Err(AppError::Forbidden(format!(
+            "this account signs in with {provider}, not with a password"
+        )));
+    }
+    two_factor::sign_in::after_first_factor(state, user, &client, "password").await
 }
 
 /// The second step of signing in to an account with a second factor: the challenge

@@ -254,6 +254,55 @@ pub struct AuthSettings {
     /// How long a password-reset link works (30 at most).
     pub password_reset_minutes: u32,
     pub throttle: ThrottleSettings,
+    /// Single sign-on providers (`[[auth.oidc]]`), in the order the sign-in page
+    /// offers them.
+    #[serde(default)]
+    pub oidc: Vec<OidcProviderSettings>,
+}
+
+/// An OpenID Connect provider people may sign in through (EU Login, an organisation's
+/// Entra ID or Keycloak...).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcProviderSettings {
+    /// Names the provider in paths (`/api/v1/auth/sso/{id}/start`) and in accounts'
+    /// links: lower-case letters, digits and `-`. Never change it once used.
+    pub id: String,
+    /// What the sign-in button says: "Sign in with {display_name}".
+    pub display_name: String,
+    /// The issuer URL; its `/.well-known/openid-configuration` is read.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// Whether a person with no account gets one at their first sign-in (only for
+    /// `allowed_domains`, with `role` and the scope below). Off: only accounts that
+    /// exist (matched by verified e-mail) or are invited can sign in.
+    #[serde(default)]
+    pub create_accounts: bool,
+    /// E-mail domains whose people get an account (`create_accounts`).
+    #[serde(default)]
+    pub allowed_domains: Vec<String>,
+    /// The role of accounts made at first sign-in.
+    #[serde(default = "viewer")]
+    pub role: String,
+    /// The scope of accounts made at first sign-in: countries (at least one: never an
+    /// unscoped account) and locales (empty: all).
+    #[serde(default)]
+    pub countries: Vec<String>,
+    #[serde(default)]
+    pub locales: Vec<String>,
+    /// Whether accounts that have signed in through this provider may still sign in
+    /// with a password.
+    #[serde(default = "yes")]
+    pub password_sign_in: bool,
+}
+
+fn viewer() -> String {
+    "viewer".to_owned()
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -379,6 +379,63 @@ impl AuthSettings {
             "auth.throttle.max_reset_requests_per_address",
             self.throttle.max_reset_requests_per_address.into(),
         )?;
+        let mut ids = std::collections::BTreeSet::new();
+        for provider in &self.oidc {
+            provider.validate()?;
+            if !ids.insert(provider.id.as_str()) {
+                return invalid("auth.oidc.id", format!("{:?} is used twice", provider.id));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl super::OidcProviderSettings {
+    fn validate(&self) -> Result<(), SettingsError> {
+        let id_fits = !self.id.is_empty()
+            && self.id.len() <= 64
+            && self
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !id_fits {
+            return invalid(
+                "auth.oidc.id",
+                "must be 1 to 64 lower-case letters, digits or `-`",
+            );
+        }
+        let issuer_fits = url::Url::parse(&self.issuer)
+            .is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.query().is_none());
+        if !issuer_fits {
+            return invalid("auth.oidc.issuer", "must be an http(s) URL");
+        }
+        if self.display_name.trim().is_empty() || self.client_id.is_empty() {
+            return invalid(
+                "auth.oidc.display_name",
+                "display_name and client_id must be set",
+            );
+        }
+        let role =
+            self.role
+                .parse::<crate::domain::Role>()
+                .map_err(|m| SettingsError::Invalid {
+                    key: "auth.oidc.role",
+                    message: m,
+                })?;
+        if self.create_accounts {
+            if self.allowed_domains.is_empty() {
+                return invalid(
+                    "auth.oidc.allowed_domains",
+                    "must name the e-mail domains whose people get an account when create_accounts is on",
+                );
+            }
+            if role == crate::domain::Role::Admin || self.countries.is_empty() {
+                return invalid(
+                    "auth.oidc.countries",
+                    "accounts made at first sign-in need countries, and cannot be admins: anyone can open an account at the provider",
+                );
+            }
+        }
         Ok(())
     }
 }

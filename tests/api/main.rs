@@ -48,6 +48,7 @@ mod service;
 mod sign_ups;
 mod site_routes;
 mod sites;
+mod sso;
 mod storage;
 mod tokens;
 mod translation_sources;

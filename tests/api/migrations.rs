@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use migration::{Migrator, MigratorTrait};
 use reqwest::{Method, StatusCode};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Set, Statement};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -341,6 +341,37 @@ async fn populate(app: &TestApp) {
         )
         .await;
     assert_eq!(policy.status(), StatusCode::OK);
+    // A single sign-on linked, and one under way (their flow needs a provider: the
+    // rows are written here as the flow would).
+    let now = app.clock.now();
+    let admin_id = app.get_json("/api/v1/auth/me", &admin).await["user"]["id"]
+        .as_str()
+        .unwrap()
+        .parse::<uuid::Uuid>()
+        .unwrap();
+    entity::user_identity::Entity::insert(entity::user_identity::ActiveModel {
+        provider: Set("eulogin".into()),
+        subject: Set("sub-admin".into()),
+        user_id: Set(entity::ids::UserId(admin_id)),
+        email: Set(crate::helpers::ADMIN_EMAIL.into()),
+        created_at: Set(now),
+        last_used_at: Set(now),
+    })
+    .exec_without_returning(&app.state.db)
+    .await
+    .unwrap();
+    entity::sso_flow::Entity::insert(entity::sso_flow::ActiveModel {
+        id: Set("0".repeat(64)),
+        provider: Set("eulogin".into()),
+        state: Set("state".into()),
+        nonce: Set("nonce".into()),
+        pkce_verifier: Set("verifier".into()),
+        created_at: Set(now),
+        expires_at: Set(now),
+    })
+    .exec_without_returning(&app.state.db)
+    .await
+    .unwrap();
     let (slug, id) = crate::registrations::event(app, &admin, "PT", 30, json!({})).await;
     let registered = crate::registrations::register(
         app,

@@ -2,6 +2,7 @@
 //! session, what mailed links do (`accounts`).
 
 pub mod accounts;
+pub mod sso;
 pub mod totp;
 
 use chrono::{DateTime, Utc};
@@ -43,7 +44,7 @@ struct LoginRequest {
 /// with a second factor the step that asks for its code (`status: "code_needed"`).
 #[derive(Union)]
 #[oai(discriminator_name = "status")]
-enum LoginAnswer {
+pub(super) enum LoginAnswer {
     #[oai(mapping = "signed_in")]
     SignedIn(LoginResponse),
     #[oai(mapping = "code_needed")]
@@ -53,7 +54,7 @@ enum LoginAnswer {
 /// The password was right; a code from the authenticator app (or a recovery code) is
 /// needed: send it with `challenge` to `POST /api/v1/auth/login/totp`.
 #[derive(Object)]
-struct SecondFactorNeeded {
+pub(super) struct SecondFactorNeeded {
     /// Shown once; valid until `expires_at` (5 minutes), for one sign-in.
     challenge: String,
     expires_at: DateTime<Utc>,

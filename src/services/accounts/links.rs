@@ -22,6 +22,8 @@ pub(super) const INVITATION_PREFIX: &str = "bsi_";
 const RESET_PREFIX: &str = "bsk_";
 /// Prefix of the token between a right password and the second factor's code.
 const CHALLENGE_PREFIX: &str = "bsc_";
+/// Prefix of the code a single sign-on hands the web app.
+const HANDOFF_PREFIX: &str = "bso_";
 
 /// The web app's page for `page` with `secret`.
 pub(super) fn url(state: &AppState, page: &str, secret: &str) -> String {
@@ -35,6 +37,7 @@ fn prefix(purpose: AccountTokenPurpose) -> &'static str {
     match purpose {
         AccountTokenPurpose::PasswordReset => RESET_PREFIX,
         AccountTokenPurpose::SecondFactor => CHALLENGE_PREFIX,
+        AccountTokenPurpose::SsoHandoff => HANDOFF_PREFIX,
     }
 }
 

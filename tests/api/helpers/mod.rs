@@ -1,6 +1,7 @@
 //! `TestApp` and friends: each test gets its own database and object store.
 
 mod databases;
+pub mod oidc;
 pub mod receiver;
 pub mod smtp;
 mod test_app;

@@ -30,6 +30,31 @@ const CHALLENGE_MINUTES: i64 = 5;
 pub const WRONG_CODE: &str = "the code is incorrect";
 const SIGN_IN_AGAIN: &str = "this sign-in has expired or was used; sign in again";
 
+/// Where a first factor (a right password, a single sign-on) leads: a session, or the
+/// second factor's step.
+#[derive(Debug)]
+pub enum LoginStep {
+    SignedIn(LoginOutcome),
+    /// The account has a second factor: send a code with the challenge ([`complete`]).
+    CodeNeeded(Challenge),
+}
+
+/// After a first factor for `user` (`how`: which, for the audit log): a session, or a
+/// challenge when they have a second factor.
+pub async fn after_first_factor(
+    state: &AppState,
+    user: User,
+    client: &ClientInfo,
+    how: &str,
+) -> Result<LoginStep, AppError> {
+    if user.two_factor {
+        return Ok(LoginStep::CodeNeeded(challenge(state, &user).await?));
+    }
+    let now = state.clock.now();
+    let outcome = sessions::open(state, now, user, client, how).await?;
+    Ok(LoginStep::SignedIn(outcome))
+}
+
 /// A password accepted, a code still needed.
 #[derive(Debug)]
 pub struct Challenge {
@@ -102,11 +127,11 @@ pub async fn complete(
     let (accepted, how) = match (proof, stored.totp_secret.as_deref()) {
         (Proof::Code(code), Some(secret)) => (
             accept_code(txn, &stored, secret, code, now).await?,
-            "password and authenticator code",
+            "authenticator code",
         ),
         (Proof::RecoveryCode(code), Some(_)) => (
             recovery::use_one(txn, stored.id, code, now).await?,
-            "password and recovery code",
+            "recovery code",
         ),
         // The second factor was reset meanwhile: sign in again with the password.
         (_, None) => (false, ""),

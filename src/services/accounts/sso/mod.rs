@@ -1,0 +1,379 @@
+//! Single sign-on with OpenID Connect (authorization code flow with PKCE). `start`
+//! keeps the flow's state, nonce and PKCE verifier on the server, under the SHA-256 of
+//! a random value the browser carries in a short-lived cookie, and sends the browser to
+//! the provider; `finish` checks the provider's answer against them, exchanges the code,
+//! verifies the ID token (signature by the provider's published keys, issuer, audience,
+//! expiry, nonce), finds the account (`matching`) and hands the web app a single-use code
+//! valid for a minute, which `exchange` turns into a session. No token of ours ever
+//! appears in a URL, and a flow works once.
+
+mod discovery;
+mod matching;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use entity::sso_flow::{self, Column, Entity as Flows};
+use entity::values::AccountTokenPurpose;
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient};
+use openidconnect::{
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, Nonce, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse as _,
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+
+pub use discovery::Discovery;
+pub use matching::password_refused_by;
+
+use super::links;
+use super::two_factor::sign_in::{self, LoginStep};
+use crate::auth::token;
+use crate::error::AppError;
+use crate::services::kernel::actor::ClientInfo;
+use crate::services::kernel::unit_of_work::UnitOfWork;
+use crate::services::users::User;
+use crate::settings::OidcProviderSettings;
+use crate::state::AppState;
+
+/// The cookie that ties a flow to the browser that started it.
+pub const COOKIE: &str = "buysocial_sso";
+/// How long a flow may take at the provider.
+const FLOW_MINUTES: i64 = 10;
+/// How long the web app has to exchange the handed-over code.
+const HANDOFF_SECONDS: i64 = 60;
+
+/// A provider as the sign-in page offers it.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub id: String,
+    pub display_name: String,
+}
+
+/// Why a single sign-on did not end in an account: a word the sign-in page explains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The provider could not be reached or answered something unusable.
+    ProviderUnavailable,
+    /// The provider said no (the person cancelled, or it refused the request).
+    ProviderRefused,
+    /// The answer does not belong to a sign-in this browser started (a tampered or
+    /// replayed `state`, a missing cookie, another browser).
+    StateMismatch,
+    /// The sign-in took too long; start again.
+    Expired,
+    /// The ID token did not verify (signature, issuer, audience, nonce, expiry).
+    InvalidToken,
+    /// The provider does not vouch for the e-mail address.
+    EmailUnverified,
+    /// No account, invitation or allowed domain for this person.
+    NoAccount,
+    /// The account is disabled.
+    AccountDisabled,
+}
+
+impl Failure {
+    /// The word in the sign-in page's address (`#sso_error=…`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ProviderUnavailable => "provider_unavailable",
+            Self::ProviderRefused => "provider_refused",
+            Self::StateMismatch => "state_mismatch",
+            Self::Expired => "expired",
+            Self::InvalidToken => "invalid_token",
+            Self::EmailUnverified => "email_unverified",
+            Self::NoAccount => "no_account",
+            Self::AccountDisabled => "account_disabled",
+        }
+    }
+}
+
+/// The configured providers.
+pub fn providers(state: &AppState) -> Vec<Provider> {
+    state
+        .settings
+        .auth
+        .oidc
+        .iter()
+        .map(|p| Provider {
+            id: p.id.clone(),
+            display_name: p.display_name.clone(),
+        })
+        .collect()
+}
+
+fn provider<'s>(state: &'s AppState, id: &str) -> Result<&'s OidcProviderSettings, AppError> {
+    state
+        .settings
+        .auth
+        .oidc
+        .iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("there is no sign-in provider {id:?}")))
+}
+
+/// Where the provider sends the browser back: this server's callback for it.
+fn redirect_url(state: &AppState, provider: &str) -> String {
+    format!(
+        "{}/api/v1/auth/sso/{provider}/callback",
+        state.settings.server.links_base()
+    )
+}
+
+/// The web app's sign-in page, with what it is to do in its fragment.
+pub fn sign_in_page(state: &AppState, fragment: &str) -> String {
+    format!(
+        "{}/admin/sign-in#{fragment}",
+        state.settings.server.links_base()
+    )
+}
+
+/// A flow started: where to send the browser, and the cookie value to give it.
+#[derive(Debug)]
+pub struct Started {
+    pub location: String,
+    pub cookie: String,
+}
+
+/// Starts a sign-in through `provider_id`: 404 for an unknown provider; `Err(Ok(..))`
+/// never; a provider that cannot be reached is a [`Failure`] for the sign-in page.
+pub async fn start(
+    state: &AppState,
+    provider_id: &str,
+) -> Result<Result<Started, Failure>, AppError> {
+    let provider = provider(state, provider_id)?;
+    let metadata = match state.sso.metadata(provider).await {
+        Ok(metadata) => metadata,
+        Err(cause) => {
+            tracing::warn!(provider = %provider.id, %cause, "single sign-on: the provider's discovery failed");
+            return Ok(Err(Failure::ProviderUnavailable));
+        }
+    };
+    let redirect =
+        RedirectUrl::new(redirect_url(state, &provider.id)).map_err(AppError::internal)?;
+    let client = CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(provider.client_id.clone()),
+        Some(ClientSecret::new(
+            provider.client_secret.expose().to_owned(),
+        )),
+    )
+    .set_redirect_uri(redirect);
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (location, csrf, nonce) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .add_scope(Scope::new("email".into()))
+        .add_scope(Scope::new("profile".into()))
+        .set_pkce_challenge(challenge)
+        .url();
+    let now = state.clock.now();
+    let cookie = token::generate("");
+    let work = UnitOfWork::begin(state).await?;
+    Flows::delete_many()
+        .filter(Column::ExpiresAt.lt(now))
+        .exec(work.txn())
+        .await?;
+    Flows::insert(sso_flow::ActiveModel {
+        id: Set(token::hash(&cookie)),
+        provider: Set(provider.id.clone()),
+        state: Set(csrf.secret().clone()),
+        nonce: Set(nonce.secret().clone()),
+        pkce_verifier: Set(verifier.secret().clone()),
+        created_at: Set(now),
+        expires_at: Set(now + TimeDelta::minutes(FLOW_MINUTES)),
+    })
+    .exec_without_returning(work.txn())
+    .await?;
+    work.commit().await?;
+    Ok(Ok(Started {
+        location: location.to_string(),
+        cookie,
+    }))
+}
+
+/// What the provider sent the browser back with.
+#[derive(Debug, Default)]
+pub struct Callback {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    /// The provider's error code (`access_denied`...), when it said no.
+    pub error: Option<String>,
+}
+
+/// Finishes a sign-in: the code to hand the web app, or why not. The flow is used up
+/// whatever happens.
+pub async fn finish(
+    state: &AppState,
+    provider_id: &str,
+    cookie: Option<&str>,
+    answer: Callback,
+) -> Result<Result<String, Failure>, AppError> {
+    let provider = provider(state, provider_id)?;
+    let now = state.clock.now();
+    let Some(flow) = take_flow(state, cookie).await? else {
+        return Ok(Err(Failure::StateMismatch));
+    };
+    let outcome = verify(state, provider, &flow, answer, now).await?;
+    let claims = match outcome {
+        Ok(claims) => claims,
+        Err(failure) => {
+            tracing::info!(provider = %provider.id, failure = failure.as_str(), "single sign-on refused");
+            return Ok(Err(failure));
+        }
+    };
+    match matching::account_for(state, provider, &claims, now).await? {
+        Ok(user) => Ok(Ok(hand_over(state, &user, now).await?)),
+        Err(failure) => {
+            tracing::info!(provider = %provider.id, failure = failure.as_str(), "single sign-on refused");
+            Ok(Err(failure))
+        }
+    }
+}
+
+/// The flow of the browser's cookie, deleted as it is read (each works once).
+async fn take_flow(
+    state: &AppState,
+    cookie: Option<&str>,
+) -> Result<Option<sso_flow::Model>, AppError> {
+    let Some(cookie) = cookie.filter(|c| c.len() <= 100) else {
+        return Ok(None);
+    };
+    let id = token::hash(cookie);
+    let work = UnitOfWork::begin(state).await?;
+    let flow = Flows::find_by_id(id.clone()).one(work.txn()).await?;
+    let taken = Flows::delete_by_id(id).exec(work.txn()).await?;
+    work.commit().await?;
+    Ok(flow.filter(|_| taken.rows_affected == 1))
+}
+
+/// What a verified ID token says about the person.
+#[derive(Debug, Clone)]
+pub struct Claims {
+    pub subject: String,
+    pub email: Option<String>,
+    pub email_verified: bool,
+    pub name: Option<String>,
+}
+
+async fn verify(
+    state: &AppState,
+    provider: &OidcProviderSettings,
+    flow: &sso_flow::Model,
+    answer: Callback,
+    now: DateTime<Utc>,
+) -> Result<Result<Claims, Failure>, AppError> {
+    if flow.provider != provider.id || flow.expires_at <= now {
+        return Ok(Err(Failure::Expired));
+    }
+    let same_state = answer
+        .state
+        .as_deref()
+        .is_some_and(|given| constant_time_eq(given.as_bytes(), flow.state.as_bytes()));
+    if !same_state {
+        return Ok(Err(Failure::StateMismatch));
+    }
+    if answer.error.is_some() {
+        return Ok(Err(Failure::ProviderRefused));
+    }
+    let Some(code) = answer.code else {
+        return Ok(Err(Failure::ProviderRefused));
+    };
+    let metadata = match state.sso.metadata(provider).await {
+        Ok(metadata) => metadata,
+        Err(cause) => {
+            tracing::warn!(provider = %provider.id, %cause, "single sign-on: the provider's discovery failed");
+            return Ok(Err(Failure::ProviderUnavailable));
+        }
+    };
+    let redirect =
+        RedirectUrl::new(redirect_url(state, &provider.id)).map_err(AppError::internal)?;
+    let client = CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(provider.client_id.clone()),
+        Some(ClientSecret::new(
+            provider.client_secret.expose().to_owned(),
+        )),
+    )
+    .set_redirect_uri(redirect);
+    let request = match client.exchange_code(AuthorizationCode::new(code)) {
+        Ok(request) => request,
+        Err(_) => return Ok(Err(Failure::ProviderUnavailable)),
+    };
+    let http = state.sso.client();
+    let tokens = match request
+        .set_pkce_verifier(PkceCodeVerifier::new(flow.pkce_verifier.clone()))
+        .request_async(&http)
+        .await
+    {
+        Ok(tokens) => tokens,
+        Err(err) => {
+            tracing::warn!(provider = %provider.id, cause = %discovery::chain(&err), "single sign-on: the code exchange failed");
+            return Ok(Err(Failure::ProviderUnavailable));
+        }
+    };
+    let Some(id_token) = tokens.id_token() else {
+        return Ok(Err(Failure::InvalidToken));
+    };
+    let verifier = client.id_token_verifier();
+    let claims = match id_token.claims(&verifier, &Nonce::new(flow.nonce.clone())) {
+        Ok(claims) => claims,
+        Err(err) => {
+            tracing::warn!(provider = %provider.id, cause = %discovery::chain(&err), "single sign-on: the ID token did not verify");
+            // Perhaps the provider rotated its keys: read them again next time.
+            state.sso.forget(&provider.id).await;
+            return Ok(Err(Failure::InvalidToken));
+        }
+    };
+    Ok(Ok(Claims {
+        subject: claims.subject().as_str().to_owned(),
+        email: claims.email().map(|e| e.as_str().trim().to_lowercase()),
+        email_verified: claims.email_verified().unwrap_or(false),
+        name: claims
+            .name()
+            .and_then(|n| n.get(None))
+            .map(|n| n.as_str().to_owned()),
+    }))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+}
+
+/// The single-use code the web app exchanges for a session within a minute.
+async fn hand_over(state: &AppState, user: &User, now: DateTime<Utc>) -> Result<String, AppError> {
+    let work = UnitOfWork::begin(state).await?;
+    let code = links::issue(
+        work.txn(),
+        user.id,
+        AccountTokenPurpose::SsoHandoff,
+        now + TimeDelta::seconds(HANDOFF_SECONDS),
+        now,
+    )
+    .await?;
+    work.commit().await?;
+    Ok(code)
+}
+
+/// Exchanges the handed-over code for a session (or, for an account with a second
+/// factor, its step). 401 for a code wrong, used or older than a minute.
+pub async fn exchange(
+    state: &AppState,
+    code: &str,
+    client: ClientInfo,
+) -> Result<LoginStep, AppError> {
+    const AGAIN: &str = "this sign-in code is not valid any more; sign in again";
+    let now = state.clock.now();
+    let found = links::find_live(&state.db, code, AccountTokenPurpose::SsoHandoff, now)
+        .await
+        .map_err(|_| AppError::Unauthorized(AGAIN.into()))?;
+    let work = UnitOfWork::begin(state).await?;
+    links::use_up(work.txn(), &found, now)
+        .await
+        .map_err(|_| AppError::Unauthorized(AGAIN.into()))?;
+    work.commit().await?;
+    let user = matching::enabled_user(state, found.user_id)
+        .await?
+        .ok_or_else(|| AppError::Unauthorized(AGAIN.into()))?;
+    sign_in::after_first_factor(state, user, &client, "single sign-on").await
+}
