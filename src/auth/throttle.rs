@@ -63,6 +63,15 @@ impl ThrottleKey {
         }
     }
 
+    /// Wrong second-factor codes for one account from anywhere: a tighter bound than
+    /// for passwords, since whoever is asked for a code knows the password already.
+    pub fn second_factor(email: &str, settings: &ThrottleSettings) -> Self {
+        Self {
+            key: format!("second-factor:{}", short(email)),
+            max_failures: settings.max_failures_per_account,
+        }
+    }
+
     /// Password-reset mails asked for from one client address.
     pub fn reset_from(address: &str, settings: &ThrottleSettings) -> Self {
         Self {

@@ -211,6 +211,11 @@ pub async fn set_sign_up_notices(
             "choose your own password first (POST /api/v1/auth/password)".into(),
         ));
     }
+    if caller.user.must_enrol_second_factor {
+        return Err(AppError::Forbidden(
+            "turn on two-factor sign-in first (POST /api/v1/auth/totp/enrol)".into(),
+        ));
+    }
     let now = state.clock.now();
     let updated = Users::update(user::ActiveModel {
         id: Set(caller.user.id),
@@ -274,6 +279,7 @@ pub async fn change_password(
         .filter(SessionColumn::RevokedAt.is_null())
         .exec(txn)
         .await?;
+    users::revoke_account_tokens(txn, stored.id, now).await?;
     audit::record(
         txn,
         now,

@@ -463,6 +463,8 @@ async fn ensure_another_active_admin(
     Ok(())
 }
 
+/// Ends every session of the user, and every secret that could start one or change
+/// the account (reset links, second-factor challenges, single sign-on codes).
 pub async fn revoke_sessions(
     db: &impl ConnectionTrait,
     user_id: UserId,
@@ -472,6 +474,24 @@ pub async fn revoke_sessions(
         .col_expr(SessionColumn::RevokedAt, Expr::value(Some(now)))
         .filter(SessionColumn::UserId.eq(user_id))
         .filter(SessionColumn::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    revoke_account_tokens(db, user_id, now).await
+}
+
+/// Every unused account token of the user (reset links, second-factor challenges,
+/// single sign-on codes) stops working: after a change of credentials, none made
+/// before it may act.
+pub async fn revoke_account_tokens(
+    db: &impl ConnectionTrait,
+    user_id: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use entity::account_token::{Column as TokenColumn, Entity as AccountTokens};
+    AccountTokens::update_many()
+        .col_expr(TokenColumn::UsedAt, Expr::value(Some(now)))
+        .filter(TokenColumn::UserId.eq(user_id))
+        .filter(TokenColumn::UsedAt.is_null())
         .exec(db)
         .await?;
     Ok(())

@@ -21,7 +21,7 @@ backend_tests!(
     a_forgotten_password_is_reset_through_a_mailed_link_that_works_once,
     asking_for_a_reset_answers_and_works_the_same_for_any_address,
     reset_requests_are_throttled_per_address_asked_for_and_per_client,
-    a_reset_link_expires_and_a_newer_one_ends_the_older,
+    a_reset_link_expires_and_using_one_ends_the_others,
     a_wrong_token_or_a_refused_password_changes_nothing,
 );
 
@@ -493,7 +493,7 @@ async fn reset_requests_are_throttled_per_address_asked_for_and_per_client(backe
     assert_problem(refused, StatusCode::TOO_MANY_REQUESTS).await;
 }
 
-async fn a_reset_link_expires_and_a_newer_one_ends_the_older(backend: Backend) {
+async fn a_reset_link_expires_and_using_one_ends_the_others(backend: Backend) {
     let (app, smtp, _) = app_with_mail(backend).await;
     app.create_user(OWNER, Role::Author, OLD_PASSWORD).await;
 

@@ -128,6 +128,23 @@ async fn an_editor_turns_on_two_factor_and_signs_in_with_a_code_or_a_recovery_co
     assert_eq!(problem["errors"][0]["field"], "code");
     let me = app.get_json("/api/v1/auth/me", &session).await;
     assert_eq!(me["two_factor"]["enabled"], false, "not on until confirmed");
+    // Turning it on needs a recent sign-in: a session taken earlier cannot.
+    app.clock.advance(TimeDelta::minutes(16));
+    let stale = app
+        .post_json_authed(
+            "/api/v1/auth/totp/confirm",
+            &session,
+            &json!({ "code": code_now(&app, secret) }),
+        )
+        .await;
+    let problem = assert_problem(stale, StatusCode::FORBIDDEN).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("sign in again")
+    );
+    let session = app.login_token(EDITOR, PASSWORD).await;
 
     let confirmed: Value = app
         .post_json_authed(
@@ -381,9 +398,21 @@ async fn an_admin_resets_a_lost_second_factor(backend: Backend) {
 
     let refused = app.delete_authed(&reset, &other).await;
     assert_problem(refused, StatusCode::FORBIDDEN).await;
-    challenge(&app, EDITOR).await;
+    let before = challenge(&app, EDITOR).await;
     let done = app.delete_authed(&reset, &admin).await;
     assert_eq!(done.status(), StatusCode::NO_CONTENT);
+    // A lost phone may hold a session or a challenge: both end with the reset.
+    let ended = app.get_authed("/api/v1/auth/me", &session).await;
+    assert_problem(ended, StatusCode::UNAUTHORIZED).await;
+    let stale = second_step(&app, &before, json!({ "recovery_code": codes[1] })).await;
+    assert_problem(stale, StatusCode::UNAUTHORIZED).await;
+    // Nobody resets their own: they turn it off with their password.
+    let me = app.get_json("/api/v1/auth/me", &admin).await;
+    let own = format!(
+        "/api/v1/admin/users/{}/totp",
+        me["user"]["id"].as_str().unwrap()
+    );
+    assert_problem(app.delete_authed(&own, &admin).await, StatusCode::FORBIDDEN).await;
 
     let signed_in: Value = app.login(EDITOR, PASSWORD).await.json().await.unwrap();
     assert_eq!(

@@ -3,6 +3,7 @@
 // and people made up from the login typed into its form:
 //   "lina@example.lt"             -> that address, verified (subject "sub-lina@example.lt")
 //   "unverified:lina@example.lt"  -> the same address, NOT verified (another subject)
+//   "other:lina@example.lt"       -> the same address, verified, another subject
 // Any password works (the package's development login form).
 //
 // Environment: OIDC_MODULES (the node_modules folder holding oidc-provider), OIDC_PORT,
@@ -22,7 +23,7 @@ const issuer = process.env.OIDC_ISSUER || `http://127.0.0.1:${port}`;
 
 function person(login) {
   const unverified = login.startsWith('unverified:');
-  const email = unverified ? login.slice('unverified:'.length) : login;
+  const email = login.replace(/^(unverified|other):/, '');
   const name = email.split('@')[0].replace(/^./, (c) => c.toUpperCase());
   return { sub: `sub-${login}`, email, email_verified: !unverified, name };
 }

@@ -231,8 +231,9 @@ enum NoContent {
 }
 
 error_set!(
-    /// Login failures: bad pair, throttled, busy hashing, malformed body.
-    LoginErrors: 400, 401, 422, 429, 503
+    /// Login failures: bad pair, throttled, busy hashing, malformed body; 403 for an
+    /// account that signs in through its single sign-on provider only.
+    LoginErrors: 400, 401, 403, 422, 429, 503
 );
 error_set!(
     /// Failures of an authenticated call without a body.

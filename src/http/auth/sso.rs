@@ -143,7 +143,7 @@ impl SsoApi {
     /// the web app's sign-in page with a code valid for one minute, once: `#sso=…`.
     /// Otherwise `#sso_error=` one of `provider_unavailable`, `provider_refused`,
     /// `state_mismatch`, `expired`, `invalid_token`, `email_unverified`, `no_account`,
-    /// `account_disabled`. The flow works once.
+    /// `account_disabled`, `sign_in_failed`. The flow works once.
     #[oai(
         path = "/:provider/callback",
         method = "get",

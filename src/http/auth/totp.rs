@@ -122,7 +122,9 @@ impl TwoFactorApi {
     ///
     /// It is on from now: signing in asks for a code after the password. Answers ten
     /// recovery codes, shown only now. A wrong code is 422 on `code` and counts in the
-    /// sign-in throttle.
+    /// sign-in throttle. Only within 15 minutes of signing in (403 after: sign in again),
+    /// so that a session taken earlier cannot put another authenticator on the account. Only within 15 minutes of signing in (403 after: sign in again),
+    /// so that a session taken earlier cannot put another authenticator on the account.
     #[oai(
         path = "/totp/confirm",
         method = "post",
@@ -135,8 +137,15 @@ impl TwoFactorApi {
         body: JsonBody<CodeRequest>,
     ) -> Result<Json<RecoveryCodesResponse>, ApiError<CheckErrors>> {
         let client = client_info(req, &self.state.settings.server);
-        let codes =
-            two_factor::confirm(&self.state, &session.0.user, &body.0.code, &client).await?;
+        let caller = &session.0;
+        let codes = two_factor::confirm(
+            &self.state,
+            &caller.user,
+            caller.session_id,
+            &body.0.code,
+            &client,
+        )
+        .await?;
         Ok(Json(RecoveryCodesResponse {
             recovery_codes: codes,
         }))

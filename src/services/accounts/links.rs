@@ -122,23 +122,6 @@ pub(super) async fn use_up(
     Ok(())
 }
 
-/// Every other unused token of `user` for `purpose` stops working.
-pub(super) async fn revoke_others(
-    txn: &impl ConnectionTrait,
-    user: UserId,
-    purpose: AccountTokenPurpose,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    Tokens::update_many()
-        .col_expr(Column::UsedAt, Expr::value(Some(now)))
-        .filter(Column::UserId.eq(user))
-        .filter(Column::Purpose.eq(purpose))
-        .filter(Column::UsedAt.is_null())
-        .exec(txn)
-        .await?;
-    Ok(())
-}
-
 /// Forgets tokens that ended (used or expired) before `before`.
 pub(super) async fn prune(
     db: &impl ConnectionTrait,

@@ -64,8 +64,13 @@ pub async fn answer_requests(state: &AppState) -> Result<usize, AppError> {
         .await?;
     let mut answered = 0;
     for request in waiting {
-        if answer(state, &request).await? {
-            answered += 1;
+        // One request that fails (its mail, its account) must not hold up the others.
+        match answer(state, &request).await {
+            Ok(true) => answered += 1,
+            Ok(false) => {}
+            Err(err) => {
+                tracing::warn!(error = %err, "a password-reset request could not be answered; will retry")
+            }
         }
     }
     let now = state.clock.now();
@@ -150,7 +155,7 @@ pub async fn confirm(
     })
     .exec(txn)
     .await?;
-    links::revoke_others(txn, account.id, AccountTokenPurpose::PasswordReset, now).await?;
+    // Every session ends, and with them every other link, challenge and code.
     users::revoke_sessions(txn, account.id, now).await?;
     let mail = mails::password_changed(state, &account, now);
     work.record(DomainEvent::MailQueued(Box::new(mail)), now)
@@ -164,23 +169,11 @@ pub async fn confirm(
     )
     .await?;
     work.commit().await?;
-    // Whoever holds the mailbox holds the account: wrong guesses before do not lock
-    // its owner out now.
-    unlock(state, &account, &client).await
-}
-
-async fn unlock(
-    state: &AppState,
-    account: &user::Model,
-    client: &ClientInfo,
-) -> Result<(), AppError> {
+    // Whoever holds the mailbox chose the password: wrong guesses from here before do
+    // not lock them out now. The count over all addresses stays: it also counts wrong
+    // second-factor codes, which a new password does not excuse.
     let settings = &state.settings.auth.throttle;
     let address = client.limit_key.as_deref().unwrap_or("unknown");
-    for key in [
-        ThrottleKey::account_from(&account.email, address, settings),
-        ThrottleKey::account(&account.email, settings),
-    ] {
-        throttle::clear(&state.db, &key).await?;
-    }
-    Ok(())
+    let here = ThrottleKey::account_from(&account.email, address, settings);
+    throttle::clear(&state.db, &here).await
 }

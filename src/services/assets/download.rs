@@ -216,7 +216,7 @@ pub async fn visible(
         FileReader::Public => false,
         FileReader::PasswordChangePending => {
             return Err(AppError::Forbidden(
-                "your password must be changed first: POST /api/v1/auth/password".into(),
+                "your account is not ready yet: choose your own password (POST /api/v1/auth/password) or turn on two-factor sign-in (POST /api/v1/auth/totp/enrol) first".into(),
             ));
         }
         // The media library: editors see every file.

@@ -159,10 +159,11 @@ pub enum AuditAction {
     AuthRecoveryCodes,
     UserTotpReset,
     AccountPolicyUpdate,
+    UserSsoLink,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 56] = [
+    pub const ALL: [Self; 57] = [
         Self::ContentCreate,
         Self::ContentDraft,
         Self::ContentUpdate,
@@ -219,6 +220,7 @@ impl AuditAction {
         Self::AuthRecoveryCodes,
         Self::UserTotpReset,
         Self::AccountPolicyUpdate,
+        Self::UserSsoLink,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -279,6 +281,7 @@ impl AuditAction {
             Self::AuthRecoveryCodes => "auth.recovery_codes",
             Self::UserTotpReset => "user.totp_reset",
             Self::AccountPolicyUpdate => "account_policy.update",
+            Self::UserSsoLink => "user.sso_link",
         }
     }
 }

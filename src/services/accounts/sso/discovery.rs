@@ -1,7 +1,10 @@
 //! What the configured providers' discovery documents (and their keys) say, read over
 //! HTTP by `openidconnect` and kept for `KEEP` so that a sign-in does not fetch them
 //! twice; a provider that rotates its keys is read again after that, or at once when
-//! an ID token's signature does not verify (see `forget`).
+//! an ID token's signature does not verify (see `forget`). Each provider is read by one
+//! request at a time (the others wait for its answer), and a provider that could not
+//! be read is not asked again for `KEEP_FAILURE`: a provider that hangs delays only
+//! its own sign-ins, and not by a timeout each.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -17,14 +20,19 @@ use crate::settings::OidcProviderSettings;
 
 /// How long a provider's discovery document and keys are trusted.
 const KEEP: Duration = Duration::from_secs(300);
+/// How long a provider that could not be read is not asked again.
+const KEEP_FAILURE: Duration = Duration::from_secs(10);
 /// How long a provider may take to answer one request.
 const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What is known of one provider: when it was read, and what it said.
+type Known = Option<(Instant, Result<CoreProviderMetadata, String>)>;
 
 /// The providers' documents, shared by every request of this instance.
 #[derive(Clone)]
 pub struct Discovery {
     http: reqwest::Client,
-    known: Arc<Mutex<HashMap<String, (Instant, CoreProviderMetadata)>>>,
+    known: Arc<std::sync::Mutex<HashMap<String, Arc<Mutex<Known>>>>>,
 }
 
 impl std::fmt::Debug for Discovery {
@@ -49,7 +57,7 @@ impl Discovery {
             .build()?;
         Ok(Self {
             http,
-            known: Arc::new(Mutex::new(HashMap::new())),
+            known: Arc::new(std::sync::Mutex::new(HashMap::new())),
         })
     }
 
@@ -58,23 +66,36 @@ impl Discovery {
         &self,
         provider: &OidcProviderSettings,
     ) -> Result<CoreProviderMetadata, String> {
-        let mut known = self.known.lock().await;
-        if let Some((read_at, metadata)) = known.get(&provider.id)
-            && read_at.elapsed() < KEEP
-        {
-            return Ok(metadata.clone());
+        let slot = self.slot(&provider.id);
+        let mut known = slot.lock().await;
+        if let Some((read_at, said)) = known.as_ref() {
+            let keep = if said.is_ok() { KEEP } else { KEEP_FAILURE };
+            if read_at.elapsed() < keep {
+                return said.clone();
+            }
         }
-        let issuer = IssuerUrl::new(provider.issuer.clone()).map_err(|e| e.to_string())?;
-        let metadata = CoreProviderMetadata::discover_async(issuer, &self.client())
-            .await
-            .map_err(|err| chain(&err))?;
-        known.insert(provider.id.clone(), (Instant::now(), metadata.clone()));
-        Ok(metadata)
+        let said = match IssuerUrl::new(provider.issuer.clone()) {
+            Ok(issuer) => CoreProviderMetadata::discover_async(issuer, &self.client())
+                .await
+                .map_err(|err| chain(&err)),
+            Err(err) => Err(err.to_string()),
+        };
+        *known = Some((Instant::now(), said.clone()));
+        said
+    }
+
+    /// The place of `provider`'s document, made on first use.
+    fn slot(&self, provider: &str) -> Arc<Mutex<Known>> {
+        let mut all = self
+            .known
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        all.entry(provider.to_owned()).or_default().clone()
     }
 
     /// Forgets what `provider` said, so that the next sign-in reads it again.
     pub async fn forget(&self, provider: &str) {
-        self.known.lock().await.remove(provider);
+        *self.slot(provider).lock().await = None;
     }
 
     /// The HTTP client `openidconnect` calls providers with: this crate's `reqwest`.

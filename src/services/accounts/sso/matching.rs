@@ -52,6 +52,16 @@ pub(super) async fn account_for(
         if existing.disabled_at.is_some() {
             return Ok(Err(Failure::AccountDisabled));
         }
+        // An account linked to another of the provider's people already is not taken
+        // over by a second one with the same address.
+        let linked_here = Identities::find()
+            .filter(Column::Provider.eq(&provider.id))
+            .filter(Column::UserId.eq(existing.id))
+            .one(&state.db)
+            .await?;
+        if linked_here.is_some() {
+            return Ok(Err(Failure::NoAccount));
+        }
         let user = User::try_from(existing)?;
         link(state, provider, claims, &email, &user, now).await?;
         return Ok(Ok(user));
@@ -167,7 +177,7 @@ async fn create(
     Ok(user)
 }
 
-/// Links an existing account to the provider's subject.
+/// Links an existing account to the provider's subject, in the audit log.
 async fn link(
     state: &AppState,
     provider: &OidcProviderSettings,
@@ -178,6 +188,9 @@ async fn link(
 ) -> Result<(), AppError> {
     let work = UnitOfWork::begin(state).await?;
     insert_identity(work.txn(), provider, claims, email, user.id, now).await?;
+    let event = Event::success(AuditAction::UserSsoLink, "user", user.id)
+        .with_details(json!({ "provider": provider.id, "matched_by": "verified e-mail" }));
+    audit::record(work.txn(), now, Who::user(user, None), event).await?;
     work.commit().await
 }
 

@@ -63,10 +63,13 @@ pub enum Failure {
     InvalidToken,
     /// The provider does not vouch for the e-mail address.
     EmailUnverified,
-    /// No account, invitation or allowed domain for this person.
+    /// No account, invitation or allowed domain for this person (or the account of
+    /// their address is linked to another of the provider's people).
     NoAccount,
     /// The account is disabled.
     AccountDisabled,
+    /// Something went wrong on our side (logged); try again.
+    SignInFailed,
 }
 
 impl Failure {
@@ -81,6 +84,7 @@ impl Failure {
             Self::EmailUnverified => "email_unverified",
             Self::NoAccount => "no_account",
             Self::AccountDisabled => "account_disabled",
+            Self::SignInFailed => "sign_in_failed",
         }
     }
 }
@@ -132,8 +136,9 @@ pub struct Started {
     pub cookie: String,
 }
 
-/// Starts a sign-in through `provider_id`: 404 for an unknown provider; `Err(Ok(..))`
-/// never; a provider that cannot be reached is a [`Failure`] for the sign-in page.
+/// Starts a sign-in through `provider_id`: where to send the browser, or (a provider
+/// that cannot be reached) the [`Failure`] for the sign-in page; 404 for an unknown
+/// provider.
 pub async fn start(
     state: &AppState,
     provider_id: &str,
@@ -222,11 +227,22 @@ pub async fn finish(
             return Ok(Err(failure));
         }
     };
-    match matching::account_for(state, provider, &claims, now).await? {
-        Ok(user) => Ok(Ok(hand_over(state, &user, now).await?)),
-        Err(failure) => {
+    // From here on the browser is always sent back to the sign-in page, never left on
+    // an error document: a failure on our side is logged and named there.
+    let handed = match matching::account_for(state, provider, &claims, now).await {
+        Ok(Ok(user)) => hand_over(state, &user, now).await.map(Ok),
+        Ok(Err(failure)) => Ok(Err(failure)),
+        Err(err) => Err(err),
+    };
+    match handed {
+        Ok(Ok(code)) => Ok(Ok(code)),
+        Ok(Err(failure)) => {
             tracing::info!(provider = %provider.id, failure = failure.as_str(), "single sign-on refused");
             Ok(Err(failure))
+        }
+        Err(err) => {
+            tracing::error!(provider = %provider.id, error = %err, "single sign-on failed on our side");
+            Ok(Err(Failure::SignInFailed))
         }
     }
 }
@@ -325,14 +341,22 @@ async fn verify(
             return Ok(Err(Failure::InvalidToken));
         }
     };
+    let subject = claims.subject().as_str().to_owned();
+    let email = claims.email().map(|e| e.as_str().trim().to_lowercase());
+    // What the tables cannot hold is refused, not cut: a subject or address cut short
+    // could be someone else's.
+    if subject.is_empty() || subject.len() > 255 || email.as_ref().is_some_and(|e| e.len() > 320) {
+        return Ok(Err(Failure::InvalidToken));
+    }
     Ok(Ok(Claims {
-        subject: claims.subject().as_str().to_owned(),
-        email: claims.email().map(|e| e.as_str().trim().to_lowercase()),
+        subject,
+        email,
         email_verified: claims.email_verified().unwrap_or(false),
         name: claims
             .name()
             .and_then(|n| n.get(None))
-            .map(|n| n.as_str().to_owned()),
+            .map(|n| n.as_str().trim().chars().take(200).collect::<String>())
+            .filter(|n| !n.is_empty()),
     }))
 }
 

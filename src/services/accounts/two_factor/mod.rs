@@ -89,16 +89,30 @@ pub async fn enrol(state: &AppState, user: &User) -> Result<Enrolment, AppError>
     })
 }
 
+/// How recent a sign-in must be to turn a second factor on: a session stolen earlier
+/// cannot put the thief's authenticator on the account.
+const FRESH_SIGN_IN_MINUTES: i64 = 15;
+
 /// Confirms enrolment with a code from the app: the second factor is on, and the ten
 /// recovery codes (shown only now) are returned. A wrong code counts like a wrong
-/// password.
+/// password. Only within `FRESH_SIGN_IN_MINUTES` of signing in (`session`): 403 after.
 pub async fn confirm(
     state: &AppState,
     user: &User,
+    session: uuid::Uuid,
     code: &str,
     client: &ClientInfo,
 ) -> Result<Vec<String>, AppError> {
     let now = state.clock.now();
+    let signed_in_at = entity::session::Entity::find_by_id(session)
+        .one(&state.db)
+        .await?
+        .map(|s| s.created_at);
+    if signed_in_at.is_none_or(|at| now - at > chrono::TimeDelta::minutes(FRESH_SIGN_IN_MINUTES)) {
+        return Err(AppError::Forbidden(format!(
+            "sign in again to turn on two-factor sign-in: it needs a sign-in of the last {FRESH_SIGN_IN_MINUTES} minutes"
+        )));
+    }
     let keys = throttle_keys(state, user, client);
     throttle::reserve(&state.db, &keys, &state.settings.auth.throttle, now).await?;
     let stored = find(state, user.id).await?;
@@ -208,6 +222,9 @@ pub async fn disable(
 
 /// An administrator resets someone's second factor (a lost phone): it is off, with its
 /// recovery codes; they enrol again at their next sign-in if their role must use one.
+/// Their sessions end too: a lost phone may hold one, and a session of someone without
+/// a second factor may turn one on. Nobody resets their own this way (they turn it off,
+/// with their password).
 pub async fn reset(state: &AppState, actor: &Actor, id: UserId) -> Result<(), AppError> {
     audit::authorize(
         state,
@@ -217,6 +234,11 @@ pub async fn reset(state: &AppState, actor: &Actor, id: UserId) -> Result<(), Ap
         Some(id.to_string()),
     )
     .await?;
+    if actor.user().is_some_and(|me| me.id == id) {
+        return Err(AppError::Forbidden(
+            "you cannot reset your own second factor; turn it off with your password (POST /api/v1/auth/totp/disable), or ask another administrator".into(),
+        ));
+    }
     find(state, id).await?;
     turn_off(state, id, Who::from(actor), AuditAction::UserTotpReset).await
 }
@@ -242,6 +264,9 @@ async fn turn_off(
     .exec(txn)
     .await?;
     recovery::delete_all(txn, id).await?;
+    if action == AuditAction::UserTotpReset {
+        crate::services::users::revoke_sessions(txn, id, now).await?;
+    }
     let event = Event::success(action, "user", id).with_details(json!({}));
     audit::record(txn, now, who, event).await?;
     work.commit().await

@@ -119,8 +119,11 @@ pub async fn complete(
         .await?
         .filter(|u| u.disabled_at.is_none())
         .ok_or_else(|| AppError::Unauthorized(SIGN_IN_AGAIN.into()))?;
+    let settings = &state.settings.auth.throttle;
     let keys = throttle_keys(state, &stored.email, &client);
-    throttle::reserve(&state.db, &keys, &state.settings.auth.throttle, now).await?;
+    let codes = ThrottleKey::second_factor(&stored.email, settings);
+    throttle::reserve(&state.db, &keys, settings, now).await?;
+    throttle::reserve(&state.db, std::slice::from_ref(&codes), settings, now).await?;
     let user = User::try_from(stored.clone())?;
     let work = UnitOfWork::begin(state).await?;
     let txn = work.txn();
@@ -161,6 +164,7 @@ pub async fn complete(
     let outcome = sessions::open_in(state, &work, now, user, &client, how).await?;
     work.commit().await?;
     throttle::succeeded(&state.db, &keys).await?;
+    throttle::clear(&state.db, &codes).await?;
     Ok(outcome)
 }
 
