@@ -188,8 +188,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         local_root,
         settings: Arc::new(settings),
         hasher,
-        sso: crate::services::accounts::sso::Discovery::new()
-            .map_err(|e| StartError::Sso(e.to_string()))?,
+        sso: crate::oidc::Discovery::new().map_err(|e| StartError::Sso(e.to_string()))?,
         clock,
         metrics,
         registration_limit: RateLimit::new(

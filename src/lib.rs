@@ -16,6 +16,7 @@ pub mod http;
 pub mod jobs;
 pub mod mailer;
 pub mod metrics;
+pub mod oidc;
 pub mod policy;
 pub mod ratelimit;
 pub mod render;

@@ -25,7 +25,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub hasher: PasswordHasher,
     /// Single sign-on providers' discovery documents and keys, as last read.
-    pub sso: crate::services::accounts::sso::Discovery,
+    pub sso: crate::oidc::Discovery,
     pub clock: Clock,
     pub metrics: Metrics,
     /// Registrations per client address.

@@ -40,16 +40,10 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
+// Sessions point at their user (`session::Relation::User`); nothing reads a user's
+// sessions through a relation, so the user knows none and the two do not import each
+// other.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(has_many = "super::session::Entity")]
-    Session,
-}
-
-impl Related<super::session::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Session.def()
-    }
-}
+pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}

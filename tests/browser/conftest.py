@@ -5,9 +5,16 @@ directory), Debian's Chromium driven by Playwright, pages checked for console er
 and, on request, with axe-core. Run by `.ci/browser`; see docs/development.md.
 """
 
+import base64
+import contextlib
+import email
+import email.policy
+import hashlib
+import hmac
 import json
 import os
 import re
+import struct
 import subprocess
 import tempfile
 import time
@@ -76,15 +83,22 @@ class Api:
             return json.loads(response.read())
 
 
-@pytest.fixture(scope="module")
-def server():
+# Each running server's working directory, by its address.
+WORKDIRS = {}
+
+
+@contextlib.contextmanager
+def running_server(config=None, bind="127.0.0.1:0"):
+    """`buysocial serve` in a fresh directory, until the block ends; yields its address.
+    `config`: the text of a TOML file layered over the defaults (BUYSOCIAL_CONFIG),
+    holding only what the tests change."""
     with tempfile.TemporaryDirectory() as workdir:
         # The server's settings come from here alone; BUYSOCIAL_ADMIN_DIR (serve the app
         # from a checkout's web/admin, for work on the app without a rebuild) passes.
         env = {k: v for k, v in os.environ.items()
                if not k.startswith("BUYSOCIAL_") or k == "BUYSOCIAL_ADMIN_DIR"}
         env.update({
-            "BUYSOCIAL__SERVER__BIND": "127.0.0.1:0",
+            "BUYSOCIAL__SERVER__BIND": bind,
             "BUYSOCIAL__LOG__LEVEL": "warn",
             "BUYSOCIAL__BOOTSTRAP__ADMIN_EMAIL": ADMIN_EMAIL,
             "BUYSOCIAL__BOOTSTRAP__ADMIN_PASSWORD": ADMIN_PASSWORD,
@@ -93,6 +107,10 @@ def server():
             "BUYSOCIAL__WEBHOOKS__ALLOW_PRIVATE_ADDRESSES": "true",
             "BUYSOCIAL__WEBHOOKS__POLL_INTERVAL_MS": "200",
         })
+        if config is not None:
+            path = Path(workdir) / "buysocial.toml"
+            path.write_text(config)
+            env["BUYSOCIAL_CONFIG"] = str(path)
         log = open(Path(workdir) / "server.log", "w+")
         process = subprocess.Popen([str(BINARY), "serve"], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
@@ -108,6 +126,7 @@ def server():
                 time.sleep(0.25)
             log.seek(0)
             assert url, f"the server did not start:\n{log.read()}"
+            WORKDIRS[url] = Path(workdir)
             yield url
         finally:
             process.terminate()
@@ -116,8 +135,36 @@ def server():
 
 
 @pytest.fixture(scope="module")
+def server():
+    with running_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
 def api(server):
     return Api(server)
+
+
+@pytest.fixture(scope="module")
+def mail_dir(server):
+    """Where the server writes each mail as an .eml file (no mail server is configured)."""
+    return WORKDIRS[server] / "data" / "mail"
+
+
+def read_mail(mail_dir: Path, to, subject=None, seen=(), timeout=15):
+    """The text of the first mail to `to` (with `subject` in its subject) not in `seen`
+    (file names), waiting for the server's mail loop; returns (file name, text)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in sorted(mail_dir.glob("*.eml")) if mail_dir.exists() else []:
+            if path.name in seen:
+                continue
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if str(message["To"]) != to or (subject and subject not in message["Subject"]):
+                continue
+            return path.name, message.get_body(preferencelist=("plain",)).get_content()
+        time.sleep(0.2)
+    raise AssertionError(f"no mail to {to} within {timeout} s")
 
 
 @pytest.fixture(scope="module")
@@ -150,8 +197,10 @@ class Watched:
 def new_page(browser, server):
     contexts = []
 
-    def make(timezone="Europe/Brussels", width=1280, height=900) -> Page:
-        context = browser.new_context(base_url=server, timezone_id=timezone, locale="en-GB",
+    def make(timezone="Europe/Brussels", width=1280, height=900, base_url=None) -> Page:
+        """A page in a browser of its own (cookies, storage); `base_url`: another
+        server than the module's."""
+        context = browser.new_context(base_url=base_url or server, timezone_id=timezone, locale="en-GB",
                                       viewport={"width": width, "height": height})
         page = context.new_page()
         page.watched = Watched(page)
@@ -193,3 +242,28 @@ def accessible(page: Page, name):
         if v["impact"] in ("serious", "critical")
     ]
     assert not bad, f"{name}: {bad}"
+
+
+class Authenticator:
+    """An authenticator app: RFC 6238 codes (HMAC-SHA1, 6 digits, 30 s) from the key the
+    page shows. The server accepts each step's code once, and one step of drift."""
+
+    def __init__(self, key):
+        secret = key.replace(" ", "").upper()
+        self.key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        self.last = None
+
+    def code_at(self, step):
+        digest = hmac.new(self.key, struct.pack(">Q", step), hashlib.sha1).digest()
+        offset = digest[-1] & 15
+        return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+    def code(self):
+        """A code the server has not accepted yet: this step's, or the next one's,
+        waiting for the clock when both are used."""
+        now = int(time.time() // 30)
+        step = now if self.last is None or self.last < now else self.last + 1
+        while step > int(time.time() // 30) + 1:
+            time.sleep(0.5)
+        self.last = step
+        return self.code_at(step)

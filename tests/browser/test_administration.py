@@ -22,7 +22,7 @@ def test_an_admin_creates_a_belgian_editor_whose_next_sign_in_shows_only_that_sc
     page = new_page()
     sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
     open_administration(page, "Users")
-    page.get_by_role("link", name="New user").click()
+    page.get_by_role("link", name="Create with a password").click()
     page.get_by_label("Email").fill("els@webuysocial.be")
     page.get_by_label("Name", exact=True).fill("Els Peeters")
     page.get_by_role("radio", name="Editor").check()

@@ -4,15 +4,25 @@
 // do comes from the API (`permissions`), never from rules here.
 
 import { html, render, useEffect, useRef, useState } from "./vendor/htm-preact-standalone-3.1.1.js";
-import { hasSession, signOut, userOf, whenSignedOut, whoAmI } from "./api/session.js";
+import { hasSession, mustSetUpTwoFactor, signOut, takeSignOnAnswer, userOf, whenRefused, whenSignedOut, whoAmI } from "./api/session.js";
 import { mayLeave, navigate } from "./navigation.js";
 import { KINDS } from "./kinds.js";
-import { ADMINISTRATION, BASE, route } from "./router.js";
+import { ADMINISTRATION, BASE, later, route } from "./router.js";
 import { keptCopies } from "./widgets/kept-copies.js";
 import { SignIn } from "./people/sign-in.js";
 import { ChangePassword } from "./people/password.js";
 
 /** @typedef {import("./api/session.js").Me} Me */
+
+// Pages that mailed links open, and asking for one: they work without a session.
+const ForgotPassword = later(() => import("./people/password-link.js"), "ForgotPassword");
+const ResetPassword = later(() => import("./people/password-link.js"), "ResetPassword");
+const AcceptInvitation = later(() => import("./people/invitation.js"), "AcceptInvitation");
+const TwoFactorRequired = later(() => import("./people/two-factor.js"), "TwoFactorRequired");
+
+// A single sign-on ends on the sign-in page with a one-minute code (or why it failed)
+// after `#`: taken out of the address bar before anything else is shown.
+const SIGN_ON = takeSignOnAnswer();
 
 
 function useLocation() {
@@ -77,6 +87,21 @@ function AdministrationMenu({ me, path }) {
   </div>`;
 }
 
+/** The top bar of someone who may do nothing yet but set up two-factor sign-in. */
+function BareTopBar({ me, onSignOut }) {
+  const user = userOf(me);
+  return html`
+    <header class="topbar">
+      <nav aria-label="Main">
+        <span class="brand">buysocial</span>
+        <span class="you">
+          <span>${user.display_name || user.email} (${user.role})</span>
+          <button type="button" class="link" onClick=${onSignOut}>Sign out</button>
+        </span>
+      </nav>
+    </header>`;
+}
+
 function TopBar({ me, path, onSignOut }) {
   const user = userOf(me);
   // On a phone the links fold into a menu, opened by a button and closed on arrival.
@@ -100,7 +125,8 @@ function TopBar({ me, path, onSignOut }) {
         <${AdministrationMenu} me=${me} path=${path} />
         </div>
         <span class="you">
-          <span>${user.display_name || user.email} (${user.role})</span>
+          <a href=${`${BASE}/account`} aria-current=${path.startsWith(`${BASE}/account`) ? "page" : undefined}
+            >${user.display_name || user.email} (${user.role})<span class="visually-hidden"> – your account</span></a>
           <button type="button" class="link" onClick=${onSignOut}>Sign out</button>
         </span>
       </nav>
@@ -111,14 +137,39 @@ function App() {
   const location = useLocation();
   const path = location.split("?")[0];
   const [me, setMe] = useState(/** @type {Me | null} */ (null));
-  const [signedOut, setSignedOut] = useState(!hasSession());
+  // A code from a single sign-on signs in anew, whoever this tab was signed in as.
+  const [signOn, setSignOn] = useState(SIGN_ON);
+  const [signedOut, setSignedOut] = useState(!hasSession() || (SIGN_ON !== null && "code" in SIGN_ON));
   const [expired, setExpired] = useState(false);
+  // What the sign-in form says first (a password just changed through a mailed link).
+  const [notice, setNotice] = useState("");
+  // Another mailed link opened in this tab (only the part after # changes): the page
+  // it opens starts afresh with its token.
+  const [link, setLink] = useState(0);
+  useEffect(() => {
+    const opened = () => {
+      if (/token=/.test(window.location.hash)) setLink((n) => n + 1);
+    };
+    window.addEventListener("hashchange", opened);
+    return () => window.removeEventListener("hashchange", opened);
+  }, []);
 
   useEffect(() => {
     whenSignedOut(() => {
       setMe(null);
+      setSignOn(null);
       setExpired(true);
       setSignedOut(true);
+    });
+    // A refusal may mean that the person must now do something first (set up two-factor
+    // sign-in after an administrator required or reset it): the API says so in who they
+    // are. Anything else stays as it is, so that a screen refused something is not reset.
+    whenRefused(() => {
+      whoAmI()
+        .then((fresh) => {
+          if (mustSetUpTwoFactor(fresh) || userOf(fresh)?.must_change_password) setMe(fresh);
+        })
+        .catch(() => {});
     });
   }, []);
 
@@ -157,8 +208,29 @@ function App() {
 
   const signIn = () => {
     setExpired(false);
+    setNotice("");
+    setSignOn(null);
     setMe(null);
     setSignedOut(false);
+  };
+  // Signed in from a page a mailed link opened: on to the home screen.
+  const signInFromLink = () => {
+    navigate(`${BASE}/board`, { replace: true, asking: false });
+    signIn();
+  };
+  // Every session of the account ended with the new password: sign in with it.
+  const passwordChanged = async () => {
+    if (hasSession()) await signOut();
+    setMe(null);
+    setExpired(false);
+    setSignedOut(true);
+    setNotice("Your password is changed. Sign in with it.");
+    navigate(BASE, { replace: true, asking: false });
+  };
+  // After a change to one's own account (or to rules that apply to it), the API tells
+  // anew what the person may do; the screen stays.
+  const reload = () => {
+    whoAmI().then(setMe).catch(() => setSignedOut(true));
   };
   const askAndSignOut = async () => {
     // Unsaved copies of translations stay on this computer for a reload or an expired
@@ -166,23 +238,40 @@ function App() {
     const unsaved = keptCopies(me);
     if (unsaved.length > 0 && !window.confirm(
       `You have unsaved changes in ${unsaved.length === 1 ? "1 translation" : `${unsaved.length} translations`}. ` +
-      "Sign out and discard them? They are kept on this computer only until you sign out.")) return;
+      "Sign out and discard them? They are kept on this computer only until you sign out.")) return false;
     for (const key of unsaved) localStorage.removeItem(key);
     await signOut();
     setMe(null);
+    setSignOn(null);
     setSignedOut(true);
+    return true;
+  };
+  // Some steps need a recent sign-in (turning on two-factor sign-in): signed out, the
+  // person signs in again and is back on the same screen.
+  const signInAgain = async (why) => {
+    if (!(await askAndSignOut())) return;
+    setNotice(why);
   };
 
+  const page = path.replace(/\/+$/, "");
+  if (page === `${BASE}/forgot-password`) return html`<main id="main"><${ForgotPassword} /></main>`;
+  if (page === `${BASE}/reset-password`) return html`<main id="main"><${ResetPassword} key=${link} onChanged=${passwordChanged} /></main>`;
+  if (page === `${BASE}/invitation`) return html`<main id="main"><${AcceptInvitation} key=${link} onSignedIn=${signInFromLink} /></main>`;
   if (signedOut) {
     document.title = "Sign in – buysocial";
-    return html`<main id="main"><${SignIn} expired=${expired} onSignedIn=${signIn} /></main>`;
+    return html`<main id="main"><${SignIn} expired=${expired} notice=${notice} signOn=${signOn} onSignedIn=${signIn} /></main>`;
   }
   if (!me) return html`<p class="loading" role="status">Loading…</p>`;
   if (userOf(me)?.must_change_password) {
     document.title = "Change your password – buysocial";
     return html`<main id="main"><${ChangePassword} me=${me} onChanged=${() => setMe(null)} /></main>`;
   }
-  const screen = route(path, me);
+  if (mustSetUpTwoFactor(me)) {
+    return html`
+      <${BareTopBar} me=${me} onSignOut=${askAndSignOut} />
+      <main id="main"><${TwoFactorRequired} me=${me} onDone=${reload} onSignInAgain=${signInAgain} /></main>`;
+  }
+  const screen = route(path, me, reload, signInAgain);
   return html`
     <${TopBar} me=${me} path=${path} onSignOut=${askAndSignOut} />
     <main id="main">

@@ -24,7 +24,7 @@ export const BASE = "/admin";
  * @param {() => Promise<Record<string, any>>} load
  * @param {string} name the component the module exports
  */
-function later(load, name) {
+export function later(load, name) {
   /** @type {{ screen?: any }} */
   const cache = {};
   /** @param {Record<string, unknown>} props */
@@ -47,6 +47,8 @@ function later(load, name) {
 
 const UserList = later(() => import("./people/users.js"), "UserList");
 const NewUser = later(() => import("./people/users.js"), "NewUser");
+const Invite = later(() => import("./people/users.js"), "Invite");
+const YourAccount = later(() => import("./people/account.js"), "YourAccount");
 const UserScreen = later(() => import("./people/user.js"), "UserScreen");
 const TokenList = later(() => import("./people/tokens.js"), "TokenList");
 const NewToken = later(() => import("./people/tokens.js"), "NewToken");
@@ -87,13 +89,19 @@ function notAvailable(label) {
  * keyed by address: another kind or item starts a screen afresh.
  * @param {string} path
  * @param {Me} me
+ * @param {() => void} reload asks the API again who is signed in (after a change to
+ *   one's own account, or to rules that apply to it)
+ * @param {(why: string) => void} signInAgain signs out (after asking, when something
+ *   is unsaved) so that the person signs in again, told `why`, back on this screen
  */
-export function route(path, me) {
+export function route(path, me, reload, signInAgain) {
   // ["admin", area, id, more]
   const [, area, id, more] = path.split("?")[0].replace(/\/+$/, "").split("/").filter(Boolean);
   switch (area) {
     case "board":
       return html`<${TranslationBoard} me=${me} />`;
+    case "account":
+      return html`<${YourAccount} me=${me} reload=${reload} signInAgain=${signInAgain} />`;
     case "reviews":
       return html`<${ReviewQueue} me=${me} />`;
     case "event-desk":
@@ -106,7 +114,8 @@ export function route(path, me) {
   if (administration && !administration.may(me.permissions)) return notAvailable(administration.label);
   switch (area) {
     case "users":
-      if (id === undefined) return html`<${UserList} me=${me} />`;
+      if (id === undefined) return html`<${UserList} me=${me} reload=${reload} />`;
+      if (id === "invite") return html`<${Invite} me=${me} />`;
       return id === "new" ? html`<${NewUser} me=${me} />` : html`<${UserScreen} key=${id} id=${id} me=${me} />`;
     case "tokens":
       return id === "new" ? html`<${NewToken} me=${me} />` : html`<${TokenList} me=${me} />`;

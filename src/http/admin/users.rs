@@ -251,6 +251,13 @@ enum Deleted {
     Done,
 }
 
+#[derive(ApiResponse)]
+enum SecondFactorReset {
+    /// Their second factor is off and their sessions have ended.
+    #[oai(status = 204)]
+    Done,
+}
+
 error_set!(
     /// Reading users.
     ReadErrors: 400, 401, 403, 404
@@ -366,9 +373,11 @@ impl UsersApi {
 
     /// Reset a user's second factor.
     ///
-    /// For a lost phone: their two-factor sign-in is off and their recovery codes stop
-    /// working; they sign in with their password and, if their role must use a second
-    /// factor, turn it on again before anything else. Recorded in the audit log.
+    /// For a lost phone: their two-factor sign-in is off, their recovery codes stop
+    /// working and every session of theirs ends; they sign in with their password and,
+    /// if their role must use a second factor, turn it on again before anything else.
+    /// Recorded in the audit log. 403 for one's own (turn it off with your password,
+    /// `POST /api/v1/auth/totp/disable`).
     #[oai(
         path = "/:id/totp",
         method = "delete",
@@ -378,8 +387,8 @@ impl UsersApi {
         &self,
         auth: AdminAuth,
         id: Path<Uuid>,
-    ) -> Result<Deleted, ApiError<WriteErrors>> {
+    ) -> Result<SecondFactorReset, ApiError<WriteErrors>> {
         crate::services::accounts::two_factor::reset(&self.state, &auth.0, id.0.into()).await?;
-        Ok(Deleted::Done)
+        Ok(SecondFactorReset::Done)
     }
 }

@@ -100,7 +100,8 @@ impl TwoFactorApi {
     ///
     /// A new secret for an authenticator app, as a QR code (SVG) and as text. Nothing
     /// changes until a code from it is confirmed (`POST /api/v1/auth/totp/confirm`);
-    /// starting again replaces the secret. 409 when it is on already.
+    /// starting again replaces the secret. 409 when it is on already; 403 more than 15
+    /// minutes after signing in (sign in again first).
     #[oai(
         path = "/totp/enrol",
         method = "post",
@@ -110,7 +111,8 @@ impl TwoFactorApi {
         &self,
         session: SessionAuth,
     ) -> Result<Json<EnrolmentResponse>, ApiError<EnrolErrors>> {
-        let enrolment = two_factor::enrol(&self.state, &session.0.user).await?;
+        let caller = &session.0;
+        let enrolment = two_factor::enrol(&self.state, &caller.user, caller.session_id).await?;
         Ok(Json(EnrolmentResponse {
             secret: enrolment.secret,
             otpauth_uri: enrolment.otpauth_uri,
@@ -123,7 +125,6 @@ impl TwoFactorApi {
     /// It is on from now: signing in asks for a code after the password. Answers ten
     /// recovery codes, shown only now. A wrong code is 422 on `code` and counts in the
     /// sign-in throttle. Only within 15 minutes of signing in (403 after: sign in again),
-    /// so that a session taken earlier cannot put another authenticator on the account. Only within 15 minutes of signing in (403 after: sign in again),
     /// so that a session taken earlier cannot put another authenticator on the account.
     #[oai(
         path = "/totp/confirm",

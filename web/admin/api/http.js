@@ -21,6 +21,8 @@ const LOGIN = "/api/v1/auth/login";
 let token = sessionStorage.getItem(SESSION_KEY);
 /** @type {(problem: Problem) => void} */
 let onSignedOut = () => {};
+/** @type {(problem: Problem) => void} */
+let onRefused = () => {};
 
 export function hasSession() {
   return token !== null;
@@ -43,6 +45,15 @@ export function endSession() {
  */
 export function whenSignedOut(callback) {
   onSignedOut = callback;
+}
+
+/**
+ * Called when the server refuses a request of this session (403): what the person may
+ * do may have changed meanwhile (a second factor now required, say).
+ * @param {(problem: Problem) => void} callback
+ */
+export function whenRefused(callback) {
+  onRefused = callback;
 }
 
 /**
@@ -143,6 +154,7 @@ export async function request(method, path, { body, ifMatch } = {}) {
   if (!response.ok) {
     const problem = new Problem(response.status, await problemOf(response), etag);
     if (response.status === 401 && token !== null && !path.startsWith(LOGIN)) sessionEnded(problem);
+    if (response.status === 403 && token !== null) onRefused(problem);
     throw problem;
   }
   const data = response.status === 204 ? null : await response.json();

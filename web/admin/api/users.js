@@ -1,5 +1,6 @@
 // @ts-check
-// People's accounts: role and scope, disabling, a new password, deleting.
+// People's accounts: role and scope, disabling, a new password, deleting, resetting
+// their second factor; and which roles must use one (the account policy).
 
 import { address, read, write } from "./http.js";
 
@@ -52,4 +53,29 @@ export function updateUser(id, changes) {
  */
 export function deleteUser(id) {
   return write("DELETE", address("/api/v1/admin/users/{id}", { id }));
+}
+
+/**
+ * Turns off someone's two-factor sign-in (a lost phone); they set it up again if their
+ * role must use it.
+ * @param {string} id
+ * @returns {Promise<null>}
+ */
+export function resetTwoFactor(id) {
+  return write("DELETE", address("/api/v1/admin/users/{id}/totp", { id }));
+}
+
+/** @typedef {Schemas["AccountPolicy"]} AccountPolicy */
+
+/** @returns {Promise<AccountPolicy>} */
+export function getAccountPolicy() {
+  return read(address("/api/v1/admin/account-policy"));
+}
+
+/**
+ * @param {AccountPolicy} policy
+ * @returns {Promise<AccountPolicy>}
+ */
+export function setAccountPolicy(policy) {
+  return write("PUT", address("/api/v1/admin/account-policy"), policy);
 }

@@ -22,9 +22,21 @@ const ACTIONS = {
   "auth.login": ["Signed in", () => ""],
   "auth.logout": ["Signed out", () => ""],
   "auth.password_change": ["Changed their own password", () => ""],
+  "auth.password_reset_request": ["Asked for a link to choose a new password", () => ""],
+  "auth.password_reset": ["Chose a new password through a mailed link", () => ""],
+  "auth.totp_enable": ["Turned on two-factor sign-in", () => ""],
+  "auth.totp_disable": ["Turned off two-factor sign-in", () => ""],
+  "auth.recovery_codes": ["Made new recovery codes for two-factor sign-in", () => ""],
+  "invitation.create": ["Invited", (e) => e.details.role ? `${e.details.email} as ${roleName(e.details.role)}` : e.details.email],
+  "invitation.resend": ["Sent the invitation again to", (e) => e.details.email],
+  "invitation.withdraw": ["Withdrew the invitation to", (e) => e.details.email],
+  "invitation.accept": ["Accepted an invitation and made their account", () => ""],
   "user.create": ["Created the user", (e) => e.resource_label],
   "user.update": ["Changed the user", (e) => e.resource_label],
   "user.delete": ["Deleted the user", (e) => e.details.email],
+  "user.totp_reset": ["Reset the two-factor sign-in of", (e) => e.resource_label],
+  "account_policy.update": ["Required two-factor sign-in for",
+    (e) => (e.details.two_factor_roles || []).map((r) => `${roleName(r)}s`).join(", ") || "nobody"],
   "token.create": ["Created the API token", (e) => e.resource_label],
   "token.revoke": ["Revoked the API token", (e) => e.resource_label],
   "site.create": ["Created the site", (e) => e.resource_id],
@@ -66,7 +78,7 @@ const ACTIONS = {
 const OUTCOMES = { success: ["Allowed", "live"], denied: ["Refused", "missing"], failure: ["Failed", "missing"] };
 
 const RESOURCES = [["", "Anything"], ["page", "Pages"], ["news", "News"], ["event", "Events"], ["material", "Materials"],
-  ["registration", "Sign-ups"], ["asset", "Files"], ["user", "Users"], ["token", "API tokens"], ["site", "Sites"], ["webhook", "Webhooks"],
+  ["registration", "Sign-ups"], ["asset", "Files"], ["user", "Users"], ["invitation", "Invitations"], ["account_policy", "Two-factor sign-in rules"], ["token", "API tokens"], ["site", "Sites"], ["webhook", "Webhooks"],
   ["session", "Sign-ins"], ["schedule", "Scheduled publishing"]];
 
 /** @param {{ entry: AuditEntry }} props */

@@ -1,18 +1,20 @@
 // @ts-check
 // One person's account: name, role and scope; disable or enable; a new password they
-// must change; delete. What the server refuses (the last active admin) is said where
-// the button was pressed, in the server's words.
+// must change; resetting their two-factor sign-in (a lost phone: their sessions end
+// too; never one's own, which the server refuses); delete. What the server refuses (the
+// last active admin) is said where the button was pressed, in the server's words.
 
 import { html, useEffect, useState } from "../vendor/htm-preact-standalone-3.1.1.js";
 import { userOf } from "../api/session.js";
-import { deleteUser, getUser, updateUser } from "../api/users.js";
+import { deleteUser, getAccountPolicy, getUser, resetTwoFactor, updateUser } from "../api/users.js";
 import { differs, navigate, useLeaveWarning } from "../navigation.js";
 import { Checkboxes, ErrorSummary, TextField, when, incompleteChoices } from "../widgets/forms.js";
-import { roleName } from "../widgets/names.js";
+import { languageName, roleName } from "../widgets/names.js";
 import { RoleAndScope, scopeOf } from "./role-and-scope.js";
 
 /** @typedef {import("../api/users.js").User} User */
 /** @typedef {import("../api/users.js").UserChanges} UserChanges */
+/** @typedef {import("../api/users.js").AccountPolicy} AccountPolicy */
 /** @typedef {import("../api/session.js").Me} Me */
 /** @typedef {import("../api/http.js").Problem} Problem */
 
@@ -43,6 +45,8 @@ export function UserScreen({ id, me }) {
   const [password, setPassword] = useState({ value: "", must_change: ["yes"] });
   const [passwordProblem, setPasswordProblem] = useState(/** @type {Problem | null} */ (null));
   const [notice, setNotice] = useState(new URLSearchParams(window.location.search).get("created") ? "The user was created." : "");
+  const [policy, setPolicy] = useState(/** @type {AccountPolicy | null} */ (null));
+  const [twoFactorProblem, setTwoFactorProblem] = useState(/** @type {Problem | null} */ (null));
 
   /** @param {User} data */
   const load = (data) => {
@@ -52,6 +56,7 @@ export function UserScreen({ id, me }) {
   };
   useEffect(() => {
     getUser(id).then(load).catch(setProblem);
+    getAccountPolicy().then(setPolicy).catch(() => setPolicy(null));
   }, [id]);
   useLeaveWarning(differs(form, user && formOf(user)) || password.value !== "",
     "This user's page has unsaved changes. Leave without saving them?");
@@ -104,13 +109,31 @@ export function UserScreen({ id, me }) {
       setAccessProblem(error);
     }
   };
+  const required = policy?.two_factor_roles.includes(user.role);
+  const resetSecondFactor = async () => {
+    if (!window.confirm(`Reset two-factor sign-in for ${user.display_name} (${user.email})? Their sessions end at once, `
+      + "and their authenticator app and recovery codes stop working: they will sign in again with their password only "
+      + `and must set it up again${required ? " before they can do anything else" : " if they want it"}.`)) return;
+    setNotice("");
+    setTwoFactorProblem(null);
+    try {
+      await resetTwoFactor(id);
+      setUser(await getUser(id));
+      setNotice(`Two-factor sign-in for ${user.display_name} is reset, and their sessions have ended. They sign in `
+        + `again with their password only${required ? ", then set it up again before anything else" : ""}.`);
+    } catch (error) {
+      setTwoFactorProblem(error);
+    }
+  };
   const errors = problem?.fields || {};
   const self = userOf(me)?.id === user.id;
   return html`
     <p><a href="/admin/users">Back to the users</a></p>
     <h1>${user.display_name}</h1>
-    <p>${user.email} · ${roleName(user.role)} · ${user.disabled ? "disabled" : "active"}${self ? " · this is you" : ""}
-      <br /><span class="hint">Created ${when(user.created_at)}; last changed ${when(user.updated_at)}</span></p>
+    <p>${user.email} · ${roleName(user.role)} · ${user.disabled ? "disabled" : "active"}${self ? " · this is you" : ""}${" "}
+      · Two-factor sign-in: ${user.two_factor ? "on" : "off"}
+      <br /><span class="hint">Created ${when(user.created_at)}; last changed ${when(user.updated_at)};
+      mails about the account in ${languageName(user.language || "en")}</span></p>
     ${notice && html`<div class="notice success" role="status">${notice}</div>`}
 
     <h2>Role and scope</h2>
@@ -132,6 +155,22 @@ export function UserScreen({ id, me }) {
         onChange=${(v) => setPassword({ ...password, must_change: v })} options=${[["yes", "They must choose their own password"]]} />
       <div class="actions"><button type="submit" class="secondary">Set password</button></div>
     </form>
+
+    <h2>Two-factor sign-in</h2>
+    <${ErrorSummary} problem=${twoFactorProblem} />
+    ${self
+      ? html`<p>${user.two_factor
+          ? "On: you sign in with your password and a code from your authenticator app."
+          : "Off: you sign in with your password only."}${" "}
+          You cannot reset your own two-factor sign-in here: another administrator can, if you lose your phone.</p>
+        <p><a href="/admin/account">Set up, turn off or make new recovery codes in Your account</a></p>`
+      : user.two_factor
+      ? html`<p>On: they sign in with their password and a code from their authenticator app. If they lose their
+          phone, or move to a new one, reset it: their sessions end, and they set it up again.</p>
+        <div class="actions"><button type="button" class="warning" onClick=${resetSecondFactor}>Reset two-factor sign-in</button></div>`
+      : html`<p>Off: they sign in with their password only.${required
+          ? ` Their role (${roleName(user.role)}) must use it: they must set it up before they can do anything else.`
+          : ""}</p>`}
 
     <h2>Access</h2>
     <${ErrorSummary} problem=${accessProblem} />

@@ -186,6 +186,30 @@ export function ScopePicker({ name, legend, allText, someText, error, value, onC
 }
 
 /**
+ * The server's words as a sentence: "this link has expired" → "This link has expired."
+ * An email address at the start stays as it is.
+ * @param {string} text
+ */
+export function sentence(text) {
+  const trimmed = (text || "").trim();
+  if (!trimmed) return "";
+  const capital = /^\S*@/.test(trimmed) ? trimmed : trimmed[0].toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/**
+ * A Problem the app makes itself (a form checked before sending, or an answer it words
+ * better than the server), with a message for each field at fault.
+ * @param {Record<string, string>} fields
+ * @param {string} [detail]
+ */
+export function problemWith(fields, detail = "Some fields need attention.") {
+  const problem = new Problem(422, { detail });
+  problem.fields = fields;
+  return problem;
+}
+
+/**
  * A Problem naming each "only these" choice left with nothing ticked, or null: forms
  * check it before sending, because the API would read an empty list as "all".
  */

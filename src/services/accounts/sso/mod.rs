@@ -7,7 +7,6 @@
 //! valid for a minute, which `exchange` turns into a session. No token of ours ever
 //! appears in a URL, and a flow works once.
 
-mod discovery;
 mod matching;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -15,12 +14,12 @@ use entity::sso_flow::{self, Column, Entity as Flows};
 use entity::values::AccountTokenPurpose;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse as _,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    TokenResponse as _,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
-pub use discovery::Discovery;
 pub use matching::password_refused_by;
 
 use super::links;
@@ -129,21 +128,22 @@ pub fn sign_in_page(state: &AppState, fragment: &str) -> String {
     )
 }
 
-/// A flow started: where to send the browser, and the cookie value to give it.
-#[derive(Debug)]
-pub struct Started {
-    pub location: String,
-    pub cookie: String,
-}
+/// An OpenID client of `provider`, as its discovery document describes it.
+type ProviderClient = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
 
-/// Starts a sign-in through `provider_id`: where to send the browser, or (a provider
-/// that cannot be reached) the [`Failure`] for the sign-in page; 404 for an unknown
-/// provider.
-pub async fn start(
+/// The client for `provider`, from its discovery document (read when not known), or
+/// `ProviderUnavailable` when the provider cannot be read.
+async fn client_for(
     state: &AppState,
-    provider_id: &str,
-) -> Result<Result<Started, Failure>, AppError> {
-    let provider = provider(state, provider_id)?;
+    provider: &OidcProviderSettings,
+) -> Result<Result<ProviderClient, Failure>, AppError> {
     let metadata = match state.sso.metadata(provider).await {
         Ok(metadata) => metadata,
         Err(cause) => {
@@ -161,6 +161,28 @@ pub async fn start(
         )),
     )
     .set_redirect_uri(redirect);
+    Ok(Ok(client))
+}
+
+/// A flow started: where to send the browser, and the cookie value to give it.
+#[derive(Debug)]
+pub struct Started {
+    pub location: String,
+    pub cookie: String,
+}
+
+/// Starts a sign-in through `provider_id`: where to send the browser, or (a provider
+/// that cannot be reached) the [`Failure`] for the sign-in page; 404 for an unknown
+/// provider.
+pub async fn start(
+    state: &AppState,
+    provider_id: &str,
+) -> Result<Result<Started, Failure>, AppError> {
+    let provider = provider(state, provider_id)?;
+    let client = match client_for(state, provider).await? {
+        Ok(client) => client,
+        Err(failure) => return Ok(Err(failure)),
+    };
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (location, csrf, nonce) = client
         .authorize_url(
@@ -295,23 +317,10 @@ async fn verify(
     let Some(code) = answer.code else {
         return Ok(Err(Failure::ProviderRefused));
     };
-    let metadata = match state.sso.metadata(provider).await {
-        Ok(metadata) => metadata,
-        Err(cause) => {
-            tracing::warn!(provider = %provider.id, %cause, "single sign-on: the provider's discovery failed");
-            return Ok(Err(Failure::ProviderUnavailable));
-        }
+    let client = match client_for(state, provider).await? {
+        Ok(client) => client,
+        Err(failure) => return Ok(Err(failure)),
     };
-    let redirect =
-        RedirectUrl::new(redirect_url(state, &provider.id)).map_err(AppError::internal)?;
-    let client = CoreClient::from_provider_metadata(
-        metadata,
-        ClientId::new(provider.client_id.clone()),
-        Some(ClientSecret::new(
-            provider.client_secret.expose().to_owned(),
-        )),
-    )
-    .set_redirect_uri(redirect);
     let request = match client.exchange_code(AuthorizationCode::new(code)) {
         Ok(request) => request,
         Err(_) => return Ok(Err(Failure::ProviderUnavailable)),
@@ -324,7 +333,7 @@ async fn verify(
     {
         Ok(tokens) => tokens,
         Err(err) => {
-            tracing::warn!(provider = %provider.id, cause = %discovery::chain(&err), "single sign-on: the code exchange failed");
+            tracing::warn!(provider = %provider.id, cause = %crate::oidc::chain(&err), "single sign-on: the code exchange failed");
             return Ok(Err(Failure::ProviderUnavailable));
         }
     };
@@ -335,7 +344,7 @@ async fn verify(
     let claims = match id_token.claims(&verifier, &Nonce::new(flow.nonce.clone())) {
         Ok(claims) => claims,
         Err(err) => {
-            tracing::warn!(provider = %provider.id, cause = %discovery::chain(&err), "single sign-on: the ID token did not verify");
+            tracing::warn!(provider = %provider.id, cause = %crate::oidc::chain(&err), "single sign-on: the ID token did not verify");
             // Perhaps the provider rotated its keys: read them again next time.
             state.sso.forget(&provider.id).await;
             return Ok(Err(Failure::InvalidToken));

@@ -62,7 +62,12 @@ pub async fn standing(state: &AppState, user: &User) -> Result<Standing, AppErro
 
 /// Starts enrolling: a new secret, kept until a code from it is confirmed. 409 when
 /// the second factor is on already (turn it off first).
-pub async fn enrol(state: &AppState, user: &User) -> Result<Enrolment, AppError> {
+pub async fn enrol(
+    state: &AppState,
+    user: &User,
+    session: uuid::Uuid,
+) -> Result<Enrolment, AppError> {
+    ensure_fresh_sign_in(state, session).await?;
     if user.two_factor {
         return Err(AppError::refused(
             Refusal::AlreadyExists,
@@ -93,6 +98,22 @@ pub async fn enrol(state: &AppState, user: &User) -> Result<Enrolment, AppError>
 /// cannot put the thief's authenticator on the account.
 const FRESH_SIGN_IN_MINUTES: i64 = 15;
 
+/// 403 unless `session` signed in within `FRESH_SIGN_IN_MINUTES`.
+async fn ensure_fresh_sign_in(state: &AppState, session: uuid::Uuid) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let signed_in_at = entity::session::Entity::find_by_id(session)
+        .one(&state.db)
+        .await?
+        .map(|s| s.created_at);
+    let limit = chrono::TimeDelta::minutes(FRESH_SIGN_IN_MINUTES);
+    if signed_in_at.is_none_or(|at| now - at > limit) {
+        return Err(AppError::Forbidden(format!(
+            "sign in again to turn on two-factor sign-in: it needs a sign-in of the last {FRESH_SIGN_IN_MINUTES} minutes"
+        )));
+    }
+    Ok(())
+}
+
 /// Confirms enrolment with a code from the app: the second factor is on, and the ten
 /// recovery codes (shown only now) are returned. A wrong code counts like a wrong
 /// password. Only within `FRESH_SIGN_IN_MINUTES` of signing in (`session`): 403 after.
@@ -103,16 +124,8 @@ pub async fn confirm(
     code: &str,
     client: &ClientInfo,
 ) -> Result<Vec<String>, AppError> {
+    ensure_fresh_sign_in(state, session).await?;
     let now = state.clock.now();
-    let signed_in_at = entity::session::Entity::find_by_id(session)
-        .one(&state.db)
-        .await?
-        .map(|s| s.created_at);
-    if signed_in_at.is_none_or(|at| now - at > chrono::TimeDelta::minutes(FRESH_SIGN_IN_MINUTES)) {
-        return Err(AppError::Forbidden(format!(
-            "sign in again to turn on two-factor sign-in: it needs a sign-in of the last {FRESH_SIGN_IN_MINUTES} minutes"
-        )));
-    }
     let keys = throttle_keys(state, user, client);
     throttle::reserve(&state.db, &keys, &state.settings.auth.throttle, now).await?;
     let stored = find(state, user.id).await?;

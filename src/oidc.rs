@@ -1,10 +1,11 @@
-//! What the configured providers' discovery documents (and their keys) say, read over
-//! HTTP by `openidconnect` and kept for `KEEP` so that a sign-in does not fetch them
-//! twice; a provider that rotates its keys is read again after that, or at once when
-//! an ID token's signature does not verify (see `forget`). Each provider is read by one
-//! request at a time (the others wait for its answer), and a provider that could not
-//! be read is not asked again for `KEEP_FAILURE`: a provider that hangs delays only
-//! its own sign-ins, and not by a timeout each.
+//! The seam to single sign-on providers (OpenID Connect): what the configured providers'
+//! discovery documents (and their keys) say, read over HTTP by `openidconnect` and kept
+//! for `KEEP` so that a sign-in does not fetch them twice. A provider that rotates its
+//! keys is read again after that, or at once when an ID token's signature does not
+//! verify (see `forget`). Each provider is read by one request at a time (the others
+//! wait for its answer), and a provider that could not be read is not asked again for
+//! `KEEP_FAILURE`: a provider that hangs delays only its own sign-ins, and not by a
+//! timeout each.
 
 use std::collections::HashMap;
 use std::future::Future;
