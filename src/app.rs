@@ -191,6 +191,10 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         sso: crate::oidc::Discovery::new().map_err(|e| StartError::Sso(e.to_string()))?,
         clock,
         metrics,
+        sso_start_limit: RateLimit::new(
+            crate::services::accounts::sso::STARTS_PER_ADDRESS_PER_MINUTE,
+            Duration::from_secs(60),
+        ),
         registration_limit: RateLimit::new(
             delivery.registrations_per_address_per_hour,
             Duration::from_secs(3600),

@@ -26,6 +26,8 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     /// Single sign-on providers' discovery documents and keys, as last read.
     pub sso: crate::oidc::Discovery,
+    /// Single sign-ons started per client address: each writes a flow, unauthenticated.
+    pub sso_start_limit: RateLimit,
     pub clock: Clock,
     pub metrics: Metrics,
     /// Registrations per client address.

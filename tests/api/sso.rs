@@ -48,6 +48,29 @@ oidc_tests!(
     password_sign_in_can_be_switched_off_for_accounts_that_use_it,
 );
 
+mod limits {
+    use super::*;
+    use crate::helpers::backend_tests;
+
+    backend_tests!(starting_sign_ins_is_limited_per_client_address);
+
+    /// Needs no provider: one that is down answers each start at once.
+    async fn starting_sign_ins_is_limited_per_client_address(backend: Backend) {
+        let down = format!("http://127.0.0.1:{}", free_port());
+        let app = TestApp::builder(backend)
+            .with(move |s| s.auth.oidc = vec![eu_login(&down)])
+            .spawn()
+            .await;
+        for _ in 0..buysocial::services::accounts::sso::STARTS_PER_ADDRESS_PER_MINUTE {
+            let started = app.get("/api/v1/auth/sso/eulogin/start").await;
+            assert_eq!(started.status(), StatusCode::SEE_OTHER);
+        }
+        let refused = app.get("/api/v1/auth/sso/eulogin/start").await;
+        assert!(refused.headers().contains_key("retry-after"));
+        assert_problem(refused, StatusCode::TOO_MANY_REQUESTS).await;
+    }
+}
+
 const PUBLIC: &str = "https://cms.webuysocial.test";
 const CALLBACK: &str = "https://cms.webuysocial.test/api/v1/auth/sso/eulogin/callback";
 const LINA: &str = "lina@example.lt";

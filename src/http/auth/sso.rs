@@ -58,7 +58,11 @@ enum Redirect {
 }
 
 error_set!(
-    /// Starting or finishing: an unknown provider.
+    /// Starting: an unknown provider; too many starts from one client address.
+    StartErrors: 400, 404, 429
+);
+error_set!(
+    /// Finishing: an unknown provider.
     FlowErrors: 400, 404
 );
 error_set!(
@@ -115,14 +119,20 @@ impl SsoApi {
     /// Sends the browser to the provider with a fresh state, nonce and PKCE challenge,
     /// kept on the server for 10 minutes and tied to this browser by a cookie. A
     /// provider that cannot be reached sends it back to the sign-in page with
-    /// `#sso_error=provider_unavailable`. 404 for an unknown provider.
+    /// `#sso_error=provider_unavailable`. 404 for an unknown provider; 429 past 30 starts
+    /// a minute from one client address.
     #[oai(
         path = "/:provider/start",
         method = "get",
         operation_id = "auth_sso_start"
     )]
-    async fn start(&self, provider: Path<String>) -> Result<Redirect, ApiError<FlowErrors>> {
-        Ok(match sso::start(&self.state, &provider.0).await? {
+    async fn start(
+        &self,
+        req: &Request,
+        provider: Path<String>,
+    ) -> Result<Redirect, ApiError<StartErrors>> {
+        let client = client_info(req, &self.state.settings.server);
+        Ok(match sso::start(&self.state, &provider.0, &client).await? {
             Ok(started) => {
                 Redirect::SeeOther(started.location, cookie(&self.state, &started.cookie, 600))
             }

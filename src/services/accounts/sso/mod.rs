@@ -36,6 +36,9 @@ use crate::state::AppState;
 pub const COOKIE: &str = "buysocial_sso";
 /// How long a flow may take at the provider.
 const FLOW_MINUTES: i64 = 10;
+/// Sign-ins a client address may start in a minute: more than a person needs, few
+/// enough that nobody fills the table of flows under way.
+pub const STARTS_PER_ADDRESS_PER_MINUTE: u32 = 30;
 /// How long the web app has to exchange the handed-over code.
 const HANDOFF_SECONDS: i64 = 60;
 
@@ -173,12 +176,16 @@ pub struct Started {
 
 /// Starts a sign-in through `provider_id`: where to send the browser, or (a provider
 /// that cannot be reached) the [`Failure`] for the sign-in page; 404 for an unknown
-/// provider.
+/// provider, 429 past `STARTS_PER_ADDRESS_PER_MINUTE` from one client address.
 pub async fn start(
     state: &AppState,
     provider_id: &str,
+    client: &ClientInfo,
 ) -> Result<Result<Started, Failure>, AppError> {
     let provider = provider(state, provider_id)?;
+    if let Some(address) = client.limit_key.as_deref() {
+        state.sso_start_limit.check(address, state.clock.now())?;
+    }
     let client = match client_for(state, provider).await? {
         Ok(client) => client,
         Err(failure) => return Ok(Err(failure)),
