@@ -99,10 +99,11 @@ async fn an_invited_editor_chooses_a_password_and_is_signed_in_with_the_role_and
     assert_eq!(invitation["invited_by"], "Administrator");
     let mails = mails_to(&app, &smtp, INVITEE).await;
     assert_eq!(mails.len(), 1);
-    assert_eq!(subject_of(&mails[0]), "You are invited to buysocial");
+    // In the language the admin chose for her, with her role in its words.
+    assert_eq!(subject_of(&mails[0]), "Kvietimas prisijungti prie buysocial");
     let text = text_of(&mails[0]);
-    assert!(text.contains("Hello Lina Kazlauskienė"), "{text}");
-    assert!(text.contains("as editor"), "{text}");
+    assert!(text.contains("Sveiki, Lina Kazlauskienė"), "{text}");
+    assert!(text.contains("Jūsų vaidmuo – redaktorius"), "{text}");
     let token = token_in(&mails[0], "invitation");
     assert!(
         token.starts_with("bsi_") && token.len() >= 4 + 32,
