@@ -100,7 +100,10 @@ async fn an_invited_editor_chooses_a_password_and_is_signed_in_with_the_role_and
     let mails = mails_to(&app, &smtp, INVITEE).await;
     assert_eq!(mails.len(), 1);
     // In the language the admin chose for her, with her role in its words.
-    assert_eq!(subject_of(&mails[0]), "Kvietimas prisijungti prie buysocial");
+    assert_eq!(
+        subject_of(&mails[0]),
+        "Kvietimas prisijungti prie buysocial"
+    );
     let text = text_of(&mails[0]);
     assert!(text.contains("Sveiki, Lina Kazlauskienė"), "{text}");
     assert!(text.contains("Jūsų vaidmuo – redaktorius"), "{text}");
