@@ -123,17 +123,12 @@ async fn record_failure(
     known: bool,
     client: &ClientInfo,
 ) -> Result<(), AppError> {
-    let who = Who {
-        kind: "anonymous",
-        id: None,
-        label: if known {
-            email.to_owned()
-        } else {
-            "an unknown email".to_owned()
-        },
-        client_addr: client.address.clone(),
-        standing: None,
+    let label = if known {
+        email.to_owned()
+    } else {
+        "an unknown email".to_owned()
     };
+    let who = Who::anonymous(label, client.address.clone());
     let event = Event {
         action: AuditAction::AuthLogin,
         outcome: Outcome::Failure,

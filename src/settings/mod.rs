@@ -624,6 +624,48 @@ mod tests {
     }
 
     #[test]
+    fn a_provider_that_may_make_accounts_needs_domains_and_countries_and_no_admin() {
+        let provider = OidcProviderSettings {
+            id: "eulogin".into(),
+            display_name: "EU Login".into(),
+            issuer: "https://login.example.eu".into(),
+            client_id: "buysocial".into(),
+            client_secret: Secret::new("secret"),
+            create_accounts: true,
+            allowed_domains: vec!["example.eu".into()],
+            role: "editor".into(),
+            countries: vec!["BE".into()],
+            locales: vec![],
+            password_sign_in: true,
+        };
+        let with = |change: fn(&mut OidcProviderSettings)| {
+            let mut settings = Settings::defaults().unwrap();
+            let mut provider = provider.clone();
+            change(&mut provider);
+            settings.auth.oidc = vec![provider];
+            settings.validate().err().map(|e| e.to_string())
+        };
+        assert_eq!(with(|_| {}), None);
+        let refusals = [
+            (
+                with(|p| p.allowed_domains.clear()),
+                "auth.oidc.allowed_domains",
+            ),
+            (with(|p| p.countries.clear()), "auth.oidc.countries"),
+            (with(|p| p.role = "admin".into()), "auth.oidc.countries"),
+            (with(|p| p.id = "EU Login".into()), "auth.oidc.id"),
+            (
+                with(|p| p.issuer = "login.example.eu".into()),
+                "auth.oidc.issuer",
+            ),
+        ];
+        for (refusal, key) in refusals {
+            let message = refusal.unwrap_or_default();
+            assert!(message.contains(key), "{key}: {message}");
+        }
+    }
+
+    #[test]
     fn an_unknown_key_is_refused() {
         Jail::expect_with(|jail| {
             jail.set_env("BUYSOCIAL__SERVER__BINDD", "127.0.0.1:1");

@@ -352,6 +352,14 @@ async fn roles_an_admin_names_must_turn_it_on_before_anything_else(backend: Back
         app.get_authed("/api/v1/admin/news", &viewer).await.status(),
         StatusCode::OK
     );
+    let settings = app
+        .patch_json_authed(
+            "/api/v1/auth/me",
+            &session,
+            &json!({ "sign_up_notices": "daily" }),
+        )
+        .await;
+    assert_problem(settings, StatusCode::FORBIDDEN).await;
 
     let (_, _) = turn_on(&app, &session).await;
     assert_eq!(

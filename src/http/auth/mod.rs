@@ -257,7 +257,8 @@ impl AuthApi {
     /// send a code with the `challenge` to `POST /api/v1/auth/login/totp`. Any wrong
     /// email/password pair gets the same 401. After repeated failures (wrong codes
     /// included) for an account or from an address, attempts get 429 with
-    /// `Retry-After`.
+    /// `Retry-After`. 403 after a right password for an account that must sign in
+    /// through its single sign-on provider (`password_sign_in = false`).
     #[oai(path = "/login", method = "post", operation_id = "auth_login")]
     async fn login(
         &self,
@@ -280,8 +281,9 @@ impl AuthApi {
 
     /// Who am I.
     ///
-    /// For a session: the logged-in user with role and scope. For an API token of any
-    /// kind: the token, so a frontend can check its own token.
+    /// For a session: the logged-in user with role and scope, and where they stand
+    /// with two-factor sign-in (`two_factor`). For an API token of any kind: the token,
+    /// so a frontend can check its own token.
     #[oai(path = "/me", method = "get", operation_id = "auth_me")]
     async fn me(&self, auth: AnyAuth) -> Result<Json<MeResponse>, ApiError<SessionErrors>> {
         let permissions = PermissionsResponse::from(crate::services::kernel::actor::abilities(

@@ -113,8 +113,9 @@ async fn answer(
     let mail = mails::password_reset(state, &account, &link, request.id);
     work.record(DomainEvent::MailQueued(Box::new(mail)), now)
         .await?;
-    let who = Who::user(
-        &User::try_from(account.clone())?,
+    // Anyone may ask for an address: the request is not the account holder's act.
+    let who = Who::anonymous(
+        format!("someone, for {}", account.email),
         request.client_addr.clone(),
     );
     let event = Event::success(AuditAction::AuthPasswordResetRequest, "user", account.id)

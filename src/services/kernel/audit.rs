@@ -49,6 +49,18 @@ impl Who {
         }
     }
 
+    /// Someone not signed in (a failed sign-in, a reset asked for an address), described
+    /// by `label`, from `client_addr`.
+    pub fn anonymous(label: impl Into<String>, client_addr: Option<String>) -> Self {
+        Self {
+            kind: "anonymous",
+            id: None,
+            label: label.into(),
+            client_addr,
+            standing: None,
+        }
+    }
+
     /// buysocial itself, doing what its settings say (`what`: which job).
     pub fn system(what: &str) -> Self {
         Self {
